@@ -1,0 +1,51 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.UsageEvent;
+import tally.demo.DemoData;
+import tally.ingest.IngestWriter;
+import tally.report.CostReport;
+import tally.report.CostReportWriter;
+import tally.report.ReportFormat;
+import tally.report.ReportRange;
+import tally.store.Dimension;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+@Command(name = "demo", description = "Write a realistic month for eight developers and print the report.")
+final class DemoCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--days", defaultValue = "30", description = "How many days of history (default 30).")
+    int days;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        if (days < 1 || days > 400) throw new UserError("--days must be between 1 and 400 (got " + days + ")");
+        g.defaultDataTo(Path.of("tally-demo"));
+        PrintWriter out = spec.commandLine().getOut();
+        try (Session s = Session.open(g)) {
+            DemoData demo = new DemoData(s.zone(), s.clock, days);
+            demo.people().forEach((name, team) -> s.people.add(name, team));
+            List<UsageEvent> events = demo.events();
+            IngestWriter w = s.writer();
+            events.forEach(w::submit);
+            if (!w.flush(Duration.ofMinutes(2))) throw new UserError("the store did not take the demo records in time");
+            long added = w.stats().added();
+            out.printf("Demo: %,d records for %d developers over %d days in %s (%,d new)%n%n", events.size(),
+                    demo.people().size(), days, s.store.config().describe(), added);
+            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
+            out.print(CostReportWriter.render(CostReport.build(s.ledger, range, Dimension.USER, s.clock), ReportFormat.TABLE));
+            String where = g.dbUrl() != null ? "" : " --data " + g.dataDir();
+            out.println();
+            out.println("More: ./tally report" + where + " --by model | --by day | --by team | --format json;  ./tally top" + where);
+        }
+    }
+}

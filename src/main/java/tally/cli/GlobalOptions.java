@@ -1,0 +1,70 @@
+package tally.cli;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+
+/**
+ * Options every subcommand accepts, before or after the subcommand name. Environment variables
+ * fill what the command line leaves out.
+ */
+public final class GlobalOptions {
+
+    @Option(names = "--data", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Embedded store directory (default: $TALLY_DATA or ./tally-data).")
+    Path data;
+
+    @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "PostgreSQL store, postgresql://user:pass@host:port/db (default: $TALLY_DB).")
+    String db;
+
+    @Option(names = "--tz", scope = ScopeType.INHERIT, paramLabel = "ZONE",
+            description = "Time zone that cuts days and hours (default: $TALLY_TZ or the system zone).")
+    String tz;
+
+    @Option(names = "--prices", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Price file that overrides or adds models (default: $TALLY_PRICES).")
+    Path prices;
+
+    public Path dataDir() {
+        if (data != null) return data;
+        String env = System.getenv("TALLY_DATA");
+        return Path.of(env == null || env.isBlank() ? "tally-data" : env);
+    }
+
+    /** Whether the user chose where data goes (flag or environment), rather than taking the default. */
+    public boolean dataChosen() {
+        String env = System.getenv("TALLY_DATA");
+        return data != null || (env != null && !env.isBlank()) || dbUrl() != null;
+    }
+
+    /** Sends data to a directory unless the user already chose a place; the demo keeps out of real data. */
+    public void defaultDataTo(Path dir) {
+        if (!dataChosen()) data = dir;
+    }
+
+    /** The PostgreSQL URL, or null for the embedded store. */
+    public String dbUrl() {
+        if (db != null && !db.isBlank()) return db;
+        String env = System.getenv("TALLY_DB");
+        return env == null || env.isBlank() ? null : env;
+    }
+
+    public ZoneId zone() {
+        String z = tz != null ? tz : System.getenv("TALLY_TZ");
+        if (z == null || z.isBlank()) return ZoneId.systemDefault();
+        try {
+            return ZoneId.of(z);
+        } catch (Exception e) {
+            throw new UserError("--tz: unknown time zone '" + z + "' (use an IANA name such as Europe/Berlin or UTC)");
+        }
+    }
+
+    public Path pricesFile() {
+        if (prices != null) return prices;
+        String env = System.getenv("TALLY_PRICES");
+        return env == null || env.isBlank() ? null : Path.of(env);
+    }
+}

@@ -1,0 +1,80 @@
+package tally.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintWriter;
+
+/** The {@code tally} command: parses, dispatches to one subcommand, maps failures to exit codes. */
+@Command(name = "tally",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Who spent how many tokens and dollars on Claude, on which model, when.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                DemoCommand.class,
+                ReportCommand.class,
+                TopCommand.class,
+                TotalsCommand.class,
+                RecordCommand.class,
+                PeopleCommand.class,
+                PricesCommand.class,
+                EstimateCommand.class,
+        })
+public final class Main implements Runnable {
+
+    /** Exit code for bad input of any kind: flags, values, files, an unreachable store. */
+    public static final int BAD_INPUT = 2;
+
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable cause = ex;
+            if (cause instanceof UserError || cause instanceof IllegalArgumentException
+                    || cause instanceof tally.store.StoreException) {
+                commandLine.getErr().println("tally: " + cause.getMessage());
+                return BAD_INPUT;
+            }
+            commandLine.getErr().println("tally: internal error: " + cause);
+            return 1;
+        });
+        cli.setParameterExceptionHandler((ex, args1) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("tally: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return BAD_INPUT;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tally " + (v == null ? "dev" : v)};
+        }
+    }
+}

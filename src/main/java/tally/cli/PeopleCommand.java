@@ -1,0 +1,85 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tally.identity.Person;
+import tally.report.CostReportWriter;
+import tally.report.TextTable;
+
+import java.util.List;
+
+@Command(name = "people", description = "Developers, their teams and the identities that are theirs.",
+        subcommands = {PeopleCommand.Add.class, PeopleCommand.Alias.class, PeopleCommand.ListPeople.class})
+final class PeopleCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "add", description = "Add a person (or change their team), optionally with aliases.")
+    static final class Add implements Runnable {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Option(names = "--team") String team;
+        @Option(names = "--alias", description = "A raw identity that is this person's (repeatable).") List<String> aliases;
+
+        @Override
+        public void run() {
+            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+                s.people.add(name, team);
+                if (aliases != null) aliases.forEach(a -> s.people.alias(name, a));
+                spec.commandLine().getOut().println("saved " + name + (team == null ? "" : " (team " + team + ")")
+                        + (aliases == null ? "" : " with " + aliases.size() + " alias" + (aliases.size() == 1 ? "" : "es")));
+            }
+        }
+    }
+
+    @Command(name = "alias", description = "Map raw identities (key ids, emails, ARNs, …) to a person; their history follows.")
+    static final class Alias implements Runnable {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "IDENTITY") List<String> identities;
+
+        @Override
+        public void run() {
+            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+                identities.forEach(a -> s.people.alias(name, a));
+                spec.commandLine().getOut().println("mapped " + String.join(", ", identities) + " to " + name);
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List people.")
+    static final class ListPeople implements Runnable {
+        @Spec CommandSpec spec;
+        @Option(names = "--format", defaultValue = "table") String format;
+
+        @Override
+        public void run() {
+            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+                List<Person> people = s.people.list();
+                if ("json".equalsIgnoreCase(format)) {
+                    ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+                    for (Person p : people) {
+                        ArrayNode al = arr.addObject().put("name", p.name()).put("team", p.team()).putArray("aliases");
+                        p.aliases().forEach(al::add);
+                    }
+                    spec.commandLine().getOut().print(CostReportWriter.toJson(arr));
+                } else if ("table".equalsIgnoreCase(format)) {
+                    TextTable t = new TextTable("Name", "Team", "Aliases");
+                    for (Person p : people) t.row(p.name(), p.team() == null ? "" : p.team(), String.join(", ", p.aliases()));
+                    spec.commandLine().getOut().print(t.render());
+                } else {
+                    throw new UserError("--format: expected table or json; got '" + format + "'");
+                }
+            }
+        }
+    }
+}

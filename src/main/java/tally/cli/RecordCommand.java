@@ -1,0 +1,107 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tally.core.Nanos;
+import tally.core.Source;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+import tally.ingest.IngestStats;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+@Command(name = "record", description = "Record one usage by hand.")
+final class RecordCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--user", required = true, description = "Developer (a person's name or any raw identity).")
+    String user;
+
+    @Option(names = "--model", required = true, description = "Model id as any source reports it.")
+    String model;
+
+    @Option(names = "--input", required = true, description = "Uncached input tokens.")
+    long input;
+
+    @Option(names = "--output", required = true, description = "Output tokens.")
+    long output;
+
+    @Option(names = "--cache-read", description = "Cache read tokens.")
+    long cacheRead;
+
+    @Option(names = {"--cache-write", "--cache-write-5m"}, description = "Cache write tokens (5-minute TTL).")
+    long cacheWrite;
+
+    @Option(names = "--cache-write-1h", description = "Cache write tokens (1-hour TTL).")
+    long cacheWrite1h;
+
+    @Option(names = "--web-searches", description = "Billed web searches.")
+    long webSearches;
+
+    @Option(names = "--team", description = "Team tag for this record.")
+    String team;
+
+    @Option(names = "--batch", description = "Billed at the batch discount.")
+    boolean batch;
+
+    @Option(names = "--request-id", description = "Provider request id (req_…), so other sources do not count it again.")
+    String requestId;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "When it happened (default: now).")
+    String at;
+
+    @Option(names = "--id", description = "Record id; recording the same id twice stores it once (default: new).")
+    String id;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        nonNegative("--input", input);
+        nonNegative("--output", output);
+        nonNegative("--cache-read", cacheRead);
+        nonNegative("--cache-write", cacheWrite);
+        nonNegative("--cache-write-1h", cacheWrite1h);
+        nonNegative("--web-searches", webSearches);
+        if (user.isBlank()) throw new UserError("--user must not be empty");
+        if (model.isBlank()) throw new UserError("--model must not be empty");
+        Instant time = at == null ? Instant.now() : Times.parse("--at", at, g.zone());
+        UsageEvent event = UsageEvent.builder()
+                .id(id == null ? "manual-" + UUID.randomUUID() : id)
+                .time(time)
+                .source(Source.MANUAL)
+                .identity(user.trim())
+                .team(team)
+                .requestId(requestId)
+                .modelId(model.trim())
+                .tokens(new TokenCounts(input, cacheWrite, cacheWrite1h, cacheRead, output))
+                .webSearches(webSearches)
+                .batch(batch)
+                .build();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Session s = Session.open(g)) {
+            UsageEvent priced = s.catalog().price(event);
+            s.writer().submit(event).join();
+            if (!s.writer().flush(Duration.ofSeconds(30))) {
+                throw new UserError("accepted " + event.id() + " but " + s.store.config().describe()
+                        + " did not take it; it stays in the spool and is written on the next run");
+            }
+            IngestStats st = s.writer().stats();
+            String cost = priced.costNanos() == null ? "unpriced (model not in the price catalog)"
+                    : "$" + Nanos.toDecimal(priced.costNanos());
+            if (st.added() > 0) {
+                out.println("recorded " + event.id() + ": " + user + ", " + priced.model() + ", " + cost);
+            } else {
+                out.println("already recorded " + event.id() + " (nothing added)");
+            }
+        }
+    }
+
+    static void nonNegative(String flag, long v) {
+        if (v < 0) throw new UserError(flag + " must not be negative (got " + v + ")");
+    }
+}

@@ -1,0 +1,73 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.report.CostReportWriter;
+import tally.report.ReportFormat;
+import tally.report.ReportRange;
+import tally.report.TextTable;
+import tally.store.TopRequest;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+@Command(name = "top", description = "The most expensive requests.")
+final class TopCommand implements Runnable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--days", defaultValue = "30", description = "The last N days, today included (default 30).")
+    int days;
+
+    @Option(names = "--limit", defaultValue = "10", description = "How many (default 10).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json.")
+    String format;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        if (limit < 1 || limit > 10_000) throw new UserError("--limit must be between 1 and 10000 (got " + limit + ")");
+        ReportFormat fmt = ReportFormat.parse(format);
+        try (Session s = Session.open(g)) {
+            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
+            List<TopRequest> top = s.ledger.top(range.start(), range.end(), limit);
+            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, s.zone()));
+        }
+    }
+
+    private static String table(List<TopRequest> top, ZoneId zone) {
+        TextTable t = new TextTable("Time", "Developer", "Model", "Source", "Input", "Output", "Cache", "Cost (USD)", "Request");
+        for (TopRequest r : top) {
+            t.row(TIME.format(r.time().atZone(zone)), r.person(), r.model(), r.source(),
+                    String.format("%,d", r.tokens().input()), String.format("%,d", r.tokens().output()),
+                    String.format("%,d", r.tokens().cacheRead() + r.tokens().cacheWrite()),
+                    r.costNanos() == null ? "unpriced" : Nanos.toDollars(r.costNanos()),
+                    r.requestId() == null ? r.id() : r.requestId());
+        }
+        return t.render();
+    }
+
+    private static String json(List<TopRequest> top) {
+        ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+        for (TopRequest r : top) {
+            arr.addObject()
+                    .put("id", r.id()).put("time", r.time().toString()).put("user", r.person()).put("model", r.model())
+                    .put("source", r.source()).put("request_id", r.requestId()).put("session_id", r.sessionId())
+                    .put("input_tokens", r.tokens().input()).put("output_tokens", r.tokens().output())
+                    .put("cache_read_tokens", r.tokens().cacheRead()).put("cache_write_tokens", r.tokens().cacheWrite())
+                    .put("total_tokens", r.tokens().total())
+                    .put("cost_usd", r.costNanos() == null ? null : Nanos.toDecimal(r.costNanos()))
+                    .put("status", r.status());
+        }
+        return CostReportWriter.toJson(JsonNodeFactory.instance.objectNode().set("requests", arr));
+    }
+}

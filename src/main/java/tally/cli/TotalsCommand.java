@@ -1,0 +1,50 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.report.CostReportWriter;
+import tally.report.ReportFormat;
+import tally.report.ReportRange;
+import tally.store.Dimension;
+import tally.store.UsageQuery;
+import tally.store.UsageRow;
+
+@Command(name = "totals", description = "Requests, tokens and cost over a range, in one line.")
+final class TotalsCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--days", defaultValue = "30", description = "The last N days, today included (default 30).")
+    int days;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json.")
+    String format;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        ReportFormat fmt = ReportFormat.parse(format);
+        try (Session s = Session.open(g)) {
+            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
+            UsageRow t = s.ledger.totals(UsageQuery.of(range.start(), range.end(), Dimension.USER, s.zone()));
+            if (fmt == ReportFormat.JSON) {
+                ObjectNode o = JsonNodeFactory.instance.objectNode();
+                o.put("requests", t.requests());
+                o.put("total_tokens", t.tokens().total());
+                o.put("cost_usd", Nanos.toDecimal(t.costNanos()));
+                o.put("unpriced_requests", t.unpriced());
+                o.put("from", range.from().toString());
+                o.put("to", range.to().toString());
+                spec.commandLine().getOut().print(CostReportWriter.toJson(o));
+            } else {
+                spec.commandLine().getOut().printf("%s to %s: %,d requests, %,d tokens, %s%s%n", range.from(), range.to(),
+                        t.requests(), t.tokens().total(), Nanos.toDollars(t.costNanos()),
+                        t.unpriced() > 0 ? " (+" + t.unpriced() + " unpriced requests)" : "");
+            }
+        }
+    }
+}

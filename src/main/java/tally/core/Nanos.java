@@ -1,0 +1,39 @@
+package tally.core;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Money as an integer number of nano-dollars (1e-9 USD). Every list price per token is a whole
+ * number of nano-dollars, so sums stay exact; formatting to dollars happens only at the edge.
+ */
+public final class Nanos {
+    public static final long PER_DOLLAR = 1_000_000_000L;
+
+    private Nanos() {}
+
+    /** "4.5" dollars → 4_500_000_000. Rejects more precision than a nano-dollar. */
+    public static long fromDollars(String dollars) {
+        BigDecimal d = new BigDecimal(dollars.trim());
+        return d.movePointRight(9).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+    }
+
+    /** Exact decimal string with at least two decimals: 4500000000 → "4.50", 35095000 → "0.035095". */
+    public static String toDecimal(long nanos) {
+        BigDecimal d = BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
+        if (d.scale() < 2) d = d.setScale(2);
+        return d.toPlainString();
+    }
+
+    /** Rounded to cents with a dollar sign and thousands separators, for tables: "$1,234.57". */
+    public static String toDollars(long nanos) {
+        BigDecimal d = BigDecimal.valueOf(nanos, 9).setScale(2, RoundingMode.HALF_UP);
+        return (d.signum() < 0 ? "-$" : "$") + String.format("%,.2f", d.abs());
+    }
+
+    /** a × num / den, rounded half-up, without overflow for any realistic token count. */
+    public static long scale(long a, long num, long den) {
+        return BigDecimal.valueOf(a).multiply(BigDecimal.valueOf(num))
+                .divide(BigDecimal.valueOf(den), 0, RoundingMode.HALF_UP).longValueExact();
+    }
+}

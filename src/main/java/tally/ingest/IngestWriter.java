@@ -1,0 +1,305 @@
+package tally.ingest;
+
+import tally.core.UsageEvent;
+import tally.store.Ledger;
+import tally.store.StoreException;
+import tally.store.WriteResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one writer between every source and the store. Sources {@link #submit} records; a single
+ * thread groups them into batches (by size or time), prices them, forces each batch to the spool
+ * (only then is a record accepted), and writes spooled batches to the ledger, oldest first. When
+ * the store is down the spool grows and is drained, in order, once it is back. A full queue blocks
+ * submitters: that is the backpressure.
+ */
+public final class IngestWriter implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(IngestWriter.class.getName());
+
+    public record Options(int batchSize, Duration maxDelay, int queueCapacity) {
+        public static final Options DEFAULT = new Options(10_000, Duration.ofMillis(200), 100_000);
+    }
+
+    /** A queued record, or a flush barrier (event == null) completed once everything before it is stored. */
+    private record Pending(UsageEvent event, CompletableFuture<Void> done) {}
+
+    /** A spooled batch waiting for the store; its records stay in memory only while the backlog is short. */
+    private static final class Segment {
+        final Path file;
+        List<UsageEvent> events;
+        final List<CompletableFuture<Void>> barriers = new ArrayList<>();
+
+        Segment(Path file, List<UsageEvent> events) {
+            this.file = file;
+            this.events = events;
+        }
+    }
+
+    private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
+
+    private final Ledger ledger;
+    private final Spool spool;
+    private final UnaryOperator<UsageEvent> normalize;
+    private final Options options;
+    private final BlockingQueue<Pending> queue;
+    private final Deque<Segment> backlog = new ArrayDeque<>();
+    private final Thread thread;
+    private volatile boolean closing;
+
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong added = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong superseded = new AtomicLong();
+    private final AtomicLong backlogRecords = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private volatile String lastError;
+    private long retryAtNanos;
+    private long backoffMs;
+
+    public IngestWriter(Ledger ledger, Spool spool, UnaryOperator<UsageEvent> normalize, Options options) {
+        this.ledger = ledger;
+        this.spool = spool;
+        this.normalize = normalize;
+        this.options = options;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        adoptLeftovers();
+        this.thread = new Thread(this::loop, "tally-ingest");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Queues a record, blocking while the queue is full. The future completes when the record is
+     * accepted: forced to the spool, so it survives a crash from then on.
+     */
+    public CompletableFuture<Void> submit(UsageEvent e) {
+        if (closing) throw new IllegalStateException("writer is closed");
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            queue.put(new Pending(e, f));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            f.completeExceptionally(ie);
+        }
+        return f;
+    }
+
+    /** Like {@link #submit} but never blocks: null when the queue is full (the caller sheds load). */
+    public CompletableFuture<Void> offer(UsageEvent e) {
+        if (closing) return null;
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        return queue.offer(new Pending(e, f)) ? f : null;
+    }
+
+    /** Completes once every record submitted before this call is in the store. */
+    public CompletableFuture<Void> flushAsync() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            queue.put(new Pending(null, f));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            f.completeExceptionally(ie);
+        }
+        return f;
+    }
+
+    /** Waits until everything submitted so far is stored; false if the store did not take it in time. */
+    public boolean flush(Duration timeout) {
+        try {
+            flushAsync().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    public IngestStats stats() {
+        return new IngestStats(accepted.get(), added.get(), duplicates.get(), superseded.get(),
+                backlogRecords.get(), queue.size(), replayed.get(), skipped.get(), lastError);
+    }
+
+    /** Stops taking records, spools what is queued, and gives the store a last chance to take the backlog. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- the writer thread
+
+    /** Spool segments left by an earlier run (or a crash) go first, before anything new. */
+    private void adoptLeftovers() {
+        try {
+            for (Path p : spool.orphans()) {
+                List<UsageEvent> events = spool.read(p, this::skip);
+                backlogRecords.addAndGet(events.size());
+                replayed.addAndGet(events.size());
+                Segment s = new Segment(p, events);
+                if (backlog.size() >= SEGMENTS_KEPT_IN_MEMORY) s.events = null;
+                backlog.add(s);
+            }
+        } catch (IOException e) {
+            lastError = "cannot read spool " + spool.dir() + ": " + e.getMessage();
+            LOG.warning(lastError);
+        }
+    }
+
+    private void skip(String where) {
+        skipped.incrementAndGet();
+        LOG.warning("spool: skipped unreadable record at " + where);
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(options.batchSize());
+        while (true) {
+            try {
+                boolean stop = closing && queue.isEmpty();
+                batch.clear();
+                collect(batch);
+                if (!batch.isEmpty()) spoolBatch(batch);
+                drainBacklog(stop);
+                if (stop) {
+                    failBarriersIfAny();
+                    return;
+                }
+            } catch (Throwable t) { // the writer must outlive any single bad batch
+                lastError = t.toString();
+                LOG.log(Level.SEVERE, "ingest writer error", t);
+                sleepQuietly(100);
+            }
+        }
+    }
+
+    /** Waits up to maxDelay for the first item, then takes what fits without waiting past it. */
+    private void collect(List<Pending> batch) throws InterruptedException {
+        long wait = options.maxDelay().toNanos();
+        if (!backlog.isEmpty() && retryAtNanos > 0) wait = Math.max(0, Math.min(wait, retryAtNanos - System.nanoTime()));
+        Pending first = queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (first == null) return;
+        batch.add(first);
+        long deadline = System.nanoTime() + options.maxDelay().toNanos();
+        while (batch.size() < options.batchSize()) {
+            int n = queue.drainTo(batch, options.batchSize() - batch.size());
+            if (n == 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || batch.size() >= options.batchSize()) break;
+                Pending p = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+                if (p == null) {
+                    if (queue.isEmpty()) break; // nothing more is coming right now: do not sit on a ready batch
+                    continue;
+                }
+                batch.add(p);
+            }
+        }
+    }
+
+    private void spoolBatch(List<Pending> batch) {
+        List<UsageEvent> events = new ArrayList<>(batch.size());
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        List<CompletableFuture<Void>> barriers = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.event() == null) {
+                barriers.add(p.done());
+                continue;
+            }
+            try {
+                events.add(p.event().catalogVersion() == null ? normalize.apply(p.event()) : p.event());
+                acks.add(p.done());
+            } catch (RuntimeException e) {
+                p.done().completeExceptionally(e);
+            }
+        }
+        Segment seg;
+        if (events.isEmpty()) {
+            seg = new Segment(null, List.of());
+        } else {
+            try {
+                seg = new Segment(spool.append(events), events);
+            } catch (IOException e) {
+                lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
+                IOException failure = e;
+                acks.forEach(f -> f.completeExceptionally(failure));
+                barriers.forEach(f -> f.completeExceptionally(failure));
+                return;
+            }
+            accepted.addAndGet(events.size());
+            backlogRecords.addAndGet(events.size());
+            acks.forEach(f -> f.complete(null));
+        }
+        seg.barriers.addAll(barriers);
+        if (backlog.size() >= SEGMENTS_KEPT_IN_MEMORY && seg.file != null) seg.events = null;
+        backlog.add(seg);
+    }
+
+    /** Writes spooled segments oldest first; stops at the first store failure and backs off. */
+    private void drainBacklog(boolean finalAttempt) {
+        if (backlog.isEmpty()) return;
+        if (!finalAttempt && retryAtNanos > 0 && System.nanoTime() < retryAtNanos) return;
+        while (!backlog.isEmpty()) {
+            Segment s = backlog.peekFirst();
+            try {
+                if (s.file != null) {
+                    List<UsageEvent> events = s.events != null ? s.events : spool.read(s.file, this::skip);
+                    WriteResult r = ledger.write(events);
+                    added.addAndGet(r.added());
+                    duplicates.addAndGet(r.duplicates());
+                    superseded.addAndGet(r.superseded());
+                    backlogRecords.addAndGet(-events.size());
+                    spool.delete(s.file);
+                }
+                backlog.removeFirst();
+                s.barriers.forEach(f -> f.complete(null));
+                retryAtNanos = 0;
+                backoffMs = 0;
+                lastError = null;
+            } catch (StoreException | IOException e) {
+                lastError = e.getMessage();
+                backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
+                retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+                LOG.warning("store unavailable, " + backlogRecords.get() + " records kept in the spool: " + e.getMessage());
+                if (finalAttempt) return;
+                return;
+            }
+        }
+    }
+
+    private void failBarriersIfAny() {
+        for (Segment s : backlog) {
+            s.barriers.forEach(f -> f.completeExceptionally(new StoreException(
+                    "store unavailable; " + backlogRecords.get() + " records stay in the spool for the next start")));
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package tally.pricing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import tally.core.Nanos;
+
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+
+/**
+ * A catalog as JSON in the same shape {@link CatalogReader} reads, so a listing can be edited and
+ * used as an override file.
+ */
+public final class CatalogWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CatalogWriter() {}
+
+    public static ObjectNode toJson(PriceCatalog catalog) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", catalog.version());
+        root.put("web_search_per_1000", Nanos.toDecimal(catalog.webSearchNanos() * 1000));
+        root.put("batch_multiplier", catalog.batchMultiplier().toDecimal());
+        ArrayNode models = root.putArray("models");
+        for (ModelPrice m : catalog.models()) models.add(model(m));
+        return root;
+    }
+
+    static ObjectNode model(ModelPrice m) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", m.id());
+        n.put("name", m.name());
+        ArrayNode aliases = n.putArray("aliases");
+        m.aliases().forEach(aliases::add);
+        ArrayNode prices = n.putArray("prices");
+        for (Dated<TokenRates> row : m.prices().rows()) {
+            ObjectNode r = prices.addObject();
+            putDate(r, "from", row.from());
+            putRates(r, row.value());
+        }
+        ArrayNode tiers = n.putArray("long_context");
+        for (Dated<LongContextTier> row : m.longContext().rows()) {
+            ObjectNode r = tiers.addObject();
+            putDate(r, "from", row.from());
+            putDate(r, "until", row.until());
+            r.put("above", row.value().above());
+            putRates(r, row.value().rates());
+        }
+        ArrayNode fast = n.putArray("fast");
+        for (Dated<Ratio> row : m.fast().rows()) {
+            ObjectNode r = fast.addObject();
+            putDate(r, "from", row.from());
+            putDate(r, "until", row.until());
+            r.put("multiplier", row.value().toDecimal());
+        }
+        putRatio(n, "bedrock_regional_premium", m.bedrockRegionalPremium());
+        putRatio(n, "data_residency", m.dataResidency());
+        return n;
+    }
+
+    /** "2026-02-08" for a UTC midnight, else the full instant. */
+    public static String date(Instant t) {
+        if (t.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)) {
+            return t.atOffset(ZoneOffset.UTC).toLocalDate().toString();
+        }
+        return t.toString();
+    }
+
+    /** Nano-dollars per million tokens as USD per million: "3.00", "0.125". */
+    public static String usdPerMillion(long nanosPerMillion) {
+        return Nanos.toDecimal(nanosPerMillion);
+    }
+
+    private static void putRates(ObjectNode r, TokenRates rates) {
+        for (TokenClass c : TokenClass.values()) r.put(c.key(), usdPerMillion(rates.of(c)));
+    }
+
+    private static void putDate(ObjectNode r, String key, Instant t) {
+        if (t != null) r.put(key, date(t));
+    }
+
+    private static void putRatio(ObjectNode n, String key, Ratio r) {
+        if (r == null) n.putNull(key);
+        else n.put(key, r.toDecimal());
+    }
+}

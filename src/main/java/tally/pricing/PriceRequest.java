@@ -1,0 +1,41 @@
+package tally.pricing;
+
+import tally.core.TokenCounts;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Everything that decides the price of one request.
+ *
+ * @param modelId      the model id as reported (any spelling {@link ModelIds} understands)
+ * @param at           when the request happened; picks the prices in force
+ * @param tokens       the five token classes of this one request
+ * @param webSearches  billed web searches
+ * @param batch        sent through the Message Batches API (50% off every token class)
+ * @param fast         fast mode ({@code speed:"fast"})
+ * @param inferenceGeo the request's {@code inference_geo}, or null; a pinned geo other than "global"
+ *                     costs the data-residency multiplier on models that have one
+ */
+public record PriceRequest(String modelId, Instant at, TokenCounts tokens, long webSearches,
+                           boolean batch, boolean fast, String inferenceGeo) {
+
+    public PriceRequest {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(tokens, "tokens");
+        if (webSearches < 0) throw new IllegalArgumentException("web searches must not be negative");
+    }
+
+    /** A plain first-party request: no batch, no fast mode, no pinned geo. */
+    public static PriceRequest of(String modelId, Instant at, TokenCounts tokens) {
+        return new PriceRequest(modelId, at, tokens, 0, false, false, null);
+    }
+
+    public PriceRequest withTokens(TokenCounts t, long searches) {
+        return new PriceRequest(modelId, at, t, searches, batch, fast, inferenceGeo);
+    }
+
+    boolean pinsGeo() {
+        return inferenceGeo != null && !inferenceGeo.isBlank() && !inferenceGeo.trim().equalsIgnoreCase("global");
+    }
+}

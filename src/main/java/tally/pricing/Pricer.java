@@ -1,0 +1,79 @@
+package tally.pricing;
+
+import tally.core.Nanos;
+import tally.core.TokenCounts;
+
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.math.BigDecimal;
+
+/**
+ * The arithmetic of one request's price. Every token class is priced as
+ * tokens × rate × (product of multipliers), kept exact as integers and rounded half-up once.
+ */
+final class Pricer {
+
+    private Pricer() {}
+
+    static Quote quote(PriceRequest r, ResolvedModel m, String version, long webSearchNanos, Ratio batchDiscount) {
+        if (!m.known()) {
+            return new Quote(r.modelId(), m.canonicalId(), false, m.provider(), null, null, null, Ratio.ONE,
+                    r.batch(), false, false, false, false, webSearchNanos, version);
+        }
+        ModelPrice model = m.model();
+        TokenCounts t = r.tokens();
+
+        TokenRates rates = model.ratesAt(r.at());
+        LongContextTier tier = model.longContextAt(r.at());
+        // The whole request moves to the premium tier, decided by this one request's prompt size.
+        boolean longContext = tier != null && tier.appliesTo(t.totalInput());
+        if (longContext) rates = tier.rates();
+
+        Ratio multiplier = Ratio.ONE;
+        if (r.batch()) multiplier = multiplier.times(batchDiscount);
+        boolean regional = m.regionalPremium();
+        if (regional) multiplier = multiplier.times(model.bedrockRegionalPremium());
+        Ratio fast = r.fast() ? model.fastAt(r.at()) : null;
+        if (fast != null && fast.isOne()) fast = null; // no multiplier in force: fast bills standard
+        if (fast != null) multiplier = multiplier.times(fast);
+        boolean residency = r.pinsGeo() && model.dataResidency() != null;
+        if (residency) multiplier = multiplier.times(model.dataResidency());
+
+        CostBreakdown b = new CostBreakdown(
+                cost(t.input(), rates.input(), multiplier),
+                cost(t.cacheWrite5m(), rates.cacheWrite5m(), multiplier),
+                cost(t.cacheWrite1h(), rates.cacheWrite1h(), multiplier),
+                cost(t.cacheRead(), rates.cacheRead(), multiplier),
+                cost(t.output(), rates.output(), multiplier),
+                Math.multiplyExact(r.webSearches(), webSearchNanos));
+        return new Quote(r.modelId(), model.id(), true, m.provider(), b.total(), b, rates, multiplier,
+                r.batch(), longContext, regional, fast != null, residency, webSearchNanos, version);
+    }
+
+    /**
+     * tokens × ratePerMillion × m.num / (1,000,000 × m.den), rounded half-up. Plain long arithmetic
+     * when nothing overflows (the hot path); otherwise the same result through {@link Nanos#scale}.
+     */
+    static long cost(long tokens, long ratePerMillion, Ratio m) {
+        if (tokens == 0 || ratePerMillion == 0) return 0;
+        long rateNum = ratePerMillion * m.num();
+        long den = TokenRates.TOKENS_PER_UNIT * m.den();
+        if (fits(ratePerMillion, m.num(), rateNum) && fits(TokenRates.TOKENS_PER_UNIT, m.den(), den)) {
+            long product = tokens * rateNum;
+            if (fits(tokens, rateNum, product)) {
+                long q = product / den;
+                long rem = product % den;
+                return rem >= den - rem ? q + 1 : q; // half-up, operands are non-negative
+            }
+            return Nanos.scale(tokens, rateNum, den);
+        }
+        BigInteger n = BigInteger.valueOf(tokens).multiply(BigInteger.valueOf(ratePerMillion))
+                .multiply(BigInteger.valueOf(m.num()));
+        BigInteger d = BigInteger.valueOf(TokenRates.TOKENS_PER_UNIT).multiply(BigInteger.valueOf(m.den()));
+        return new BigDecimal(n).divide(new BigDecimal(d), 0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    private static boolean fits(long a, long b, long product) {
+        return Math.multiplyHigh(a, b) == 0 && product >= 0;
+    }
+}

@@ -1,0 +1,49 @@
+package tally.report;
+
+import tally.store.Dimension;
+import tally.store.Ledger;
+import tally.store.UsageQuery;
+import tally.store.UsageRow;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-developer cost report (or grouped by anything else): rows, a total, the month projected
+ * at the current pace, the top spenders and the models that could not be priced.
+ *
+ * <p>Projection: the range's cost per elapsed day (a range that includes today counts today's
+ * elapsed part only), times the days of the month the range ends in.
+ */
+public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, UsageRow total,
+                         long projectedMonthNanos, List<UsageRow> topSpenders, Map<String, Long> unpricedModels) {
+
+    public static CostReport build(Ledger ledger, ReportRange range, Dimension by, Clock clock) {
+        UsageQuery q = UsageQuery.of(range.start(), range.end(), by, range.zone());
+        List<UsageRow> rows = ledger.usage(q);
+        UsageRow total = ledger.totals(q).withKey("TOTAL");
+        List<UsageRow> byUser = by == Dimension.USER ? rows : ledger.usage(UsageQuery.of(range.start(), range.end(), Dimension.USER, range.zone()));
+        List<UsageRow> top = byUser.stream().filter(r -> r.costNanos() > 0).limit(3).toList();
+        return new CostReport(range, by, rows, total, projection(total.costNanos(), range, clock), top,
+                ledger.unpricedModels(q));
+    }
+
+    static long projection(long costNanos, ReportRange range, Clock clock) {
+        Instant now = clock.instant();
+        Instant end = now.isBefore(range.end()) ? now : range.end();
+        long elapsedMs = Duration.between(range.start(), end).toMillis();
+        if (elapsedMs <= 0) return 0;
+        int monthDays = YearMonth.from(range.to()).lengthOfMonth();
+        return BigInteger.valueOf(costNanos).multiply(BigInteger.valueOf(monthDays)).multiply(BigInteger.valueOf(86_400_000L))
+                .add(BigInteger.valueOf(elapsedMs / 2)).divide(BigInteger.valueOf(elapsedMs)).longValueExact();
+    }
+
+    public long unpricedRequests() {
+        return total.unpriced();
+    }
+}

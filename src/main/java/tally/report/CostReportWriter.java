@@ -1,0 +1,138 @@
+package tally.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import tally.core.Nanos;
+import tally.core.TokenCounts;
+import tally.store.UsageRow;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders a {@link CostReport} as a table, CSV or JSON. Money is formatted here and nowhere earlier. */
+public final class CostReportWriter {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private CostReportWriter() {}
+
+    public static String render(CostReport r, ReportFormat format) {
+        return switch (format) {
+            case TABLE -> table(r);
+            case CSV -> csv(r);
+            case JSON -> json(r);
+        };
+    }
+
+    static String table(CostReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage by ").append(r.by().label().toLowerCase()).append(", ").append(r.range().from())
+                .append(" to ").append(r.range().to()).append(" (").append(r.range().zone().getId()).append(")\n\n");
+        TextTable t = new TextTable(r.by().label(), "Input", "Output", "Cache", "Total tokens", "Requests", "Cost (USD)");
+        for (UsageRow row : r.rows()) t.row(cells(row));
+        t.rule().row(cells(r.total()));
+        sb.append(t.render());
+        if (r.rows().isEmpty()) sb.append("(no usage in this range)\n");
+        sb.append('\n');
+        sb.append("Projected this month at the current pace: ").append(Nanos.toDollars(r.projectedMonthNanos())).append('\n');
+        if (!r.topSpenders().isEmpty()) {
+            sb.append("Top spenders: ").append(r.topSpenders().stream()
+                    .map(u -> u.key() + " " + Nanos.toDollars(u.costNanos())).collect(Collectors.joining(", "))).append('\n');
+        }
+        if (!r.unpricedModels().isEmpty()) sb.append(unpricedLine(r.unpricedModels())).append('\n');
+        return sb.toString();
+    }
+
+    /** The loud line: unknown models are counted, never priced at $0. */
+    public static String unpricedLine(Map<String, Long> models) {
+        long n = models.values().stream().mapToLong(Long::longValue).sum();
+        return "UNPRICED: " + n + " request" + (n == 1 ? "" : "s") + " on model" + (models.size() == 1 ? " " : "s ")
+                + models.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "))
+                + " not in the price catalog; their cost is not in the totals (add prices with --prices FILE)";
+    }
+
+    private static String[] cells(UsageRow row) {
+        TokenCounts t = row.tokens();
+        return new String[] {row.key(), num(t.input()), num(t.output()), num(t.cacheRead() + t.cacheWrite()),
+                num(t.total()), num(row.requests()), cost(row)};
+    }
+
+    /** A group with unpriced records is marked, and one with nothing priced says so instead of $0.00. */
+    static String cost(UsageRow row) {
+        if (row.unpriced() == 0) return Nanos.toDollars(row.costNanos());
+        if (row.unpriced() == row.requests()) return "unpriced";
+        return Nanos.toDollars(row.costNanos()) + " +" + row.unpriced() + " unpriced";
+    }
+
+    private static String num(long n) {
+        return String.format("%,d", n);
+    }
+
+    static String csv(CostReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(r.by().name().toLowerCase()).append(",requests,input_tokens,output_tokens,cache_read_tokens,")
+                .append("cache_write_tokens,total_tokens,cost_usd,unpriced_requests\n");
+        for (UsageRow row : r.rows()) csvRow(sb, row);
+        csvRow(sb, r.total());
+        return sb.toString();
+    }
+
+    private static void csvRow(StringBuilder sb, UsageRow row) {
+        TokenCounts t = row.tokens();
+        sb.append(csvField(row.key())).append(',').append(row.requests()).append(',').append(t.input()).append(',')
+                .append(t.output()).append(',').append(t.cacheRead()).append(',').append(t.cacheWrite()).append(',')
+                .append(t.total()).append(',').append(Nanos.toDecimal(row.costNanos())).append(',')
+                .append(row.unpriced()).append('\n');
+    }
+
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    static String json(CostReport r) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("from", r.range().from().toString());
+        root.put("to", r.range().to().toString());
+        root.put("timezone", r.range().zone().getId());
+        root.put("by", r.by().name().toLowerCase());
+        ArrayNode rows = root.putArray("rows");
+        for (UsageRow row : r.rows()) rows.add(jsonRow(row));
+        root.set("total", jsonRow(r.total()));
+        root.put("projected_month_usd", Nanos.toDecimal(r.projectedMonthNanos()));
+        root.put("unpriced_requests", r.unpricedRequests());
+        ObjectNode unpriced = root.putObject("unpriced_models");
+        r.unpricedModels().forEach(unpriced::put);
+        ArrayNode top = root.putArray("top_spenders");
+        for (UsageRow u : r.topSpenders()) top.addObject().put("key", u.key()).put("cost_usd", Nanos.toDecimal(u.costNanos()));
+        return toJson(root);
+    }
+
+    public static ObjectNode jsonRow(UsageRow row) {
+        TokenCounts t = row.tokens();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("key", row.key());
+        o.put("requests", row.requests());
+        o.put("input_tokens", t.input());
+        o.put("output_tokens", t.output());
+        o.put("cache_read_tokens", t.cacheRead());
+        o.put("cache_write_tokens", t.cacheWrite());
+        o.put("cache_write_5m_tokens", t.cacheWrite5m());
+        o.put("cache_write_1h_tokens", t.cacheWrite1h());
+        o.put("total_tokens", t.total());
+        o.put("cost_usd", Nanos.toDecimal(row.costNanos()));
+        o.put("failed_requests", row.failed());
+        o.put("web_searches", row.webSearches());
+        o.put("unpriced_requests", row.unpriced());
+        return o;
+    }
+
+    public static String toJson(Object node) {
+        try {
+            return JSON.writeValueAsString(node) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package tally.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain aligned text table: first column left-aligned, the rest right-aligned (they are numbers). */
+public final class TextTable {
+    private final List<String[]> rows = new ArrayList<>();
+    private final List<Integer> rules = new ArrayList<>();
+
+    public TextTable(String... header) {
+        rows.add(header);
+        rules.add(1);
+    }
+
+    public TextTable row(String... cells) {
+        rows.add(cells);
+        return this;
+    }
+
+    /** A rule line before the next row. */
+    public TextTable rule() {
+        rules.add(rows.size());
+        return this;
+    }
+
+    public String render() {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) width[i] = Math.max(width[i], r[i].length());
+        }
+        int total = (cols - 1) * 2;
+        for (int w : width) total += w;
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            if (rules.contains(r)) sb.append("-".repeat(total)).append('\n');
+            String[] cells = rows.get(r);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                if (i > 0) line.append("  ");
+                String c = cells[i];
+                String pad = " ".repeat(width[i] - c.length());
+                line.append(i == 0 ? c + pad : pad + c);
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+}

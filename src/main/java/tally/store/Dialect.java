@@ -1,0 +1,32 @@
+package tally.store;
+
+import tally.core.UsageEvent;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What differs between the embedded DuckDB store and PostgreSQL. Everything else, the schema and
+ * every query, is shared SQL in {@link Ledger}.
+ */
+interface Dialect extends AutoCloseable {
+
+    /** "duckdb" or "postgresql": selects dialect-only migration files ({@code V2__x.postgresql.sql}). */
+    String name();
+
+    /** A connection the caller closes. */
+    Connection connection() throws SQLException;
+
+    /** Creates the per-connection staging table a batch is bulk-loaded into, if missing. */
+    void prepareStaging(Connection c) throws SQLException;
+
+    /** Bulk-loads events into the (empty) staging table: DuckDB's appender, PostgreSQL's COPY. */
+    void loadStaging(Connection c, List<UsageEvent> events) throws SQLException;
+
+    /** Serializes writers across processes for the current transaction (no-op where there is one writer). */
+    void lockWriters(Connection c) throws SQLException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,114 @@
+package tally.store;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The embedded store: one DuckDB file. DuckDB allows one writing process, so a process holds one
+ * root connection and hands out duplicates of it to its threads.
+ */
+final class DuckDbDialect implements Dialect {
+    private final DuckDBConnection root;
+
+    DuckDbDialect(Path dataDir) {
+        Path file = dataDir.resolve("tally.duckdb");
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        try {
+            root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            String msg = e.getMessage() == null ? "" : e.getMessage();
+            if (msg.contains("lock")) {
+                throw new StoreException(file + " is in use by another process (stop it, or point this command at "
+                        + "the running server): " + firstLine(msg), e);
+            }
+            throw new StoreException("cannot open " + file + ": " + firstLine(msg), e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        return root.duplicate();
+    }
+
+    @Override
+    public void prepareStaging(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging AS SELECT * FROM usage_events WITH NO DATA");
+            s.execute("DELETE FROM usage_staging");
+        }
+    }
+
+    @Override
+    public void loadStaging(Connection c, List<UsageEvent> events) throws SQLException {
+        try (DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender("temp", "main", "usage_staging")) {
+            for (UsageEvent e : events) {
+                TokenCounts t = e.tokens();
+                a.beginRow();
+                a.append(e.id());
+                a.append(e.time().toEpochMilli());
+                a.append(e.source().label());
+                a.append(e.source().rank());
+                a.append(e.provider());
+                a.append(e.identity());
+                a.append(e.team());
+                a.append(e.project());
+                a.append(e.sessionId());
+                a.append(e.requestId());
+                a.append(e.model());
+                a.append(e.modelId());
+                a.append(t.input());
+                a.append(t.cacheWrite5m());
+                a.append(t.cacheWrite1h());
+                a.append(t.cacheRead());
+                a.append(t.output());
+                a.append(e.webSearches());
+                a.append(e.batch());
+                a.append(e.fast());
+                a.append(e.costNanos());
+                a.append(e.catalogVersion());
+                a.append(e.latencyMs());
+                a.append(e.status());
+                a.endRow();
+            }
+        }
+    }
+
+    @Override
+    public void lockWriters(Connection c) {
+        // DuckDB itself admits one writing process; within it, Ledger serializes writes.
+    }
+
+    @Override
+    public void close() {
+        try {
+            root.close();
+        } catch (SQLException ignored) {
+            // closing is best effort; the file is consistent after every commit
+        }
+    }
+}

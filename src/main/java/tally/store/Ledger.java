@@ -1,0 +1,337 @@
+package tally.store;
+
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The one query layer over the ledger and its rollups, the same SQL on both stores.
+ *
+ * <p>Writes are idempotent by record id, and one provider request id is stored once whichever
+ * source reports it: a batch is bulk-loaded into staging, then probed against only the time window
+ * it covers (plus a margin for request ids, since sources stamp the same request slightly apart),
+ * so dedupe cost does not grow with the ledger.
+ */
+public final class Ledger {
+    /** Rollup bucket: 15 minutes, the finest step of any zone offset. */
+    public static final long BUCKET_MS = 15 * 60 * 1000;
+    /** How far apart two sources may stamp the same provider request. */
+    static final long REQUEST_ID_MARGIN_MS = 2 * 60 * 60 * 1000;
+
+    private static final String PERSON = "coalesce(a.person, r.identity)";
+    private static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
+    private static final String FROM_ROLLUP = " FROM usage_rollup r LEFT JOIN aliases a ON a.alias = r.identity"
+            + " LEFT JOIN people p ON p.name = coalesce(a.person, r.identity)";
+    private static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
+            + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
+            + " sum(r.cost_nanos), sum(r.unpriced)";
+
+    private final Store store;
+    private final Object writeLock = new Object();
+
+    public Ledger(Store store) {
+        this.store = store;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Writes a batch in one transaction; every record is either stored, or found already stored. */
+    public WriteResult write(List<UsageEvent> batch) {
+        if (batch.isEmpty()) return WriteResult.NONE;
+        List<UsageEvent> events = dedupeWithinBatch(batch);
+        long dropped = batch.size() - events.size();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        boolean anyRequestId = false;
+        for (UsageEvent e : events) {
+            long t = e.time().toEpochMilli();
+            lo = Math.min(lo, t);
+            hi = Math.max(hi, t);
+            anyRequestId |= e.requestId() != null;
+        }
+        synchronized (writeLock) {
+            try (Connection c = store.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    WriteResult r = writeInTransaction(c, events, lo, hi, anyRequestId);
+                    c.commit();
+                    return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw store.unavailable(e);
+            }
+        }
+    }
+
+    private WriteResult writeInTransaction(Connection c, List<UsageEvent> events, long lo, long hi,
+                                           boolean anyRequestId) throws SQLException {
+        Dialect dialect = store.dialect();
+        dialect.lockWriters(c);
+        dialect.prepareStaging(c);
+        dialect.loadStaging(c, events);
+
+        long duplicates = update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
+        long superseded = 0;
+        if (anyRequestId) {
+            long wlo = lo - REQUEST_ID_MARGIN_MS;
+            long whi = hi + REQUEST_ID_MARGIN_MS;
+            duplicates += update(c, "DELETE FROM usage_staging WHERE request_id IN (SELECT s.request_id"
+                    + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
+                    + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank <= s.source_rank)", wlo, whi);
+            superseded = supersede(c, wlo, whi);
+        }
+        long added = update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
+                + StagingColumns.LIST + " FROM usage_staging");
+        addToRollup(c, "usage_staging", "", 1);
+        return new WriteResult(added, duplicates, superseded);
+    }
+
+    /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
+    private long supersede(Connection c, long wlo, long whi) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.id, l.ts_ms FROM usage_events l"
+                + " JOIN usage_staging s ON l.request_id = s.request_id"
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank > s.source_rank")) {
+            ps.setLong(1, wlo);
+            ps.setLong(2, whi);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                    lo = Math.min(lo, rs.getLong(2));
+                    hi = Math.max(hi, rs.getLong(2));
+                }
+            }
+        }
+        if (ids.isEmpty()) return 0;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        ids.forEach(id -> in.add("?"));
+        String where = " WHERE ts_ms BETWEEN ? AND ? AND id IN " + in;
+        Object[] params = new Object[ids.size() + 2];
+        params[0] = lo;
+        params[1] = hi;
+        for (int i = 0; i < ids.size(); i++) params[i + 2] = ids.get(i);
+        addToRollup(c, "usage_events", where, -1, params);
+        return update(c, "DELETE FROM usage_events" + where, params);
+    }
+
+    /** Adds (sign 1) or subtracts (sign -1) the records of a table to the rollups. */
+    private void addToRollup(Connection c, String table, String where, int sign, Object... params) throws SQLException {
+        String s = sign < 0 ? "-" : "";
+        String sql = "INSERT INTO usage_rollup (bucket_ms, identity, team, model, source, requests, failed,"
+                + " input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, output_tokens,"
+                + " web_searches, cost_nanos, unpriced)"
+                + " SELECT ts_ms - (ts_ms % " + BUCKET_MS + "), identity, coalesce(team, ''), model, source,"
+                + s + "count(*), " + s + "sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END), "
+                + s + "sum(input_tokens), " + s + "sum(cache_write_5m_tokens), " + s + "sum(cache_write_1h_tokens), "
+                + s + "sum(cache_read_tokens), " + s + "sum(output_tokens), " + s + "sum(web_searches), "
+                + s + "coalesce(sum(cost_nanos), 0), " + s + "sum(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)"
+                + " FROM " + table + where
+                + " GROUP BY ts_ms - (ts_ms % " + BUCKET_MS + "), identity, coalesce(team, ''), model, source"
+                + " ON CONFLICT (bucket_ms, identity, team, model, source) DO UPDATE SET"
+                + " requests = usage_rollup.requests + EXCLUDED.requests,"
+                + " failed = usage_rollup.failed + EXCLUDED.failed,"
+                + " input_tokens = usage_rollup.input_tokens + EXCLUDED.input_tokens,"
+                + " cache_write_5m_tokens = usage_rollup.cache_write_5m_tokens + EXCLUDED.cache_write_5m_tokens,"
+                + " cache_write_1h_tokens = usage_rollup.cache_write_1h_tokens + EXCLUDED.cache_write_1h_tokens,"
+                + " cache_read_tokens = usage_rollup.cache_read_tokens + EXCLUDED.cache_read_tokens,"
+                + " output_tokens = usage_rollup.output_tokens + EXCLUDED.output_tokens,"
+                + " web_searches = usage_rollup.web_searches + EXCLUDED.web_searches,"
+                + " cost_nanos = usage_rollup.cost_nanos + EXCLUDED.cost_nanos,"
+                + " unpriced = usage_rollup.unpriced + EXCLUDED.unpriced";
+        update(c, sql, params);
+    }
+
+    /** One record per id, and one per provider request id (the highest-precedence source wins). */
+    static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch) {
+        Map<String, UsageEvent> byId = new LinkedHashMap<>(batch.size() * 2);
+        boolean anyRequestId = false;
+        for (UsageEvent e : batch) {
+            byId.putIfAbsent(e.id(), e);
+            anyRequestId |= e.requestId() != null;
+        }
+        if (!anyRequestId) return new ArrayList<>(byId.values());
+        Map<String, UsageEvent> byRequest = new HashMap<>();
+        for (UsageEvent e : byId.values()) {
+            if (e.requestId() == null) continue;
+            byRequest.merge(e.requestId(), e, (a, b) -> b.source().rank() < a.source().rank() ? b : a);
+        }
+        List<UsageEvent> out = new ArrayList<>(byId.size());
+        for (UsageEvent e : byId.values()) {
+            if (e.requestId() == null || byRequest.get(e.requestId()) == e) out.add(e);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Usage grouped as asked, read from rollups only, sorted by cost (or by time for day and hour). */
+    public List<UsageRow> usage(UsageQuery q) {
+        boolean byTime = q.by() == Dimension.DAY || q.by() == Dimension.HOUR;
+        String key = switch (q.by()) {
+            case USER -> PERSON;
+            case TEAM -> TEAM;
+            case MODEL -> "r.model";
+            case SOURCE -> "r.source";
+            case DAY, HOUR -> "r.bucket_ms";
+        };
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT " + key + ", " + SUMS + FROM_ROLLUP + where(q, params) + " GROUP BY " + key
+                + " HAVING sum(r.requests) <> 0"; // a superseded record leaves a zeroed rollup row behind
+        List<UsageRow> rows = query(sql, params, rs -> row(rs, rs.getString(1)));
+        if (byTime) rows = foldByLocalTime(rows, q.by(), q.zone());
+        else rows.sort((x, y) -> x.costNanos() != y.costNanos()
+                ? Long.compare(y.costNanos(), x.costNanos()) : x.key().compareTo(y.key()));
+        return rows;
+    }
+
+    /** Everything in the range as one row. */
+    public UsageRow totals(UsageQuery q) {
+        List<Object> params = new ArrayList<>();
+        List<UsageRow> rows = query("SELECT 'total', " + SUMS + FROM_ROLLUP + where(q, params), params,
+                rs -> row(rs, "TOTAL"));
+        return rows.isEmpty() ? UsageRow.empty("TOTAL") : rows.get(0);
+    }
+
+    /** Models with records that could not be priced, with how many. */
+    public Map<String, Long> unpricedModels(UsageQuery q) {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT r.model, sum(r.unpriced)" + FROM_ROLLUP + where(q, params)
+                + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";
+        Map<String, Long> out = new LinkedHashMap<>();
+        query(sql, params, rs -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    /** The most expensive records in [from, to); unpriced ones come after every priced one. */
+    public List<TopRequest> top(Instant from, Instant to, int limit) {
+        String sql = "SELECT l.id, l.ts_ms, coalesce(a.person, l.identity), l.source, l.model, l.request_id,"
+                + " l.session_id, l.input_tokens, l.cache_write_5m_tokens, l.cache_write_1h_tokens,"
+                + " l.cache_read_tokens, l.output_tokens, l.cost_nanos, l.status"
+                + " FROM (SELECT * FROM usage_events WHERE ts_ms >= ? AND ts_ms < ?"
+                + " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id LIMIT ?) l"
+                + " LEFT JOIN aliases a ON a.alias = l.identity"
+                + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
+        return query(sql, List.of(from.toEpochMilli(), to.toEpochMilli(), limit), rs -> new TopRequest(
+                rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7),
+                new TokenCounts(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
+                (Long) rs.getObject(13) == null ? null : rs.getLong(13), rs.getInt(14)));
+    }
+
+    /** Raw record count; for tests and doctors, not for reports. */
+    public long countRecords() {
+        return query("SELECT count(*) FROM usage_events", List.of(), rs -> rs.getLong(1)).get(0);
+    }
+
+    /** How many stored records carry this id; for tests of exactly-once. */
+    public Map<String, Long> idCounts() {
+        Map<String, Long> out = new HashMap<>();
+        query("SELECT id, count(*) FROM usage_events GROUP BY id", List.of(), rs -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    private static String where(UsageQuery q, List<Object> params) {
+        StringBuilder w = new StringBuilder(" WHERE r.bucket_ms >= ? AND r.bucket_ms < ?");
+        params.add(q.from().toEpochMilli());
+        params.add(q.to().toEpochMilli());
+        if (q.person() != null) { w.append(" AND ").append(PERSON).append(" = ?"); params.add(q.person()); }
+        if (q.team() != null) { w.append(" AND ").append(TEAM).append(" = ?"); params.add(q.team()); }
+        if (q.model() != null) { w.append(" AND r.model = ?"); params.add(q.model()); }
+        if (q.source() != null) { w.append(" AND r.source = ?"); params.add(q.source()); }
+        return w.toString();
+    }
+
+    private static UsageRow row(ResultSet rs, String key) throws SQLException {
+        return new UsageRow(key, rs.getLong(2), rs.getLong(3),
+                new TokenCounts(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
+                rs.getLong(9), rs.getLong(10), rs.getLong(11));
+    }
+
+    /** Rollup buckets → local days or hours. Exact, since every zone offset is a multiple of 15 minutes. */
+    private static List<UsageRow> foldByLocalTime(List<UsageRow> buckets, Dimension by, ZoneId zone) {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern(by == Dimension.DAY ? "yyyy-MM-dd" : "yyyy-MM-dd HH:00");
+        Map<String, UsageRow> out = new java.util.TreeMap<>();
+        for (UsageRow b : buckets) {
+            LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(b.key())), zone);
+            String k = f.format(by == Dimension.DAY ? local.truncatedTo(ChronoUnit.DAYS) : local.truncatedTo(ChronoUnit.HOURS));
+            out.merge(k, b.withKey(k), UsageRow::plus);
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    <T> List<T> query(String sql, List<Object> params, RowMapper<T> mapper) {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params.toArray());
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(mapper.map(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
+    private static long update(Connection c, String sql, Object... params) throws SQLException {
+        if (params.length == 0) {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate(sql);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof Long l) ps.setLong(i + 1, l);
+            else if (p instanceof Integer n) ps.setInt(i + 1, n);
+            else ps.setString(i + 1, (String) p);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone; the transaction is gone with it
+        }
+    }
+}

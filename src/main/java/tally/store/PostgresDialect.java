@@ -1,0 +1,124 @@
+package tally.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** PostgreSQL, for several gateway instances sharing one ledger. A pooled data source; COPY for bulk loads. */
+final class PostgresDialect implements Dialect {
+    /** Any constant: the advisory lock that makes concurrent writers take turns per batch. */
+    private static final long WRITER_LOCK = 0x7a11_7a11L;
+
+    private final HikariDataSource pool;
+
+    PostgresDialect(StoreConfig config) {
+        StoreConfig.Jdbc jdbc = config.jdbc();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(jdbc.url());
+        hc.setDataSourceProperties(jdbc.properties());
+        hc.setPoolName("tally");
+        hc.setMaximumPoolSize(8);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(5_000);
+        hc.addDataSourceProperty("connectTimeout", "5");
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot reach " + config.describe() + ": " + rootMessage(e), e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    @Override
+    public void prepareStaging(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging (LIKE usage_events)");
+            s.execute("TRUNCATE usage_staging");
+        }
+    }
+
+    @Override
+    public void loadStaging(Connection c, List<UsageEvent> events) throws SQLException {
+        StringBuilder csv = new StringBuilder(events.size() * 200);
+        for (UsageEvent e : events) {
+            TokenCounts t = e.tokens();
+            text(csv, e.id()).append(',').append(e.time().toEpochMilli()).append(',');
+            text(csv, e.source().label()).append(',').append(e.source().rank()).append(',');
+            text(csv, e.provider()).append(',');
+            text(csv, e.identity()).append(',');
+            text(csv, e.team()).append(',');
+            text(csv, e.project()).append(',');
+            text(csv, e.sessionId()).append(',');
+            text(csv, e.requestId()).append(',');
+            text(csv, e.model()).append(',');
+            text(csv, e.modelId()).append(',');
+            csv.append(t.input()).append(',').append(t.cacheWrite5m()).append(',').append(t.cacheWrite1h()).append(',')
+                    .append(t.cacheRead()).append(',').append(t.output()).append(',').append(e.webSearches()).append(',')
+                    .append(e.batch()).append(',').append(e.fast()).append(',');
+            number(csv, e.costNanos()).append(',');
+            text(csv, e.catalogVersion()).append(',');
+            number(csv, e.latencyMs()).append(',').append(e.status()).append('\n');
+        }
+        try {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            copy.copyIn("COPY usage_staging (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)",
+                    new StringReader(csv.toString()));
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY into staging failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** CSV field: unquoted empty is NULL, a quoted string is text (so "" is the empty string). */
+    private static StringBuilder text(StringBuilder sb, String v) {
+        if (v == null) return sb;
+        sb.append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch == '"') sb.append('"');
+            sb.append(ch);
+        }
+        return sb.append('"');
+    }
+
+    private static StringBuilder number(StringBuilder sb, Long v) {
+        return v == null ? sb : sb.append(v.longValue());
+    }
+
+    @Override
+    public void lockWriters(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + WRITER_LOCK + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
