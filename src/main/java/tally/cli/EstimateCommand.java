@@ -1,8 +1,206 @@
 package tally.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.core.TokenCounts;
+import tally.pricing.CostBreakdown;
+import tally.pricing.Estimate;
+import tally.pricing.PriceCatalog;
+import tally.pricing.PriceRequest;
+import tally.pricing.Quote;
+import tally.pricing.TokenClass;
 
-@Command(name = "estimate", description = "Price one request.")
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code tally estimate}: what a request with these token counts costs, class by class. */
+@Command(name = "estimate", description = "Price one request, or N equal requests with --requests.")
 final class EstimateCommand implements Runnable {
-    public void run() { }
+
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "Model id in any spelling (alias, Bedrock id or ARN, Vertex id).")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "N", description = "Uncached input tokens.")
+    long input;
+
+    @Option(names = "--output", required = true, paramLabel = "N", description = "Output tokens (thinking included).")
+    long output;
+
+    @Option(names = "--cache-read", defaultValue = "0", paramLabel = "N", description = "Cache-read tokens.")
+    long cacheRead;
+
+    @Option(names = "--cache-write-5m", defaultValue = "0", paramLabel = "N", description = "5-minute cache writes.")
+    long cacheWrite5m;
+
+    @Option(names = "--cache-write-1h", defaultValue = "0", paramLabel = "N", description = "1-hour cache writes.")
+    long cacheWrite1h;
+
+    @Option(names = "--web-searches", defaultValue = "0", paramLabel = "N", description = "Web searches.")
+    long webSearches;
+
+    @Option(names = "--batch", description = "Sent through the Message Batches API (50% off).")
+    boolean batch;
+
+    @Option(names = "--fast", description = "Fast mode.")
+    boolean fast;
+
+    @Option(names = "--inference-geo", paramLabel = "GEO", description = "Pinned inference_geo, e.g. us (data residency).")
+    String inferenceGeo;
+
+    @Option(names = "--requests", defaultValue = "1", paramLabel = "N",
+            description = "Split the totals into N equal requests, each priced alone. Default: ${DEFAULT-VALUE}.")
+    long requests;
+
+    @Option(names = "--at", paramLabel = "DATE",
+            description = "Price in force at DATE (YYYY-MM-DD in --tz, or an ISO-8601 instant). Default: now.")
+    String at;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table or json. Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Override
+    public void run() {
+        GlobalOptions global = ((Main) spec.root().userObject()).global;
+        TokenCounts tokens = new TokenCounts(
+                count("--input", input), count("--cache-write-5m", cacheWrite5m), count("--cache-write-1h", cacheWrite1h),
+                count("--cache-read", cacheRead), count("--output", output));
+        count("--web-searches", webSearches);
+        if (requests < 1) throw new UserError("--requests must be at least 1 (got " + requests + ")");
+        Instant when = at == null ? Instant.now() : parseAt(at, global);
+
+        PriceCatalog catalog = PriceCatalog.load(global.pricesFile());
+        PriceRequest totals = new PriceRequest(model, when, tokens, webSearches, batch, fast, inferenceGeo);
+        Estimate estimate = catalog.estimate(totals, requests);
+
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) printJson(out, estimate, tokens, when);
+        else printTable(out, estimate, tokens, notes(estimate, catalog, when));
+        out.flush();
+    }
+
+    private static long count(String flag, long value) {
+        if (value < 0) throw new UserError(flag + " must not be negative (got " + value + ")");
+        return value;
+    }
+
+    private static Instant parseAt(String s, GlobalOptions global) {
+        try {
+            if (s.length() == 10) return LocalDate.parse(s).atStartOfDay(global.zone()).toInstant();
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new UserError("--at: '" + s + "' is not a date (use YYYY-MM-DD or an instant such as 2026-03-01T12:00:00Z)");
+        }
+    }
+
+    private void printTable(PrintWriter out, Estimate e, TokenCounts tokens, List<String> notes) {
+        Quote q = e.first();
+        String given = q.canonicalModel().equals(model) ? "" : " (given as " + model + ")";
+        if (!e.priced()) {
+            out.println(model + ": unknown model '" + q.canonicalModel() + "', UNPRICED (cost unknown, not $0). "
+                    + "Add it to a price file (--prices) to price it. Catalog " + q.catalogVersion() + ".");
+            return;
+        }
+        out.println(q.canonicalModel() + given + ", catalog " + q.catalogVersion()
+                + (e.requests() > 1 ? ", " + e.requests() + " requests priced one by one" : ""));
+        CostBreakdown b = e.breakdown();
+        PricesCommand.Table t = new PricesCommand.Table("", "TOKENS", "USD/MTOK", "COST");
+        for (TokenClass c : TokenClass.values()) {
+            String rate = e.uniformRates() ? usd(q.effectiveRate(c)) : "varies";
+            t.row(c.label(), String.format("%,d", c.tokens(tokens)), rate, Nanos.toDecimal(b.of(c)));
+        }
+        t.row("web search", String.format("%,d", webSearches), Nanos.toDecimal(q.webSearchNanos() * 1000) + "/1K",
+                Nanos.toDecimal(b.webSearch()));
+        t.row("total", "", "", "$" + Nanos.toDecimal(b.total()));
+        t.print(out);
+        for (String note : notes) out.println("  " + note);
+    }
+
+    private List<String> notes(Estimate e, PriceCatalog catalog, Instant when) {
+        Quote q = e.first();
+        List<String> notes = new ArrayList<>();
+        if (q.batch()) notes.add("batch: x" + catalog.batchMultiplier() + " on every token class");
+        long lc = e.longContextRequests();
+        if (lc > 0) {
+            long above = catalog.model(model).longContextAt(when).above();
+            notes.add(String.format("long context: %s more than %,d input tokens, billed whole at the premium tier",
+                    e.requests() > 1 ? lc + " of " + e.requests() + " requests had" : "the request had", above));
+        }
+        if (q.regionalPremium()) notes.add("Bedrock regional premium: x" + catalog.model(model).bedrockRegionalPremium());
+        if (q.fastApplied()) notes.add("fast mode: x" + catalog.model(model).fastAt(when));
+        else if (fast) notes.add("fast mode: this model bills it at the standard price");
+        if (q.dataResidency()) notes.add("data residency (inference_geo " + inferenceGeo + "): x" + catalog.model(model).dataResidency());
+        if (!q.multiplier().isOne()) notes.add("all multipliers together: x" + q.multiplier());
+        return notes;
+    }
+
+    private void printJson(PrintWriter out, Estimate e, TokenCounts tokens, Instant when) {
+        Quote q = e.first();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("model", model);
+        root.put("canonical_model", q.canonicalModel());
+        root.put("provider", q.provider());
+        root.put("priced", e.priced());
+        CostBreakdown b = e.breakdown();
+        if (b == null) {
+            root.putNull("cost_usd");
+            root.putNull("breakdown");
+            root.putNull("rates_usd_per_mtok");
+        } else {
+            root.put("cost_usd", Nanos.toDecimal(b.total()));
+            ObjectNode parts = root.putObject("breakdown");
+            for (TokenClass c : TokenClass.values()) parts.put(c.key(), Nanos.toDecimal(b.of(c)));
+            parts.put("web_search", Nanos.toDecimal(b.webSearch()));
+            if (e.uniformRates()) {
+                ObjectNode rates = root.putObject("rates_usd_per_mtok");
+                for (TokenClass c : TokenClass.values()) rates.put(c.key(), usd(q.effectiveRate(c)));
+            } else {
+                root.putNull("rates_usd_per_mtok");
+            }
+        }
+        ObjectNode t = root.putObject("tokens");
+        for (TokenClass c : TokenClass.values()) t.put(c.key(), c.tokens(tokens));
+        t.put("web_searches", webSearches);
+        root.put("requests", e.requests());
+        root.put("batch", batch);
+        root.put("fast", fast);
+        root.put("fast_applied", q.fastApplied());
+        root.put("long_context", e.longContextRequests() > 0);
+        root.put("long_context_requests", e.longContextRequests());
+        root.put("regional_premium", q.regionalPremium());
+        root.put("data_residency", q.dataResidency());
+        root.put("at", when.toString());
+        root.put("catalog_version", q.catalogVersion());
+        try {
+            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Nano-dollars per million tokens → "3.00" USD per million tokens, exact. */
+    private static String usd(BigDecimal nanosPerMillion) {
+        BigDecimal d = nanosPerMillion.movePointLeft(9).stripTrailingZeros();
+        if (d.scale() < 2) d = d.setScale(2);
+        return d.toPlainString();
+    }
 }

@@ -1,0 +1,112 @@
+package tally.ingest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Source;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.StoreConfig;
+import tally.store.TestStores;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IngestWriterTest {
+    private static final IngestWriter.Options SMALL = new IngestWriter.Options(100, Duration.ofMillis(20), 1_000);
+
+    @TempDir Path dir;
+
+    static UsageEvent record(int i) {
+        return UsageEvent.builder().id("r-" + i).time(Instant.parse("2026-01-05T10:00:00Z").plusSeconds(i))
+                .source(Source.MANUAL).identity("dev" + (i % 3)).modelId("claude-haiku-4-5-20251001")
+                .tokens(TokenCounts.of(100, 10)).build();
+    }
+
+    private static IngestWriter writer(Store store, IngestWriter.Options options) {
+        return new IngestWriter(new Ledger(store), new Spool(store.config().spoolDir()),
+                e -> e.withPrice(e.model(), 42L, "test"), options);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void batchesPricesAndStoresEverythingSubmittedThenEmptiesTheSpool(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            try (IngestWriter w = writer(store, SMALL)) {
+                List<CompletableFuture<Void>> accepted = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) accepted.add(w.submit(record(i)));
+                for (int i = 0; i < 200; i++) w.submit(record(i)); // resent: stored once
+                assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
+                assertThat(accepted).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+                assertThat(w.stats().added()).isEqualTo(1_000);
+                assertThat(w.stats().duplicates()).isEqualTo(200);
+                assertThat(w.stats().backlog()).isZero();
+            }
+            Ledger ledger = new Ledger(store);
+            assertThat(ledger.countRecords()).isEqualTo(1_000);
+            assertThat(ledger.idCounts().values()).allMatch(n -> n == 1);
+            assertThat(store.config().spoolDir()).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void aSegmentLeftInTheSpoolIsReplayedAtStartAndACutShortLineIsSkippedAndCounted() throws Exception {
+        StoreConfig config = StoreConfig.embedded(dir);
+        Spool spool = new Spool(config.spoolDir());
+        Path seg = spool.append(List.of(record(1).withPrice("m", 1L, "t"), record(2).withPrice("m", 1L, "t")));
+        Files.writeString(seg, "{\"id\":\"r-3\",\"ts_ms\":17", java.nio.file.StandardOpenOption.APPEND);
+        try (Store store = Store.open(config); IngestWriter w = writer(store, SMALL)) {
+            assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(w.stats().replayed()).isEqualTo(2);
+            assertThat(w.stats().skipped()).isEqualTo(1);
+            assertThat(new Ledger(store).idCounts()).containsOnlyKeys("r-1", "r-2");
+            assertThat(spool.segments()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    @Timeout(120)
+    void everyAcceptedRecordSurvivesKillNineExactlyOnce(TestStores.Kind kind) throws Exception {
+        StoreConfig config = TestStores.config(kind, dir);
+        try (Store ignored = Store.open(config)) {
+            // migrate once up front so the child starts writing at once
+        }
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString()));
+        if (config.isPostgres()) cmd.add(config.postgresUrl());
+        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Set<String> accepted = new HashSet<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (accepted.size() < 20_000 && (line = r.readLine()) != null) accepted.add(line);
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no flush
+            child.waitFor();
+        }
+        assertThat(accepted).hasSizeGreaterThanOrEqualTo(20_000);
+
+        try (Store store = Store.open(config); IngestWriter w = writer(store, SMALL)) {
+            assertThat(w.flush(Duration.ofSeconds(60))).isTrue();
+            Map<String, Long> counts = new Ledger(store).idCounts();
+            assertThat(counts.keySet()).containsAll(accepted);
+            assertThat(counts.values()).allMatch(n -> n == 1);
+        }
+    }
+}
