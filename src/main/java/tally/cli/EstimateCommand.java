@@ -115,8 +115,8 @@ final class EstimateCommand implements Runnable {
         Quote q = e.first();
         String given = q.canonicalModel().equals(model) ? "" : " (given as " + model + ")";
         if (!e.priced()) {
-            out.println(model + ": unknown model '" + q.canonicalModel() + "', UNPRICED (cost unknown, not $0). "
-                    + "Add it to a price file (--prices) to price it. Catalog " + q.catalogVersion() + ".");
+            out.println(model + ": UNPRICED. The catalog (" + q.catalogVersion() + ") does not know model '"
+                    + q.canonicalModel() + "', so its cost is unknown, not zero. Add it to a price file (--prices).");
             return;
         }
         out.println(q.canonicalModel() + given + ", catalog " + q.catalogVersion()

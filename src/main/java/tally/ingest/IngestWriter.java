@@ -8,25 +8,26 @@ import tally.store.WriteResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one writer between every source and the store. Sources {@link #submit} records; a single
- * thread groups them into batches (by size or time), prices them, forces each batch to the spool
- * (only then is a record accepted), and writes spooled batches to the ledger, oldest first. When
- * the store is down the spool grows and is drained, in order, once it is back. A full queue blocks
- * submitters: that is the backpressure.
+ * The one writer between every source and the store. Sources {@link #submit} records. One thread
+ * groups them into batches (by size or time), prices them and forces each batch to the spool: only
+ * then is a record accepted. A second thread writes spooled batches to the ledger, oldest first, so
+ * the two stages overlap. When the store is down the spool grows and is drained, in order, once it
+ * is back. A full queue blocks submitters: that is the backpressure.
  */
 public final class IngestWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IngestWriter.class.getName());
@@ -41,7 +42,7 @@ public final class IngestWriter implements AutoCloseable {
     /** A spooled batch waiting for the store; its records stay in memory only while the backlog is short. */
     private static final class Segment {
         final Path file;
-        List<UsageEvent> events;
+        volatile List<UsageEvent> events;
         final List<CompletableFuture<Void>> barriers = new ArrayList<>();
 
         Segment(Path file, List<UsageEvent> events) {
@@ -57,9 +58,11 @@ public final class IngestWriter implements AutoCloseable {
     private final UnaryOperator<UsageEvent> normalize;
     private final Options options;
     private final BlockingQueue<Pending> queue;
-    private final Deque<Segment> backlog = new ArrayDeque<>();
-    private final Thread thread;
+    private final LinkedBlockingDeque<Segment> backlog = new LinkedBlockingDeque<>();
+    private final Thread spooler;
+    private final Thread storer;
     private volatile boolean closing;
+    private volatile boolean spoolerDone;
 
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong added = new AtomicLong();
@@ -69,8 +72,6 @@ public final class IngestWriter implements AutoCloseable {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile String lastError;
-    private long retryAtNanos;
-    private long backoffMs;
 
     public IngestWriter(Ledger ledger, Spool spool, UnaryOperator<UsageEvent> normalize, Options options) {
         this.ledger = ledger;
@@ -79,9 +80,12 @@ public final class IngestWriter implements AutoCloseable {
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         adoptLeftovers();
-        this.thread = new Thread(this::loop, "tally-ingest");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.spooler = new Thread(this::spoolLoop, "tally-ingest-spool");
+        this.storer = new Thread(this::storeLoop, "tally-ingest-store");
+        spooler.setDaemon(true);
+        storer.setDaemon(true);
+        spooler.start();
+        storer.start();
     }
 
     /**
@@ -124,12 +128,10 @@ public final class IngestWriter implements AutoCloseable {
         try {
             flushAsync().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return false;
         }
     }
@@ -139,18 +141,22 @@ public final class IngestWriter implements AutoCloseable {
                 backlogRecords.get(), queue.size(), replayed.get(), skipped.get(), lastError);
     }
 
-    /** Stops taking records, spools what is queued, and gives the store a last chance to take the backlog. */
+    /**
+     * Stops taking records, spools what is queued, and gives the store one last try at the backlog;
+     * whatever it does not take stays in the spool for the next start.
+     */
     @Override
     public void close() {
         closing = true;
         try {
-            thread.join(30_000);
+            spooler.join(30_000);
+            storer.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    // ---------------------------------------------------------------- the writer thread
+    // ---------------------------------------------------------------- spool stage
 
     /** Spool segments left by an earlier run (or a crash) go first, before anything new. */
     private void adoptLeftovers() {
@@ -174,47 +180,41 @@ public final class IngestWriter implements AutoCloseable {
         LOG.warning("spool: skipped unreadable record at " + where);
     }
 
-    private void loop() {
+    private void spoolLoop() {
         List<Pending> batch = new ArrayList<>(options.batchSize());
-        while (true) {
-            try {
-                boolean stop = closing && queue.isEmpty();
-                batch.clear();
-                collect(batch);
-                if (!batch.isEmpty()) spoolBatch(batch);
-                drainBacklog(stop);
-                if (stop) {
-                    failBarriersIfAny();
+        try {
+            while (!(closing && queue.isEmpty())) {
+                try {
+                    batch.clear();
+                    collect(batch);
+                    if (!batch.isEmpty()) spoolBatch(batch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
+                } catch (RuntimeException e) { // the writer must outlive any single bad batch
+                    lastError = e.toString();
+                    LOG.log(Level.SEVERE, "ingest writer error", e);
+                    batch.forEach(p -> p.done().completeExceptionally(e));
                 }
-            } catch (Throwable t) { // the writer must outlive any single bad batch
-                lastError = t.toString();
-                LOG.log(Level.SEVERE, "ingest writer error", t);
-                sleepQuietly(100);
             }
+        } finally {
+            spoolerDone = true;
         }
     }
 
-    /** Waits up to maxDelay for the first item, then takes what fits without waiting past it. */
+    /** Waits up to maxDelay for the first item, then takes what is there, up to the batch size. */
     private void collect(List<Pending> batch) throws InterruptedException {
-        long wait = options.maxDelay().toNanos();
-        if (!backlog.isEmpty() && retryAtNanos > 0) wait = Math.max(0, Math.min(wait, retryAtNanos - System.nanoTime()));
-        Pending first = queue.poll(wait, TimeUnit.NANOSECONDS);
+        Pending first = queue.poll(options.maxDelay().toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) return;
         batch.add(first);
         long deadline = System.nanoTime() + options.maxDelay().toNanos();
         while (batch.size() < options.batchSize()) {
-            int n = queue.drainTo(batch, options.batchSize() - batch.size());
-            if (n == 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || batch.size() >= options.batchSize()) break;
-                Pending p = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-                if (p == null) {
-                    if (queue.isEmpty()) break; // nothing more is coming right now: do not sit on a ready batch
-                    continue;
-                }
-                batch.add(p);
-            }
+            if (queue.drainTo(batch, options.batchSize() - batch.size()) > 0) continue;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            Pending p = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)), TimeUnit.NANOSECONDS);
+            if (p == null) break; // nothing more is coming right now: do not sit on a ready batch
+            batch.add(p);
         }
     }
 
@@ -234,17 +234,14 @@ public final class IngestWriter implements AutoCloseable {
                 p.done().completeExceptionally(e);
             }
         }
-        Segment seg;
-        if (events.isEmpty()) {
-            seg = new Segment(null, List.of());
-        } else {
+        Segment seg = new Segment(null, List.of());
+        if (!events.isEmpty()) {
             try {
                 seg = new Segment(spool.append(events), events);
             } catch (IOException e) {
                 lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
-                IOException failure = e;
-                acks.forEach(f -> f.completeExceptionally(failure));
-                barriers.forEach(f -> f.completeExceptionally(failure));
+                acks.forEach(f -> f.completeExceptionally(e));
+                barriers.forEach(f -> f.completeExceptionally(e));
                 return;
             }
             accepted.addAndGet(events.size());
@@ -256,43 +253,59 @@ public final class IngestWriter implements AutoCloseable {
         backlog.add(seg);
     }
 
-    /** Writes spooled segments oldest first; stops at the first store failure and backs off. */
-    private void drainBacklog(boolean finalAttempt) {
-        if (backlog.isEmpty()) return;
-        if (!finalAttempt && retryAtNanos > 0 && System.nanoTime() < retryAtNanos) return;
-        while (!backlog.isEmpty()) {
-            Segment s = backlog.peekFirst();
+    // ---------------------------------------------------------------- store stage
+
+    /** Writes spooled segments oldest first; on a store failure backs off and retries the same one. */
+    private void storeLoop() {
+        long backoffMs = 0;
+        while (true) {
+            Segment s;
             try {
-                if (s.file != null) {
-                    List<UsageEvent> events = s.events != null ? s.events : spool.read(s.file, this::skip);
-                    WriteResult r = ledger.write(events);
-                    added.addAndGet(r.added());
-                    duplicates.addAndGet(r.duplicates());
-                    superseded.addAndGet(r.superseded());
-                    backlogRecords.addAndGet(-events.size());
-                    spool.delete(s.file);
-                }
-                backlog.removeFirst();
-                s.barriers.forEach(f -> f.complete(null));
-                retryAtNanos = 0;
-                backoffMs = 0;
-                lastError = null;
-            } catch (StoreException | IOException e) {
-                lastError = e.getMessage();
-                backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
-                retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
-                LOG.warning("store unavailable, " + backlogRecords.get() + " records kept in the spool: " + e.getMessage());
-                if (finalAttempt) return;
+                s = backlog.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
+            }
+            if (s == null) {
+                if (spoolerDone && backlog.isEmpty()) return;
+                continue;
+            }
+            try {
+                store(s);
+                backoffMs = 0;
+            } catch (IOException | RuntimeException e) { // StoreException, or anything a bad batch throws
+                backlog.addFirst(s);
+                lastError = e.getMessage();
+                if (spoolerDone) { // closing: the spool keeps the rest for the next start
+                    failBarriers();
+                    return;
+                }
+                backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
+                LOG.warning("store unavailable, " + backlogRecords.get() + " records kept in the spool, retry in "
+                        + backoffMs + " ms: " + e.getMessage());
+                sleepQuietly(backoffMs);
             }
         }
     }
 
-    private void failBarriersIfAny() {
-        for (Segment s : backlog) {
-            s.barriers.forEach(f -> f.completeExceptionally(new StoreException(
-                    "store unavailable; " + backlogRecords.get() + " records stay in the spool for the next start")));
+    private void store(Segment s) throws IOException {
+        if (s.file != null) {
+            List<UsageEvent> events = s.events != null ? s.events : spool.read(s.file, this::skip);
+            WriteResult r = ledger.write(events);
+            added.addAndGet(r.added());
+            duplicates.addAndGet(r.duplicates());
+            superseded.addAndGet(r.superseded());
+            backlogRecords.addAndGet(-events.size());
+            spool.delete(s.file);
+            lastError = null;
         }
+        s.barriers.forEach(f -> f.complete(null));
+    }
+
+    private void failBarriers() {
+        StoreException e = new StoreException(
+                "store unavailable; " + backlogRecords.get() + " records stay in the spool for the next start");
+        for (Segment s : backlog) s.barriers.forEach(f -> f.completeExceptionally(e));
     }
 
     private static void sleepQuietly(long ms) {

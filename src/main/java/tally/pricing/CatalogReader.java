@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a price file: the bundled catalog, or a user's override file laid over it. Strict, because a
@@ -351,7 +352,7 @@ final class CatalogReader {
         while (names.hasNext()) {
             String k = names.next();
             if (!k.startsWith("_") && !allowed.contains(k)) {
-                throw error(at + "unknown field '" + k + "' (expected one of " + new java.util.TreeSet<>(allowed) + ")");
+                throw error(at + "unknown field '" + k + "' (expected one of " + new TreeSet<>(allowed) + ")");
             }
         }
     }

@@ -1,6 +1,7 @@
 package tally.pricing;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The price of several equal requests that together used the given totals. Each request is priced
@@ -50,10 +51,7 @@ public record Estimate(long requests, List<Part> parts) {
 
     /** All requests were charged the same rates (so one rate per class can be shown). */
     public boolean uniformRates() {
-        for (Part p : parts) {
-            if (p.quote().rates() != first().rates() && (p.quote().rates() == null
-                    || !p.quote().rates().equals(first().rates()))) return false;
-        }
+        for (Part p : parts) if (!Objects.equals(p.quote().rates(), first().rates())) return false;
         return true;
     }
 }

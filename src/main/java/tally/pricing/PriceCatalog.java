@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,7 +60,8 @@ public final class PriceCatalog {
         try {
             bytes = Files.readAllBytes(overrideFile);
         } catch (IOException e) {
-            throw new IllegalArgumentException(overrideFile + ": cannot read the price file (" + e + ")");
+            String why = e instanceof NoSuchFileException ? "no such file" : e.toString();
+            throw new IllegalArgumentException(overrideFile + ": cannot read the price file (" + why + ")");
         }
         String version = bundled().version + "+" + shortHash(bytes);
         return CatalogReader.read(overrideFile.toString(), bytes, bundled(), version);

@@ -38,6 +38,21 @@ public final class Schedule<T> {
         return rows.isEmpty();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Schedule<?> s && rows.equals(s.rows);
+    }
+
+    @Override
+    public int hashCode() {
+        return rows.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return rows.toString();
+    }
+
     /** The latest-starting row in force at {@code t}, or null when none is. */
     public T at(Instant t) {
         for (int i = rows.size() - 1; i >= 0; i--) {

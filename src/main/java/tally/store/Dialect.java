@@ -21,8 +21,8 @@ interface Dialect extends AutoCloseable {
     /** Creates the per-connection staging table a batch is bulk-loaded into, if missing. */
     void prepareStaging(Connection c) throws SQLException;
 
-    /** Bulk-loads events into the (empty) staging table: DuckDB's appender, PostgreSQL's COPY. */
-    void loadStaging(Connection c, List<UsageEvent> events) throws SQLException;
+    /** Bulk-loads events into a table shaped like the ledger: DuckDB's appender, PostgreSQL's COPY. */
+    void load(Connection c, String table, List<UsageEvent> events) throws SQLException;
 
     /** Serializes writers across processes for the current transaction (no-op where there is one writer). */
     void lockWriters(Connection c) throws SQLException;

@@ -38,6 +38,13 @@ final class DuckDbDialect implements Dialect {
             }
             throw new StoreException("cannot open " + file + ": " + firstLine(msg), e);
         }
+        try (Statement s = root.createStatement()) {
+            // Checkpoint every 256 MB of WAL rather than 16 MB: at ingest rates a checkpoint per batch
+            // costs more than the batch. The WAL is replayed on open, so nothing is at risk.
+            s.execute("SET checkpoint_threshold = '256MB'");
+        } catch (SQLException e) {
+            throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String firstLine(String s) {
@@ -60,12 +67,15 @@ final class DuckDbDialect implements Dialect {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging AS SELECT * FROM usage_events WITH NO DATA");
             s.execute("DELETE FROM usage_staging");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta AS SELECT * FROM usage_rollup WITH NO DATA");
         }
     }
 
     @Override
-    public void loadStaging(Connection c, List<UsageEvent> events) throws SQLException {
-        try (DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender("temp", "main", "usage_staging")) {
+    public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
+        DuckDBConnection duck = c.unwrap(DuckDBConnection.class);
+        try (DuckDBAppender a = table.equals("usage_staging") ? duck.createAppender("temp", "main", table)
+                : duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
             for (UsageEvent e : events) {
                 TokenCounts t = e.tokens();
                 a.beginRow();

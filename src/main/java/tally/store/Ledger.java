@@ -31,16 +31,21 @@ import java.util.StringJoiner;
 public final class Ledger {
     /** Rollup bucket: 15 minutes, the finest step of any zone offset. */
     public static final long BUCKET_MS = 15 * 60 * 1000;
+    static final long DAY_MS = 24 * 60 * 60 * 1000;
     /** How far apart two sources may stamp the same provider request. */
     static final long REQUEST_ID_MARGIN_MS = 2 * 60 * 60 * 1000;
 
     private static final String PERSON = "coalesce(a.person, r.identity)";
     private static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
-    private static final String FROM_ROLLUP = " FROM usage_rollup r LEFT JOIN aliases a ON a.alias = r.identity"
+    private static final String JOIN_PEOPLE = " r LEFT JOIN aliases a ON a.alias = r.identity"
             + " LEFT JOIN people p ON p.name = coalesce(a.person, r.identity)";
     private static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
             + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
             + " sum(r.cost_nanos), sum(r.unpriced)";
+
+    private static final String ROLLUP_COLUMNS = "bucket_ms, identity, team, model, source, requests, failed,"
+            + " input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, output_tokens,"
+            + " web_searches, cost_nanos, unpriced";
 
     private final Store store;
     private final Object writeLock = new Object();
@@ -93,7 +98,7 @@ public final class Ledger {
         Dialect dialect = store.dialect();
         dialect.lockWriters(c);
         dialect.prepareStaging(c);
-        dialect.loadStaging(c, events);
+        dialect.load(c, "usage_staging", events);
 
         long duplicates = update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
@@ -142,31 +147,62 @@ public final class Ledger {
         return update(c, "DELETE FROM usage_events" + where, params);
     }
 
-    /** Adds (sign 1) or subtracts (sign -1) the records of a table to the rollups. */
+    /** Adds (sign 1) or subtracts (sign -1) the records of a table to both rollups. */
     private void addToRollup(Connection c, String table, String where, int sign, Object... params) throws SQLException {
+        addToRollup(c, "usage_rollup", BUCKET_MS, table, where, sign, params);
+        addToRollup(c, "usage_rollup_daily", DAY_MS, table, where, sign, params);
+    }
+
+    /**
+     * Folds a table's records into one rollup: aggregate into a small delta, add the delta to the rows
+     * that exist (probing only the buckets it covers), insert the rest. Two plain statements instead
+     * of an upsert, so DuckDB needs no index on the rollup.
+     */
+    private void addToRollup(Connection c, String rollup, long bucketMs, String table, String where, int sign,
+                             Object... params) throws SQLException {
         String s = sign < 0 ? "-" : "";
-        String sql = "INSERT INTO usage_rollup (bucket_ms, identity, team, model, source, requests, failed,"
-                + " input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, output_tokens,"
-                + " web_searches, cost_nanos, unpriced)"
-                + " SELECT ts_ms - (ts_ms % " + BUCKET_MS + "), identity, coalesce(team, ''), model, source,"
+        update(c, "DELETE FROM rollup_delta");
+        long rows = update(c, "INSERT INTO rollup_delta (" + ROLLUP_COLUMNS + ")"
+                + " SELECT ts_ms - (ts_ms % " + bucketMs + "), identity, coalesce(team, ''), model, source,"
                 + s + "count(*), " + s + "sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END), "
                 + s + "sum(input_tokens), " + s + "sum(cache_write_5m_tokens), " + s + "sum(cache_write_1h_tokens), "
                 + s + "sum(cache_read_tokens), " + s + "sum(output_tokens), " + s + "sum(web_searches), "
                 + s + "coalesce(sum(cost_nanos), 0), " + s + "sum(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)"
                 + " FROM " + table + where
-                + " GROUP BY ts_ms - (ts_ms % " + BUCKET_MS + "), identity, coalesce(team, ''), model, source"
-                + " ON CONFLICT (bucket_ms, identity, team, model, source) DO UPDATE SET"
-                + " requests = usage_rollup.requests + EXCLUDED.requests,"
-                + " failed = usage_rollup.failed + EXCLUDED.failed,"
-                + " input_tokens = usage_rollup.input_tokens + EXCLUDED.input_tokens,"
-                + " cache_write_5m_tokens = usage_rollup.cache_write_5m_tokens + EXCLUDED.cache_write_5m_tokens,"
-                + " cache_write_1h_tokens = usage_rollup.cache_write_1h_tokens + EXCLUDED.cache_write_1h_tokens,"
-                + " cache_read_tokens = usage_rollup.cache_read_tokens + EXCLUDED.cache_read_tokens,"
-                + " output_tokens = usage_rollup.output_tokens + EXCLUDED.output_tokens,"
-                + " web_searches = usage_rollup.web_searches + EXCLUDED.web_searches,"
-                + " cost_nanos = usage_rollup.cost_nanos + EXCLUDED.cost_nanos,"
-                + " unpriced = usage_rollup.unpriced + EXCLUDED.unpriced";
-        update(c, sql, params);
+                + " GROUP BY ts_ms - (ts_ms % " + bucketMs + "), identity, coalesce(team, ''), model, source", params);
+        if (rows == 0) return;
+        long[] range = query(c, "SELECT min(bucket_ms), max(bucket_ms) FROM rollup_delta");
+        String match = "r.bucket_ms = d.bucket_ms AND r.identity = d.identity AND r.team = d.team"
+                + " AND r.model = d.model AND r.source = d.source AND r.bucket_ms BETWEEN ? AND ?";
+        update(c, "UPDATE " + rollup + " r SET requests = r.requests + d.requests, failed = r.failed + d.failed,"
+                + " input_tokens = r.input_tokens + d.input_tokens,"
+                + " cache_write_5m_tokens = r.cache_write_5m_tokens + d.cache_write_5m_tokens,"
+                + " cache_write_1h_tokens = r.cache_write_1h_tokens + d.cache_write_1h_tokens,"
+                + " cache_read_tokens = r.cache_read_tokens + d.cache_read_tokens,"
+                + " output_tokens = r.output_tokens + d.output_tokens, web_searches = r.web_searches + d.web_searches,"
+                + " cost_nanos = r.cost_nanos + d.cost_nanos, unpriced = r.unpriced + d.unpriced"
+                + " FROM rollup_delta d WHERE " + match, range[0], range[1]);
+        update(c, "INSERT INTO " + rollup + " (" + ROLLUP_COLUMNS + ") SELECT " + ROLLUP_COLUMNS + " FROM rollup_delta d"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + rollup + " r WHERE " + match + ")", range[0], range[1]);
+    }
+
+    private static long[] query(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    /**
+     * Bulk-loads records straight into the ledger: no dedupe, no rollups. The floor that
+     * {@link #write} is measured against in the benchmarks; nothing else should call it.
+     */
+    public void appendWithoutChecks(List<UsageEvent> events) {
+        try (Connection c = store.connection()) {
+            store.dialect().load(c, "usage_events", events);
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
     }
 
     /** One record per id, and one per provider request id (the highest-precedence source wins). */
@@ -203,7 +239,7 @@ public final class Ledger {
             case DAY, HOUR -> "r.bucket_ms";
         };
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT " + key + ", " + SUMS + FROM_ROLLUP + where(q, params) + " GROUP BY " + key
+        String sql = "SELECT " + key + ", " + SUMS + from(q, byTime, params) + filters(q, params) + " GROUP BY " + key
                 + " HAVING sum(r.requests) <> 0"; // a superseded record leaves a zeroed rollup row behind
         List<UsageRow> rows = query(sql, params, rs -> row(rs, rs.getString(1)));
         if (byTime) rows = foldByLocalTime(rows, q.by(), q.zone());
@@ -215,7 +251,7 @@ public final class Ledger {
     /** Everything in the range as one row. */
     public UsageRow totals(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        List<UsageRow> rows = query("SELECT 'total', " + SUMS + FROM_ROLLUP + where(q, params), params,
+        List<UsageRow> rows = query("SELECT 'total', " + SUMS + from(q, false, params) + filters(q, params), params,
                 rs -> row(rs, "TOTAL"));
         return rows.isEmpty() ? UsageRow.empty("TOTAL") : rows.get(0);
     }
@@ -223,7 +259,7 @@ public final class Ledger {
     /** Models with records that could not be priced, with how many. */
     public Map<String, Long> unpricedModels(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT r.model, sum(r.unpriced)" + FROM_ROLLUP + where(q, params)
+        String sql = "SELECT r.model, sum(r.unpriced)" + from(q, false, params) + filters(q, params)
                 + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";
         Map<String, Long> out = new LinkedHashMap<>();
         query(sql, params, rs -> out.put(rs.getString(1), rs.getLong(2)));
@@ -258,10 +294,27 @@ public final class Ledger {
         return out;
     }
 
-    private static String where(UsageQuery q, List<Object> params) {
-        StringBuilder w = new StringBuilder(" WHERE r.bucket_ms >= ? AND r.bucket_ms < ?");
-        params.add(q.from().toEpochMilli());
-        params.add(q.to().toEpochMilli());
+    /**
+     * The rollup rows that cover [from, to) exactly: whole UTC days from the daily rollup, the
+     * partial days at either edge from the 15-minute one (or only the 15-minute one when asked).
+     */
+    private static String from(UsageQuery q, boolean fine, List<Object> params) {
+        long lo = q.from().toEpochMilli();
+        long hi = q.to().toEpochMilli();
+        long dayLo = Math.floorDiv(lo + DAY_MS - 1, DAY_MS) * DAY_MS;
+        long dayHi = Math.floorDiv(hi, DAY_MS) * DAY_MS;
+        if (fine || dayLo >= dayHi) {
+            params.addAll(List.of(lo, hi));
+            return " FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?)" + JOIN_PEOPLE;
+        }
+        params.addAll(List.of(dayLo, dayHi, lo, dayLo, dayHi, hi));
+        return " FROM (SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
+                + " UNION ALL SELECT * FROM usage_rollup WHERE (bucket_ms >= ? AND bucket_ms < ?)"
+                + " OR (bucket_ms >= ? AND bucket_ms < ?))" + JOIN_PEOPLE;
+    }
+
+    private static String filters(UsageQuery q, List<Object> params) {
+        StringBuilder w = new StringBuilder(" WHERE 1 = 1");
         if (q.person() != null) { w.append(" AND ").append(PERSON).append(" = ?"); params.add(q.person()); }
         if (q.team() != null) { w.append(" AND ").append(TEAM).append(" = ?"); params.add(q.team()); }
         if (q.model() != null) { w.append(" AND r.model = ?"); params.add(q.model()); }

@@ -60,11 +60,12 @@ final class PostgresDialect implements Dialect {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging (LIKE usage_events)");
             s.execute("TRUNCATE usage_staging");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE usage_rollup)");
         }
     }
 
     @Override
-    public void loadStaging(Connection c, List<UsageEvent> events) throws SQLException {
+    public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
         StringBuilder csv = new StringBuilder(events.size() * 200);
         for (UsageEvent e : events) {
             TokenCounts t = e.tokens();
@@ -87,7 +88,7 @@ final class PostgresDialect implements Dialect {
         }
         try {
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY usage_staging (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)",
+            copy.copyIn("COPY " + table + " (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)",
                     new StringReader(csv.toString()));
         } catch (java.io.IOException e) {
             throw new SQLException("COPY into staging failed: " + e.getMessage(), e);

@@ -30,6 +30,7 @@ CREATE TABLE usage_events (
 -- Rollups kept as records are written: 15-minute buckets, so every time zone (all offsets are
 -- multiples of 15 minutes) cuts exact local hours and days. Keyed by raw identity, not person:
 -- mapping an identity to a person later re-attributes history without rewriting anything.
+-- One row per key, kept so by the writer (no index on DuckDB, where indexes make upserts crawl).
 CREATE TABLE usage_rollup (
     bucket_ms             BIGINT  NOT NULL,
     identity              VARCHAR NOT NULL,
@@ -45,8 +46,7 @@ CREATE TABLE usage_rollup (
     output_tokens         BIGINT  NOT NULL,
     web_searches          BIGINT  NOT NULL,
     cost_nanos            BIGINT  NOT NULL,
-    unpriced              BIGINT  NOT NULL,
-    PRIMARY KEY (bucket_ms, identity, team, model, source)
+    unpriced              BIGINT  NOT NULL
 );
 
 CREATE TABLE people (

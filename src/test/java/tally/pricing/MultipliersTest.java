@@ -1,0 +1,268 @@
+package tally.pricing;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import tally.core.TokenCounts;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.pricing.Money.NOW;
+import static tally.pricing.Money.cost;
+import static tally.pricing.Money.quote;
+import static tally.pricing.Money.tokens;
+import static tally.pricing.Money.usd;
+
+/** Every rule that moves a price away from input × rate + output × rate. */
+class MultipliersTest {
+
+    private static final PriceCatalog CATALOG = PriceCatalog.bundled();
+    private static final long M = 1_000_000;
+
+    private static Quote price(String model, TokenCounts t, boolean batch, boolean fast, String geo, long searches) {
+        return CATALOG.quote(new PriceRequest(model, NOW, t, searches, batch, fast, geo));
+    }
+
+    @Nested
+    class CacheClasses {
+        @Test
+        void fiveMinuteWritesCost1_25x_oneHourWrites2x_readsTenthOfInput() {
+            assertThat(cost("claude-sonnet-4-6", new TokenCounts(0, M, 0, 0, 0))).isEqualTo(usd("3.75"));
+            assertThat(cost("claude-sonnet-4-6", new TokenCounts(0, 0, M, 0, 0))).isEqualTo(usd("6.00"));
+            assertThat(cost("claude-sonnet-4-6", new TokenCounts(0, 0, 0, M, 0))).isEqualTo(usd("0.30"));
+        }
+
+        @Test
+        void haiku3HasItsOwnCacheMultipliers() {
+            assertThat(cost("claude-3-haiku-20240307", new TokenCounts(0, M, 0, 0, 0))).isEqualTo(usd("0.30"));
+            assertThat(cost("claude-3-haiku-20240307", new TokenCounts(0, 0, M, 0, 0))).isEqualTo(usd("0.50"));
+            assertThat(cost("claude-3-haiku-20240307", new TokenCounts(0, 0, 0, M, 0))).isEqualTo(usd("0.03"));
+        }
+
+        @Test
+        void breakdownShowsEachClass() {
+            Quote q = quote("claude-opus-4-5", new TokenCounts(M, M, M, M, M));
+            assertThat(q.breakdown()).isEqualTo(new CostBreakdown(usd("5"), usd("6.25"), usd("10"), usd("0.50"), usd("25"), 0));
+            assertThat(q.costNanos()).isEqualTo(usd("46.75"));
+        }
+    }
+
+    @Nested
+    class Batch {
+        @Test
+        void halvesEveryTokenClass() {
+            Quote q = price("claude-sonnet-4-6", tokens(M, M), true, false, null, 0);
+            assertThat(q.costNanos()).isEqualTo(usd("9.00"));
+            assertThat(q.batch()).isTrue();
+        }
+
+        @Test
+        void stacksWithCacheMultipliersOnTheDiscountedBase() {
+            Quote q = price("claude-sonnet-4-6", new TokenCounts(0, M, M, M, 0), true, false, null, 0);
+            assertThat(q.breakdown().cacheWrite5m()).isEqualTo(usd("1.875"));
+            assertThat(q.breakdown().cacheWrite1h()).isEqualTo(usd("3.00"));
+            assertThat(q.breakdown().cacheRead()).isEqualTo(usd("0.15"));
+        }
+
+        @Test
+        void doesNotDiscountWebSearch() {
+            assertThat(price("claude-sonnet-4-5", TokenCounts.ZERO, true, false, null, 2).costNanos()).isEqualTo(usd("0.02"));
+        }
+    }
+
+    @Nested
+    class LongContext {
+        @Test
+        void aboveTwoHundredThousandInputTokensTheWholeRequestIsPremium() {
+            // 1 + 200,000 cached = 200,001 prompt tokens: every class moves to the premium rates.
+            Quote q = quote("claude-sonnet-4-5", new TokenCounts(1, 0, 0, 200_000, M));
+            assertThat(q.longContext()).isTrue();
+            assertThat(q.breakdown().input()).isEqualTo(6_000L);
+            assertThat(q.breakdown().cacheRead()).isEqualTo(usd("0.12"));
+            assertThat(q.breakdown().output()).isEqualTo(usd("22.50"));
+        }
+
+        @Test
+        void exactlyTwoHundredThousandIsStillStandard() {
+            Quote q = quote("claude-sonnet-4-5", new TokenCounts(100_000, 50_000, 0, 50_000, M));
+            assertThat(q.longContext()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("0.30") + usd("0.1875") + usd("0.015") + usd("15"));
+        }
+
+        @Test
+        void premiumCacheRatesFollowTheTier() {
+            Quote q = quote("claude-sonnet-4-20250514", new TokenCounts(M, M, M, M, 0));
+            assertThat(q.longContext()).isTrue();
+            assertThat(q.breakdown()).isEqualTo(new CostBreakdown(usd("6"), usd("7.50"), usd("12"), usd("0.60"), 0, 0));
+        }
+
+        @Test
+        void modelsWithoutATierNeverChangeRate() {
+            Quote q = quote("claude-opus-4-5", tokens(900_000, 0));
+            assertThat(q.longContext()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("4.50"));
+        }
+
+        @Test
+        void stacksWithBatch() {
+            assertThat(price("claude-sonnet-4-5", tokens(M, M), true, false, null, 0).costNanos())
+                    .isEqualTo(usd("3.00") + usd("11.25"));
+        }
+
+        @Test
+        void isDecidedPerRequestWhenTotalsAreSplit() {
+            PriceRequest totals = PriceRequest.of("claude-sonnet-4-5", NOW, tokens(300_000, 0));
+            assertThat(CATALOG.estimate(totals, 1).costNanos()).isEqualTo(usd("1.80"));
+            Estimate two = CATALOG.estimate(totals, 2);
+            assertThat(two.longContextRequests()).isZero();
+            assertThat(two.costNanos()).isEqualTo(usd("0.90"));
+        }
+
+        @Test
+        void unevenSplitsGiveTheFirstRequestsOneTokenMore() {
+            // 400,003 tokens in 2 requests: 200,002 (premium) and 200,001 (premium); in 3: all standard.
+            PriceRequest totals = PriceRequest.of("claude-sonnet-4-5", NOW, tokens(400_003, 5));
+            Estimate two = CATALOG.estimate(totals, 2);
+            assertThat(two.longContextRequests()).isEqualTo(2);
+            assertThat(two.parts()).extracting(Estimate.Part::requests).containsExactly(1L, 1L);
+            Estimate threeWithRemainder = CATALOG.estimate(PriceRequest.of("claude-sonnet-4-5", NOW,
+                    tokens(600_001, 0)), 3);
+            assertThat(threeWithRemainder.longContextRequests()).isEqualTo(1);
+            assertThat(threeWithRemainder.costNanos()).isEqualTo(200_001L * 6_000 + 400_000L * 3_000);
+        }
+    }
+
+    @Nested
+    class BedrockRegionalPremium {
+        @Test
+        void regionalProfilesCostTenPercentMoreOnSonnet45AndLater() {
+            for (String prefix : new String[] {"us.", "eu.", "apac.", "jp.", "au."}) {
+                Quote q = quote(prefix + "anthropic.claude-sonnet-4-5-20250929-v1:0", tokens(100_000, 100_000));
+                assertThat(q.regionalPremium()).as(prefix).isTrue();
+                assertThat(q.costNanos()).as(prefix).isEqualTo(usd("0.33") + usd("1.65"));
+            }
+        }
+
+        @Test
+        void globalProfileIsListPrice() {
+            Quote q = quote("global.anthropic.claude-sonnet-4-5-20250929-v1:0", tokens(100_000, 100_000));
+            assertThat(q.regionalPremium()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("1.80"));
+        }
+
+        @Test
+        void bareBaseIdRunsInRegionAndCostsThePremium() {
+            assertThat(cost("anthropic.claude-haiku-4-5-20251001-v1:0", tokens(M, 0))).isEqualTo(usd("1.10"));
+            assertThat(cost("anthropic.claude-opus-4-6-v1", tokens(M, 0))).isEqualTo(usd("5.50"));
+        }
+
+        @Test
+        void olderModelsHaveNoPremium() {
+            Quote q = quote("us.anthropic.claude-3-7-sonnet-20250219-v1:0", tokens(M, M));
+            assertThat(q.regionalPremium()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("18.00"));
+            assertThat(cost("us.anthropic.claude-opus-4-1-20250805-v1:0", tokens(M, 0))).isEqualTo(usd("15"));
+        }
+
+        @Test
+        void inferenceProfileArnIsPricedLikeItsProfileId() {
+            Quote q = quote("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                    tokens(100_000, 0));
+            assertThat(q.canonicalModel()).isEqualTo("claude-sonnet-4-5-20250929");
+            assertThat(q.costNanos()).isEqualTo(usd("0.33"));
+        }
+
+        @Test
+        void appliesToCacheClassesAndStacksWithBatch() {
+            Quote q = CATALOG.quote(new PriceRequest("us.anthropic.claude-sonnet-4-6", NOW,
+                    new TokenCounts(0, M, 0, M, 0), 0, true, false, null));
+            assertThat(q.breakdown().cacheWrite5m()).isEqualTo(usd("2.0625"));
+            assertThat(q.breakdown().cacheRead()).isEqualTo(usd("0.165"));
+        }
+
+        @Test
+        void vertexIdsAreListPrice() {
+            Quote q = quote("claude-sonnet-4-5@20250929", tokens(100_000, 100_000));
+            assertThat(q.provider()).isEqualTo("vertex");
+            assertThat(q.regionalPremium()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("1.80"));
+        }
+    }
+
+    @Nested
+    class FastMode {
+        @Test
+        void opus48AndOpus5CostTwiceAsMuch() {
+            Quote q = price("claude-opus-4-8", tokens(M, M), false, true, null, 0);
+            assertThat(q.fastApplied()).isTrue();
+            assertThat(q.costNanos()).isEqualTo(usd("60.00"));
+            assertThat(price("claude-opus-5", tokens(M, M), false, true, null, 0).costNanos()).isEqualTo(usd("60.00"));
+        }
+
+        @Test
+        void aModelWithoutAFastMultiplierBillsFastAsStandard() {
+            Quote q = price("claude-opus-4-7", tokens(M, M), false, true, null, 0);
+            assertThat(q.fastApplied()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("30.00"));
+        }
+
+        @Test
+        void appliesToTheClaudeCode1mVariantToo() {
+            assertThat(price("claude-opus-4-8[1m]", tokens(M, 0), false, true, null, 0).costNanos()).isEqualTo(usd("10"));
+        }
+    }
+
+    @Nested
+    class WebSearch {
+        @Test
+        void tenDollarsPerThousandSearches() {
+            Quote q = price("claude-sonnet-4-5", tokens(0, 0), false, false, null, 3);
+            assertThat(q.breakdown().webSearch()).isEqualTo(30_000_000L);
+            assertThat(q.costNanos()).isEqualTo(usd("0.03"));
+        }
+
+        @Test
+        void isNotMultipliedByFastOrRegion() {
+            Quote q = price("us.anthropic.claude-opus-4-8", tokens(0, 0), false, true, null, 1);
+            assertThat(q.costNanos()).isEqualTo(10_000_000L);
+        }
+    }
+
+    @Nested
+    class DataResidency {
+        @Test
+        void pinnedUsGeoCostsTenPercentMoreOn46AndLater() {
+            Quote q = price("claude-opus-4-6", new TokenCounts(M, 0, 0, M, M), false, false, "us", 0);
+            assertThat(q.dataResidency()).isTrue();
+            assertThat(q.costNanos()).isEqualTo(usd("5.50") + usd("0.55") + usd("27.50"));
+        }
+
+        @Test
+        void globalOrNoGeoIsListPrice() {
+            assertThat(price("claude-opus-4-6", tokens(M, 0), false, false, "global", 0).costNanos()).isEqualTo(usd("5"));
+            assertThat(price("claude-opus-4-6", tokens(M, 0), false, false, null, 0).costNanos()).isEqualTo(usd("5"));
+        }
+
+        @Test
+        void olderModelsIgnoreIt() {
+            assertThat(price("claude-opus-4-5", tokens(M, 0), false, false, "us", 0).dataResidency()).isFalse();
+        }
+
+        @Test
+        void stacksWithEverythingElseExactly() {
+            // Sonnet 5 cache read $0.20 × batch 1/2 × regional 11/10 × residency 11/10 = $0.121 per million.
+            Quote q = CATALOG.quote(new PriceRequest("us.anthropic.claude-sonnet-5", NOW,
+                    new TokenCounts(0, 0, 0, M, 0), 0, true, false, "us"));
+            assertThat(q.multiplier()).isEqualTo(Ratio.of(121, 200));
+            assertThat(q.costNanos()).isEqualTo(usd("0.121"));
+        }
+    }
+
+    @Test
+    void effectiveRateIsTheListRateTimesEveryMultiplier() {
+        Quote q = CATALOG.quote(new PriceRequest("us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                Instant.parse("2026-09-01T00:00:00Z"), tokens(1, 1), 0, true, false, null));
+        assertThat(q.effectiveRate(TokenClass.INPUT)).isEqualByComparingTo("1650000000"); // $1.65 per million
+        assertThat(q.effectiveRate(TokenClass.OUTPUT)).isEqualByComparingTo("8250000000");
+    }
+}
