@@ -8,7 +8,6 @@ import tally.core.Nanos;
 import tally.core.Source;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
-import tally.ingest.IngestStats;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -69,35 +68,34 @@ final class RecordCommand implements Runnable {
         nonNegative("--web-searches", webSearches);
         if (user.isBlank()) throw new UserError("--user must not be empty");
         if (model.isBlank()) throw new UserError("--model must not be empty");
-        Instant time = at == null ? Instant.now() : Times.parse("--at", at, g.zone());
-        UsageEvent event = UsageEvent.builder()
-                .id(id == null ? "manual-" + UUID.randomUUID() : id)
-                .time(time)
-                .source(Source.MANUAL)
-                .identity(user.trim())
-                .team(team)
-                .requestId(requestId)
-                .modelId(model.trim())
-                .tokens(new TokenCounts(input, cacheWrite, cacheWrite1h, cacheRead, output))
-                .webSearches(webSearches)
-                .batch(batch)
-                .build();
         PrintWriter out = spec.commandLine().getOut();
         try (Session s = Session.open(g)) {
+            if (id != null && s.ledger.timeOf(id).isPresent()) {
+                out.println("already recorded " + id + " (nothing added)");
+                return;
+            }
+            Instant time = at == null ? Instant.now() : Times.parse("--at", at, g.zone());
+            UsageEvent event = UsageEvent.builder()
+                    .id(id == null ? "manual-" + UUID.randomUUID() : id)
+                    .time(time)
+                    .source(Source.MANUAL)
+                    .identity(user.trim())
+                    .team(team)
+                    .requestId(requestId)
+                    .modelId(model.trim())
+                    .tokens(new TokenCounts(input, cacheWrite, cacheWrite1h, cacheRead, output))
+                    .webSearches(webSearches)
+                    .batch(batch)
+                    .build();
             UsageEvent priced = s.catalog().price(event);
             s.writer().submit(event).join();
             if (!s.writer().flush(Duration.ofSeconds(30))) {
                 throw new UserError("accepted " + event.id() + " but " + s.store.config().describe()
                         + " did not take it; it stays in the spool and is written on the next run");
             }
-            IngestStats st = s.writer().stats();
             String cost = priced.costNanos() == null ? "unpriced (model not in the price catalog)"
                     : "$" + Nanos.toDecimal(priced.costNanos());
-            if (st.added() > 0) {
-                out.println("recorded " + event.id() + ": " + user + ", " + priced.model() + ", " + cost);
-            } else {
-                out.println("already recorded " + event.id() + " (nothing added)");
-            }
+            out.println("recorded " + event.id() + ": " + user + ", " + priced.model() + ", " + cost);
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One priced usage record: the single shape every source is turned into before it reaches the
  * ledger. Prompts and responses never appear here.
  *
- * @param id           stable record id; writing the same id twice stores it once
+ * @param id           stable record id; writing the same id twice stores it once. An id always comes
+ *                     with the same time: the ledger finds earlier copies by looking near that time
  * @param time         when the request happened (UTC)
  * @param source       which path reported it (decides precedence for a shared request id)
  * @param provider     "anthropic", "bedrock" or "vertex"

@@ -3,7 +3,7 @@ package tally.report;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain aligned text table: first column left-aligned, the rest right-aligned (they are numbers). */
+/** A plain aligned text table: columns of numbers (and money) right-aligned, text left-aligned. */
 public final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
     private final List<Integer> rules = new ArrayList<>();
@@ -30,6 +30,13 @@ public final class TextTable {
         for (String[] r : rows) {
             for (int i = 0; i < cols; i++) width[i] = Math.max(width[i], r[i].length());
         }
+        boolean[] numeric = new boolean[cols];
+        for (int i = 1; i < cols; i++) {
+            numeric[i] = true;
+            for (int r = 1; r < rows.size(); r++) {
+                if (!rows.get(r)[i].matches("[-+$0-9.,]*( \\+?\\d+ unpriced)?|unpriced")) numeric[i] = false;
+            }
+        }
         int total = (cols - 1) * 2;
         for (int w : width) total += w;
         StringBuilder sb = new StringBuilder();
@@ -41,7 +48,7 @@ public final class TextTable {
                 if (i > 0) line.append("  ");
                 String c = cells[i];
                 String pad = " ".repeat(width[i] - c.length());
-                line.append(i == 0 ? c + pad : pad + c);
+                line.append(numeric[i] ? pad + c : c + pad);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }

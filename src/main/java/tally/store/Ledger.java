@@ -282,6 +282,18 @@ public final class Ledger {
                 (Long) rs.getObject(13) == null ? null : rs.getLong(13), rs.getInt(14)));
     }
 
+    /**
+     * When the record with this id happened, if it is stored. A full scan of one column: for the
+     * rare caller that knows an id but not its time (ids are time-stable everywhere else).
+     */
+    public java.util.Optional<Instant> timeOf(String id) {
+        List<Long> t = query("SELECT min(ts_ms) FROM usage_events WHERE id = ?", List.of(id), rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        });
+        return t.isEmpty() || t.get(0) == null ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(t.get(0)));
+    }
+
     /** Raw record count; for tests and doctors, not for reports. */
     public long countRecords() {
         return query("SELECT count(*) FROM usage_events", List.of(), rs -> rs.getLong(1)).get(0);
