@@ -331,6 +331,7 @@ public final class Ledger {
         if (q.team() != null) { w.append(" AND ").append(TEAM).append(" = ?"); params.add(q.team()); }
         if (q.model() != null) { w.append(" AND r.model = ?"); params.add(q.model()); }
         if (q.source() != null) { w.append(" AND r.source = ?"); params.add(q.source()); }
+        if (q.identity() != null) { w.append(" AND r.identity = ?"); params.add(q.identity()); }
         return w.toString();
     }
 
