@@ -2,14 +2,19 @@ package tally.store;
 
 /** What a usage query groups by. */
 public enum Dimension {
-    USER, TEAM, MODEL, SOURCE, DAY, HOUR;
+    USER, TEAM, MODEL, SOURCE, DAY, HOUR, WEEK, MONTH, SESSION;
+
+    /** Cut from time buckets in the query's zone rather than from a column. */
+    public boolean isTime() {
+        return this == DAY || this == HOUR || this == WEEK || this == MONTH;
+    }
 
     public static Dimension parse(String s) {
         for (Dimension d : values()) {
             if (d.name().equalsIgnoreCase(s)) return d;
         }
         if (s.equalsIgnoreCase("person") || s.equalsIgnoreCase("developer")) return USER;
-        throw new IllegalArgumentException("--by: expected one of user, team, model, source, day, hour; got '" + s + "'");
+        throw new IllegalArgumentException("--by: expected one of user, team, model, source, day, hour, week, month, session; got '" + s + "'");
     }
 
     public String label() {
@@ -20,6 +25,9 @@ public enum Dimension {
             case SOURCE -> "Source";
             case DAY -> "Day";
             case HOUR -> "Hour";
+            case WEEK -> "Week";
+            case MONTH -> "Month";
+            case SESSION -> "Session";
         };
     }
 }

@@ -230,13 +230,15 @@ public final class Ledger {
 
     /** Usage grouped as asked, read from rollups only, sorted by cost (or by time for day and hour). */
     public List<UsageRow> usage(UsageQuery q) {
-        boolean byTime = q.by() == Dimension.DAY || q.by() == Dimension.HOUR;
+        if (q.by() == Dimension.SESSION) return usageBySession(q);
+        boolean byTime = q.by().isTime();
         String key = switch (q.by()) {
             case USER -> PERSON;
             case TEAM -> TEAM;
             case MODEL -> "r.model";
             case SOURCE -> "r.source";
-            case DAY, HOUR -> "r.bucket_ms";
+            case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
+            case SESSION -> throw new IllegalStateException();
         };
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + key + ", " + SUMS + from(q, byTime, params) + filters(q, params) + " GROUP BY " + key
@@ -244,6 +246,26 @@ public final class Ledger {
         List<UsageRow> rows = query(sql, params, rs -> row(rs, rs.getString(1)));
         if (byTime) rows = foldByLocalTime(rows, q.by(), q.zone());
         else rows.sort((x, y) -> x.costNanos() != y.costNanos()
+                ? Long.compare(y.costNanos(), x.costNanos()) : x.key().compareTo(y.key()));
+        return rows;
+    }
+
+    /**
+     * Usage per client session. Sessions are not in the rollups (there are too many), so this one
+     * reads raw records; it serves a single developer's local history, where that is small.
+     */
+    private List<UsageRow> usageBySession(UsageQuery q) {
+        List<Object> params = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
+        String sql = "SELECT coalesce(r.session_id, '(none)'), count(*), sum(CASE WHEN r.status >= 400 THEN 1 ELSE 0 END),"
+                + " sum(r.input_tokens), sum(r.cache_write_5m_tokens), sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens),"
+                + " sum(r.output_tokens), sum(r.web_searches), coalesce(sum(r.cost_nanos), 0),"
+                + " sum(CASE WHEN r.cost_nanos IS NULL THEN 1 ELSE 0 END)"
+                + " FROM usage_events r LEFT JOIN aliases a ON a.alias = r.identity"
+                + " LEFT JOIN people p ON p.name = coalesce(a.person, r.identity)"
+                + " WHERE r.ts_ms >= ? AND r.ts_ms < ?" + filters(q, params).replace(" WHERE 1 = 1", "")
+                + " GROUP BY coalesce(r.session_id, '(none)')";
+        List<UsageRow> rows = query(sql, params, rs -> row(rs, rs.getString(1)));
+        rows.sort((x, y) -> x.costNanos() != y.costNanos()
                 ? Long.compare(y.costNanos(), x.costNanos()) : x.key().compareTo(y.key()));
         return rows;
     }
@@ -341,17 +363,31 @@ public final class Ledger {
                 rs.getLong(9), rs.getLong(10), rs.getLong(11));
     }
 
-    /** Rollup buckets → local days or hours. Exact, since every zone offset is a multiple of 15 minutes. */
+    /**
+     * Rollup buckets → local hours, days, weeks (starting Monday, keyed by their first day) or
+     * months. Exact, since every zone offset is a multiple of 15 minutes.
+     */
     private static List<UsageRow> foldByLocalTime(List<UsageRow> buckets, Dimension by, ZoneId zone) {
-        DateTimeFormatter f = DateTimeFormatter.ofPattern(by == Dimension.DAY ? "yyyy-MM-dd" : "yyyy-MM-dd HH:00");
         Map<String, UsageRow> out = new java.util.TreeMap<>();
         for (UsageRow b : buckets) {
             LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(b.key())), zone);
-            String k = f.format(by == Dimension.DAY ? local.truncatedTo(ChronoUnit.DAYS) : local.truncatedTo(ChronoUnit.HOURS));
+            String k = localKey(local, by);
             out.merge(k, b.withKey(k), UsageRow::plus);
         }
         return new ArrayList<>(out.values());
     }
+
+    static String localKey(LocalDateTime local, Dimension by) {
+        return switch (by) {
+            case HOUR -> HOUR_KEY.format(local.truncatedTo(ChronoUnit.HOURS));
+            case DAY -> local.toLocalDate().toString();
+            case WEEK -> local.toLocalDate().with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).toString();
+            case MONTH -> java.time.YearMonth.from(local).toString();
+            default -> throw new IllegalArgumentException(by + " is not a time grouping");
+        };
+    }
+
+    private static final DateTimeFormatter HOUR_KEY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
 
     // ---------------------------------------------------------------- plumbing
 

@@ -194,4 +194,27 @@ class LedgerTest {
             assertThat(totals(new Ledger(store)).costNanos()).isEqualTo(100);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void groupsByWeekMonthAndSession(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(event("a", "2026-01-04T10:00:00Z", "x").sessionId("s1").cost(1L, "v").build(),
+                    event("b", "2026-01-05T10:00:00Z", "x").sessionId("s1").cost(2L, "v").build(),
+                    event("c", "2026-01-31T23:30:00Z", "x").sessionId("s2").cost(4L, "v").build()));
+            Instant to = Instant.parse("2026-03-01T00:00:00Z");
+
+            assertThat(ledger.usage(UsageQuery.of(FROM, to, Dimension.WEEK, ZoneOffset.UTC)))
+                    .extracting(UsageRow::key, UsageRow::costNanos).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("2025-12-29", 1L), org.assertj.core.groups.Tuple.tuple("2026-01-05", 2L),
+                            org.assertj.core.groups.Tuple.tuple("2026-01-26", 4L));
+            assertThat(ledger.usage(UsageQuery.of(FROM, to, Dimension.MONTH, ZoneId.of("Europe/Berlin"))))
+                    .extracting(UsageRow::key, UsageRow::costNanos).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("2026-01", 3L), org.assertj.core.groups.Tuple.tuple("2026-02", 4L));
+            assertThat(ledger.usage(UsageQuery.of(FROM, to, Dimension.SESSION, ZoneOffset.UTC)))
+                    .extracting(UsageRow::key, UsageRow::requests).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("s2", 1L), org.assertj.core.groups.Tuple.tuple("s1", 2L));
+        }
+    }
 }
