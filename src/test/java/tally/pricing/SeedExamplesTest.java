@@ -44,6 +44,21 @@ class SeedExamplesTest {
     }
 
     @Test
+    void theUndatedNamesPeopleTypeResolveToo() {
+        assertThat(cost("claude-3-sonnet", tokens(500_000, 200_000))).isEqualTo(usd("4.50"));
+        assertThat(cost("claude-3-haiku", tokens(1_400_000, 560_000))).isEqualTo(usd("1.05"));
+        assertThat(quote("claude-3-opus", tokens(1, 1)).canonicalModel()).isEqualTo("claude-3-opus-20240229");
+    }
+
+    @Test
+    void oneSonnet45RequestOver200kIsLongContext_butTheSameTotalsOverTenRequestsAreNot() {
+        assertThat(cost("claude-sonnet-4-5", tokens(500_000, 200_000))).isEqualTo(usd("7.50"));
+        Estimate tenRequests = PriceCatalog.bundled().estimate(
+                PriceRequest.of("claude-sonnet-4-5", java.time.Instant.parse("2026-06-01T00:00:00Z"), tokens(500_000, 200_000)), 10);
+        assertThat(tenRequests.costNanos()).isEqualTo(usd("4.50"));
+    }
+
+    @Test
     void costsAreWholeNanoDollars_threeDollarsPerMillionIs3000NanosPerToken() {
         assertThat(cost("claude-sonnet-4-5", tokens(1, 0))).isEqualTo(3_000L);
         assertThat(cost("claude-sonnet-4-5", tokens(0, 1))).isEqualTo(15_000L);
