@@ -19,6 +19,7 @@ import java.io.PrintWriter;
                 TotalsCommand.class,
                 RecordCommand.class,
                 PeopleCommand.class,
+                RepriceCommand.class,
                 PricesCommand.class,
                 EstimateCommand.class,
         })

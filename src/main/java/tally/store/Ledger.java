@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 
 /**
  * The one query layer over the ledger and its rollups, the same SQL on both stores.
@@ -226,6 +227,110 @@ public final class Ledger {
         return out;
     }
 
+    /**
+     * Prices stored records again (after a price correction), one UTC day at a time: records whose
+     * model, cost or catalog version change are taken out of the rollups, replaced, and put back.
+     * Returns how many records changed.
+     */
+    public long reprice(Instant from, Instant to, UnaryOperator<UsageEvent> pricer) {
+        long changed = 0;
+        long start = Math.floorDiv(from.toEpochMilli(), DAY_MS) * DAY_MS;
+        for (long day = start; day < to.toEpochMilli(); day += DAY_MS) {
+            long lo = Math.max(day, from.toEpochMilli());
+            long hi = Math.min(day + DAY_MS, to.toEpochMilli()) - 1;
+            List<UsageEvent> repriced = new ArrayList<>();
+            scan(Instant.ofEpochMilli(lo), Instant.ofEpochMilli(hi + 1), e -> {
+                UsageEvent p = pricer.apply(e);
+                if (!java.util.Objects.equals(p.costNanos(), e.costNanos()) || !p.model().equals(e.model())
+                        || !java.util.Objects.equals(p.catalogVersion(), e.catalogVersion())) {
+                    repriced.add(p);
+                }
+            });
+            if (!repriced.isEmpty()) changed += replace(repriced, lo, hi);
+        }
+        return changed;
+    }
+
+    private long replace(List<UsageEvent> events, long lo, long hi) {
+        synchronized (writeLock) {
+            try (Connection c = store.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    Dialect dialect = store.dialect();
+                    dialect.lockWriters(c);
+                    dialect.prepareStaging(c);
+                    dialect.load(c, "usage_staging", events);
+                    String where = " WHERE ts_ms BETWEEN ? AND ? AND id IN (SELECT id FROM usage_staging)";
+                    addToRollup(c, "usage_events", where, -1, lo, hi);
+                    update(c, "DELETE FROM usage_events" + where, lo, hi);
+                    long n = update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
+                            + StagingColumns.LIST + " FROM usage_staging");
+                    addToRollup(c, "usage_staging", "", 1);
+                    c.commit();
+                    return n;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw store.unavailable(e);
+            }
+        }
+    }
+
+    /** Streams the stored records of [from, to) in time order, as the events they were written as. */
+    public void scan(Instant from, Instant to, java.util.function.Consumer<UsageEvent> sink) {
+        String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id";
+        try (Connection c = store.connection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(10_000);
+                ps.setLong(1, from.toEpochMilli());
+                ps.setLong(2, to.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) sink.accept(event(rs));
+                }
+            } finally {
+                c.commit();
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
+    /** A ledger row (columns in {@link StagingColumns#LIST} order) back into its event. */
+    private static UsageEvent event(ResultSet rs) throws SQLException {
+        return UsageEvent.builder()
+                .id(rs.getString(1))
+                .time(Instant.ofEpochMilli(rs.getLong(2)))
+                .source(tally.core.Source.fromLabel(rs.getString(3)))
+                .provider(rs.getString(5))
+                .identity(rs.getString(6))
+                .team(rs.getString(7))
+                .project(rs.getString(8))
+                .sessionId(rs.getString(9))
+                .requestId(rs.getString(10))
+                .model(rs.getString(11))
+                .modelId(rs.getString(12))
+                .tokens(new TokenCounts(rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)))
+                .webSearches(rs.getLong(18))
+                .batch(rs.getBoolean(19))
+                .fast(rs.getBoolean(20))
+                .cost(nullableLong(rs, 21), rs.getString(22))
+                .latencyMs(nullableLong(rs, 23))
+                .status(rs.getInt(24))
+                .build();
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
     // ---------------------------------------------------------------- reads
 
     /** Usage grouped as asked, read from rollups only, sorted by cost (or by time for day and hour). */
@@ -301,7 +406,7 @@ public final class Ledger {
                 rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7),
                 new TokenCounts(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
-                (Long) rs.getObject(13) == null ? null : rs.getLong(13), rs.getInt(14)));
+                nullableLong(rs, 13), rs.getInt(14)));
     }
 
     /**

@@ -97,6 +97,27 @@ class CliTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void repricingAfterAddingAPriceTurnsUnpricedRecordsIntoCost(TestStores.Kind kind) throws Exception {
+        String[] s = store(kind);
+        tally(s, "record", "--user", "alice", "--model", "claude-imaginary-9", "--input", "1000000", "--output", "0");
+        tally(s, "record", "--user", "alice", "--model", "claude-haiku-4-5", "--input", "1000000", "--output", "0");
+        assertThat(json(tally(s, "report", "--format", "json")).get("unpriced_requests").asLong()).isEqualTo(1);
+
+        Path prices = dir.resolve("prices.json");
+        java.nio.file.Files.writeString(prices, "{\"models\":[{\"id\":\"claude-imaginary-9\",\"prices\":[{\"from\":\"2020-01-01\","
+                + "\"input\":\"7\",\"output\":\"9\"}]}]}");
+        Cli.Result r = tally(s, "reprice", "--prices", prices.toString());
+        assertThat(r.out()).as(r.err()).contains("2 records changed"); // both now carry the new catalog version
+
+        JsonNode report = json(tally(s, "report", "--format", "json"));
+        assertThat(report.get("unpriced_requests").asLong()).isZero();
+        assertThat(report.at("/total/cost_usd").asText()).isEqualTo("8.00"); // $7 + $1 per million input
+        assertThat(report.at("/total/requests").asLong()).isEqualTo(2);
+        assertThat(tally(s, "reprice", "--prices", prices.toString()).out()).contains("0 records changed");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void peopleAliasesReattributeHistory(TestStores.Kind kind) throws Exception {
         String[] s = store(kind);
         tally(s, "record", "--user", "alice@corp.com", "--model", "claude-haiku-4-5", "--input", "10", "--output", "10");
