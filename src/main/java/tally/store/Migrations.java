@@ -26,16 +26,18 @@ final class Migrations {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
                         + "name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)");
             }
-            int current = currentVersion(c);
+            // By set, not by maximum: parts of the program number their migrations in separate ranges
+            // (V10 gateway, V20 imports…), so a lower version can arrive after a higher one is applied.
+            java.util.Set<Integer> applied = appliedVersions(c);
             for (String file : list()) {
-                int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
-                if (version <= current) continue;
+                int version = version(file);
+                if (applied.contains(version)) continue;
                 String[] parts = file.substring(0, file.length() - ".sql".length()).split("\\.");
                 boolean applies = parts.length == 1 || parts[1].equals(dialect.name());
                 c.setAutoCommit(false);
                 try {
                     dialect.lockWriters(c);
-                    if (currentVersion(c) >= version) { // another process got here first
+                    if (appliedVersions(c).contains(version)) { // another process got here first
                         c.commit();
                         c.setAutoCommit(true);
                         continue;
@@ -67,11 +69,16 @@ final class Migrations {
         }
     }
 
-    private static int currentVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_migrations")) {
-            rs.next();
-            return rs.getInt(1);
+    private static java.util.Set<Integer> appliedVersions(Connection c) throws SQLException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM schema_migrations")) {
+            while (rs.next()) out.add(rs.getInt(1));
         }
+        return out;
+    }
+
+    private static int version(String file) {
+        return Integer.parseInt(file.substring(1, file.indexOf("__")));
     }
 
     private static List<String> list() {
@@ -79,6 +86,7 @@ final class Migrations {
         for (String line : read("db/migrations.txt").split("\n")) {
             if (!line.isBlank()) files.add(line.trim());
         }
+        files.sort(java.util.Comparator.comparingInt(Migrations::version));
         return files;
     }
 
