@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 RepriceCommand.class,
                 PricesCommand.class,
                 EstimateCommand.class,
+                ImportCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,52 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tally.importers.ImportSummary;
+import tally.importers.Progress;
+import tally.importers.claudecode.TranscriptFiles;
+import tally.importers.claudecode.TranscriptImporter;
+import tally.store.ImportOffsets;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+@Command(name = "claude-code", description = "Import Claude Code transcripts (~/.claude/projects, ~/.config/claude/projects, "
+        + "or $CLAUDE_CONFIG_DIR, a comma list). Incremental: a second run reads only what was added.")
+final class ImportClaudeCodeCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Transcript files or folders (default: where Claude Code writes them).")
+    List<Path> paths;
+
+    @Option(names = "--user", paramLabel = "U", description = "Whose usage this is (default: the login name).")
+    String user;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ImportCommand.global(spec);
+        List<Path> roots = paths == null || paths.isEmpty()
+                ? TranscriptFiles.defaultRoots(System.getenv(), Path.of(System.getProperty("user.home")))
+                : paths;
+        if (roots.isEmpty()) {
+            throw new UserError("no Claude Code transcripts found in ~/.claude/projects or ~/.config/claude/projects "
+                    + "(give a PATH, or set CLAUDE_CONFIG_DIR)");
+        }
+        String identity = user != null ? user.trim() : System.getProperty("user.name", "unknown");
+        if (identity.isEmpty()) throw new UserError("--user must not be empty");
+        try (Session s = Session.open(g)) {
+            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), s.writer(), s.catalog(), identity, s.clock);
+            ImportSummary summary;
+            try (Progress progress = Progress.start("claude-code", 0)) {
+                summary = importer.run(roots, progress);
+            } catch (IOException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            spec.commandLine().getOut().print(summary.render());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package tally.importers;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * What a file looked like where an import stopped: a checksum of its first KiB and of the KiB
+ * before the stop. An append keeps both; a rewrite or a truncation changes one.
+ */
+public final class Fingerprint {
+    private static final int SPAN = 1024;
+
+    private Fingerprint() {}
+
+    public static String of(Path file, long upTo) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long headLen = Math.min(SPAN, upTo);
+            long tailFrom = Math.max(0, upTo - SPAN);
+            return upTo + ":" + crc(ch, 0, headLen) + ":" + crc(ch, tailFrom, upTo - tailFrom);
+        }
+    }
+
+    private static String crc(FileChannel ch, long from, long len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, from + b.position()) < 0) break;
+        }
+        b.flip();
+        CRC32C c = new CRC32C();
+        c.update(b);
+        return Long.toHexString(c.getValue());
+    }
+}

@@ -1,0 +1,71 @@
+package tally.importers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one import did, in the words of its last lines: files, lines, records added, duplicates
+ * dropped, malformed input skipped (the first few as {@code file:line: reason}) and unpriced models.
+ *
+ * @param files         files read (or pages fetched, for an API import)
+ * @param filesUnchanged files skipped because nothing was added since the last import
+ * @param lines         lines (or records) read
+ * @param added         records the ledger took
+ * @param duplicates    records dropped as already counted: repeated lines of one response, copies in
+ *                      forks, and records the ledger already had
+ * @param ignored       lines that carry no billable usage on purpose (API-error and synthetic lines)
+ * @param malformed     lines that could not be read
+ * @param malformedFirst the first few malformed lines as {@code file:line: reason}
+ * @param unpriced      records per model the price catalog does not know
+ */
+public record ImportSummary(String what, long files, long filesUnchanged, long lines, long added, long duplicates,
+                            long ignored, long malformed, List<String> malformedFirst, Map<String, Long> unpriced) {
+
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Imported ").append(what).append(": ")
+                .append(n(files)).append(files == 1 ? " file" : " files");
+        if (filesUnchanged > 0) sb.append(" (").append(n(filesUnchanged)).append(" unchanged)");
+        sb.append(", ").append(n(lines)).append(" lines\n");
+        sb.append("  records added:            ").append(n(added)).append('\n');
+        sb.append("  duplicates dropped:       ").append(n(duplicates)).append('\n');
+        if (ignored > 0) sb.append("  ignored (errors, synthetic): ").append(n(ignored)).append('\n');
+        sb.append("  malformed lines skipped:  ").append(n(malformed)).append('\n');
+        for (String m : malformedFirst) sb.append("    ").append(m).append('\n');
+        if (malformed > malformedFirst.size()) sb.append("    … and ").append(n(malformed - malformedFirst.size())).append(" more\n");
+        if (unpriced.isEmpty()) {
+            sb.append("  unpriced models:          none\n");
+        } else {
+            long total = unpriced.values().stream().mapToLong(Long::longValue).sum();
+            sb.append("  UNPRICED: ").append(n(total)).append(" records on ");
+            StringBuilder models = new StringBuilder();
+            new TreeMap<>(unpriced).forEach((m, c) -> models.append(models.length() == 0 ? "" : ", ").append(m).append(" (").append(n(c)).append(')'));
+            sb.append(models).append(" not in the price catalog (add prices with --prices FILE)\n");
+        }
+        return sb.toString();
+    }
+
+    public ObjectNode json(ObjectMapper mapper) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("import", what);
+        o.put("files", files);
+        o.put("files_unchanged", filesUnchanged);
+        o.put("lines", lines);
+        o.put("added", added);
+        o.put("duplicates", duplicates);
+        o.put("ignored", ignored);
+        o.put("malformed", malformed);
+        o.putPOJO("malformed_first", malformedFirst);
+        ObjectNode u = o.putObject("unpriced_models");
+        new TreeMap<>(unpriced).forEach(u::put);
+        return o;
+    }
+
+    private static String n(long v) {
+        return String.format("%,d", v);
+    }
+}

@@ -1,0 +1,158 @@
+package tally.importers.claudecode;
+
+import tally.core.Source;
+import tally.core.UsageEvent;
+import tally.importers.LineReader;
+import tally.importers.Skips;
+import tally.pricing.ModelIds;
+import tally.pricing.PriceCatalog;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads one transcript file from a byte offset up to a size, line by line, and turns its usage
+ * lines into records. Says where the next read should start: the first line of the response the
+ * file ended on (it may still grow), or a half-written last line.
+ */
+final class TranscriptFileReader {
+    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** Who and what the records of one file belong to. */
+    record FileContext(String displayName, String identity, String project, String sessionFallback,
+                       boolean recentlyModified, PriceCatalog catalog) {}
+
+    /** What one read found, and where the next one starts. */
+    static final class Result {
+        long resumeOffset;
+        long resumeLine;
+        long lines;
+        long records;
+        long folded;
+        long ignored;
+        final Skips skips = new Skips();
+        final Map<String, Long> unpriced = new HashMap<>();
+    }
+
+    private TranscriptFileReader() {}
+
+    static Result read(Path file, long fromOffset, long fromLine, long size, FileContext ctx,
+                       Consumer<UsageEvent> sink) throws IOException {
+        Result r = new Result();
+        r.resumeOffset = fromOffset;
+        r.resumeLine = fromLine;
+        ResponseFolder folder = new ResponseFolder(g -> {
+            r.records++;
+            sink.accept(event(g, ctx, r));
+        });
+        long lineNo = fromLine - 1;
+        long partialAt = -1;
+        long partialLine = -1;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.position(fromOffset);
+            InputStream in = new BoundedStream(Channels.newInputStream(ch), size - fromOffset);
+            LineReader lines = new LineReader(in, fromOffset);
+            while (lines.next()) {
+                lineNo++;
+                r.lines++;
+                boolean usage = lines.lineLength() > 0 && lines.contains(USAGE);
+                Object parsed = null;
+                String bad = null;
+                if (usage) {
+                    try {
+                        parsed = TranscriptLineParser.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    } catch (TranscriptLineParser.Malformed m) {
+                        bad = m.getMessage();
+                    }
+                }
+                if (!lines.terminated() && (bad != null || !usage)) { // still being written: read it whole next time
+                    partialAt = lines.lineOffset();
+                    partialLine = lineNo;
+                    r.lines--;
+                    continue;
+                }
+                if (bad != null) {
+                    r.skips.add(ctx.displayName(), lineNo, bad);
+                    continue;
+                }
+                if (parsed instanceof TranscriptLine line) folder.add(line, lines.lineOffset(), lineNo);
+                else if (parsed == TranscriptLineParser.Result.IGNORED) r.ignored++;
+            }
+            r.resumeOffset = lines.nextOffset();
+            r.resumeLine = lineNo + 1;
+        }
+        ResponseFolder.Group last = folder.last();
+        // A provisional answer at the end of a file still being written: its final usage is coming.
+        folder.finish(g -> ctx.recentlyModified() && g == last && g.best.stopReason() == null);
+        if (last != null && last.startOffset < r.resumeOffset) {
+            r.resumeOffset = last.startOffset;
+            r.resumeLine = last.startLine;
+        }
+        if (partialAt >= 0 && partialAt < r.resumeOffset) {
+            r.resumeOffset = partialAt;
+            r.resumeLine = partialLine;
+        }
+        r.folded = folder.folded();
+        return r;
+    }
+
+    private static UsageEvent event(ResponseFolder.Group g, FileContext ctx, Result r) {
+        TranscriptLine l = g.best;
+        String id = g.key != null ? "cc:" + g.key
+                : l.uuid() != null ? "cc:uuid:" + l.uuid()
+                : "cc:" + ctx.displayName() + ":" + g.startOffset;
+        UsageEvent e = UsageEvent.builder()
+                .id(id)
+                .time(g.firstTime)
+                .source(Source.TRANSCRIPT)
+                .provider(ModelIds.parse(l.model()).provider())
+                .identity(ctx.identity())
+                .project(ctx.project())
+                .sessionId(l.sessionId() != null ? l.sessionId() : ctx.sessionFallback())
+                .requestId(l.requestId())
+                .modelId(l.model())
+                .tokens(l.tokens())
+                .webSearches(l.webSearches())
+                .fast(l.fast())
+                .build();
+        UsageEvent priced = ctx.catalog().price(e);
+        if (!priced.priced()) r.unpriced.merge(priced.model(), 1L, Long::sum);
+        return priced;
+    }
+
+    /** Reads no further than the size the file had when the import looked at it. */
+    private static final class BoundedStream extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        BoundedStream(InputStream in, long left) {
+            this.in = new BufferedInputStream(in, 1 << 16);
+            this.left = Math.max(0, left);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int b = in.read();
+            if (b >= 0) left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package tally.importers.claudecode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Where Claude Code keeps transcripts, and the files under a root. Subagent files
+ * ({@code <project>/<session>/subagents/agent-*.jsonl}) are found by the recursive walk.
+ */
+public final class TranscriptFiles {
+
+    /** One transcript file and what its place says: the project directory and the session. */
+    public record TranscriptFile(Path path, String project, String session) {}
+
+    private TranscriptFiles() {}
+
+    /**
+     * {@code $CLAUDE_CONFIG_DIR/projects} for each entry of that comma list when it is set; otherwise
+     * {@code ~/.claude/projects} and {@code ~/.config/claude/projects} (or {@code $XDG_CONFIG_HOME/claude}),
+     * which Claude Code used around v1.0.30. Only the ones that exist.
+     */
+    public static List<Path> defaultRoots(Map<String, String> env, Path home) {
+        Set<Path> roots = new LinkedHashSet<>();
+        String config = env.get("CLAUDE_CONFIG_DIR");
+        if (config != null && !config.isBlank()) {
+            for (String part : config.split(",")) {
+                if (part.isBlank()) continue;
+                Path p = Path.of(part.trim());
+                roots.add(Files.isDirectory(p.resolve("projects")) ? p.resolve("projects") : p);
+            }
+        } else {
+            roots.add(home.resolve(".claude").resolve("projects"));
+            String xdg = env.get("XDG_CONFIG_HOME");
+            Path xdgBase = xdg == null || xdg.isBlank() ? home.resolve(".config") : Path.of(xdg);
+            roots.add(xdgBase.resolve("claude").resolve("projects"));
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path r : roots) if (Files.isDirectory(r)) out.add(r);
+        return out;
+    }
+
+    /** Every {@code *.jsonl} under the roots (a root may also be one file), in path order, once each. */
+    public static List<TranscriptFile> find(List<Path> roots) throws IOException {
+        TreeMap<String, TranscriptFile> out = new TreeMap<>();
+        for (Path root : roots) {
+            if (Files.isRegularFile(root)) {
+                Path abs = root.toAbsolutePath().normalize();
+                out.putIfAbsent(abs.toString(), describe(abs.getParent() == null ? abs : abs.getParent(), abs));
+                continue;
+            }
+            if (!Files.isDirectory(root)) throw new IOException(root + ": no such file or directory");
+            Path base = root.toAbsolutePath().normalize();
+            try (Stream<Path> s = Files.walk(base, FileVisitOption.FOLLOW_LINKS)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".jsonl") && Files.isRegularFile(p))
+                        .forEach(p -> out.putIfAbsent(p.toString(), describe(base, p)));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** Project: the first directory below the root (ccusage's rule), else the root's own name. */
+    static TranscriptFile describe(Path root, Path file) {
+        Path rel = root.relativize(file);
+        String project = rel.getNameCount() > 1 ? rel.getName(0).toString()
+                : root.getFileName() == null ? "" : root.getFileName().toString();
+        String stem = file.getFileName().toString();
+        stem = stem.substring(0, stem.length() - ".jsonl".length());
+        Path parent = file.getParent();
+        String session = stem;
+        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("subagents")
+                && parent.getParent() != null && parent.getParent().getFileName() != null) {
+            session = parent.getParent().getFileName().toString();
+        }
+        return new TranscriptFile(file, project, session);
+    }
+}

@@ -1,0 +1,202 @@
+package tally.importers.claudecode;
+
+import tally.core.UsageEvent;
+import tally.importers.Fingerprint;
+import tally.importers.ImportSummary;
+import tally.importers.Progress;
+import tally.importers.Skips;
+import tally.ingest.IngestStats;
+import tally.ingest.IngestWriter;
+import tally.pricing.PriceCatalog;
+import tally.store.ImportOffsets;
+import tally.store.StoreException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code tally import claude-code}: reads transcript files, only the bytes added since the last
+ * import, and hands their records to the ingest writer.
+ *
+ * <p>Files are parsed in parallel but their records reach the writer in path order, so the first
+ * copy of a response seen (a fork repeats its parent's lines) is always the same one, as in ccusage.
+ * Each file's records pass through a small bounded queue: memory stays constant however large the
+ * files. Offsets are saved only once the writer has stored everything read before them.
+ */
+public final class TranscriptImporter {
+    public static final String KIND = "claude-code";
+    /** A file written to this recently may still be finishing its last answer. */
+    static final Duration STILL_WRITING = Duration.ofMinutes(10);
+    private static final int QUEUE = 2048;
+
+    private final ImportOffsets offsets;
+    private final IngestWriter writer;
+    private final PriceCatalog catalog;
+    private final String identity;
+    private final Clock clock;
+    private final int threads;
+
+    public TranscriptImporter(ImportOffsets offsets, IngestWriter writer, PriceCatalog catalog, String identity, Clock clock) {
+        this.offsets = offsets;
+        this.writer = writer;
+        this.catalog = catalog;
+        this.identity = identity;
+        this.clock = clock;
+        this.threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** What to read of one file: from where, up to which size, and how it looked (for next time). */
+    private record Plan(TranscriptFiles.TranscriptFile file, String key, long size, long from, long fromLine,
+                        boolean recent) {}
+
+    /** A file's records, then its result (or failure) as the last item. */
+    private static final class Job {
+        final Plan plan;
+        final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+
+        Job(Plan plan) {
+            this.plan = plan;
+        }
+    }
+
+    private record Done(TranscriptFileReader.Result result, String error) {}
+
+    public ImportSummary run(List<Path> roots, Progress progress) throws IOException {
+        List<TranscriptFiles.TranscriptFile> files = TranscriptFiles.find(roots);
+        Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
+        List<Plan> plans = new ArrayList<>();
+        long unchanged = 0;
+        Skips skips = new Skips();
+        for (TranscriptFiles.TranscriptFile f : files) {
+            Plan p = plan(f, known.get(f.path().toString()), skips);
+            if (p == null) unchanged++;
+            else plans.add(p);
+        }
+
+        progress.total(plans.size());
+        IngestStats before = writer.stats();
+        long lines = 0, records = 0, folded = 0, ignored = 0;
+        Map<String, Long> unpriced = new HashMap<>();
+        List<ImportOffsets.Offset> reached = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tally-import-claude-code");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Job> jobs = new ArrayList<>(plans.size());
+            for (Plan p : plans) jobs.add(new Job(p));
+            int started = 0;
+            int ahead = threads * 2;
+            for (int i = 0; i < jobs.size(); i++) {
+                while (started < jobs.size() && started <= i + ahead) {
+                    Job j = jobs.get(started++);
+                    pool.execute(() -> readFile(j));
+                }
+                Job job = jobs.get(i);
+                Done done = drain(job);
+                progress.update(i + 1, String.format("%,d lines", lines));
+                if (done.error != null) {
+                    skips.add(job.plan.file().path().toString(), job.plan.fromLine(), done.error);
+                    continue;
+                }
+                TranscriptFileReader.Result r = done.result;
+                lines += r.lines;
+                records += r.records;
+                folded += r.folded;
+                ignored += r.ignored;
+                skips.addAll(r.skips);
+                r.unpriced.forEach((m, n) -> unpriced.merge(m, n, Long::sum));
+                Path path = job.plan.file().path();
+                try {
+                    String fp = Fingerprint.of(path, job.plan.size());
+                    reached.add(new ImportOffsets.Offset(job.plan.key(), job.plan.size(), r.resumeOffset, r.resumeLine, fp));
+                } catch (IOException e) {
+                    // the file went away after it was read: its records stand, the next import starts over
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!writer.flush(Duration.ofHours(6))) {
+            String why = writer.stats().lastError();
+            throw new StoreException("the store did not take the imported records" + (why == null ? "" : ": " + why)
+                    + "; they stay in the spool and are written on the next run");
+        }
+        offsets.save(KIND, reached);
+        IngestStats after = writer.stats();
+        long added = after.added() - before.added();
+        long storeDuplicates = after.duplicates() - before.duplicates();
+        return new ImportSummary("Claude Code transcripts", files.size(), unchanged, lines, added,
+                folded + storeDuplicates, ignored, skips.count(), skips.first(), unpriced);
+    }
+
+    /** Null when the file has not changed since the last import. */
+    private Plan plan(TranscriptFiles.TranscriptFile f, ImportOffsets.Offset last, Skips skips) {
+        Path path = f.path();
+        String key = path.toString();
+        try {
+            long size = Files.size(path);
+            boolean recent = Files.getLastModifiedTime(path).toInstant().isAfter(clock.instant().minus(STILL_WRITING));
+            if (last != null && size >= last.size()) {
+                String fp = Fingerprint.of(path, last.size());
+                if (fp.equals(last.fingerprint())) {
+                    if (size == last.size()) return null;
+                    return new Plan(f, key, size, last.resumeOffset(), last.resumeLine(), recent);
+                }
+            }
+            return new Plan(f, key, size, 0, 1, recent); // new, truncated or rewritten: from the start
+        } catch (IOException e) {
+            skips.add(key, 0, "cannot read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void readFile(Job job) {
+        Plan p = job.plan;
+        TranscriptFileReader.FileContext ctx = new TranscriptFileReader.FileContext(p.file().path().toString(), identity,
+                p.file().project(), p.file().session(), p.recent(), catalog);
+        Done done;
+        try {
+            TranscriptFileReader.Result r = TranscriptFileReader.read(p.file().path(), p.from(), p.fromLine(), p.size(), ctx,
+                    e -> put(job, e));
+            done = new Done(r, null);
+        } catch (IOException | RuntimeException e) {
+            done = new Done(null, "cannot read: " + e.getMessage());
+        }
+        put(job, done);
+    }
+
+    private static void put(Job job, Object item) {
+        try {
+            job.queue.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("import interrupted");
+        }
+    }
+
+    private Done drain(Job job) {
+        try {
+            while (true) {
+                Object o = job.queue.take();
+                if (o instanceof Done d) return d;
+                writer.submit((UsageEvent) o);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("import interrupted");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package tally.importers.claudecode;
+
+import tally.core.TokenCounts;
+
+import java.time.Instant;
+
+/**
+ * The usage-bearing fields of one assistant line of a Claude Code transcript; everything else on
+ * the line (the content, the prompt, tool input) is skipped unread.
+ *
+ * @param stopReason null on the provisional copy some versions write before the response ends
+ */
+public record TranscriptLine(Instant time, String sessionId, String requestId, String messageId, String uuid,
+                             String model, String stopReason, boolean sidechain, TokenCounts tokens,
+                             long webSearches, boolean fast) {
+
+    /** The key ccusage dedupes on: one API response, however many lines and copies it was written as. */
+    public String responseKey() {
+        if (messageId != null && requestId != null) return messageId + ":" + requestId;
+        if (messageId != null) return messageId;
+        return null;
+    }
+
+    public long totalTokens() {
+        return tokens.total();
+    }
+}

@@ -1,0 +1,175 @@
+package tally.importers.claudecode;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import tally.core.TokenCounts;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Reads one transcript line with Jackson's streaming parser, pulling only the usage fields. The
+ * line format is internal to Claude Code and changes between versions, so unknown fields are
+ * skipped and the rules are those of ccusage (formats §4.3):
+ * <ul>
+ *   <li>a line without {@code message.usage} is not a usage line ({@link Result#NOT_USAGE});</li>
+ *   <li>{@code isApiErrorMessage:true}, model {@code <synthetic>}, or an explicit {@code null} in a
+ *       field ccusage requires are {@link Result#IGNORED}: written by Claude Code, never billed;</li>
+ *   <li>anything unreadable is {@link Malformed}, with a reason.</li>
+ * </ul>
+ */
+public final class TranscriptLineParser {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Not an exception path for the common cases: a sentinel result. */
+    public enum Result { NOT_USAGE, IGNORED }
+
+    public static final class Malformed extends Exception {
+        public Malformed(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private TranscriptLineParser() {}
+
+    /** A {@link TranscriptLine}, or a {@link Result}. */
+    public static Object parse(byte[] buf, int off, int len) throws Malformed {
+        try (JsonParser p = JSON.createParser(buf, off, len)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new Malformed("not a JSON object");
+            Fields f = new Fields();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "timestamp" -> f.timestamp = text(p, t, f);
+                    case "sessionId" -> f.sessionId = text(p, t, f);
+                    case "requestId" -> f.requestId = text(p, t, f);
+                    case "uuid" -> f.uuid = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "isSidechain" -> f.sidechain = t == JsonToken.VALUE_TRUE;
+                    case "isApiErrorMessage" -> {
+                        if (t == JsonToken.VALUE_NULL) f.nulled = true;
+                        f.apiError = t == JsonToken.VALUE_TRUE;
+                    }
+                    case "message" -> {
+                        if (t == JsonToken.START_OBJECT) message(p, f);
+                        else p.skipChildren();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (!f.hasUsage) return Result.NOT_USAGE;
+            if (f.apiError || f.nulled || "<synthetic>".equals(f.model)) return Result.IGNORED;
+            if (f.model == null || f.model.isBlank()) throw new Malformed("usage without message.model");
+            if (f.timestamp == null) throw new Malformed("usage without a timestamp");
+            Instant time;
+            try {
+                time = Instant.parse(f.timestamp);
+            } catch (DateTimeParseException e) {
+                throw new Malformed("unreadable timestamp '" + f.timestamp + "'");
+            }
+            long w5 = f.w5, w1 = f.w1;
+            if (!f.hasBreakdown) w5 = f.cacheCreation; // older payloads: one cache-write figure, 5-minute writes
+            if (f.input < 0 || f.output < 0 || f.cacheRead < 0 || w5 < 0 || w1 < 0) throw new Malformed("negative token count");
+            return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
+                    f.uuid, f.model, f.stopReason, f.sidechain, new TokenCounts(f.input, w5, w1, f.cacheRead, f.output),
+                    f.webSearches, "fast".equals(f.speed));
+        } catch (IOException | RuntimeException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            int nl = m.indexOf('\n');
+            throw new Malformed("not valid JSON: " + (nl < 0 ? m : m.substring(0, nl)));
+        }
+    }
+
+    private static void message(JsonParser p, Fields f) throws IOException, Malformed {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "id" -> f.messageId = text(p, t, f);
+                case "model" -> f.model = text(p, t, f);
+                case "stop_reason" -> f.stopReason = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "usage" -> {
+                    if (t == JsonToken.START_OBJECT) {
+                        f.hasUsage = true;
+                        usage(p, f);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static void usage(JsonParser p, Fields f) throws IOException, Malformed {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "input_tokens" -> f.input = count(p, t, f, name);
+                case "output_tokens" -> f.output = count(p, t, f, name);
+                case "cache_read_input_tokens" -> f.cacheRead = count(p, t, f, name, true);
+                case "cache_creation_input_tokens" -> f.cacheCreation = count(p, t, f, name, true);
+                case "speed" -> f.speed = text(p, t, f);
+                case "cache_creation" -> {
+                    if (t != JsonToken.START_OBJECT) { p.skipChildren(); continue; }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String n = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (n.equals("ephemeral_5m_input_tokens")) { f.w5 = count(p, v, f, n); f.hasBreakdown = true; }
+                        else if (n.equals("ephemeral_1h_input_tokens")) { f.w1 = count(p, v, f, n); f.hasBreakdown = true; }
+                        else p.skipChildren();
+                    }
+                }
+                case "server_tool_use" -> {
+                    if (t != JsonToken.START_OBJECT) { p.skipChildren(); continue; }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String n = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (n.equals("web_search_requests")) f.webSearches = count(p, v, f, n);
+                        else p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static String text(JsonParser p, JsonToken t, Fields f) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            f.nulled = true; // ccusage drops a line where a field it reads is null
+            return null;
+        }
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        return p.getText();
+    }
+
+    private static long count(JsonParser p, JsonToken t, Fields f, String name) throws IOException, Malformed {
+        return count(p, t, f, name, false);
+    }
+
+    private static long count(JsonParser p, JsonToken t, Fields f, String name, boolean nullDrops) throws IOException, Malformed {
+        if (t == JsonToken.VALUE_NULL) {
+            if (nullDrops) f.nulled = true;
+            return 0;
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT) return p.getLongValue();
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) return (long) p.getDoubleValue();
+        throw new Malformed("usage." + name + " is not a number");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static final class Fields {
+        String timestamp, sessionId, requestId, uuid, messageId, model, stopReason, speed;
+        boolean sidechain, apiError, nulled, hasUsage, hasBreakdown;
+        long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
+    }
+}
