@@ -20,16 +20,41 @@ final class Session implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
     private PriceCatalog catalog;
     private IngestWriter writer;
+    /** True for a session that uses a running server's store and writer; closing it leaves them open. */
+    private final boolean borrowed;
+
+    /**
+     * Set by {@code tally serve} while it runs. DuckDB admits one process, so commands the server runs
+     * for other {@code tally} processes (see {@link Main}) must use its open store and writer.
+     */
+    static volatile Session serving;
 
     private Session(GlobalOptions options, Store store) {
         this.options = options;
         this.store = store;
         this.ledger = new Ledger(store);
         this.people = new People(store);
+        this.borrowed = false;
+    }
+
+    private Session(Session owner, GlobalOptions options) {
+        this.options = options;
+        this.store = owner.store;
+        this.ledger = owner.ledger;
+        this.people = owner.people;
+        this.writer = owner.writer();
+        this.borrowed = true;
     }
 
     static Session open(GlobalOptions options) {
+        Session s = serving;
+        if (s != null && sameStore(s.store.config(), config(options))) return new Session(s, options);
         return new Session(options, Store.open(config(options)));
+    }
+
+    private static boolean sameStore(StoreConfig a, StoreConfig b) {
+        return java.util.Objects.equals(a.postgresUrl(), b.postgresUrl())
+                && a.dataDir().toAbsolutePath().normalize().equals(b.dataDir().toAbsolutePath().normalize());
     }
 
     static StoreConfig config(GlobalOptions options) {
@@ -59,6 +84,10 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        if (borrowed) { // the server's: make this command's records visible, leave the rest running
+            writer.flush(java.time.Duration.ofSeconds(30));
+            return;
+        }
         if (writer != null) writer.close();
         store.close();
     }

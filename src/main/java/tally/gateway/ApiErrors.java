@@ -1,0 +1,49 @@
+package tally.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Errors the gateway answers itself, in Anthropic's shape
+ * ({@code {"type":"error","error":{"type":…,"message":…},"request_id":…}}), so every client and SDK
+ * already knows how to read them. The request id is the gateway's own ({@code req_tally_…}).
+ */
+public final class ApiErrors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ApiErrors() {}
+
+    public static String body(String type, String message, String requestId) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", "error");
+        o.putObject("error").put("type", type).put("message", message);
+        o.put("request_id", requestId);
+        return o.toString();
+    }
+
+    public static String newRequestId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return "req_tally_" + HexFormat.of().formatHex(b);
+    }
+
+    /** Sends the error unless a response already started (then the connection is the only signal left). */
+    public static void send(HttpServerResponse resp, int status, String type, String message) {
+        if (resp.headWritten() || resp.ended() || resp.closed()) return;
+        String id = newRequestId();
+        resp.setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .putHeader("request-id", id)
+                .end(Buffer.buffer(body(type, message, id)));
+    }
+
+    public static void unauthorized(HttpServerResponse resp, String message) {
+        send(resp, 401, "authentication_error", message);
+    }
+}

@@ -1,0 +1,58 @@
+package tally.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads Message Batches results (JSONL, one request per line) as they pass to the client and keeps
+ * the usage of each succeeded request. Errored, canceled and expired requests are not billed.
+ */
+final class BatchResultsTap extends UsageTap {
+    record Line(String customId, MessageUsage usage) {}
+
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    private final List<Line> lines = new ArrayList<>();
+
+    @Override
+    void feed(Buffer chunk) {
+        byte[] b = chunk.getBytes();
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\n') {
+                line.write(b, start, i - start);
+                endLine();
+                start = i + 1;
+            }
+        }
+        line.write(b, start, b.length - start);
+    }
+
+    private void endLine() {
+        byte[] bytes = line.toByteArray();
+        line.reset();
+        if (bytes.length == 0) return;
+        try {
+            JsonNode n = JSON.readTree(bytes);
+            JsonNode result = n.path("result");
+            if (!"succeeded".equals(result.path("type").asText())) return;
+            MessageUsage u = new MessageUsage();
+            u.applyMessage(result.get("message"));
+            if (u.seen()) lines.add(new Line(n.path("custom_id").asText(""), u));
+        } catch (Exception malformed) {
+            // a line we cannot read is passed on untouched and not metered
+        }
+    }
+
+    @Override
+    void finish() {
+        if (line.size() > 0) endLine();
+    }
+
+    List<Line> lines() {
+        return lines;
+    }
+}

@@ -1,0 +1,112 @@
+package tally.gateway;
+
+import tally.core.Nanos;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Locale;
+
+/**
+ * A spending limit for one calendar period.
+ *
+ * @param name         unique name, used to change or remove it and named in the 402 message
+ * @param scope        whose spend counts
+ * @param subject      the person, team or key id; null for the organization
+ * @param period       calendar day, week (from Monday) or month, cut in the configured zone
+ * @param unit         dollars (amount in nano-dollars) or tokens
+ * @param amount       the limit
+ * @param hard         hard budgets block; soft ones only alert (and may trigger a key's downgrade)
+ * @param thresholdPct a soft budget "passes its threshold" at this share of the limit
+ */
+public record Budget(String name, Scope scope, String subject, Period period, Unit unit, long amount,
+                     boolean hard, int thresholdPct) {
+
+    public enum Scope {
+        ORG, PERSON, TEAM, KEY;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public enum Unit {
+        USD, TOKENS;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public enum Period {
+        DAILY, WEEKLY, MONTHLY;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Start of the period that contains {@code t}, in {@code zone}. */
+        public Instant start(Instant t, ZoneId zone) {
+            LocalDate d = t.atZone(zone).toLocalDate();
+            LocalDate first = switch (this) {
+                case DAILY -> d;
+                case WEEKLY -> d.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+                case MONTHLY -> d.withDayOfMonth(1);
+            };
+            return first.atStartOfDay(zone).toInstant();
+        }
+
+        /** When the period that contains {@code t} ends (and the budget resets). */
+        public Instant end(Instant t, ZoneId zone) {
+            LocalDate first = start(t, zone).atZone(zone).toLocalDate();
+            LocalDate next = switch (this) {
+                case DAILY -> first.plusDays(1);
+                case WEEKLY -> first.plusWeeks(1);
+                case MONTHLY -> first.plusMonths(1);
+            };
+            return next.atStartOfDay(zone).toInstant();
+        }
+
+        String noun() {
+            return switch (this) {
+                case DAILY -> "day";
+                case WEEKLY -> "week";
+                case MONTHLY -> "month";
+            };
+        }
+    }
+
+    public static Scope parseScope(String s) {
+        return Scope.valueOf(s.toUpperCase(Locale.ROOT));
+    }
+
+    public static Period parsePeriod(String s) {
+        try {
+            return Period.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--period: expected daily, weekly or monthly; got '" + s + "'");
+        }
+    }
+
+    /** "$1.00" or "50,000 tokens". */
+    public String format(long value) {
+        return unit == Unit.USD ? Nanos.toDollars(value) : String.format(Locale.ROOT, "%,d tokens", value);
+    }
+
+    /** "person alice", "team platform", "key key_…", "organization". */
+    public String who() {
+        return scope == Scope.ORG ? "organization" : scope.label() + " " + subject;
+    }
+
+    /** The value at which a soft budget passes its threshold (the limit itself for a hard one). */
+    public long threshold() {
+        return hard ? amount : amount / 100 * thresholdPct + amount % 100 * thresholdPct / 100;
+    }
+
+    public String describe() {
+        return "budget '" + name + "' (" + (hard ? "hard" : "soft") + ", " + format(amount) + " per " + period.noun()
+                + " for " + who() + ")";
+    }
+}

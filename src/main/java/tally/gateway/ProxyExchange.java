@@ -1,0 +1,166 @@
+package tally.gateway;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One request relayed to the upstream and its response relayed back as it arrives: each chunk is
+ * shown to the tap (if any) and written to the client at once, with backpressure from the client
+ * pausing the upstream. However the exchange ends, {@code onDone} is called exactly once with the
+ * status to record:
+ * <ul>
+ *   <li>the upstream's status, or the status of a mid-stream {@code error} event;</li>
+ *   <li>499 when the client went away (the upstream request is cancelled);</li>
+ *   <li>502 when the upstream failed or was unreachable, 504 when it went silent too long.</li>
+ * </ul>
+ */
+final class ProxyExchange {
+    /** How an exchange ended. {@code tap} is null when the response was not metered. */
+    record Result(int status, UsageTap tap, String requestId, long latencyNanos) {}
+
+    static final int CLIENT_CLOSED = 499;
+
+    private final UpstreamClient upstream;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final Buffer body;
+    private final MultiMap headers;
+    private final Function<HttpClientResponse, UsageTap> tapFor;
+    private final Consumer<Result> onDone;
+    private final long startNanos = System.nanoTime();
+    private HttpClientRequest upstreamRequest;
+    private UsageTap tap;
+    private String requestId;
+    private boolean done;
+
+    ProxyExchange(UpstreamClient upstream, HttpServerRequest request, Buffer body, MultiMap headers,
+                  Function<HttpClientResponse, UsageTap> tapFor, Consumer<Result> onDone) {
+        this.upstream = upstream;
+        this.request = request;
+        this.response = request.response();
+        this.body = body;
+        this.headers = headers;
+        this.tapFor = tapFor;
+        this.onDone = onDone;
+    }
+
+    void start() {
+        response.closeHandler(v -> clientGone());
+        upstream.open(request.method(), request.uri()).onComplete(ar -> {
+            if (ar.failed()) {
+                failBeforeResponse(ar.cause());
+                return;
+            }
+            upstreamRequest = ar.result();
+            if (done) { // the client left while we connected
+                upstreamRequest.reset();
+                return;
+            }
+            upstreamRequest.headers().addAll(headers);
+            upstreamRequest.send(body).onComplete(sent -> {
+                if (sent.failed()) failBeforeResponse(sent.cause());
+                else relay(sent.result());
+            });
+        });
+    }
+
+    private void relay(HttpClientResponse up) {
+        if (done) {
+            up.request().reset();
+            return;
+        }
+        requestId = up.getHeader("request-id");
+        tap = tapFor == null ? null : tapFor.apply(up);
+        response.setStatusCode(up.statusCode());
+        if (up.statusMessage() != null) response.setStatusMessage(up.statusMessage());
+        ForwardHeaders.copyResponse(up.headers(), response.headers());
+        if (up.getHeader("content-length") == null) response.setChunked(true);
+        up.handler(chunk -> {
+            if (done) return;
+            if (tap != null) tap.feed(chunk);
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                up.pause();
+                response.drainHandler(v -> up.resume());
+            }
+        });
+        up.exceptionHandler(t -> {
+            if (done) return;
+            finish(isTimeout(t) ? 504 : 502);
+            response.reset(); // the client must see a broken stream, not a complete one
+        });
+        up.endHandler(v -> {
+            if (done) return;
+            response.end();
+            finish(statusOf(up.statusCode()));
+        });
+    }
+
+    private int statusOf(int httpStatus) {
+        if (tap == null) return httpStatus;
+        tap.finish();
+        String error = tap.usage.errorType();
+        return error == null ? httpStatus : statusForErrorType(error);
+    }
+
+    private void clientGone() {
+        if (done) return;
+        if (upstreamRequest != null) upstreamRequest.reset();
+        finish(CLIENT_CLOSED);
+    }
+
+    private void failBeforeResponse(Throwable t) {
+        if (done) return;
+        boolean timeout = isTimeout(t);
+        if (response.headWritten()) {
+            response.reset();
+        } else if (timeout) {
+            ApiErrors.send(response, 504, "timeout_error", "the upstream API did not answer in time");
+        } else {
+            ApiErrors.send(response, 502, "api_error", "the upstream API could not be reached");
+        }
+        finish(timeout ? 504 : 502);
+    }
+
+    private void finish(int status) {
+        if (done) return;
+        done = true;
+        if (tap != null) tap.finish();
+        onDone.accept(new Result(status, tap, requestId, System.nanoTime() - startNanos));
+    }
+
+    static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException) return true;
+            String name = c.getClass().getSimpleName();
+            if (name.contains("Timeout")) return true;
+            String msg = String.valueOf(c.getMessage()).toLowerCase();
+            if (msg.contains("timeout") || msg.contains("timed out")) return true;
+        }
+        return false;
+    }
+
+    /** The HTTP status Anthropic uses for an error type (formats §1.5); unknown types count as 500. */
+    static int statusForErrorType(String type) {
+        return switch (type) {
+            case "invalid_request_error" -> 400;
+            case "authentication_error" -> 401;
+            case "billing_error" -> 402;
+            case "permission_error" -> 403;
+            case "not_found_error" -> 404;
+            case "conflict_error" -> 409;
+            case "request_too_large" -> 413;
+            case "rate_limit_error" -> 429;
+            case "timeout_error" -> 504;
+            case "overloaded_error" -> 529;
+            default -> 500;
+        };
+    }
+}

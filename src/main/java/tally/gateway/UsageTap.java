@@ -1,0 +1,132 @@
+package tally.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads usage from a response while its bytes pass to the client: it sees every chunk, keeps only
+ * what it needs, and never holds the stream back.
+ *
+ * <p>For SSE it splits lines as they arrive and parses only the data of {@code message_start},
+ * {@code message_delta} and {@code error} events; {@code ping} and unknown events are skipped
+ * unparsed. For a JSON body it keeps a copy (up to a cap) and parses it at the end.
+ */
+abstract class UsageTap {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final MessageUsage usage = new MessageUsage();
+
+    abstract void feed(Buffer chunk);
+
+    /** The response ended (or broke off): parse what is complete. */
+    abstract void finish();
+
+    static UsageTap forContentType(String contentType) {
+        if (contentType != null && contentType.toLowerCase().startsWith("text/event-stream")) return new Sse();
+        return new Json(32L << 20);
+    }
+
+    /** Server-sent events, parsed line by line as they arrive. */
+    static final class Sse extends UsageTap {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        private String event;
+        private final StringBuilder data = new StringBuilder();
+        private boolean skipping;
+
+        @Override
+        void feed(Buffer chunk) {
+            byte[] b = chunk.getBytes();
+            int start = 0;
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    line.write(b, start, i - start);
+                    endLine();
+                    start = i + 1;
+                }
+            }
+            line.write(b, start, b.length - start);
+        }
+
+        private void endLine() {
+            byte[] bytes = line.toByteArray();
+            line.reset();
+            int len = bytes.length;
+            if (len > 0 && bytes[len - 1] == '\r') len--;
+            if (len == 0) {
+                dispatch();
+                return;
+            }
+            String s = new String(bytes, 0, len, StandardCharsets.UTF_8);
+            if (s.startsWith("event:")) {
+                event = s.substring(6).trim();
+                skipping = !(event.equals("message_start") || event.equals("message_delta") || event.equals("error"));
+            } else if (s.startsWith("data:") && !skipping) {
+                if (data.length() > 0) data.append('\n');
+                data.append(s.substring(s.length() > 5 && s.charAt(5) == ' ' ? 6 : 5));
+            }
+        }
+
+        private void dispatch() {
+            try {
+                if (data.length() == 0) return;
+                JsonNode d = JSON.readTree(data.toString());
+                String type = d.path("type").asText(event == null ? "" : event);
+                switch (type) {
+                    case "message_start" -> usage.applyMessage(d.get("message"));
+                    case "message_delta" -> usage.apply(d.get("usage"));
+                    case "error" -> usage.error(d.path("error").path("type").asText(null));
+                    default -> { } // ping and future events are not usage
+                }
+            } catch (Exception malformed) {
+                // a broken event is the client's problem to see, not ours to crash on
+            } finally {
+                event = null;
+                skipping = false;
+                data.setLength(0);
+            }
+        }
+
+        @Override
+        void finish() {
+            if (line.size() > 0) endLine();
+            dispatch();
+        }
+    }
+
+    /** A JSON message body, copied as it passes and parsed once complete. */
+    static final class Json extends UsageTap {
+        private final long cap;
+        private Buffer copy = Buffer.buffer();
+        private boolean overflow;
+
+        Json(long cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        void feed(Buffer chunk) {
+            if (overflow) return;
+            if (copy.length() + (long) chunk.length() > cap) {
+                overflow = true;
+                copy = null;
+                return;
+            }
+            copy.appendBuffer(chunk);
+        }
+
+        @Override
+        void finish() {
+            if (overflow || copy == null || copy.length() == 0) return;
+            try {
+                usage.applyMessage(JSON.readTree(copy.getBytes()));
+            } catch (Exception malformed) {
+                // not a message (an error page, a truncated body): nothing to meter
+            }
+            copy = null;
+        }
+    }
+}
