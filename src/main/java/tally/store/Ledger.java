@@ -280,6 +280,34 @@ public final class Ledger {
         }
     }
 
+    /**
+     * Removes one source's records of a client session, rollups included. For telemetry: metric-derived
+     * usage stands in for a session only until its per-request events arrive. Returns how many went.
+     */
+    public long forgetSession(String sessionId, tally.core.Source source) {
+        synchronized (writeLock) {
+            try (Connection c = store.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    store.dialect().lockWriters(c);
+                    store.dialect().prepareStaging(c);
+                    String where = " WHERE session_id = ? AND source = ?";
+                    addToRollup(c, "usage_events", where, -1, sessionId, source.label());
+                    long n = update(c, "DELETE FROM usage_events" + where, sessionId, source.label());
+                    c.commit();
+                    return n;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw store.unavailable(e);
+            }
+        }
+    }
+
     /** Streams the stored records of [from, to) in time order, as the events they were written as. */
     public void scan(Instant from, Instant to, java.util.function.Consumer<UsageEvent> sink) {
         String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id";

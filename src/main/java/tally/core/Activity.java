@@ -1,0 +1,31 @@
+package tally.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One productivity signal from telemetry: a session started, lines changed, a commit, a pull
+ * request, an edit accepted or rejected, seconds of active time, a prompt. Idempotent by id.
+ */
+public record Activity(String id, Instant time, String identity, String team, String sessionId, Kind kind, double value) {
+
+    public enum Kind {
+        SESSION, LINES_ADDED, LINES_REMOVED, COMMIT, PULL_REQUEST, EDIT_ACCEPTED, EDIT_REJECTED,
+        ACTIVE_USER_SECONDS, ACTIVE_CLI_SECONDS, PROMPT, TOOL_RESULT, TOOL_ACCEPTED, TOOL_REJECTED;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+
+        public static Kind fromLabel(String s) {
+            return valueOf(s.toUpperCase());
+        }
+    }
+
+    public Activity {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(kind, "kind");
+    }
+}

@@ -1,0 +1,77 @@
+package tally.otlp;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OTLP attributes as a flat lookup, read leniently: Claude Code sends numbers as intValue,
+ * doubleValue or strings depending on version, so every getter accepts every spelling.
+ */
+final class Attributes {
+    private final Map<String, AnyValue> values;
+
+    private Attributes(Map<String, AnyValue> values) {
+        this.values = values;
+    }
+
+    static Attributes of(List<KeyValue> kvs) {
+        Map<String, AnyValue> m = new HashMap<>(kvs.size() * 2);
+        for (KeyValue kv : kvs) m.put(kv.getKey(), kv.getValue());
+        return new Attributes(m);
+    }
+
+    /** Point attributes win over resource attributes (Claude Code copies resource ones onto points). */
+    Attributes over(Attributes base) {
+        Map<String, AnyValue> m = new HashMap<>(base.values);
+        m.putAll(values);
+        return new Attributes(m);
+    }
+
+    String string(String key) {
+        AnyValue v = values.get(key);
+        if (v == null) return null;
+        return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue().isEmpty() ? null : v.getStringValue();
+            case INT_VALUE -> Long.toString(v.getIntValue());
+            case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+            case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+            default -> null;
+        };
+    }
+
+    /** A whole number; null when absent or not a number. */
+    Long number(String key) {
+        AnyValue v = values.get(key);
+        if (v == null) return null;
+        try {
+            return switch (v.getValueCase()) {
+                case INT_VALUE -> v.getIntValue();
+                case DOUBLE_VALUE -> Math.round(v.getDoubleValue());
+                case STRING_VALUE -> v.getStringValue().contains(".")
+                        ? Math.round(Double.parseDouble(v.getStringValue())) : Long.parseLong(v.getStringValue().trim());
+                default -> null;
+            };
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    long count(String key) {
+        Long n = number(key);
+        return n == null || n < 0 ? 0 : n;
+    }
+
+    /** Every attribute's string form, for series identity. */
+    Map<String, String> asStrings() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (String k : values.keySet()) {
+            String s = string(k);
+            if (s != null) m.put(k, s);
+        }
+        return m;
+    }
+}

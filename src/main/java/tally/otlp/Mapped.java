@@ -1,0 +1,25 @@
+package tally.otlp;
+
+import tally.core.Activity;
+import tally.core.UsageEvent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What one OTLP request turned into: usage records, activity, and the points or records refused. */
+final class Mapped {
+    final List<UsageEvent> usage = new ArrayList<>();
+    final List<Activity> activity = new ArrayList<>();
+    /** Sessions seen sending per-request api_request events in this request. */
+    final Set<String> eventSessions = new LinkedHashSet<>();
+    int accepted;
+    int rejected;
+    String firstRejection;
+
+    void reject(String why) {
+        rejected++;
+        if (firstRejection == null) firstRejection = why;
+    }
+}

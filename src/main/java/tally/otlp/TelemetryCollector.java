@@ -1,0 +1,103 @@
+package tally.otlp;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import tally.core.Ids;
+import tally.core.Source;
+import tally.core.UsageEvent;
+import tally.ingest.IngestWriter;
+import tally.store.ActivityLog;
+import tally.store.Ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Takes decoded OTLP requests from Claude Code and records them: usage through the ingest writer,
+ * activity into the activity log. A session that sends per-request api_request events is metered
+ * from those alone; its metric-derived usage is skipped, and any already stored is taken back once
+ * the first event arrives, so a team that sends both is never counted twice.
+ *
+ * <p>Methods block on the store (activity, session bookkeeping): call them off the event loop.
+ */
+public final class TelemetryCollector {
+    private static final Logger LOG = Logger.getLogger(TelemetryCollector.class.getName());
+
+    /** What a request amounted to; {@code busy} means the writer's queue was full (retryable). */
+    public record Outcome(int accepted, int rejected, String firstRejection, boolean busy) {}
+
+    private final IngestWriter writer;
+    private final Ledger ledger;
+    private final ActivityLog activity;
+    private final TelemetryMapper mapper;
+    private final SeriesTracker tracker = new SeriesTracker();
+    private final Set<String> eventSessions = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, String> tokens;
+
+    public TelemetryCollector(IngestWriter writer, Ledger ledger, ActivityLog activity,
+                              String identityAttribute, String teamAttribute) {
+        this.writer = writer;
+        this.ledger = ledger;
+        this.activity = activity;
+        this.mapper = new TelemetryMapper(identityAttribute, teamAttribute);
+        this.eventSessions.addAll(activity.eventSessions());
+        this.tokens = activity.tokens();
+    }
+
+    /**
+     * The person an ingest token belongs to; null when the request carries none. A token that is
+     * not known throws {@link SecurityException} (401). Re-reads the table once on a miss, so a
+     * token created while the server runs works at once.
+     */
+    public String personForToken(String token) {
+        if (token == null || token.isBlank()) return null;
+        String hash = Ids.sha256(token.trim());
+        String person = tokens.get(hash);
+        if (person == null) {
+            tokens = activity.tokens();
+            person = tokens.get(hash);
+        }
+        if (person == null) throw new SecurityException("unknown ingest token");
+        return person;
+    }
+
+    public Outcome logs(ExportLogsServiceRequest request, String tokenPerson) {
+        Mapped m = mapper.logs(request, tokenPerson);
+        for (String session : m.eventSessions) {
+            if (eventSessions.add(session) && activity.markEventSession(session, Instant.now())) {
+                // metric-derived usage of this session may be queued or stored: once everything
+                // queued so far is in the store, take it back
+                writer.flushAsync().thenRun(() -> {
+                    long n = ledger.forgetSession(session, Source.OTEL_METRIC);
+                    if (n > 0) LOG.fine("session " + session + ": replaced " + n + " metric-derived records by events");
+                });
+            }
+        }
+        return record(m);
+    }
+
+    public Outcome metrics(ExportMetricsServiceRequest request, String tokenPerson) {
+        Mapped m = mapper.metrics(request, tokenPerson, tracker);
+        m.usage.removeIf(e -> e.sessionId() != null && eventSessions.contains(e.sessionId()));
+        return record(m);
+    }
+
+    private Outcome record(Mapped m) {
+        activity.write(m.activity);
+        List<CompletableFuture<Void>> accepted = new ArrayList<>(m.usage.size());
+        for (UsageEvent e : m.usage) {
+            CompletableFuture<Void> f = writer.offer(e);
+            if (f == null) return new Outcome(m.accepted, m.rejected, m.firstRejection, true);
+            accepted.add(f);
+        }
+        // answer only once the records are in the spool: a 200 means they survive a crash
+        CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).join();
+        return new Outcome(m.accepted, m.rejected, m.firstRejection, false);
+    }
+}

@@ -1,0 +1,234 @@
+package tally.otlp;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import tally.core.Activity;
+import tally.core.Ids;
+import tally.core.Source;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Claude Code telemetry (formats §3) into usage records and activity. Events: each api_request is
+ * one record (source otel-event, keyed by its request id so the gateway's copy wins), api_error and
+ * api_retries_exhausted are failed records, prompts and tool use are activity. Metrics: token usage
+ * becomes records (source otel-metric) and the productivity counters become activity.
+ */
+final class TelemetryMapper {
+    /** Who the telemetry belongs to when the credential does not say: the first attribute present. */
+    private final List<String> identityAttributes;
+    private final String teamAttribute;
+
+    TelemetryMapper(String identityAttribute, String teamAttribute) {
+        this.identityAttributes = identityAttribute == null
+                ? List.of("user.email", "user.account_uuid", "user.account_id", "user.id")
+                : List.of(identityAttribute, "user.email", "user.account_uuid", "user.account_id", "user.id");
+        this.teamAttribute = teamAttribute;
+    }
+
+    // ---------------------------------------------------------------- logs (events)
+
+    Mapped logs(ExportLogsServiceRequest request, String tokenPerson) {
+        Mapped out = new Mapped();
+        for (ResourceLogs rl : request.getResourceLogsList()) {
+            Attributes resource = Attributes.of(rl.getResource().getAttributesList());
+            for (ScopeLogs sl : rl.getScopeLogsList()) {
+                for (LogRecord r : sl.getLogRecordsList()) event(r, Attributes.of(r.getAttributesList()).over(resource), tokenPerson, out);
+            }
+        }
+        return out;
+    }
+
+    private void event(LogRecord r, Attributes a, String tokenPerson, Mapped out) {
+        String name = eventName(r, a);
+        Instant time = eventTime(r, a);
+        if (time == null) {
+            out.reject("log record without a time (timeUnixNano and event.timestamp are missing)");
+            return;
+        }
+        out.accepted++;
+        if (name == null) return; // not a Claude Code event: accepted and ignored
+        String who = identity(a, tokenPerson);
+        String session = a.string("session.id");
+        String key = "otel:" + (session == null ? "-" : session) + ":" + (a.string("event.sequence") == null
+                ? r.getTimeUnixNano() : a.string("event.sequence"));
+        switch (name) {
+            case "api_request" -> {
+                String requestId = a.string("request_id");
+                out.usage.add(usage(requestId != null ? "otel:" + requestId : key, time, who, a, session)
+                        .requestId(requestId)
+                        .tokens(new TokenCounts(a.count("input_tokens"), a.count("cache_creation_tokens"), 0,
+                                a.count("cache_read_tokens"), a.count("output_tokens")))
+                        .latencyMs(a.number("duration_ms"))
+                        .build());
+                if (session != null) out.eventSessions.add(session);
+            }
+            case "api_error", "api_retries_exhausted" -> {
+                String requestId = a.string("request_id");
+                Long status = a.number("status_code");
+                out.usage.add(usage((requestId != null ? "otel:" + requestId : key) + ":" + name, time, who, a, session)
+                        .requestId(requestId) // the gateway's record of the same failure wins
+                        .latencyMs(a.number("duration_ms"))
+                        .status(status != null && status >= 400 ? status.intValue() : 599)
+                        .build());
+            }
+            case "user_prompt" -> out.activity.add(activity(key, time, who, a, session, Activity.Kind.PROMPT, 1));
+            case "tool_result" -> out.activity.add(activity(key, time, who, a, session, Activity.Kind.TOOL_RESULT, 1));
+            case "tool_decision" -> out.activity.add(activity(key, time, who, a, session,
+                    "reject".equals(a.string("decision")) ? Activity.Kind.TOOL_REJECTED : Activity.Kind.TOOL_ACCEPTED, 1));
+            default -> { } // other events carry no usage
+        }
+    }
+
+    private UsageEvent.Builder usage(String id, Instant time, String who, Attributes a, String session) {
+        String model = a.string("model");
+        return UsageEvent.builder().id(id).time(time).source(Source.OTEL_EVENT).identity(who)
+                .team(a.string(teamAttribute)).sessionId(session)
+                .modelId(model == null ? "unknown" : model)
+                .fast("fast".equals(a.string("speed")));
+    }
+
+    private Activity activity(String id, Instant time, String who, Attributes a, String session, Activity.Kind kind, double v) {
+        return new Activity(id, time, who, a.string(teamAttribute), session, kind, v);
+    }
+
+    private static String eventName(LogRecord r, Attributes a) {
+        String n = a.string("event.name");
+        if (n == null && !r.getEventName().isEmpty()) n = r.getEventName();
+        if (n == null && r.getBody().hasStringValue()) n = r.getBody().getStringValue();
+        if (n == null) return null;
+        if (n.startsWith("claude_code.")) return n.substring("claude_code.".length());
+        return n.contains(".") ? null : n;
+    }
+
+    private static Instant eventTime(LogRecord r, Attributes a) {
+        String iso = a.string("event.timestamp");
+        if (iso != null) {
+            try {
+                return Instant.parse(iso);
+            } catch (DateTimeParseException ignored) {
+                // fall back to the record's own time
+            }
+        }
+        long nanos = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
+        return nanos == 0 ? null : Instant.ofEpochSecond(0, nanos);
+    }
+
+    String identity(Attributes a, String tokenPerson) {
+        if (tokenPerson != null) return tokenPerson;
+        for (String key : identityAttributes) {
+            String v = a.string(key);
+            if (v != null) return v;
+        }
+        return "unknown";
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    Mapped metrics(ExportMetricsServiceRequest request, String tokenPerson, SeriesTracker tracker) {
+        Mapped out = new Mapped();
+        // token.usage arrives as one point per token type; points of one export that share every
+        // other attribute are one record
+        Map<String, UsageEvent.Builder> usage = new LinkedHashMap<>();
+        Map<String, long[]> tokens = new LinkedHashMap<>();
+        for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            Attributes resource = Attributes.of(rm.getResource().getAttributesList());
+            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                for (Metric m : sm.getMetricsList()) metric(m, resource, tokenPerson, tracker, out, usage, tokens);
+            }
+        }
+        usage.forEach((key, b) -> {
+            long[] t = tokens.get(key);
+            if (t[0] + t[1] + t[2] + t[3] > 0) out.usage.add(b.tokens(new TokenCounts(t[0], t[3], 0, t[2], t[1])).build());
+        });
+        return out;
+    }
+
+    private void metric(Metric m, Attributes resource, String tokenPerson, SeriesTracker tracker, Mapped out,
+                        Map<String, UsageEvent.Builder> usage, Map<String, long[]> tokens) {
+        List<NumberDataPoint> points;
+        AggregationTemporality temporality;
+        if (m.hasSum()) {
+            points = m.getSum().getDataPointsList();
+            temporality = m.getSum().getAggregationTemporality();
+        } else if (m.hasGauge()) {
+            points = m.getGauge().getDataPointsList();
+            temporality = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        } else {
+            int n = m.hasHistogram() ? m.getHistogram().getDataPointsCount()
+                    : m.hasExponentialHistogram() ? m.getExponentialHistogram().getDataPointsCount()
+                    : m.hasSummary() ? m.getSummary().getDataPointsCount() : 0;
+            out.accepted += n; // not a Claude Code shape: accepted and ignored
+            return;
+        }
+        String name = m.getName();
+        for (NumberDataPoint p : points) {
+            if (p.getTimeUnixNano() == 0) {
+                out.reject(name + ": data point without timeUnixNano");
+                continue;
+            }
+            if (temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_UNSPECIFIED
+                    || temporality == AggregationTemporality.UNRECOGNIZED) {
+                out.reject(name + ": aggregationTemporality is unspecified");
+                continue;
+            }
+            out.accepted++;
+            if ((p.getFlags() & 1) != 0 || !name.startsWith("claude_code.")) continue; // no recorded value, or not ours
+            Attributes a = Attributes.of(p.getAttributesList()).over(resource);
+            double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
+            String series = name + "|" + a.asStrings();
+            double v = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
+                    ? tracker.delta(series, p.getStartTimeUnixNano(), raw) : raw;
+            if (v <= 0) continue;
+            Instant time = Instant.ofEpochSecond(0, p.getTimeUnixNano());
+            String who = identity(a, tokenPerson);
+            String session = a.string("session.id");
+            String id = "otelm:" + Ids.hash(series + "|" + p.getTimeUnixNano());
+            switch (name) {
+                case "claude_code.token.usage" -> {
+                    Map<String, String> group = new java.util.TreeMap<>(a.asStrings());
+                    group.remove("type");
+                    String key = group + "|" + p.getTimeUnixNano();
+                    long[] t = tokens.computeIfAbsent(key, k -> new long[4]);
+                    usage.computeIfAbsent(key, k -> UsageEvent.builder()
+                            .id("otelm:" + Ids.hash(k))
+                            .time(time).source(Source.OTEL_METRIC).identity(who).team(a.string(teamAttribute))
+                            .sessionId(session).modelId(a.string("model") == null ? "unknown" : a.string("model"))
+                            .fast("fast".equals(a.string("speed"))));
+                    long n = Math.round(v);
+                    switch (String.valueOf(a.string("type"))) {
+                        case "input" -> t[0] += n;
+                        case "output" -> t[1] += n;
+                        case "cacheRead" -> t[2] += n;
+                        case "cacheCreation" -> t[3] += n;
+                        default -> { }
+                    }
+                }
+                case "claude_code.session.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.SESSION, v));
+                case "claude_code.lines_of_code.count" -> out.activity.add(activity(id, time, who, a, session,
+                        "removed".equals(a.string("type")) ? Activity.Kind.LINES_REMOVED : Activity.Kind.LINES_ADDED, v));
+                case "claude_code.commit.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.COMMIT, v));
+                case "claude_code.pull_request.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.PULL_REQUEST, v));
+                case "claude_code.code_edit_tool.decision" -> out.activity.add(activity(id, time, who, a, session,
+                        "reject".equals(a.string("decision")) ? Activity.Kind.EDIT_REJECTED : Activity.Kind.EDIT_ACCEPTED, v));
+                case "claude_code.active_time.total" -> out.activity.add(activity(id, time, who, a, session,
+                        "user".equals(a.string("type")) ? Activity.Kind.ACTIVE_USER_SECONDS : Activity.Kind.ACTIVE_CLI_SECONDS, v));
+                default -> { } // cost.usage is Claude Code's own estimate; we price tokens ourselves
+            }
+        }
+    }
+}

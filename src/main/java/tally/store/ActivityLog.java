@@ -1,0 +1,202 @@
+package tally.store;
+
+import tally.core.Activity;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Productivity signals and the telemetry bookkeeping beside them (sessions that send per-request
+ * events, ingest tokens). Small volumes: plain statements, idempotent by id within a time window.
+ */
+public final class ActivityLog {
+    private final Store store;
+    private final Object writeLock = new Object();
+
+    public ActivityLog(Store store) {
+        this.store = store;
+    }
+
+    /** Stores what is not stored yet; returns how many were new. */
+    public int write(List<Activity> batch) {
+        if (batch.isEmpty()) return 0;
+        Map<String, Activity> byId = new LinkedHashMap<>();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (Activity a : batch) {
+            byId.putIfAbsent(a.id(), a);
+            lo = Math.min(lo, a.time().toEpochMilli());
+            hi = Math.max(hi, a.time().toEpochMilli());
+        }
+        synchronized (writeLock) {
+            try (Connection c = store.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    store.dialect().lockWriters(c);
+                    Set<String> known = new HashSet<>();
+                    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM activity WHERE ts_ms BETWEEN ? AND ?")) {
+                        ps.setLong(1, lo);
+                        ps.setLong(2, hi);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) known.add(rs.getString(1));
+                        }
+                    }
+                    List<Activity> fresh = byId.values().stream().filter(a -> !known.contains(a.id())).toList();
+                    for (int i = 0; i < fresh.size(); i += 500) insert(c, fresh.subList(i, Math.min(fresh.size(), i + 500)));
+                    c.commit();
+                    return fresh.size();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw store.unavailable(e);
+            }
+        }
+    }
+
+    private static void insert(Connection c, List<Activity> rows) throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO activity (id, ts_ms, identity, team, session_id, kind, value) VALUES ");
+        for (int i = 0; i < rows.size(); i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (Activity a : rows) {
+                ps.setString(p++, a.id());
+                ps.setLong(p++, a.time().toEpochMilli());
+                ps.setString(p++, a.identity());
+                ps.setString(p++, a.team());
+                ps.setString(p++, a.sessionId());
+                ps.setString(p++, a.kind().label());
+                ps.setDouble(p++, a.value());
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Per person (aliases resolved), each kind summed over [from, to). */
+    public Map<String, Map<Activity.Kind, Double>> totalsByPerson(Instant from, Instant to) {
+        Map<String, Map<Activity.Kind, Double>> out = new TreeMap<>();
+        String sql = "SELECT coalesce(a.person, x.identity), x.kind, sum(x.value) FROM activity x"
+                + " LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ?"
+                + " GROUP BY coalesce(a.person, x.identity), x.kind";
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(Activity.Kind.class))
+                            .put(Activity.Kind.fromLabel(rs.getString(2)), rs.getDouble(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+        return out;
+    }
+
+    /**
+     * People active per local day: anyone with usage or activity that day. Reads 15-minute rollup
+     * buckets and activity rows per person, folded into days in Java so any zone cuts exactly.
+     */
+    public Map<LocalDate, Integer> dailyActiveUsers(Instant from, Instant to, ZoneId zone) {
+        Map<LocalDate, Set<String>> days = new TreeMap<>();
+        String sql = "SELECT bucket_ms, coalesce(a.person, r.identity) FROM usage_rollup r"
+                + " LEFT JOIN aliases a ON a.alias = r.identity WHERE r.bucket_ms >= ? AND r.bucket_ms < ? AND r.requests > 0"
+                + " GROUP BY bucket_ms, coalesce(a.person, r.identity)"
+                + " UNION SELECT ts_ms - (ts_ms % " + Ledger.BUCKET_MS + "), coalesce(a.person, x.identity) FROM activity x"
+                + " LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ?";
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            ps.setLong(3, from.toEpochMilli());
+            ps.setLong(4, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(1)), zone);
+                    days.computeIfAbsent(day, d -> new HashSet<>()).add(rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+        Map<LocalDate, Integer> out = new TreeMap<>();
+        days.forEach((d, people) -> out.put(d, people.size()));
+        return out;
+    }
+
+    /** Marks a session as sending per-request events; true the first time. */
+    public boolean markEventSession(String sessionId, Instant at) {
+        synchronized (writeLock) {
+            try (Connection c = store.connection()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM otel_sessions WHERE session_id = ?")) {
+                    ps.setString(1, sessionId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) return false;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO otel_sessions (session_id, first_ms) VALUES (?, ?)")) {
+                    ps.setString(1, sessionId);
+                    ps.setLong(2, at.toEpochMilli());
+                    ps.executeUpdate();
+                }
+                return true;
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().toLowerCase().contains("duplicate")) return false;
+                throw store.unavailable(e);
+            }
+        }
+    }
+
+    public Set<String> eventSessions() {
+        Set<String> out = new HashSet<>();
+        try (Connection c = store.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT session_id FROM otel_sessions")) {
+            while (rs.next()) out.add(rs.getString(1));
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+        return out;
+    }
+
+    /** Saves an ingest token's hash for a person. */
+    public void addToken(String sha256, String person) {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO ingest_tokens (token_sha256, person, created_ms) VALUES (?, ?, ?)")) {
+            ps.setString(1, sha256);
+            ps.setString(2, person);
+            ps.setLong(3, System.currentTimeMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
+    /** Every live token hash → its person. Small: loaded once and kept by the collector. */
+    public Map<String, String> tokens() {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (Connection c = store.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT token_sha256, person FROM ingest_tokens WHERE revoked_ms IS NULL")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+        return out;
+    }
+
+}

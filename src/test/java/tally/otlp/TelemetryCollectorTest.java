@@ -1,0 +1,156 @@
+package tally.otlp;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Activity;
+import tally.core.TokenCounts;
+import tally.ingest.IngestWriter;
+import tally.ingest.Spool;
+import tally.pricing.PriceCatalog;
+import tally.store.ActivityLog;
+import tally.store.Dimension;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.StoreConfig;
+import tally.store.TestStores;
+import tally.store.UsageQuery;
+import tally.store.UsageRow;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The captured Claude Code exports, fed to the collector: the ledger agrees with every other source. */
+class TelemetryCollectorTest {
+    static final Path OTLP = Path.of("..", "shared", "fixtures", "claude-code-2.1.197", "otlp");
+    /** What the fixtures' README says all sources agree on for the json run. */
+    static final TokenCounts JSON_RUN = new TokenCounts(155, 4_940, 0, 63_000, 43);
+
+    @TempDir Path dir;
+
+    record Export(Path file, boolean logs) {}
+
+    static List<Export> exports(String variant) throws Exception {
+        try (Stream<Path> files = Files.list(OTLP.resolve(variant))) {
+            return files.filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith(".meta.json")
+                            || p.toString().endsWith(".pb"))
+                    .sorted().map(p -> new Export(p, p.getFileName().toString().contains("logs"))).toList();
+        }
+    }
+
+    static void feed(TelemetryCollector c, List<Export> exports) throws Exception {
+        for (Export e : exports) {
+            byte[] body = Files.readAllBytes(e.file());
+            String type = e.file().toString().endsWith(".pb") ? "application/x-protobuf" : "application/json";
+            if (e.logs()) {
+                ExportLogsServiceRequest r = OtlpDecoder.logs(body, type, null);
+                c.logs(r, null);
+            } else {
+                ExportMetricsServiceRequest r = OtlpDecoder.metrics(body, type, null);
+                c.metrics(r, null);
+            }
+        }
+    }
+
+    private record Rig(Store store, IngestWriter writer, Ledger ledger, ActivityLog activity, TelemetryCollector collector)
+            implements AutoCloseable {
+        UsageRow totals() {
+            assertThat(writer.flush(Duration.ofSeconds(20))).isTrue();
+            return ledger.totals(UsageQuery.of(Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"),
+                    Dimension.USER, ZoneOffset.UTC));
+        }
+
+        @Override
+        public void close() {
+            writer.close();
+            store.close();
+        }
+    }
+
+    private Rig rig(StoreConfig config) {
+        Store store = Store.open(config);
+        Ledger ledger = new Ledger(store);
+        IngestWriter writer = new IngestWriter(ledger, new Spool(config.spoolDir()), PriceCatalog.bundled()::price,
+                new IngestWriter.Options(1_000, Duration.ofMillis(5), 10_000));
+        ActivityLog activity = new ActivityLog(store);
+        return new Rig(store, writer, ledger, activity, new TelemetryCollector(writer, ledger, activity, "developer.id", "team.id"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void theJsonRunAddsUpToWhatEverySourceAgreesOn(TestStores.Kind kind) throws Exception {
+        try (Rig r = rig(TestStores.config(kind, dir))) {
+            feed(r.collector(), exports("json"));
+            UsageRow t = r.totals();
+            assertThat(t.tokens()).isEqualTo(JSON_RUN);
+            assertThat(t.costNanos()).isEqualTo(35_095_000L); // $0.035095
+            assertThat(t.requests()).isEqualTo(5);
+            assertThat(r.ledger().usage(UsageQuery.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Dimension.USER, ZoneOffset.UTC)))
+                    .extracting(UsageRow::key).containsExactly("alice");
+
+            Map<Activity.Kind, Double> alice = r.activity().totalsByPerson(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).get("alice");
+            assertThat(alice.get(Activity.Kind.SESSION)).isEqualTo(3.0);
+            assertThat(alice.get(Activity.Kind.LINES_ADDED)).isEqualTo(4.0);
+            assertThat(alice.get(Activity.Kind.EDIT_ACCEPTED)).isEqualTo(1.0);
+            assertThat(alice.get(Activity.Kind.PROMPT)).isEqualTo(3.0);
+        }
+    }
+
+    @Test
+    void theProtobufRunAddsUpToTheSameTokens() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            feed(r.collector(), exports("protobuf"));
+            assertThat(r.totals().tokens()).isEqualTo(JSON_RUN);
+        }
+    }
+
+    @Test
+    void metricsThatArriveBeforeTheirSessionsEventsAreTakenBackSoNothingCountsTwice() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            List<Export> metricsFirst = new ArrayList<>(exports("json"));
+            metricsFirst.sort((a, b) -> Boolean.compare(a.logs(), b.logs()));
+            feed(r.collector(), metricsFirst.subList(0, 3)); // metrics only: usage from metrics
+            assertThat(r.totals().tokens()).isEqualTo(JSON_RUN);
+            feed(r.collector(), metricsFirst.subList(3, 6)); // then the events
+            assertThat(r.writer().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(r.totals().tokens()).isEqualTo(JSON_RUN);
+            assertThat(r.totals().requests()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aSessionWithMetricsOnlyIsMeteredFromDeltaMetricsSpreadOverSeveralExports() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            feed(r.collector(), exports("json-delta-slow").stream().filter(e -> !e.logs()).toList());
+            assertThat(r.totals().tokens()).isEqualTo(new TokenCounts(65, 1_720, 0, 25_500, 18));
+        }
+    }
+
+    @Test
+    void resendingTheSameExportsAddsNothing() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            List<Export> all = exports("json");
+            feed(r.collector(), all);
+            feed(r.collector(), all);
+            List<Export> reversed = new ArrayList<>(all);
+            Collections.reverse(reversed);
+            feed(r.collector(), reversed);
+            assertThat(r.totals().tokens()).isEqualTo(JSON_RUN);
+            assertThat(r.activity().totalsByPerson(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))
+                    .get("alice").get(Activity.Kind.SESSION)).isEqualTo(3.0);
+        }
+    }
+}
