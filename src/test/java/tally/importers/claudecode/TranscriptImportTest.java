@@ -1,0 +1,210 @@
+package tally.importers.claudecode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.importers.Tally;
+import tally.store.TestStores;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.importers.claudecode.Transcript.answer;
+import static tally.importers.claudecode.Transcript.user;
+
+/** Composed transcripts for what the fixtures do not show, each imported as a user would. */
+class TranscriptImportTest {
+    static final String DAY = "2026-11-24";
+    static final String T1 = DAY + "T10:00:00.100Z";
+    static final String T2 = DAY + "T10:00:00.200Z";
+    static final String T3 = DAY + "T10:00:00.300Z";
+
+    @TempDir Path dir;
+
+    private Path projects() {
+        return dir.resolve("projects");
+    }
+
+    private Tally.Result importAll(Tally tally) {
+        return tally.run("import", "claude-code", projects().toString(), "--user", "alice").ok();
+    }
+
+    private static JsonNode total(Tally tally) {
+        return tally.run("report", "--by", "day", "--from", DAY, "--to", DAY, "--format", "json").json().get("total");
+    }
+
+    private static void old(Path file) throws Exception {
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-24T12:00:00Z")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anAnswerWrittenAsSeveralLinesCountsOnceWithItsFinalUsage(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("-home-alice-app/s1.jsonl");
+        Transcript.write(f,
+                user(T1, "s1"),
+                answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json(), // provisional
+                answer(T2, "s1", "msg_1", "req_1").json(),
+                answer(T3, "s1", "msg_1", "req_1").json());
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("records added: +1\n").containsPattern("duplicates dropped: +2\n");
+        JsonNode t = total(tally);
+        assertThat(t.get("requests").asLong()).isEqualTo(1);
+        assertThat(t.get("output_tokens").asLong()).isEqualTo(7);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aForkCopyOfItsParentsLinesIsNotCountedAgain(TestStores.Kind kind) throws Exception {
+        String parent = answer(T1, "parent", "msg_1", "req_1").json();
+        Transcript.write(projects().resolve("p/parent.jsonl"), parent);
+        Transcript.write(projects().resolve("p/fork.jsonl"),
+                answer(T1, "fork", "msg_1", "req_1").json(), answer(T2, "fork", "msg_2", "req_2").json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void sidechainsAndSubagentFilesCount(TestStores.Kind kind) throws Exception {
+        Transcript.write(projects().resolve("p/s1.jsonl"),
+                answer(T1, "s1", "msg_1", "req_1").json(),
+                answer(T2, "s1", "msg_2", "req_2").sidechain().json());
+        Transcript.write(projects().resolve("p/s1/subagents/agent-a1.jsonl"),
+                answer(T3, "s1", "msg_3", "req_3").sidechain().model("claude-haiku-4-5-20251001").json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        JsonNode sessions = tally.run("report", "--by", "session", "--from", DAY, "--to", DAY, "--format", "json").json();
+        assertThat(sessions.get("rows")).hasSize(1);
+        assertThat(sessions.at("/rows/0/key").asText()).isEqualTo("s1");
+        assertThat(sessions.at("/rows/0/requests").asLong()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void syntheticAndApiErrorLinesAreIgnoredNotCounted(TestStores.Kind kind) throws Exception {
+        Transcript.write(projects().resolve("p/s1.jsonl"),
+                answer(T1, "s1", "msg_1", "req_1").json(),
+                answer(T2, "s1", "msg_2", "req_2").model("<synthetic>").usage(0, 0, 0, 0).json(),
+                answer(T3, "s1", "msg_3", "req_3").apiError().model("<synthetic>").json());
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("malformed lines skipped: +0\n").contains("unpriced models:          none");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aMalformedLineIsSkippedWithItsFileAndLine(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, user(T1, "s1"), "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":", 
+                answer(T2, "s1", "msg_1", "req_1").json());
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("malformed lines skipped: +1\n").contains(f.toAbsolutePath() + ":2: not valid JSON");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aHalfWrittenLastLineWaitsForTheRestAndIsNotAnError(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        String second = answer(T2, "s1", "msg_2", "req_2").json();
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").json());
+        Transcript.append(f, second.substring(0, 80));
+        Tally tally = new Tally(kind, dir);
+        assertThat(importAll(tally).out()).containsPattern("malformed lines skipped: +0\n");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+
+        Transcript.append(f, second.substring(80) + "\n");
+        assertThat(importAll(tally).out()).containsPattern("records added: +1\n");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aSecondImportReadsOnlyWhatWasAppended(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").json(), answer(T2, "s1", "msg_2", "req_2").json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        // the answer the file ended on gets one more block, then a new answer arrives
+        Transcript.append(f, answer(T3, "s1", "msg_2", "req_2").json() + "\n"
+                + answer(DAY + "T11:00:00Z", "s1", "msg_3", "req_3").json() + "\n");
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("records added: +1\n").containsPattern(", 3 lines\n"); // re-reads msg_2's first line only
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(3);
+        assertThat(importAll(tally).out()).contains("(1 unchanged), 0 lines");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aRewrittenOrTruncatedFileIsReadAgainFromTheStart(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").json(), answer(T2, "s1", "msg_2", "req_2").json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        Transcript.write(f, answer(T3, "s1", "msg_9", "req_9").json()); // shorter, different
+        assertThat(importAll(tally).out()).containsPattern("records added: +1\n");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").json(), answer(T2, "s1", "msg_2", "req_2").json(),
+                answer(T3, "s1", "msg_9", "req_9").json(), answer(DAY + "T12:00:00Z", "s1", "msg_4", "req_4").json());
+        assertThat(importAll(tally).out()).containsPattern("records added: +1\n");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aProvisionalLastAnswerInAFileStillBeingWrittenWaitsForItsFinalUsage(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("requests").asLong()).isZero();
+        Transcript.append(f, answer(T2, "s1", "msg_1", "req_1").usage(25, 300, 1500, 12000).json() + "\n");
+        importAll(tally);
+        assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(300);
+
+        Path stale = projects().resolve("p/s2.jsonl"); // Claude Code stopped long ago: take what is there
+        Transcript.write(stale, answer(T3, "s2", "msg_5", "req_5").usage(25, 1, 0, 0).provisional().json());
+        old(stale);
+        importAll(tally);
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void bedrockAndVertexModelIdsAreNormalizedAndPricedAsTheirProvider(TestStores.Kind kind) throws Exception {
+        Transcript.write(projects().resolve("p/s1.jsonl"),
+                answer(T1, "s1", "msg_1", "req_1").model("us.anthropic.claude-sonnet-4-5-20250929-v1:0").usage(100_000, 0, 0, 0).json(),
+                answer(T2, "s1", "msg_2", "req_2").model("claude-sonnet-4-5@20250929").usage(100_000, 0, 0, 0).json(),
+                answer(T3, "s1", "msg_3", "req_3").model("claude-imaginary-9").json());
+        Tally tally = new Tally(kind, dir);
+        assertThat(importAll(tally).out()).contains("UNPRICED: 1 records on claude-imaginary-9 (1)");
+        JsonNode models = tally.run("report", "--by", "model", "--from", DAY, "--to", DAY, "--format", "json").json();
+        assertThat(models.at("/rows/0/key").asText()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(models.at("/rows/0/cost_usd").asText()).isEqualTo("0.63"); // 100K input: $0.33 in a US profile (+10%), $0.30 on Vertex
+    }
+
+    @Test
+    void claudeConfigDirReplacesTheDefaultFoldersAndTakesACommaList() throws Exception {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve(".claude/projects"));
+        Files.createDirectories(home.resolve(".config/claude/projects"));
+        Path a = Files.createDirectories(dir.resolve("a/projects"));
+        Path b = Files.createDirectories(dir.resolve("b"));
+        assertThat(TranscriptFiles.defaultRoots(Map.of(), home))
+                .containsExactly(home.resolve(".claude/projects"), home.resolve(".config/claude/projects"));
+        assertThat(TranscriptFiles.defaultRoots(Map.of("CLAUDE_CONFIG_DIR", dir.resolve("a") + "," + b), home))
+                .containsExactly(a, b);
+        assertThat(TranscriptFiles.defaultRoots(Map.of(), dir.resolve("nobody"))).isEqualTo(List.of());
+    }
+}
