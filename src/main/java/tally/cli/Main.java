@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 PricesCommand.class,
                 EstimateCommand.class,
                 ImportCommand.class,
+                ExportCommand.class,
         })
 public final class Main implements Runnable {
 

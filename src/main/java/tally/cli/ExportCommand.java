@@ -1,0 +1,108 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+import tally.ingest.EventCodec;
+import tally.report.ReportRange;
+import tally.store.LedgerExport;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+@Command(name = "export", description = "The ledger, one row per usage record, as CSV or JSON Lines.")
+final class ExportCommand implements Runnable {
+    static final String CSV_HEADER = "id,time,source,provider,identity,team,project,session_id,request_id,model,model_id,"
+            + "input_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,output_tokens,web_searches,"
+            + "batch,fast,cost_usd,catalog_version,latency_ms,status";
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default csv).")
+    String format;
+
+    @Option(names = "--from", paramLabel = "DATE", description = "First day, YYYY-MM-DD (default: the first record).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "DATE", description = "Last day, YYYY-MM-DD, included (default: the last record).")
+    String to;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of the terminal.")
+    Path out;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        boolean csv = switch (format.toLowerCase()) {
+            case "csv" -> true;
+            case "jsonl", "json-lines", "ndjson" -> false;
+            default -> throw new UserError("--format: expected csv or jsonl; got '" + format + "'");
+        };
+        try (Session s = Session.open(g)) {
+            Instant lo = from == null ? Instant.EPOCH : ReportRange.parse(null, from, from, 1, s.zone(), s.clock).start();
+            Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.parse(null, to, to, 1, s.zone(), s.clock).end();
+            if (!hi.isAfter(lo)) throw new UserError("--from " + from + " is after --to " + to);
+            Writer w = open();
+            try {
+                if (csv) w.write(CSV_HEADER + "\n");
+                long n = new LedgerExport(s.store).forEach(lo, hi, e -> {
+                    if (csv) csvRow(e, w);
+                    else {
+                        EventCodec.write(e, w);
+                        w.write('\n');
+                    }
+                });
+                w.flush();
+                if (out != null) spec.commandLine().getOut().println("wrote " + n + " records to " + out);
+            } finally {
+                if (out != null) w.close();
+            }
+        } catch (UserError | IllegalArgumentException | tally.store.StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UserError("export failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Writer open() throws IOException {
+        if (out == null) {
+            PrintWriter pw = spec.commandLine().getOut();
+            return pw;
+        }
+        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    static void csvRow(UsageEvent e, Writer w) throws IOException {
+        TokenCounts t = e.tokens();
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(field(e.id())).append(',').append(e.time()).append(',').append(e.source().label()).append(',')
+                .append(field(e.provider())).append(',').append(field(e.identity())).append(',').append(field(e.team())).append(',')
+                .append(field(e.project())).append(',').append(field(e.sessionId())).append(',').append(field(e.requestId())).append(',')
+                .append(field(e.model())).append(',').append(field(e.modelId())).append(',')
+                .append(t.input()).append(',').append(t.cacheWrite5m()).append(',').append(t.cacheWrite1h()).append(',')
+                .append(t.cacheRead()).append(',').append(t.output()).append(',').append(e.webSearches()).append(',')
+                .append(e.batch()).append(',').append(e.fast()).append(',')
+                .append(e.costNanos() == null ? "" : Nanos.toDecimal(e.costNanos())).append(',')
+                .append(field(e.catalogVersion())).append(',').append(e.latencyMs() == null ? "" : e.latencyMs()).append(',')
+                .append(e.status()).append('\n');
+        w.write(sb.toString());
+    }
+
+    /** RFC 4180: quoted when it holds a comma, quote or line break. */
+    static String field(String s) {
+        if (s == null) return "";
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}
