@@ -63,12 +63,16 @@ public final class OtlpDecoder {
                 JSON.merge(new String(raw, StandardCharsets.UTF_8), into);
             } catch (InvalidProtocolBufferException | RuntimeException e) {
                 throw new BadPayload(400, "malformed OTLP JSON: " + brief(e));
+            } catch (StackOverflowError e) { // hostile nesting depth
+                throw new BadPayload(400, "malformed OTLP JSON: nested too deeply");
             }
         } else if (contentType == null || contentType.toLowerCase().contains("protobuf")) {
             try {
                 into.mergeFrom(raw);
             } catch (InvalidProtocolBufferException | RuntimeException e) {
                 throw new BadPayload(400, "malformed OTLP protobuf: " + brief(e));
+            } catch (StackOverflowError e) {
+                throw new BadPayload(400, "malformed OTLP protobuf: nested too deeply");
             }
         } else {
             throw new BadPayload(415, "unsupported Content-Type '" + contentType
