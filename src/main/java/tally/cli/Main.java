@@ -20,6 +20,8 @@ import java.io.PrintWriter;
                 RecordCommand.class,
                 PeopleCommand.class,
                 RepriceCommand.class,
+                ActivityCommand.class,
+                TokensCommand.class,
                 PricesCommand.class,
                 EstimateCommand.class,
                 ImportCommand.class,
