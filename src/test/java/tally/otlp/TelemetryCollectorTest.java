@@ -153,4 +153,27 @@ class TelemetryCollectorTest {
                     .get("alice").get(Activity.Kind.SESSION)).isEqualTo(3.0);
         }
     }
+
+    @Test
+    void theActivityReportShowsProductivityAndCostPerLine() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            feed(r.collector(), exports("json"));
+            r.totals();
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = tally.cli.Main.run(new String[] {"activity", "--data", dir.toString(), "--tz", "UTC", "--days", "400",
+                "--format", "json"}, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        com.fasterxml.jackson.databind.JsonNode alice = json.at("/rows/0");
+        assertThat(alice.get("key").asText()).isEqualTo("alice");
+        assertThat(alice.get("sessions").asLong()).isEqualTo(3);
+        assertThat(alice.get("lines_added").asLong()).isEqualTo(4);
+        assertThat(alice.get("edit_accept_rate").asDouble()).isEqualTo(1.0);
+        assertThat(alice.get("cost_usd").asText()).isEqualTo("0.035095");
+        assertThat(alice.get("cost_per_1k_lines_usd").asText()).isEqualTo("8.77375"); // $0.035095 per 4 lines
+        assertThat(alice.get("cost_per_pr_usd").isNull()).isTrue();
+        assertThat(json.get("daily_active_users").size()).isEqualTo(1);
+    }
 }
