@@ -1,0 +1,129 @@
+package tally.importers.bedrock;
+
+import tally.core.Source;
+import tally.core.UsageEvent;
+import tally.importers.Fingerprint;
+import tally.importers.ImportSummary;
+import tally.importers.Progress;
+import tally.importers.Skips;
+import tally.ingest.IngestStats;
+import tally.ingest.IngestWriter;
+import tally.pricing.PriceCatalog;
+import tally.store.ImportOffsets;
+import tally.store.StoreException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * {@code tally import bedrock}: model invocation logs from files or folders (an S3 sync of the log
+ * bucket, CloudWatch Logs exports). One record per {@code requestId}: the same invocation delivered
+ * to both S3 and CloudWatch, or imported twice, counts once. A file unchanged since the last import
+ * is not read again.
+ */
+public final class BedrockImporter {
+    public static final String KIND = "bedrock";
+
+    private final ImportOffsets offsets;
+    private final IngestWriter writer;
+    private final PriceCatalog catalog;
+    private final IamIdentity identities;
+
+    public BedrockImporter(ImportOffsets offsets, IngestWriter writer, PriceCatalog catalog, Predicate<String> isAlias) {
+        this.offsets = offsets;
+        this.writer = writer;
+        this.catalog = catalog;
+        this.identities = new IamIdentity(isAlias);
+    }
+
+    public ImportSummary run(List<Path> paths, Progress progress) throws IOException {
+        List<Path> files = find(paths);
+        Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
+        progress.total(files.size());
+        IngestStats before = writer.stats();
+        Skips skips = new Skips();
+        Map<String, Long> unpriced = new HashMap<>();
+        List<ImportOffsets.Offset> reached = new ArrayList<>();
+        long lines = 0, unchanged = 0, done = 0;
+        for (Path file : files) {
+            String key = file.toAbsolutePath().normalize().toString();
+            long size = Files.size(file);
+            String fp = Fingerprint.of(file, size);
+            ImportOffsets.Offset last = known.get(key);
+            progress.update(++done, String.format("%,d lines", lines));
+            if (last != null && last.size() == size && last.fingerprint().equals(fp)) {
+                unchanged++;
+                continue;
+            }
+            long n = BedrockLogReader.read(file, key, skips, (node, line, ts) -> {
+                try {
+                    UsageEvent e = event(InvocationRecord.of(node, ts));
+                    if (!e.priced()) unpriced.merge(e.model(), 1L, Long::sum);
+                    writer.submit(e);
+                } catch (InvocationRecord.Invalid invalid) {
+                    skips.add(key, line, invalid.getMessage());
+                }
+            });
+            lines += n;
+            reached.add(new ImportOffsets.Offset(key, size, size, n + 1, fp));
+        }
+        if (!writer.flush(Duration.ofHours(6))) {
+            throw new StoreException("the store did not take the imported records; they stay in the spool and are written on the next run");
+        }
+        offsets.save(KIND, reached);
+        IngestStats after = writer.stats();
+        return new ImportSummary("Bedrock invocation logs", files.size(), unchanged, lines, after.added() - before.added(),
+                after.duplicates() - before.duplicates(), 0, skips.count(), skips.first(), unpriced);
+    }
+
+    private UsageEvent event(InvocationRecord r) {
+        UsageEvent e = UsageEvent.builder()
+                .id("bedrock:" + r.requestId())
+                .time(r.time())
+                .source(Source.PROVIDER_LOG)
+                .provider("bedrock")
+                .identity(identities.of(r.arn()))
+                .requestId(r.requestId())
+                .modelId(r.modelId())
+                .tokens(r.tokens())
+                .status(r.status())
+                .build();
+        return catalog.price(e);
+    }
+
+    /** Log files under the paths, in path order; S3's permission-check object and large-body data/ objects are not logs. */
+    static List<Path> find(List<Path> paths) throws IOException {
+        TreeSet<Path> out = new TreeSet<>();
+        for (Path p : paths) {
+            if (Files.isRegularFile(p)) {
+                out.add(p);
+                continue;
+            }
+            if (!Files.isDirectory(p)) throw new IOException(p + ": no such file or directory");
+            try (Stream<Path> s = Files.walk(p)) {
+                s.filter(Files::isRegularFile).filter(BedrockImporter::isLog).forEach(out::add);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    static boolean isLog(Path p) {
+        String name = p.getFileName().toString().toLowerCase();
+        if (name.contains("permission-check")) return false;
+        for (Path part : p) if (part.toString().equals("data")) return false;
+        return name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".gz") || name.endsWith(".log")
+                || name.endsWith(".ndjson");
+    }
+}

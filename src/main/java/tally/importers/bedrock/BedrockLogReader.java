@@ -1,0 +1,141 @@
+package tally.importers.bedrock;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import tally.importers.LineReader;
+import tally.importers.Skips;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Finds model invocation log records in one file, whatever way they were delivered:
+ * <ul>
+ *   <li>S3: JSON Lines, one record a line, usually gzipped ({@code .json.gz});</li>
+ *   <li>CloudWatch Logs: each log event wraps the record as a JSON string in {@code message} — one event
+ *       a line, a {@code filter-log-events} / {@code get-log-events} document ({@code events[]}), a
+ *       subscription payload ({@code logEvents[]}), or an S3 export task's {@code <timestamp> <json>} lines.</li>
+ * </ul>
+ * Gzip is recognised by its magic bytes, not the name.
+ */
+final class BedrockLogReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    interface RecordSink {
+        /** One record (the {@code ModelInvocationLog} object), with the line it came from and the wrapper's time. */
+        void accept(JsonNode record, long line, Long wrapperTimeMs);
+    }
+
+    private BedrockLogReader() {}
+
+    /** Returns the number of lines read; unreadable ones go to skips. */
+    static long read(Path file, String name, Skips skips, RecordSink sink) throws IOException {
+        try (InputStream in = open(file)) {
+            in.mark(64);
+            byte[] head = in.readNBytes(64);
+            in.reset();
+            String start = new String(head, StandardCharsets.UTF_8).stripLeading();
+            if (start.startsWith("[") || start.startsWith("{\n") || start.startsWith("{\r") || start.equals("{")) {
+                return readDocument(in, name, skips, sink);
+            }
+            LineReader lines = new LineReader(in, 0);
+            long n = 0;
+            while (lines.next()) {
+                n++;
+                if (lines.lineLength() == 0) continue;
+                String text = new String(lines.buffer(), lines.lineStart(), lines.lineLength(), StandardCharsets.UTF_8).strip();
+                if (text.isEmpty()) continue;
+                int brace = text.indexOf('{');
+                if (brace > 0) text = text.substring(brace); // an export task's "<timestamp> <json>"
+                JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (IOException e) {
+                    skips.add(name, n, lines.terminated() ? "not valid JSON" : "truncated last line");
+                    continue;
+                }
+                visit(node, name, n, null, skips, sink);
+            }
+            return n;
+        }
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        raw.mark(2);
+        int b1 = raw.read();
+        int b2 = raw.read();
+        raw.reset();
+        InputStream in = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+        return new BufferedInputStream(in, 1 << 16);
+    }
+
+    /** A pretty-printed document: walk its values, one event at a time. */
+    private static long readDocument(InputStream in, String name, Skips skips, RecordSink sink) throws IOException {
+        try (JsonParser p = JSON.getFactory().createParser(in)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                long line = p.currentLocation().getLineNr();
+                if (t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        line = p.currentLocation().getLineNr();
+                        visit(p.readValueAsTree(), name, line, null, skips, sink);
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    visit(p.readValueAsTree(), name, line, null, skips, sink);
+                }
+            }
+            return p.currentLocation().getLineNr();
+        } catch (IOException e) {
+            skips.add(name, 0, "not valid JSON: " + firstLine(e.getMessage()));
+            return 0;
+        }
+    }
+
+    private static void visit(JsonNode node, String name, long line, Long timeMs, Skips skips, RecordSink sink) {
+        if (node == null || !node.isObject()) {
+            skips.add(name, line, "not a JSON object");
+            return;
+        }
+        if (node.has("schemaType") || node.has("modelId")) {
+            sink.accept(node, line, timeMs);
+            return;
+        }
+        for (String list : new String[] {"events", "logEvents"}) {
+            if (node.get(list) != null && node.get(list).isArray()) {
+                for (JsonNode e : node.get(list)) visit(e, name, line, null, skips, sink);
+                return;
+            }
+        }
+        JsonNode message = node.get("message");
+        if (message != null) {
+            Long ts = node.path("timestamp").isNumber() ? node.get("timestamp").asLong() : null;
+            if (message.isObject()) {
+                visit(message, name, line, ts, skips, sink);
+                return;
+            }
+            if (message.isTextual()) {
+                try {
+                    visit(JSON.readTree(message.asText()), name, line, ts, skips, sink);
+                } catch (IOException e) {
+                    skips.add(name, line, "log event message is not JSON");
+                }
+                return;
+            }
+        }
+        skips.add(name, line, "not a model invocation log record");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

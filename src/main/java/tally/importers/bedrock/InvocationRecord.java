@@ -1,0 +1,90 @@
+package tally.importers.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import tally.core.TokenCounts;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The billable part of one Bedrock model invocation log record (formats §5.2). Input counts exclude
+ * cache reads and writes; the 5-minute/1-hour split of cache writes is only in the response body
+ * ({@code cache_creation}), so without it every write is taken as 5-minute.
+ */
+record InvocationRecord(String requestId, Instant time, String arn, String region, String modelId,
+                        TokenCounts tokens, int status) {
+
+    static final class Invalid extends Exception {
+        Invalid(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static InvocationRecord of(JsonNode r, Long wrapperTimeMs) throws Invalid {
+        String requestId = text(r, "requestId");
+        if (requestId == null) throw new Invalid("record without requestId");
+        String modelId = text(r, "modelId");
+        if (modelId == null) throw new Invalid("record without modelId");
+        Instant time;
+        String ts = text(r, "timestamp");
+        try {
+            time = ts != null ? Instant.parse(ts) : wrapperTimeMs != null ? Instant.ofEpochMilli(wrapperTimeMs) : null;
+        } catch (DateTimeParseException e) {
+            throw new Invalid("unreadable timestamp '" + ts + "'");
+        }
+        if (time == null) throw new Invalid("record without timestamp");
+
+        JsonNode in = r.path("input");
+        JsonNode out = r.path("output");
+        JsonNode usage = bodyUsage(out.path("outputBodyJson"));
+        long input = count(in, "inputTokenCount", usage, "input_tokens");
+        long read = count(in, "cacheReadInputTokenCount", usage, "cache_read_input_tokens");
+        long write = count(in, "cacheWriteInputTokenCount", usage, "cache_creation_input_tokens");
+        long output = count(out, "outputTokenCount", usage, "output_tokens");
+        long w1h = 0;
+        JsonNode split = usage == null ? null : usage.get("cache_creation");
+        if (split != null && split.isObject()) {
+            long s5 = split.path("ephemeral_5m_input_tokens").asLong(0);
+            long s1 = split.path("ephemeral_1h_input_tokens").asLong(0);
+            if (s5 + s1 == write) w1h = s1;
+        }
+        if (input < 0 || read < 0 || write < 0 || output < 0) throw new Invalid("negative token count");
+        TokenCounts tokens = new TokenCounts(input, write - w1h, w1h, read, output);
+        return new InvocationRecord(requestId, time, text(r.path("identity"), "arn"), text(r, "region"), modelId, tokens,
+                status(text(r, "errorCode")));
+    }
+
+    /** The usage inside the response body: a Messages response, or the first stream event's message. */
+    private static JsonNode bodyUsage(JsonNode body) {
+        if (body.isObject()) return body.get("usage");
+        if (body.isArray()) {
+            for (JsonNode event : body) {
+                JsonNode u = event.path("message").get("usage");
+                if (u != null) return u;
+            }
+        }
+        return null;
+    }
+
+    private static long count(JsonNode node, String field, JsonNode usage, String usageField) {
+        JsonNode v = node.get(field);
+        if (v != null && v.canConvertToLong()) return v.asLong();
+        if (usage != null && usage.get(usageField) != null) return usage.get(usageField).asLong(0);
+        return 0;
+    }
+
+    private static int status(String errorCode) {
+        if (errorCode == null || errorCode.isBlank()) return 200;
+        String e = errorCode.toLowerCase();
+        if (e.contains("throttl")) return 429;
+        if (e.contains("validation")) return 400;
+        if (e.contains("accessdenied")) return 403;
+        if (e.contains("timeout")) return 504;
+        return 500;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+}
