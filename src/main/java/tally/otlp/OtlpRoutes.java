@@ -54,9 +54,10 @@ public final class OtlpRoutes {
             status(ctx, 401, 16, "unknown ingest token (create one with: tally tokens create --user NAME)");
             return;
         }
-        vertx.<TelemetryCollector.Outcome>executeBlocking(() -> metrics
+        vertx.<java.util.concurrent.CompletableFuture<TelemetryCollector.Outcome>>executeBlocking(() -> metrics
                 ? collector.metrics(OtlpDecoder.metrics(bytes, type, encoding), person)
                 : collector.logs(OtlpDecoder.logs(bytes, type, encoding), person), false)
+            .compose(io.vertx.core.Future::fromCompletionStage)
             .onSuccess(o -> {
                 if (o.busy()) {
                     ctx.response().putHeader("retry-after", "1");

@@ -24,9 +24,11 @@ import java.util.logging.Logger;
  * from those alone; its metric-derived usage is skipped, and any already stored is taken back once
  * the first event arrives, so a team that sends both is never counted twice.
  *
- * <p>Methods block on the store (activity, session bookkeeping): call them off the event loop.
+ * <p>Decoding and mapping take CPU and the first event of a session touches the store: call the
+ * methods off the event loop. They return once records are queued; the future completes when
+ * the usage records are accepted (in the spool), which is when a 200 may be sent.
  */
-public final class TelemetryCollector {
+public final class TelemetryCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TelemetryCollector.class.getName());
 
     /** What a request amounted to; {@code busy} means the writer's queue was full (retryable). */
@@ -35,6 +37,7 @@ public final class TelemetryCollector {
     private final IngestWriter writer;
     private final Ledger ledger;
     private final ActivityLog activity;
+    private final ActivitySink activitySink;
     private final TelemetryMapper mapper;
     private final SeriesTracker tracker = new SeriesTracker();
     private final Set<String> eventSessions = ConcurrentHashMap.newKeySet();
@@ -45,6 +48,7 @@ public final class TelemetryCollector {
         this.writer = writer;
         this.ledger = ledger;
         this.activity = activity;
+        this.activitySink = new ActivitySink(activity);
         this.mapper = new TelemetryMapper(identityAttribute, teamAttribute);
         this.eventSessions.addAll(activity.eventSessions());
         this.tokens = activity.tokens();
@@ -67,7 +71,7 @@ public final class TelemetryCollector {
         return person;
     }
 
-    public Outcome logs(ExportLogsServiceRequest request, String tokenPerson) {
+    public CompletableFuture<Outcome> logs(ExportLogsServiceRequest request, String tokenPerson) {
         Mapped m = mapper.logs(request, tokenPerson);
         for (String session : m.eventSessions) {
             if (eventSessions.add(session) && activity.markEventSession(session, Instant.now())) {
@@ -82,22 +86,33 @@ public final class TelemetryCollector {
         return record(m);
     }
 
-    public Outcome metrics(ExportMetricsServiceRequest request, String tokenPerson) {
+    public CompletableFuture<Outcome> metrics(ExportMetricsServiceRequest request, String tokenPerson) {
         Mapped m = mapper.metrics(request, tokenPerson, tracker);
         m.usage.removeIf(e -> e.sessionId() != null && eventSessions.contains(e.sessionId()));
         return record(m);
     }
 
-    private Outcome record(Mapped m) {
-        activity.write(m.activity);
+    private CompletableFuture<Outcome> record(Mapped m) {
+        Outcome busy = new Outcome(m.accepted, m.rejected, m.firstRejection, true);
+        if (!activitySink.offer(m.activity)) return CompletableFuture.completedFuture(busy);
         List<CompletableFuture<Void>> accepted = new ArrayList<>(m.usage.size());
         for (UsageEvent e : m.usage) {
             CompletableFuture<Void> f = writer.offer(e);
-            if (f == null) return new Outcome(m.accepted, m.rejected, m.firstRejection, true);
+            if (f == null) return CompletableFuture.completedFuture(busy); // resent records dedupe by id
             accepted.add(f);
         }
+        Outcome done = new Outcome(m.accepted, m.rejected, m.firstRejection, false);
         // answer only once the records are in the spool: a 200 means they survive a crash
-        CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).join();
-        return new Outcome(m.accepted, m.rejected, m.firstRejection, false);
+        return CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).thenApply(v -> done);
+    }
+
+    /** Waits until queued activity is written; usage has the writer's own flush. */
+    public void flushActivity() {
+        activitySink.flush();
+    }
+
+    @Override
+    public void close() {
+        activitySink.close();
     }
 }

@@ -63,6 +63,7 @@ class OtlpHttpTest {
     private Ledger ledger;
     private ActivityLog activity;
     private String base;
+    private TelemetryCollector collector;
 
     @BeforeEach
     void start() throws Exception {
@@ -74,7 +75,8 @@ class OtlpHttpTest {
         activity.addToken(Ids.sha256("tok-alice"), "alice");
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        new OtlpRoutes(vertx, new TelemetryCollector(writer, ledger, activity, "developer.id", "team.id")).mount(router);
+        collector = new TelemetryCollector(writer, ledger, activity, "developer.id", "team.id");
+        new OtlpRoutes(vertx, collector).mount(router);
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + server.actualPort();
@@ -83,6 +85,7 @@ class OtlpHttpTest {
     @AfterEach
     void stop() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        collector.close();
         writer.close();
         store.close();
     }
@@ -221,6 +224,7 @@ class OtlpHttpTest {
         HttpResponse<String> r = post("/v1/metrics", json, null, utf8(partial), null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"rejectedDataPoints\":\"1\"", "without timeUnixNano");
+        collector.flushActivity();
         assertThat(activity.totalsByPerson(FAR_PAST, FAR_FUTURE).get("eve@x").get(Activity.Kind.SESSION)).isEqualTo(1.0);
 
         assertThat(post("/v1/metrics", json, null, new byte[0], null).statusCode()).isEqualTo(200); // empty is fine

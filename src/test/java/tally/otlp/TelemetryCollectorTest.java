@@ -57,10 +57,10 @@ class TelemetryCollectorTest {
             String type = e.file().toString().endsWith(".pb") ? "application/x-protobuf" : "application/json";
             if (e.logs()) {
                 ExportLogsServiceRequest r = OtlpDecoder.logs(body, type, null);
-                c.logs(r, null);
+                c.logs(r, null).join();
             } else {
                 ExportMetricsServiceRequest r = OtlpDecoder.metrics(body, type, null);
-                c.metrics(r, null);
+                c.metrics(r, null).join();
             }
         }
     }
@@ -69,12 +69,14 @@ class TelemetryCollectorTest {
             implements AutoCloseable {
         UsageRow totals() {
             assertThat(writer.flush(Duration.ofSeconds(20))).isTrue();
+            collector.flushActivity();
             return ledger.totals(UsageQuery.of(Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"),
                     Dimension.USER, ZoneOffset.UTC));
         }
 
         @Override
         public void close() {
+            collector.close();
             writer.close();
             store.close();
         }
