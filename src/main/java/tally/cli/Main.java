@@ -20,12 +20,13 @@ import java.io.PrintWriter;
                 RecordCommand.class,
                 PeopleCommand.class,
                 RepriceCommand.class,
-                ActivityCommand.class,
-                TokensCommand.class,
                 PricesCommand.class,
                 EstimateCommand.class,
                 ImportCommand.class,
-                ExportCommand.class,
+                ServeCommand.class,
+                KeysCommand.class,
+                BudgetsCommand.class,
+                ClientConfigCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -50,6 +51,10 @@ public final class Main implements Runnable {
 
     /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // While `tally serve` owns this embedded data directory, DuckDB lets no other process open it:
+        // the command runs inside the server instead (ServerHandoff, tally.server.CliBridge).
+        Integer forwarded = ServerHandoff.tryForward(args, out, err);
+        if (forwarded != null) return forwarded;
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

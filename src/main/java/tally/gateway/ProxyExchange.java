@@ -39,6 +39,7 @@ final class ProxyExchange {
     private UsageTap tap;
     private String requestId;
     private boolean done;
+    private boolean clientClosed;
 
     ProxyExchange(UpstreamClient upstream, HttpServerRequest request, Buffer body, MultiMap headers,
                   Function<HttpClientResponse, UsageTap> tapFor, Consumer<Result> onDone) {
@@ -59,7 +60,7 @@ final class ProxyExchange {
                 return;
             }
             upstreamRequest = ar.result();
-            if (done) { // the client left while we connected
+            if (done || clientClosed) { // the client left while we connected
                 upstreamRequest.reset();
                 return;
             }
@@ -72,8 +73,9 @@ final class ProxyExchange {
     }
 
     private void relay(HttpClientResponse up) {
-        if (done) {
+        if (done || clientClosed) {
             up.request().reset();
+            finish(CLIENT_CLOSED);
             return;
         }
         requestId = up.getHeader("request-id");
@@ -85,6 +87,7 @@ final class ProxyExchange {
         up.handler(chunk -> {
             if (done) return;
             if (tap != null) tap.feed(chunk);
+            if (clientClosed) return;
             response.write(chunk);
             if (response.writeQueueFull()) {
                 up.pause();
@@ -93,7 +96,7 @@ final class ProxyExchange {
         });
         up.exceptionHandler(t -> {
             if (done) return;
-            finish(isTimeout(t) ? 504 : 502);
+            finish(clientClosed ? CLIENT_CLOSED : isTimeout(t) ? 504 : 502);
             response.reset(); // the client must see a broken stream, not a complete one
         });
         up.endHandler(v -> {
@@ -110,14 +113,27 @@ final class ProxyExchange {
         return error == null ? httpStatus : statusForErrorType(error);
     }
 
+    /**
+     * The client's connection closed before we ended the response. It may have everything already
+     * (a client can close as soon as it has read a complete body, before the upstream's end reaches
+     * us), so the upstream is cancelled and whichever of its end or its failure comes next decides;
+     * the timer covers an upstream that says nothing more.
+     */
     private void clientGone() {
-        if (done) return;
+        if (done || clientClosed) return;
+        clientClosed = true;
         if (upstreamRequest != null) upstreamRequest.reset();
-        finish(CLIENT_CLOSED);
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        if (ctx == null) finish(CLIENT_CLOSED);
+        else ctx.owner().setTimer(1_000, t -> finish(CLIENT_CLOSED));
     }
 
     private void failBeforeResponse(Throwable t) {
         if (done) return;
+        if (clientClosed) {
+            finish(CLIENT_CLOSED);
+            return;
+        }
         boolean timeout = isTimeout(t);
         if (response.headWritten()) {
             response.reset();

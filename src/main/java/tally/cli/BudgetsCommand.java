@@ -1,0 +1,132 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.gateway.Budget;
+import tally.gateway.Budgets;
+import tally.report.CostReportWriter;
+import tally.report.TextTable;
+
+import java.time.Instant;
+import java.util.List;
+
+@Command(name = "budgets", description = "Spending limits per person, team, key or organization, enforced by the gateway.",
+        subcommands = {BudgetsCommand.Set.class, BudgetsCommand.ListBudgets.class, BudgetsCommand.Remove.class})
+final class BudgetsCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Whose {
+        @Option(names = "--person", paramLabel = "NAME") String person;
+        @Option(names = "--team", paramLabel = "TEAM") String team;
+        @Option(names = "--key", paramLabel = "KEY_ID", description = "A Tally key id (key_…) or a pass-through key fingerprint (fp_…).") String key;
+        @Option(names = "--org", description = "The whole organization.") boolean org;
+    }
+
+    static final class Amount {
+        @Option(names = "--usd", paramLabel = "DOLLARS", description = "Limit in dollars, e.g. 100 or 2.50.") String usd;
+        @Option(names = "--tokens", paramLabel = "N", description = "Limit in tokens (every token class).") Long tokens;
+    }
+
+    @Command(name = "set", description = "Add or replace a budget. Hard budgets block (402), soft ones alert.")
+    static final class Set implements Runnable {
+        @Spec CommandSpec spec;
+        @ArgGroup(exclusive = true, multiplicity = "1") Whose whose;
+        @ArgGroup(exclusive = true, multiplicity = "1") Amount amount;
+        @Option(names = "--period", defaultValue = "monthly", description = "daily, weekly (from Monday) or monthly, in the configured zone (default monthly).")
+        String period;
+        @Option(names = "--soft", description = "Alert only (and apply keys' --downgrade-to) instead of blocking.") boolean soft;
+        @Option(names = "--threshold", defaultValue = "100", paramLabel = "PCT", description = "For soft budgets: alert at this percentage (default 100).")
+        int threshold;
+        @Option(names = "--name", description = "Name (default scope:subject:period, e.g. person:alice:monthly).") String name;
+
+        @Override
+        public void run() {
+            Budget.Scope scope = whose.org ? Budget.Scope.ORG : whose.person != null ? Budget.Scope.PERSON
+                    : whose.team != null ? Budget.Scope.TEAM : Budget.Scope.KEY;
+            String subject = whose.org ? null : whose.person != null ? whose.person : whose.team != null ? whose.team : whose.key;
+            Budget.Period p = Budget.parsePeriod(period);
+            Budget.Unit unit = amount.usd != null ? Budget.Unit.USD : Budget.Unit.TOKENS;
+            long value;
+            try {
+                value = unit == Budget.Unit.USD ? Nanos.fromDollars(amount.usd.replace("$", "")) : amount.tokens;
+            } catch (RuntimeException e) {
+                throw new UserError("--usd: expected an amount of dollars such as 100 or 2.50; got '" + amount.usd + "'");
+            }
+            String n = name != null ? name : scope.label() + (subject == null ? "" : ":" + subject) + ":" + p.label();
+            Budget b = new Budget(n, scope, subject, p, unit, value, !soft, soft ? threshold : 100);
+            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+                new Budgets(s.store, s.ledger).set(b);
+                spec.commandLine().getOut().println("saved " + b.describe());
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List budgets with what is spent this period and when each resets.")
+    static final class ListBudgets implements Runnable {
+        @Spec CommandSpec spec;
+        @Option(names = "--format", defaultValue = "table") String format;
+
+        @Override
+        public void run() {
+            GlobalOptions g = ((Main) spec.root().userObject()).global;
+            try (Session s = Session.open(g)) {
+                Budgets budgets = new Budgets(s.store, s.ledger);
+                List<Budget> all = budgets.list();
+                Instant now = s.clock.instant();
+                if ("json".equalsIgnoreCase(format)) {
+                    ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+                    for (Budget b : all) {
+                        long spent = budgets.spent(b, now, s.zone());
+                        var o = arr.addObject().put("name", b.name()).put("scope", b.scope().label()).put("subject", b.subject())
+                                .put("period", b.period().label()).put("unit", b.unit().label())
+                                .put("mode", b.hard() ? "hard" : "soft").put("threshold_pct", b.thresholdPct())
+                                .put("resets", b.period().end(now, s.zone()).toString());
+                        if (b.unit() == Budget.Unit.USD) {
+                            o.put("limit_usd", Nanos.toDecimal(b.amount())).put("spent_usd", Nanos.toDecimal(spent));
+                        } else {
+                            o.put("limit_tokens", b.amount()).put("spent_tokens", spent);
+                        }
+                    }
+                    spec.commandLine().getOut().print(CostReportWriter.toJson(arr));
+                } else if ("table".equalsIgnoreCase(format)) {
+                    TextTable t = new TextTable("Budget", "For", "Period", "Mode", "Limit", "Spent", "Used", "Resets");
+                    for (Budget b : all) {
+                        long spent = budgets.spent(b, now, s.zone());
+                        t.row(b.name(), b.who(), b.period().label(), b.hard() ? "hard" : "soft " + b.thresholdPct() + "%",
+                                b.format(b.amount()), b.format(spent), (spent * 100 / b.amount()) + "%",
+                                b.period().end(now, s.zone()).atZone(s.zone()).toOffsetDateTime().toString());
+                    }
+                    spec.commandLine().getOut().print(t.render());
+                } else {
+                    throw new UserError("--format: expected table or json; got '" + format + "'");
+                }
+            }
+        }
+    }
+
+    @Command(name = "rm", description = "Remove a budget by name.")
+    static final class Remove implements Runnable {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Override
+        public void run() {
+            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+                if (!new Budgets(s.store, s.ledger).remove(name)) throw new UserError("no budget named '" + name + "'");
+                spec.commandLine().getOut().println("removed " + name);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.gateway.VirtualKeys;
+import tally.report.CostReportWriter;
+import tally.server.ServerFile;
+
+import java.util.Optional;
+
+@Command(name = "client-config", description = {
+        "Print the ~/.claude/settings.json block a developer needs to use the gateway.",
+        "By default issues a new Tally key for them (printed once, here)."})
+final class ClientConfigCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--user", required = true, paramLabel = "PERSON") String user;
+    @Option(names = "--team") String team;
+    @Option(names = "--url", paramLabel = "URL", description = "The gateway's address as developers reach it (default: the running server's, else http://127.0.0.1:4318).")
+    String url;
+    @Option(names = "--pass-through", description = "The developer keeps their own Anthropic key: print only the base URL.") boolean passThrough;
+    @Option(names = "--header", paramLabel = "NAME", description = "Identify by a trusted header instead of a key (the server runs with --trust-header NAME).")
+    String header;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ObjectNode env = root.putObject("env");
+        env.put("ANTHROPIC_BASE_URL", baseUrl(g));
+        String note;
+        if (header != null) {
+            env.put("ANTHROPIC_CUSTOM_HEADERS", header + ": " + user + (team == null ? "" : "\nX-Team: " + team));
+            note = "identity by header " + header + "; the developer keeps their own key (or the server uses its own)";
+        } else if (passThrough) {
+            note = "the developer keeps their own ANTHROPIC_API_KEY; Tally attributes it by fingerprint (map it: tally people alias)";
+        } else {
+            try (Session s = Session.open(g)) {
+                VirtualKeys.Issued k = new VirtualKeys(s.store, s.clock).create(user, team, null, null, null, null, null, null);
+                env.put("ANTHROPIC_AUTH_TOKEN", k.secret());
+                note = "new key " + k.key().id() + " for " + user + " (shown once; Tally keeps only its hash)";
+            }
+        }
+        spec.commandLine().getOut().print(CostReportWriter.toJson(root));
+        spec.commandLine().getErr().println("tally: " + note);
+    }
+
+    private String baseUrl(GlobalOptions g) {
+        if (url != null) return url.replaceAll("/+$", "");
+        Optional<ServerFile> running = g.dbUrl() == null ? ServerFile.readLive(g.dataDir()) : Optional.empty();
+        if (running.isPresent()) {
+            String h = running.get().host();
+            if (h.equals("0.0.0.0") || h.equals("::")) h = "127.0.0.1";
+            return "http://" + h + ":" + running.get().port();
+        }
+        return "http://127.0.0.1:4318";
+    }
+}

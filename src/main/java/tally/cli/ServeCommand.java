@@ -1,0 +1,159 @@
+package tally.cli;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.gateway.Gateway;
+import tally.gateway.GatewayConfig;
+import tally.gateway.Secrets;
+import tally.server.CliBridge;
+import tally.server.ServerFile;
+import tally.server.TallyServer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+@Command(name = "serve", description = {
+        "Run the server: the Anthropic-compatible gateway (and every other server part) on one port.",
+        "The upstream key for Tally-issued keys comes from $TALLY_UPSTREAM_KEY (or $ANTHROPIC_API_KEY).",
+        "SIGTERM lets requests in flight finish and stores every record before exit."})
+final class ServeCommand implements Runnable {
+    private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "4318", description = "Port (default 4318; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Anthropic API base URL (default $TALLY_UPSTREAM or https://api.anthropic.com).")
+    String upstream;
+
+    @Option(names = "--pass-through", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Accept developers' own Anthropic keys, attributed by fingerprint (default on; --no-pass-through for Tally keys only).")
+    boolean passThrough;
+
+    @Option(names = "--trust-header", paramLabel = "NAME", description = "Trust this request header as the developer's identity (e.g. X-Dev-Id). Off unless given.")
+    String trustHeader;
+
+    @Option(names = "--trust-team-header", paramLabel = "NAME", description = "With --trust-header: trust this header as the team (e.g. X-Team).")
+    String trustTeamHeader;
+
+    @Option(names = "--person-rpm", paramLabel = "N", description = "Requests per minute per person.")
+    Long personRpm;
+
+    @Option(names = "--person-tpm", paramLabel = "N", description = "Tokens per minute per person.")
+    Long personTpm;
+
+    @Option(names = "--upstream-timeout", defaultValue = "600s", paramLabel = "DURATION",
+            description = "Longest upstream silence before a request is abandoned (default 600s).")
+    String upstreamTimeout;
+
+    @Option(names = "--drain-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "On SIGTERM, how long requests in flight may take to finish (default 60s).")
+    String drainTimeout;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        PrintWriter out = spec.commandLine().getOut();
+        GatewayConfig config = config(g);
+        Duration drain = Durations.parse("--drain-timeout", drainTimeout);
+        Session session = Session.open(g);
+        Vertx vertx = Vertx.vertx();
+        Gateway gateway;
+        TallyServer server;
+        ServerFile file = null;
+        boolean embedded = g.dbUrl() == null;
+        try {
+            gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
+                    session.clock).start();
+            String token = Secrets.randomToken(32);
+            List<Consumer<Router>> parts = new ArrayList<>();
+            parts.add(gateway::mount);
+            if (embedded) parts.add(new CliBridge(vertx, token, ServeCommand::runHere, gateway::reload));
+            server = TallyServer.start(vertx, host, port, parts);
+            Session.serving = session;
+            if (embedded) {
+                file = new ServerFile(ProcessHandle.current().pid(), host, server.port(), token);
+                file.write(g.dataDir());
+            }
+        } catch (RuntimeException | IOException e) {
+            vertx.close();
+            session.close();
+            throw new UserError("cannot start the server: " + e.getMessage(), e);
+        }
+        out.printf("tally: serving on http://%s:%d (upstream %s)%n", host, server.port(), config.upstream());
+        out.flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        ServerFile ownFile = file;
+        Thread stop = new Thread(() -> {
+            // SIGTERM: finish what is in flight, then store every record before the process exits.
+            boolean clean = server.drain(drain);
+            if (!clean) LOG.warning("serve: " + server.inFlight() + " requests still open after " + drain + "; closing");
+            server.close();
+            gateway.close();
+            if (ownFile != null) ownFile.remove(g.dataDir());
+            Session.serving = null;
+            session.close(); // flushes the writer, closes the store
+            vertx.close();
+            stopped.countDown();
+        }, "tally-serve-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private GatewayConfig config(GlobalOptions g) {
+        String url = upstream != null ? upstream : env("TALLY_UPSTREAM");
+        URI base;
+        try {
+            base = url == null ? GatewayConfig.ANTHROPIC : URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--upstream: not a URL: " + url);
+        }
+        if (base.getHost() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https"))) {
+            throw new UserError("--upstream: expected http(s)://host[:port], got '" + url + "'");
+        }
+        String key = env("TALLY_UPSTREAM_KEY");
+        if (key == null) key = env("ANTHROPIC_API_KEY");
+        if (personRpm != null && personRpm <= 0 || personTpm != null && personTpm <= 0) {
+            throw new UserError("--person-rpm and --person-tpm must be more than zero");
+        }
+        return GatewayConfig.defaults(base, key, g.zone())
+                .withPassThrough(passThrough)
+                .withTrustedHeaders(trustHeader, trustTeamHeader)
+                .withPersonLimits(personRpm, personTpm)
+                .withUpstreamTimeout(Durations.parse("--upstream-timeout", upstreamTimeout));
+    }
+
+    /** Runs a command forwarded by another process (see {@link Main}), capturing what it prints. */
+    private static CliBridge.Outcome runHere(String[] args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(args, new PrintWriter(o), new PrintWriter(e));
+        return new CliBridge.Outcome(code, o.toString(), e.toString());
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+}

@@ -1,0 +1,178 @@
+package tally.gateway;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.core.TokenCounts;
+import tally.store.TestStores;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The gateway is invisible: what a client receives is what the upstream sent, and what was used is recorded. */
+class GatewayForwardingTest {
+    @TempDir Path dir;
+    GatewayHarness gw;
+    String key;
+    AnthropicClient sdk;
+
+    @BeforeEach
+    void start() {
+        gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir);
+        key = gw.key("alice", s -> s.team("platform"));
+        sdk = AnthropicOkHttpClient.builder().baseUrl(gw.url()).apiKey(key).maxRetries(0).build();
+    }
+
+    @AfterEach
+    void stop() {
+        sdk.close();
+        gw.close();
+    }
+
+    @Test
+    void a_non_streaming_message_through_the_SDK_is_answered_and_recorded_with_the_upstream_usage() {
+        Message m = sdk.messages().create(MessageCreateParams.builder()
+                .model("claude-haiku-4-5-20251001").maxTokens(64).addUserMessage("say hi").build());
+
+        assertThat(m.usage().inputTokens()).isEqualTo(25);
+        assertThat(m.usage().outputTokens()).isEqualTo(7);
+        List<GatewayHarness.Rec> recs = gw.awaitRecords(1);
+        assertThat(recs).hasSize(1);
+        GatewayHarness.Rec r = recs.get(0);
+        assertThat(r.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 7));
+        assertThat(r.identity()).startsWith("key_");
+        assertThat(r.team()).isEqualTo("platform");
+        assertThat(r.model()).isEqualTo("claude-haiku-4-5-20251001");
+        assertThat(r.requestId()).isEqualTo(gw.upstream.last().headers().get("x-fake-none") == null ? "req_fake_1" : null);
+        assertThat(r.status()).isEqualTo(200);
+        // Haiku 4.5: 25 × $1 + 1500 × $1.25 + 12000 × $0.10 + 7 × $5 per million = $0.003135
+        assertThat(r.costNanos()).isEqualTo(3_135_000L);
+    }
+
+    @Test
+    void a_streamed_message_through_the_SDK_arrives_event_by_event_and_is_recorded_once() {
+        List<String> types = new ArrayList<>();
+        try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(MessageCreateParams.builder()
+                .model("claude-sonnet-4-5-20250929").maxTokens(64).addUserMessage("say hi").build())) {
+            s.stream().forEach(e -> types.add(e.isMessageStart() ? "message_start" : e.isMessageDelta() ? "message_delta"
+                    : e.isMessageStop() ? "message_stop" : e.isContentBlockDelta() ? "content_block_delta" : "other"));
+        }
+        assertThat(types).startsWith("message_start").endsWith("message_stop").contains("content_block_delta");
+
+        List<GatewayHarness.Rec> recs = gw.awaitRecords(1);
+        assertThat(recs).hasSize(1);
+        // message_delta usage is cumulative: the final 7 replaces the provisional 1 and the partial 3, never adds to them
+        assertThat(recs.get(0).tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 7));
+        assertThat(recs.get(0).requestId()).isEqualTo("req_fake_1");
+    }
+
+    @Test
+    void the_bytes_a_client_receives_equal_the_bytes_the_upstream_sent_streaming_and_not() {
+        for (boolean stream : new boolean[] {true, false}) {
+            HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", Http.withKey(key),
+                    Http.messageBody("claude-sonnet-4-5-20250929", 100, stream));
+            assertThat(resp.statusCode()).isEqualTo(200);
+            String requestId = resp.headers().firstValue("request-id").orElseThrow();
+            assertThat(resp.body()).isEqualTo(gw.upstream.sent.get(requestId));
+            assertThat(resp.headers().firstValue("content-type").orElseThrow())
+                    .startsWith(stream ? "text/event-stream" : "application/json");
+        }
+    }
+
+    @Test
+    void the_request_body_reaches_the_upstream_untouched_unknown_fields_included() {
+        String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":64000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"system\",\"content\":\"mid-conversation system\"}],\"context_management\":{\"edits\":[]},"
+                + "\"output_config\":{\"effort\":\"high\"},\"some_future_field\":[1,2,{\"x\":null}]}";
+        Http.post(gw.url() + "/v1/messages?beta=true", Http.withKey(key), body);
+        assertThat(gw.upstream.last().body()).isEqualTo(body);
+        assertThat(gw.upstream.last().uri()).isEqualTo("/v1/messages?beta=true");
+    }
+
+    @Test
+    void the_upstream_sees_the_server_key_never_the_developer_key_and_no_hop_by_hop_headers() {
+        Map<String, String> h = new HashMap<>(Http.withKey(key));
+        h.put("anthropic-beta", "context-1m-2025-08-07,interleaved-thinking-2025-05-14");
+        h.put("X-Claude-Code-Session-Id", "sess-1");
+        h.put("Keep-Alive", "timeout=5");
+        h.put("Proxy-Authorization", "Basic c2VjcmV0");
+        HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", h, Http.messageBody("claude-sonnet-4-5-20250929", 10, false));
+
+        FakeAnthropic.Seen seen = gw.upstream.last();
+        assertThat(seen.headers().get("x-api-key")).isEqualTo(GatewayHarness.UPSTREAM_KEY);
+        assertThat(seen.headers().get("anthropic-beta")).isEqualTo("context-1m-2025-08-07,interleaved-thinking-2025-05-14");
+        assertThat(seen.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+        assertThat(seen.headers().get("keep-alive")).isNull();
+        assertThat(seen.headers().get("proxy-authorization")).isNull();
+        assertThat(seen.headers().get("authorization")).isNull();
+        assertThat(resp.headers().map().toString()).doesNotContain(GatewayHarness.UPSTREAM_KEY);
+        assertThat(new String(resp.body())).doesNotContain(GatewayHarness.UPSTREAM_KEY);
+        assertThat(gw.awaitRecords(1).get(0).sessionId()).isEqualTo("sess-1");
+    }
+
+    @Test
+    void count_tokens_is_forwarded_and_never_recorded_as_spend() {
+        long n = sdk.messages().countTokens(MessageCountTokensParams.builder()
+                .model("claude-sonnet-4-5-20250929").addUserMessage("count me").build()).inputTokens();
+        assertThat(n).isEqualTo(22);
+        assertThat(gw.upstream.last().uri()).isEqualTo("/v1/messages/count_tokens");
+        sdk.messages().create(MessageCreateParams.builder().model("claude-haiku-4-5-20251001").maxTokens(5).addUserMessage("x").build());
+        assertThat(gw.awaitRecords(1)).hasSize(1); // the message only
+    }
+
+    @Test
+    void other_v1_paths_are_forwarded_with_their_query_string_and_not_recorded() {
+        HttpResponse<byte[]> resp = Http.send("GET", gw.url() + "/v1/models?limit=2&beta=true", Http.withKey(key), null);
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(new String(resp.body())).contains("claude-sonnet-4-5-20250929");
+        assertThat(gw.upstream.last().uri()).isEqualTo("/v1/models?limit=2&beta=true");
+        HttpResponse<byte[]> missing = Http.send("GET", gw.url() + "/v1/no/such/thing", Http.withKey(key), null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(new String(missing.body())).contains("not_found_error");
+        assertThat(gw.records()).isEmpty();
+    }
+
+    @Test
+    void HEAD_slash_is_answered_for_clients_that_probe_the_base_url() {
+        HttpResponse<byte[]> resp = Http.send("HEAD", gw.url() + "/", Map.of(), null);
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(gw.upstream.seen).isEmpty();
+    }
+
+    @Test
+    void upstream_errors_reach_the_client_unchanged_and_are_recorded_as_failed_with_their_status() {
+        gw.upstream.errorStatus = 529;
+        HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-sonnet-4-5-20250929", 10, false));
+        assertThat(resp.statusCode()).isEqualTo(529);
+        assertThat(resp.body()).isEqualTo(gw.upstream.sent.get(resp.headers().firstValue("request-id").orElseThrow()));
+        GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+        assertThat(r.status()).isEqualTo(529);
+        assertThat(r.tokens()).isEqualTo(TokenCounts.ZERO);
+        assertThat(r.model()).isEqualTo("claude-sonnet-4-5-20250929");
+    }
+
+    @Test
+    void a_mid_stream_error_event_is_recorded_with_its_status_and_the_usage_so_far() {
+        gw.upstream.mode = FakeAnthropic.Mode.ERROR_EVENT;
+        HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-sonnet-4-5-20250929", 10, true));
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(new String(resp.body())).contains("event: error");
+        GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+        assertThat(r.status()).isEqualTo(529);
+        assertThat(r.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 3)); // the partial message_delta
+    }
+}
