@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tally import <source>}: brings usage that already sits in files and reports into the ledger. */
 @Command(name = "import", description = "Import usage from Claude Code transcripts, Bedrock invocation logs or the Anthropic Admin API.",
-        subcommands = {ImportClaudeCodeCommand.class, ImportBedrockCommand.class})
+        subcommands = {ImportClaudeCodeCommand.class, ImportBedrockCommand.class, ImportAnthropicCommand.class})
 final class ImportCommand implements Runnable {
     @Spec CommandSpec spec;
 

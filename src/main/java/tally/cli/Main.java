@@ -23,6 +23,8 @@ import java.io.PrintWriter;
                 PricesCommand.class,
                 EstimateCommand.class,
                 ImportCommand.class,
+                ExportCommand.class,
+                ReconcileCommand.class,
                 ServeCommand.class,
                 KeysCommand.class,
                 BudgetsCommand.class,

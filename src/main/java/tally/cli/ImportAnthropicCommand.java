@@ -1,0 +1,98 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.TokenCounts;
+import tally.importers.anthropic.AdminApiClient;
+import tally.importers.anthropic.AdminImporter;
+import tally.report.TextTable;
+import tally.store.ProviderReports;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+@Command(name = "anthropic", description = "Import the Anthropic Admin API's usage, cost and Claude Code reports "
+        + "(admin key from $ANTHROPIC_ADMIN_KEY). Kept apart from the ledger: compare with 'tally reconcile'.")
+final class ImportAnthropicCommand implements Runnable {
+    static final String KEY_PROPERTY = "tally.anthropic.admin.key";
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--since", required = true, paramLabel = "DATE", description = "First UTC day, YYYY-MM-DD.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "DATE", description = "Last UTC day, included (default: today).")
+    String until;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "Admin API base URL (default: $ANTHROPIC_ADMIN_BASE_URL or "
+            + AdminApiClient.DEFAULT_BASE_URL + ").")
+    String baseUrl;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ImportCommand.global(spec);
+        LocalDate from = date("--since", since);
+        LocalDate to = until == null ? LocalDate.now(ZoneOffset.UTC) : date("--until", until);
+        if (to.isBefore(from)) throw new UserError("--since " + from + " is after --until " + to);
+        String key = System.getenv("ANTHROPIC_ADMIN_KEY");
+        if (key == null) key = System.getProperty(KEY_PROPERTY); // for an embedding process (and tests)
+        if (key == null || key.isBlank()) throw new UserError("set ANTHROPIC_ADMIN_KEY to an Admin API key (sk-ant-admin…)");
+        String url = baseUrl != null ? baseUrl : System.getenv().getOrDefault("ANTHROPIC_ADMIN_BASE_URL", AdminApiClient.DEFAULT_BASE_URL);
+        if (!url.startsWith("http://") && !url.startsWith("https://")) throw new UserError("--base-url: expected an http(s) URL, got '" + url + "'");
+        PrintWriter out = spec.commandLine().getOut();
+        try (Session s = Session.open(g)) {
+            ProviderReports reports = new ProviderReports(s.store);
+            AdminImporter.Result r;
+            try {
+                r = new AdminImporter(new AdminApiClient(url, key.trim(), d -> Thread.sleep(d.toMillis())), reports).run(from, to);
+            } catch (IOException e) {
+                throw new UserError("Admin API: " + e.getMessage(), e);
+            }
+            out.printf("Imported Anthropic Admin reports, %s to %s (UTC): %d days, %d pages%s%n", from, to, r.days(), r.pages(),
+                    r.retries() > 0 ? ", " + r.retries() + " retries after 429/5xx" : "");
+            out.printf("  usage report rows:        %,d%n", r.usageRows());
+            out.printf("  cost report rows:         %,d%n", r.costRows());
+            out.printf("  Claude Code report rows:  %,d%n", r.claudeCodeRows());
+            out.println("  kept apart from the ledger (provider-reported); compare with: tally reconcile");
+            perPerson(s, reports, from, to.plusDays(1), out);
+        }
+    }
+
+    /** "One API key per developer" teams: reported usage per person, through key aliases. */
+    private static void perPerson(Session s, ProviderReports reports, LocalDate from, LocalDate end, PrintWriter out) {
+        List<ProviderReports.UsageRow> rows = reports.usageByKeyAndModel(
+                from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), end.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+        if (rows.isEmpty()) return;
+        Map<String, TokenCounts> byPerson = new TreeMap<>();
+        Map<String, String> resolved = new TreeMap<>();
+        for (ProviderReports.UsageRow r : rows) {
+            String k = r.apiKeyId() == null ? "(console)" : r.apiKeyId();
+            String who = resolved.computeIfAbsent(k, x -> r.apiKeyId() == null ? x : s.people.resolve(x));
+            byPerson.merge(who, new TokenCounts(r.uncachedInput(), r.cacheWrite5m(), r.cacheWrite1h(), r.cacheRead(), r.output()), TokenCounts::plus);
+        }
+        out.println();
+        out.println("Reported usage by developer (API keys mapped with 'tally people alias NAME apikey_…'):");
+        TextTable t = new TextTable("Developer", "Input", "Output", "Cache", "Total tokens");
+        byPerson.forEach((who, tk) -> t.row(who, n(tk.input()), n(tk.output()), n(tk.cacheRead() + tk.cacheWrite()), n(tk.total())));
+        out.print(t.render());
+    }
+
+    private static String n(long v) {
+        return String.format("%,d", v);
+    }
+
+    static LocalDate date(String flag, String v) {
+        try {
+            return LocalDate.parse(v.trim());
+        } catch (RuntimeException e) {
+            throw new UserError(flag + ": expected a date YYYY-MM-DD, got '" + v + "'");
+        }
+    }
+}
