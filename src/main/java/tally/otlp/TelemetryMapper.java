@@ -147,8 +147,9 @@ final class TelemetryMapper {
         Map<String, long[]> tokens = new LinkedHashMap<>();
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             Attributes resource = Attributes.of(rm.getResource().getAttributesList());
+            String resourceKey = Attributes.key(rm.getResource().getAttributesList(), null);
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                for (Metric m : sm.getMetricsList()) metric(m, resource, tokenPerson, tracker, out, usage, tokens);
+                for (Metric m : sm.getMetricsList()) metric(m, resource, resourceKey, tokenPerson, tracker, out, usage, tokens);
             }
         }
         usage.forEach((key, b) -> {
@@ -158,7 +159,7 @@ final class TelemetryMapper {
         return out;
     }
 
-    private void metric(Metric m, Attributes resource, String tokenPerson, SeriesTracker tracker, Mapped out,
+    private void metric(Metric m, Attributes resource, String resourceKey, String tokenPerson, SeriesTracker tracker, Mapped out,
                         Map<String, UsageEvent.Builder> usage, Map<String, long[]> tokens) {
         List<NumberDataPoint> points;
         AggregationTemporality temporality;
@@ -189,8 +190,9 @@ final class TelemetryMapper {
             out.accepted++;
             if ((p.getFlags() & 1) != 0 || !name.startsWith("claude_code.")) continue; // no recorded value, or not ours
             Attributes a = Attributes.of(p.getAttributesList()).over(resource);
+            String pointKey = resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
             double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
-            String series = name + "|" + a.asStrings();
+            String series = name + "|" + pointKey;
             double v = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
                     ? tracker.delta(series, p.getStartTimeUnixNano(), raw) : raw;
             if (v <= 0) continue;
@@ -200,9 +202,7 @@ final class TelemetryMapper {
             String id = "otelm:" + Ids.hash(series + "|" + p.getTimeUnixNano());
             switch (name) {
                 case "claude_code.token.usage" -> {
-                    Map<String, String> group = new java.util.TreeMap<>(a.asStrings());
-                    group.remove("type");
-                    String key = group + "|" + p.getTimeUnixNano();
+                    String key = resourceKey + "|" + Attributes.key(p.getAttributesList(), "type") + "|" + p.getTimeUnixNano();
                     long[] t = tokens.computeIfAbsent(key, k -> new long[4]);
                     usage.computeIfAbsent(key, k -> UsageEvent.builder()
                             .id("otelm:" + Ids.hash(k))
