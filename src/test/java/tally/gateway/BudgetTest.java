@@ -1,0 +1,162 @@
+package tally.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Source;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+import tally.store.TestStores;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Budgets hold under concurrency, count what the ledger already has, and say why they stop a request. */
+class BudgetTest {
+    @TempDir Path dir;
+
+    static final String SONNET = "claude-sonnet-4-5-20250929";
+    /** Each request really costs 10,000 × $3 + 6,000 × $15 per million = $0.12. */
+    static final FakeAnthropic.Usage TWELVE_CENTS = new FakeAnthropic.Usage(10_000, 0, 0, 6_000, 0);
+    static final long DOLLAR = 1_000_000_000L;
+
+    static Budget hard(String name, Budget.Scope scope, String subject, long nanos) {
+        return new Budget(name, scope, subject, Budget.Period.MONTHLY, Budget.Unit.USD, nanos, true, 100);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tally.store.TestStores#kinds")
+    void fifty_parallel_requests_against_a_one_dollar_hard_budget_never_spend_beyond_the_limit_plus_one_reservation(TestStores.Kind kind) {
+        try (GatewayHarness gw = new GatewayHarness(kind, dir)) {
+            String key = gw.key("alice");
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", DOLLAR));
+            gw.upstream.usage = s -> TWELVE_CENTS;
+            gw.upstream.eventDelayMs = 3; // streams overlap
+
+            String body = Http.messageBody(SONNET, 8_000, true);
+            List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/messages")).timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                Http.withKey(key).forEach(b::header);
+                all.add(Http.CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            List<HttpResponse<String>> responses = all.stream().map(CompletableFuture::join).toList();
+
+            long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
+            List<HttpResponse<String>> blocked = responses.stream().filter(r -> r.statusCode() == 402).toList();
+            assertThat(ok + blocked.size()).isEqualTo(50); // never a 429: clients would retry it
+            assertThat(ok).isBetween(1L, 9L);
+            assertThat(blocked).allSatisfy(r -> assertThat(r.body())
+                    .contains("\"type\":\"billing_error\"").contains("budget 'alice-monthly'").contains("$1.00 per month")
+                    .contains("spent of $1.00").contains("resets at"));
+
+            long reservation = gw.catalog.quote(tally.pricing.PriceRequest.of(SONNET, Instant.now(),
+                    new TokenCounts(body.length(), 0, 0, 0, 8_000))).costNanos();
+            List<GatewayHarness.Rec> recs = gw.awaitRecords(50);
+            long spent = recs.stream().filter(r -> r.status() == 200).mapToLong(GatewayHarness.Rec::costNanos).sum();
+            assertThat(spent).isEqualTo(ok * 120_000_000L).isLessThanOrEqualTo(DOLLAR + reservation);
+            assertThat(recs).filteredOn(r -> r.status() == 402).hasSize(blocked.size());
+
+            HttpResponse<byte[]> after = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 10, false));
+            assertThat(after.statusCode()).isEqualTo(402);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tally.store.TestStores#kinds")
+    void spend_already_in_the_ledger_this_period_counts_and_last_periods_does_not(TestStores.Kind kind) {
+        try (GatewayHarness gw = new GatewayHarness(kind, dir)) {
+            String key = gw.key("alice");
+            String keyId = gw.keys.list().get(0).id();
+            Instant now = Instant.now();
+            Instant lastMonth = Budget.Period.MONTHLY.start(now, GatewayHarness.ZONE).minus(Duration.ofDays(3));
+            gw.writer.submit(spent("earlier-this-month", now.minusSeconds(60), keyId, 950_000_000L));
+            gw.writer.submit(spent("last-month", lastMonth, keyId, 50 * DOLLAR));
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", DOLLAR));
+            gw.upstream.usage = s -> TWELVE_CENTS;
+
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 8_000, false)).statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> second = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 8_000, false));
+            assertThat(second.statusCode()).isEqualTo(402);
+            assertThat(new String(second.body())).contains("$1.07 spent of $1.00");
+        }
+    }
+
+    static UsageEvent spent(String id, Instant at, String identity, long nanos) {
+        return UsageEvent.builder().id(id).time(at).source(Source.GATEWAY).identity(identity).modelId(SONNET)
+                .tokens(TokenCounts.of(1, 1)).cost(nanos, "test").status(200).build();
+    }
+
+    @Test
+    void a_token_budget_counts_every_token_class() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice", s -> s.team("platform"));
+            gw.budget(new Budget("platform-daily", Budget.Scope.TEAM, "platform", Budget.Period.DAILY, Budget.Unit.TOKENS, 20_000, true, 100));
+            // each request: 25 + 1,500 + 12,000 + 7 = 13,532 tokens
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                statuses.add(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 10, false)).statusCode());
+            }
+            assertThat(statuses).containsExactly(200, 200, 402);
+        }
+    }
+
+    @Test
+    void a_key_budget_stops_that_key_only_and_an_org_budget_stops_everyone() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String a = gw.key("alice");
+            String b = gw.key("bob");
+            String aId = gw.keys.list().stream().filter(k -> k.person().equals("alice")).findFirst().orElseThrow().id();
+            gw.budget(hard("alice-key", Budget.Scope.KEY, aId, 1));
+            gw.upstream.usage = s -> TWELVE_CENTS;
+            String body = Http.messageBody(SONNET, 10, false);
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(a), body).statusCode()).isEqualTo(200);
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(a), body).statusCode()).isEqualTo(402);
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(b), body).statusCode()).isEqualTo(200);
+            gw.budget(hard("everyone", Budget.Scope.ORG, null, 200_000_000L));
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(b), body).statusCode()).isEqualTo(402);
+        }
+    }
+
+    @Test
+    void a_soft_budget_never_blocks_and_past_its_threshold_switches_a_key_to_its_downgrade_model() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice", s -> s.downgrade("claude-haiku-4-5-20251001"));
+            gw.budget(new Budget("alice-soft", Budget.Scope.PERSON, "alice", Budget.Period.WEEKLY, Budget.Unit.USD, 200_000_000L, false, 50));
+            gw.upstream.usage = s -> TWELVE_CENTS;
+            List<String> models = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 10, false)).statusCode()).isEqualTo(200);
+                models.add(gw.upstream.last().json().path("model").asText());
+            }
+            // $0.12 spent passes 50% of $0.20: from the second request on, the key's downgrade model is used
+            assertThat(models).containsExactly(SONNET, "claude-haiku-4-5-20251001", "claude-haiku-4-5-20251001");
+        }
+    }
+
+    @Test
+    void periods_are_calendar_days_weeks_and_months_in_the_configured_zone() {
+        var zone = java.time.ZoneId.of("America/New_York");
+        Instant t = Instant.parse("2026-03-01T03:00:00Z"); // still Feb 28, 22:00 in New York
+        assertThat(Budget.Period.DAILY.start(t, zone)).isEqualTo(Instant.parse("2026-02-28T05:00:00Z"));
+        assertThat(Budget.Period.MONTHLY.start(t, zone)).isEqualTo(Instant.parse("2026-02-01T05:00:00Z"));
+        assertThat(Budget.Period.MONTHLY.end(t, zone)).isEqualTo(Instant.parse("2026-03-01T05:00:00Z"));
+        assertThat(Budget.Period.WEEKLY.start(t, zone)).isEqualTo(Instant.parse("2026-02-23T05:00:00Z")); // Monday
+        // across the DST change (Mar 8, 2026) a day is 23 hours
+        Instant dst = Instant.parse("2026-03-08T12:00:00Z");
+        assertThat(Duration.between(Budget.Period.DAILY.start(dst, zone), Budget.Period.DAILY.end(dst, zone))).isEqualTo(Duration.ofHours(23));
+    }
+
+}
