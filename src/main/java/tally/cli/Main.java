@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 ImportCommand.class,
                 ExportCommand.class,
                 ReconcileCommand.class,
+                BlocksCommand.class,
                 ServeCommand.class,
                 KeysCommand.class,
                 BudgetsCommand.class,

@@ -1,0 +1,138 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.core.Source;
+import tally.importers.claudecode.SessionBlocks;
+import tally.report.CostReportWriter;
+import tally.report.ReportFormat;
+import tally.report.ReportRange;
+import tally.report.TextTable;
+import tally.store.LedgerExport;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "blocks", description = "Usage in Claude's 5-hour windows, with the active window's burn rate and projection "
+        + "(as 'ccusage blocks').")
+final class BlocksCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--user", description = "Only this developer (a person, or a raw identity).")
+    String user;
+
+    @Option(names = "--source", description = "Only records from this source (e.g. transcript).")
+    String source;
+
+    @Option(names = "--since", paramLabel = "DATE", description = "From this day (default: every record).")
+    String since;
+
+    @Option(names = "--session-length", paramLabel = "HOURS", defaultValue = "5", description = "Window length in hours (default 5).")
+    double sessionHours;
+
+    @Option(names = "--active", description = "Only the active window.")
+    boolean activeOnly;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default table).")
+    String format;
+
+    @Option(names = "--now", hidden = true, description = "The current time, for reproducible output.")
+    String now;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        ReportFormat fmt = ReportFormat.parse(format);
+        if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
+        if (!(sessionHours > 0 && sessionHours <= 24 * 7)) throw new UserError("--session-length: expected hours between 0 and 168");
+        Source only = null;
+        if (source != null) {
+            try {
+                only = Source.fromLabel(source);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--source: " + e.getMessage());
+            }
+        }
+        try (Session s = Session.open(g)) {
+            Instant at = now == null ? s.clock.instant() : Times.parse("--now", now, s.zone());
+            Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, s.zone(), s.clock).start();
+            SessionBlocks blocks = new SessionBlocks(Duration.ofMillis((long) (sessionHours * 3_600_000)), at);
+            Map<String, String> people = new HashMap<>();
+            Source wanted = only;
+            try {
+                new LedgerExport(s.store).forEach(from, Instant.ofEpochMilli(Long.MAX_VALUE / 2), e -> {
+                    if (wanted != null && e.source() != wanted) return;
+                    if (user != null && !user.equals(e.identity())
+                            && !user.equals(people.computeIfAbsent(e.identity(), s.people::resolve))) return;
+                    blocks.add(e);
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UserError("cannot read the ledger: " + e.getMessage(), e);
+            }
+            List<SessionBlocks.Block> list = blocks.blocks();
+            if (activeOnly) list = list.stream().filter(SessionBlocks.Block::active).toList();
+            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(list) : table(list));
+        }
+    }
+
+    static String table(List<SessionBlocks.Block> blocks) {
+        TextTable t = new TextTable("Block start", "Status", "Requests", "Total tokens", "Cost (USD)", "Burn / hour", "Projected");
+        for (SessionBlocks.Block b : blocks) {
+            if (b.gap()) {
+                t.row(b.start().toString(), "gap", "", "", "", "", "");
+                continue;
+            }
+            t.row(b.start().toString(), b.active() ? "ACTIVE" : "", String.format("%,d", b.entries()), String.format("%,d", b.totalTokens()),
+                    Nanos.toDollars(b.costNanos()),
+                    b.burnRate() == null ? "" : String.format("$%,.2f", b.burnRate().costPerHour()),
+                    b.projection() == null ? "" : "$" + b.projection().totalCost() + " (" + b.projection().remainingMinutes() + " min left)");
+        }
+        return t.render() + (blocks.isEmpty() ? "(no usage)\n" : "");
+    }
+
+    /** The shape of {@code ccusage blocks --json}, so tools that read one read the other. */
+    static String json(List<SessionBlocks.Block> blocks) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        ArrayNode arr = root.putArray("blocks");
+        for (SessionBlocks.Block b : blocks) {
+            ObjectNode o = arr.addObject();
+            o.put("id", b.id());
+            o.put("startTime", b.start().toString());
+            o.put("endTime", b.end().toString());
+            if (b.actualEnd() == null) o.putNull("actualEndTime"); else o.put("actualEndTime", b.actualEnd().toString());
+            o.put("isActive", b.active());
+            o.put("isGap", b.gap());
+            o.put("entries", b.entries());
+            ObjectNode tc = o.putObject("tokenCounts");
+            tc.put("inputTokens", b.tokens().input());
+            tc.put("outputTokens", b.tokens().output());
+            tc.put("cacheCreationInputTokens", b.tokens().cacheWrite());
+            tc.put("cacheReadInputTokens", b.tokens().cacheRead());
+            o.put("totalTokens", b.totalTokens());
+            o.put("costUSD", BigDecimal.valueOf(b.costNanos(), 9).stripTrailingZeros());
+            ArrayNode models = o.putArray("models");
+            b.models().forEach(models::add);
+            if (b.burnRate() == null) o.putNull("burnRate");
+            else o.putObject("burnRate").put("tokensPerMinute", b.burnRate().tokensPerMinute())
+                    .put("tokensPerMinuteForIndicator", b.burnRate().tokensPerMinuteForIndicator())
+                    .put("costPerHour", b.burnRate().costPerHour());
+            if (b.projection() == null) o.putNull("projection");
+            else o.putObject("projection").put("totalTokens", b.projection().totalTokens())
+                    .put("totalCost", b.projection().totalCost()).put("remainingMinutes", b.projection().remainingMinutes());
+        }
+        return CostReportWriter.toJson(root);
+    }
+}

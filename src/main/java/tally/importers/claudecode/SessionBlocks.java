@@ -1,0 +1,123 @@
+package tally.importers.claudecode;
+
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Claude's 5-hour usage windows, computed as ccusage's {@code blocks} does (formats §4.6): records in
+ * time order; a block starts at its first record's time floored to the UTC hour and lasts the
+ * session length; a record more than that after the block's start or after the previous record
+ * starts a new block, and an idle stretch longer than the session length shows as a gap block. The
+ * active block (last record within the session length, now before its end) gets a burn rate and a
+ * projection to its end. Streams: only the current block is held.
+ */
+public final class SessionBlocks {
+
+    public record Block(Instant start, Instant end, Instant firstEntry, Instant actualEnd, boolean gap, long entries,
+                        TokenCounts tokens, long costNanos, Set<String> models, boolean active,
+                        BurnRate burnRate, Projection projection) {
+
+        public String id() {
+            return gap ? "gap-" + start : start.toString();
+        }
+
+        /** ccusage's total: every token class, cache writes and reads included. */
+        public long totalTokens() {
+            return tokens.total();
+        }
+    }
+
+    /** Per minute and per hour over the block's span of records; costPerHour in dollars. */
+    public record BurnRate(double tokensPerMinute, double tokensPerMinuteForIndicator, double costPerHour) {}
+
+    public record Projection(long totalTokens, BigDecimal totalCost, long remainingMinutes) {}
+
+    private final Duration length;
+    private final Instant now;
+    private final List<Block> blocks = new ArrayList<>();
+
+    private Instant start;
+    private Instant first;
+    private Instant last;
+    private long entries;
+    private TokenCounts tokens = TokenCounts.ZERO;
+    private long cost;
+    private Set<String> models = new LinkedHashSet<>();
+
+    public SessionBlocks(Duration length, Instant now) {
+        this.length = length;
+        this.now = now;
+    }
+
+    /** Records must come oldest first. */
+    public void add(UsageEvent e) {
+        Instant t = e.time();
+        if (start != null) {
+            boolean pastBlock = Duration.between(start, t).compareTo(length) > 0;
+            boolean idle = Duration.between(last, t).compareTo(length) > 0;
+            if (pastBlock || idle) {
+                close();
+                if (idle) blocks.add(gap(last, t));
+                start = null;
+            }
+        }
+        if (start == null) {
+            start = t.truncatedTo(ChronoUnit.HOURS);
+            first = t;
+            entries = 0;
+            tokens = TokenCounts.ZERO;
+            cost = 0;
+            models = new LinkedHashSet<>();
+        }
+        last = t;
+        entries++;
+        tokens = tokens.plus(e.tokens());
+        if (e.costNanos() != null) cost += e.costNanos();
+        models.add(e.model());
+    }
+
+    public List<Block> blocks() {
+        if (start != null) {
+            close();
+            start = null;
+        }
+        return blocks;
+    }
+
+    private Block gap(Instant lastActivity, Instant next) {
+        Instant s = lastActivity.plus(length);
+        return new Block(s, next, null, null, true, 0, TokenCounts.ZERO, 0, Set.of(), false, null, null);
+    }
+
+    private void close() {
+        Instant end = start.plus(length);
+        boolean active = Duration.between(last, now).compareTo(length) < 0 && now.isBefore(end);
+        BurnRate rate = burnRate();
+        Projection projection = active && rate != null ? project(rate, end) : null;
+        blocks.add(new Block(start, end, first, last, false, entries, tokens, cost, models, active, rate, projection));
+    }
+
+    private BurnRate burnRate() {
+        double minutes = Duration.between(first, last).toMillis() / 60_000.0;
+        if (entries == 0 || minutes <= 0) return null;
+        double dollars = cost / 1e9;
+        return new BurnRate(tokens.total() / minutes, (tokens.input() + tokens.output()) / minutes, dollars / minutes * 60);
+    }
+
+    private Projection project(BurnRate rate, Instant end) {
+        double remaining = Math.max(0, Duration.between(now, end).toMillis() / 60_000.0);
+        long totalTokens = Math.round(tokens.total() + rate.tokensPerMinute() * remaining);
+        double totalCost = cost / 1e9 + rate.costPerHour() / 60 * remaining;
+        return new Projection(totalTokens, BigDecimal.valueOf(totalCost).setScale(2, RoundingMode.HALF_UP), Math.round(remaining));
+    }
+}
