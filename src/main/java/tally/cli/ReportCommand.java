@@ -1,6 +1,7 @@
 package tally.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,14 +20,7 @@ import java.nio.file.Path;
 final class ReportCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--days", description = "The last N days, today included (default 30).")
-    Integer days;
-
-    @Option(names = "--from", paramLabel = "DATE", description = "First day, YYYY-MM-DD.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "DATE", description = "Last day, YYYY-MM-DD, included (default today).")
-    String to;
+    @Mixin RangeOptions when;
 
     @Option(names = "--month", paramLabel = "YYYY-MM", description = "One calendar month.")
     String month;
@@ -48,10 +42,10 @@ final class ReportCommand implements Runnable {
         try (Session s = Session.open(g)) {
             ReportRange range;
             if (month != null) {
-                if (days != null || from != null || to != null) throw new UserError("give either --month or --days/--from/--to");
+                if (when.given()) throw new UserError("give either --month or --days/--from/--to");
                 range = ReportRange.month(month, s.zone());
             } else {
-                range = ReportRange.parse(days, from, to, 30, s.zone(), s.clock);
+                range = when.range(s.zone(), s.clock);
             }
             String text = CostReportWriter.render(CostReport.build(s.ledger, range, dimension, s.clock), fmt);
             if (out == null) {

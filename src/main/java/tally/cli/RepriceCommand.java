@@ -1,6 +1,7 @@
 package tally.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -10,20 +11,13 @@ import tally.report.ReportRange;
 final class RepriceCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--days", description = "The last N days, today included (default 30).")
-    Integer days;
-
-    @Option(names = "--from", paramLabel = "DATE", description = "First day, YYYY-MM-DD.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "DATE", description = "Last day, YYYY-MM-DD, included (default today).")
-    String to;
+    @Mixin RangeOptions when;
 
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         try (Session s = Session.open(g)) {
-            ReportRange range = ReportRange.parse(days, from, to, 30, s.zone(), s.clock);
+            ReportRange range = when.range(s.zone(), s.clock);
             long changed = s.ledger.reprice(range.start(), range.end(), s.catalog()::price);
             spec.commandLine().getOut().printf("repriced %s to %s with catalog %s: %,d record%s changed%n",
                     range.from(), range.to(), s.catalog().version(), changed, changed == 1 ? "" : "s");

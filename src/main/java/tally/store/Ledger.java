@@ -75,13 +75,31 @@ public final class Ledger {
             hi = Math.max(hi, t);
             anyRequestId |= e.requestId() != null;
         }
+        long from = lo;
+        long to = hi;
+        boolean probeRequests = anyRequestId;
+        WriteResult r = inWriteTransaction(c -> writeInTransaction(c, events, from, to, probeRequests));
+        return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
+    }
+
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs ledger-changing work in one transaction, one writer at a time (this process's lock, and
+     * the dialect's lock across processes), with staging tables ready and empty.
+     */
+    private <T> T inWriteTransaction(Work<T> work) {
         synchronized (writeLock) {
             try (Connection c = store.connection()) {
                 c.setAutoCommit(false);
                 try {
-                    WriteResult r = writeInTransaction(c, events, lo, hi, anyRequestId);
+                    store.dialect().lockWriters(c);
+                    store.dialect().prepareStaging(c);
+                    T result = work.run(c);
                     c.commit();
-                    return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
+                    return result;
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c);
                     throw e;
@@ -97,8 +115,6 @@ public final class Ledger {
     private WriteResult writeInTransaction(Connection c, List<UsageEvent> events, long lo, long hi,
                                            boolean anyRequestId) throws SQLException {
         Dialect dialect = store.dialect();
-        dialect.lockWriters(c);
-        dialect.prepareStaging(c);
         dialect.load(c, "usage_staging", events);
 
         long duplicates = update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
@@ -252,32 +268,16 @@ public final class Ledger {
     }
 
     private long replace(List<UsageEvent> events, long lo, long hi) {
-        synchronized (writeLock) {
-            try (Connection c = store.connection()) {
-                c.setAutoCommit(false);
-                try {
-                    Dialect dialect = store.dialect();
-                    dialect.lockWriters(c);
-                    dialect.prepareStaging(c);
-                    dialect.load(c, "usage_staging", events);
-                    String where = " WHERE ts_ms BETWEEN ? AND ? AND id IN (SELECT id FROM usage_staging)";
-                    addToRollup(c, "usage_events", where, -1, lo, hi);
-                    update(c, "DELETE FROM usage_events" + where, lo, hi);
-                    long n = update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
-                            + StagingColumns.LIST + " FROM usage_staging");
-                    addToRollup(c, "usage_staging", "", 1);
-                    c.commit();
-                    return n;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                throw store.unavailable(e);
-            }
-        }
+        return inWriteTransaction(c -> {
+            store.dialect().load(c, "usage_staging", events);
+            String where = " WHERE ts_ms BETWEEN ? AND ? AND id IN (SELECT id FROM usage_staging)";
+            addToRollup(c, "usage_events", where, -1, lo, hi);
+            update(c, "DELETE FROM usage_events" + where, lo, hi);
+            long n = update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
+                    + StagingColumns.LIST + " FROM usage_staging");
+            addToRollup(c, "usage_staging", "", 1);
+            return n;
+        });
     }
 
     /**
@@ -285,27 +285,11 @@ public final class Ledger {
      * usage stands in for a session only until its per-request events arrive. Returns how many went.
      */
     public long forgetSession(String sessionId, tally.core.Source source) {
-        synchronized (writeLock) {
-            try (Connection c = store.connection()) {
-                c.setAutoCommit(false);
-                try {
-                    store.dialect().lockWriters(c);
-                    store.dialect().prepareStaging(c);
-                    String where = " WHERE session_id = ? AND source = ?";
-                    addToRollup(c, "usage_events", where, -1, sessionId, source.label());
-                    long n = update(c, "DELETE FROM usage_events" + where, sessionId, source.label());
-                    c.commit();
-                    return n;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                throw store.unavailable(e);
-            }
-        }
+        return inWriteTransaction(c -> {
+            String where = " WHERE session_id = ? AND source = ?";
+            addToRollup(c, "usage_events", where, -1, sessionId, source.label());
+            return update(c, "DELETE FROM usage_events" + where, sessionId, source.label());
+        });
     }
 
     /** Streams the stored records of [from, to) in time order, as the events they were written as. */
