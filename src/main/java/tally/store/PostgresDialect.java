@@ -90,6 +90,13 @@ final class PostgresDialect implements Dialect {
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             copy.copyIn("COPY " + table + " (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)",
                     new StringReader(csv.toString()));
+            if (table.equals("usage_staging")) {
+                // a temp table has no statistics: without them the dedupe probes plan as if it were
+                // tiny or huge, and pick a scan of the ledger over its indexes
+                try (Statement s = c.createStatement()) {
+                    s.execute("ANALYZE usage_staging");
+                }
+            }
         } catch (java.io.IOException e) {
             throw new SQLException("COPY into staging failed: " + e.getMessage(), e);
         }

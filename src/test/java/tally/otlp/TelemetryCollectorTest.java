@@ -142,6 +142,19 @@ class TelemetryCollectorTest {
     }
 
     @Test
+    void claudeCodesOneMillionContextSuffixIsTheSameModelAndPriced() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            feed(r.collector(), exports("json").stream().filter(e -> e.file().endsWith("0002-metrics.json")).toList());
+            r.totals();
+            UsageRow opus = r.ledger().usage(UsageQuery.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Dimension.MODEL,
+                    ZoneOffset.UTC)).get(0);
+            assertThat(opus.key()).isEqualTo("claude-opus-4-8"); // sent as claude-opus-4-8[1m]
+            assertThat(opus.costNanos()).isEqualTo(15_675_000L);
+            assertThat(opus.unpriced()).isZero();
+        }
+    }
+
+    @Test
     void resendingTheSameExportsAddsNothing() throws Exception {
         try (Rig r = rig(StoreConfig.embedded(dir))) {
             List<Export> all = exports("json");
