@@ -20,16 +20,18 @@ import java.io.PrintWriter;
                 RecordCommand.class,
                 PeopleCommand.class,
                 RepriceCommand.class,
+                ActivityCommand.class,
+                TokensCommand.class,
                 PricesCommand.class,
                 EstimateCommand.class,
                 ImportCommand.class,
-                ExportCommand.class,
-                ReconcileCommand.class,
-                BlocksCommand.class,
                 ServeCommand.class,
                 KeysCommand.class,
                 BudgetsCommand.class,
                 ClientConfigCommand.class,
+                ExportCommand.class,
+                ReconcileCommand.class,
+                BlocksCommand.class,
         })
 public final class Main implements Runnable {
 
