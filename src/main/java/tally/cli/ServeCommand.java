@@ -12,6 +12,9 @@ import tally.gateway.Secrets;
 import tally.server.CliBridge;
 import tally.server.ServerFile;
 import tally.server.TallyServer;
+import tally.otlp.OtlpRoutes;
+import tally.otlp.TelemetryCollector;
+import tally.store.ActivityLog;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,6 +65,15 @@ final class ServeCommand implements Runnable {
             description = "Longest upstream silence before a request is abandoned (default 600s).")
     String upstreamTimeout;
 
+    @Option(names = "--otel-identity-attribute", defaultValue = "developer.id", paramLabel = "NAME",
+            description = "Telemetry attribute naming the developer when no ingest token does (default developer.id; "
+                    + "then user.email, user.account_uuid, user.id).")
+    String otelIdentityAttribute;
+
+    @Option(names = "--otel-team-attribute", defaultValue = "team.id", paramLabel = "NAME",
+            description = "Telemetry attribute naming the team (default team.id).")
+    String otelTeamAttribute;
+
     @Option(names = "--drain-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "On SIGTERM, how long requests in flight may take to finish (default 60s).")
     String drainTimeout;
@@ -75,6 +87,7 @@ final class ServeCommand implements Runnable {
         Session session = Session.open(g);
         Vertx vertx = Vertx.vertx();
         Gateway gateway;
+        TelemetryCollector collector;
         TallyServer server;
         ServerFile file = null;
         boolean embedded = g.dbUrl() == null;
@@ -83,6 +96,9 @@ final class ServeCommand implements Runnable {
                     session.clock).start();
             String token = Secrets.randomToken(32);
             List<Consumer<Router>> parts = new ArrayList<>();
+            collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
+                    otelIdentityAttribute, otelTeamAttribute);
+            parts.add(new OtlpRoutes(vertx, collector)::mount); // /v1/metrics, /v1/logs: the same URL serves both
             parts.add(gateway::mount);
             if (embedded) parts.add(new CliBridge(vertx, token, ServeCommand::runHere, gateway::reload));
             server = TallyServer.start(vertx, host, port, parts);
@@ -100,6 +116,7 @@ final class ServeCommand implements Runnable {
         out.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);
+        TelemetryCollector collectorRef = collector;
         ServerFile ownFile = file;
         Thread stop = new Thread(() -> {
             // SIGTERM: finish what is in flight, then store every record before the process exits.
@@ -107,6 +124,7 @@ final class ServeCommand implements Runnable {
             if (!clean) LOG.warning("serve: " + server.inFlight() + " requests still open after " + drain + "; closing");
             server.close();
             gateway.close();
+            collectorRef.close();
             if (ownFile != null) ownFile.remove(g.dataDir());
             Session.serving = null;
             session.close(); // flushes the writer, closes the store
