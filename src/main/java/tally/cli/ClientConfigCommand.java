@@ -25,6 +25,9 @@ final class ClientConfigCommand implements Runnable {
     @Option(names = "--pass-through", description = "The developer keeps their own Anthropic key: print only the base URL.") boolean passThrough;
     @Option(names = "--header", paramLabel = "NAME", description = "Identify by a trusted header instead of a key (the server runs with --trust-header NAME).")
     String header;
+    @Option(names = "--telemetry", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also send Claude Code's telemetry to Tally, with a new ingest token (default on; --no-telemetry to leave it out).")
+    boolean telemetry;
 
     @Override
     public void run() {
@@ -45,8 +48,27 @@ final class ClientConfigCommand implements Runnable {
                 note = "new key " + k.key().id() + " for " + user + " (shown once; Tally keeps only its hash)";
             }
         }
+        if (telemetry) {
+            telemetry(g, env);
+            note += "; telemetry to " + env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText() + " with a new ingest token";
+        }
         spec.commandLine().getOut().print(CostReportWriter.toJson(root));
         spec.commandLine().getErr().println("tally: " + note);
+    }
+
+    /** Claude Code's OpenTelemetry settings: the same URL, OTLP over HTTP, an ingest token that names the developer. */
+    private void telemetry(GlobalOptions g, ObjectNode env) {
+        String token = TokensCommand.newToken();
+        try (Session s = Session.open(g)) {
+            new tally.store.ActivityLog(s.store).addToken(tally.core.Ids.sha256(token), user);
+        }
+        env.put("CLAUDE_CODE_ENABLE_TELEMETRY", "1");
+        env.put("OTEL_METRICS_EXPORTER", "otlp");
+        env.put("OTEL_LOGS_EXPORTER", "otlp");
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", baseUrl(g));
+        env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer " + token);
+        if (team != null) env.put("OTEL_RESOURCE_ATTRIBUTES", "team.id=" + team);
     }
 
     private String baseUrl(GlobalOptions g) {

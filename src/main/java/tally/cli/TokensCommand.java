@@ -20,6 +20,13 @@ final class TokensCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** A fresh ingest token: random, recognisable by its prefix. */
+    static String newToken() {
+        byte[] secret = new byte[24];
+        Create.RANDOM.nextBytes(secret);
+        return "tly_ot_" + HexFormat.of().formatHex(secret);
+    }
+
     @Command(name = "create", description = "Make a token whose telemetry is attributed to one person; printed once, stored hashed.")
     static final class Create implements Runnable {
         private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,9 +39,7 @@ final class TokensCommand implements Runnable {
         @Override
         public void run() {
             if (user.isBlank()) throw new UserError("--user must not be empty");
-            byte[] secret = new byte[24];
-            RANDOM.nextBytes(secret);
-            String token = "tly_ot_" + HexFormat.of().formatHex(secret);
+            String token = newToken();
             try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
                 new ActivityLog(s.store).addToken(Ids.sha256(token), user.trim());
             }
