@@ -9,10 +9,13 @@ import tally.importers.ImportSummary;
 import tally.importers.Progress;
 import tally.importers.claudecode.TranscriptFiles;
 import tally.importers.claudecode.TranscriptImporter;
+import tally.ingest.IngestWriter;
+import tally.ingest.Spool;
 import tally.store.ImportOffsets;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 @Command(name = "claude-code", description = "Import Claude Code transcripts (~/.claude/projects, ~/.config/claude/projects, "
@@ -26,6 +29,12 @@ final class ImportClaudeCodeCommand implements Runnable {
     @Option(names = "--user", paramLabel = "U", description = "Whose usage this is (default: the login name).")
     String user;
 
+    /** Larger batches than a server's: an import has a million records ready at once, and nobody waiting on each. */
+    static IngestWriter bulkWriter(Session s) {
+        return new IngestWriter(s.ledger, new Spool(s.store.config().spoolDir()), s.catalog()::price,
+                new IngestWriter.Options(50_000, Duration.ofMillis(500), 100_000));
+    }
+
     @Override
     public void run() {
         GlobalOptions g = ImportCommand.global(spec);
@@ -38,8 +47,8 @@ final class ImportClaudeCodeCommand implements Runnable {
         }
         String identity = user != null ? user.trim() : System.getProperty("user.name", "unknown");
         if (identity.isEmpty()) throw new UserError("--user must not be empty");
-        try (Session s = Session.open(g)) {
-            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), s.writer(), s.catalog(), identity, s.clock);
+        try (Session s = Session.open(g); IngestWriter writer = bulkWriter(s)) {
+            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s.catalog(), identity, s.clock);
             ImportSummary summary;
             try (Progress progress = Progress.start("claude-code", 0)) {
                 summary = importer.run(roots, progress);

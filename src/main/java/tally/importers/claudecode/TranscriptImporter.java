@@ -39,6 +39,12 @@ public final class TranscriptImporter {
     /** A file written to this recently may still be finishing its last answer. */
     static final Duration STILL_WRITING = Duration.ofMinutes(10);
     private static final int QUEUE = 2048;
+    /**
+     * Records are handed to the writer in time-sorted runs of this many: the ledger probes for
+     * earlier copies only within the time span of a batch, and files of scattered sessions would
+     * otherwise make every batch span the whole history. Bounded, so memory stays constant.
+     */
+    static final int SORT_RUN = 100_000;
 
     private final ImportOffsets offsets;
     private final IngestWriter writer;
@@ -87,6 +93,7 @@ public final class TranscriptImporter {
         progress.total(plans.size());
         IngestStats before = writer.stats();
         long lines = 0, records = 0, folded = 0, ignored = 0;
+        List<UsageEvent> run = new ArrayList<>(SORT_RUN);
         Map<String, Long> unpriced = new HashMap<>();
         List<ImportOffsets.Offset> reached = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -105,7 +112,7 @@ public final class TranscriptImporter {
                     pool.execute(() -> readFile(j));
                 }
                 Job job = jobs.get(i);
-                Done done = drain(job);
+                Done done = drain(job, run);
                 progress.update(i + 1, String.format("%,d lines", lines));
                 if (done.error != null) {
                     skips.add(job.plan.file().path().toString(), job.plan.fromLine(), done.error);
@@ -126,6 +133,7 @@ public final class TranscriptImporter {
                     // the file went away after it was read: its records stand, the next import starts over
                 }
             }
+            submitSorted(run);
         } finally {
             pool.shutdownNow();
         }
@@ -178,6 +186,13 @@ public final class TranscriptImporter {
         put(job, done);
     }
 
+    /** A stable sort: copies of one response (same time) keep file order, so the first file's copy wins. */
+    private void submitSorted(List<UsageEvent> run) {
+        run.sort(java.util.Comparator.comparing(UsageEvent::time));
+        for (UsageEvent e : run) writer.submit(e);
+        run.clear();
+    }
+
     private static void put(Job job, Object item) {
         try {
             job.queue.put(item);
@@ -187,12 +202,13 @@ public final class TranscriptImporter {
         }
     }
 
-    private Done drain(Job job) {
+    private Done drain(Job job, List<UsageEvent> run) {
         try {
             while (true) {
                 Object o = job.queue.take();
                 if (o instanceof Done d) return d;
-                writer.submit((UsageEvent) o);
+                run.add((UsageEvent) o);
+                if (run.size() >= SORT_RUN) submitSorted(run);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,51 @@
+package tally.importers;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The byte line reader behind every file import: exact offsets, any line length, a last line without newline. */
+class LineReaderTest {
+    record Line(String text, long offset, long next, boolean terminated) {}
+
+    static List<Line> read(String s, long start) throws Exception {
+        LineReader r = new LineReader(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)), start);
+        List<Line> out = new ArrayList<>();
+        while (r.next()) {
+            out.add(new Line(new String(r.buffer(), r.lineStart(), r.lineLength(), StandardCharsets.UTF_8), r.lineOffset(),
+                    r.nextOffset(), r.terminated()));
+        }
+        return out;
+    }
+
+    @Test
+    void givesEachLineWithItsByteOffsetsAndSaysWhetherItWasFinished() throws Exception {
+        assertThat(read("ab\r\n\ncd\nef", 100)).containsExactly(
+                new Line("ab", 100, 104, true), new Line("", 104, 105, true), new Line("cd", 105, 108, true),
+                new Line("ef", 108, 110, false));
+    }
+
+    @Test
+    void aLineLongerThanTheBufferIsReadWhole() throws Exception {
+        String big = "x".repeat(300_000);
+        List<Line> lines = read("a\n" + big + "\nb\n", 0);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1).text()).hasSize(300_000);
+        assertThat(lines.get(2)).isEqualTo(new Line("b", 300_003, 300_005, true));
+    }
+
+    @Test
+    void findsAnAsciiNeedleOnlyWithinTheCurrentLine() throws Exception {
+        LineReader r = new LineReader(new ByteArrayInputStream("{\"a\":1}\n{\"usage\":{}}\n".getBytes(StandardCharsets.UTF_8)), 0);
+        byte[] needle = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+        r.next();
+        assertThat(r.contains(needle)).isFalse();
+        r.next();
+        assertThat(r.contains(needle)).isTrue();
+    }
+}
