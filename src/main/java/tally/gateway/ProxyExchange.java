@@ -40,9 +40,15 @@ final class ProxyExchange {
     private String requestId;
     private boolean done;
     private boolean clientClosed;
+    private boolean timedOut;
+    private final long idleTimeoutNanos;
+    private long lastActivity = System.nanoTime();
+    private io.vertx.core.Vertx vertx;
+    private long watchdog = -1;
 
     ProxyExchange(UpstreamClient upstream, HttpServerRequest request, Buffer body, MultiMap headers,
                   Function<HttpClientResponse, UsageTap> tapFor, Consumer<Result> onDone) {
+        this.idleTimeoutNanos = upstream.idleTimeout().toNanos();
         this.upstream = upstream;
         this.request = request;
         this.response = request.response();
@@ -54,6 +60,11 @@ final class ProxyExchange {
 
     void start() {
         response.closeHandler(v -> clientGone());
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        if (ctx != null) {
+            vertx = ctx.owner();
+            armWatchdog(idleTimeoutNanos);
+        }
         upstream.open(request.method(), request.uri()).onComplete(ar -> {
             if (ar.failed()) {
                 failBeforeResponse(ar.cause());
@@ -86,6 +97,7 @@ final class ProxyExchange {
         if (up.getHeader("content-length") == null) response.setChunked(true);
         up.handler(chunk -> {
             if (done) return;
+            lastActivity = System.nanoTime();
             if (tap != null) tap.feed(chunk);
             if (clientClosed) return;
             response.write(chunk);
@@ -96,7 +108,7 @@ final class ProxyExchange {
         });
         up.exceptionHandler(t -> {
             if (done) return;
-            finish(clientClosed ? CLIENT_CLOSED : isTimeout(t) ? 504 : 502);
+            finish(clientClosed ? CLIENT_CLOSED : timedOut || isTimeout(t) ? 504 : 502);
             response.reset(); // the client must see a broken stream, not a complete one
         });
         up.endHandler(v -> {
@@ -134,7 +146,7 @@ final class ProxyExchange {
             finish(CLIENT_CLOSED);
             return;
         }
-        boolean timeout = isTimeout(t);
+        boolean timeout = timedOut || isTimeout(t);
         if (response.headWritten()) {
             response.reset();
         } else if (timeout) {
@@ -145,9 +157,33 @@ final class ProxyExchange {
         finish(timeout ? 504 : 502);
     }
 
+    /**
+     * The client library's idle timeout does not cover a response whose body stalls, so silence is
+     * watched here: one timer per exchange, re-armed for whatever is left of the timeout.
+     */
+    private void armWatchdog(long delayNanos) {
+        watchdog = vertx.setTimer(Math.max(1, delayNanos / 1_000_000), t -> {
+            if (done) return;
+            long idle = System.nanoTime() - lastActivity;
+            if (idle < idleTimeoutNanos) {
+                armWatchdog(idleTimeoutNanos - idle);
+                return;
+            }
+            timedOut = true;
+            if (upstreamRequest != null) upstreamRequest.reset();
+            if (response.headWritten()) {
+                finish(504);
+                response.reset();
+            } else {
+                failBeforeResponse(new java.util.concurrent.TimeoutException("upstream silent"));
+            }
+        });
+    }
+
     private void finish(int status) {
         if (done) return;
         done = true;
+        if (watchdog >= 0 && vertx != null) vertx.cancelTimer(watchdog);
         if (tap != null) tap.finish();
         onDone.accept(new Result(status, tap, requestId, System.nanoTime() - startNanos));
     }

@@ -52,6 +52,10 @@ final class UpstreamClient implements AutoCloseable {
         return client.request(o);
     }
 
+    Duration idleTimeout() {
+        return Duration.ofMillis(idleTimeoutMs);
+    }
+
     @Override
     public void close() {
         client.close();

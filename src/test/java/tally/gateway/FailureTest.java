@@ -1,0 +1,100 @@
+package tally.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.core.TokenCounts;
+import tally.store.TestStores;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** However an exchange ends, what was used is recorded. */
+class FailureTest {
+    @TempDir Path dir;
+
+    static final String BODY = Http.messageBody("claude-sonnet-4-5-20250929", 100, true);
+
+    @Test
+    void a_client_that_disconnects_mid_stream_is_recorded_with_the_usage_so_far_and_the_upstream_is_cancelled() throws IOException {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.upstream.eventDelayMs = 100;
+            gw.upstream.deltas = 20;
+            HttpResponse<InputStream> resp = Http.open(gw.url() + "/v1/messages", Http.withKey(key), BODY);
+            InputStream in = resp.body();
+            byte[] first = in.readNBytes(200); // message_start has arrived
+            assertThat(new String(first)).startsWith("event: message_start");
+            in.close();
+
+            GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+            assertThat(r.status()).isEqualTo(499);
+            assertThat(r.tokens().input()).isEqualTo(25);
+            assertThat(r.tokens().cacheRead()).isEqualTo(12000);
+            assertThat(r.costNanos()).isPositive();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (gw.upstream.streamsOpen.get() > 0 && System.nanoTime() < deadline) GatewayHarness.sleep(20);
+            assertThat(gw.upstream.streamsOpen.get()).isZero();
+        }
+    }
+
+    @Test
+    void an_upstream_that_fails_mid_stream_is_recorded_as_502_with_the_usage_so_far_and_the_client_sees_a_broken_stream() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.upstream.mode = FakeAnthropic.Mode.FAIL_MID_STREAM;
+            boolean broken;
+            try {
+                HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", Http.withKey(key), BODY);
+                broken = !new String(resp.body()).contains("message_stop");
+            } catch (IllegalStateException e) {
+                broken = true; // the client saw the connection break
+            }
+            assertThat(broken).isTrue();
+            GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 3));
+        }
+    }
+
+    @Test
+    void an_upstream_that_goes_silent_times_out_and_is_recorded_as_504_with_the_usage_so_far() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withUpstreamTimeout(Duration.ofMillis(400)))) {
+            String key = gw.key("alice");
+            gw.upstream.mode = FakeAnthropic.Mode.STALL_MID_STREAM;
+            try {
+                Http.post(gw.url() + "/v1/messages", Http.withKey(key), BODY);
+            } catch (IllegalStateException expected) {
+                // the stream is cut
+            }
+            GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 3));
+        }
+    }
+
+    @Test
+    void an_unreachable_upstream_gets_502_api_error_and_is_recorded() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> new GatewayConfig(
+                URI.create("http://127.0.0.1:" + closed), c.upstreamKey(), true, null, null, null, null,
+                c.upstreamTimeout(), c.refreshEvery(), c.zone()))) {
+            String key = gw.key("alice");
+            HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", Http.withKey(key), BODY);
+            assertThat(resp.statusCode()).isEqualTo(502);
+            assertThat(new String(resp.body())).contains("\"type\":\"api_error\"");
+            GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.tokens()).isEqualTo(TokenCounts.ZERO);
+        }
+    }
+}
