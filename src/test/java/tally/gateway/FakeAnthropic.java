@@ -24,7 +24,7 @@ import java.util.function.Function;
  * Messages (JSON and SSE), count_tokens, batches and errors. It keeps every request it received and
  * every byte it sent, so tests can compare both ends of the gateway.
  */
-final class FakeAnthropic implements AutoCloseable {
+public final class FakeAnthropic implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Usage a reply reports: the fixtures' "first call of a turn" by default. */
@@ -52,9 +52,9 @@ final class FakeAnthropic implements AutoCloseable {
     volatile Function<Seen, Usage> usage = s -> Usage.FIRST_CALL;
     volatile Mode mode = Mode.NORMAL;
     /** Milliseconds between SSE events. */
-    volatile long eventDelayMs = 0;
+    public volatile long eventDelayMs = 0;
     /** Text deltas per streamed reply. */
-    volatile int deltas = 2;
+    public volatile int deltas = 2;
     /** When set, every /v1/messages call is answered with this error status. */
     volatile Integer errorStatus;
     final AtomicInteger streamsOpen = new AtomicInteger();
@@ -63,7 +63,7 @@ final class FakeAnthropic implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger ids = new AtomicInteger();
 
-    FakeAnthropic(Vertx vertx) {
+    public FakeAnthropic(Vertx vertx) {
         this.vertx = vertx;
         this.server = vertx.createHttpServer();
         server.requestHandler(this::handle);
@@ -74,7 +74,7 @@ final class FakeAnthropic implements AutoCloseable {
         return server.actualPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port();
     }
 

@@ -10,16 +10,16 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A plain HTTP client for tests that need the raw bytes and headers a client receives. */
-final class Http {
+public final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
 
-    static HttpResponse<byte[]> post(String url, Map<String, String> headers, String body) {
+    public static HttpResponse<byte[]> post(String url, Map<String, String> headers, String body) {
         return send("POST", url, headers, body);
     }
 
-    static HttpResponse<byte[]> send(String method, String url, Map<String, String> headers, String body) {
+    public static HttpResponse<byte[]> send(String method, String url, Map<String, String> headers, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
@@ -33,7 +33,7 @@ final class Http {
         }
     }
 
-    static HttpResponse<InputStream> open(String url, Map<String, String> headers, String body) {
+    public static HttpResponse<InputStream> open(String url, Map<String, String> headers, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
@@ -47,12 +47,12 @@ final class Http {
         }
     }
 
-    static String messageBody(String model, long maxTokens, boolean stream) {
+    public static String messageBody(String model, long maxTokens, boolean stream) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]"
                 + (stream ? ",\"stream\":true" : "") + "}";
     }
 
-    static Map<String, String> withKey(String key) {
+    public static Map<String, String> withKey(String key) {
         return Map.of("x-api-key", key, "anthropic-version", "2023-06-01", "content-type", "application/json");
     }
 }
