@@ -74,6 +74,10 @@ final class ServeCommand implements Runnable {
             description = "Telemetry attribute naming the team (default team.id).")
     String otelTeamAttribute;
 
+    @Option(names = "--alerts", paramLabel = "FILE",
+            description = "Alert rules, channels, scheduled reports and /metrics settings, JSON (default $TALLY_ALERTS).")
+    java.nio.file.Path alertsFile;
+
     @Option(names = "--drain-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "On SIGTERM, how long requests in flight may take to finish (default 60s).")
     String drainTimeout;
@@ -89,6 +93,7 @@ final class ServeCommand implements Runnable {
         Gateway gateway;
         TelemetryCollector collector;
         TallyServer server;
+        tally.alerts.Alerting alerting = null;
         ServerFile file = null;
         boolean embedded = g.dbUrl() == null;
         try {
@@ -100,14 +105,19 @@ final class ServeCommand implements Runnable {
                     otelIdentityAttribute, otelTeamAttribute);
             parts.add(new OtlpRoutes(vertx, collector)::mount); // /v1/metrics, /v1/logs: the same URL serves both
             parts.add(gateway::mount);
+            alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
+                    session.ledger, session.writer(), g.zone(), session.clock);
+            parts.add(alerting::mount); // /metrics, /api/alerts…
             if (embedded) parts.add(new CliBridge(vertx, token, ServeCommand::runHere, gateway::reload));
             server = TallyServer.start(vertx, host, port, parts);
+            alerting.start();
             Session.serving = session;
             if (embedded) {
                 file = new ServerFile(ProcessHandle.current().pid(), host, server.port(), token);
                 file.write(g.dataDir());
             }
         } catch (RuntimeException | IOException e) {
+            if (alerting != null) alerting.close();
             vertx.close();
             session.close();
             throw new UserError("cannot start the server: " + e.getMessage(), e);
@@ -118,11 +128,13 @@ final class ServeCommand implements Runnable {
         CountDownLatch stopped = new CountDownLatch(1);
         TelemetryCollector collectorRef = collector;
         ServerFile ownFile = file;
+        tally.alerts.Alerting alertingRef = alerting;
         Thread stop = new Thread(() -> {
             // SIGTERM: finish what is in flight, then store every record before the process exits.
             boolean clean = server.drain(drain);
             if (!clean) LOG.warning("serve: " + server.inFlight() + " requests still open after " + drain + "; closing");
             server.close();
+            alertingRef.close();
             gateway.close();
             collectorRef.close();
             if (ownFile != null) ownFile.remove(g.dataDir());

@@ -1,0 +1,101 @@
+package tally.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code GET /api/alerts} (what fires now and the history), {@code GET/POST /api/alerts/rules},
+ * {@code DELETE /api/alerts/rules/:name}. Store work runs off the event loop.
+ */
+public final class AlertRoutes {
+    private final Vertx vertx;
+    private final RuleBook rules;
+    private final AlertStore store;
+    private final Clock clock;
+
+    public AlertRoutes(Vertx vertx, RuleBook rules, AlertStore store, Clock clock) {
+        this.vertx = vertx;
+        this.rules = rules;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public void mount(Router router) {
+        router.route("/api/alerts/rules*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+        router.get("/api/alerts").handler(ctx -> answer(ctx, 200, () -> history(limit(ctx))));
+        router.get("/api/alerts/rules").handler(ctx -> answer(ctx, 200, this::listRules));
+        router.post("/api/alerts/rules").handler(ctx -> answer(ctx, 201, () -> {
+            JsonNode body;
+            try {
+                body = RuleJson.JSON.readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
+            } catch (Exception e) {
+                throw new IllegalArgumentException("the body is not JSON");
+            }
+            AlertRule rule = RuleJson.parse(body);
+            rules.save(rule, clock.millis());
+            return RuleJson.write(rule).put("origin", "api");
+        }));
+        router.delete("/api/alerts/rules/:name").handler(ctx -> answer(ctx, 204, () -> {
+            if (!rules.delete(ctx.pathParam("name"))) throw new java.util.NoSuchElementException("no rule named '" + ctx.pathParam("name") + "'");
+            return null;
+        }));
+    }
+
+    private static int limit(RoutingContext ctx) {
+        try {
+            return Math.max(1, Math.min(1000, Integer.parseInt(ctx.queryParams().get("limit") == null ? "100" : ctx.queryParams().get("limit"))));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit: expected a number");
+        }
+    }
+
+    private ObjectNode history(int limit) {
+        ObjectNode root = RuleJson.JSON.createObjectNode();
+        ArrayNode firing = root.putArray("firing");
+        store.states().forEach((rule, scopes) -> scopes.forEach((key, st) -> {
+            if (st.firing()) firing.addObject().put("rule", rule).put("scope", key).put("who", store.lastWho(rule, key))
+                    .put("since", Instant.ofEpochMilli(st.sinceMs()).toString());
+        }));
+        ArrayNode history = root.putArray("history");
+        for (AlertStore.Entry e : store.history(limit)) {
+            history.addObject().put("at", Instant.ofEpochMilli(e.tsMs()).toString()).put("rule", e.rule()).put("kind", e.kind())
+                    .put("scope", e.scopeKey()).put("state", e.state()).put("notified", e.notified()).put("who", e.who())
+                    .put("amount", e.amount()).put("threshold", e.threshold()).put("message", e.message());
+        }
+        return root;
+    }
+
+    private ObjectNode listRules() {
+        ObjectNode root = RuleJson.JSON.createObjectNode();
+        ArrayNode list = root.putArray("rules");
+        for (RuleBook.Entry e : rules.entries()) list.add(RuleJson.write(e.rule()).put("origin", e.origin().name().toLowerCase()));
+        return root;
+    }
+
+    private void answer(RoutingContext ctx, int status, Callable<ObjectNode> work) {
+        vertx.executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (ar.result() == null) {
+                    ctx.response().setStatusCode(status).end();
+                } else {
+                    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(ar.result().toString());
+                }
+                return;
+            }
+            Throwable e = ar.cause();
+            int code = e instanceof IllegalArgumentException ? 400 : e instanceof IllegalStateException ? 409
+                    : e instanceof java.util.NoSuchElementException ? 404 : 503;
+            ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
+                    .end(RuleJson.JSON.createObjectNode().put("error", String.valueOf(e.getMessage())).toString());
+        });
+    }
+}

@@ -1,0 +1,102 @@
+package tally.alerts;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import tally.gateway.Budgets;
+import tally.ingest.IngestWriter;
+import tally.ingest.Spool;
+import tally.metrics.GatewayLatency;
+import tally.metrics.MetricsRoutes;
+import tally.metrics.PrometheusExposition;
+import tally.store.ActivityLog;
+import tally.store.Ledger;
+import tally.store.Store;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Alerts and metrics as {@code tally serve} runs them: the evaluator and scheduled reports every
+ * interval on their own thread, and the routes ({@code /api/alerts…}, {@code /metrics}).
+ */
+public final class Alerting implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Alerting.class.getName());
+
+    private final Vertx vertx;
+    private final AlertsConfig config;
+    private final Channels channels;
+    private final AlertStore alerts;
+    private final RuleBook rules;
+    private final Evaluator evaluator;
+    private final ScheduledReports reports;
+    private final PrometheusExposition metrics;
+    private final Clock clock;
+    private ScheduledExecutorService timer;
+
+    public Alerting(Vertx vertx, AlertsConfig config, Store store, Ledger ledger, IngestWriter writer, ZoneId zone, Clock clock) {
+        this.vertx = vertx;
+        this.config = config;
+        this.clock = clock;
+        this.channels = Channels.build(vertx, config.channels());
+        this.alerts = new AlertStore(store);
+        this.rules = new RuleBook(config, alerts);
+        ActivityLog activity = new ActivityLog(store);
+        Budgets budgets = new Budgets(store, ledger);
+        this.evaluator = new Evaluator(rules, alerts, channels, now -> new Readings(store, ledger, activity, budgets, zone, now),
+                clock, Duration.ofSeconds(30));
+        this.reports = new ScheduledReports(config.reports(), ledger, alerts, channels, clock, zone);
+        for (ReportSchedule s : config.reports()) s.channels().forEach(channels::get); // unknown names fail at start
+        for (AlertRule r : config.rules()) r.basics().channels().forEach(channels::get);
+        Spool spool = new Spool(store.config().spoolDir());
+        this.metrics = new PrometheusExposition(store, budgets, new PrometheusExposition.Sources(
+                writer == null ? null : writer::stats, spool::bytes, GatewayLatency.GLOBAL, evaluator::firing),
+                clock, zone, config.metricsPeople(), config.metricsCache());
+    }
+
+    /** The server part: {@code /metrics} and {@code /api/alerts…}. */
+    public void mount(Router router) {
+        new MetricsRoutes(vertx, metrics).mount(router);
+        new AlertRoutes(vertx, rules, alerts, clock).mount(router);
+    }
+
+    public Alerting start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-alerts");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.interval().toMillis();
+        timer.scheduleWithFixedDelay(this::tick, Math.min(every, 5_000), every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    void tick() {
+        try {
+            evaluator.tick();
+            reports.tick();
+        } catch (RuntimeException e) {
+            LOG.warning("alerts: evaluation failed: " + e.getMessage());
+        }
+    }
+
+    public Evaluator evaluator() {
+        return evaluator;
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) timer.shutdownNow();
+        channels.close();
+    }
+
+    /** For {@code tally serve}: the config from a file flag or $TALLY_ALERTS. */
+    public static AlertsConfig config(Path file) {
+        return AlertsConfig.load(file);
+    }
+}

@@ -1,0 +1,52 @@
+package tally.alerts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import tally.gateway.Budget;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Each budget passing 50, 80, 90 and 100 percent (by default) of its limit in the current period. */
+public record BudgetRule(Basics basics, List<Integer> percentages) implements AlertRule {
+    public static final List<Integer> DEFAULT_PERCENTAGES = List.of(50, 80, 90, 100);
+    private static final DateTimeFormatter RESET = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
+
+    public BudgetRule {
+        percentages = List.copyOf(percentages);
+        for (int p : percentages) {
+            if (p < 1 || p > 1000) throw new IllegalArgumentException("percentages: expected 1 to 1000, got " + p);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "budget";
+    }
+
+    @Override
+    public List<Breach> check(Readings r) {
+        List<Breach> out = new ArrayList<>();
+        if (r.budgets() == null) return out;
+        for (Budget b : r.budgets().list()) {
+            long spent = r.budgets().spent(b, r.now(), r.zone());
+            long pct = spent * 100 / b.amount();
+            String resets = RESET.format(b.period().end(r.now(), r.zone()).atZone(r.zone()));
+            for (int p : percentages) {
+                if (spent * 100 < b.amount() * p) continue;
+                String who = "Budget '" + b.name() + "'";
+                out.add(new Breach("budget:" + b.name() + ":" + p, who, p + "% of the " + b.period().label() + " budget",
+                        b.format(spent), p + "% of " + b.format(b.amount()),
+                        who + " (" + b.who() + ", " + (b.hard() ? "hard" : "soft") + ") is at " + pct + "%: "
+                                + b.format(spent) + " of " + b.format(b.amount()) + " spent, past the " + p
+                                + "% mark; it resets " + resets + "."));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void writeFields(ObjectNode json) {
+        percentages.forEach(json.putArray("percentages")::add);
+    }
+}

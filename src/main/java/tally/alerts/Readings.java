@@ -1,0 +1,72 @@
+package tally.alerts;
+
+import tally.gateway.Budgets;
+import tally.store.ActivityLog;
+import tally.store.Dimension;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.StoreException;
+import tally.store.UsageQuery;
+import tally.store.UsageRow;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What rules read at one evaluation: the query layer, telemetry activity and budgets, at one instant. */
+public record Readings(Store store, Ledger ledger, ActivityLog activity, Budgets budgets, ZoneId zone, Instant now) {
+
+    /** Usage in [from, to) for a scope: one row per team, person or model, or one row for a subject. */
+    List<UsageRow> byScope(Scope scope, String subject, Instant from, Instant to) {
+        UsageQuery q = UsageQuery.of(from, to, Dimension.USER, zone);
+        if (scope == Scope.ORGANIZATION) return List.of(ledger.totals(q).withKey("organization"));
+        if (subject != null) {
+            UsageQuery one = switch (scope) {
+                case TEAM -> q.withTeam(subject);
+                case PERSON -> q.withPerson(subject);
+                case KEY -> q.withIdentity(subject);
+                case MODEL -> q.withModel(subject);
+                case ORGANIZATION -> q;
+            };
+            return List.of(ledger.totals(one).withKey(subject));
+        }
+        Dimension by = switch (scope) {
+            case TEAM -> Dimension.TEAM;
+            case MODEL -> Dimension.MODEL;
+            case PERSON -> Dimension.USER;
+            default -> throw new IllegalArgumentException("a key rule needs a subject (the key id)");
+        };
+        return ledger.usage(UsageQuery.of(from, to, by, zone)).stream()
+                .filter(r -> !(scope == Scope.TEAM && r.key().equals("(none)"))).toList();
+    }
+
+    /** Per person: the longest response and how many were over {@code outputTokens}, in [from, to). */
+    record LongResponses(String person, long longest, long count) {}
+
+    /**
+     * Read from the raw records (rollups do not keep single responses), limited to the window by
+     * the time column every ledger probe uses.
+     */
+    List<LongResponses> longResponses(Instant from, Instant to, long outputTokens) {
+        String sql = "SELECT coalesce(a.person, e.identity), max(e.output_tokens), count(*) FROM usage_events e"
+                + " LEFT JOIN aliases a ON a.alias = e.identity WHERE e.ts_ms >= ? AND e.ts_ms < ? AND e.output_tokens > ?"
+                + " GROUP BY coalesce(a.person, e.identity) ORDER BY 1";
+        List<LongResponses> out = new ArrayList<>();
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            ps.setLong(3, outputTokens);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new LongResponses(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read recent responses: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
