@@ -109,6 +109,7 @@ final class ServeCommand implements Runnable {
                     session.ledger, session.writer(), g.zone(), session.clock);
             parts.add(alerting::mount); // /metrics, /api/alerts…
             if (embedded) parts.add(new CliBridge(vertx, token, ServeCommand::runHere, gateway::reload));
+            parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir()));
             server = TallyServer.start(vertx, host, port, parts);
             alerting.start();
             Session.serving = session;

@@ -1,0 +1,168 @@
+package tally.store;
+
+import tally.core.TokenCounts;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The most expensive records, a page at a time. Keyset pagination on (cost, time, id) in the
+ * order cost descending with unpriced records last, newest first, id ascending: a page costs the
+ * same however deep it is, and records arriving meanwhile never shift a page. Person and team
+ * filters are turned into the raw identities they cover first, so raw rows are never joined.
+ */
+public final class TopRequests {
+    private static final String ORDER = " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id";
+
+    /** Where the previous page ended; cost is null once the unpriced records are reached. */
+    public record Cursor(Long costNanos, long tsMs, String id) {}
+
+    public record Page(List<Row> rows, Cursor next) {}
+
+    public record Row(TopRequest request, Cursor position) {}
+
+    private final Store store;
+
+    public TopRequests(Store store) {
+        this.store = store;
+    }
+
+    /** One page of records in [q.from, q.to) matching q's filters, after {@code after} (null for the first page). */
+    public Page page(UsageQuery q, Cursor after, int limit) {
+        List<Object> params = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
+        StringBuilder where = new StringBuilder(" WHERE ts_ms >= ? AND ts_ms < ?");
+        try (Connection c = store.connection()) {
+            if (q.person() != null) {
+                Set<String> ids = identitiesOf(c, "SELECT alias FROM aliases WHERE person = ?", q.person());
+                ids.add(q.person());
+                // an identity mapped to someone else is not this person's, even if it spells their name
+                Set<String> taken = identitiesOf(c, "SELECT alias FROM aliases WHERE person <> ?", q.person());
+                ids.removeAll(taken);
+                in(where, params, "identity", ids);
+            }
+            if (q.team() != null) teamFilter(c, q.team(), where, params);
+            if (q.model() != null) { where.append(" AND model = ?"); params.add(q.model()); }
+            if (q.source() != null) { where.append(" AND source = ?"); params.add(q.source()); }
+            if (q.identity() != null) { where.append(" AND identity = ?"); params.add(q.identity()); }
+            if (after != null) keyset(after, where, params);
+            params.add(limit + 1);
+            String sql = "SELECT l.id, l.ts_ms, coalesce(a.person, l.identity), l.source, l.model, l.request_id,"
+                    + " l.session_id, l.input_tokens, l.cache_write_5m_tokens, l.cache_write_1h_tokens,"
+                    + " l.cache_read_tokens, l.output_tokens, l.cost_nanos, l.status"
+                    + " FROM (SELECT * FROM usage_events" + where + ORDER + " LIMIT ?) l"
+                    + " LEFT JOIN aliases a ON a.alias = l.identity"
+                    + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long cost = rs.getLong(13);
+                        Long costNanos = rs.wasNull() ? null : cost;
+                        TopRequest t = new TopRequest(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                                new TokenCounts(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
+                                costNanos, rs.getInt(14));
+                        rows.add(new Row(t, new Cursor(costNanos, rs.getLong(2), rs.getString(1))));
+                    }
+                }
+            }
+            Cursor next = null;
+            if (rows.size() > limit) {
+                rows = new ArrayList<>(rows.subList(0, limit));
+                next = rows.get(limit - 1).position();
+            }
+            return new Page(rows, next);
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
+    /** Rows strictly after the cursor in the page order. */
+    private static void keyset(Cursor after, StringBuilder where, List<Object> params) {
+        String sameCostLater = "(ts_ms < ? OR (ts_ms = ? AND id > ?))";
+        if (after.costNanos() == null) {
+            where.append(" AND cost_nanos IS NULL AND ").append(sameCostLater);
+            params.addAll(List.of(after.tsMs(), after.tsMs(), after.id()));
+        } else {
+            where.append(" AND (cost_nanos IS NULL OR cost_nanos < ? OR (cost_nanos = ? AND ").append(sameCostLater).append("))");
+            params.addAll(List.of(after.costNanos(), after.costNanos(), after.tsMs(), after.tsMs(), after.id()));
+        }
+    }
+
+    /**
+     * A record's team is its own tag, else its person's team, else "(none)" (as the rollup reports
+     * cut it): tagged records match on the tag, untagged ones on the identities of the team's people.
+     */
+    private static void teamFilter(Connection c, String team, StringBuilder where, List<Object> params) throws SQLException {
+        String peopleOfTeam = "(SELECT name FROM people WHERE team = ?)";
+        if (team.equals("(none)")) {
+            // untagged, and the person has no team
+            Set<String> teamed = identitiesOf(c, "SELECT alias FROM aliases WHERE person IN (SELECT name FROM people"
+                    + " WHERE team IS NOT NULL AND team <> '') UNION SELECT name FROM people WHERE team IS NOT NULL AND team <> ''", null);
+            where.append(" AND (team IS NULL OR team = '')");
+            if (!teamed.isEmpty()) {
+                where.append(" AND NOT");
+                inList(where, params, "identity", teamed);
+            }
+            return;
+        }
+        Set<String> ids = identitiesOf(c, "SELECT alias FROM aliases WHERE person IN " + peopleOfTeam
+                + " UNION SELECT name FROM people WHERE team = ? AND name NOT IN (SELECT alias FROM aliases)", team);
+        where.append(" AND (team = ?");
+        params.add(team);
+        if (!ids.isEmpty()) {
+            where.append(" OR ((team IS NULL OR team = '') AND");
+            inList(where, params, "identity", ids);
+            where.append(")");
+        }
+        where.append(")");
+    }
+
+    private static void in(StringBuilder where, List<Object> params, String column, Set<String> values) {
+        where.append(" AND");
+        inList(where, params, column, values);
+    }
+
+    private static void inList(StringBuilder where, List<Object> params, String column, Set<String> values) {
+        if (values.isEmpty()) {
+            where.append(" 1 = 0");
+            return;
+        }
+        where.append(" ").append(column).append(" IN (");
+        int i = 0;
+        for (String v : values) {
+            where.append(i++ == 0 ? "?" : ", ?");
+            params.add(v);
+        }
+        where.append(")");
+    }
+
+    private static Set<String> identitiesOf(Connection c, String sql, String param) throws SQLException {
+        Set<String> out = new LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = (int) sql.chars().filter(ch -> ch == '?').count();
+            for (int i = 1; i <= n; i++) ps.setString(i, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p instanceof Long l) ps.setLong(i + 1, l);
+            else if (p instanceof Integer n) ps.setInt(i + 1, n);
+            else ps.setString(i + 1, (String) p);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package tally.web;
+
+import io.vertx.core.MultiMap;
+import tally.core.Source;
+import tally.report.ReportRange;
+import tally.store.Dimension;
+import tally.store.UsageQuery;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * One request's query parameters, checked: an unknown name, a repeated one or a bad value is a
+ * 400 that names it. The range is whole local days, as everywhere in Tally: {@code days} (the last
+ * N, today included) or {@code from}/{@code to} (YYYY-MM-DD, inclusive), cut in {@code tz}.
+ */
+final class Params {
+    static final List<String> RANGE = List.of("from", "to", "days", "tz");
+    static final List<String> FILTERS = List.of("person", "team", "model", "source");
+    static final int MAX_DAYS = 3660;
+
+    private final MultiMap query;
+    private final ZoneId defaultZone;
+    private final Clock clock;
+
+    Params(MultiMap query, ZoneId defaultZone, Clock clock) {
+        this.query = query;
+        this.defaultZone = defaultZone;
+        this.clock = clock;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Refuses any parameter not in the lists: a misspelled filter must not silently widen an answer. */
+    @SafeVarargs
+    final Params allow(List<String>... names) {
+        for (String n : query.names()) {
+            boolean known = false;
+            for (List<String> list : names) known |= list.contains(n);
+            if (!known) throw ApiError.badParam(n, "unknown parameter");
+            if (query.getAll(n).size() > 1) throw ApiError.badParam(n, "given more than once");
+        }
+        return this;
+    }
+
+    /** The value, or null when absent; an empty value is an error (it would mean "any" by accident). */
+    String string(String name) {
+        String v = query.get(name);
+        if (v == null) return null;
+        if (v.isBlank()) throw ApiError.badParam(name, "must not be empty");
+        return v.trim();
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        String v = string(name);
+        if (v == null) return fallback;
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) throw ApiError.badParam(name, "expected " + min + " to " + max + ", got " + n);
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiError.badParam(name, "expected a whole number, got '" + v + "'");
+        }
+    }
+
+    ZoneId zone() {
+        String v = string("tz");
+        if (v == null) return defaultZone;
+        try {
+            return ZoneId.of(v);
+        } catch (RuntimeException e) {
+            throw ApiError.badParam("tz", "unknown time zone '" + v + "' (use an IANA name such as Europe/Berlin or UTC)");
+        }
+    }
+
+    ReportRange range(int defaultDays) {
+        ZoneId zone = zone();
+        String from = string("from");
+        String to = string("to");
+        if (query.contains("days") && (from != null || to != null)) {
+            throw ApiError.badParam("days", "give either days or from/to, not both");
+        }
+        LocalDate today = LocalDate.now(clock.withZone(zone));
+        if (from == null && to == null) {
+            int days = integer("days", defaultDays, 1, MAX_DAYS);
+            return new ReportRange(today.minusDays(days - 1L), today, zone);
+        }
+        LocalDate t = to == null ? today : date("to", to);
+        LocalDate f = from == null ? t.withDayOfMonth(1) : date("from", from);
+        if (f.isAfter(t)) throw ApiError.badParam("from", from + " is after to " + t);
+        if (ChronoUnit.DAYS.between(f, t) >= MAX_DAYS) throw ApiError.badParam("from", "a range is at most " + MAX_DAYS + " days");
+        return new ReportRange(f, t, zone);
+    }
+
+    private static LocalDate date(String name, String v) {
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiError.badParam(name, "expected a date YYYY-MM-DD, got '" + v + "'");
+        }
+    }
+
+    /** A usage question over a range with the filters applied. */
+    UsageQuery usage(ReportRange range, Dimension by) {
+        return filtered(UsageQuery.of(range.start(), range.end(), by, range.zone()));
+    }
+
+    UsageQuery filtered(UsageQuery q) {
+        String source = string("source");
+        if (source != null) {
+            try {
+                source = Source.fromLabel(source).label();
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badParam("source", "unknown source '" + source + "' (one of gateway, provider-log,"
+                        + " otel-event, transcript, otel-metric, manual, demo)");
+            }
+        }
+        return q.withPerson(string("person")).withTeam(string("team")).withModel(string("model")).withSource(source);
+    }
+
+    /** A grouping from a fixed set: the API's names (person, not user). */
+    Dimension dimension(String name, String fallback, List<String> allowed) {
+        String v = string(name);
+        if (v == null) v = fallback;
+        if (v == null) return null;
+        String low = v.toLowerCase();
+        if (!allowed.contains(low)) throw ApiError.badParam(name, "expected one of " + String.join(", ", allowed) + "; got '" + v + "'");
+        return low.equals("person") ? Dimension.USER : Dimension.valueOf(low.toUpperCase());
+    }
+}
