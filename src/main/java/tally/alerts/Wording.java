@@ -32,6 +32,7 @@ final class Wording {
         String v = s.trim().toLowerCase(Locale.ROOT);
         try {
             if (v.startsWith("p")) return Duration.parse(v.toUpperCase(Locale.ROOT));
+            if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
             long n = Long.parseLong(v.substring(0, v.length() - 1));
             Duration d = switch (v.charAt(v.length() - 1)) {
                 case 's' -> Duration.ofSeconds(n);
@@ -49,6 +50,7 @@ final class Wording {
 
     static String formatDuration(Duration d) {
         if (d.isZero()) return "0s";
+        if (d.toMillis() % 1000 != 0) return d.toMillis() + "ms";
         if (d.toSeconds() % 86_400 == 0) return d.toDays() + "d";
         if (d.toSeconds() % 3_600 == 0) return d.toHours() + "h";
         if (d.toSeconds() % 60 == 0) return d.toMinutes() + "m";
