@@ -14,7 +14,6 @@ import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
 import tally.report.TextTable;
-import tally.store.LedgerExport;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -70,7 +69,7 @@ final class BlocksCommand implements Runnable {
             Map<String, String> people = new HashMap<>();
             Source wanted = only;
             try {
-                new LedgerExport(s.store).forEach(from, Instant.ofEpochMilli(Long.MAX_VALUE / 2), e -> {
+                s.ledger.scan(from, Instant.ofEpochMilli(Long.MAX_VALUE / 2), e -> {
                     if (wanted != null && e.source() != wanted) return;
                     if (user != null && !user.equals(e.identity())
                             && !user.equals(people.computeIfAbsent(e.identity(), s.people::resolve))) return;

@@ -9,7 +9,6 @@ import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 import tally.ingest.EventCodec;
 import tally.report.ReportRange;
-import tally.store.LedgerExport;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -56,7 +55,7 @@ final class ExportCommand implements Runnable {
             Writer w = open();
             try {
                 if (csv) w.write(CSV_HEADER + "\n");
-                long n = new LedgerExport(s.store).forEach(lo, hi, e -> {
+                long n = s.ledger.scan(lo, hi, e -> {
                     if (csv) csvRow(e, w);
                     else {
                         EventCodec.write(e, w);

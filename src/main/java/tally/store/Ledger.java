@@ -255,7 +255,7 @@ public final class Ledger {
             long lo = Math.max(day, from.toEpochMilli());
             long hi = Math.min(day + DAY_MS, to.toEpochMilli()) - 1;
             List<UsageEvent> repriced = new ArrayList<>();
-            scan(Instant.ofEpochMilli(lo), Instant.ofEpochMilli(hi + 1), e -> {
+            scanQuietly(Instant.ofEpochMilli(lo), Instant.ofEpochMilli(hi + 1), e -> {
                 UsageEvent p = pricer.apply(e);
                 if (!java.util.Objects.equals(p.costNanos(), e.costNanos()) || !p.model().equals(e.model())
                         || !java.util.Objects.equals(p.catalogVersion(), e.catalogVersion())) {
@@ -292,9 +292,28 @@ public final class Ledger {
         });
     }
 
-    /** Streams the stored records of [from, to) in time order, as the events they were written as. */
-    public void scan(Instant from, Instant to, java.util.function.Consumer<UsageEvent> sink) {
+    private void scanQuietly(Instant from, Instant to, java.util.function.Consumer<UsageEvent> sink) {
+        try {
+            scan(from, to, sink::accept);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // a Consumer cannot throw checked exceptions
+        }
+    }
+
+    /** Receives streamed records; may fail with what it writes to (an export's file, say). */
+    public interface Sink {
+        void accept(UsageEvent e) throws Exception;
+    }
+
+    /**
+     * Streams the stored records of [from, to) in time order, as the events they were written as,
+     * never holding more than one row; returns how many. A sink's own failure comes out as thrown.
+     */
+    public long scan(Instant from, Instant to, Sink sink) throws Exception {
         String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id";
+        long n = 0;
         try (Connection c = store.connection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
@@ -303,15 +322,19 @@ public final class Ledger {
                 ps.setLong(1, from.toEpochMilli());
                 ps.setLong(2, to.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) sink.accept(event(rs));
+                    while (rs.next()) {
+                        sink.accept(event(rs));
+                        n++;
+                    }
                 }
             } finally {
-                c.commit();
+                c.rollback();
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
+        return n;
     }
 
     /** A ledger row (columns in {@link StagingColumns#LIST} order) back into its event. */
