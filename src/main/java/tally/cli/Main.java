@@ -32,6 +32,7 @@ import java.io.PrintWriter;
                 ExportCommand.class,
                 ReconcileCommand.class,
                 BlocksCommand.class,
+                UsersCommand.class,
                 AlertsCommand.class,
         })
 public final class Main implements Runnable {

@@ -159,11 +159,13 @@ public final class AccessControl implements Consumer<Router> {
         String origin = ctx.request().getHeader("origin");
         if (origin == null) origin = ctx.request().getHeader("referer");
         if (origin == null || origin.equals("null")) return !mustBePresent && origin == null;
-        String host = ctx.request().getHeader("host");
+        io.vertx.core.net.HostAndPort self = ctx.request().authority(); // Host, or :authority over HTTP/2
         try {
             URI u = URI.create(origin);
-            String authority = u.getRawAuthority();
-            return host != null && authority != null && authority.equalsIgnoreCase(host);
+            if (self == null || u.getHost() == null) return false;
+            int port = u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+            int selfPort = self.port() != -1 ? self.port() : ctx.request().isSSL() ? 443 : 80;
+            return u.getHost().equalsIgnoreCase(self.host()) && port == selfPort;
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -25,8 +25,11 @@ public final class DashboardRoutes implements Consumer<Router> {
                 .setMaxAgeSeconds(86_400);
         router.get("/").handler(DashboardRoutes::headers).handler(pages);
         router.get("/index.html").handler(DashboardRoutes::headers).handler(pages);
-        router.get("/login").handler(DashboardRoutes::headers).handler(ctx -> ctx.reroute("/login.html"));
-        router.get("/login.html").handler(DashboardRoutes::headers).handler(pages);
+        io.vertx.core.buffer.Buffer login = ApiRoutes.resource("web/login.html");
+        for (String path : new String[] {"/login", "/login.html"}) {
+            router.get(path).handler(DashboardRoutes::headers).handler(ctx -> ctx.response()
+                    .putHeader("content-type", "text/html; charset=utf-8").putHeader("cache-control", "no-store").end(login));
+        }
         router.get("/assets/*").handler(DashboardRoutes::headers).handler(assets);
         router.get("/vendor/echarts/*").handler(charts);
     }
