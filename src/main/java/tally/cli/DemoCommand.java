@@ -25,6 +25,13 @@ final class DemoCommand implements Runnable {
     @Option(names = "--days", defaultValue = "30", description = "How many days of history (default 30).")
     int days;
 
+    @Option(names = "--serve", negatable = true,
+            description = "Then serve the dashboard on the demo data until Ctrl-C (default: only when run on a terminal).")
+    Boolean serve;
+
+    @Option(names = "--port", defaultValue = "4318", description = "Port for --serve (default 4318).")
+    int port;
+
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
@@ -46,6 +53,31 @@ final class DemoCommand implements Runnable {
             String where = g.dbUrl() != null ? "" : " --data " + g.dataDir();
             out.println();
             out.println("More: ./tally report" + where + " --by model | --by day | --by team | --format json;  ./tally top" + where);
+        }
+        if (serve != null ? serve : onTerminal()) serveDashboard(g, out);
+    }
+
+    /** Runs `tally serve` on the demo data (loopback only) after printing where the dashboard is. */
+    private void serveDashboard(GlobalOptions g, PrintWriter out) {
+        out.printf("%nDashboard: http://127.0.0.1:%d/  (Ctrl-C stops the server)%n", port);
+        out.flush();
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--data", g.dataDir().toString()));
+        if (g.db != null) args.addAll(List.of("--db", g.db));
+        if (g.tz != null) args.addAll(List.of("--tz", g.tz));
+        if (g.prices != null) args.addAll(List.of("--prices", g.prices.toString()));
+        int code = Main.run(args.toArray(String[]::new), out, spec.commandLine().getErr());
+        if (code != 0) throw new UserError("the dashboard server did not start (is port " + port + " taken? try --port)");
+    }
+
+    /** Both ends on a terminal: a person watching, not CI or a pipe, so blocking on a server is expected. */
+    private static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try { // from Java 22, console() exists even when redirected; isTerminal() tells
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;
         }
     }
 }
