@@ -1,0 +1,101 @@
+import io.vertx.core.Vertx;
+import tally.ingest.IngestWriter;
+import tally.ingest.Spool;
+import tally.pricing.PriceCatalog;
+import tally.report.ReportRange;
+import tally.server.TallyServer;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.StoreConfig;
+import tally.web.ApiRoutes;
+import tally.web.WebData;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Dashboard benchmark: N records (default 10 million, 200 developers, 30 days; StoreBench's
+ * generator) through the real writer, then the p95 latency over HTTP on loopback of every API call
+ * the dashboard's views make, against a baseline measured in the same run on the same data: the
+ * per-developer question answered by a raw-row SQL group-by.
+ *
+ * Usage: DashboardBench duckdb|postgresql DATA_DIR [POSTGRES_URL] [RECORDS]
+ */
+public final class DashboardBench {
+    static final int RUNS = 40;
+
+    public static void main(String[] args) throws Exception {
+        String kind = args[0];
+        Path data = Path.of(args[1]);
+        String url = args.length > 2 && !args[2].isEmpty() ? args[2] : null;
+        long n = args.length > 3 ? Long.parseLong(args[3]) : 10_000_000L;
+        StoreConfig config = kind.equals("duckdb") ? StoreConfig.embedded(data) : StoreConfig.postgres(data, url);
+        Instant end = Instant.now();
+        Instant start = end.minus(Duration.ofDays(30));
+        long step = Math.max(1, Duration.between(start, end).toMillis() / n);
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+        System.out.printf("== %s: %,d records, %d developers, 30 days; p95 of %d calls each, over HTTP on loopback%n",
+                kind, n, StoreBench.DEVELOPERS, RUNS);
+        try (Store store = Store.open(config)) {
+            Ledger ledger = new Ledger(store);
+            long t0 = System.nanoTime();
+            try (IngestWriter w = new IngestWriter(ledger, new Spool(config.spoolDir()), PriceCatalog.bundled()::price,
+                    new IngestWriter.Options(50_000, Duration.ofMillis(200), 200_000))) {
+                for (long i = 0; i < n; i++) w.submit(StoreBench.event("r", i, start.toEpochMilli() + i * step));
+                if (!w.flush(Duration.ofHours(2))) throw new IllegalStateException("flush timed out");
+            }
+            System.out.printf("ingested in %.0f s%n", StoreBench.secondsSince(t0));
+
+            Vertx vertx = Vertx.vertx();
+            TallyServer server = TallyServer.start(vertx, "127.0.0.1", 0,
+                    List.of(new ApiRoutes(vertx, WebData.of(store, ledger, zone, Clock.systemUTC()))));
+            String base = "http://127.0.0.1:" + server.port() + "/api/";
+            ReportRange range = ReportRange.lastDays(30, zone, Clock.systemUTC());
+            double baseline = p95(() -> StoreBench.rawGroupBy(store, range));
+            System.out.printf("%-52s %8.1f ms  (baseline)%n", "raw-row group-by per developer (SQL, no HTTP)", baseline);
+            HttpClient http = HttpClient.newHttpClient();
+            String[] calls = {
+                    "overview", "usage?by=day", "usage?by=day&split=person", "usage?by=day&split=model", "usage?by=day&split=team",
+                    "usage?by=person", "usage?by=model", "usage?by=team", "usage?by=source", "usage?by=hour",
+                    "usage?by=person&model=claude-opus-4-5-20251101", "usage?by=model&person=dev7", "usage?by=hour&person=dev7",
+                    "top?limit=50", "top?limit=10&person=dev7", "top?limit=50&team=product", "totals", "people", "budgets",
+                    "activity", "usage?by=day&team=platform",
+            };
+            for (String call : calls) {
+                double p = p95(() -> {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + call)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) throw new IllegalStateException(call + " → " + r.statusCode() + " " + r.body());
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                System.out.printf("GET /api/%-43s %8.1f ms  %5.2fx baseline%n", call, p, p / baseline);
+            }
+            server.close();
+            vertx.close();
+        }
+    }
+
+    static double p95(Runnable r) {
+        for (int i = 0; i < 3; i++) r.run(); // warm
+        double[] t = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long s = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - s) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[(int) Math.ceil(RUNS * 0.95) - 1];
+    }
+}
