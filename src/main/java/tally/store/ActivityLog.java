@@ -111,24 +111,31 @@ public final class ActivityLog {
     }
 
     /**
-     * People active per local day: anyone with usage or activity that day. Reads 15-minute rollup
-     * buckets and activity rows per person, folded into days in Java so any zone cuts exactly.
+     * People active per local day: anyone with usage or activity that day. The database cuts local
+     * days (the range split where the zone's offset changes, as {@link UsageSeries} does), so only
+     * day × person pairs come back.
      */
     public Map<LocalDate, Integer> dailyActiveUsers(Instant from, Instant to, ZoneId zone) {
         Map<LocalDate, Set<String>> days = new TreeMap<>();
-        String sql = "SELECT bucket_ms, coalesce(a.person, r.identity) FROM usage_rollup r"
-                + " LEFT JOIN aliases a ON a.alias = r.identity WHERE r.bucket_ms >= ? AND r.bucket_ms < ? AND r.requests > 0"
-                + " GROUP BY bucket_ms, coalesce(a.person, r.identity)"
-                + " UNION SELECT ts_ms - (ts_ms % " + Ledger.BUCKET_MS + "), coalesce(a.person, x.identity) FROM activity x"
-                + " LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ?";
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, from.toEpochMilli());
-            ps.setLong(2, to.toEpochMilli());
-            ps.setLong(3, from.toEpochMilli());
-            ps.setLong(4, to.toEpochMilli());
+        StringBuilder sql = new StringBuilder();
+        List<Object> params = new ArrayList<>();
+        for (long[] piece : UsageSeries.constantOffsetPieces(from, to, zone)) {
+            String rollupDay = "(r.bucket_ms + " + piece[2] + ") - ((r.bucket_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
+            String activityDay = "(x.ts_ms + " + piece[2] + ") - ((x.ts_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
+            if (sql.length() > 0) sql.append(" UNION ");
+            sql.append("SELECT ").append(rollupDay).append(", ").append(Ledger.PERSON)
+                    .append(" FROM usage_rollup r LEFT JOIN aliases a ON a.alias = r.identity")
+                    .append(" WHERE r.bucket_ms >= ? AND r.bucket_ms < ? AND r.requests > 0 GROUP BY 1, 2")
+                    .append(" UNION SELECT ").append(activityDay).append(", coalesce(a.person, x.identity) FROM activity x")
+                    .append(" LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
+            params.addAll(List.of(piece[0], piece[1], piece[0], piece[1]));
+        }
+        if (sql.length() == 0) return new TreeMap<>();
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) ps.setLong(i + 1, (Long) params.get(i));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(1)), zone);
+                    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS));
                     days.computeIfAbsent(day, d -> new HashSet<>()).add(rs.getString(2));
                 }
             }

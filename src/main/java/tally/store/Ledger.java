@@ -36,8 +36,10 @@ public final class Ledger {
     /** How far apart two sources may stamp the same provider request. */
     static final long REQUEST_ID_MARGIN_MS = 2 * 60 * 60 * 1000;
 
-    private static final String PERSON = "coalesce(a.person, r.identity)";
-    private static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
+    /** A row's person: its identity's alias, else the identity itself (table r joined to aliases a). */
+    static final String PERSON = "coalesce(a.person, r.identity)";
+    /** A row's team: the source's tag, else the person's team (people p), else "(none)". */
+    static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
     private static final String JOIN_PEOPLE = " r LEFT JOIN aliases a ON a.alias = r.identity"
             + " LEFT JOIN people p ON p.name = coalesce(a.person, r.identity)";
     private static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * period is (bucket + offset) truncated, which is exact because every offset is a multiple of 15 minutes.
  */
 public final class UsageSeries {
-    private static final String PERSON = "coalesce(a.person, r.identity)";
-    private static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
+    private static final String PERSON = Ledger.PERSON;
+    private static final String TEAM = Ledger.TEAM;
     private static final long HOUR_MS = 3_600_000L;
 
     /** One point: a local period (its first day or hour), a split key, and the sums. */

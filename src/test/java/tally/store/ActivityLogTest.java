@@ -1,0 +1,43 @@
+package tally.store;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Activity;
+import tally.identity.People;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.store.Events.priced;
+
+class ActivityLogTest {
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void dailyActiveUsersCountPeopleWithUsageOrActivityPerLocalDay(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            // Kolkata is UTC+05:30: 18:29 UTC is 23:59 on the 5th there, 18:30 UTC is midnight of the 6th
+            ledger.write(List.of(priced("a", "2026-01-05T18:29:00Z", "alice@corp", 1),
+                    priced("b", "2026-01-05T18:30:00Z", "bob", 1),
+                    priced("c", "2026-01-05T20:00:00Z", "alice", 1)));
+            ActivityLog log = new ActivityLog(store);
+            log.write(List.of(new Activity("x", Instant.parse("2026-01-06T02:00:00Z"), "carol", null, "s", Activity.Kind.PROMPT, 1)));
+            People people = new People(store);
+            people.add("alice", null);
+            people.alias("alice", "alice@corp");
+
+            Map<LocalDate, Integer> dau = log.dailyActiveUsers(Instant.parse("2026-01-01T00:00:00Z"),
+                    Instant.parse("2026-02-01T00:00:00Z"), ZoneId.of("Asia/Kolkata"));
+            assertThat(dau).containsExactly(Map.entry(LocalDate.parse("2026-01-05"), 1), // alice
+                    Map.entry(LocalDate.parse("2026-01-06"), 3)); // bob, alice (as herself), carol
+        }
+    }
+}
