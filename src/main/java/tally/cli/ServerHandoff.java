@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class ServerHandoff {
     /** Commands that never go to a server: the server itself, and ones that need no store or keep their own. */
-    private static final Set<String> LOCAL = Set.of("serve", "help", "demo");
+    private static final Set<String> LOCAL = Set.of("serve", "help", "demo", "users"); // users: a file, and reads our stdin
 
     private ServerHandoff() {}
 
