@@ -1,0 +1,238 @@
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Latency the gateway adds over calling the upstream directly, against what nginx adds as a plain
+ * reverse proxy: open-loop at a fixed rate (latency counted from each request's scheduled time, so
+ * a stall is not hidden), non-streaming and streaming; then saturation throughput; then the
+ * gateway's heap with thousands of streams held open.
+ *
+ * <p>Usage: GatewayBench DIRECT_URL NGINX_URL GATEWAY_URL GATEWAY_PID [RATE] [SECONDS] [STREAMS]
+ */
+public final class GatewayBench {
+    static final String KEY = "sk-ant-bench-pass-through";
+    static final String JSON_BODY = "{\"model\":\"claude-haiku-4-5-20251001\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]}";
+    static final String STREAM_BODY = JSON_BODY.replace("}]}", "}],\"stream\":true}");
+
+    final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    /** Requests are started on the client's event loop: Vert.x 5's client loses some requests started from other threads. */
+    final io.vertx.core.Context loop = vertx.getOrCreateContext();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, URI> targets = new LinkedHashMap<>();
+        targets.put("direct", URI.create(args[0]));
+        targets.put("nginx", URI.create(args[1]));
+        targets.put("gateway", URI.create(args[2]));
+        long gatewayPid = Long.parseLong(args[3]);
+        int rate = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
+        int seconds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
+        int streams = args.length > 6 ? Integer.parseInt(args[6]) : 5000;
+        GatewayBench b = new GatewayBench();
+
+        System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, 3);
+        System.out.printf("%-10s %-8s %9s %9s %9s %9s %7s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors");
+        for (boolean stream : new boolean[] {false, true}) {
+            Map<String, double[]> got = new LinkedHashMap<>();
+            for (var t : targets.entrySet()) {
+                b.fixedRate(t.getValue(), stream, rate, 3);
+                got.put(t.getKey(), b.fixedRate(t.getValue(), stream, rate, seconds));
+            }
+            double[] d = got.get("direct");
+            for (var e : got.entrySet()) {
+                double[] r = e.getValue();
+                System.out.printf("%-10s %-8s %9.3f %9.3f %9s %9s %7d%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
+                        e.getKey().equals("direct") ? "" : String.format("%+.3f", r[0] - d[0]),
+                        e.getKey().equals("direct") ? "" : String.format("%+.3f", r[1] - d[1]), (long) r[2]);
+            }
+            double[] n = got.get("nginx");
+            double[] g = got.get("gateway");
+            System.out.printf("  gateway adds %.3f ms at p50 and %.3f ms at p99; nginx adds %.3f / %.3f ms; ratio gateway/nginx: p50 %.2fx, p99 %.2fx%n",
+                    g[0] - d[0], g[1] - d[1], n[0] - d[0], n[1] - d[1], ratio(g[0] - d[0], n[0] - d[0]), ratio(g[1] - d[1], n[1] - d[1]));
+        }
+
+        System.out.printf("%nsaturation (closed loop, 64 connections, non-streaming, %d s each)%n", seconds);
+        Map<String, Double> sat = new LinkedHashMap<>();
+        for (var t : targets.entrySet()) {
+            b.saturate(t.getValue(), 64, 2);
+            sat.put(t.getKey(), b.saturate(t.getValue(), 64, seconds));
+            System.out.printf("  %-8s %,10.0f requests/s%n", t.getKey(), sat.get(t.getKey()));
+        }
+        System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%n",
+                sat.get("gateway") / sat.get("direct"), sat.get("nginx") / sat.get("direct"), sat.get("gateway") / sat.get("nginx"));
+
+        System.out.printf("%nopen streams through the gateway%n");
+        b.openStreams(targets.get("gateway"), streams, gatewayPid);
+        b.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    static double ratio(double a, double b) {
+        return b <= 0 ? Double.NaN : a / b;
+    }
+
+    HttpClientAgent client(int connections) {
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(10_000),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    }
+
+    RequestOptions options(URI target, boolean hold) {
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.getHost()).setPort(target.getPort())
+                .setURI("/v1/messages").putHeader("x-api-key", KEY).putHeader("anthropic-version", "2023-06-01")
+                .putHeader("content-type", "application/json");
+        if (hold) o.putHeader("x-bench-hold", "1");
+        return o;
+    }
+
+    Future<Buffer> call(HttpClientAgent c, URI target, boolean stream) {
+        return c.request(options(target, false)).compose(r -> r.send(stream ? STREAM_BODY : JSON_BODY)).compose(resp -> {
+            if (resp.statusCode() != 200) return Future.failedFuture("status " + resp.statusCode());
+            return resp.body();
+        });
+    }
+
+    /** p50 and p99 in ms, and the error count, at a fixed arrival rate. */
+    double[] fixedRate(URI target, boolean stream, int rate, int seconds) throws InterruptedException {
+        HttpClientAgent c = client(512);
+        int n = rate * seconds;
+        long[] latency = new long[n];
+        AtomicInteger errors = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(n);
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < n; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) LockSupport.parkNanos(wait);
+            int k = i;
+            loop.runOnContext(v -> call(c, target, stream).onComplete(ar -> {
+                latency[k] = System.nanoTime() - due;
+                if (ar.failed()) errors.incrementAndGet();
+                done.countDown();
+            }));
+        }
+        done.await(60, TimeUnit.SECONDS);
+        c.close();
+        Arrays.sort(latency);
+        return new double[] {latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, errors.get()};
+    }
+
+    /** Requests per second with {@code connections} requests always in flight. */
+    double saturate(URI target, int connections, int seconds) throws InterruptedException {
+        HttpClientAgent c = client(connections);
+        AtomicLong completed = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int i = 0; i < connections; i++) loop.runOnContext(v -> loop(c, target, end, completed, done));
+        done.await(seconds + 30L, TimeUnit.SECONDS);
+        c.close();
+        return completed.get() / (double) seconds;
+    }
+
+    private void loop(HttpClientAgent c, URI target, long end, AtomicLong completed, CountDownLatch done) {
+        if (System.nanoTime() >= end) {
+            done.countDown();
+            return;
+        }
+        call(c, target, false).onComplete(ar -> {
+            if (ar.succeeded()) completed.incrementAndGet();
+            loop(c, target, end, completed, done);
+        });
+    }
+
+    /** Holds {@code n} streams open through the gateway and reads its heap (after a full GC) and resident size. */
+    void openStreams(URI gateway, int n, long pid) throws Exception {
+        long before = heapUsedKb(pid);
+        HttpClientAgent c = client(n);
+        CountDownLatch started = new CountDownLatch(n);
+        AtomicInteger failed = new AtomicInteger();
+        List<io.vertx.core.http.HttpClientRequest> open = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (i % 500 == 499) Thread.sleep(100); // open them over about a second
+            loop.runOnContext(v -> c.request(options(gateway, true)).compose(r -> {
+                synchronized (open) {
+                    open.add(r);
+                }
+                return r.send(STREAM_BODY);
+            }).onComplete(ar -> {
+                if (ar.failed() || ar.result().statusCode() != 200) {
+                    failed.incrementAndGet();
+                    started.countDown();
+                    return;
+                }
+                boolean[] first = {true};
+                ar.result().handler(buf -> {
+                    if (first[0]) {
+                        first[0] = false;
+                        started.countDown();
+                    }
+                });
+            }));
+        }
+        boolean all = started.await(60, TimeUnit.SECONDS);
+        double openSeconds = (System.nanoTime() - t0) / 1e9;
+        long heap = heapUsedKb(pid);
+        long rss = rssKb(pid);
+        System.out.printf("  %,d streams open (%d failed, all started: %s) in %.1f s; gateway heap after full GC: %,d MB "
+                        + "(%,d MB before them); resident set %,d MB; run with -Xmx512m%n",
+                n - failed.get(), failed.get(), all, openSeconds, heap / 1024, before / 1024, rss / 1024);
+        loop.runOnContext(v -> {
+            synchronized (open) {
+                open.forEach(r -> r.reset());
+            }
+        });
+        Thread.sleep(2_000);
+        c.close();
+    }
+
+    static long heapUsedKb(long pid) throws Exception {
+        run("jcmd", Long.toString(pid), "GC.run");
+        // "garbage-first heap   total 262144K, used 34567K" (or the collector's own words before "total")
+        for (String line : run("jcmd", Long.toString(pid), "GC.heap_info")) {
+            int u = line.indexOf(" used ");
+            if (line.contains("total") && u > 0) {
+                String v = line.substring(u + 6).trim();
+                return Long.parseLong(v.substring(0, v.indexOf('K')));
+            }
+        }
+        return -1;
+    }
+
+    static long rssKb(long pid) throws Exception {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return -1;
+    }
+
+    static List<String> run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+            for (String l; (l = r.readLine()) != null; ) out.add(l);
+        }
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+}
