@@ -103,6 +103,11 @@ public final class BudgetGuard {
         }
     }
 
+    /** No budget at all: nothing to estimate or reserve. */
+    boolean none() {
+        return active.isEmpty();
+    }
+
     /** Replaces a reservation by the real cost (null when unpriced) and tokens. Idempotent. */
     void settle(Reservation r, Long cost, long tokens) {
         synchronized (this) {

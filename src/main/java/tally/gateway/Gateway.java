@@ -144,8 +144,8 @@ public final class Gateway implements AutoCloseable {
             // Upper bound: every body byte an input token (a token is at least a byte), plus max_tokens of output.
             long inBound = body.length();
             long outBound = maxTokens == null ? 0 : Math.max(0, maxTokens);
-            Long costBound = catalog.quote(new PriceRequest(model, at, new TokenCounts(inBound, 0, 0, 0, outBound),
-                    0, false, false, facts.inferenceGeo())).costNanos();
+            Long costBound = guard.none() ? null : catalog.quote(new PriceRequest(model, at,
+                    new TokenCounts(inBound, 0, 0, 0, outBound), 0, false, false, facts.inferenceGeo())).costNanos();
             BudgetGuard.Admission admission = guard.admit(c, costBound, inBound + outBound);
             if (admission instanceof BudgetGuard.Blocked b) {
                 refuse(ctx, c, at, model, session, 402, "billing_error", b.message());

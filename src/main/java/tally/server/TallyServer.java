@@ -18,13 +18,34 @@ import java.util.function.Consumer;
  */
 public final class TallyServer implements AutoCloseable {
     private final Vertx vertx;
-    private final HttpServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile int port;
     private volatile boolean draining;
 
-    private TallyServer(Vertx vertx, HttpServer server) {
+    private TallyServer(Vertx vertx) {
         this.vertx = vertx;
-        this.server = server;
+    }
+
+    /**
+     * One listening server on its own event loop. A single HttpServer handles every connection on
+     * one thread; several instances on the same port let Vert.x spread connections over cores.
+     */
+    private static final class Listener extends io.vertx.core.VerticleBase {
+        private final Router router;
+        private final HttpServerOptions options;
+        private HttpServer server;
+
+        Listener(Router router, HttpServerOptions options) {
+            this.router = router;
+            this.options = options;
+        }
+
+        @Override
+        public io.vertx.core.Future<?> start() {
+            server = vertx.createHttpServer(options);
+            return server.requestHandler(router).listen();
+        }
     }
 
     /** Mounts every part's routes and listens; blocks until listening. Port 0 picks a free port. */
@@ -45,15 +66,28 @@ public final class TallyServer implements AutoCloseable {
             ctx.next();
         });
         for (Consumer<Router> part : parts) part.accept(router);
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-                .setHost(host).setPort(port).setTcpNoDelay(true).setCompressionSupported(false));
-        self[0] = new TallyServer(vertx, server);
-        await(server.requestHandler(router).listen(), "cannot listen on " + host + ":" + port);
-        return self[0];
+        TallyServer s = new TallyServer(vertx);
+        self[0] = s;
+        // Vert.x shares one listening socket among instances with the same host and port (port 0
+        // included: they all get the one free port the first is given).
+        List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        s.deployments.add(await(vertx.deployVerticle(() -> {
+            Listener l = new Listener(router, options(host, port));
+            listeners.add(l);
+            return l;
+        }, new io.vertx.core.DeploymentOptions().setInstances(instances)), "cannot listen on " + host + ":" + port));
+        s.port = listeners.get(0).server.actualPort();
+        return s;
+    }
+
+    private static HttpServerOptions options(String host, int port) {
+        return new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setCompressionSupported(false)
+                .setAcceptBacklog(8192);
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
     }
 
     public int inFlight() {
@@ -80,10 +114,12 @@ public final class TallyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // closing is best effort: the process is about to exit
+        for (String id : deployments) {
+            try {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // closing is best effort: the process is about to exit
+            }
         }
     }
 
