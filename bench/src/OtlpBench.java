@@ -110,6 +110,7 @@ public final class OtlpBench {
         vertx.close().toCompletionStage().toCompletableFuture().get();
         writer.close();
         store.close();
+        System.exit(0); // Vert.x threads left by the client would keep the JVM up
     }
 
     static KeyValue kv(String k, String v) {
