@@ -194,9 +194,9 @@ public final class GatewayBench {
         double openSeconds = (System.nanoTime() - t0) / 1e9;
         long heap = heapUsedKb(pid);
         long rss = rssKb(pid);
-        System.out.printf("  %,d streams open (%d failed, all started: %s) in %.1f s; gateway heap after full GC: %,d MB "
+        System.out.printf("  %,d of %,d streams open and streaming (%d failed) after %.1f s; gateway heap after full GC: %,d MB "
                         + "(%,d MB before them); resident set %,d MB; run with -Xmx512m%n",
-                n - failed.get(), failed.get(), all, openSeconds, heap / 1024, before / 1024, rss / 1024);
+                n - started.getCount() - failed.get(), n, failed.get(), openSeconds, heap / 1024, before / 1024, rss / 1024);
         loop.runOnContext(v -> {
             synchronized (open) {
                 open.forEach(r -> r.reset());

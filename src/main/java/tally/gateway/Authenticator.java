@@ -43,12 +43,12 @@ final class Authenticator {
 
         if (VirtualKeys.looksManaged(credential)) {
             VirtualKey k = keys.cached(credential);
-            if (k != null) return Future.succeededFuture(managed(k));
+            if (k != null) return managed(k);
             if (keys.known(credential)) return Future.failedFuture(new Rejected("this Tally key is expired or revoked"));
             // Not in memory: created by another process since the last reload. One store read, off the event loop.
             return vertx.executeBlocking(() -> keys.load(credential), false).compose(found -> found == null
                     ? Future.failedFuture(new Rejected("invalid x-api-key (unknown, expired or revoked Tally key)"))
-                    : Future.succeededFuture(managed(found)));
+                    : managed(found));
         }
 
         String trusted = config.trustHeader() == null ? null : headers.get(config.trustHeader());
@@ -76,11 +76,11 @@ final class Authenticator {
                 apiKey != null ? "x-api-key" : "authorization", apiKey != null ? apiKey : auth));
     }
 
-    private Caller managed(VirtualKey k) {
+    private Future<Caller> managed(VirtualKey k) {
         if (config.upstreamKey() == null) {
-            throw new Rejected("the gateway has no upstream key configured for Tally keys (set TALLY_UPSTREAM_KEY)");
+            return Future.failedFuture(new Rejected("the gateway has no upstream key configured for Tally keys (set TALLY_UPSTREAM_KEY)"));
         }
         String team = k.team() != null ? k.team() : directory.team(k.person());
-        return new Caller(k.id(), k.person(), team, k, "x-api-key", config.upstreamKey());
+        return Future.succeededFuture(new Caller(k.id(), k.person(), team, k, "x-api-key", config.upstreamKey()));
     }
 }

@@ -37,7 +37,7 @@ final class UpstreamClient implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setConnectTimeout(10_000)
                 .setDecompressionSupported(false);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1_000).setMaxWaitQueueSize(-1));
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(20_000).setMaxWaitQueueSize(-1));
     }
 
     /** Opens a request to {@code base path + pathAndQuery} (the client's path and query string, unchanged). */
