@@ -31,7 +31,7 @@ public final class ActivityLog {
         this.store = store;
     }
 
-    /** Stores what is not stored yet; returns how many were new. */
+    /** Stores what is not stored yet; returns how many were new. Bulk-loaded, deduped in SQL like the ledger. */
     public int write(List<Activity> batch) {
         if (batch.isEmpty()) return 0;
         Map<String, Activity> byId = new LinkedHashMap<>();
@@ -47,18 +47,20 @@ public final class ActivityLog {
                 c.setAutoCommit(false);
                 try {
                     store.dialect().lockWriters(c);
-                    Set<String> known = new HashSet<>();
-                    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM activity WHERE ts_ms BETWEEN ? AND ?")) {
+                    store.dialect().loadActivity(c, new ArrayList<>(byId.values()));
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_staging WHERE id IN"
+                            + " (SELECT x.id FROM activity x WHERE x.ts_ms BETWEEN ? AND ? AND x.id IN (SELECT id FROM activity_staging))")) {
                         ps.setLong(1, lo);
                         ps.setLong(2, hi);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) known.add(rs.getString(1));
-                        }
+                        ps.executeUpdate();
                     }
-                    List<Activity> fresh = byId.values().stream().filter(a -> !known.contains(a.id())).toList();
-                    for (int i = 0; i < fresh.size(); i += 500) insert(c, fresh.subList(i, Math.min(fresh.size(), i + 500)));
+                    int added;
+                    try (Statement s = c.createStatement()) {
+                        added = s.executeUpdate("INSERT INTO activity (id, ts_ms, identity, team, session_id, kind, value)"
+                                + " SELECT id, ts_ms, identity, team, session_id, kind, value FROM activity_staging");
+                    }
                     c.commit();
-                    return fresh.size();
+                    return added;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     throw e;
@@ -68,24 +70,6 @@ public final class ActivityLog {
             } catch (SQLException e) {
                 throw store.unavailable(e);
             }
-        }
-    }
-
-    private static void insert(Connection c, List<Activity> rows) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO activity (id, ts_ms, identity, team, session_id, kind, value) VALUES ");
-        for (int i = 0; i < rows.size(); i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (Activity a : rows) {
-                ps.setString(p++, a.id());
-                ps.setLong(p++, a.time().toEpochMilli());
-                ps.setString(p++, a.identity());
-                ps.setString(p++, a.team());
-                ps.setString(p++, a.sessionId());
-                ps.setString(p++, a.kind().label());
-                ps.setDouble(p++, a.value());
-            }
-            ps.executeUpdate();
         }
     }
 

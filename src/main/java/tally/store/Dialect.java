@@ -24,6 +24,9 @@ interface Dialect extends AutoCloseable {
     /** Bulk-loads events into a table shaped like the ledger: DuckDB's appender, PostgreSQL's COPY. */
     void load(Connection c, String table, List<UsageEvent> events) throws SQLException;
 
+    /** Bulk-loads activity rows into a fresh, empty per-connection table {@code activity_staging}. */
+    void loadActivity(Connection c, List<tally.core.Activity> rows) throws SQLException;
+
     /** Serializes writers across processes for the current transaction (no-op where there is one writer). */
     void lockWriters(Connection c) throws SQLException;
 

@@ -109,6 +109,27 @@ final class DuckDbDialect implements Dialect {
     }
 
     @Override
+    public void loadActivity(Connection c, List<tally.core.Activity> rows) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS activity_staging AS SELECT * FROM activity WITH NO DATA");
+            s.execute("DELETE FROM activity_staging");
+        }
+        try (DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender("temp", "main", "activity_staging")) {
+            for (tally.core.Activity r : rows) {
+                a.beginRow();
+                a.append(r.id());
+                a.append(r.time().toEpochMilli());
+                a.append(r.identity());
+                a.append(r.team());
+                a.append(r.sessionId());
+                a.append(r.kind().label());
+                a.append(r.value());
+                a.endRow();
+            }
+        }
+    }
+
+    @Override
     public void lockWriters(Connection c) {
         // DuckDB itself admits one writing process; within it, Ledger serializes writes.
     }

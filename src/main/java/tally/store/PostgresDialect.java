@@ -102,6 +102,29 @@ final class PostgresDialect implements Dialect {
         }
     }
 
+    @Override
+    public void loadActivity(Connection c, List<tally.core.Activity> rows) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS activity_staging (LIKE activity)");
+            s.execute("TRUNCATE activity_staging");
+        }
+        StringBuilder csv = new StringBuilder(rows.size() * 120);
+        for (tally.core.Activity r : rows) {
+            text(csv, r.id()).append(',').append(r.time().toEpochMilli()).append(',');
+            text(csv, r.identity()).append(',');
+            text(csv, r.team()).append(',');
+            text(csv, r.sessionId()).append(',');
+            text(csv, r.kind().label()).append(',').append(r.value()).append('\n');
+        }
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY activity_staging (id, ts_ms, identity, team, session_id, kind, value) FROM STDIN (FORMAT csv)",
+                    new StringReader(csv.toString()));
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY into activity staging failed: " + e.getMessage(), e);
+        }
+    }
+
     /** CSV field: unquoted empty is NULL, a quoted string is text (so "" is the empty string). */
     private static StringBuilder text(StringBuilder sb, String v) {
         if (v == null) return sb;
