@@ -54,6 +54,7 @@ final class Recorder {
                 .status(f.status())
                 .build();
         UsageEvent priced = catalog.price(e);
+        tally.metrics.GatewayLatency.GLOBAL.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
         CompletableFuture<Void> queued = writer.offer(priced);
         if (queued == null) {
             // The writer's queue is full: wait for room on a worker, never on the event loop.
