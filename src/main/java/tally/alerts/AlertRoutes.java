@@ -94,8 +94,10 @@ public final class AlertRoutes {
             Throwable e = ar.cause();
             int code = e instanceof IllegalArgumentException ? 400 : e instanceof IllegalStateException ? 409
                     : e instanceof java.util.NoSuchElementException ? 404 : 503;
-            ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
-                    .end(RuleJson.JSON.createObjectNode().put("error", String.valueOf(e.getMessage())).toString());
+            String type = code == 400 ? "invalid_request" : code == 404 ? "not_found" : code == 409 ? "conflict" : "unavailable";
+            ObjectNode body = RuleJson.JSON.createObjectNode(); // the API's one error shape
+            body.putObject("error").put("type", type).put("message", String.valueOf(e.getMessage()));
+            ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.toString());
         });
     }
 }

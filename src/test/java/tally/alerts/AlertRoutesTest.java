@@ -1,0 +1,60 @@
+package tally.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.store.StoreConfig;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.store.Events.priced;
+
+/** /api/alerts and /api/alerts/rules over real HTTP. */
+class AlertRoutesTest {
+    @TempDir Path dir;
+
+    private static HttpResponse<String> call(String method, String url, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void rulesAreAddedListedAndRemovedAndHistoryShowsWhatFired() throws Exception {
+        String rule = "{\"name\":\"alice-hourly\",\"kind\":\"threshold\",\"metric\":\"cost\",\"period\":\"day\","
+                + "\"scope\":\"person\",\"above\":\"1\",\"channels\":[\"slack\"]}";
+        try (AlertHarness h = new AlertHarness(StoreConfig.embedded(dir), "2026-03-03T12:00:00Z")) {
+            Router router = Router.router(h.vertx);
+            new AlertRoutes(h.vertx, h.rules, h.alerts, h.clock).mount(router);
+            HttpServer server = h.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            String base = "http://127.0.0.1:" + server.actualPort();
+
+            assertThat(call("POST", base + "/api/alerts/rules", rule).statusCode()).isEqualTo(201);
+            JsonNode rules = RuleJson.JSON.readTree(call("GET", base + "/api/alerts/rules", null).body());
+            assertThat(rules.get("rules").findValuesAsText("name")).contains("alice-hourly");
+
+            HttpResponse<String> bad = call("POST", base + "/api/alerts/rules", "{\"name\":\"x\",\"kind\":\"psychic\"}");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(RuleJson.JSON.readTree(bad.body()).at("/error/message").asText()).contains("kind");
+            assertThat(RuleJson.JSON.readTree(bad.body()).at("/error/type").asText()).isEqualTo("invalid_request");
+
+            h.write(priced("a", "2026-03-03T10:00:00Z", "alice", 2_500_000_000L));
+            assertThat(h.tickAt("2026-03-03T12:01:00Z")).isNotEmpty();
+            JsonNode alerts = RuleJson.JSON.readTree(call("GET", base + "/api/alerts", null).body());
+            assertThat(alerts.get("firing").findValuesAsText("rule")).contains("alice-hourly");
+            assertThat(alerts.get("history").get(0).get("who").asText()).isEqualTo("alice");
+
+            assertThat(call("DELETE", base + "/api/alerts/rules/alice-hourly", null).statusCode()).isEqualTo(204);
+            assertThat(call("DELETE", base + "/api/alerts/rules/alice-hourly", null).statusCode()).isEqualTo(404);
+        }
+    }
+}
