@@ -3,7 +3,6 @@ package tally.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,29 +10,17 @@ import java.util.List;
  * Reads Message Batches results (JSONL, one request per line) as they pass to the client and keeps
  * the usage of each succeeded request. Errored, canceled and expired requests are not billed.
  */
-final class BatchResultsTap extends UsageTap {
+final class BatchResultsTap extends UsageTap.ByLines {
     record Line(String customId, MessageUsage usage) {}
 
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
     private final List<Line> lines = new ArrayList<>();
 
-    @Override
-    void feed(Buffer chunk) {
-        byte[] b = chunk.getBytes();
-        int start = 0;
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == '\n') {
-                line.write(b, start, i - start);
-                endLine();
-                start = i + 1;
-            }
-        }
-        line.write(b, start, b.length - start);
+    BatchResultsTap() {
+        super(1024);
     }
 
-    private void endLine() {
-        byte[] bytes = line.toByteArray();
-        line.reset();
+    @Override
+    void endLine(byte[] bytes) {
         if (bytes.length == 0) return;
         try {
             JsonNode n = JSON.readTree(bytes);
@@ -49,7 +36,7 @@ final class BatchResultsTap extends UsageTap {
 
     @Override
     void finish() {
-        if (line.size() > 0) endLine();
+        flushLine();
     }
 
     List<Line> lines() {

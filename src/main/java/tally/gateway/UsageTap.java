@@ -30,30 +30,55 @@ abstract class UsageTap {
         return new Json(32L << 20);
     }
 
-    /** Server-sent events, parsed line by line as they arrive. */
-    static final class Sse extends UsageTap {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        private String event;
-        private final StringBuilder data = new StringBuilder();
-        private boolean skipping;
+    /** A body read line by line as it passes, whatever the chunks' boundaries. */
+    abstract static class ByLines extends UsageTap {
+        private final ByteArrayOutputStream line;
+
+        ByLines(int capacity) {
+            line = new ByteArrayOutputStream(capacity);
+        }
+
+        /** One complete line, without its newline. */
+        abstract void endLine(byte[] bytes);
 
         @Override
-        void feed(Buffer chunk) {
+        final void feed(Buffer chunk) {
             byte[] b = chunk.getBytes();
             int start = 0;
             for (int i = 0; i < b.length; i++) {
                 if (b[i] == '\n') {
                     line.write(b, start, i - start);
-                    endLine();
+                    takeLine();
                     start = i + 1;
                 }
             }
             line.write(b, start, b.length - start);
         }
 
-        private void endLine() {
+        /** The last line, when the body ends without a newline. */
+        final void flushLine() {
+            if (line.size() > 0) takeLine();
+        }
+
+        private void takeLine() {
             byte[] bytes = line.toByteArray();
             line.reset();
+            endLine(bytes);
+        }
+    }
+
+    /** Server-sent events, parsed line by line as they arrive. */
+    static final class Sse extends ByLines {
+        private String event;
+        private final StringBuilder data = new StringBuilder();
+        private boolean skipping;
+
+        Sse() {
+            super(256);
+        }
+
+        @Override
+        void endLine(byte[] bytes) {
             int len = bytes.length;
             if (len > 0 && bytes[len - 1] == '\r') len--;
             if (len == 0) {
@@ -92,7 +117,7 @@ abstract class UsageTap {
 
         @Override
         void finish() {
-            if (line.size() > 0) endLine();
+            flushLine();
             dispatch();
         }
     }
