@@ -489,7 +489,8 @@ public final class Ledger {
                 + " OR (bucket_ms >= ? AND bucket_ms < ?))" + JOIN_PEOPLE;
     }
 
-    private static String filters(UsageQuery q, List<Object> params) {
+    /** The query's filters as a WHERE clause over a rollup or ledger row r (aliases a, people p). */
+    static String filters(UsageQuery q, List<Object> params) {
         StringBuilder w = new StringBuilder(" WHERE 1 = 1");
         if (q.person() != null) { w.append(" AND ").append(PERSON).append(" = ?"); params.add(q.person()); }
         if (q.team() != null) { w.append(" AND ").append(TEAM).append(" = ?"); params.add(q.team()); }

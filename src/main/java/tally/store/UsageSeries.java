@@ -20,7 +20,6 @@ import java.util.TreeMap;
  */
 public final class UsageSeries {
     private static final String PERSON = Ledger.PERSON;
-    private static final String TEAM = Ledger.TEAM;
     private static final long HOUR_MS = 3_600_000L;
 
     /** One point: a local period (its first day or hour), a split key, and the sums. */
@@ -41,7 +40,7 @@ public final class UsageSeries {
         };
         String key = switch (split) {
             case USER -> PERSON;
-            case TEAM -> TEAM;
+            case TEAM -> Ledger.TEAM;
             case MODEL -> "r.model";
             case SOURCE -> "r.source";
             default -> throw new IllegalArgumentException("a series splits by person, team, model or source, not " + split);
@@ -82,13 +81,7 @@ public final class UsageSeries {
     private static String filters(UsageQuery q, long[] piece, List<Object> params) {
         params.add(piece[0]);
         params.add(piece[1]);
-        StringBuilder w = new StringBuilder(" WHERE 1 = 1");
-        if (q.person() != null) { w.append(" AND ").append(PERSON).append(" = ?"); params.add(q.person()); }
-        if (q.team() != null) { w.append(" AND ").append(TEAM).append(" = ?"); params.add(q.team()); }
-        if (q.model() != null) { w.append(" AND r.model = ?"); params.add(q.model()); }
-        if (q.source() != null) { w.append(" AND r.source = ?"); params.add(q.source()); }
-        if (q.identity() != null) { w.append(" AND r.identity = ?"); params.add(q.identity()); }
-        return w.toString();
+        return Ledger.filters(q, params);
     }
 
     /** [from, to) cut where the zone's offset changes: {start ms, end ms, offset ms} each. */

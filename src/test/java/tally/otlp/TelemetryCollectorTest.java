@@ -190,5 +190,6 @@ class TelemetryCollectorTest {
         assertThat(alice.get("cost_per_1k_lines_usd").asText()).isEqualTo("8.77375"); // $0.035095 per 4 lines
         assertThat(alice.get("cost_per_pr_usd").isNull()).isTrue();
         assertThat(json.get("daily_active_users").size()).isEqualTo(1);
+        assertThat(json.at("/daily_active_users/0/users").asInt()).isEqualTo(1);
     }
 }
