@@ -19,7 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 @Command(name = "reconcile", description = "Tally's cost against the provider's billed cost (imported with 'tally import anthropic'), "
-        + "per UTC day and model; days off by more than 1% are flagged.")
+        + "per UTC day and model; days off by more than 1%% are flagged.")
 final class ReconcileCommand implements Runnable {
     @Spec CommandSpec spec;
 
