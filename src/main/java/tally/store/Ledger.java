@@ -415,7 +415,8 @@ public final class Ledger {
     /** Everything in the range as one row. */
     public UsageRow totals(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        List<UsageRow> rows = query("SELECT 'total', " + SUMS + from(q, false, params) + filters(q, params), params,
+        UsageQuery any = new UsageQuery(q.from(), q.to(), Dimension.MODEL, q.zone(), q.person(), q.team(), q.model(), q.source(), q.identity());
+        List<UsageRow> rows = query("SELECT 'total', " + SUMS + from(any, false, params) + filters(any, params), params,
                 rs -> row(rs, "TOTAL"));
         return rows.isEmpty() ? UsageRow.empty("TOTAL") : rows.get(0);
     }
@@ -423,7 +424,8 @@ public final class Ledger {
     /** Models with records that could not be priced, with how many. */
     public Map<String, Long> unpricedModels(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT r.model, sum(r.unpriced)" + from(q, false, params) + filters(q, params)
+        UsageQuery any = new UsageQuery(q.from(), q.to(), Dimension.MODEL, q.zone(), q.person(), q.team(), q.model(), q.source(), q.identity());
+        String sql = "SELECT r.model, sum(r.unpriced)" + from(any, false, params) + filters(any, params)
                 + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";
         Map<String, Long> out = new LinkedHashMap<>();
         query(sql, params, rs -> out.put(rs.getString(1), rs.getLong(2)));
@@ -475,18 +477,29 @@ public final class Ledger {
      * partial days at either edge from the 15-minute one (or only the 15-minute one when asked).
      */
     private static String from(UsageQuery q, boolean fine, List<Object> params) {
+        String join = joins(q.by(), q);
         long lo = q.from().toEpochMilli();
         long hi = q.to().toEpochMilli();
         long dayLo = Math.floorDiv(lo + DAY_MS - 1, DAY_MS) * DAY_MS;
         long dayHi = Math.floorDiv(hi, DAY_MS) * DAY_MS;
         if (fine || dayLo >= dayHi) {
             params.addAll(List.of(lo, hi));
-            return " FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?)" + JOIN_PEOPLE;
+            return " FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?)" + join;
         }
         params.addAll(List.of(dayLo, dayHi, lo, dayLo, dayHi, hi));
         return " FROM (SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
                 + " UNION ALL SELECT * FROM usage_rollup WHERE (bucket_ms >= ? AND bucket_ms < ?)"
-                + " OR (bucket_ms >= ? AND bucket_ms < ?))" + JOIN_PEOPLE;
+                + " OR (bucket_ms >= ? AND bucket_ms < ?))" + join;
+    }
+
+    /**
+     * The joins a question needs: people and aliases only when it groups or filters by person or
+     * team. Grouping millions of rollup rows by day or model is several times faster without them.
+     */
+    static String joins(Dimension by, UsageQuery q) {
+        boolean people = by == Dimension.USER || by == Dimension.TEAM || by == Dimension.SESSION
+                || q.person() != null || q.team() != null;
+        return people ? JOIN_PEOPLE : " r";
     }
 
     /** The query's filters as a WHERE clause over a rollup or ledger row r (aliases a, people p). */

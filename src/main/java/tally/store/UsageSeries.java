@@ -56,7 +56,8 @@ public final class UsageSeries {
                     .append(" sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),")
                     .append(" sum(r.cost_nanos), sum(r.unpriced)")
                     .append(" FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?) r")
-                    .append(" LEFT JOIN aliases a ON a.alias = r.identity LEFT JOIN people p ON p.name = ").append(PERSON)
+                    .append(Ledger.joins(split, q).equals(" r") ? "" : " LEFT JOIN aliases a ON a.alias = r.identity"
+                            + " LEFT JOIN people p ON p.name = " + PERSON)
                     .append(filters(q, piece, params))
                     .append(" GROUP BY 1, 2 HAVING sum(r.requests) <> 0");
         }
