@@ -42,34 +42,23 @@ public final class ActivityLog {
             lo = Math.min(lo, a.time().toEpochMilli());
             hi = Math.max(hi, a.time().toEpochMilli());
         }
+        long from = lo;
+        long to = hi;
         synchronized (writeLock) {
-            try (Connection c = store.connection()) {
-                c.setAutoCommit(false);
-                try {
-                    store.dialect().lockWriters(c);
-                    store.dialect().loadActivity(c, new ArrayList<>(byId.values()));
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_staging WHERE id IN"
-                            + " (SELECT x.id FROM activity x WHERE x.ts_ms BETWEEN ? AND ? AND x.id IN (SELECT id FROM activity_staging))")) {
-                        ps.setLong(1, lo);
-                        ps.setLong(2, hi);
-                        ps.executeUpdate();
-                    }
-                    int added;
-                    try (Statement s = c.createStatement()) {
-                        added = s.executeUpdate("INSERT INTO activity (id, ts_ms, identity, team, session_id, kind, value)"
-                                + " SELECT id, ts_ms, identity, team, session_id, kind, value FROM activity_staging");
-                    }
-                    c.commit();
-                    return added;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
+            return store.inTransaction(c -> {
+                store.dialect().lockWriters(c);
+                store.dialect().loadActivity(c, new ArrayList<>(byId.values()));
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_staging WHERE id IN"
+                        + " (SELECT x.id FROM activity x WHERE x.ts_ms BETWEEN ? AND ? AND x.id IN (SELECT id FROM activity_staging))")) {
+                    ps.setLong(1, from);
+                    ps.setLong(2, to);
+                    ps.executeUpdate();
                 }
-            } catch (SQLException e) {
-                throw store.unavailable(e);
-            }
+                try (Statement s = c.createStatement()) {
+                    return s.executeUpdate("INSERT INTO activity (id, ts_ms, identity, team, session_id, kind, value)"
+                            + " SELECT id, ts_ms, identity, team, session_id, kind, value FROM activity_staging");
+                }
+            });
         }
     }
 

@@ -51,40 +51,30 @@ public final class ImportOffsets {
     public void save(String kind, Collection<Offset> offsets) {
         if (offsets.isEmpty()) return;
         long now = System.currentTimeMillis();
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM import_offsets WHERE kind = ? AND path = ?")) {
-                    for (Offset o : offsets) {
-                        del.setString(1, kind);
-                        del.setString(2, o.path());
-                        del.addBatch();
-                    }
-                    del.executeBatch();
+        store.inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM import_offsets WHERE kind = ? AND path = ?")) {
+                for (Offset o : offsets) {
+                    del.setString(1, kind);
+                    del.setString(2, o.path());
+                    del.addBatch();
                 }
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO import_offsets (kind, path, size_bytes,"
-                        + " resume_offset, resume_line, fingerprint, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    for (Offset o : offsets) {
-                        ins.setString(1, kind);
-                        ins.setString(2, o.path());
-                        ins.setLong(3, o.size());
-                        ins.setLong(4, o.resumeOffset());
-                        ins.setLong(5, o.resumeLine());
-                        ins.setString(6, o.fingerprint());
-                        ins.setLong(7, now);
-                        ins.addBatch();
-                    }
-                    ins.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                del.executeBatch();
             }
-        } catch (SQLException e) {
-            throw store.unavailable(e);
-        }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO import_offsets (kind, path, size_bytes,"
+                    + " resume_offset, resume_line, fingerprint, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (Offset o : offsets) {
+                    ins.setString(1, kind);
+                    ins.setString(2, o.path());
+                    ins.setLong(3, o.size());
+                    ins.setLong(4, o.resumeOffset());
+                    ins.setLong(5, o.resumeLine());
+                    ins.setString(6, o.fingerprint());
+                    ins.setLong(7, now);
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+            return null;
+        });
     }
 }

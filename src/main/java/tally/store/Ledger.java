@@ -84,33 +84,17 @@ public final class Ledger {
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
 
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /**
      * Runs ledger-changing work in one transaction, one writer at a time (this process's lock, and
      * the dialect's lock across processes), with staging tables ready and empty.
      */
-    private <T> T inWriteTransaction(Work<T> work) {
+    private <T> T inWriteTransaction(Store.Work<T> work) {
         synchronized (writeLock) {
-            try (Connection c = store.connection()) {
-                c.setAutoCommit(false);
-                try {
-                    store.dialect().lockWriters(c);
-                    store.dialect().prepareStaging(c);
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                throw store.unavailable(e);
-            }
+            return store.inTransaction(c -> {
+                store.dialect().lockWriters(c);
+                store.dialect().prepareStaging(c);
+                return work.run(c);
+            });
         }
     }
 
@@ -585,11 +569,4 @@ public final class Ledger {
         }
     }
 
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; the transaction is gone with it
-        }
-    }
 }

@@ -143,34 +143,24 @@ public final class ProviderReports {
 
     private <T> void replace(String table, String column, long fromMs, long toMs, String insert, List<T> rows, Binder<T> binder) {
         long now = System.currentTimeMillis();
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?")) {
-                    del.setLong(1, fromMs);
-                    del.setLong(2, toMs);
-                    del.executeUpdate();
-                }
-                if (!rows.isEmpty()) {
-                    int nowIndex = insert.chars().filter(ch -> ch == '?').map(x -> 1).sum();
-                    try (PreparedStatement ps = c.prepareStatement(insert)) {
-                        for (T r : rows) {
-                            binder.bind(ps, r);
-                            ps.setLong(nowIndex, now);
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        store.inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?")) {
+                del.setLong(1, fromMs);
+                del.setLong(2, toMs);
+                del.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw store.unavailable(e);
-        }
+            if (!rows.isEmpty()) {
+                int nowIndex = insert.chars().filter(ch -> ch == '?').map(x -> 1).sum();
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    for (T r : rows) {
+                        binder.bind(ps, r);
+                        ps.setLong(nowIndex, now);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return null;
+        });
     }
 }

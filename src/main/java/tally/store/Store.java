@@ -43,6 +43,37 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Work on one connection inside a transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. A
+     * failure of the store itself comes out as a {@link StoreException} naming the store.
+     */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone; the transaction is gone with it
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
     Dialect dialect() {
         return dialect;
     }
