@@ -34,14 +34,14 @@ public final class DashboardBench {
     static final int RUNS = 40;
 
     public static void main(String[] args) throws Exception {
-        String kind = args[0];
-        Path data = Path.of(args[1]);
-        String url = args.length > 2 && !args[2].isEmpty() ? args[2] : null;
-        long n = args.length > 3 ? Long.parseLong(args[3]) : 10_000_000L;
-        StoreConfig config = kind.equals("duckdb") ? StoreConfig.embedded(data) : StoreConfig.postgres(data, url);
-        Instant end = Instant.now();
-        Instant start = end.minus(Duration.ofDays(30));
-        long step = Math.max(1, Duration.between(start, end).toMillis() / n);
+        StoreBench.Run run = StoreBench.Run.parse(args);
+        String kind = run.kind();
+        Path data = run.data();
+        String url = run.url();
+        long n = run.records();
+        StoreConfig config = run.config();
+        Instant start = run.start();
+        long step = run.step();
         ZoneId zone = ZoneId.of("Europe/Berlin");
         System.out.printf("== %s: %,d records, %d developers, 30 days; p95 of %d calls each, over HTTP on loopback%n",
                 kind, n, StoreBench.DEVELOPERS, RUNS);

@@ -40,15 +40,29 @@ public final class StoreBench {
     static final int DEVELOPERS = 200;
     static final double[] FRESH = new double[1];
 
+    /** A bench's arguments: duckdb|postgresql DATA_DIR [POSTGRES_URL] [RECORDS]; records spread over the last 30 days. */
+    record Run(String kind, Path data, String url, long records, StoreConfig config, Instant start, long step) {
+        static Run parse(String[] args) {
+            String kind = args[0];
+            Path data = Path.of(args[1]);
+            String url = args.length > 2 && !args[2].isEmpty() ? args[2] : null;
+            long n = args.length > 3 ? Long.parseLong(args[3]) : 10_000_000L;
+            StoreConfig config = kind.equals("duckdb") ? StoreConfig.embedded(data) : StoreConfig.postgres(data, url);
+            Instant end = Instant.now();
+            Instant start = end.minus(Duration.ofDays(30));
+            return new Run(kind, data, url, n, config, start, Math.max(1, Duration.between(start, end).toMillis() / n));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        String kind = args[0];
-        Path data = Path.of(args[1]);
-        String url = args.length > 2 && !args[2].isEmpty() ? args[2] : null;
-        long n = args.length > 3 ? Long.parseLong(args[3]) : 10_000_000L;
-        StoreConfig config = kind.equals("duckdb") ? StoreConfig.embedded(data) : StoreConfig.postgres(data, url);
-        Instant end = Instant.now();
-        Instant start = end.minus(Duration.ofDays(30));
-        long step = Math.max(1, Duration.between(start, end).toMillis() / n);
+        StoreBench.Run run = StoreBench.Run.parse(args);
+        String kind = run.kind();
+        Path data = run.data();
+        String url = run.url();
+        long n = run.records();
+        StoreConfig config = run.config();
+        Instant start = run.start();
+        long step = run.step();
 
         System.out.printf("== %s: %,d records, %d developers, 30 days%n", kind, n, DEVELOPERS);
         PriceCatalog catalog = PriceCatalog.bundled();
