@@ -62,7 +62,7 @@ public final class DashboardBench {
             ReportRange range = ReportRange.lastDays(30, zone, Clock.systemUTC());
             double baseline = p95(() -> StoreBench.rawGroupBy(store, range));
             System.out.printf("%-52s %8.1f ms  (baseline)%n", "raw-row group-by per developer (SQL, no HTTP)", baseline);
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String[] calls = {
                     "overview", "usage?by=day", "usage?by=day&split=person", "usage?by=day&split=model", "usage?by=day&split=team",
                     "usage?by=person", "usage?by=model", "usage?by=team", "usage?by=source", "usage?by=hour",

@@ -37,7 +37,7 @@ public final class CliForwarding {
         String host = server.host().equals("0.0.0.0") || server.host().equals("::") ? "127.0.0.1" : server.host();
         if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + server.port() + CliBridge.PATH))
                     .header(CliBridge.TOKEN_HEADER, server.token())
                     .header("content-type", "application/json")

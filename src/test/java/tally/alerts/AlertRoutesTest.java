@@ -24,7 +24,7 @@ class AlertRoutesTest {
     private static HttpResponse<String> call(String method, String url, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return tally.gateway.Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

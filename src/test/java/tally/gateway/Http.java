@@ -11,7 +11,12 @@ import java.util.Map;
 
 /** A plain HTTP client for tests that need the raw bytes and headers a client receives. */
 public final class Http {
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 only: the JDK client otherwise offers an h2c upgrade, and on JDK 17 a pooled HTTP/2
+     * connection to a server a test has closed can leave the next request waiting past its timeout.
+     */
+    public static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
 

@@ -180,7 +180,7 @@ class OtlpHttpTest {
                 .header("content-type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (encoding != null) r.header("content-encoding", encoding);
         if (auth != null) r.header("authorization", auth);
-        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return tally.gateway.Http.CLIENT.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static byte[] gzip(byte[] b) throws Exception {

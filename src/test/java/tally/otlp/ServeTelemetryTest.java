@@ -67,7 +67,7 @@ class ServeTelemetryTest {
             drain.setDaemon(true);
             drain.start();
 
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = tally.gateway.Http.CLIENT;
             for (TelemetryCollectorTest.Export e : TelemetryCollectorTest.exports("json")) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + (e.logs() ? "/v1/logs" : "/v1/metrics")))
                         .header("content-type", "application/json").header("authorization", "Bearer " + token)

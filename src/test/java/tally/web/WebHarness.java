@@ -37,7 +37,7 @@ final class WebHarness implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-03-18T15:00:00Z"); // a Wednesday
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = tally.gateway.Http.CLIENT;
 
     final Store store;
     final Ledger ledger;
