@@ -29,10 +29,14 @@ final class ImportClaudeCodeCommand implements Runnable {
     @Option(names = "--user", paramLabel = "U", description = "Whose usage this is (default: the login name).")
     String user;
 
-    /** Larger batches than a server's: an import has a million records ready at once, and nobody waiting on each. */
+    /**
+     * Larger batches than a server's: an import has a million records ready at once, and nobody
+     * waiting on each. Unspooled: the transcripts are the durable copy, and their offsets are saved
+     * only once the store has everything read before them.
+     */
     static IngestWriter bulkWriter(Session s) {
         return new IngestWriter(s.ledger, new Spool(s.store.config().spoolDir()), s.catalog()::price,
-                new IngestWriter.Options(50_000, Duration.ofMillis(500), 100_000));
+                new IngestWriter.Options(50_000, Duration.ofMillis(500), 100_000, false));
     }
 
     @Override

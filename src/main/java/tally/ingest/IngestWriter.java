@@ -32,8 +32,17 @@ import java.util.logging.Logger;
 public final class IngestWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IngestWriter.class.getName());
 
-    public record Options(int batchSize, Duration maxDelay, int queueCapacity) {
+    /**
+     * {@code spooled}: whether a batch is forced to the spool before it is accepted. An importer whose
+     * input is itself durable (files it re-reads from its saved offsets) turns it off: its records are
+     * then accepted in memory, at most two batches ahead of the store.
+     */
+    public record Options(int batchSize, Duration maxDelay, int queueCapacity, boolean spooled) {
         public static final Options DEFAULT = new Options(10_000, Duration.ofMillis(200), 100_000);
+
+        public Options(int batchSize, Duration maxDelay, int queueCapacity) {
+            this(batchSize, maxDelay, queueCapacity, true);
+        }
     }
 
     /** A queued record, or a flush barrier (event == null) completed once everything before it is stored. */
@@ -52,6 +61,8 @@ public final class IngestWriter implements AutoCloseable {
     }
 
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
+    /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat. */
+    private static final int UNSPOOLED_AHEAD = 2;
 
     private final Ledger ledger;
     private final Spool spool;
@@ -59,6 +70,7 @@ public final class IngestWriter implements AutoCloseable {
     private final Options options;
     private final BlockingQueue<Pending> queue;
     private final LinkedBlockingDeque<Segment> backlog = new LinkedBlockingDeque<>();
+    private final java.util.concurrent.Semaphore unspooledRoom = new java.util.concurrent.Semaphore(UNSPOOLED_AHEAD);
     private final Thread spooler;
     private final Thread storer;
     private volatile boolean closing;
@@ -148,6 +160,7 @@ public final class IngestWriter implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        queue.offer(new Pending(null, new CompletableFuture<>())); // wakes the spooler now, not after maxDelay
         try {
             spooler.join(30_000);
             storer.join(30_000);
@@ -218,7 +231,7 @@ public final class IngestWriter implements AutoCloseable {
         }
     }
 
-    private void spoolBatch(List<Pending> batch) {
+    private void spoolBatch(List<Pending> batch) throws InterruptedException {
         List<UsageEvent> events = new ArrayList<>(batch.size());
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
         List<CompletableFuture<Void>> barriers = new ArrayList<>();
@@ -235,7 +248,13 @@ public final class IngestWriter implements AutoCloseable {
             }
         }
         Segment seg = new Segment(null, List.of());
-        if (!events.isEmpty()) {
+        if (!events.isEmpty() && !options.spooled()) {
+            unspooledRoom.acquire();
+            seg = new Segment(null, events);
+            accepted.addAndGet(events.size());
+            backlogRecords.addAndGet(events.size());
+            acks.forEach(f -> f.complete(null));
+        } else if (!events.isEmpty()) {
             try {
                 seg = new Segment(spool.append(events), events);
             } catch (IOException e) {
@@ -289,14 +308,16 @@ public final class IngestWriter implements AutoCloseable {
     }
 
     private void store(Segment s) throws IOException {
-        if (s.file != null) {
+        boolean unspooled = s.file == null && !s.events.isEmpty();
+        if (s.file != null || unspooled) {
             List<UsageEvent> events = s.events != null ? s.events : spool.read(s.file, this::skip);
             WriteResult r = ledger.write(events);
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());
             backlogRecords.addAndGet(-events.size());
-            spool.delete(s.file);
+            if (s.file != null) spool.delete(s.file);
+            else unspooledRoom.release();
             lastError = null;
         }
         s.barriers.forEach(f -> f.complete(null));

@@ -67,6 +67,26 @@ class IngestWriterTest {
     }
 
     @Test
+    void anUnspooledWriterStoresEverythingWithoutTouchingTheSpoolAndClosesAtOnce() throws Exception {
+        IngestWriter.Options unspooled = new IngestWriter.Options(100, Duration.ofSeconds(5), 1_000, false);
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Spool spool = new Spool(store.config().spoolDir());
+            long closedIn;
+            try (IngestWriter w = writer(store, unspooled)) {
+                for (int i = 0; i < 5_000; i++) w.submit(record(i)); // far more than two batches ahead
+                assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
+                assertThat(w.stats().added()).isEqualTo(5_000);
+                assertThat(spool.segments()).isEmpty();
+                closedIn = System.nanoTime();
+            }
+            closedIn = System.nanoTime() - closedIn;
+            // close does not wait out the batching delay (5 s here)
+            assertThat(Duration.ofNanos(closedIn)).isLessThan(Duration.ofSeconds(2));
+            assertThat(new Ledger(store).countRecords()).isEqualTo(5_000);
+        }
+    }
+
+    @Test
     void aSegmentLeftInTheSpoolIsReplayedAtStartAndACutShortLineIsSkippedAndCounted() throws Exception {
         StoreConfig config = StoreConfig.embedded(dir);
         Spool spool = new Spool(config.spoolDir());

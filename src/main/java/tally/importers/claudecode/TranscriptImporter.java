@@ -140,7 +140,7 @@ public final class TranscriptImporter {
         if (!writer.flush(Duration.ofHours(6))) {
             String why = writer.stats().lastError();
             throw new StoreException("the store did not take the imported records" + (why == null ? "" : ": " + why)
-                    + "; they stay in the spool and are written on the next run");
+                    + "; nothing was marked as read, so the next import reads them again");
         }
         offsets.save(KIND, reached);
         IngestStats after = writer.stats();
