@@ -52,6 +52,11 @@ public final class TopRequests {
             if (q.source() != null) { where.append(" AND source = ?"); params.add(q.source()); }
             if (q.identity() != null) { where.append(" AND identity = ?"); params.add(q.identity()); }
             if (after != null) keyset(after, where, params);
+            Long floor = costFloor(c, where, params, limit);
+            if (floor != null) {
+                where.append(" AND cost_nanos >= ?");
+                params.add(floor);
+            }
             params.add(limit + 1);
             String sql = "SELECT l.id, l.ts_ms, coalesce(a.person, l.identity), l.source, l.model, l.request_id,"
                     + " l.session_id, l.input_tokens, l.cache_write_5m_tokens, l.cache_write_1h_tokens,"
@@ -82,6 +87,24 @@ public final class TopRequests {
             return new Page(rows, next);
         } catch (SQLException e) {
             throw store.unavailable(e);
+        }
+    }
+
+    /**
+     * The cost of the row just past this page: every row of the page costs at least that much.
+     * Sorting one column is several times cheaper than sorting rows by all three keys, and the
+     * bound then leaves the full sort only a page's worth of rows. Null when there is no such row,
+     * or it is unpriced (the page then reaches the unpriced rows and is sorted as it is).
+     */
+    private static Long costFloor(Connection c, CharSequence where, List<Object> params, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT cost_nanos FROM usage_events" + where
+                + " ORDER BY cost_nanos DESC NULLS LAST LIMIT 1 OFFSET " + limit)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
         }
     }
 
