@@ -36,7 +36,7 @@ final class ImportClaudeCodeCommand implements Runnable {
      */
     static IngestWriter bulkWriter(Session s) {
         return new IngestWriter(s.ledger, new Spool(s.store.config().spoolDir()), s.catalog()::price,
-                new IngestWriter.Options(50_000, Duration.ofMillis(500), 100_000, false));
+                new IngestWriter.Options(50_000, Duration.ofMillis(500), 25_000, false));
     }
 
     @Override
