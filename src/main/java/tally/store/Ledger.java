@@ -46,7 +46,7 @@ public final class Ledger {
             + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
             + " sum(r.cost_nanos), sum(r.unpriced)";
 
-    private static final String ROLLUP_COLUMNS = "bucket_ms, identity, team, model, source, requests, failed,"
+    static final String ROLLUP_COLUMNS = "bucket_ms, identity, team, model, source, requests, failed,"
             + " input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, output_tokens,"
             + " web_searches, cost_nanos, unpriced";
 

@@ -48,18 +48,13 @@ public final class UsageSeries {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
-            long off = piece[2];
-            String local = "(r.bucket_ms + " + off + ")";
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            sql.append("SELECT ").append(local).append(" - (").append(local).append(" % ").append(step).append("), ")
-                    .append(key).append(", sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),")
-                    .append(" sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),")
-                    .append(" sum(r.cost_nanos), sum(r.unpriced)")
-                    .append(" FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?) r")
+            sql.append("SELECT r.period, ").append(key).append(", ").append(SIGNED_SUMS)
+                    .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
                     .append(Ledger.joins(split, q).equals(" r") ? "" : " LEFT JOIN aliases a ON a.alias = r.identity"
                             + " LEFT JOIN people p ON p.name = " + PERSON)
-                    .append(filters(q, piece, params))
-                    .append(" GROUP BY 1, 2 HAVING sum(r.requests) <> 0");
+                    .append(Ledger.filters(q, params))
+                    .append(" GROUP BY 1, 2 HAVING sum(r.sgn * r.requests) <> 0");
         }
         // A local day that straddles an offset change comes back from two pieces: add them up.
         Map<String, Point> merged = new TreeMap<>();
@@ -79,10 +74,48 @@ public final class UsageSeries {
         return out;
     }
 
-    private static String filters(UsageQuery q, long[] piece, List<Object> params) {
-        params.add(piece[0]);
-        params.add(piece[1]);
-        return Ledger.filters(q, params);
+    private static final String SIGNED_SUMS = "sum(r.sgn * r.requests), sum(r.sgn * r.failed), sum(r.sgn * r.input_tokens),"
+            + " sum(r.sgn * r.cache_write_5m_tokens), sum(r.sgn * r.cache_write_1h_tokens), sum(r.sgn * r.cache_read_tokens),"
+            + " sum(r.sgn * r.output_tokens), sum(r.sgn * r.web_searches), sum(r.sgn * r.cost_nanos), sum(r.sgn * r.unpriced)";
+
+    /**
+     * Rollup rows covering [lo, hi), where the zone's offset is {@code off}, each with its local
+     * period (local time as epoch ms, truncated to {@code step}) and a sign. By day, the whole UTC
+     * days inside come from the daily rollup: each daily row counts for the local day it mostly
+     * falls in, and only the 15-minute rows near UTC midnight that belong to the neighbouring local
+     * day are moved over (added there, subtracted here). That reads a fraction of the 15-minute
+     * rows, and is exact. The edges, and hours, come from the 15-minute rollup.
+     */
+    private static String rows(long lo, long hi, long off, long step, List<Object> params) {
+        long day = Ledger.DAY_MS;
+        long a = Math.floorDiv(lo + day - 1, day) * day;
+        long b = Math.floorDiv(hi, day) * day;
+        if (step != day || a >= b) return fine(lo, hi, off, step, "", params);
+        StringBuilder sql = new StringBuilder();
+        if (lo < a) sql.append(fine(lo, a, off, step, "", params)).append(" UNION ALL ");
+        sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Ledger.ROLLUP_COLUMNS)
+                .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
+        params.add(a);
+        params.add(b);
+        if (off != 0) {
+            // the 15-minute buckets of each UTC day whose local day is the next (east) or the previous (west)
+            String band = off > 0 ? " AND bucket_ms % " + day + " >= " + (day - off) : " AND bucket_ms % " + day + " < " + (-off);
+            sql.append(" UNION ALL ").append(fine(a, b, off, step, band, params));
+            sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Ledger.ROLLUP_COLUMNS)
+                    .append(" FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?").append(band);
+            params.add(a);
+            params.add(b);
+        }
+        if (b < hi) sql.append(" UNION ALL ").append(fine(b, hi, off, step, "", params));
+        return sql.toString();
+    }
+
+    private static String fine(long lo, long hi, long off, long step, String band, List<Object> params) {
+        params.add(lo);
+        params.add(hi);
+        String local = "(bucket_ms + " + off + ")";
+        return "SELECT " + local + " - (" + local + " % " + step + ") AS period, 1 AS sgn, " + Ledger.ROLLUP_COLUMNS
+                + " FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?" + band;
     }
 
     /** [from, to) cut where the zone's offset changes: {start ms, end ms, offset ms} each. */
