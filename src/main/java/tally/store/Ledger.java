@@ -357,6 +357,7 @@ public final class Ledger {
     /** Usage grouped as asked, read from rollups only, sorted by cost (or by time for day and hour). */
     public List<UsageRow> usage(UsageQuery q) {
         if (q.by() == Dimension.SESSION) return usageBySession(q);
+        if (q.by() == Dimension.DAY || q.by() == Dimension.WEEK || q.by() == Dimension.MONTH) return usageByLocalDays(q);
         boolean byTime = q.by().isTime();
         String key = switch (q.by()) {
             case USER -> PERSON;
@@ -374,6 +375,18 @@ public final class Ledger {
         else rows.sort((x, y) -> x.costNanos() != y.costNanos()
                 ? Long.compare(y.costNanos(), x.costNanos()) : x.key().compareTo(y.key()));
         return rows;
+    }
+
+    /** Local days from the series (daily rollup plus the edges), folded into weeks or months when asked. */
+    private List<UsageRow> usageByLocalDays(UsageQuery q) {
+        UsageQuery days = new UsageQuery(q.from(), q.to(), Dimension.DAY, q.zone(), q.person(), q.team(), q.model(),
+                q.source(), q.identity());
+        Map<String, UsageRow> out = new java.util.TreeMap<>();
+        for (UsageSeries.Point p : new UsageSeries(this).query(days, null)) {
+            String k = localKey(p.period(), q.by());
+            out.merge(k, p.usage().withKey(k), UsageRow::plus);
+        }
+        return new ArrayList<>(out.values());
     }
 
     /**

@@ -31,14 +31,14 @@ public final class UsageSeries {
         this.ledger = ledger;
     }
 
-    /** q.by() is the step (DAY or HOUR); split is USER, TEAM, MODEL or SOURCE. Sorted by period, then cost. */
+    /** q.by() is the step (DAY or HOUR); split is USER, TEAM, MODEL, SOURCE or null (none). Sorted by period, then cost. */
     public List<Point> query(UsageQuery q, Dimension split) {
         long step = switch (q.by()) {
             case DAY -> Ledger.DAY_MS;
             case HOUR -> HOUR_MS;
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
-        String key = switch (split) {
+        String key = split == null ? "''" : switch (split) {
             case USER -> PERSON;
             case TEAM -> Ledger.TEAM;
             case MODEL -> "r.model";

@@ -28,7 +28,7 @@ class UsageSeriesTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
-    void everyLocalDayAndHourHoldsExactlyTheRecordsStampedInIt(TestStores.Kind kind) {
+    void everyLocalDayHourWeekAndMonthHoldsExactlyTheRecordsStampedInIt(TestStores.Kind kind) {
         Instant start = Instant.parse("2026-03-20T00:00:00Z");
         List<UsageEvent> events = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) { // every 13 minutes for about 27 days, two developers
@@ -56,6 +56,16 @@ class UsageSeriesTest {
                         actual.merge(p.period() + " " + p.split(), p.usage().costNanos(), Long::sum);
                     }
                     assertThat(actual).as(z + " by " + step).isEqualTo(expected);
+                }
+                for (Dimension by : List.of(Dimension.DAY, Dimension.WEEK, Dimension.MONTH)) {
+                    Map<String, Long> expected = new TreeMap<>();
+                    for (UsageEvent e : events) {
+                        if (e.time().isBefore(from) || !e.time().isBefore(to)) continue;
+                        expected.merge(Ledger.localKey(LocalDateTime.ofInstant(e.time(), zone), by), e.costNanos(), Long::sum);
+                    }
+                    Map<String, Long> actual = new TreeMap<>();
+                    ledger.usage(UsageQuery.of(from, to, by, zone)).forEach(r -> actual.put(r.key(), r.costNanos()));
+                    assertThat(actual).as(z + " report by " + by).isEqualTo(expected);
                 }
             }
         }
