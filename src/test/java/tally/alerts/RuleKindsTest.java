@@ -72,6 +72,19 @@ class RuleKindsTest {
     }
 
     @Test
+    void theDefaultTenDollarAlarmWatchesEveryoneEvenWhereNobodyHasATeam() throws Exception {
+        String[] defaults = DefaultRules.all().stream().map(r -> RuleJson.write(r).toString()).toArray(String[]::new);
+        try (AlertHarness h = duck("2026-03-10T10:00:00Z", defaults)) {
+            h.write(Events.event("1", "2026-03-10T09:00:00Z", "alice").cost(4_000_000_000L, "t").build(),
+                    Events.event("2", "2026-03-10T09:30:00Z", "bob").cost(4_000_000_000L, "t").build(),
+                    Events.event("3", "2026-03-10T09:40:00Z", "carol").cost(3_000_000_000L, "t").build());
+            // nobody over $5, together over $10
+            assertThat(texts(h.tickAt("2026-03-10T10:00:00Z"))).singleElement().asString()
+                    .startsWith("FIRING").contains("$11.00").contains("$10.00");
+        }
+    }
+
+    @Test
     void aScopeThatFiresAgainWithinTheCooldownIsRecordedButNotSent() throws Exception {
         try (AlertHarness h = duck("2026-03-10T10:00:00Z",
                 "{\"name\":\"hourly\",\"kind\":\"threshold\",\"metric\":\"tokens\",\"period\":\"hour\",\"scope\":\"person\",\"above\":1000,\"cooldown\":\"3h\"}")) {
