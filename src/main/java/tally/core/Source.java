@@ -29,6 +29,15 @@ public enum Source {
         return rank;
     }
 
+    /** A filter that covers both telemetry sources: Claude Code's OTel events and its metrics. */
+    public static final String OTEL = "otel";
+
+    /** The stored labels a source filter covers: one, or both OTel ones for {@link #OTEL}. */
+    public static java.util.List<String> labelsCovered(String filter) {
+        if (filter.equalsIgnoreCase(OTEL)) return java.util.List.of(OTEL_EVENT.label, OTEL_METRIC.label);
+        return java.util.List.of(fromLabel(filter).label);
+    }
+
     public static Source fromLabel(String label) {
         for (Source s : values()) {
             if (s.label.equalsIgnoreCase(label) || s.name().equalsIgnoreCase(label)) return s;

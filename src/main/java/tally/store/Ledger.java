@@ -505,9 +505,16 @@ public final class Ledger {
         if (q.person() != null) { w.append(" AND ").append(PERSON).append(" = ?"); params.add(q.person()); }
         if (q.team() != null) { w.append(" AND ").append(TEAM).append(" = ?"); params.add(q.team()); }
         if (q.model() != null) { w.append(" AND r.model = ?"); params.add(q.model()); }
-        if (q.source() != null) { w.append(" AND r.source = ?"); params.add(q.source()); }
+        if (q.source() != null) sourceFilter("r.source", q.source(), w, params);
         if (q.identity() != null) { w.append(" AND r.identity = ?"); params.add(q.identity()); }
         return w.toString();
+    }
+
+    /** A source filter: one stored label, or the several that one name covers ("otel"). */
+    static void sourceFilter(String column, String source, StringBuilder where, List<Object> params) {
+        List<String> labels = tally.core.Source.OTEL.equalsIgnoreCase(source) ? tally.core.Source.labelsCovered(source) : List.of(source);
+        where.append(" AND ").append(column).append(" IN (").append("?, ".repeat(labels.size() - 1)).append("?)");
+        params.addAll(labels);
     }
 
     private static UsageRow row(ResultSet rs, String key) throws SQLException {

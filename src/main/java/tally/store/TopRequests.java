@@ -49,7 +49,7 @@ public final class TopRequests {
             }
             if (q.team() != null) teamFilter(c, q.team(), where, params);
             if (q.model() != null) { where.append(" AND model = ?"); params.add(q.model()); }
-            if (q.source() != null) { where.append(" AND source = ?"); params.add(q.source()); }
+            if (q.source() != null) Ledger.sourceFilter("source", q.source(), where, params);
             if (q.identity() != null) { where.append(" AND identity = ?"); params.add(q.identity()); }
             if (after != null) keyset(after, where, params);
             Long floor = costFloor(c, where, params, limit);

@@ -115,10 +115,10 @@ final class Params {
         String source = string("source");
         if (source != null) {
             try {
-                source = Source.fromLabel(source).label();
+                source = source.equalsIgnoreCase(Source.OTEL) ? Source.OTEL : Source.fromLabel(source).label();
             } catch (IllegalArgumentException e) {
                 throw ApiError.badParam("source", "unknown source '" + source + "' (one of gateway, provider-log,"
-                        + " otel-event, transcript, otel-metric, manual, demo)");
+                        + " otel (otel-event and otel-metric), otel-event, transcript, otel-metric, manual, demo)");
             }
         }
         return q.withPerson(string("person")).withTeam(string("team")).withModel(string("model")).withSource(source);

@@ -109,6 +109,13 @@ class ApiTest {
         JsonNode all = h.json("/api/totals");
         assertThat(usd(dev3.path("total").path("cost_usd"))).isLessThan(usd(all.path("total").path("cost_usd")));
         assertThat(all.path("unpriced_models").get(0).path("model").asText()).isEqualTo("claude-mystery-9");
+        // "otel" covers both telemetry sources: Claude Code's events and its metrics
+        BigDecimal events = usd(h.json("/api/totals?days=30&source=otel-event").path("total").path("cost_usd"));
+        BigDecimal metrics = usd(h.json("/api/totals?days=30&source=otel-metric").path("total").path("cost_usd"));
+        assertThat(events.add(metrics)).isPositive()
+                .isEqualByComparingTo(usd(h.json("/api/totals?days=30&source=otel").path("total").path("cost_usd")));
+        assertThat(h.json("/api/top?days=30&source=otel&limit=500").path("requests")).allSatisfy(r ->
+                assertThat(r.path("source").asText()).isIn("otel-event", "otel-metric"));
     }
 
     @ParameterizedTest

@@ -77,6 +77,13 @@ final class WebHarness implements AutoCloseable {
                     .source(tally.core.Source.GATEWAY).modelId("claude-sonnet-4-5-20250929")
                     .tokens(tally.core.TokenCounts.of(1000, 100)).cost(2_000_000_000L, "test").build());
         }
+        // Claude Code telemetry: one event-derived and one metric-derived record
+        events.add(UsageEvent.builder().id("otel-e-1").time(NOW.minusSeconds(7200)).identity("dev5")
+                .source(tally.core.Source.OTEL_EVENT).modelId("claude-haiku-4-5-20251001")
+                .tokens(tally.core.TokenCounts.of(500, 50)).cost(1_000_000L, "test").build());
+        events.add(UsageEvent.builder().id("otel-m-1").time(NOW.minusSeconds(7300)).identity("dev6")
+                .source(tally.core.Source.OTEL_METRIC).modelId("claude-haiku-4-5-20251001")
+                .tokens(tally.core.TokenCounts.of(700, 70)).cost(2_000_000L, "test").build());
         for (int i = 0; i < events.size(); i += 5000) ledger.write(events.subList(i, Math.min(events.size(), i + 5000)));
         ActivityLog log = new ActivityLog(store);
         List<Activity> acts = new ArrayList<>();
