@@ -61,6 +61,15 @@ final class ReconcileCommand implements Runnable {
                 .append(Nanos.toDollars(r.providerTotal())).append('\n');
         sb.append(r.daysOff().isEmpty() ? "No day is off by more than 1%.\n"
                 : "Days off by more than 1%: " + String.join(", ", r.daysOff().stream().map(Object::toString).toList()) + "\n");
+        if (!r.telemetry().isEmpty()) {
+            sb.append("\nClaude Code's own estimate (OTel cost_usd, list price) against Tally's cost of the same sessions\n\n");
+            TextTable e = new TextTable("Day", "Claude Code est.", "Tally", "Diff", "Diff %");
+            for (Reconciliation.EstimateDay d : r.telemetry()) {
+                e.row(d.day().toString(), Nanos.toDollars(d.claudeCodeNanos()), Nanos.toDollars(d.tallyNanos()),
+                        Nanos.toDollars(d.diffNanos()), d.percent() == null ? "n/a" : d.percent() + "%");
+            }
+            sb.append(e.render());
+        }
         return sb.toString();
     }
 
@@ -82,6 +91,13 @@ final class ReconcileCommand implements Runnable {
         root.put("provider_total_usd", Nanos.toDecimal(r.providerTotal()));
         ArrayNode days = root.putArray("days_off");
         r.daysOff().forEach(d -> days.add(d.toString()));
+        ArrayNode telemetry = root.putArray("claude_code_telemetry");
+        for (Reconciliation.EstimateDay d : r.telemetry()) {
+            ObjectNode o = telemetry.addObject().put("day", d.day().toString())
+                    .put("claude_code_estimate_usd", Nanos.toDecimal(d.claudeCodeNanos()))
+                    .put("tally_usd", Nanos.toDecimal(d.tallyNanos())).put("diff_usd", Nanos.toDecimal(d.diffNanos()));
+            if (d.percent() == null) o.putNull("diff_pct"); else o.put("diff_pct", d.percent());
+        }
         return CostReportWriter.toJson(root);
     }
 }

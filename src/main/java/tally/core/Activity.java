@@ -11,7 +11,13 @@ public record Activity(String id, Instant time, String identity, String team, St
 
     public enum Kind {
         SESSION, LINES_ADDED, LINES_REMOVED, COMMIT, PULL_REQUEST, EDIT_ACCEPTED, EDIT_REJECTED,
-        ACTIVE_USER_SECONDS, ACTIVE_CLI_SECONDS, PROMPT, TOOL_RESULT, TOOL_ACCEPTED, TOOL_REJECTED;
+        ACTIVE_USER_SECONDS, ACTIVE_CLI_SECONDS, PROMPT, TOOL_RESULT, TOOL_ACCEPTED, TOOL_REJECTED,
+        /**
+         * Claude Code's own cost estimate, in whole nano-dollars (exact in the value column up to
+         * $9 million), from api_request events or, for sessions without them, the cost metric. Kept
+         * for reconciliation only: the ledger prices tokens itself.
+         */
+        ESTIMATED_COST_EVENT, ESTIMATED_COST_METRIC;
 
         public String label() {
             return name().toLowerCase();

@@ -60,6 +60,32 @@ final class Attributes {
         }
     }
 
+    /**
+     * Claude Code's own cost estimate in nano-dollars: {@code cost_usd_micros} (newer, whole
+     * micro-dollars) or {@code cost_usd} (a double, or a string in some exporters); null when absent.
+     */
+    Long estimateNanos() {
+        Long micros = number("cost_usd_micros");
+        if (micros != null) return micros * 1_000L;
+        AnyValue v = values.get("cost_usd");
+        if (v == null) return null;
+        try {
+            return switch (v.getValueCase()) {
+                case DOUBLE_VALUE -> dollarsToNanos(Double.toString(v.getDoubleValue()));
+                case INT_VALUE -> v.getIntValue() * 1_000_000_000L;
+                case STRING_VALUE -> dollarsToNanos(v.getStringValue());
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** An estimate may carry more decimals than a nano-dollar: rounded, not refused. */
+    private static long dollarsToNanos(String dollars) {
+        return new java.math.BigDecimal(dollars.trim()).movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    }
+
     long count(String key) {
         Long n = number(key);
         return n == null || n < 0 ? 0 : n;

@@ -76,6 +76,10 @@ final class TelemetryMapper {
                         .latencyMs(a.number("duration_ms"))
                         .build());
                 if (session != null) out.eventSessions.add(session);
+                Long estimate = a.estimateNanos();
+                if (estimate != null && estimate > 0) {
+                    out.activity.add(activity(key + ":estimate", time, who, a, session, Activity.Kind.ESTIMATED_COST_EVENT, estimate));
+                }
             }
             case "api_error", "api_retries_exhausted" -> {
                 String requestId = a.string("request_id");
@@ -227,7 +231,10 @@ final class TelemetryMapper {
                         "reject".equals(a.string("decision")) ? Activity.Kind.EDIT_REJECTED : Activity.Kind.EDIT_ACCEPTED, v));
                 case "claude_code.active_time.total" -> out.activity.add(activity(id, time, who, a, session,
                         "user".equals(a.string("type")) ? Activity.Kind.ACTIVE_USER_SECONDS : Activity.Kind.ACTIVE_CLI_SECONDS, v));
-                default -> { } // cost.usage is Claude Code's own estimate; we price tokens ourselves
+                // Claude Code's own estimate, for reconciliation; the ledger prices the tokens itself
+                case "claude_code.cost.usage" -> out.activity.add(activity(id, time, who, a, session,
+                        Activity.Kind.ESTIMATED_COST_METRIC, Math.round(v * 1e9)));
+                default -> { }
             }
         }
     }

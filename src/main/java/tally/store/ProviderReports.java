@@ -85,6 +85,28 @@ public final class ProviderReports {
                 + " WHERE day_ms >= ? AND day_ms < ? GROUP BY day_ms, model", fromMs, toMs);
     }
 
+    /**
+     * A session's estimates, from Claude Code's telemetry: its api_request events' cost_usd, or,
+     * for a session that sent no events, its cost metric (never both, as the ledger counts them).
+     */
+    private static final String ESTIMATES = "SELECT ts_ms, session_id, value FROM activity WHERE kind = 'estimated_cost_event'"
+            + " UNION ALL SELECT ts_ms, session_id, value FROM activity WHERE kind = 'estimated_cost_metric' AND (session_id IS NULL"
+            + " OR session_id NOT IN (SELECT session_id FROM activity WHERE kind = 'estimated_cost_event' AND session_id IS NOT NULL))";
+
+    /** What Claude Code itself estimated per UTC day (model "(telemetry)"), from its OTel events and metrics. */
+    public List<DayModel> telemetryEstimateByDay(long fromMs, long toMs) {
+        return dayModel("SELECT e.ts_ms - (e.ts_ms % 86400000), '(telemetry)', CAST(round(sum(e.value)) AS BIGINT), count(*)"
+                + " FROM (" + ESTIMATES + ") e WHERE e.ts_ms >= ? AND e.ts_ms < ? GROUP BY e.ts_ms - (e.ts_ms % 86400000)", fromMs, toMs);
+    }
+
+    /** The ledger's cost per UTC day of the sessions Claude Code sent estimates for, whichever source recorded them. */
+    public List<DayModel> ledgerCostOfEstimatedSessionsByDay(long fromMs, long toMs) {
+        return dayModel("SELECT ts_ms - (ts_ms % 86400000), '(telemetry)', coalesce(sum(cost_nanos), 0), count(*) FROM usage_events"
+                + " WHERE ts_ms >= ? AND ts_ms < ? AND session_id IN (SELECT session_id FROM activity"
+                + " WHERE kind IN ('estimated_cost_event', 'estimated_cost_metric') AND session_id IS NOT NULL)"
+                + " GROUP BY ts_ms - (ts_ms % 86400000)", fromMs, toMs);
+    }
+
     /** The ledger's own cost of first-party (Anthropic API) records per UTC day and canonical model. */
     public List<DayModel> ledgerCostByDayModel(long fromMs, long toMs) {
         return dayModel("SELECT ts_ms - (ts_ms % 86400000), model, coalesce(sum(cost_nanos), 0), count(*) FROM usage_events"

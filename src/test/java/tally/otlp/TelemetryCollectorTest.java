@@ -111,6 +111,41 @@ class TelemetryCollectorTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void claudeCodesOwnEstimateIsKeptForReconciliationOnceAndNeverAddedToTheLedger(TestStores.Kind kind) throws Exception {
+        try (Rig r = rig(TestStores.config(kind, dir))) {
+            feed(r.collector(), exports("json")); // events and metrics both carry the estimate
+            assertThat(r.totals().costNanos()).isEqualTo(35_095_000L);
+            java.time.YearMonth month = java.time.YearMonth.from(Instant.ofEpochSecond(1_795_540_059L).atZone(ZoneOffset.UTC));
+            var rec = tally.importers.anthropic.Reconciliation.of(new tally.store.ProviderReports(r.store()), PriceCatalog.bundled(), month);
+            assertThat(rec.telemetry()).singleElement().satisfies(d -> {
+                assertThat(d.claudeCodeNanos()).isEqualTo(35_095_000L); // cost_usd_micros of the five requests, not doubled by the metric
+                assertThat(d.tallyNanos()).isEqualTo(35_095_000L);
+                assertThat(d.diffNanos()).isZero();
+            });
+            String table = tally.cli.ReconcileCommandAccess.table(rec);
+            assertThat(table).contains("Claude Code's own estimate").contains("$0.04");
+        }
+    }
+
+    @Test
+    void aMetricsOnlySessionsEstimateComesFromItsCostMetric() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            feed(r.collector(), exports("json-delta-slow").stream().filter(e -> !e.logs()).toList());
+            UsageRow t = r.totals();
+            java.time.YearMonth month = java.time.YearMonth.from(r.ledger().usage(UsageQuery.of(Instant.EPOCH,
+                    Instant.parse("2100-01-01T00:00:00Z"), Dimension.DAY, ZoneOffset.UTC)).get(0).key().substring(0, 7)
+                    .transform(java.time.YearMonth::parse));
+            var rec = tally.importers.anthropic.Reconciliation.of(new tally.store.ProviderReports(r.store()), PriceCatalog.bundled(), month);
+            assertThat(rec.telemetry()).isNotEmpty();
+            long estimate = rec.telemetry().stream().mapToLong(d -> d.claudeCodeNanos()).sum();
+            long tally = rec.telemetry().stream().mapToLong(d -> d.tallyNanos()).sum();
+            assertThat(estimate).isPositive();
+            assertThat(tally).isEqualTo(t.costNanos());
+        }
+    }
+
     @Test
     void theProtobufRunAddsUpToTheSameTokens() throws Exception {
         try (Rig r = rig(StoreConfig.embedded(dir))) {

@@ -20,7 +20,14 @@ import java.util.TreeMap;
  * totals differ by more than 1% of the billed amount (or anything at all is on one side only).
  * Model names from the reports are normalized through the price catalog so both sides match.
  */
-public record Reconciliation(YearMonth month, List<Line> lines, long tallyTotal, long providerTotal, List<LocalDate> daysOff) {
+public record Reconciliation(YearMonth month, List<Line> lines, long tallyTotal, long providerTotal, List<LocalDate> daysOff,
+                             List<EstimateDay> telemetry) {
+
+    /**
+     * A UTC day of Claude Code's own estimate (OTel cost_usd, or its cost metric) against the
+     * ledger's cost of the same sessions. The estimate is at list price and is not a bill.
+     */
+    public record EstimateDay(LocalDate day, long claudeCodeNanos, long tallyNanos, long diffNanos, BigDecimal percent) {}
 
     /** @param percent difference as a percentage of the provider's cost, two decimals; null when the provider reports $0 */
     public record Line(LocalDate day, String model, long tallyNanos, long providerNanos, Long claudeCodeNanos,
@@ -52,7 +59,24 @@ public record Reconciliation(YearMonth month, List<Line> lines, long tallyTotal,
         }
         List<LocalDate> off = new ArrayList<>();
         days.forEach((day, d) -> { if (isOff(d[0], d[1])) off.add(day); });
-        return new Reconciliation(month, lines, tally, provider, off);
+        return new Reconciliation(month, lines, tally, provider, off, telemetry(reports, from, to));
+    }
+
+    private static List<EstimateDay> telemetry(ProviderReports reports, long from, long to) {
+        Map<Long, long[]> byDay = new TreeMap<>();
+        reports.telemetryEstimateByDay(from, to).forEach(d -> byDay.computeIfAbsent(d.dayMs(), x -> new long[2])[0] += d.nanos());
+        reports.ledgerCostOfEstimatedSessionsByDay(from, to).forEach(d -> {
+            long[] v = byDay.get(d.dayMs());
+            if (v != null) v[1] += d.nanos();
+        });
+        List<EstimateDay> out = new ArrayList<>();
+        byDay.forEach((ms, v) -> {
+            long diff = v[1] - v[0];
+            BigDecimal pct = v[0] == 0 ? null : BigDecimal.valueOf(diff).multiply(BigDecimal.valueOf(100))
+                    .divide(BigDecimal.valueOf(v[0]), 2, RoundingMode.HALF_UP);
+            out.add(new EstimateDay(Instant.ofEpochMilli(ms).atZone(ZoneOffset.UTC).toLocalDate(), v[0], v[1], diff, pct));
+        });
+        return out;
     }
 
     private static void add(Map<String, long[]> cells, List<ProviderReports.DayModel> rows, int slot, PriceCatalog catalog) {
