@@ -9,7 +9,9 @@ import tally.report.CostReport;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
+import tally.report.ReportedUsage;
 import tally.store.Dimension;
+import tally.store.ProviderReports;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,11 @@ final class ReportCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the report to FILE instead of the terminal.")
     Path out;
 
+    @Option(names = {"--reported", "--provider-reported"}, description = "From Anthropic's own usage report (imported with "
+            + "'tally import anthropic'): API keys mapped to people through aliases, tokens priced at list price. "
+            + "By user, team, model or day. Kept apart from the ledger.")
+    boolean reported;
+
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
@@ -47,7 +54,23 @@ final class ReportCommand implements Runnable {
             } else {
                 range = when.range(s.zone(), s.clock);
             }
-            String text = CostReportWriter.render(CostReport.build(s.ledger, range, dimension, s.clock), fmt);
+            String text;
+            if (reported) {
+                CostReport r;
+                try {
+                    r = ReportedUsage.build(new ProviderReports(s.store), s.people, s.catalog(), range, dimension, s.clock);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+                text = CostReportWriter.render(r, fmt);
+                if (fmt == ReportFormat.TABLE) {
+                    text = "As Anthropic reports it (Admin usage report, API keys mapped to people); cost at list price,"
+                            + " requests not reported.\n" + (r.rows().isEmpty()
+                            ? "(nothing imported for this range: run 'tally import anthropic --since …')\n" : "") + text;
+                }
+            } else {
+                text = CostReportWriter.render(CostReport.build(s.ledger, range, dimension, s.clock), fmt);
+            }
             if (out == null) {
                 spec.commandLine().getOut().print(text);
             } else {

@@ -113,6 +113,29 @@ public final class ProviderReports {
                 + " WHERE provider = 'anthropic' AND ts_ms >= ? AND ts_ms < ? GROUP BY ts_ms - (ts_ms % 86400000), model", fromMs, toMs);
     }
 
+    /** Reported usage rows in a range, summed per bucket, key, model, service tier and context window. */
+    public List<UsageRow> usageRows(long fromMs, long toMs) {
+        List<UsageRow> out = new ArrayList<>();
+        String sql = "SELECT bucket_start_ms, max(bucket_end_ms), api_key_id, model, service_tier, context_window,"
+                + " sum(uncached_input_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), sum(cache_read_tokens),"
+                + " sum(output_tokens), sum(web_searches) FROM provider_usage WHERE bucket_start_ms >= ? AND bucket_start_ms < ?"
+                + " GROUP BY bucket_start_ms, api_key_id, model, service_tier, context_window";
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, fromMs);
+            ps.setLong(2, toMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UsageRow(rs.getLong(1), rs.getLong(2), rs.getString(3), null, rs.getString(4), rs.getString(5),
+                            rs.getString(6), null, rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                            rs.getLong(12)));
+                }
+            }
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+        return out;
+    }
+
     /** Reported usage per API key (null key: Console/Workbench) and model, over a range. */
     public List<UsageRow> usageByKeyAndModel(long fromMs, long toMs) {
         List<UsageRow> out = new ArrayList<>();

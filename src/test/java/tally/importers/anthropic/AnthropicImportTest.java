@@ -111,6 +111,33 @@ class AnthropicImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void oneKeyPerDeveloperTeamsGetThePerDeveloperTableFromTheReportAloneWithNoProxy(TestStores.Kind kind) {
+        Tally tally = new Tally(kind, dir);
+        tally.run("people", "add", "alice", "--team", "platform").ok();
+        tally.run("people", "alias", "alice", "apikey_01Alice").ok();
+        importReports(tally).ok();
+        JsonNode byUser = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "json").json();
+        // per day, Sonnet 4.5 at list price: 1,500 in $0.0045 + 500 5m writes $0.001875 + 1,000 1h writes $0.006
+        // + 200 reads $0.00006 + 500 out $0.0075 + 10 searches $0.10 = $0.119935; two days
+        assertThat(byUser.at("/rows/0/key").asText()).isEqualTo("alice");
+        assertThat(byUser.at("/rows/0/cost_usd").asText()).isEqualTo("0.23987");
+        assertThat(byUser.at("/rows/0/input_tokens").asLong()).isEqualTo(3_000);
+        assertThat(byUser.at("/rows/1/key").asText()).isEqualTo("(console)"); // no API key: Console or Workbench
+        assertThat(byUser.at("/rows/1/cost_usd").asText()).isEqualTo("0.00007");
+        assertThat(byUser.at("/total/cost_usd").asText()).isEqualTo("0.23994");
+        JsonNode byTeam = tally.run("report", "--reported", "--by", "team", "--from", DAY1, "--to", DAY2,
+                "--format", "json").json();
+        assertThat(byTeam.at("/rows/0/key").asText()).isEqualTo("platform");
+        String table = tally.run("report", "--provider-reported", "--from", DAY1, "--to", DAY2).ok().out();
+        assertThat(table).startsWith("As Anthropic reports it").containsPattern("alice .*\\$0\\.24");
+        // still apart from the ledger
+        assertThat(tally.run("report", "--from", DAY1, "--to", DAY2, "--format", "json").json().at("/total/requests").asLong()).isZero();
+        assertThat(tally.run("report", "--reported", "--by", "hour", "--from", DAY1, "--to", DAY2).err())
+                .contains("--reported groups by user, team, model or day");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void reportsAreKeptApartFromTheLedgerAndImportingAgainReplacesNotAdds(TestStores.Kind kind) {
         Tally tally = new Tally(kind, dir);
         importReports(tally).ok();
