@@ -96,32 +96,55 @@ public final class UsageSeries {
         long day = Ledger.DAY_MS;
         long a = Math.floorDiv(lo + day - 1, day) * day;
         long b = Math.floorDiv(hi, day) * day;
-        if (step != day || a >= b) return fine(lo, hi, off, step, "", params);
+        if (step != day || a >= b) return fine(lo, hi, off, step, params);
         StringBuilder sql = new StringBuilder();
-        if (lo < a) sql.append(fine(lo, a, off, step, "", params)).append(" UNION ALL ");
+        if (lo < a) sql.append(fine(lo, a, off, step, params)).append(" UNION ALL ");
         sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Ledger.ROLLUP_COLUMNS)
                 .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
         params.add(a);
         params.add(b);
         if (off != 0) {
-            // the 15-minute buckets of each UTC day whose local day is the next (east) or the previous (west)
-            String band = off > 0 ? " AND bucket_ms % " + day + " >= " + (day - off) : " AND bucket_ms % " + day + " < " + (-off);
-            sql.append(" UNION ALL ").append(fine(a, b, off, step, band, params));
+            String local = "(bucket_ms + " + off + ")";
+            sql.append(" UNION ALL SELECT ").append(local).append(" - (").append(local).append(" % ").append(day)
+                    .append("), 1, ").append(Ledger.ROLLUP_COLUMNS).append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
             sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Ledger.ROLLUP_COLUMNS)
-                    .append(" FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?").append(band);
-            params.add(a);
-            params.add(b);
+                    .append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
         }
-        if (b < hi) sql.append(" UNION ALL ").append(fine(b, hi, off, step, "", params));
+        if (b < hi) sql.append(" UNION ALL ").append(fine(b, hi, off, step, params));
         return sql.toString();
     }
 
-    private static String fine(long lo, long hi, long off, long step, String band, List<Object> params) {
+    /** Beyond this many days the band is a modulo test rather than one range per day. */
+    private static final long BAND_RANGES_MAX_DAYS = 400;
+
+    /**
+     * The 15-minute buckets of each UTC day in [a, b) whose local day is the next one (east of UTC)
+     * or the previous one (west): as one range per day, which an index or zone map can seek to.
+     */
+    private static String band(long a, long b, long off, List<Object> params) {
+        long day = Ledger.DAY_MS;
+        if ((b - a) / day > BAND_RANGES_MAX_DAYS) {
+            params.add(a);
+            params.add(b);
+            return "bucket_ms >= ? AND bucket_ms < ? AND " + (off > 0 ? "bucket_ms % " + day + " >= " + (day - off)
+                    : "bucket_ms % " + day + " < " + (-off));
+        }
+        StringBuilder sb = new StringBuilder("(");
+        for (long d = a; d < b; d += day) {
+            if (d > a) sb.append(" OR ");
+            sb.append("(bucket_ms >= ? AND bucket_ms < ?)");
+            params.add(off > 0 ? d + day - off : d);
+            params.add(off > 0 ? d + day : d - off);
+        }
+        return sb.append(")").toString();
+    }
+
+    private static String fine(long lo, long hi, long off, long step, List<Object> params) {
         params.add(lo);
         params.add(hi);
         String local = "(bucket_ms + " + off + ")";
         return "SELECT " + local + " - (" + local + " % " + step + ") AS period, 1 AS sgn, " + Ledger.ROLLUP_COLUMNS
-                + " FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?" + band;
+                + " FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?";
     }
 
     /** [from, to) cut where the zone's offset changes: {start ms, end ms, offset ms} each. */

@@ -26,6 +26,11 @@ class UsageSeriesTest {
     private static final List<String> ZONES = List.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata",
             "Asia/Kathmandu", "Pacific/Chatham", "America/St_Johns");
 
+    /** Three weeks inside the data, and more than a year around it (a different query shape). */
+    private static final List<LocalDate[]> RANGES = List.of(
+            new LocalDate[] {LocalDate.of(2026, 3, 22), LocalDate.of(2026, 4, 12)},
+            new LocalDate[] {LocalDate.of(2025, 3, 1), LocalDate.of(2026, 5, 1)});
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void everyLocalDayHourWeekAndMonthHoldsExactlyTheRecordsStampedInIt(TestStores.Kind kind) {
@@ -39,10 +44,10 @@ class UsageSeriesTest {
             Ledger ledger = new Ledger(store);
             ledger.write(events);
             UsageSeries series = new UsageSeries(ledger);
-            for (String z : ZONES) {
+            for (String z : ZONES) for (LocalDate[] range : RANGES) {
                 ZoneId zone = ZoneId.of(z);
-                Instant from = LocalDate.of(2026, 3, 22).atStartOfDay(zone).toInstant();
-                Instant to = LocalDate.of(2026, 4, 12).atStartOfDay(zone).toInstant();
+                Instant from = range[0].atStartOfDay(zone).toInstant();
+                Instant to = range[1].atStartOfDay(zone).toInstant();
                 for (Dimension step : List.of(Dimension.DAY, Dimension.HOUR)) {
                     Map<String, Long> expected = new TreeMap<>();
                     for (UsageEvent e : events) {
