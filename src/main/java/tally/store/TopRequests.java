@@ -52,9 +52,7 @@ public final class TopRequests {
             if (q.source() != null) Ledger.sourceFilter("source", q.source(), where, params);
             if (q.identity() != null) { where.append(" AND identity = ?"); params.add(q.identity()); }
             if (after != null) keyset(after, where, params);
-            // One person's records are few: sorting them is cheaper than a second scan for the floor.
-            boolean few = q.person() != null || q.identity() != null;
-            Long floor = few ? null : costFloor(c, where, params, limit);
+            Long floor = costFloor(c, where, params, limit);
             if (floor != null) {
                 where.append(" AND cost_nanos >= ?");
                 params.add(floor);
