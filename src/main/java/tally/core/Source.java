@@ -1,5 +1,7 @@
 package tally.core;
 
+import java.util.List;
+
 /**
  * Where a usage record came from. The rank is the documented precedence for one provider request
  * reported by several paths: the lowest rank wins and the others are dropped as duplicates.
@@ -33,9 +35,9 @@ public enum Source {
     public static final String OTEL = "otel";
 
     /** The stored labels a source filter covers: one, or both OTel ones for {@link #OTEL}. */
-    public static java.util.List<String> labelsCovered(String filter) {
-        if (filter.equalsIgnoreCase(OTEL)) return java.util.List.of(OTEL_EVENT.label, OTEL_METRIC.label);
-        return java.util.List.of(fromLabel(filter).label);
+    public static List<String> labelsCovered(String filter) {
+        if (filter.equalsIgnoreCase(OTEL)) return List.of(OTEL_EVENT.label, OTEL_METRIC.label);
+        return List.of(fromLabel(filter).label);
     }
 
     public static Source fromLabel(String label) {

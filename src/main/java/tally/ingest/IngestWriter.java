@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +71,7 @@ public final class IngestWriter implements AutoCloseable {
     private final Options options;
     private final BlockingQueue<Pending> queue;
     private final LinkedBlockingDeque<Segment> backlog = new LinkedBlockingDeque<>();
-    private final java.util.concurrent.Semaphore unspooledRoom = new java.util.concurrent.Semaphore(UNSPOOLED_AHEAD);
+    private final Semaphore unspooledRoom = new Semaphore(UNSPOOLED_AHEAD);
     private final Thread spooler;
     private final Thread storer;
     private volatile boolean closing;
@@ -248,20 +249,19 @@ public final class IngestWriter implements AutoCloseable {
             }
         }
         Segment seg = new Segment(null, List.of());
-        if (!events.isEmpty() && !options.spooled()) {
-            unspooledRoom.acquire();
-            seg = new Segment(null, events);
-            accepted.addAndGet(events.size());
-            backlogRecords.addAndGet(events.size());
-            acks.forEach(f -> f.complete(null));
-        } else if (!events.isEmpty()) {
-            try {
-                seg = new Segment(spool.append(events), events);
-            } catch (IOException e) {
-                lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
-                acks.forEach(f -> f.completeExceptionally(e));
-                barriers.forEach(f -> f.completeExceptionally(e));
-                return;
+        if (!events.isEmpty()) {
+            if (options.spooled()) {
+                try {
+                    seg = new Segment(spool.append(events), events);
+                } catch (IOException e) {
+                    lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
+                    acks.forEach(f -> f.completeExceptionally(e));
+                    barriers.forEach(f -> f.completeExceptionally(e));
+                    return;
+                }
+            } else {
+                unspooledRoom.acquire();
+                seg = new Segment(null, events);
             }
             accepted.addAndGet(events.size());
             backlogRecords.addAndGet(events.size());

@@ -512,7 +512,7 @@ public final class Ledger {
 
     /** A source filter: one stored label, or the several that one name covers ("otel"). */
     static void sourceFilter(String column, String source, StringBuilder where, List<Object> params) {
-        List<String> labels = tally.core.Source.OTEL.equalsIgnoreCase(source) ? tally.core.Source.labelsCovered(source) : List.of(source);
+        List<String> labels = tally.core.Source.labelsCovered(source);
         where.append(" AND ").append(column).append(" IN (").append("?, ".repeat(labels.size() - 1)).append("?)");
         params.addAll(labels);
     }

@@ -26,9 +26,11 @@ public final class UsageSeries {
     public record Point(LocalDateTime period, String split, UsageRow usage) {}
 
     private final Ledger ledger;
+    private final boolean seeksRanges;
 
     public UsageSeries(Ledger ledger) {
         this.ledger = ledger;
+        this.seeksRanges = ledger.store().dialect().name().equals("postgresql");
     }
 
     /** q.by() is the step (DAY or HOUR); split is USER, TEAM, MODEL, SOURCE or null (none). Sorted by period, then cost. */
@@ -49,16 +51,19 @@ public final class UsageSeries {
         StringBuilder sql = new StringBuilder();
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            // Summed per period and raw key first: people and aliases are then joined to a few
-            // thousand rows instead of every rollup row.
-            sql.append("SELECT r.period, ").append(key).append(", ").append(Ledger.SUMS)
-                    .append(" FROM (SELECT x.period, x.identity, x.team, x.model, x.source, ").append(SIGNED_SUMS)
-                    .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") x")
-                    .append(" GROUP BY x.period, x.identity, x.team, x.model, x.source) r")
-                    .append(Ledger.joins(split, q).equals(" r") ? "" : " LEFT JOIN aliases a ON a.alias = r.identity"
-                            + " LEFT JOIN people p ON p.name = " + PERSON)
-                    .append(Ledger.filters(q, params))
-                    .append(" GROUP BY 1, 2 HAVING sum(r.requests) <> 0");
+            String rows = rows(piece[0], piece[1], piece[2], step, params);
+            sql.append("SELECT r.period, ").append(key).append(", ").append(Ledger.SUMS).append(" FROM (");
+            if (!Ledger.joins(split, q).equals(" r")) {
+                // Summed per period and raw key first: people and aliases are then joined to a few
+                // thousand rows instead of every rollup row.
+                sql.append("SELECT x.period, x.identity, x.team, x.model, x.source, ").append(SIGNED_SUMS)
+                        .append(" FROM (").append(rows).append(") x GROUP BY x.period, x.identity, x.team, x.model, x.source) r")
+                        .append(" LEFT JOIN aliases a ON a.alias = r.identity LEFT JOIN people p ON p.name = ").append(PERSON);
+            } else {
+                sql.append("SELECT x.period, x.identity, x.team, x.model, x.source, ").append(SIGNED_COLUMNS)
+                        .append(" FROM (").append(rows).append(") x) r");
+            }
+            sql.append(Ledger.filters(q, params)).append(" GROUP BY 1, 2 HAVING sum(r.requests) <> 0");
         }
         // A local day that straddles an offset change comes back from two pieces: add them up.
         Map<String, Point> merged = new TreeMap<>();
@@ -78,6 +83,11 @@ public final class UsageSeries {
         return out;
     }
 
+    private static final String SIGNED_COLUMNS = "x.sgn * x.requests AS requests, x.sgn * x.failed AS failed,"
+            + " x.sgn * x.input_tokens AS input_tokens, x.sgn * x.cache_write_5m_tokens AS cache_write_5m_tokens,"
+            + " x.sgn * x.cache_write_1h_tokens AS cache_write_1h_tokens, x.sgn * x.cache_read_tokens AS cache_read_tokens,"
+            + " x.sgn * x.output_tokens AS output_tokens, x.sgn * x.web_searches AS web_searches,"
+            + " x.sgn * x.cost_nanos AS cost_nanos, x.sgn * x.unpriced AS unpriced";
     private static final String SIGNED_SUMS = "sum(x.sgn * x.requests) AS requests, sum(x.sgn * x.failed) AS failed,"
             + " sum(x.sgn * x.input_tokens) AS input_tokens, sum(x.sgn * x.cache_write_5m_tokens) AS cache_write_5m_tokens,"
             + " sum(x.sgn * x.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(x.sgn * x.cache_read_tokens) AS cache_read_tokens,"
@@ -92,7 +102,7 @@ public final class UsageSeries {
      * day are moved over (added there, subtracted here). That reads a fraction of the 15-minute
      * rows, and is exact. The edges, and hours, come from the 15-minute rollup.
      */
-    private static String rows(long lo, long hi, long off, long step, List<Object> params) {
+    private String rows(long lo, long hi, long off, long step, List<Object> params) {
         long day = Ledger.DAY_MS;
         long a = Math.floorDiv(lo + day - 1, day) * day;
         long b = Math.floorDiv(hi, day) * day;
@@ -119,11 +129,12 @@ public final class UsageSeries {
 
     /**
      * The 15-minute buckets of each UTC day in [a, b) whose local day is the next one (east of UTC)
-     * or the previous one (west): as one range per day, which an index or zone map can seek to.
+     * or the previous one (west). PostgreSQL seeks its rollup index to one range per day; DuckDB
+     * scans columns faster than it evaluates dozens of ranges, so it gets a modulo test.
      */
-    private static String band(long a, long b, long off, List<Object> params) {
+    private String band(long a, long b, long off, List<Object> params) {
         long day = Ledger.DAY_MS;
-        if ((b - a) / day > BAND_RANGES_MAX_DAYS) {
+        if (!seeksRanges || (b - a) / day > BAND_RANGES_MAX_DAYS) {
             params.add(a);
             params.add(b);
             return "bucket_ms >= ? AND bucket_ms < ? AND " + (off > 0 ? "bucket_ms % " + day + " >= " + (day - off)
