@@ -90,18 +90,18 @@ public final class ActivityLog {
      */
     public Map<LocalDate, Integer> dailyActiveUsers(Instant from, Instant to, ZoneId zone) {
         Map<LocalDate, Set<String>> days = new TreeMap<>();
-        // usage: the per-day series by person (daily rollup plus the edges)
-        for (UsageSeries.Point p : new UsageSeries(new Ledger(store)).query(UsageQuery.of(from, to, Dimension.DAY, zone), Dimension.USER)) {
-            if (p.usage().requests() > 0) days.computeIfAbsent(p.period().toLocalDate(), d -> new HashSet<>()).add(p.split());
-        }
         StringBuilder sql = new StringBuilder();
         List<Object> params = new ArrayList<>();
         for (long[] piece : UsageSeries.constantOffsetPieces(from, to, zone)) {
+            String rollupDay = "(r.bucket_ms + " + piece[2] + ") - ((r.bucket_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             String activityDay = "(x.ts_ms + " + piece[2] + ") - ((x.ts_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             if (sql.length() > 0) sql.append(" UNION ");
-            sql.append("SELECT ").append(activityDay).append(", coalesce(a.person, x.identity) FROM activity x")
+            sql.append("SELECT ").append(rollupDay).append(", ").append(Ledger.PERSON)
+                    .append(" FROM usage_rollup r LEFT JOIN aliases a ON a.alias = r.identity")
+                    .append(" WHERE r.bucket_ms >= ? AND r.bucket_ms < ? AND r.requests > 0 GROUP BY 1, 2")
+                    .append(" UNION SELECT ").append(activityDay).append(", coalesce(a.person, x.identity) FROM activity x")
                     .append(" LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
-            params.addAll(List.of(piece[0], piece[1]));
+            params.addAll(List.of(piece[0], piece[1], piece[0], piece[1]));
         }
         if (sql.length() == 0) return new TreeMap<>();
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
