@@ -42,7 +42,7 @@ public final class Ledger {
     static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
     private static final String JOIN_PEOPLE = " r LEFT JOIN aliases a ON a.alias = r.identity"
             + " LEFT JOIN people p ON p.name = coalesce(a.person, r.identity)";
-    static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
+    private static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
             + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
             + " sum(r.cost_nanos), sum(r.unpriced)";
 

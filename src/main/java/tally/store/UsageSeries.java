@@ -51,19 +51,12 @@ public final class UsageSeries {
         StringBuilder sql = new StringBuilder();
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            String rows = rows(piece[0], piece[1], piece[2], step, params);
-            sql.append("SELECT r.period, ").append(key).append(", ").append(Ledger.SUMS).append(" FROM (");
-            if (!Ledger.joins(split, q).equals(" r")) {
-                // Summed per period and raw key first: people and aliases are then joined to a few
-                // thousand rows instead of every rollup row.
-                sql.append("SELECT x.period, x.identity, x.team, x.model, x.source, ").append(SIGNED_SUMS)
-                        .append(" FROM (").append(rows).append(") x GROUP BY x.period, x.identity, x.team, x.model, x.source) r")
-                        .append(" LEFT JOIN aliases a ON a.alias = r.identity LEFT JOIN people p ON p.name = ").append(PERSON);
-            } else {
-                sql.append("SELECT x.period, x.identity, x.team, x.model, x.source, ").append(SIGNED_COLUMNS)
-                        .append(" FROM (").append(rows).append(") x) r");
-            }
-            sql.append(Ledger.filters(q, params)).append(" GROUP BY 1, 2 HAVING sum(r.requests) <> 0");
+            sql.append("SELECT r.period, ").append(key).append(", ").append(SIGNED_SUMS)
+                    .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
+                    .append(Ledger.joins(split, q).equals(" r") ? "" : " LEFT JOIN aliases a ON a.alias = r.identity"
+                            + " LEFT JOIN people p ON p.name = " + PERSON)
+                    .append(Ledger.filters(q, params))
+                    .append(" GROUP BY 1, 2 HAVING sum(r.sgn * r.requests) <> 0");
         }
         // A local day that straddles an offset change comes back from two pieces: add them up.
         Map<String, Point> merged = new TreeMap<>();
@@ -83,16 +76,9 @@ public final class UsageSeries {
         return out;
     }
 
-    private static final String SIGNED_COLUMNS = "x.sgn * x.requests AS requests, x.sgn * x.failed AS failed,"
-            + " x.sgn * x.input_tokens AS input_tokens, x.sgn * x.cache_write_5m_tokens AS cache_write_5m_tokens,"
-            + " x.sgn * x.cache_write_1h_tokens AS cache_write_1h_tokens, x.sgn * x.cache_read_tokens AS cache_read_tokens,"
-            + " x.sgn * x.output_tokens AS output_tokens, x.sgn * x.web_searches AS web_searches,"
-            + " x.sgn * x.cost_nanos AS cost_nanos, x.sgn * x.unpriced AS unpriced";
-    private static final String SIGNED_SUMS = "sum(x.sgn * x.requests) AS requests, sum(x.sgn * x.failed) AS failed,"
-            + " sum(x.sgn * x.input_tokens) AS input_tokens, sum(x.sgn * x.cache_write_5m_tokens) AS cache_write_5m_tokens,"
-            + " sum(x.sgn * x.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(x.sgn * x.cache_read_tokens) AS cache_read_tokens,"
-            + " sum(x.sgn * x.output_tokens) AS output_tokens, sum(x.sgn * x.web_searches) AS web_searches,"
-            + " sum(x.sgn * x.cost_nanos) AS cost_nanos, sum(x.sgn * x.unpriced) AS unpriced";
+    private static final String SIGNED_SUMS = "sum(r.sgn * r.requests), sum(r.sgn * r.failed), sum(r.sgn * r.input_tokens),"
+            + " sum(r.sgn * r.cache_write_5m_tokens), sum(r.sgn * r.cache_write_1h_tokens), sum(r.sgn * r.cache_read_tokens),"
+            + " sum(r.sgn * r.output_tokens), sum(r.sgn * r.web_searches), sum(r.sgn * r.cost_nanos), sum(r.sgn * r.unpriced)";
 
     /**
      * Rollup rows covering [lo, hi), where the zone's offset is {@code off}, each with its local
