@@ -49,19 +49,8 @@ public final class UsageSeries {
         };
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
-        // By person with no person or team filter: sum per raw identity first, then resolve aliases
-        // on those few rows rather than on every rollup row (people are not needed at all).
-        boolean byIdentityFirst = split == Dimension.USER && q.person() == null && q.team() == null;
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            if (byIdentityFirst) {
-                sql.append("SELECT g.period, coalesce(a.person, g.identity), ").append(GROUP_SUMS)
-                        .append(" FROM (SELECT r.period, r.identity, ").append(NAMED_SIGNED_SUMS)
-                        .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
-                        .append(Ledger.filters(q, params)).append(" GROUP BY r.period, r.identity) g")
-                        .append(" LEFT JOIN aliases a ON a.alias = g.identity GROUP BY 1, 2 HAVING sum(g.requests) <> 0");
-                continue;
-            }
             sql.append("SELECT r.period, ").append(key).append(", ").append(SIGNED_SUMS)
                     .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
                     .append(Ledger.joins(split, q).equals(" r") ? "" : " LEFT JOIN aliases a ON a.alias = r.identity"
@@ -87,14 +76,6 @@ public final class UsageSeries {
         return out;
     }
 
-    private static final String NAMED_SIGNED_SUMS = "sum(r.sgn * r.requests) AS requests, sum(r.sgn * r.failed) AS failed,"
-            + " sum(r.sgn * r.input_tokens) AS input_tokens, sum(r.sgn * r.cache_write_5m_tokens) AS cache_write_5m_tokens,"
-            + " sum(r.sgn * r.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(r.sgn * r.cache_read_tokens) AS cache_read_tokens,"
-            + " sum(r.sgn * r.output_tokens) AS output_tokens, sum(r.sgn * r.web_searches) AS web_searches,"
-            + " sum(r.sgn * r.cost_nanos) AS cost_nanos, sum(r.sgn * r.unpriced) AS unpriced";
-    private static final String GROUP_SUMS = "sum(g.requests), sum(g.failed), sum(g.input_tokens), sum(g.cache_write_5m_tokens),"
-            + " sum(g.cache_write_1h_tokens), sum(g.cache_read_tokens), sum(g.output_tokens), sum(g.web_searches),"
-            + " sum(g.cost_nanos), sum(g.unpriced)";
     private static final String SIGNED_SUMS = "sum(r.sgn * r.requests), sum(r.sgn * r.failed), sum(r.sgn * r.input_tokens),"
             + " sum(r.sgn * r.cache_write_5m_tokens), sum(r.sgn * r.cache_write_1h_tokens), sum(r.sgn * r.cache_read_tokens),"
             + " sum(r.sgn * r.output_tokens), sum(r.sgn * r.web_searches), sum(r.sgn * r.cost_nanos), sum(r.sgn * r.unpriced)";
