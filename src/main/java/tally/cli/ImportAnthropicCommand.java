@@ -67,7 +67,7 @@ final class ImportAnthropicCommand implements Runnable {
 
     /** "One API key per developer" teams: reported usage per person, through key aliases. */
     private static void perPerson(Session s, ProviderReports reports, LocalDate from, LocalDate end, PrintWriter out) {
-        List<ProviderReports.UsageRow> rows = reports.usageByKeyAndModel(
+        List<ProviderReports.UsageRow> rows = reports.usageRows(
                 from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), end.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
         if (rows.isEmpty()) return;
         Map<String, TokenCounts> byPerson = new TreeMap<>();

@@ -136,27 +136,6 @@ public final class ProviderReports {
         return out;
     }
 
-    /** Reported usage per API key (null key: Console/Workbench) and model, over a range. */
-    public List<UsageRow> usageByKeyAndModel(long fromMs, long toMs) {
-        List<UsageRow> out = new ArrayList<>();
-        String sql = "SELECT api_key_id, model, sum(uncached_input_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens),"
-                + " sum(cache_read_tokens), sum(output_tokens), sum(web_searches), min(bucket_start_ms) FROM provider_usage"
-                + " WHERE bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY api_key_id, model";
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, fromMs);
-            ps.setLong(2, toMs);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new UsageRow(rs.getLong(9), 0, rs.getString(1), null, rs.getString(2), null, null, null,
-                            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
-                }
-            }
-        } catch (SQLException e) {
-            throw store.unavailable(e);
-        }
-        return out;
-    }
-
     public long count(String table) {
         if (!List.of("provider_usage", "provider_cost", "provider_claude_code").contains(table)) throw new IllegalArgumentException(table);
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table);
