@@ -1,12 +1,9 @@
 import io.vertx.core.Vertx;
-import tally.ingest.IngestWriter;
-import tally.ingest.Spool;
 import tally.pricing.PriceCatalog;
 import tally.report.ReportRange;
 import tally.server.TallyServer;
 import tally.store.Ledger;
 import tally.store.Store;
-import tally.store.StoreConfig;
 import tally.web.ApiRoutes;
 import tally.web.WebData;
 
@@ -14,10 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
@@ -35,25 +29,12 @@ public final class DashboardBench {
 
     public static void main(String[] args) throws Exception {
         StoreBench.Run run = StoreBench.Run.parse(args);
-        String kind = run.kind();
-        Path data = run.data();
-        String url = run.url();
-        long n = run.records();
-        StoreConfig config = run.config();
-        Instant start = run.start();
-        long step = run.step();
         ZoneId zone = ZoneId.of("Europe/Berlin");
         System.out.printf("== %s: %,d records, %d developers, 30 days; p95 of %d calls each, over HTTP on loopback%n",
-                kind, n, StoreBench.DEVELOPERS, RUNS);
-        try (Store store = Store.open(config)) {
+                run.kind(), run.records(), StoreBench.DEVELOPERS, RUNS);
+        try (Store store = Store.open(run.config())) {
             Ledger ledger = new Ledger(store);
-            long t0 = System.nanoTime();
-            try (IngestWriter w = new IngestWriter(ledger, new Spool(config.spoolDir()), PriceCatalog.bundled()::price,
-                    new IngestWriter.Options(50_000, Duration.ofMillis(200), 200_000))) {
-                for (long i = 0; i < n; i++) w.submit(StoreBench.event("r", i, start.toEpochMilli() + i * step));
-                if (!w.flush(Duration.ofHours(2))) throw new IllegalStateException("flush timed out");
-            }
-            System.out.printf("ingested in %.0f s%n", StoreBench.secondsSince(t0));
+            System.out.printf("ingested in %.0f s%n", run.ingestFresh(ledger, PriceCatalog.bundled()));
 
             Vertx vertx = Vertx.vertx();
             TallyServer server = TallyServer.start(vertx, "127.0.0.1", 0,

@@ -52,6 +52,17 @@ public final class StoreBench {
             Instant start = end.minus(Duration.ofDays(30));
             return new Run(kind, data, url, n, config, start, Math.max(1, Duration.between(start, end).toMillis() / n));
         }
+
+        /** Writes the run's records, fresh, through the real writer; returns the seconds it took. */
+        double ingestFresh(Ledger ledger, PriceCatalog catalog) {
+            long t0 = System.nanoTime();
+            try (IngestWriter w = new IngestWriter(ledger, new Spool(config.spoolDir()), catalog::price,
+                    new IngestWriter.Options(50_000, Duration.ofMillis(200), 200_000))) {
+                for (long i = 0; i < records; i++) w.submit(event("r", i, start.toEpochMilli() + i * step));
+                if (!w.flush(Duration.ofHours(2))) throw new IllegalStateException("flush timed out");
+            }
+            return secondsSince(t0);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,13 +80,7 @@ public final class StoreBench {
         try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
 
-            long t0 = System.nanoTime();
-            try (IngestWriter w = new IngestWriter(ledger, new Spool(config.spoolDir()), catalog::price,
-                    new IngestWriter.Options(50_000, Duration.ofMillis(200), 200_000))) {
-                for (long i = 0; i < n; i++) w.submit(event("r", i, start.toEpochMilli() + i * step));
-                if (!w.flush(Duration.ofHours(2))) throw new IllegalStateException("flush timed out");
-            }
-            double fresh = n / secondsSince(t0);
+            double fresh = n / run.ingestFresh(ledger, catalog);
             FRESH[0] = fresh;
             System.out.printf("fresh ingest:       %,12.0f records/s  (%,d records in %.1f s)%n", fresh, n, n / fresh);
 

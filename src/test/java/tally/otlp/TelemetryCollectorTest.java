@@ -134,9 +134,9 @@ class TelemetryCollectorTest {
         try (Rig r = rig(StoreConfig.embedded(dir))) {
             feed(r.collector(), exports("json-delta-slow").stream().filter(e -> !e.logs()).toList());
             UsageRow t = r.totals();
-            java.time.YearMonth month = java.time.YearMonth.from(r.ledger().usage(UsageQuery.of(Instant.EPOCH,
-                    Instant.parse("2100-01-01T00:00:00Z"), Dimension.DAY, ZoneOffset.UTC)).get(0).key().substring(0, 7)
-                    .transform(java.time.YearMonth::parse));
+            String firstDay = r.ledger().usage(UsageQuery.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"),
+                    Dimension.DAY, ZoneOffset.UTC)).get(0).key();
+            java.time.YearMonth month = java.time.YearMonth.parse(firstDay.substring(0, 7));
             var rec = tally.importers.anthropic.Reconciliation.of(new tally.store.ProviderReports(r.store()), PriceCatalog.bundled(), month);
             assertThat(rec.telemetry()).isNotEmpty();
             long estimate = rec.telemetry().stream().mapToLong(d -> d.claudeCodeNanos()).sum();
