@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recorded totals must be what every other source agrees on (fixtures README).
  */
 class FixtureReplayTest {
-    static final Path FIXTURES = Path.of("..", "shared", "fixtures", "claude-code-2.1.197");
+    static final Path FIXTURES = tally.Fixtures.CLAUDE_CODE;
     /** Headers a client library sets itself. */
     static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "connection", "accept-encoding", "upgrade", "expect");
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs {@code tally} in-process against one store (DuckDB or PostgreSQL), in UTC, capturing output. */
 public final class Tally {
-    public static final Path FIXTURES = Path.of("..", "shared", "fixtures", "claude-code-2.1.197");
+    public static final Path FIXTURES = tally.Fixtures.CLAUDE_CODE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public record Result(int code, String out, String err) {

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The captured Claude Code exports, fed to the collector: the ledger agrees with every other source. */
 class TelemetryCollectorTest {
-    static final Path OTLP = Path.of("..", "shared", "fixtures", "claude-code-2.1.197", "otlp");
+    static final Path OTLP = tally.Fixtures.CLAUDE_CODE.resolve("otlp");
     /** What the fixtures' README says all sources agree on for the json run. */
     static final TokenCounts JSON_RUN = new TokenCounts(155, 4_940, 0, 63_000, 43);
 
