@@ -28,8 +28,8 @@ final class BudgetsCommand implements Runnable {
     }
 
     static final class Whose {
-        @Option(names = "--person", paramLabel = "NAME") String person;
-        @Option(names = "--team", paramLabel = "TEAM") String team;
+        @Option(names = "--person", paramLabel = "NAME", description = "One person (a known person, alias or identity with records).") String person;
+        @Option(names = "--team", paramLabel = "TEAM", description = "Everyone in a team.") String team;
         @Option(names = "--key", paramLabel = "KEY_ID", description = "A Tally key id (key_…) or a pass-through key fingerprint (fp_…).") String key;
         @Option(names = "--org", description = "The whole organization.") boolean org;
     }
@@ -76,7 +76,7 @@ final class BudgetsCommand implements Runnable {
     @Command(name = "list", description = "List budgets with what is spent this period and when each resets.")
     static final class ListBudgets implements Runnable {
         @Spec CommandSpec spec;
-        @Option(names = "--format", defaultValue = "table") String format;
+        @Option(names = "--format", defaultValue = "table", description = "table or json (default table).") String format;
 
         @Override
         public void run() {
@@ -119,7 +119,7 @@ final class BudgetsCommand implements Runnable {
     @Command(name = "rm", description = "Remove a budget by name.")
     static final class Remove implements Runnable {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The budget's name, as 'tally budgets list' shows it.") String name;
 
         @Override
         public void run() {

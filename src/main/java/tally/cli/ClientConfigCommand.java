@@ -18,8 +18,8 @@ import java.util.Optional;
 final class ClientConfigCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--user", required = true, paramLabel = "PERSON") String user;
-    @Option(names = "--team") String team;
+    @Option(names = "--user", required = true, paramLabel = "PERSON", description = "The developer the settings are for.") String user;
+    @Option(names = "--team", paramLabel = "TEAM", description = "Their team, sent with each request and in telemetry.") String team;
     @Option(names = "--url", paramLabel = "URL", description = "The gateway's address as developers reach it (default: the running server's, else http://127.0.0.1:4318).")
     String url;
     @Option(names = "--pass-through", description = "The developer keeps their own Anthropic key: print only the base URL.") boolean passThrough;

@@ -56,7 +56,7 @@ final class EstimateCommand implements Runnable {
     @Option(names = "--web-searches", defaultValue = "0", paramLabel = "N", description = "Web searches.")
     long webSearches;
 
-    @Option(names = "--batch", description = "Sent through the Message Batches API (50% off).")
+    @Option(names = "--batch", description = "Sent through the Message Batches API (50%% off).")
     boolean batch;
 
     @Option(names = "--fast", description = "Fast mode.")
