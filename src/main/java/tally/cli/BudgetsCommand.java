@@ -81,7 +81,7 @@ final class BudgetsCommand implements Runnable {
         @Override
         public void run() {
             GlobalOptions g = ((Main) spec.root().userObject()).global;
-            try (Session s = Session.open(g)) {
+            try (Session s = Session.openForReading(g)) {
                 Budgets budgets = new Budgets(s.store, s.ledger);
                 List<Budget> all = budgets.list();
                 Instant now = s.clock.instant();

@@ -76,7 +76,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+            try (Session s = Session.openForReading(((Main) spec.root().userObject()).global)) {
                 List<VirtualKey> keys = new VirtualKeys(s.store, s.clock).list();
                 Instant now = s.clock.instant();
                 if ("json".equalsIgnoreCase(format)) {

@@ -64,7 +64,7 @@ final class PeopleCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+            try (Session s = Session.openForReading(((Main) spec.root().userObject()).global)) {
                 List<Person> people = s.people.list();
                 if ("json".equalsIgnoreCase(format)) {
                     ArrayNode arr = JsonNodeFactory.instance.arrayNode();
