@@ -40,7 +40,9 @@ class SelfContainedRepositoryTest {
         assumeTrue(git(here, "rev-parse", "--is-inside-work-tree") == 0, "not a git checkout (a source tarball?)");
         clone = empty.resolve("tally");
         assertThat(git(empty, "clone", "--quiet", here.toString(), clone.toString())).as("git clone").isZero();
-        assertThat(Files.list(empty).toList()).as("the clone has no sibling folders").containsExactly(clone);
+        try (Stream<Path> beside = Files.list(empty)) {
+            assertThat(beside.toList()).as("the clone has no sibling folders").containsExactly(clone);
+        }
     }
 
     @Test
