@@ -90,6 +90,8 @@ public final class Gateway implements AutoCloseable {
     /** Mounts the gateway's routes. The catch-all for other {@code /v1/*} paths goes last, after every other part's routes. */
     public void mount(Router router) {
         router.head("/").handler(ctx -> ctx.response().setStatusCode(200).end());
+        // A client whose base URL ends in /v1 (…:4318/v1) asks for /v1/v1/messages: serve it as /v1/messages.
+        router.route("/v1/v1/*").handler(ctx -> ctx.reroute(ctx.request().method(), ctx.request().uri().substring("/v1".length())));
         router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(MESSAGES_BODY_LIMIT)).handler(this::messages);
         router.post("/v1/messages/count_tokens").handler(BodyHandler.create(false).setBodyLimit(MESSAGES_BODY_LIMIT))
                 .handler(this::passOn);
