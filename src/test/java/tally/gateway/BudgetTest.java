@@ -116,7 +116,7 @@ class BudgetTest {
             assertThat(oneRequest).isGreaterThan(50 * gw.catalog.quote(tally.pricing.PriceRequest.of(HAIKU, Instant.now(),
                     new TokenCounts(body.length(), 0, 0, 0, 16))).costNanos()); // far beyond what the body suggests
             // The stated bound: spend never exceeds the limit by more than one request's actual cost.
-            assertThat(spent).as("spent $%s of a $0.05 limit", tally.core.Nanos.toDollars(spent))
+            assertThat(spent).as("spent %s of a $0.05 limit", tally.core.Nanos.toDollars(spent))
                     .isLessThanOrEqualTo(limit + oneRequest);
             assertThat(spent - oneRequest).isLessThan(limit); // and the budget was used, not refused early
         }
