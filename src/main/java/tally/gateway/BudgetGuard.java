@@ -80,6 +80,8 @@ public final class BudgetGuard {
         private final Caller caller;
         private final CostBound bound;
         private final Consumer<Admission> then;
+        /** The hard budgets it waits on; those who come after queue behind it there. */
+        private Set<State> waitsOn = Set.of();
 
         private Ticket(Caller caller, CostBound bound, Consumer<Admission> then) {
             this.caller = caller;
@@ -137,11 +139,13 @@ public final class BudgetGuard {
         Instant now = clock.instant();
         synchronized (this) {
             for (State s : covering) roll(s, now);
-            Admission a = decide(covering, bound, heldByWaiting(), now);
+            Set<State> waitsOn = new HashSet<>();
+            Admission a = decide(covering, bound, heldByWaiting(), now, waitsOn);
             if (a != null) return a;
-            String why = waitReason(covering, bound);
+            String why = waitReason(waitsOn.iterator().next(), bound);
             if (waiting.size() >= MAX_WAITING) return new Busy(why);
             Ticket t = new Ticket(c, bound, later);
+            t.waitsOn = waitsOn;
             waiting.add(t);
             return new Queued(t, why);
         }
@@ -157,8 +161,11 @@ public final class BudgetGuard {
         return removed;
     }
 
-    /** Admitted, Blocked, or null when the request must wait. Caller holds the lock. */
-    private Admission decide(List<State> covering, CostBound bound, Set<State> held, Instant now) {
+    /**
+     * Admitted, Blocked, or null when the request must wait, with the hard budgets it waits on put in
+     * {@code waitsOn} (it queues behind those only, never behind a budget it fits in). Caller holds the lock.
+     */
+    private Admission decide(List<State> covering, CostBound bound, Set<State> held, Instant now, Set<State> waitsOn) {
         for (State s : covering) {
             if (s.budget.hard() && s.spent() >= s.budget.amount()) return new Blocked(s.budget, exhausted(s, now));
         }
@@ -170,18 +177,20 @@ public final class BudgetGuard {
                 amounts[i] = bound.estimate(s.budget.unit());
                 continue;
             }
-            if (s.alone || held.contains(s)) return null;
             long left = Math.max(0, s.budget.amount() - s.committed());
             long worst = bound.worst(s.budget.unit());
-            if (worst <= left) {
+            if (s.alone || held.contains(s)) {
+                waitsOn.add(s); // one goes alone, or someone came first
+            } else if (worst <= left) {
                 amounts[i] = worst;
             } else if (s.inFlight == 0) {
                 amounts[i] = left; // everything left: the next request waits until this one settles
                 alone[i] = true;
             } else {
-                return null;
+                waitsOn.add(s);
             }
         }
+        if (!waitsOn.isEmpty()) return null;
         for (int i = 0; i < amounts.length; i++) {
             State s = covering.get(i);
             s.reserved += amounts[i];
@@ -195,9 +204,7 @@ public final class BudgetGuard {
     private Set<State> heldByWaiting() {
         if (waiting.isEmpty()) return Set.of();
         Set<State> held = new HashSet<>();
-        for (Ticket t : waiting) {
-            for (State s : covering(t.caller)) if (s.budget.hard()) held.add(s);
-        }
+        for (Ticket t : waiting) held.addAll(t.waitsOn);
         return held;
     }
 
@@ -212,11 +219,13 @@ public final class BudgetGuard {
                 Ticket t = it.next();
                 List<State> covering = covering(t.caller);
                 for (State s : covering) roll(s, now);
+                Set<State> waitsOn = new HashSet<>();
                 Admission a = covering.isEmpty()
                         ? new Admitted(new Reservation(List.of(), new long[0], new boolean[0], false))
-                        : decide(covering, t.bound, held, now);
+                        : decide(covering, t.bound, held, now, waitsOn);
                 if (a == null) {
-                    for (State s : covering) if (s.budget.hard()) held.add(s);
+                    t.waitsOn = waitsOn;
+                    held.addAll(waitsOn);
                 } else {
                     it.remove();
                     out.add(Map.entry(t, a));
@@ -231,17 +240,13 @@ public final class BudgetGuard {
         for (Map.Entry<Ticket, Admission> d : decided) d.getKey().then.accept(d.getValue());
     }
 
-    private String waitReason(List<State> covering, CostBound bound) {
-        for (State s : covering) {
-            if (!s.budget.hard()) continue;
-            long worst = bound.worst(s.budget.unit());
-            String cost = worst == CostBound.UNBOUNDED ? "an unbounded amount (server tools without max_uses)"
-                    : "up to " + s.budget.format(worst);
-            return s.budget.describe() + " has " + s.budget.format(Math.max(0, s.budget.amount() - s.spent()))
-                    + " left and this request could cost " + cost + ", so its requests go one at a time;"
-                    + " another is still in flight. Retry shortly.";
-        }
-        return "budgets: requests go one at a time and another is still in flight. Retry shortly.";
+    private static String waitReason(State s, CostBound bound) {
+        long worst = bound.worst(s.budget.unit());
+        String cost = worst == CostBound.UNBOUNDED ? "an unbounded amount (server tools without max_uses)"
+                : "up to " + s.budget.format(worst);
+        return s.budget.describe() + " has " + s.budget.format(Math.max(0, s.budget.amount() - s.spent()))
+                + " left and this request could cost " + cost + ", so its requests go one at a time and the one"
+                + " before it is still in flight. Retry shortly.";
     }
 
     /** No budget at all: nothing to estimate or reserve. */

@@ -164,6 +164,37 @@ class BudgetTest {
     }
 
     @Test
+    void one_person_going_one_at_a_time_does_not_hold_up_the_rest_of_the_organization() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String alice = gw.key("alice");
+            String bob = gw.key("bob");
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 50_000_000L)); // her requests go alone
+            gw.budget(hard("everyone", Budget.Scope.ORG, null, 1_000 * DOLLAR));        // everyone's fit side by side
+            gw.upstream.eventDelayMs = 40;
+            String body = Http.messageBody(HAIKU, 16, true);
+            List<CompletableFuture<Long>> alices = new ArrayList<>();
+            List<CompletableFuture<Long>> bobs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) alices.add(finishedAt(gw, alice, body));
+            for (int i = 0; i < 5; i++) bobs.add(finishedAt(gw, bob, body));
+            List<Long> aliceDone = alices.stream().map(CompletableFuture::join).sorted().toList();
+            long bobDone = bobs.stream().map(CompletableFuture::join).max(Long::compare).orElseThrow();
+            // Bob's requests run beside Alice's first one, not after her queue.
+            assertThat(bobDone).isLessThan(aliceDone.get(1));
+        }
+    }
+
+    /** When the answer to one request arrived (nanoTime), after checking it was a 200. */
+    static CompletableFuture<Long> finishedAt(GatewayHarness gw, String key, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/messages")).timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        Http.withKey(key).forEach(b::header);
+        return Http.CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            return System.nanoTime();
+        });
+    }
+
+    @Test
     void a_soft_budget_never_blocks_however_large_the_usage() {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
             String key = gw.key("alice");
