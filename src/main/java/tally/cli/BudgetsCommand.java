@@ -21,6 +21,17 @@ import java.time.Instant;
 import java.util.List;
 
 @Command(name = "budgets", description = "Spending limits per person, team, key or organization, enforced by the gateway.",
+        footer = {"",
+                "A hard budget holds whatever a request's usage turns out to be (files by id, images and PDFs by URL,"
+                        + " server tools, cache reads). Before forwarding, the gateway reserves the most the request can"
+                        + " cost: the model's whole context window at its dearest input price (200K tokens; 1M on 4.6+"
+                        + " models and on Sonnet 4/4.5 with the context-1m beta, at the long-context premium) plus"
+                        + " max_tokens of output, times 1 + the max_uses of its server tools, plus its web searches.",
+                "",
+                "Requests whose worst case fits in what is left run side by side; otherwise (or when a server tool"
+                        + " has no max_uses) the budget admits one request at a time and settles it before the next. A hard"
+                        + " budget answers 402 once the settled spend reaches its limit. So spend never exceeds a hard"
+                        + " limit by more than one request's actual cost (per gateway process). Soft budgets never block."},
         subcommands = {BudgetsCommand.Set.class, BudgetsCommand.ListBudgets.class, BudgetsCommand.Remove.class})
 final class BudgetsCommand implements Runnable {
     @Spec CommandSpec spec;
