@@ -24,7 +24,7 @@ final class DuckDbDialect implements Dialect {
     DuckDbDialect(Path dataDir) {
         Path file = dataDir.resolve("tally.duckdb");
         try {
-            Files.createDirectories(dataDir);
+            OwnerOnly.directories(dataDir);
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
@@ -44,6 +44,12 @@ final class DuckDbDialect implements Dialect {
             s.execute("SET checkpoint_threshold = '256MB'");
         } catch (SQLException e) {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
+        }
+        try { // DuckDB creates its files with the process's umask; the records are the owner's alone
+            OwnerOnly.restrict(file);
+            OwnerOnly.restrict(Path.of(file + ".wal"));
+        } catch (IOException e) {
+            // not ours to change (another user's file opened by permission): it keeps what its owner gave it
         }
     }
 

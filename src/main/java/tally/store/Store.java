@@ -74,6 +74,15 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** One trivial round trip, for readiness probes; a {@link StoreException} when the store does not answer. */
+    public void ping() {
+        try (Connection c = connection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
     Dialect dialect() {
         return dialect;
     }
