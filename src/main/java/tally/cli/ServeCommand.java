@@ -103,7 +103,6 @@ final class ServeCommand implements Runnable {
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
         TallyServer.Tls tls = tls();
-        boolean exposed = !tally.web.WebApp.loopback(host);
         Session session = Session.open(g);
         Vertx vertx = Vertx.vertx();
         Gateway gateway;
@@ -119,7 +118,7 @@ final class ServeCommand implements Runnable {
             List<Consumer<Router>> parts = new ArrayList<>();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
                     otelIdentityAttribute, otelTeamAttribute);
-            parts.add(new OtlpRoutes(vertx, collector, otlpRequireToken != null ? otlpRequireToken : exposed)::mount); // /v1/metrics, /v1/logs: the same URL serves both
+            parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
             parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
             parts.add(gateway::mount);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
@@ -191,6 +190,11 @@ final class ServeCommand implements Runnable {
                 .withTrustedHeaders(trustHeader, trustTeamHeader)
                 .withPersonLimits(personRpm, personTpm)
                 .withUpstreamTimeout(Durations.parse("--upstream-timeout", upstreamTimeout));
+    }
+
+    /** As asked, else on exactly when the server is reachable beyond loopback. */
+    boolean otlpRequiresToken() {
+        return otlpRequireToken != null ? otlpRequireToken : !tally.web.WebApp.loopback(host);
     }
 
     private TallyServer.Tls tls() {

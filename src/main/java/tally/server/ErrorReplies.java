@@ -51,7 +51,7 @@ final class ErrorReplies {
         Throwable cause = ctx.failure();
         int status = ctx.statusCode() != -1 ? ctx.statusCode()
                 : cause instanceof HttpException h ? h.getStatusCode() : 500;
-        if (status >= 500) {
+        if (status >= 500 && cause != null) { // a fault of ours, worth its stack trace; a client's mistake is not
             LOG.log(Level.SEVERE, ctx.request().method() + " " + ctx.request().path() + " failed", cause);
         }
         send(ctx.request(), status, message(status, ctx.request().path()));

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class DuckDbDialect implements Dialect {
     private final DuckDBConnection root;
+    private final Path file;
 
     DuckDbDialect(Path dataDir) {
         Path file = dataDir.resolve("tally.duckdb");
@@ -45,7 +46,16 @@ final class DuckDbDialect implements Dialect {
         } catch (SQLException e) {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
         }
-        try { // DuckDB creates its files with the process's umask; the records are the owner's alone
+        this.file = file;
+        restrictFiles();
+    }
+
+    /**
+     * DuckDB creates its files with the process's umask; the records are the owner's alone. The WAL
+     * comes and goes with checkpoints: a directory created by Tally (0700) covers its later copies.
+     */
+    void restrictFiles() {
+        try {
             OwnerOnly.restrict(file);
             OwnerOnly.restrict(Path.of(file + ".wal"));
         } catch (IOException e) {

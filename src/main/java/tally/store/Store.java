@@ -20,6 +20,7 @@ public final class Store implements AutoCloseable {
         Dialect dialect = config.isPostgres() ? new PostgresDialect(config) : new DuckDbDialect(config.dataDir());
         try {
             Migrations.apply(dialect);
+            if (dialect instanceof DuckDbDialect duck) duck.restrictFiles(); // the migrations made the WAL
         } catch (RuntimeException e) {
             dialect.close();
             throw e;
