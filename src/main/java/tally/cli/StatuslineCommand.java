@@ -164,7 +164,7 @@ final class StatuslineCommand implements Runnable {
                     .divide(BigDecimal.valueOf(b.amount()), 0, RoundingMode.HALF_UP).longValue();
             if (pct > bestPct) {
                 bestPct = pct;
-                best = "budget " + pct + "% of " + b.format(b.amount()) + "/" + b.period().label() + " (" + b.who() + ")";
+                best = "budget " + pct + "% of " + b.format(b.amount()) + " " + b.period().label() + " (" + b.who() + ")";
             }
         }
         return best;
