@@ -62,8 +62,23 @@ final class TailCommand implements Runnable {
         try (Poller poller = new Poller(g, filters)) {
             Map<String, Long> printed = new HashMap<>();
             long cursor = floor;
+            boolean first = true;
+            boolean failing = false;
             while (!Thread.currentThread().isInterrupted() && !out.checkError()) {
-                for (TopRequest r : poller.since(Math.max(floor, cursor - LATE.toMillis()))) {
+                List<TopRequest> rows;
+                try {
+                    rows = poller.since(Math.max(floor, cursor - LATE.toMillis()));
+                    if (failing) spec.commandLine().getErr().println("tally: tail: the store answers again");
+                    failing = false;
+                } catch (tally.store.StoreException | UserError e) {
+                    if (first) throw e; // a store that never answered is a mistake in the options, not an outage
+                    if (!failing) spec.commandLine().getErr().println("tally: tail: " + e.getMessage() + "; retrying");
+                    spec.commandLine().getErr().flush();
+                    failing = true;
+                    rows = List.of();
+                }
+                first = false;
+                for (TopRequest r : rows) {
                     if (r.time().toEpochMilli() < floor || printed.putIfAbsent(r.id(), r.time().toEpochMilli()) != null) continue;
                     out.println(jsonl ? RequestList.jsonLine(r) : RequestList.line(r, g.zone()));
                     cursor = Math.max(cursor, r.time().toEpochMilli());
