@@ -13,7 +13,8 @@ import tally.server.ServerFile;
 import java.util.Optional;
 
 @Command(name = "client-config", description = {
-        "Print the ~/.claude/settings.json block a developer needs to use the gateway.",
+        "Print the ~/.claude/settings.json block a developer needs to use the gateway, with a statusLine that shows",
+        "their session's cost, today's spend and nearest budget ('tally statusline').",
         "By default issues a new Tally key for them (printed once, here)."})
 final class ClientConfigCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -28,6 +29,10 @@ final class ClientConfigCommand implements Runnable {
     @Option(names = "--telemetry", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also send Claude Code's telemetry to Tally, with a new ingest token (default on; --no-telemetry to leave it out).")
     boolean telemetry;
+
+    @Option(names = "--status-line", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also print the statusLine block that runs 'tally statusline' (default on; --no-status-line to leave it out).")
+    boolean statusLine;
 
     @Override
     public void run() {
@@ -53,6 +58,7 @@ final class ClientConfigCommand implements Runnable {
             telemetry(g, env, base);
             note += "; telemetry to " + env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText() + " with a new ingest token";
         }
+        if (statusLine) root.putObject("statusLine").put("type", "command").put("command", "tally statusline");
         spec.commandLine().getOut().print(CostReportWriter.toJson(root));
         spec.commandLine().getErr().println("tally: " + note);
     }

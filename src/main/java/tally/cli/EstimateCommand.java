@@ -26,7 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code tally estimate}: what a request with these token counts costs, class by class. */
-@Command(name = "estimate", description = "Price one request, or N equal requests with --requests.")
+@Command(name = "estimate", description = {"Price one request, or N equal requests with --requests.",
+        "With --compare: price real usage (--days, --from/--to, --month, --last; --user, --team, --model, --source) "
+                + "as if it had run on other models."})
 final class EstimateCommand implements Runnable {
 
     enum Format { table, json }
@@ -34,15 +36,38 @@ final class EstimateCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "Model id in any spelling (alias, Bedrock id or ARN, Vertex id).")
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "Model id in any spelling (alias, Bedrock id or ARN, Vertex id). With --compare: only the usage "
+                    + "recorded on this model or family (e.g. opus).")
     String model;
 
-    @Option(names = "--input", required = true, paramLabel = "N", description = "Uncached input tokens.")
-    long input;
+    @Option(names = "--input", paramLabel = "N", description = "Uncached input tokens.")
+    Long input;
 
-    @Option(names = "--output", required = true, paramLabel = "N", description = "Output tokens (thinking included).")
-    long output;
+    @Option(names = "--output", paramLabel = "N", description = "Output tokens (thinking included).")
+    Long output;
+
+    @Option(names = "--compare", split = ",", arity = "1..*", paramLabel = "MODEL",
+            description = "Price recorded usage as if it had run on each of these models or Bedrock profiles "
+                    + "(e.g. claude-sonnet-4-5, us.anthropic.claude-haiku-4-5-20251001-v1:0): cost and difference vs actual.")
+    List<String> compare;
+
+    @picocli.CommandLine.Mixin RangeOptions when;
+
+    @Option(names = "--month", paramLabel = "YYYY-MM|this|last", description = "With --compare: one calendar month.")
+    String month;
+
+    @Option(names = "--last", paramLabel = "DURATION", description = "With --compare: a rolling window that ends now, e.g. 24h or 7d.")
+    String last;
+
+    @Option(names = "--user", split = ",", paramLabel = "PERSON", description = "With --compare: only these developers' usage.")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "--team", split = ",", paramLabel = "TEAM", description = "With --compare: only these teams' usage.")
+    List<String> teams = new ArrayList<>();
+
+    @Option(names = "--source", split = ",", paramLabel = "SOURCE", description = "With --compare: only usage from these sources.")
+    List<String> sources = new ArrayList<>();
 
     @Option(names = "--cache-read", defaultValue = "0", paramLabel = "N", description = "Cache-read tokens.")
     long cacheRead;
@@ -80,6 +105,13 @@ final class EstimateCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions global = ((Main) spec.root().userObject()).global;
+        if (compare != null) {
+            new WhatIfRun().run(this, global);
+            return;
+        }
+        if (model == null || input == null || output == null) {
+            throw new UserError("estimate: give --model, --input and --output (one request), or --compare MODEL… (recorded usage)");
+        }
         TokenCounts tokens = new TokenCounts(
                 count("--input", input), count("--cache-write-5m", cacheWrite5m), count("--cache-write-1h", cacheWrite1h),
                 count("--cache-read", cacheRead), count("--output", output));

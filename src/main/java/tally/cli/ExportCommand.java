@@ -24,7 +24,7 @@ import java.time.Instant;
 final class ExportCommand implements Runnable {
     static final String CSV_HEADER = "id,time,source,provider,identity,team,project,session_id,request_id,model,model_id,"
             + "input_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,output_tokens,web_searches,"
-            + "batch,fast,cost_usd,catalog_version,latency_ms,status";
+            + "batch,fast,cost_usd,catalog_version,latency_ms,status,cost_nanos"; // cost_nanos: the exact cost, as in JSON Lines
 
     @Spec CommandSpec spec;
 
@@ -58,7 +58,7 @@ final class ExportCommand implements Runnable {
                 long n = s.ledger.scan(lo, hi, e -> {
                     if (csv) csvRow(e, w);
                     else {
-                        EventCodec.write(e, w);
+                        EventCodec.write(e, w, true);
                         w.write('\n');
                     }
                 });
@@ -94,7 +94,7 @@ final class ExportCommand implements Runnable {
                 .append(e.batch()).append(',').append(e.fast()).append(',')
                 .append(e.costNanos() == null ? "" : Nanos.toDecimal(e.costNanos())).append(',')
                 .append(field(e.catalogVersion())).append(',').append(e.latencyMs() == null ? "" : e.latencyMs()).append(',')
-                .append(e.status()).append('\n');
+                .append(e.status()).append(',').append(e.costNanos() == null ? "" : e.costNanos()).append('\n');
         w.write(sb.toString());
     }
 

@@ -20,7 +20,8 @@ import java.util.Set;
  */
 final class ServerHandoff {
     /** Commands that never go to a server: the server itself, and ones that need no store or keep their own. */
-    private static final Set<String> LOCAL = Set.of("serve", "help", "demo", "users"); // users: a file, and reads our stdin
+    private static final Set<String> LOCAL = Set.of("serve", "help", "demo", "users", // users: a file, and reads our stdin
+            "tail", "statusline"); // these run here and ask the server themselves (tail polls, statusline reads our stdin)
 
     private ServerHandoff() {}
 
@@ -44,6 +45,19 @@ final class ServerHandoff {
         Optional<ServerFile> server = CliForwarding.owner(data);
         if (server.isEmpty()) return null;
         return CliForwarding.run(server.get(), portable(args, g, data), out, err).orElse(null);
+    }
+
+    /**
+     * Runs one command line in the server that owns this process's embedded data directory, printing
+     * what it printed: its exit code, or empty when no server owns it (or it cannot be reached).
+     * For commands that stay here but read through the server (tail, statusline).
+     */
+    static Optional<Integer> runInServer(GlobalOptions g, List<String> args, PrintWriter out, PrintWriter err) {
+        if (Session.serving != null || g.dbUrl() != null) return Optional.empty();
+        Path data = g.dataDir().toAbsolutePath().normalize();
+        Optional<ServerFile> server = CliForwarding.owner(data);
+        if (server.isEmpty()) return Optional.empty();
+        return CliForwarding.run(server.get(), portable(args.toArray(String[]::new), g, data), out, err);
     }
 
     /**

@@ -50,7 +50,7 @@ final class TopCommand implements Runnable {
             t.row(TIME.format(r.time().atZone(zone)), r.person(), r.model(), r.source(),
                     String.format("%,d", r.tokens().input()), String.format("%,d", r.tokens().output()),
                     String.format("%,d", r.tokens().cacheRead() + r.tokens().cacheWrite()),
-                    r.costNanos() == null ? "unpriced" : Nanos.toDollars(r.costNanos()),
+                    r.costNanos() == null ? "unpriced" : Nanos.toDollarsReadable(r.costNanos()),
                     r.requestId() == null ? r.id() : r.requestId());
         }
         return t.render();
@@ -66,6 +66,7 @@ final class TopCommand implements Runnable {
                     .put("cache_read_tokens", r.tokens().cacheRead()).put("cache_write_tokens", r.tokens().cacheWrite())
                     .put("total_tokens", r.tokens().total())
                     .put("cost_usd", r.costNanos() == null ? null : Nanos.toDecimal(r.costNanos()))
+                    .put("cost_nanos", r.costNanos())
                     .put("status", r.status());
         }
         return CostReportWriter.toJson(JsonNodeFactory.instance.objectNode().set("requests", arr));

@@ -31,6 +31,16 @@ public final class Nanos {
         return (d.signum() < 0 ? "-$" : "$") + String.format("%,.2f", d.abs());
     }
 
+    /**
+     * For tables: like {@link #toDollars}, except that a nonzero amount under a cent keeps two
+     * significant digits ("$0.0012") instead of reading as "$0.00".
+     */
+    public static String toDollarsReadable(long nanos) {
+        if (nanos == 0 || Math.abs(nanos) >= PER_DOLLAR / 100) return toDollars(nanos);
+        BigDecimal d = BigDecimal.valueOf(nanos, 9).round(new java.math.MathContext(2, RoundingMode.HALF_UP)).stripTrailingZeros();
+        return (d.signum() < 0 ? "-$" : "$") + d.abs().toPlainString();
+    }
+
     /** a × num / den, rounded half-up, without overflow for any realistic token count. */
     public static long scale(long a, long num, long den) {
         return BigDecimal.valueOf(a).multiply(BigDecimal.valueOf(num))

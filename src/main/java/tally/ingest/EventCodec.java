@@ -22,6 +22,14 @@ public final class EventCodec {
     private EventCodec() {}
 
     public static void write(UsageEvent e, Writer out) throws IOException {
+        write(e, out, false);
+    }
+
+    /**
+     * As {@link #write(UsageEvent, Writer)}; for the export, also the cost as a decimal string
+     * ({@code cost_usd}, as in CSV) beside the exact {@code cost_nanos}. Reading skips it.
+     */
+    public static void write(UsageEvent e, Writer out, boolean withUsd) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             TokenCounts t = e.tokens();
@@ -46,6 +54,7 @@ public final class EventCodec {
             if (e.batch()) g.writeBooleanField("batch", true);
             if (e.fast()) g.writeBooleanField("fast", true);
             if (e.costNanos() != null) g.writeNumberField("cost_nanos", e.costNanos());
+            if (withUsd && e.costNanos() != null) g.writeStringField("cost_usd", tally.core.Nanos.toDecimal(e.costNanos()));
             if (e.catalogVersion() != null) g.writeStringField("catalog_version", e.catalogVersion());
             if (e.latencyMs() != null) g.writeNumberField("latency_ms", e.latencyMs());
             g.writeNumberField("status", e.status());

@@ -1,5 +1,6 @@
 package tally.report;
 
+import tally.store.AnyOf;
 import tally.store.Dimension;
 import tally.store.Ledger;
 import tally.store.UsageQuery;
@@ -24,10 +25,15 @@ public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, U
                          long projectedMonthNanos, List<UsageRow> topSpenders, Map<String, Long> unpricedModels) {
 
     public static CostReport build(Ledger ledger, ReportRange range, Dimension by, Clock clock) {
-        UsageQuery q = UsageQuery.of(range.start(), range.end(), by, range.zone());
+        return build(ledger, range, by, AnyOf.NONE, clock);
+    }
+
+    /** Only the records the filters admit (--user, --team, --model, --source). */
+    public static CostReport build(Ledger ledger, ReportRange range, Dimension by, AnyOf filters, Clock clock) {
+        UsageQuery q = UsageQuery.of(range.start(), range.end(), by, range.zone()).withAnyOf(filters);
         List<UsageRow> rows = ledger.usage(q);
         UsageRow total = ledger.totals(q).withKey("TOTAL");
-        List<UsageRow> byUser = by == Dimension.USER ? rows : ledger.usage(UsageQuery.of(range.start(), range.end(), Dimension.USER, range.zone()));
+        List<UsageRow> byUser = by == Dimension.USER ? rows : ledger.usage(q.withBy(Dimension.USER));
         List<UsageRow> top = byUser.stream().filter(r -> r.costNanos() > 0).limit(3).toList();
         return new CostReport(range, by, rows, total, projection(total.costNanos(), range, clock), top,
                 ledger.unpricedModels(q));

@@ -27,18 +27,18 @@ public final class CostReportWriter {
 
     static String table(CostReport r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage by ").append(r.by().label().toLowerCase()).append(", ").append(r.range().from())
-                .append(" to ").append(r.range().to()).append(" (").append(r.range().zone().getId()).append(")\n\n");
+        sb.append("Usage by ").append(r.by().label().toLowerCase()).append(", ").append(r.range().describe())
+                .append(" (").append(r.range().zone().getId()).append(")\n\n");
         TextTable t = new TextTable(r.by().label(), "Input", "Output", "Cache", "Total tokens", "Requests", "Cost (USD)");
         for (UsageRow row : r.rows()) t.row(cells(row));
         t.rule().row(cells(r.total()));
         sb.append(t.render());
         if (r.rows().isEmpty()) sb.append("(no usage in this range)\n");
         sb.append('\n');
-        sb.append("Projected this month at the current pace: ").append(Nanos.toDollars(r.projectedMonthNanos())).append('\n');
+        sb.append("Projected this month at the current pace: ").append(Nanos.toDollarsReadable(r.projectedMonthNanos())).append('\n');
         if (!r.topSpenders().isEmpty()) {
             sb.append("Top spenders: ").append(r.topSpenders().stream()
-                    .map(u -> u.key() + " " + Nanos.toDollars(u.costNanos())).collect(Collectors.joining(", "))).append('\n');
+                    .map(u -> u.key() + " " + Nanos.toDollarsReadable(u.costNanos())).collect(Collectors.joining(", "))).append('\n');
         }
         if (!r.unpricedModels().isEmpty()) sb.append(unpricedLine(r.unpricedModels())).append('\n');
         return sb.toString();
@@ -59,20 +59,20 @@ public final class CostReportWriter {
     }
 
     /** A group with unpriced records is marked, and one with nothing priced says so instead of $0.00. */
-    static String cost(UsageRow row) {
-        if (row.unpriced() == 0) return Nanos.toDollars(row.costNanos());
+    public static String cost(UsageRow row) {
+        if (row.unpriced() == 0) return Nanos.toDollarsReadable(row.costNanos());
         if (row.unpriced() == row.requests()) return "unpriced";
-        return Nanos.toDollars(row.costNanos()) + " +" + row.unpriced() + " unpriced";
+        return Nanos.toDollarsReadable(row.costNanos()) + " +" + row.unpriced() + " unpriced";
     }
 
-    private static String num(long n) {
+    static String num(long n) {
         return String.format("%,d", n);
     }
 
     static String csv(CostReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append(r.by().name().toLowerCase()).append(",requests,input_tokens,output_tokens,cache_read_tokens,")
-                .append("cache_write_tokens,total_tokens,cost_usd,unpriced_requests\n");
+                .append("cache_write_tokens,total_tokens,cost_usd,unpriced_requests,cost_nanos\n");
         for (UsageRow row : r.rows()) csvRow(sb, row);
         csvRow(sb, r.total());
         return sb.toString();
@@ -83,7 +83,7 @@ public final class CostReportWriter {
         sb.append(csvField(row.key())).append(',').append(row.requests()).append(',').append(t.input()).append(',')
                 .append(t.output()).append(',').append(t.cacheRead()).append(',').append(t.cacheWrite()).append(',')
                 .append(t.total()).append(',').append(Nanos.toDecimal(row.costNanos())).append(',')
-                .append(row.unpriced()).append('\n');
+                .append(row.unpriced()).append(',').append(row.costNanos()).append('\n');
     }
 
     static String csvField(String s) {
@@ -97,6 +97,7 @@ public final class CostReportWriter {
         root.put("to", r.range().to().toString());
         root.put("timezone", r.range().zone().getId());
         root.put("by", r.by().name().toLowerCase());
+        if (r.range().rolling()) root.put("start", r.range().start().toString()).put("end", r.range().end().toString());
         ArrayNode rows = root.putArray("rows");
         for (UsageRow row : r.rows()) rows.add(jsonRow(row));
         root.set("total", jsonRow(r.total()));
@@ -105,7 +106,7 @@ public final class CostReportWriter {
         ObjectNode unpriced = root.putObject("unpriced_models");
         r.unpricedModels().forEach(unpriced::put);
         ArrayNode top = root.putArray("top_spenders");
-        for (UsageRow u : r.topSpenders()) top.addObject().put("key", u.key()).put("cost_usd", Nanos.toDecimal(u.costNanos()));
+        for (UsageRow u : r.topSpenders()) top.addObject().put("key", u.key()).put("cost_usd", Nanos.toDecimal(u.costNanos())).put("cost_nanos", u.costNanos());
         return toJson(root);
     }
 
@@ -122,6 +123,7 @@ public final class CostReportWriter {
         o.put("cache_write_1h_tokens", t.cacheWrite1h());
         o.put("total_tokens", t.total());
         o.put("cost_usd", Nanos.toDecimal(row.costNanos()));
+        o.put("cost_nanos", row.costNanos());
         o.put("failed_requests", row.failed());
         o.put("web_searches", row.webSearches());
         o.put("unpriced_requests", row.unpriced());

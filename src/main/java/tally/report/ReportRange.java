@@ -1,16 +1,25 @@
 package tally.report;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 
-/** Whole local days [from, to] in a zone: what --days N and --from/--to mean. */
-public record ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
+/**
+ * Whole local days [from, to] in a zone: what --days N, --from/--to and --month mean. A rolling
+ * window (--last 24h) is an exact [startAt, endAt) instead; from and to are then the local days it touches.
+ */
+public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant startAt, Instant endAt) {
 
     public ReportRange {
         if (to.isBefore(from)) throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+    }
+
+    public ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
+        this(from, to, zone, null, null);
     }
 
     /** The last n days, today included. */
@@ -18,6 +27,20 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
         if (n < 1) throw new IllegalArgumentException("--days must be at least 1, got " + n);
         LocalDate today = LocalDate.now(clock.withZone(zone));
         return new ReportRange(today.minusDays(n - 1L), today, zone);
+    }
+
+    /**
+     * The window of this length that ends now: --last 24h. Reports read 15-minute rollups, so the
+     * window is widened to whole buckets: it starts at the bucket holding now − length and takes in
+     * the current bucket whole.
+     */
+    public static ReportRange rolling(Duration length, ZoneId zone, Clock clock) {
+        if (length.isNegative() || length.isZero()) throw new IllegalArgumentException("--last must be longer than zero");
+        long bucket = tally.store.Ledger.BUCKET_MS;
+        long now = clock.millis();
+        Instant end = Instant.ofEpochMilli(Math.floorDiv(now, bucket) * bucket + bucket);
+        Instant start = Instant.ofEpochMilli(Math.floorDiv(now - length.toMillis(), bucket) * bucket);
+        return new ReportRange(LocalDate.ofInstant(start, zone), LocalDate.ofInstant(end, zone), zone, start, end);
     }
 
     /** From --days or --from/--to as given on a command line; null days and dates mean the default. */
@@ -36,11 +59,21 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
     /** A month given as YYYY-MM. */
     public static ReportRange month(String yyyyMm, ZoneId zone) {
         try {
-            java.time.YearMonth m = java.time.YearMonth.parse(yyyyMm);
+            YearMonth m = YearMonth.parse(yyyyMm);
             return new ReportRange(m.atDay(1), m.atEndOfMonth(), zone);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--month: expected YYYY-MM, got '" + yyyyMm + "'");
+            throw new IllegalArgumentException("--month: expected YYYY-MM, 'this' or 'last'; got '" + yyyyMm + "'");
         }
+    }
+
+    /** A month given as YYYY-MM, "this" (the current month, whole) or "last" (the one before it). */
+    public static ReportRange month(String month, ZoneId zone, Clock clock) {
+        YearMonth now = YearMonth.now(clock.withZone(zone));
+        return switch (month.trim().toLowerCase()) {
+            case "this", "current" -> month(now.toString(), zone);
+            case "last", "previous" -> month(now.minusMonths(1).toString(), zone);
+            default -> month(month.trim(), zone);
+        };
     }
 
     static LocalDate date(String flag, String value) {
@@ -51,12 +84,24 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
         }
     }
 
+    /** Whether this is a rolling window rather than whole days. */
+    public boolean rolling() {
+        return startAt != null;
+    }
+
     public Instant start() {
-        return from.atStartOfDay(zone).toInstant();
+        return startAt != null ? startAt : from.atStartOfDay(zone).toInstant();
     }
 
     /** Exclusive end: the start of the day after {@code to}. */
     public Instant end() {
-        return to.plusDays(1).atStartOfDay(zone).toInstant();
+        return endAt != null ? endAt : to.plusDays(1).atStartOfDay(zone).toInstant();
+    }
+
+    /** "2026-11-01 to 2026-11-30", or the exact window of a rolling one. */
+    public String describe() {
+        if (!rolling()) return from + " to " + to;
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+        return f.format(start().atZone(zone)) + " to " + f.format(end().atZone(zone));
     }
 }

@@ -42,7 +42,7 @@ public final class Ledger {
     static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
     private static final String JOIN_PEOPLE = " r LEFT JOIN aliases a ON a.alias = r.identity"
             + " LEFT JOIN people p ON p.name = coalesce(a.person, r.identity)";
-    private static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
+    static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
             + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
             + " sum(r.cost_nanos), sum(r.unpriced)";
 
@@ -298,15 +298,22 @@ public final class Ledger {
      * never holding more than one row; returns how many. A sink's own failure comes out as thrown.
      */
     public long scan(Instant from, Instant to, Sink sink) throws Exception {
-        String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id";
+        return scan(UsageQuery.of(from, to, Dimension.USER, java.time.ZoneOffset.UTC), sink);
+    }
+
+    /** As {@link #scan(Instant, Instant, Sink)}, only the records matching q's filters. */
+    public long scan(UsageQuery q, Sink sink) throws Exception {
         long n = 0;
         try (Connection c = store.connection()) {
+            List<Object> params = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
+            StringBuilder where = new StringBuilder(" WHERE ts_ms >= ? AND ts_ms < ?");
+            RawFilters.append(c, q, where, params);
+            String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events" + where + " ORDER BY ts_ms, id";
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(10_000);
-                ps.setLong(1, from.toEpochMilli());
-                ps.setLong(2, to.toEpochMilli());
+                RawFilters.bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         sink.accept(event(rs));
@@ -321,6 +328,19 @@ public final class Ledger {
             throw store.unavailable(e);
         }
         return n;
+    }
+
+    /**
+     * One client session's records in [from, to), as one row keyed by the session id. Reads raw
+     * records, bounded by time: for a status line, where the session is recent.
+     */
+    public UsageRow session(String sessionId, Instant from, Instant to) {
+        String sql = "SELECT '', count(*), sum(CASE WHEN r.status >= 400 THEN 1 ELSE 0 END),"
+                + " sum(r.input_tokens), sum(r.cache_write_5m_tokens), sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens),"
+                + " sum(r.output_tokens), sum(r.web_searches), coalesce(sum(r.cost_nanos), 0),"
+                + " sum(CASE WHEN r.cost_nanos IS NULL THEN 1 ELSE 0 END)"
+                + " FROM usage_events r WHERE r.session_id = ? AND r.ts_ms >= ? AND r.ts_ms < ?";
+        return query(sql, List.of(sessionId, from.toEpochMilli(), to.toEpochMilli()), rs -> row(rs, sessionId)).get(0);
     }
 
     /** A ledger row (columns in {@link StagingColumns#LIST} order) back into its event. */
@@ -359,14 +379,7 @@ public final class Ledger {
         if (q.by() == Dimension.SESSION) return usageBySession(q);
         if (q.by() == Dimension.DAY || q.by() == Dimension.WEEK || q.by() == Dimension.MONTH) return usageByLocalDays(q);
         boolean byTime = q.by().isTime();
-        String key = switch (q.by()) {
-            case USER -> PERSON;
-            case TEAM -> TEAM;
-            case MODEL -> "r.model";
-            case SOURCE -> "r.source";
-            case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
-            case SESSION -> throw new IllegalStateException();
-        };
+        String key = keyOf(q.by());
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + key + ", " + SUMS + from(q, byTime, params) + filters(q, params) + " GROUP BY " + key
                 + " HAVING sum(r.requests) <> 0"; // a superseded record leaves a zeroed rollup row behind
@@ -377,10 +390,21 @@ public final class Ledger {
         return rows;
     }
 
+    /** The SQL expression a rollup row r is grouped by for a dimension (time dimensions: its bucket). */
+    static String keyOf(Dimension d) {
+        return switch (d) {
+            case USER -> PERSON;
+            case TEAM -> TEAM;
+            case MODEL -> "r.model";
+            case SOURCE -> "r.source";
+            case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
+            case SESSION -> throw new IllegalStateException("sessions are not in the rollups");
+        };
+    }
+
     /** Local days from the series (daily rollup plus the edges), folded into weeks or months when asked. */
     private List<UsageRow> usageByLocalDays(UsageQuery q) {
-        UsageQuery days = new UsageQuery(q.from(), q.to(), Dimension.DAY, q.zone(), q.person(), q.team(), q.model(),
-                q.source(), q.identity());
+        UsageQuery days = q.withBy(Dimension.DAY);
         Map<String, UsageRow> out = new java.util.TreeMap<>();
         for (UsageSeries.Point p : new UsageSeries(this).query(days, null)) {
             String k = localKey(p.period(), q.by());
@@ -412,7 +436,7 @@ public final class Ledger {
     /** Everything in the range as one row. */
     public UsageRow totals(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        UsageQuery any = new UsageQuery(q.from(), q.to(), Dimension.MODEL, q.zone(), q.person(), q.team(), q.model(), q.source(), q.identity());
+        UsageQuery any = q.withBy(Dimension.MODEL);
         List<UsageRow> rows = query("SELECT 'total', " + SUMS + from(any, false, params) + filters(any, params), params,
                 rs -> row(rs, "TOTAL"));
         return rows.isEmpty() ? UsageRow.empty("TOTAL") : rows.get(0);
@@ -421,7 +445,7 @@ public final class Ledger {
     /** Models with records that could not be priced, with how many. */
     public Map<String, Long> unpricedModels(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        UsageQuery any = new UsageQuery(q.from(), q.to(), Dimension.MODEL, q.zone(), q.person(), q.team(), q.model(), q.source(), q.identity());
+        UsageQuery any = q.withBy(Dimension.MODEL);
         String sql = "SELECT r.model, sum(r.unpriced)" + from(any, false, params) + filters(any, params)
                 + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";
         Map<String, Long> out = new LinkedHashMap<>();
@@ -473,7 +497,7 @@ public final class Ledger {
      * The rollup rows that cover [from, to) exactly: whole UTC days from the daily rollup, the
      * partial days at either edge from the 15-minute one (or only the 15-minute one when asked).
      */
-    private static String from(UsageQuery q, boolean fine, List<Object> params) {
+    static String from(UsageQuery q, boolean fine, List<Object> params) {
         String join = joins(q.by(), q);
         long lo = q.from().toEpochMilli();
         long hi = q.to().toEpochMilli();
@@ -495,7 +519,7 @@ public final class Ledger {
      */
     static String joins(Dimension by, UsageQuery q) {
         boolean people = by == Dimension.USER || by == Dimension.TEAM || by == Dimension.SESSION
-                || q.person() != null || q.team() != null;
+                || q.person() != null || q.team() != null || q.anyOf().needsPeople();
         return people ? JOIN_PEOPLE : " r";
     }
 
@@ -507,7 +531,40 @@ public final class Ledger {
         if (q.model() != null) { w.append(" AND r.model = ?"); params.add(q.model()); }
         if (q.source() != null) sourceFilter("r.source", q.source(), w, params);
         if (q.identity() != null) { w.append(" AND r.identity = ?"); params.add(q.identity()); }
+        anyOf(q.anyOf(), PERSON, TEAM, "r.model", "r.source", w, params);
         return w.toString();
+    }
+
+    /** The any-of filters over the given expressions for a row's person, team, model and source. */
+    static void anyOf(AnyOf f, String person, String team, String model, String source, StringBuilder w, List<Object> params) {
+        if (!f.people().isEmpty()) inList(person, f.people(), w, params);
+        if (!f.teams().isEmpty()) inList(team, f.teams(), w, params);
+        modelFilter(f, model, w, params);
+        if (!f.sources().isEmpty()) {
+            List<String> labels = new ArrayList<>();
+            for (String s : f.sources()) labels.addAll(tally.core.Source.labelsCovered(s));
+            inList(source, labels, w, params);
+        }
+    }
+
+    /** Exact models or families (substrings of the stored id), any of them. */
+    static void modelFilter(AnyOf f, String model, StringBuilder w, List<Object> params) {
+        if (!f.filtersModels()) return;
+        StringJoiner any = new StringJoiner(" OR ", " AND (", ")");
+        if (!f.models().isEmpty()) {
+            any.add(model + " IN (" + "?, ".repeat(f.models().size() - 1) + "?)");
+            params.addAll(f.models());
+        }
+        for (String family : f.modelFamilies()) {
+            any.add("strpos(" + model + ", ?) > 0");
+            params.add(family);
+        }
+        w.append(any);
+    }
+
+    private static void inList(String column, List<String> values, StringBuilder w, List<Object> params) {
+        w.append(" AND ").append(column).append(" IN (").append("?, ".repeat(values.size() - 1)).append("?)");
+        params.addAll(values);
     }
 
     /** A source filter: one stored label, or the several that one name covers ("otel"). */
@@ -517,7 +574,7 @@ public final class Ledger {
         params.addAll(labels);
     }
 
-    private static UsageRow row(ResultSet rs, String key) throws SQLException {
+    static UsageRow row(ResultSet rs, String key) throws SQLException {
         return new UsageRow(key, rs.getLong(2), rs.getLong(3),
                 new TokenCounts(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
                 rs.getLong(9), rs.getLong(10), rs.getLong(11));

@@ -8,9 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The most expensive records, a page at a time. Keyset pagination on (cost, time, id) in the
@@ -39,18 +37,7 @@ public final class TopRequests {
         List<Object> params = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
         StringBuilder where = new StringBuilder(" WHERE ts_ms >= ? AND ts_ms < ?");
         try (Connection c = store.connection()) {
-            if (q.person() != null) {
-                Set<String> ids = identitiesOf(c, "SELECT alias FROM aliases WHERE person = ?", q.person());
-                ids.add(q.person());
-                // an identity mapped to someone else is not this person's, even if it spells their name
-                Set<String> taken = identitiesOf(c, "SELECT alias FROM aliases WHERE person <> ?", q.person());
-                ids.removeAll(taken);
-                in(where, params, "identity", ids);
-            }
-            if (q.team() != null) teamFilter(c, q.team(), where, params);
-            if (q.model() != null) { where.append(" AND model = ?"); params.add(q.model()); }
-            if (q.source() != null) Ledger.sourceFilter("source", q.source(), where, params);
-            if (q.identity() != null) { where.append(" AND identity = ?"); params.add(q.identity()); }
+            RawFilters.append(c, q, where, params);
             if (after != null) keyset(after, where, params);
             Long floor = costFloor(c, where, params, limit);
             if (floor != null) {
@@ -118,66 +105,6 @@ public final class TopRequests {
             where.append(" AND (cost_nanos IS NULL OR cost_nanos < ? OR (cost_nanos = ? AND ").append(sameCostLater).append("))");
             params.addAll(List.of(after.costNanos(), after.costNanos(), after.tsMs(), after.tsMs(), after.id()));
         }
-    }
-
-    /**
-     * A record's team is its own tag, else its person's team, else "(none)" (as the rollup reports
-     * cut it): tagged records match on the tag, untagged ones on the identities of the team's people.
-     */
-    private static void teamFilter(Connection c, String team, StringBuilder where, List<Object> params) throws SQLException {
-        String peopleOfTeam = "(SELECT name FROM people WHERE team = ?)";
-        if (team.equals("(none)")) {
-            // untagged, and the person has no team
-            Set<String> teamed = identitiesOf(c, "SELECT alias FROM aliases WHERE person IN (SELECT name FROM people"
-                    + " WHERE team IS NOT NULL AND team <> '') UNION SELECT name FROM people WHERE team IS NOT NULL AND team <> ''", null);
-            where.append(" AND (team IS NULL OR team = '')");
-            if (!teamed.isEmpty()) {
-                where.append(" AND NOT");
-                inList(where, params, "identity", teamed);
-            }
-            return;
-        }
-        Set<String> ids = identitiesOf(c, "SELECT alias FROM aliases WHERE person IN " + peopleOfTeam
-                + " UNION SELECT name FROM people WHERE team = ? AND name NOT IN (SELECT alias FROM aliases)", team);
-        where.append(" AND (team = ?");
-        params.add(team);
-        if (!ids.isEmpty()) {
-            where.append(" OR ((team IS NULL OR team = '') AND");
-            inList(where, params, "identity", ids);
-            where.append(")");
-        }
-        where.append(")");
-    }
-
-    private static void in(StringBuilder where, List<Object> params, String column, Set<String> values) {
-        where.append(" AND");
-        inList(where, params, column, values);
-    }
-
-    private static void inList(StringBuilder where, List<Object> params, String column, Set<String> values) {
-        if (values.isEmpty()) {
-            where.append(" 1 = 0");
-            return;
-        }
-        where.append(" ").append(column).append(" IN (");
-        int i = 0;
-        for (String v : values) {
-            where.append(i++ == 0 ? "?" : ", ?");
-            params.add(v);
-        }
-        where.append(")");
-    }
-
-    private static Set<String> identitiesOf(Connection c, String sql, String param) throws SQLException {
-        Set<String> out = new LinkedHashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int n = (int) sql.chars().filter(ch -> ch == '?').count();
-            for (int i = 1; i <= n; i++) ps.setString(i, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 
     private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

@@ -1,0 +1,199 @@
+package tally.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.core.Nanos;
+import tally.gateway.Budget;
+import tally.gateway.Budgets;
+import tally.identity.Person;
+import tally.store.Dimension;
+import tally.store.UsageQuery;
+import tally.store.UsageRow;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code tally statusline}: one line for Claude Code's {@code statusLine} setting. It reads the status
+ * JSON Claude Code writes on stdin, and prints this session's cost from the ledger (else Claude Code's
+ * own estimate, marked as such), the user's spend today and the budget nearest its limit. It never
+ * fails the prompt: whatever goes wrong, it prints a short line and exits 0.
+ */
+@Command(name = "statusline", description = "One line for Claude Code's statusLine setting: this session's cost, "
+        + "today's spend and the nearest budget. Reads Claude Code's status JSON on stdin; never fails.")
+final class StatuslineCommand implements Runnable {
+    /** Past this, the line is printed from what stdin said, without the ledger. */
+    static final Duration DEADLINE = Duration.ofMillis(1500);
+    private static final int MAX_STDIN = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--user", paramLabel = "PERSON",
+            description = "Whose spend today and budgets to show (default: $TALLY_USER, else the login name).")
+    String user;
+
+    @Option(names = "--session-id", paramLabel = "ID", description = "The Claude Code session to price (default: session_id from stdin).")
+    String sessionId;
+
+    @Option(names = "--claude-cost", paramLabel = "USD",
+            description = "Claude Code's own estimate of the session's cost, shown when the ledger has none (default: cost.total_cost_usd from stdin).")
+    String claudeCost;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "The model name to show first (default: model.display_name from stdin).")
+    String model;
+
+    @Option(names = "--no-stdin", description = "Do not read Claude Code's status JSON from stdin; use the options alone.")
+    boolean noStdin;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        String line;
+        try {
+            if (!noStdin && Session.serving == null && System.console() == null) readStatus(System.in);
+            line = withDeadline();
+        } catch (Throwable e) { // never fail the prompt
+            line = fallback();
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    /** Fills what the options left open from Claude Code's status JSON; anything unreadable is ignored. */
+    void readStatus(InputStream in) {
+        try {
+            JsonNode n = JSON.readTree(in.readNBytes(MAX_STDIN));
+            if (n == null) return;
+            if (sessionId == null && n.path("session_id").isTextual()) sessionId = n.path("session_id").asText();
+            if (model == null) {
+                JsonNode m = n.path("model");
+                String name = m.isTextual() ? m.asText() : m.path("display_name").asText(m.path("id").asText(null));
+                if (name != null && !name.isBlank()) model = name;
+            }
+            JsonNode cost = n.path("cost").path("total_cost_usd");
+            if (claudeCost == null && (cost.isNumber() || cost.isTextual())) claudeCost = cost.asText();
+        } catch (Exception ignored) {
+            // lenient: a status line with nothing from stdin is still a status line
+        }
+    }
+
+    private String withDeadline() throws Exception {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                f.complete(compute(g));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "tally-statusline");
+        worker.setDaemon(true); // a hung store must not keep the process alive
+        worker.start();
+        try {
+            return f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return fallback();
+        }
+    }
+
+    private String compute(GlobalOptions g) {
+        String who = who();
+        List<String> forwarded = new ArrayList<>(List.of("statusline", "--no-stdin", "--user", who));
+        if (sessionId != null) forwarded.addAll(List.of("--session-id", sessionId));
+        if (claudeCost != null) forwarded.addAll(List.of("--claude-cost", claudeCost));
+        if (model != null) forwarded.addAll(List.of("--model", model));
+        StringWriter o = new StringWriter();
+        if (ServerHandoff.runInServer(g, forwarded, new PrintWriter(o), new PrintWriter(new StringWriter())).isPresent()) {
+            String line = o.toString().strip();
+            return line.isEmpty() ? fallback() : line;
+        }
+        try (Session s = Session.openForReading(g)) {
+            return line(s, who);
+        }
+    }
+
+    private String line(Session s, String who) {
+        Instant now = s.clock.instant();
+        List<String> parts = new ArrayList<>();
+        if (model != null) parts.add("[" + model + "]");
+        UsageRow session = sessionId == null ? null
+                : s.ledger.session(sessionId, now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(1)));
+        if (session != null && session.requests() > 0) parts.add("session " + Nanos.toDollarsReadable(session.costNanos()));
+        else if (estimate() != null) parts.add("session ~" + Nanos.toDollarsReadable(estimate()) + " (Claude Code's estimate)");
+        String person = s.people.resolve(who);
+        LocalDate today = LocalDate.now(s.clock.withZone(s.zone()));
+        UsageQuery day = UsageQuery.of(today.atStartOfDay(s.zone()).toInstant(), today.plusDays(1).atStartOfDay(s.zone()).toInstant(),
+                Dimension.USER, s.zone()).withPerson(person);
+        parts.add(person + " today " + Nanos.toDollarsReadable(s.ledger.totals(day).costNanos()));
+        String budget = nearestBudget(s, person, now);
+        if (budget != null) parts.add(budget);
+        return String.join(" | ", parts);
+    }
+
+    /** The budget over this person (their own, their team's, the organization's) that is nearest its limit. */
+    private static String nearestBudget(Session s, String person, Instant now) {
+        String team = s.people.list().stream().filter(p -> p.name().equals(person)).map(Person::team).findFirst().orElse(null);
+        Budgets budgets = new Budgets(s.store, s.ledger);
+        String best = null;
+        long bestPct = -1;
+        for (Budget b : budgets.list()) {
+            boolean applies = switch (b.scope()) {
+                case ORG -> true;
+                case PERSON -> person.equals(b.subject());
+                case TEAM -> team != null && team.equals(b.subject());
+                case KEY -> false;
+            };
+            if (!applies) continue;
+            long spent = budgets.spent(b, now, s.zone());
+            long pct = BigDecimal.valueOf(spent).multiply(BigDecimal.valueOf(100))
+                    .divide(BigDecimal.valueOf(b.amount()), 0, RoundingMode.HALF_UP).longValue();
+            if (pct > bestPct) {
+                bestPct = pct;
+                best = "budget " + pct + "% of " + b.format(b.amount()) + " " + b.period().label() + " (" + b.who() + ")";
+            }
+        }
+        return best;
+    }
+
+    private String who() {
+        if (user != null && !user.isBlank()) return user.trim();
+        String env = System.getenv("TALLY_USER");
+        if (env != null && !env.isBlank()) return env.trim();
+        return System.getProperty("user.name", "unknown");
+    }
+
+    /** Claude Code's estimate in nano-dollars, or null when it gave none (or nothing readable). */
+    private Long estimate() {
+        if (claudeCost == null) return null;
+        try {
+            BigDecimal d = new BigDecimal(claudeCost.trim());
+            if (d.signum() < 0) return null;
+            return d.setScale(9, RoundingMode.HALF_UP).movePointRight(9).longValueExact();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** What is printed when the ledger cannot be read in time: what stdin said, and that Tally is not answering. */
+    private String fallback() {
+        Long est = estimate();
+        String prefix = model == null ? "" : "[" + model + "] ";
+        return prefix + (est == null ? "" : "session ~" + Nanos.toDollarsReadable(est) + " (Claude Code's estimate) | ")
+                + "tally: no data";
+    }
+}

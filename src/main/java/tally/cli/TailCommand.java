@@ -1,0 +1,153 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tally.report.RequestList;
+import tally.store.RecentRequests;
+import tally.store.TopRequest;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tally tail}: prints records as they land, polling the store by a (time, id) cursor. A
+ * record can land stamped a little earlier than one already printed (a long stream is stamped when
+ * it started), so each poll looks back {@link #LATE} before the cursor and skips ids it has printed.
+ * PostgreSQL is read directly; an embedded store owned by {@code tally serve} is read through the
+ * server ({@code tally recent --after}, one short command per poll); an embedded store nobody owns
+ * is opened for each poll only, so other commands can still write to it in between.
+ */
+@Command(name = "tail", description = "Follow new requests as they are recorded (like 'aws logs tail --follow'); Ctrl-C stops.")
+final class TailCommand implements Runnable {
+    /** How far before the cursor each poll looks for records that landed late. */
+    static final Duration LATE = Duration.ofMinutes(2);
+    private static final int PAGE = 1000;
+
+    @Spec CommandSpec spec;
+
+    @Mixin FilterOptions filters;
+
+    @Option(names = "--since", paramLabel = "DURATION",
+            description = "Start this far back, e.g. 10m or 2h, instead of with the next new record.")
+    String since;
+
+    @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION",
+            description = "How often to look for new records (default 1s).")
+    String interval;
+
+    @Option(names = "--format", defaultValue = "table", description = "table (aligned lines under one header) or jsonl (one JSON object per line).")
+    String format;
+
+    @Override
+    public void run() {
+        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        boolean jsonl = switch (format.toLowerCase()) {
+            case "table" -> false;
+            case "jsonl", "json" -> true;
+            default -> throw new UserError("--format: expected table or jsonl; got '" + format + "'");
+        };
+        Duration every = Durations.parse("--interval", interval);
+        long floor = System.currentTimeMillis() - (since == null ? 0 : Durations.parse("--since", since).toMillis());
+        PrintWriter out = spec.commandLine().getOut();
+        if (!jsonl) out.println(RequestList.lineHeader());
+        out.flush();
+        try (Poller poller = new Poller(g, filters)) {
+            Map<String, Long> printed = new HashMap<>();
+            long cursor = floor;
+            boolean first = true;
+            boolean failing = false;
+            while (!Thread.currentThread().isInterrupted() && !out.checkError()) {
+                List<TopRequest> rows;
+                try {
+                    rows = poller.since(Math.max(floor, cursor - LATE.toMillis()));
+                    if (failing) spec.commandLine().getErr().println("tally: tail: the store answers again");
+                    failing = false;
+                } catch (tally.store.StoreException | UserError e) {
+                    if (first) throw e; // a store that never answered is a mistake in the options, not an outage
+                    if (!failing) spec.commandLine().getErr().println("tally: tail: " + e.getMessage() + "; retrying");
+                    spec.commandLine().getErr().flush();
+                    failing = true;
+                    rows = List.of();
+                }
+                first = false;
+                for (TopRequest r : rows) {
+                    if (r.time().toEpochMilli() < floor || printed.putIfAbsent(r.id(), r.time().toEpochMilli()) != null) continue;
+                    out.println(jsonl ? RequestList.jsonLine(r) : RequestList.line(r, g.zone()));
+                    cursor = Math.max(cursor, r.time().toEpochMilli());
+                }
+                out.flush();
+                long keep = cursor - LATE.toMillis();
+                printed.values().removeIf(t -> t < keep);
+                Thread.sleep(every.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopped: what was printed stands
+        }
+    }
+
+    /** Reads the records from a time on, oldest first, wherever the store is. */
+    private static final class Poller implements AutoCloseable {
+        private final GlobalOptions g;
+        private final FilterOptions filters;
+        private Session open; // PostgreSQL only: shared by nature, kept open between polls
+
+        Poller(GlobalOptions g, FilterOptions filters) {
+            this.g = g;
+            this.filters = filters;
+        }
+
+        List<TopRequest> since(long fromMs) {
+            List<TopRequest> all = new ArrayList<>();
+            RecentRequests.Cursor at = new RecentRequests.Cursor(fromMs, null);
+            while (true) {
+                List<TopRequest> page = page(at);
+                all.addAll(page);
+                if (page.size() < PAGE) return all;
+                TopRequest last = page.get(page.size() - 1);
+                at = new RecentRequests.Cursor(last.time().toEpochMilli(), last.id());
+            }
+        }
+
+        private List<TopRequest> page(RecentRequests.Cursor at) {
+            if (g.dbUrl() != null) {
+                if (open == null) open = Session.openForReading(g);
+                return read(open, at);
+            }
+            List<TopRequest> viaServer = throughServer(at);
+            if (viaServer != null) return viaServer;
+            try (Session s = Session.openForReading(g)) {
+                return read(s, at);
+            }
+        }
+
+        private List<TopRequest> read(Session s, RecentRequests.Cursor at) {
+            return new RecentRequests(s.store).after(RecentCommand.query(s, filters), at, PAGE);
+        }
+
+        /** The page as the server that owns the data directory reads it, or null when no server does. */
+        private List<TopRequest> throughServer(RecentRequests.Cursor at) {
+            List<String> args = new ArrayList<>(List.of("recent", "--format", "json", "--limit", String.valueOf(PAGE),
+                    "--after", at.tsMs() + (at.id() == null ? "" : ":" + at.id())));
+            args.addAll(filters.asArgs());
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            Integer code = ServerHandoff.runInServer(g, args, new PrintWriter(out), new PrintWriter(err)).orElse(null);
+            if (code == null) return null;
+            if (code != 0) throw new UserError(err.toString().strip().replaceFirst("^tally: ", ""));
+            return RequestList.parseJson(out.toString());
+        }
+
+        @Override
+        public void close() {
+            if (open != null) open.close();
+        }
+    }
+}
