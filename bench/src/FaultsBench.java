@@ -61,11 +61,56 @@ public final class FaultsBench {
         }
         GatewayBenchUpstream.main(new String[] {Integer.toString(port)});
         FaultsBench b = new FaultsBench(args[0], Path.of(args[1]), "http://127.0.0.1:" + port);
+        b.durableAck();
         b.gatewayKill();
         b.otlpKill();
         b.budget();
         b.badInput();
         System.exit(0);
+    }
+
+    // ---------------------------------------------------------------- what holding an answer for its record costs
+
+    /**
+     * The gateway releases a response's last bytes when its record is forced to the spool: that wait
+     * is the latency durability adds. Measured on the writer itself, CLIENTS waiters back to back.
+     */
+    void durableAck() throws Exception {
+        Path data = work.resolve("ack");
+        try (Store store = Store.open(StoreConfig.embedded(data));
+             tally.ingest.IngestWriter w = new tally.ingest.IngestWriter(new tally.store.Ledger(store),
+                     new tally.ingest.Spool(data.resolve("spool")), tally.pricing.PriceCatalog.bundled()::price,
+                     tally.ingest.IngestWriter.Options.DEFAULT)) {
+            List<Long> waits = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicLong n = new AtomicLong();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOAD_MS);
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                Thread t = new Thread(() -> {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        tally.core.UsageEvent e = tally.core.UsageEvent.builder().id("ack_" + n.incrementAndGet())
+                                .time(Instant.now()).source(tally.core.Source.GATEWAY).identity("ack").modelId(MODEL)
+                                .tokens(tally.core.TokenCounts.of(100, 10)).build();
+                        try {
+                            w.submitDurable(e).get(30, TimeUnit.SECONDS);
+                        } catch (Exception ex) {
+                            throw new IllegalStateException(ex);
+                        }
+                        waits.add(System.nanoTime() - t0);
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) t.join();
+            List<Long> sorted = new ArrayList<>(waits);
+            sorted.sort(null);
+            System.out.printf("durable  %d waiters for %.1f s: %d records forced to the spool (%.0f/s); wait until on disk"
+                            + " p50 %.2f ms, p99 %.2f ms (this is what the gateway adds to a response's end)%n",
+                    CLIENTS, LOAD_MS / 1e3, sorted.size(), sorted.size() / (LOAD_MS / 1e3),
+                    sorted.get(sorted.size() / 2) / 1e6, sorted.get(sorted.size() * 99 / 100) / 1e6);
+        }
     }
 
     // ---------------------------------------------------------------- kill -9 under load
