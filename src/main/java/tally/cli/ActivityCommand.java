@@ -29,7 +29,7 @@ final class ActivityCommand implements Runnable {
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
             ActivityReport report = ActivityReport.build(s.ledger, new ActivityLog(s.store), s.people, range, null, null);
             spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(report) : table(report));

@@ -62,7 +62,7 @@ final class BlocksCommand implements Runnable {
                 throw new UserError("--source: " + e.getMessage());
             }
         }
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             Instant at = now == null ? s.clock.instant() : Times.parse("--now", now, s.zone());
             Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, s.zone(), s.clock).start();
             SessionBlocks blocks = new SessionBlocks(Duration.ofMillis((long) (sessionHours * 3_600_000)), at);

@@ -13,11 +13,25 @@ import tally.gateway.Budget;
 import tally.gateway.Budgets;
 import tally.report.CostReportWriter;
 import tally.report.TextTable;
+import tally.store.Dimension;
+import tally.store.UsageQuery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 @Command(name = "budgets", description = "Spending limits per person, team, key or organization, enforced by the gateway.",
+        footer = {"",
+                "A hard budget holds whatever a request's usage turns out to be (files by id, images and PDFs by URL,"
+                        + " server tools, cache reads). Before forwarding, the gateway reserves the most the request can"
+                        + " cost: the model's whole context window at its dearest input price (200K tokens; 1M on 4.6+"
+                        + " models and on Sonnet 4/4.5 with the context-1m beta, at the long-context premium) plus"
+                        + " max_tokens of output, times 1 + the max_uses of its server tools, plus its web searches.",
+                "",
+                "Requests whose worst case fits in what is left run side by side; otherwise (or when a server tool"
+                        + " has no max_uses) the budget admits one request at a time and settles it before the next. A hard"
+                        + " budget answers 402 once the settled spend reaches its limit. So spend never exceeds a hard"
+                        + " limit by more than one request's actual cost (per gateway process). Soft budgets never block."},
         subcommands = {BudgetsCommand.Set.class, BudgetsCommand.ListBudgets.class, BudgetsCommand.Remove.class})
 final class BudgetsCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -28,8 +42,8 @@ final class BudgetsCommand implements Runnable {
     }
 
     static final class Whose {
-        @Option(names = "--person", paramLabel = "NAME") String person;
-        @Option(names = "--team", paramLabel = "TEAM") String team;
+        @Option(names = "--person", paramLabel = "NAME", description = "One person (a known person, alias or identity with records).") String person;
+        @Option(names = "--team", paramLabel = "TEAM", description = "Everyone in a team.") String team;
         @Option(names = "--key", paramLabel = "KEY_ID", description = "A Tally key id (key_…) or a pass-through key fingerprint (fp_…).") String key;
         @Option(names = "--org", description = "The whole organization.") boolean org;
     }
@@ -50,6 +64,8 @@ final class BudgetsCommand implements Runnable {
         @Option(names = "--threshold", defaultValue = "100", paramLabel = "PCT", description = "For soft budgets: alert at this percentage (default 100).")
         int threshold;
         @Option(names = "--name", description = "Name (default scope:subject:period, e.g. person:alice:monthly).") String name;
+        @Option(names = "--create", description = "With --person: add the person when nobody by that name is known yet "
+                + "(otherwise a name with no person, alias or records is refused as a likely typo).") boolean create;
 
         @Override
         public void run() {
@@ -67,21 +83,39 @@ final class BudgetsCommand implements Runnable {
             String n = name != null ? name : scope.label() + (subject == null ? "" : ":" + subject) + ":" + p.label();
             Budget b = new Budget(n, scope, subject, p, unit, value, !soft, soft ? threshold : 100);
             try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+                if (scope == Budget.Scope.PERSON) knownOrCreated(s, subject);
                 new Budgets(s.store, s.ledger).set(b);
                 spec.commandLine().getOut().println("saved " + b.describe());
             }
+        }
+
+        /** A budget for a name nobody uses would never be reached: refuse it unless asked to create the person. */
+        private void knownOrCreated(Session s, String person) {
+            if (s.people.exists(person) || !s.people.resolve(person).equals(person) || hasRecords(s, person)) return;
+            if (!create) {
+                throw new UserError("--person " + person + ": nobody by that name is known (no person, alias or records; "
+                        + "see 'tally people list'). Check the spelling, or add --create to add " + person + " as a new person");
+            }
+            s.people.add(person, null);
+            spec.commandLine().getOut().println("added person " + person);
+        }
+
+        private static boolean hasRecords(Session s, String person) {
+            Instant now = s.clock.instant();
+            UsageQuery all = UsageQuery.of(Instant.EPOCH, now.plus(Duration.ofDays(366)), Dimension.USER, s.zone());
+            return s.ledger.totals(all.withPerson(person)).requests() > 0;
         }
     }
 
     @Command(name = "list", description = "List budgets with what is spent this period and when each resets.")
     static final class ListBudgets implements Runnable {
         @Spec CommandSpec spec;
-        @Option(names = "--format", defaultValue = "table") String format;
+        @Option(names = "--format", defaultValue = "table", description = "table or json (default table).") String format;
 
         @Override
         public void run() {
             GlobalOptions g = ((Main) spec.root().userObject()).global;
-            try (Session s = Session.open(g)) {
+            try (Session s = Session.openForReading(g)) {
                 Budgets budgets = new Budgets(s.store, s.ledger);
                 List<Budget> all = budgets.list();
                 Instant now = s.clock.instant();
@@ -119,7 +153,7 @@ final class BudgetsCommand implements Runnable {
     @Command(name = "rm", description = "Remove a budget by name.")
     static final class Remove implements Runnable {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The budget's name, as 'tally budgets list' shows it.") String name;
 
         @Override
         public void run() {

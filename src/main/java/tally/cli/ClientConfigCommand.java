@@ -18,8 +18,8 @@ import java.util.Optional;
 final class ClientConfigCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--user", required = true, paramLabel = "PERSON") String user;
-    @Option(names = "--team") String team;
+    @Option(names = "--user", required = true, paramLabel = "PERSON", description = "The developer the settings are for.") String user;
+    @Option(names = "--team", paramLabel = "TEAM", description = "Their team, sent with each request and in telemetry.") String team;
     @Option(names = "--url", paramLabel = "URL", description = "The gateway's address as developers reach it (default: the running server's, else http://127.0.0.1:4318).")
     String url;
     @Option(names = "--pass-through", description = "The developer keeps their own Anthropic key: print only the base URL.") boolean passThrough;
@@ -34,7 +34,8 @@ final class ClientConfigCommand implements Runnable {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode env = root.putObject("env");
-        env.put("ANTHROPIC_BASE_URL", baseUrl(g));
+        String base = baseUrl(g);
+        env.put("ANTHROPIC_BASE_URL", base);
         String note;
         if (header != null) {
             env.put("ANTHROPIC_CUSTOM_HEADERS", header + ": " + user + (team == null ? "" : "\nX-Team: " + team));
@@ -49,7 +50,7 @@ final class ClientConfigCommand implements Runnable {
             }
         }
         if (telemetry) {
-            telemetry(g, env);
+            telemetry(g, env, base);
             note += "; telemetry to " + env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText() + " with a new ingest token";
         }
         spec.commandLine().getOut().print(CostReportWriter.toJson(root));
@@ -57,7 +58,7 @@ final class ClientConfigCommand implements Runnable {
     }
 
     /** Claude Code's OpenTelemetry settings: the same URL, OTLP over HTTP, an ingest token that names the developer. */
-    private void telemetry(GlobalOptions g, ObjectNode env) {
+    private void telemetry(GlobalOptions g, ObjectNode env, String base) {
         String token = TokensCommand.newToken();
         try (Session s = Session.open(g)) {
             new tally.store.ActivityLog(s.store).addToken(tally.core.Ids.sha256(token), user);
@@ -66,13 +67,25 @@ final class ClientConfigCommand implements Runnable {
         env.put("OTEL_METRICS_EXPORTER", "otlp");
         env.put("OTEL_LOGS_EXPORTER", "otlp");
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", baseUrl(g));
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", base);
         env.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer " + token);
         if (team != null) env.put("OTEL_RESOURCE_ATTRIBUTES", "team.id=" + team);
     }
 
+    /**
+     * Claude Code appends /v1/messages to ANTHROPIC_BASE_URL (and the OTLP exporter /v1/metrics to its
+     * endpoint), so a base URL ending in /v1 would reach /v1/v1/…: drop it, and say why.
+     */
+    private String withoutV1(String given) {
+        if (!given.endsWith("/v1")) return given;
+        String base = given.substring(0, given.length() - "/v1".length());
+        spec.commandLine().getErr().println("tally: --url " + given + " ends in /v1, but Claude Code adds /v1/messages itself;"
+                + " using " + base + " as ANTHROPIC_BASE_URL");
+        return base;
+    }
+
     private String baseUrl(GlobalOptions g) {
-        if (url != null) return url.replaceAll("/+$", "");
+        if (url != null) return withoutV1(url.replaceAll("/+$", ""));
         Optional<ServerFile> running = g.dbUrl() == null ? ServerFile.readLive(g.dataDir()) : Optional.empty();
         if (running.isPresent()) {
             String h = running.get().host();

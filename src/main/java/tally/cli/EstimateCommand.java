@@ -56,7 +56,7 @@ final class EstimateCommand implements Runnable {
     @Option(names = "--web-searches", defaultValue = "0", paramLabel = "N", description = "Web searches.")
     long webSearches;
 
-    @Option(names = "--batch", description = "Sent through the Message Batches API (50% off).")
+    @Option(names = "--batch", description = "Sent through the Message Batches API (50%% off).")
     boolean batch;
 
     @Option(names = "--fast", description = "Fast mode.")
@@ -93,7 +93,7 @@ final class EstimateCommand implements Runnable {
 
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) printJson(out, estimate, tokens, when);
-        else printTable(out, estimate, tokens, notes(estimate, catalog, when));
+        else printTable(out, estimate, tokens, notes(estimate, catalog, totals));
         out.flush();
     }
 
@@ -134,22 +134,51 @@ final class EstimateCommand implements Runnable {
         for (String note : notes) out.println("  " + note);
     }
 
-    private List<String> notes(Estimate e, PriceCatalog catalog, Instant when) {
+    private List<String> notes(Estimate e, PriceCatalog catalog, PriceRequest totals) {
         Quote q = e.first();
+        Instant when = totals.at();
         List<String> notes = new ArrayList<>();
         if (q.batch()) notes.add("batch: x" + catalog.batchMultiplier() + " on every token class");
-        long lc = e.longContextRequests();
-        if (lc > 0) {
-            long above = catalog.model(model).longContextAt(when).above();
-            notes.add(String.format("long context: %s more than %,d input tokens, billed whole at the premium tier",
-                    e.requests() > 1 ? lc + " of " + e.requests() + " requests had" : "the request had", above));
-        }
+        if (e.longContextRequests() > 0) notes.addAll(longContext(e, catalog, totals));
         if (q.regionalPremium()) notes.add("Bedrock regional premium: x" + catalog.model(model).bedrockRegionalPremium());
         if (q.fastApplied()) notes.add("fast mode: x" + catalog.model(model).fastAt(when));
         else if (fast) notes.add("fast mode: this model bills it at the standard price");
         if (q.dataResidency()) notes.add("data residency (inference_geo " + inferenceGeo + "): x" + catalog.model(model).dataResidency());
         if (!q.multiplier().isOne()) notes.add("all multipliers together: x" + q.multiplier());
         return notes;
+    }
+
+    /**
+     * Why the long-context rule applied (a request's whole prompt, cache included, above the tier's
+     * threshold bills the whole request at the premium rates) and what the same tokens cost spread over
+     * just enough requests that none crosses it.
+     */
+    private static List<String> longContext(Estimate e, PriceCatalog catalog, PriceRequest totals) {
+        long above = catalog.model(totals.modelId()).longContextAt(totals.at()).above();
+        TokenCounts t = totals.tokens();
+        long n = e.requests();
+        long largest = up(t.input(), n) + up(t.cacheWrite5m(), n) + up(t.cacheWrite1h(), n) + up(t.cacheRead(), n);
+        String what = t.totalInput() == t.input() ? "input" : "input + cache";
+        List<String> lines = new ArrayList<>();
+        lines.add(n == 1
+                ? String.format("long context: %s %,d > %,d tokens, the whole request is billed at the long-context rates",
+                        what, largest, above)
+                : String.format("long context: %,d of %,d requests have %s %,d > %,d tokens; each is billed whole at the "
+                        + "long-context rates", e.longContextRequests(), n, what, largest, above));
+        long spread = Math.max(n + 1, up(t.totalInput(), above));
+        Estimate split = catalog.estimate(totals, spread);
+        while (split.longContextRequests() > 0) split = catalog.estimate(totals, ++spread); // rounding: a step or two
+        lines.add(String.format("spread over %,d requests each under %s: $%s (instead of $%s)", spread, thousands(above),
+                Nanos.toDecimal(split.costNanos()), Nanos.toDecimal(e.costNanos())));
+        return lines;
+    }
+
+    private static long up(long total, long parts) {
+        return (total + parts - 1) / parts;
+    }
+
+    private static String thousands(long tokens) {
+        return tokens % 1000 == 0 ? tokens / 1000 + "K" : String.format("%,d tokens", tokens);
     }
 
     private void printJson(PrintWriter out, Estimate e, TokenCounts tokens, Instant when) {

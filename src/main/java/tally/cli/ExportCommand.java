@@ -48,7 +48,7 @@ final class ExportCommand implements Runnable {
             case "jsonl", "json-lines", "ndjson" -> false;
             default -> throw new UserError("--format: expected csv or jsonl; got '" + format + "'");
         };
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             Instant lo = from == null ? Instant.EPOCH : ReportRange.parse(null, from, from, 1, s.zone(), s.clock).start();
             Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.parse(null, to, to, 1, s.zone(), s.clock).end();
             if (!hi.isAfter(lo)) throw new UserError("--from " + from + " is after --to " + to);

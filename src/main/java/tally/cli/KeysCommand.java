@@ -32,8 +32,8 @@ final class KeysCommand implements Runnable {
     @Command(name = "create", description = "Issue a key for a developer and print it (once).")
     static final class Create implements Runnable {
         @Spec CommandSpec spec;
-        @Option(names = "--user", required = true, paramLabel = "PERSON") String user;
-        @Option(names = "--team") String team;
+        @Option(names = "--user", required = true, paramLabel = "PERSON", description = "Whose key: their usage is recorded under this name.") String user;
+        @Option(names = "--team", paramLabel = "TEAM", description = "Their team, recorded with each request.") String team;
         @Option(names = "--models", split = ",", paramLabel = "MODEL", description = "Allowed models (comma-separated); default any.")
         List<String> models;
         @Option(names = "--max-tokens", paramLabel = "N", description = "Cap on max_tokens; larger requests are clamped.") Long maxTokens;
@@ -72,11 +72,11 @@ final class KeysCommand implements Runnable {
     @Command(name = "list", description = "List keys (never the keys themselves).")
     static final class ListKeys implements Runnable {
         @Spec CommandSpec spec;
-        @Option(names = "--format", defaultValue = "table") String format;
+        @Option(names = "--format", defaultValue = "table", description = "table or json (default table).") String format;
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+            try (Session s = Session.openForReading(((Main) spec.root().userObject()).global)) {
                 List<VirtualKey> keys = new VirtualKeys(s.store, s.clock).list();
                 Instant now = s.clock.instant();
                 if ("json".equalsIgnoreCase(format)) {
@@ -115,7 +115,7 @@ final class KeysCommand implements Runnable {
     @Command(name = "revoke", description = "Revoke a key by its id (key_…); it stops working at once.")
     static final class Revoke implements Runnable {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "KEY_ID") String id;
+        @Parameters(index = "0", paramLabel = "KEY_ID", description = "The key's id (key_…), as 'tally keys list' shows it.") String id;
 
         @Override
         public void run() {

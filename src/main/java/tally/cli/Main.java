@@ -3,16 +3,19 @@ package tally.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
 
 /** The {@code tally} command: parses, dispatches to one subcommand, maps failures to exit codes. */
+// scope = INHERIT: every subcommand, at any depth (those added later too), gets -h/--help and -V/--version.
 @Command(name = "tally",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Who spent how many tokens and dollars on Claude, on which model, when.",
         subcommands = {
-                CommandLine.HelpCommand.class,
+                HelpCommand.class,
                 DemoCommand.class,
                 ReportCommand.class,
                 TopCommand.class,
@@ -62,7 +65,7 @@ public final class Main implements Runnable {
         // the command runs inside the server instead (ServerHandoff, tally.server.CliBridge).
         Integer forwarded = ServerHandoff.tryForward(args, out, err);
         if (forwarded != null) return forwarded;
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -86,6 +89,11 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The whole command tree, as every invocation parses it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

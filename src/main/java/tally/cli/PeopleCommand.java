@@ -26,8 +26,8 @@ final class PeopleCommand implements Runnable {
     @Command(name = "add", description = "Add a person (or change their team), optionally with aliases.")
     static final class Add implements Runnable {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Option(names = "--team") String team;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The person's name, as reports show it.") String name;
+        @Option(names = "--team", paramLabel = "TEAM", description = "Their team (reports group by it with --by team).") String team;
         @Option(names = "--alias", description = "A raw identity that is this person's (repeatable).") List<String> aliases;
 
         @Override
@@ -44,8 +44,9 @@ final class PeopleCommand implements Runnable {
     @Command(name = "alias", description = "Map raw identities (key ids, emails, ARNs, …) to a person; their history follows.")
     static final class Alias implements Runnable {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "IDENTITY") List<String> identities;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The person the identities belong to.") String name;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "IDENTITY",
+                description = "Raw identities as records carry them: a key id, an email, an ARN, a login name.") List<String> identities;
 
         @Override
         public void run() {
@@ -59,11 +60,11 @@ final class PeopleCommand implements Runnable {
     @Command(name = "list", description = "List people.")
     static final class ListPeople implements Runnable {
         @Spec CommandSpec spec;
-        @Option(names = "--format", defaultValue = "table") String format;
+        @Option(names = "--format", defaultValue = "table", description = "table or json (default table).") String format;
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
+            try (Session s = Session.openForReading(((Main) spec.root().userObject()).global)) {
                 List<Person> people = s.people.list();
                 if ("json".equalsIgnoreCase(format)) {
                     ArrayNode arr = JsonNodeFactory.instance.arrayNode();

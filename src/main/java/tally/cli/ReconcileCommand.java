@@ -40,7 +40,7 @@ final class ReconcileCommand implements Runnable {
         } catch (DateTimeParseException e) {
             throw new UserError("--month: expected YYYY-MM, got '" + month + "'");
         }
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             Reconciliation r = Reconciliation.of(new ProviderReports(s.store), s.catalog(), m);
             PrintWriter out = spec.commandLine().getOut();
             out.print(fmt == ReportFormat.JSON ? json(r) : table(r));

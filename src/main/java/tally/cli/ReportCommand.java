@@ -46,7 +46,7 @@ final class ReportCommand implements Runnable {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         Dimension dimension = Dimension.parse(by);
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             ReportRange range;
             if (month != null) {
                 if (when.given()) throw new UserError("give either --month or --days/--from/--to");

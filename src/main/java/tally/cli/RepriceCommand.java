@@ -15,7 +15,7 @@ final class RepriceCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             ReportRange range = when.range(s.zone(), s.clock);
             long changed = s.ledger.reprice(range.start(), range.end(), s.catalog()::price);
             spec.commandLine().getOut().printf("repriced %s to %s with catalog %s: %,d record%s changed%n",

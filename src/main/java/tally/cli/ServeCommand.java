@@ -82,12 +82,27 @@ final class ServeCommand implements Runnable {
             description = "On SIGTERM, how long requests in flight may take to finish (default 60s).")
     String drainTimeout;
 
+    @Option(names = "--metrics-token", paramLabel = "TOKEN",
+            description = "Beyond loopback, /metrics needs this bearer token or a login (default $TALLY_METRICS_TOKEN).")
+    String metricsToken;
+
+    @Option(names = "--otlp-require-token", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Refuse OTLP exports without an ingest token (default: on beyond loopback, off on it).")
+    Boolean otlpRequireToken;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (chain); needs --tls-key.")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key for --tls-cert.")
+    java.nio.file.Path tlsKey;
+
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         PrintWriter out = spec.commandLine().getOut();
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
+        TallyServer.Tls tls = tls();
         Session session = Session.open(g);
         Vertx vertx = Vertx.vertx();
         Gateway gateway;
@@ -103,14 +118,16 @@ final class ServeCommand implements Runnable {
             List<Consumer<Router>> parts = new ArrayList<>();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
                     otelIdentityAttribute, otelTeamAttribute);
-            parts.add(new OtlpRoutes(vertx, collector)::mount); // /v1/metrics, /v1/logs: the same URL serves both
+            parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
+            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
             parts.add(gateway::mount);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock);
             parts.add(alerting::mount); // /metrics, /api/alerts…
             if (embedded) parts.add(new CliBridge(vertx, token, ServeCommand::runHere, gateway::reload));
-            parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir()));
-            server = TallyServer.start(vertx, host, port, parts);
+            parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir(),
+                    metricsToken != null ? metricsToken : env("TALLY_METRICS_TOKEN")));
+            server = TallyServer.start(vertx, host, port, tls, parts);
             alerting.start();
             Session.serving = session;
             if (embedded) {
@@ -123,7 +140,7 @@ final class ServeCommand implements Runnable {
             session.close();
             throw new UserError("cannot start the server: " + e.getMessage(), e);
         }
-        out.printf("tally: serving on http://%s:%d (upstream %s)%n", host, server.port(), config.upstream());
+        out.printf("tally: serving on %s://%s:%d (upstream %s)%n", tls == null ? "http" : "https", host, server.port(), config.upstream());
         out.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -173,6 +190,20 @@ final class ServeCommand implements Runnable {
                 .withTrustedHeaders(trustHeader, trustTeamHeader)
                 .withPersonLimits(personRpm, personTpm)
                 .withUpstreamTimeout(Durations.parse("--upstream-timeout", upstreamTimeout));
+    }
+
+    /** As asked, else on exactly when the server is reachable beyond loopback. */
+    boolean otlpRequiresToken() {
+        return otlpRequireToken != null ? otlpRequireToken : !tally.web.WebApp.loopback(host);
+    }
+
+    private TallyServer.Tls tls() {
+        if (tlsCert == null && tlsKey == null) return null;
+        if (tlsCert == null || tlsKey == null) throw new UserError("--tls-cert and --tls-key go together");
+        for (java.nio.file.Path p : new java.nio.file.Path[] {tlsCert, tlsKey}) {
+            if (!java.nio.file.Files.isReadable(p)) throw new UserError("cannot read " + p + " (--tls-cert/--tls-key)");
+        }
+        return new TallyServer.Tls(tlsCert, tlsKey);
     }
 
     /** Runs a command forwarded by another process (see {@link Main}), capturing what it prints. */

@@ -52,6 +52,19 @@ final class Session implements AutoCloseable {
         return new Session(options, Store.open(config(options)));
     }
 
+    /**
+     * For commands that only read. Where the user chose no store (no --data, TALLY_DATA or --db) and
+     * ./tally-data does not exist, says so and how to get data, instead of creating an empty store
+     * and printing an empty report.
+     */
+    static Session openForReading(GlobalOptions options) {
+        if (serving == null && !options.dataChosen() && !java.nio.file.Files.exists(options.dataDir())) {
+            throw new UserError("no Tally data in ./" + options.dataDir() + " (choose a store with --data DIR, --db URL "
+                    + "or TALLY_DATA); run `tally demo` to try it, or `tally import claude-code` to read your Claude Code logs");
+        }
+        return open(options);
+    }
+
     private static boolean sameStore(StoreConfig a, StoreConfig b) {
         return java.util.Objects.equals(a.postgresUrl(), b.postgresUrl())
                 && a.dataDir().toAbsolutePath().normalize().equals(b.dataDir().toAbsolutePath().normalize());

@@ -37,7 +37,7 @@ final class TopCommand implements Runnable {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         if (limit < 1 || limit > 10_000) throw new UserError("--limit must be between 1 and 10000 (got " + limit + ")");
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
             List<TopRequest> top = s.ledger.top(range.start(), range.end(), limit);
             spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, s.zone()));

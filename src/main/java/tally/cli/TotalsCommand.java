@@ -28,7 +28,7 @@ final class TotalsCommand implements Runnable {
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.open(g)) {
+        try (Session s = Session.openForReading(g)) {
             ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
             UsageRow t = s.ledger.totals(UsageQuery.of(range.start(), range.end(), Dimension.USER, s.zone()));
             if (fmt == ReportFormat.JSON) {

@@ -43,7 +43,7 @@ final class UsersCommand implements Runnable {
     static final class Add implements Runnable {
         @ParentCommand UsersCommand parent;
         @Spec CommandSpec spec;
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(paramLabel = "NAME", description = "The login name.") String name;
         @Option(names = "--role", defaultValue = "viewer", description = "admin or viewer (default viewer).") String role;
         @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.") boolean stdin;
 
@@ -88,7 +88,7 @@ final class UsersCommand implements Runnable {
     static final class Remove implements Runnable {
         @ParentCommand UsersCommand parent;
         @Spec CommandSpec spec;
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(paramLabel = "NAME", description = "The login name.") String name;
 
         @Override
         public void run() {

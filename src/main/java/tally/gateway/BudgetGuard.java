@@ -6,46 +6,89 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * Holds budgets in memory and decides, without touching the store, whether a request may go.
  *
- * <p>Before forwarding, a request reserves an upper bound of its cost on every budget that covers
- * it; when it finishes, the reservation is replaced by the real cost. A request is admitted while
- * {@code spent + reserved < limit} on each hard budget. So concurrent requests cannot overshoot
- * beyond the reservations in flight: <b>spend never exceeds a hard limit by more than the largest
- * single reservation</b> (the last request admitted), whatever the concurrency.
+ * <p>A body says little about a request's real usage (files by id, images and PDFs by URL, server
+ * tools, cache reads), so on a hard budget a request reserves its worst case ({@link CostBound}: the
+ * model's whole context window at the dearest input price plus {@code max_tokens} of output, times
+ * its server-tool rounds) and the reservation is replaced by the real cost when it finishes.
+ * A request is admitted on a hard budget in one of two ways:
+ * <ul>
+ *   <li>alongside others, when its worst case fits in what is left ({@code limit - spent - reserved});</li>
+ *   <li>alone, when it does not fit (or nothing bounds it): once no other request is in flight on that
+ *       budget, it is admitted with everything left reserved, so the next waits until it settles.</li>
+ * </ul>
+ * A hard budget refuses (402) once what is settled reaches its limit; a request that can go neither
+ * way yet waits in line (first come, first served per budget). Requests admitted alongside others
+ * never take the spend past the limit, and one admitted alone starts only while the spend is below
+ * it, so <b>spend never exceeds a hard limit by more than one request's actual cost</b>, whatever
+ * the concurrency and whatever the usage. Soft budgets never block: they reserve the body-based
+ * estimate, as their threshold (and a key's downgrade) always has.
  *
  * <p>"Spent" is what the ledger held at the last refresh plus what this process settled since.
  * Refreshing flushes the writer first, so nothing settled here is missed; a record that lands in
  * both at once is counted twice until the next refresh, which errs towards blocking. Other gateways
- * sharing a PostgreSQL ledger are seen at each refresh.
+ * sharing a PostgreSQL ledger are seen at each refresh (the bound above holds per gateway process).
  */
 public final class BudgetGuard {
     private static final Logger LOG = Logger.getLogger(BudgetGuard.class.getName());
+    /** Requests waiting for their turn, at most; beyond, a request is told to retry (429). */
+    static final int MAX_WAITING = 10_000;
 
     /** What a request reserved, to be settled exactly once. */
     public static final class Reservation {
         private final List<State> states;
         private final long[] amounts;
+        private final boolean[] alone;
+        private final boolean inFlight;
         private boolean settled;
 
-        private Reservation(List<State> states, long[] amounts) {
+        private Reservation(List<State> states, long[] amounts, boolean[] alone, boolean inFlight) {
             this.states = states;
             this.amounts = amounts;
+            this.alone = alone;
+            this.inFlight = inFlight;
         }
     }
 
-    public sealed interface Admission permits Admitted, Blocked {}
+    public sealed interface Admission permits Admitted, Blocked, Queued, Busy {}
 
     public record Admitted(Reservation reservation) implements Admission {}
 
     public record Blocked(Budget budget, String message) implements Admission {}
+
+    /** Not decided yet: the callback given to {@link #admit} gets the decision once, unless {@link #giveUp} takes it back. */
+    public record Queued(Ticket ticket, String message) implements Admission {}
+
+    /** Too many requests already wait: retry later. */
+    public record Busy(String message) implements Admission {}
+
+    /** A request waiting in line. */
+    public static final class Ticket {
+        private final Caller caller;
+        private final CostBound bound;
+        private final Consumer<Admission> then;
+        /** The hard budgets it waits on; those who come after queue behind it there. */
+        private Set<State> waitsOn = Set.of();
+
+        private Ticket(Caller caller, CostBound bound, Consumer<Admission> then) {
+            this.caller = caller;
+            this.bound = bound;
+            this.then = then;
+        }
+    }
 
     private static final class State {
         Budget budget;
@@ -53,11 +96,17 @@ public final class BudgetGuard {
         long baseline;
         long local;
         long reserved;
+        int inFlight;
+        boolean alone;
         boolean alerted;
 
         State(Budget b, Instant periodEnd) {
             this.budget = b;
             this.periodEnd = periodEnd;
+        }
+
+        long spent() {
+            return baseline + local;
         }
 
         long committed() {
@@ -70,6 +119,7 @@ public final class BudgetGuard {
     private final ZoneId zone;
     private final Map<String, State> states = new HashMap<>();
     private volatile List<State> active = List.of();
+    private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
 
     public BudgetGuard(Budgets budgets, Clock clock, ZoneId zone) {
         this.budgets = budgets;
@@ -78,29 +128,125 @@ public final class BudgetGuard {
     }
 
     /**
-     * Reserves {@code cost} nano-dollars (null when the model is unpriced: nothing to reserve in
-     * dollars) and {@code tokens} tokens on every budget covering the caller, or names the hard
-     * budget that is exhausted.
+     * Admits a request on every budget covering the caller (reserving its worst case on hard ones,
+     * its estimate on soft ones), names the hard budget that is exhausted, or puts it in line:
+     * then {@code later} gets the decision ({@link Admitted} or {@link Blocked}) once, from whichever
+     * thread settles the request before it.
      */
-    Admission admit(Caller c, Long cost, long tokens) {
+    Admission admit(Caller c, CostBound bound, Consumer<Admission> later) {
         List<State> covering = covering(c);
-        if (covering.isEmpty()) return new Admitted(new Reservation(List.of(), new long[0]));
+        if (covering.isEmpty()) return new Admitted(new Reservation(List.of(), new long[0], new boolean[0], false));
         Instant now = clock.instant();
         synchronized (this) {
-            for (State s : covering) {
-                roll(s, now);
-                if (s.budget.hard() && s.committed() >= s.budget.amount()) {
-                    return new Blocked(s.budget, exhausted(s, now));
+            for (State s : covering) roll(s, now);
+            Set<State> waitsOn = new HashSet<>();
+            Admission a = decide(covering, bound, heldByWaiting(), now, waitsOn);
+            if (a != null) return a;
+            String why = waitReason(waitsOn.iterator().next(), bound);
+            if (waiting.size() >= MAX_WAITING) return new Busy(why);
+            Ticket t = new Ticket(c, bound, later);
+            t.waitsOn = waitsOn;
+            waiting.add(t);
+            return new Queued(t, why);
+        }
+    }
+
+    /** Takes a request out of line (it waited too long, or its client left); false when it was already decided. */
+    boolean giveUp(Ticket t) {
+        boolean removed;
+        synchronized (this) {
+            removed = waiting.remove(t);
+        }
+        if (removed) deliver(drain()); // those behind it may go now
+        return removed;
+    }
+
+    /**
+     * Admitted, Blocked, or null when the request must wait, with the hard budgets it waits on put in
+     * {@code waitsOn} (it queues behind those only, never behind a budget it fits in). Caller holds the lock.
+     */
+    private Admission decide(List<State> covering, CostBound bound, Set<State> held, Instant now, Set<State> waitsOn) {
+        for (State s : covering) {
+            if (s.budget.hard() && s.spent() >= s.budget.amount()) return new Blocked(s.budget, exhausted(s, now));
+        }
+        long[] amounts = new long[covering.size()];
+        boolean[] alone = new boolean[covering.size()];
+        for (int i = 0; i < amounts.length; i++) {
+            State s = covering.get(i);
+            if (!s.budget.hard()) {
+                amounts[i] = bound.estimate(s.budget.unit());
+                continue;
+            }
+            long left = Math.max(0, s.budget.amount() - s.committed());
+            long worst = bound.worst(s.budget.unit());
+            if (s.alone || held.contains(s)) {
+                waitsOn.add(s); // one goes alone, or someone came first
+            } else if (worst <= left) {
+                amounts[i] = worst;
+            } else if (s.inFlight == 0) {
+                amounts[i] = left; // everything left: the next request waits until this one settles
+                alone[i] = true;
+            } else {
+                waitsOn.add(s);
+            }
+        }
+        if (!waitsOn.isEmpty()) return null;
+        for (int i = 0; i < amounts.length; i++) {
+            State s = covering.get(i);
+            s.reserved += amounts[i];
+            s.inFlight++;
+            s.alone |= alone[i];
+        }
+        return new Admitted(new Reservation(covering, amounts, alone, true));
+    }
+
+    /** Hard budgets someone already waits on: a newcomer queues behind them. Caller holds the lock. */
+    private Set<State> heldByWaiting() {
+        if (waiting.isEmpty()) return Set.of();
+        Set<State> held = new HashSet<>();
+        for (Ticket t : waiting) held.addAll(t.waitsOn);
+        return held;
+    }
+
+    /** Decides whoever in line can be decided now, in order. */
+    private List<Map.Entry<Ticket, Admission>> drain() {
+        List<Map.Entry<Ticket, Admission>> out = new ArrayList<>();
+        synchronized (this) {
+            if (waiting.isEmpty()) return out;
+            Instant now = clock.instant();
+            Set<State> held = new HashSet<>();
+            for (Iterator<Ticket> it = waiting.iterator(); it.hasNext(); ) {
+                Ticket t = it.next();
+                List<State> covering = covering(t.caller);
+                for (State s : covering) roll(s, now);
+                Set<State> waitsOn = new HashSet<>();
+                Admission a = covering.isEmpty()
+                        ? new Admitted(new Reservation(List.of(), new long[0], new boolean[0], false))
+                        : decide(covering, t.bound, held, now, waitsOn);
+                if (a == null) {
+                    t.waitsOn = waitsOn;
+                    held.addAll(waitsOn);
+                } else {
+                    it.remove();
+                    out.add(Map.entry(t, a));
                 }
             }
-            long[] amounts = new long[covering.size()];
-            for (int i = 0; i < amounts.length; i++) {
-                State s = covering.get(i);
-                amounts[i] = s.budget.unit() == Budget.Unit.USD ? (cost == null ? 0 : cost) : tokens;
-                s.reserved += amounts[i];
-            }
-            return new Admitted(new Reservation(covering, amounts));
         }
+        return out;
+    }
+
+    /** Outside the lock: a callback may forward at once. */
+    private static void deliver(List<Map.Entry<Ticket, Admission>> decided) {
+        for (Map.Entry<Ticket, Admission> d : decided) d.getKey().then.accept(d.getValue());
+    }
+
+    private static String waitReason(State s, CostBound bound) {
+        long worst = bound.worst(s.budget.unit());
+        String cost = worst == CostBound.UNBOUNDED ? "an unbounded amount (server tools without max_uses)"
+                : "up to " + s.budget.format(worst);
+        return s.budget.describe() + " has " + s.budget.format(Math.max(0, s.budget.amount() - s.spent()))
+                + " left and this request could cost " + cost + ", so its requests go one at a time and the one"
+                + " before it is still in flight. Retry shortly.";
     }
 
     /** No budget at all: nothing to estimate or reserve. */
@@ -108,7 +254,7 @@ public final class BudgetGuard {
         return active.isEmpty();
     }
 
-    /** Replaces a reservation by the real cost (null when unpriced) and tokens. Idempotent. */
+    /** Replaces a reservation by the real cost (null when unpriced) and tokens, then lets those waiting go. Idempotent. */
     void settle(Reservation r, Long cost, long tokens) {
         synchronized (this) {
             if (r.settled) return;
@@ -116,6 +262,8 @@ public final class BudgetGuard {
             for (int i = 0; i < r.amounts.length; i++) {
                 State s = r.states.get(i);
                 s.reserved -= r.amounts[i];
+                if (r.inFlight) s.inFlight--;
+                if (r.alone[i]) s.alone = false;
                 s.local += s.budget.unit() == Budget.Unit.USD ? (cost == null ? 0 : cost) : tokens;
                 if (!s.budget.hard() && !s.alerted && s.baseline + s.local >= s.budget.threshold()) {
                     s.alerted = true;
@@ -124,6 +272,7 @@ public final class BudgetGuard {
                 }
             }
         }
+        deliver(drain());
     }
 
     /** Adds spend that had no reservation (batch results) to the budgets covering the caller. */
@@ -134,7 +283,7 @@ public final class BudgetGuard {
             Instant now = clock.instant();
             for (State s : covering) roll(s, now);
         }
-        settle(new Reservation(covering, new long[covering.size()]), cost, tokens);
+        settle(new Reservation(covering, new long[covering.size()], new boolean[covering.size()], false), cost, tokens);
     }
 
     /** Whether a soft budget covering the caller has passed its threshold (a key's downgrade applies). */
@@ -186,6 +335,7 @@ public final class BudgetGuard {
                 s.local -= snapshot.getOrDefault(b.name(), 0L);
             }
         }
+        deliver(drain()); // spend seen from other gateways, or changed limits, may decide those waiting
     }
 
     /** Spent plus reserved against one budget now, for tests and listings. */

@@ -1,5 +1,6 @@
 package tally.gateway;
 
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,12 +10,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 import tally.identity.People;
 import tally.ingest.IngestWriter;
 import tally.pricing.PriceCatalog;
-import tally.pricing.PriceRequest;
 import tally.store.Ledger;
 import tally.store.Store;
 
@@ -41,6 +40,7 @@ public final class Gateway implements AutoCloseable {
     private final VirtualKeys keys;
     private final Budgets budgets;
     private final BudgetGuard guard;
+    private final WorstCase worstCase;
     private final Directory directory;
     private final Authenticator auth;
     private final RateLimiter limiter;
@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
         this.keys = new VirtualKeys(store, clock);
         this.budgets = new Budgets(store, ledger);
         this.guard = new BudgetGuard(budgets, clock, config.zone());
+        this.worstCase = new WorstCase(catalog);
         this.directory = new Directory(new People(store));
         this.auth = new Authenticator(keys, directory, config, vertx);
         this.limiter = new RateLimiter(config);
@@ -90,6 +91,8 @@ public final class Gateway implements AutoCloseable {
     /** Mounts the gateway's routes. The catch-all for other {@code /v1/*} paths goes last, after every other part's routes. */
     public void mount(Router router) {
         router.head("/").handler(ctx -> ctx.response().setStatusCode(200).end());
+        // A client whose base URL ends in /v1 (…:4318/v1) asks for /v1/v1/messages: serve it as /v1/messages.
+        router.route("/v1/v1/*").handler(ctx -> ctx.reroute(ctx.request().method(), ctx.request().uri().substring("/v1".length())));
         router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(MESSAGES_BODY_LIMIT)).handler(this::messages);
         router.post("/v1/messages/count_tokens").handler(BodyHandler.create(false).setBodyLimit(MESSAGES_BODY_LIMIT))
                 .handler(this::passOn);
@@ -141,31 +144,62 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
 
-            // Upper bound: every body byte an input token (a token is at least a byte), plus max_tokens of output.
-            long inBound = body.length();
-            long outBound = maxTokens == null ? 0 : Math.max(0, maxTokens);
-            Long costBound = guard.none() ? null : catalog.quote(new PriceRequest(model, at,
-                    new TokenCounts(inBound, 0, 0, 0, outBound), 0, false, false, facts.inferenceGeo())).costNanos();
-            BudgetGuard.Admission admission = guard.admit(c, costBound, inBound + outBound);
-            if (admission instanceof BudgetGuard.Blocked b) {
-                refuse(ctx, c, at, model, session, 402, "billing_error", b.message());
+            // Hard budgets reserve what the request can really cost (its usage may dwarf its body); soft ones the body's estimate.
+            CostBound bound = guard.none() ? CostBound.NONE
+                    : worstCase.of(model, maxTokens, body, req.headers(), facts.inferenceGeo(), at);
+            String requestModel = model;
+            Buffer forwarded = body;
+            Context here = vertx.getOrCreateContext();
+            BudgetGuard.Admission admission = guard.admit(c, bound,
+                    later -> here.runOnContext(v -> admitted(ctx, c, at, requestModel, session, forwarded, later)));
+            if (admission instanceof BudgetGuard.Queued q) {
+                // Its turn comes when the request before it settles; a client is not kept waiting forever.
+                vertx.setTimer(config.upstreamTimeout().toMillis(), t -> {
+                    if (guard.giveUp(q.ticket())) busy(ctx, c, at, requestModel, session, q.message());
+                });
                 return;
             }
-            BudgetGuard.Reservation reservation = ((BudgetGuard.Admitted) admission).reservation();
-
-            String requestModel = model;
-            new ProxyExchange(upstream, req, body, upstreamHeaders(req, c, true),
-                    up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true,
-                    r -> {
-                        MessageUsage u = r.tap() == null ? null : r.tap().usage;
-                        Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(r.requestId()), at, c,
-                                requestModel, session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false), u);
-                        UsageEvent e = rec.event();
-                        guard.settle(reservation, e.costNanos(), e.tokens().total());
-                        limiter.spend(c, e.tokens().total() - e.tokens().cacheRead());
-                        return rec.durable(); // the response's last bytes wait for this
-                    }).start();
+            admitted(ctx, c, at, model, session, body, admission);
         });
+    }
+
+    /** Forwards an admitted request and settles its reservation when it ends; answers a refusal. */
+    private void admitted(RoutingContext ctx, Caller c, Instant at, String model, String session, Buffer body,
+                          BudgetGuard.Admission admission) {
+        HttpServerRequest req = ctx.request();
+        if (admission instanceof BudgetGuard.Blocked b) {
+            refuse(ctx, c, at, model, session, 402, "billing_error", b.message());
+            return;
+        }
+        if (admission instanceof BudgetGuard.Busy b) {
+            busy(ctx, c, at, model, session, b.message());
+            return;
+        }
+        BudgetGuard.Reservation reservation = ((BudgetGuard.Admitted) admission).reservation();
+        if (ctx.response().closed()) { // the client left while it waited for its turn
+            guard.settle(reservation, 0L, 0);
+            return;
+        }
+
+        String requestModel = model;
+        new ProxyExchange(upstream, req, body, upstreamHeaders(req, c, true),
+                up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true,
+                r -> {
+                    MessageUsage u = r.tap() == null ? null : r.tap().usage;
+                    Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(r.requestId()), at, c,
+                            requestModel, session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false), u);
+                    UsageEvent e = rec.event();
+                    guard.settle(reservation, e.costNanos(), e.tokens().total());
+                    limiter.spend(c, e.tokens().total() - e.tokens().cacheRead());
+                    return rec.durable(); // the response's last bytes wait for this
+                }).start();
+    }
+
+    /** A request whose turn on a budget did not come in time: retry, the budget is not exhausted. */
+    private void busy(RoutingContext ctx, Caller c, Instant at, String model, String session, String message) {
+        if (ctx.response().closed()) return;
+        ctx.response().putHeader("retry-after", "1");
+        refuse(ctx, c, at, model, session, 429, "rate_limit_error", message);
     }
 
     private boolean allowed(VirtualKey k, String model) {
@@ -180,7 +214,9 @@ public final class Gateway implements AutoCloseable {
     /** Records a request the gateway will not forward as a failed request with no usage, then answers it once that is durable. */
     private void refuse(RoutingContext ctx, Caller c, Instant at, String model, String session, int status, String type, String message) {
         recorder.recordDurably(new Recorder.Facts(recordId(null), at, c, model, session, null, 0, status, false), null)
-                .durable().onComplete(v -> ApiErrors.send(ctx.response(), status, type, message));
+                .durable().onComplete(v -> {
+                    if (!ctx.response().closed()) ApiErrors.send(ctx.response(), status, type, message);
+                });
     }
 
     // ---------------------------------------------------------------- batches

@@ -29,8 +29,11 @@ public record ImportSummary(String what, long files, long filesUnchanged, long l
         StringBuilder sb = new StringBuilder();
         sb.append("Imported ").append(what).append(": ")
                 .append(n(files)).append(files == 1 ? " file" : " files");
-        if (filesUnchanged > 0) sb.append(" (").append(n(filesUnchanged)).append(" unchanged)");
         sb.append(", ").append(n(lines)).append(" lines\n");
+        if (filesUnchanged > 0) {
+            sb.append("  ").append(n(filesUnchanged)).append(filesUnchanged == 1 ? " file" : " files")
+                    .append(" unchanged since the last import (not read again)\n");
+        }
         sb.append("  records added:            ").append(n(added)).append('\n');
         sb.append("  duplicates dropped:       ").append(n(duplicates)).append('\n');
         if (ignored > 0) sb.append("  ignored (errors, synthetic): ").append(n(ignored)).append('\n');

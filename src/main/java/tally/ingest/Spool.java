@@ -34,7 +34,8 @@ public final class Spool {
         this.dir = dir;
         this.prefix = "-" + ProcessHandle.current().pid() + "-";
         try {
-            Files.createDirectories(dir);
+            tally.store.OwnerOnly.directories(dir);
+            tally.store.OwnerOnly.restrict(dir); // records wait here: the owner's alone
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot create spool directory " + dir + ": " + e.getMessage(), e);
         }
@@ -47,7 +48,8 @@ public final class Spool {
     /** Writes and forces one segment; returns its path. Names sort in write order. */
     public Path append(List<UsageEvent> events) throws IOException {
         Path file = dir.resolve(String.format("%013d%s%08d%s", System.currentTimeMillis(), prefix, seq.incrementAndGet(), SUFFIX));
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                tally.store.OwnerOnly.file())) {
             Writer w = Channels.newWriter(ch, StandardCharsets.UTF_8);
             for (UsageEvent e : events) {
                 EventCodec.write(e, w);

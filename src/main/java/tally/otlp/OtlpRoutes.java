@@ -30,17 +30,41 @@ public final class OtlpRoutes {
 
     private final Vertx vertx;
     private final TelemetryCollector collector;
+    /** Refuse exports without a known ingest token (the default beyond loopback). */
+    private final boolean requireToken;
 
     public OtlpRoutes(Vertx vertx, TelemetryCollector collector) {
+        this(vertx, collector, false);
+    }
+
+    public OtlpRoutes(Vertx vertx, TelemetryCollector collector, boolean requireToken) {
         this.vertx = vertx;
         this.collector = collector;
+        this.requireToken = requireToken;
     }
 
     public void mount(Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(OtlpDecoder.MAX_BODY_BYTES);
+        if (requireToken) { // routes of their own: Vert.x reads the body before a route's other handlers
+            for (String path : new String[] {"/v1/metrics", "/v1/logs", "/v1/traces"}) router.post(path).handler(this::authorize);
+        }
         router.post("/v1/metrics").handler(body).handler(ctx -> export(ctx, true));
         router.post("/v1/logs").handler(body).handler(ctx -> export(ctx, false));
         router.post("/v1/traces").handler(body).handler(ctx -> reply(ctx, 200, ExportLogsServiceResponse.getDefaultInstance()));
+    }
+
+    /** Before the body is read: no export without a known ingest token. */
+    private void authorize(RoutingContext ctx) {
+        try {
+            if (collector.personForToken(token(ctx)) == null) {
+                status(ctx, 401, 16, "this collector requires an ingest token (Authorization: Bearer …; create one with: tally tokens create --user NAME)");
+                return;
+            }
+        } catch (SecurityException e) {
+            status(ctx, 401, 16, "unknown ingest token (create one with: tally tokens create --user NAME)");
+            return;
+        }
+        ctx.next();
     }
 
     private void export(RoutingContext ctx, boolean metrics) {

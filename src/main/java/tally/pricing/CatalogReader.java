@@ -42,7 +42,9 @@ import java.util.TreeSet;
  *     "long_context": [{"from": …, "until": …, "above": 200000, "input": "6", …, "output": "22.50"}],
  *     "fast": [{"from": …, "until": …, "multiplier": "6"}],
  *     "bedrock_regional_premium": "1.1",     // or null
- *     "data_residency": "1.1"                // or null
+ *     "data_residency": "1.1",               // or null
+ *     "context_window": 1000000,             // largest prompt; default 200000 (every Claude model)
+ *     "context_window_beta": 1000000         // largest prompt with the context-1m beta; default context_window
  *   }]
  * }
  * </pre>
@@ -59,7 +61,7 @@ final class CatalogReader {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "web_search_per_1000", "batch_multiplier", "models");
     private static final Set<String> MODEL_KEYS = Set.of("id", "name", "aliases", "prices", "long_context", "fast",
-            "bedrock_regional_premium", "data_residency");
+            "bedrock_regional_premium", "data_residency", "context_window", "context_window_beta");
     private static final Set<String> RATE_KEYS = Set.of("from", "input", "cache_write_5m", "cache_write_1h",
             "cache_read", "output");
     private static final Set<String> TIER_KEYS = Set.of("from", "until", "above", "input", "cache_write_5m",
@@ -69,6 +71,8 @@ final class CatalogReader {
     /** Beyond this a price is surely a unit mistake (per token instead of per million, cents…). */
     private static final BigDecimal MAX_USD_PER_MILLION = new BigDecimal("100000");
     private static final BigDecimal MAX_MULTIPLIER = new BigDecimal("1000");
+    /** No model takes a prompt anywhere near this; beyond it a window is surely a typo. */
+    private static final long MAX_CONTEXT_WINDOW = 100_000_000L;
 
     private final String source;
 
@@ -190,7 +194,26 @@ final class CatalogReader {
         Ratio residency = node.has("data_residency")
                 ? multiplier(node.get("data_residency"), where + ": data_residency")
                 : existing != null ? existing.dataResidency() : null;
-        return new ModelPrice(id, name, aliases, prices, longContext, fast, regional, residency);
+        return new ModelPrice(id, name, aliases, prices, longContext, fast, regional, residency,
+                contextWindow(node, existing, where));
+    }
+
+    private ContextWindow contextWindow(JsonNode node, ModelPrice existing, String where) {
+        ContextWindow was = existing != null ? existing.context() : ContextWindow.STANDARD;
+        long tokens = node.has("context_window") ? windowTokens(node.get("context_window"), where + ": context_window")
+                : was.tokens();
+        long beta = node.has("context_window_beta")
+                ? windowTokens(node.get("context_window_beta"), where + ": context_window_beta")
+                : node.has("context_window") ? Math.max(tokens, was.withBeta()) : was.withBeta();
+        if (beta < tokens) throw error(where + ": context_window_beta must not be smaller than context_window");
+        return new ContextWindow(tokens, beta);
+    }
+
+    private long windowTokens(JsonNode v, String at) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() <= 0 || v.asLong() > MAX_CONTEXT_WINDOW) {
+            throw error(at + ": expected a whole number of tokens from 1 to " + MAX_CONTEXT_WINDOW + "; got " + v);
+        }
+        return v.asLong();
     }
 
     private List<String> aliases(JsonNode model, String where) {

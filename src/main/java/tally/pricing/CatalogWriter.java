@@ -58,6 +58,8 @@ public final class CatalogWriter {
         }
         putRatio(n, "bedrock_regional_premium", m.bedrockRegionalPremium());
         putRatio(n, "data_residency", m.dataResidency());
+        n.put("context_window", m.context().tokens());
+        n.put("context_window_beta", m.context().withBeta());
         return n;
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param fast                   fast-mode multipliers over time (empty = fast mode bills standard)
  * @param bedrockRegionalPremium multiplier for Bedrock regional/in-region ids, or null when list price
  * @param dataResidency          multiplier when a specific {@code inference_geo} is pinned, or null
+ * @param context                the largest prompt one request can send (bounds a request's worst-case cost)
  */
 public record ModelPrice(
         String id,
@@ -23,7 +24,8 @@ public record ModelPrice(
         Schedule<LongContextTier> longContext,
         Schedule<Ratio> fast,
         Ratio bedrockRegionalPremium,
-        Ratio dataResidency) {
+        Ratio dataResidency,
+        ContextWindow context) {
 
     public ModelPrice {
         aliases = List.copyOf(aliases);
@@ -46,6 +48,6 @@ public record ModelPrice(
     }
 
     ModelPrice withAliases(List<String> newAliases) {
-        return new ModelPrice(id, name, newAliases, prices, longContext, fast, bedrockRegionalPremium, dataResidency);
+        return new ModelPrice(id, name, newAliases, prices, longContext, fast, bedrockRegionalPremium, dataResidency, context);
     }
 }

@@ -44,21 +44,29 @@ public final class TallyServer implements AutoCloseable {
         @Override
         public io.vertx.core.Future<?> start() {
             server = vertx.createHttpServer(options);
-            return server.requestHandler(router).listen();
+            return server.requestHandler(router).invalidRequestHandler(ErrorReplies::invalid).listen();
         }
     }
 
     /** Mounts every part's routes and listens; blocks until listening. Port 0 picks a free port. */
     public static TallyServer start(Vertx vertx, String host, int port, List<Consumer<Router>> parts) {
+        return start(vertx, host, port, null, parts);
+    }
+
+    /** As above, over HTTPS when {@code tls} is given. */
+    public static TallyServer start(Vertx vertx, String host, int port, Tls tls, List<Consumer<Router>> parts) {
         Router router = Router.router(vertx);
         TallyServer[] self = new TallyServer[1];
         // First of all routes: refuse new work while draining, count what is in flight.
         router.route().order(-1_000_000).handler(ctx -> {
             TallyServer s = self[0];
             if (s.draining) {
-                ctx.response().setStatusCode(503).putHeader("connection", "close")
-                        .putHeader("content-type", "application/json")
-                        .end("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"the server is shutting down\"}}");
+                ctx.response().putHeader("connection", "close");
+                ErrorReplies.send(ctx.request(), 503, "the server is shutting down");
+                return;
+            }
+            if (ctx.request().uri().length() > ErrorReplies.MAX_URI) {
+                ErrorReplies.send(ctx.request(), 414, "the request URI is too long (at most " + ErrorReplies.MAX_URI + " bytes)");
                 return;
             }
             s.inFlight.incrementAndGet();
@@ -66,6 +74,7 @@ public final class TallyServer implements AutoCloseable {
             ctx.next();
         });
         for (Consumer<Router> part : parts) part.accept(router);
+        ErrorReplies.install(router);
         TallyServer s = new TallyServer(vertx);
         self[0] = s;
         // Vert.x shares one listening socket among instances with the same host and port (port 0
@@ -73,7 +82,7 @@ public final class TallyServer implements AutoCloseable {
         List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         s.deployments.add(await(vertx.deployVerticle(() -> {
-            Listener l = new Listener(router, options(host, port));
+            Listener l = new Listener(router, options(host, port, tls));
             listeners.add(l);
             return l;
         }, new io.vertx.core.DeploymentOptions().setInstances(instances)), "cannot listen on " + host + ":" + port));
@@ -81,9 +90,18 @@ public final class TallyServer implements AutoCloseable {
         return s;
     }
 
-    private static HttpServerOptions options(String host, int port) {
-        return new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setCompressionSupported(false)
-                .setAcceptBacklog(8192);
+    /** The PEM certificate chain and private key of an HTTPS server. */
+    public record Tls(java.nio.file.Path cert, java.nio.file.Path key) {}
+
+    private static HttpServerOptions options(String host, int port, Tls tls) {
+        // Request lines up to MAX_LINE parse, so an over-long URI is refused (414) in its path's error shape.
+        HttpServerOptions o = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setCompressionSupported(false)
+                .setAcceptBacklog(8192).setMaxInitialLineLength(ErrorReplies.MAX_LINE);
+        if (tls != null) {
+            o.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString()));
+        }
+        return o;
     }
 
     public int port() {

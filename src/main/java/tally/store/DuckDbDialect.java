@@ -20,11 +20,12 @@ import java.util.List;
  */
 final class DuckDbDialect implements Dialect {
     private final DuckDBConnection root;
+    private final Path file;
 
     DuckDbDialect(Path dataDir) {
         Path file = dataDir.resolve("tally.duckdb");
         try {
-            Files.createDirectories(dataDir);
+            OwnerOnly.directories(dataDir);
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
@@ -44,6 +45,21 @@ final class DuckDbDialect implements Dialect {
             s.execute("SET checkpoint_threshold = '256MB'");
         } catch (SQLException e) {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
+        }
+        this.file = file;
+        restrictFiles();
+    }
+
+    /**
+     * DuckDB creates its files with the process's umask; the records are the owner's alone. The WAL
+     * comes and goes with checkpoints: a directory created by Tally (0700) covers its later copies.
+     */
+    void restrictFiles() {
+        try {
+            OwnerOnly.restrict(file);
+            OwnerOnly.restrict(Path.of(file + ".wal"));
+        } catch (IOException e) {
+            // not ours to change (another user's file opened by permission): it keeps what its owner gave it
         }
     }
 

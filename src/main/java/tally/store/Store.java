@@ -20,6 +20,7 @@ public final class Store implements AutoCloseable {
         Dialect dialect = config.isPostgres() ? new PostgresDialect(config) : new DuckDbDialect(config.dataDir());
         try {
             Migrations.apply(dialect);
+            if (dialect instanceof DuckDbDialect duck) duck.restrictFiles(); // the migrations made the WAL
         } catch (RuntimeException e) {
             dialect.close();
             throw e;
@@ -69,6 +70,15 @@ public final class Store implements AutoCloseable {
             } finally {
                 c.setAutoCommit(true);
             }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** One trivial round trip, for readiness probes; a {@link StoreException} when the store does not answer. */
+    public void ping() {
+        try (Connection c = connection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
         } catch (SQLException e) {
             throw unavailable(e);
         }

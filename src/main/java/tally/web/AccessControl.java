@@ -28,17 +28,28 @@ public final class AccessControl implements Consumer<Router> {
     /** After the server's own first route (in-flight counting), before anything a part mounts. */
     static final int GUARD_ORDER = -900_000;
     private static final Set<String> ADMIN_ONLY = Set.of("/api/keys");
+    private static final String METRICS = "/metrics";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AccessControl.class.getName());
 
     private final Vertx vertx;
     private final boolean required;
     private final UserFile users;
     private final LoginSessions sessions;
+    private final LoginThrottle throttle;
+    /** Lets a scraper read /metrics without a login; null: only a logged-in session may. */
+    private final String metricsToken;
 
     public AccessControl(Vertx vertx, boolean required, UserFile users, java.time.Clock clock) {
+        this(vertx, required, users, clock, null);
+    }
+
+    public AccessControl(Vertx vertx, boolean required, UserFile users, java.time.Clock clock, String metricsToken) {
         this.vertx = vertx;
         this.required = required;
         this.users = users;
         this.sessions = new LoginSessions(clock);
+        this.throttle = new LoginThrottle(clock);
+        this.metricsToken = metricsToken == null || metricsToken.isBlank() ? null : metricsToken.trim();
     }
 
     public boolean required() {
@@ -49,6 +60,7 @@ public final class AccessControl implements Consumer<Router> {
     public void accept(Router router) {
         // Before every other part's routes under /api (alerts, say), whatever order the parts were mounted in.
         for (String path : new String[] {"/", "/index.html", "/assets/*", "/api/*"}) router.route(path).order(GUARD_ORDER).handler(this::guard);
+        router.route(METRICS).order(GUARD_ORDER).handler(this::metricsGuard);
         router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(8 * 1024)).handler(this::login);
         router.post("/api/logout").handler(this::logout);
         router.get("/api/me").handler(this::me);
@@ -82,6 +94,21 @@ public final class AccessControl implements Consumer<Router> {
         ctx.next();
     }
 
+    /** Beyond loopback, /metrics needs the scrape token (Authorization: Bearer) or a logged-in session. */
+    private void metricsGuard(RoutingContext ctx) {
+        String auth = ctx.request().getHeader("authorization");
+        boolean token = metricsToken != null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                && java.security.MessageDigest.isEqual(auth.substring(7).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        metricsToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        LoginSessions.LoginSession s = required && !token ? session(ctx) : null;
+        if (!required || token || s != null && users.find(s.user()) != null) {
+            ctx.next();
+            return;
+        }
+        ctx.response().putHeader("www-authenticate", "Bearer realm=\"tally\"");
+        ApiRoutes.fail(ctx, ApiError.unauthenticated("/metrics needs Authorization: Bearer <the --metrics-token> or a login"));
+    }
+
     private void login(RoutingContext ctx) {
         if (!sameOrigin(ctx, false)) {
             ApiRoutes.fail(ctx, ApiError.forbidden("log in from this server's own page"));
@@ -105,17 +132,29 @@ public final class AccessControl implements Consumer<Router> {
             ApiRoutes.fail(ctx, ApiError.unavailable("no dashboard users yet: run tally users add NAME --role admin"));
             return;
         }
+        String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        java.time.Duration wait = throttle.admit(name, address);
+        if (wait != null) {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            LOG.warning("login refused: user " + printable(name) + " from " + address + ": too many failures, locked for " + seconds + "s");
+            ctx.response().putHeader("retry-after", Long.toString(seconds));
+            ApiRoutes.fail(ctx, ApiError.tooManyRequests("too many failed logins; try again in " + seconds + " s"));
+            return;
+        }
         vertx.executeBlocking(() -> {
             UserFile.User u = users.find(name);
             return PasswordHash.verify(password, u == null ? null : u.passwordHash()) ? u : null;
         }, false).onComplete(ar -> {
             UserFile.User u = ar.succeeded() ? ar.result() : null;
             if (u == null) {
+                LOG.warning("login failed: user " + printable(name) + " from " + address + " (" + throttle.failures(name)
+                        + " failures in a row)");
                 ApiRoutes.fail(ctx, ApiError.unauthenticated("wrong user or password"));
                 return;
             }
+            throttle.succeeded(name, address);
             LoginSessions.LoginSession s = sessions.create(u.name());
-            ctx.response().addCookie(Cookie.cookie(COOKIE, s.id()).setPath("/").setHttpOnly(true)
+            ctx.response().addCookie(Cookie.cookie(COOKIE, s.id()).setPath("/").setHttpOnly(true).setSecure(ctx.request().isSSL())
                     .setSameSite(CookieSameSite.STRICT).setMaxAge(LoginSessions.IDLE.toSeconds()));
             ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
                     .end(me(u, s).toString());
@@ -125,7 +164,7 @@ public final class AccessControl implements Consumer<Router> {
     private void logout(RoutingContext ctx) {
         LoginSessions.LoginSession s = session(ctx);
         if (s != null) sessions.remove(s.id());
-        ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/").setHttpOnly(true)
+        ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/").setHttpOnly(true).setSecure(ctx.request().isSSL())
                 .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
         ctx.response().setStatusCode(204).end();
     }
@@ -143,6 +182,16 @@ public final class AccessControl implements Consumer<Router> {
             return;
         }
         ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store").end(me(u, s).toString());
+    }
+
+    /** A user name as typed, safe for one log line: quoted, control characters escaped, bounded. */
+    private static String printable(String name) {
+        StringBuilder b = new StringBuilder("'");
+        name.codePoints().limit(100).forEach(c -> {
+            if (Character.isISOControl(c)) b.append(String.format("\\u%04x", c));
+            else b.appendCodePoint(c);
+        });
+        return b.append(name.length() > 100 ? "…'" : "'").toString();
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode me(UserFile.User u, LoginSessions.LoginSession s) {

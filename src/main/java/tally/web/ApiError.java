@@ -36,6 +36,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(403, "permission_error", null, message);
     }
 
+    public static ApiError tooManyRequests(String message) {
+        return new ApiError(429, "rate_limit_error", null, message);
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, "unavailable_error", null, message);
     }

@@ -31,7 +31,13 @@ public final class WebApp implements Consumer<Router> {
      * users come from $TALLY_USERS or users.json in the data directory.
      */
     public static WebApp forServer(Vertx vertx, Store store, Ledger ledger, ZoneId zone, Clock clock, String host, Path dataDir) {
-        AccessControl access = new AccessControl(vertx, !loopback(host), new UserFile(UserFile.locate(dataDir)), clock);
+        return forServer(vertx, store, ledger, zone, clock, host, dataDir, null);
+    }
+
+    /** As above; beyond loopback, {@code metricsToken} (when given) also opens {@code /metrics} to a scraper. */
+    public static WebApp forServer(Vertx vertx, Store store, Ledger ledger, ZoneId zone, Clock clock, String host, Path dataDir,
+                                   String metricsToken) {
+        AccessControl access = new AccessControl(vertx, !loopback(host), new UserFile(UserFile.locate(dataDir)), clock, metricsToken);
         return new WebApp(vertx, WebData.of(store, ledger, zone, clock), access);
     }
 
@@ -46,7 +52,8 @@ public final class WebApp implements Consumer<Router> {
         dashboard.accept(router);
     }
 
-    static boolean loopback(String host) {
+    /** Whether a server bound to {@code host} is reachable from this machine only. */
+    public static boolean loopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {

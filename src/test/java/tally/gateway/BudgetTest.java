@@ -74,6 +74,139 @@ class BudgetTest {
         }
     }
 
+    static final String HAIKU = "claude-haiku-4-5-20251001";
+    static final String OPUS = "claude-opus-4-5-20251101";
+
+    /** Sends {@code n} requests at once and waits for every answer. */
+    static List<HttpResponse<String>> concurrently(GatewayHarness gw, String key, String body, int n) {
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/messages")).timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            Http.withKey(key).forEach(b::header);
+            all.add(Http.CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        return all.stream().map(CompletableFuture::join).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tally.store.TestStores#kinds")
+    void usage_a_hundred_times_what_the_body_suggests_never_takes_a_hard_budget_past_its_limit_plus_one_request(TestStores.Kind kind) {
+        try (GatewayHarness gw = new GatewayHarness(kind, dir)) {
+            String key = gw.key("alice");
+            long limit = 50_000_000L; // $0.05
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", limit));
+            String body = Http.messageBody(HAIKU, 16, true);
+            // The body suggests ~body.length() input tokens; the answer reports 100 times that (a file id, a PDF by URL, a big cache read…).
+            gw.upstream.usage = s -> new FakeAnthropic.Usage(100L * body.length(), 0, 0, 16, 0);
+            gw.upstream.eventDelayMs = 3; // streams overlap
+
+            List<HttpResponse<String>> responses = concurrently(gw, key, body, 50);
+
+            long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
+            List<HttpResponse<String>> refused = responses.stream().filter(r -> r.statusCode() != 200).toList();
+            assertThat(ok + refused.size()).isEqualTo(50);
+            assertThat(refused).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(402))
+                    .allSatisfy(r -> assertThat(r.body()).contains("\"type\":\"billing_error\"").contains("budget 'alice-monthly'"));
+
+            List<GatewayHarness.Rec> answered = gw.awaitRecords(50).stream().filter(r -> r.status() == 200).toList();
+            assertThat(answered).hasSize((int) ok);
+            long spent = answered.stream().mapToLong(GatewayHarness.Rec::costNanos).sum();
+            long oneRequest = answered.stream().mapToLong(GatewayHarness.Rec::costNanos).max().orElseThrow();
+            assertThat(oneRequest).isGreaterThan(50 * gw.catalog.quote(tally.pricing.PriceRequest.of(HAIKU, Instant.now(),
+                    new TokenCounts(body.length(), 0, 0, 0, 16))).costNanos()); // far beyond what the body suggests
+            // The stated bound: spend never exceeds the limit by more than one request's actual cost.
+            assertThat(spent).as("spent %s of a $0.05 limit", tally.core.Nanos.toDollars(spent))
+                    .isLessThanOrEqualTo(limit + oneRequest);
+            assertThat(spent - oneRequest).isLessThan(limit); // and the budget was used, not refused early
+        }
+    }
+
+    @Test
+    void a_developer_with_five_dollars_left_still_gets_every_ordinary_request_through() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            String keyId = gw.keys.list().get(0).id();
+            gw.writer.submit(spent("earlier-this-month", Instant.now().minusSeconds(60), keyId, 95 * DOLLAR));
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 100 * DOLLAR));
+            gw.upstream.eventDelayMs = 2;
+            // A Claude Code turn on Opus: 32K max_tokens, whose worst case ($2.80) does not fit twice in what is left.
+            List<HttpResponse<String>> responses = concurrently(gw, key, Http.messageBody(OPUS, 32_000, true), 10);
+            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+        }
+    }
+
+    @Test
+    void under_a_comfortable_hard_budget_ordinary_requests_run_side_by_side() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 1_000 * DOLLAR));
+            gw.upstream.eventDelayMs = 20;
+            List<HttpResponse<String>> responses = concurrently(gw, key, Http.messageBody(SONNET, 32_000, true), 20);
+            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+            assertThat(gw.upstream.peakStreams.get()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void a_request_with_server_tools_that_nothing_bounds_goes_alone_on_a_hard_budget() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 1_000 * DOLLAR));
+            gw.upstream.eventDelayMs = 20;
+            String body = "{\"model\":\"" + SONNET + "\",\"max_tokens\":1000,\"stream\":true,"
+                    + "\"tools\":[{\"type\":\"web_fetch_20250910\",\"name\":\"web_fetch\"}],"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"read the docs\"}]}";
+            List<HttpResponse<String>> responses = concurrently(gw, key, body, 4);
+            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+            assertThat(gw.upstream.peakStreams.get()).isEqualTo(1); // one at a time: each settles before the next
+        }
+    }
+
+    @Test
+    void one_person_going_one_at_a_time_does_not_hold_up_the_rest_of_the_organization() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String alice = gw.key("alice");
+            String bob = gw.key("bob");
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 50_000_000L)); // her requests go alone
+            gw.budget(hard("everyone", Budget.Scope.ORG, null, 1_000 * DOLLAR));        // everyone's fit side by side
+            gw.upstream.eventDelayMs = 40;
+            String body = Http.messageBody(HAIKU, 16, true);
+            List<CompletableFuture<Long>> alices = new ArrayList<>();
+            List<CompletableFuture<Long>> bobs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) alices.add(finishedAt(gw, alice, body));
+            for (int i = 0; i < 5; i++) bobs.add(finishedAt(gw, bob, body));
+            List<Long> aliceDone = alices.stream().map(CompletableFuture::join).sorted().toList();
+            long bobDone = bobs.stream().map(CompletableFuture::join).max(Long::compare).orElseThrow();
+            // Bob's requests run beside Alice's first one, not after her queue.
+            assertThat(bobDone).isLessThan(aliceDone.get(1));
+        }
+    }
+
+    /** When the answer to one request arrived (nanoTime), after checking it was a 200. */
+    static CompletableFuture<Long> finishedAt(GatewayHarness gw, String key, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/messages")).timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        Http.withKey(key).forEach(b::header);
+        return Http.CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            return System.nanoTime();
+        });
+    }
+
+    @Test
+    void a_soft_budget_never_blocks_however_large_the_usage() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.budget(new Budget("alice-soft", Budget.Scope.PERSON, "alice", Budget.Period.MONTHLY, Budget.Unit.USD, 50_000_000L, false, 100));
+            gw.upstream.usage = s -> new FakeAnthropic.Usage(1_000_000, 0, 0, 16, 0);
+            gw.upstream.eventDelayMs = 10;
+            List<HttpResponse<String>> responses = concurrently(gw, key, Http.messageBody(HAIKU, 16, true), 20);
+            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+            assertThat(gw.upstream.peakStreams.get()).isGreaterThan(1);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("tally.store.TestStores#kinds")
     void spend_already_in_the_ledger_this_period_counts_and_last_periods_does_not(TestStores.Kind kind) {

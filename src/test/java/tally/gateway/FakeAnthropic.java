@@ -58,6 +58,8 @@ public final class FakeAnthropic implements AutoCloseable {
     /** When set, every /v1/messages call is answered with this error status. */
     volatile Integer errorStatus;
     final AtomicInteger streamsOpen = new AtomicInteger();
+    /** The most streams open at once so far. */
+    final AtomicInteger peakStreams = new AtomicInteger();
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -156,7 +158,7 @@ public final class FakeAnthropic implements AutoCloseable {
         resp.setStatusCode(200).setChunked(true)
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache");
-        streamsOpen.incrementAndGet();
+        peakStreams.accumulateAndGet(streamsOpen.incrementAndGet(), Math::max);
         resp.closeHandler(v -> streamsOpen.decrementAndGet());
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         Mode m = mode;

@@ -104,6 +104,15 @@ class GatewayForwardingTest {
     }
 
     @Test
+    void a_client_whose_base_url_ends_in_v1_is_served_as_if_it_did_not() {
+        HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/v1/messages?beta=true", Http.withKey(key),
+                Http.messageBody("claude-haiku-4-5-20251001", 10, false));
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(gw.upstream.last().uri()).isEqualTo("/v1/messages?beta=true");
+        assertThat(gw.awaitRecords(1).get(0).model()).isEqualTo("claude-haiku-4-5-20251001");
+    }
+
+    @Test
     void the_upstream_sees_the_server_key_never_the_developer_key_and_no_hop_by_hop_headers() {
         Map<String, String> h = new HashMap<>(Http.withKey(key));
         h.put("anthropic-beta", "context-1m-2025-08-07,interleaved-thinking-2025-05-14");

@@ -100,7 +100,7 @@ class CcusageParityTest {
     void importingTheSameTranscriptsTwiceAddsNothing(TestStores.Kind kind) {
         Tally tally = imported(kind);
         String second = tally.run("import", "claude-code", TRANSCRIPTS.toString(), "--user", "alice").ok().out();
-        assertThat(second).contains("3 files (3 unchanged)").containsPattern("records added: +0\n");
+        assertThat(second).contains("3 files unchanged since the last import").containsPattern("records added: +0\n");
         JsonNode report = tally.run("report", "--by", "day", "--from", "2026-11-24", "--to", "2026-11-24", "--format", "json").json();
         assertThat(report.at("/total/requests").asLong()).isEqualTo(5);
         assertThat(report.at("/total/cost_usd").asText()).isEqualTo("0.035095");

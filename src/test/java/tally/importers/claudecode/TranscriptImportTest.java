@@ -143,7 +143,7 @@ class TranscriptImportTest {
         String out = importAll(tally).out();
         assertThat(out).containsPattern("records added: +1\n").containsPattern(", 3 lines\n"); // re-reads msg_2's first line only
         assertThat(total(tally).get("requests").asLong()).isEqualTo(3);
-        assertThat(importAll(tally).out()).contains("(1 unchanged), 0 lines");
+        assertThat(importAll(tally).out()).contains("1 file, 0 lines\n").contains("1 file unchanged since the last import");
     }
 
     @ParameterizedTest
