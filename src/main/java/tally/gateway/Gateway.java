@@ -183,13 +183,15 @@ public final class Gateway implements AutoCloseable {
 
         String requestModel = model;
         new ProxyExchange(upstream, req, body, upstreamHeaders(req, c, true),
-                up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null,
+                up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true,
                 r -> {
                     MessageUsage u = r.tap() == null ? null : r.tap().usage;
-                    UsageEvent e = recorder.record(new Recorder.Facts(recordId(r.requestId()), at, c, requestModel,
-                            session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false), u);
+                    Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(r.requestId()), at, c,
+                            requestModel, session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false), u);
+                    UsageEvent e = rec.event();
                     guard.settle(reservation, e.costNanos(), e.tokens().total());
                     limiter.spend(c, e.tokens().total() - e.tokens().cacheRead());
+                    return rec.durable(); // the response's last bytes wait for this
                 }).start();
     }
 
@@ -209,10 +211,12 @@ public final class Gateway implements AutoCloseable {
         return false;
     }
 
-    /** Answers a request the gateway will not forward, and records it as a failed request with no usage. */
+    /** Records a request the gateway will not forward as a failed request with no usage, then answers it once that is durable. */
     private void refuse(RoutingContext ctx, Caller c, Instant at, String model, String session, int status, String type, String message) {
-        ApiErrors.send(ctx.response(), status, type, message);
-        recorder.record(new Recorder.Facts(recordId(null), at, c, model, session, null, 0, status, false), null);
+        recorder.recordDurably(new Recorder.Facts(recordId(null), at, c, model, session, null, 0, status, false), null)
+                .durable().onComplete(v -> {
+                    if (!ctx.response().closed()) ApiErrors.send(ctx.response(), status, type, message);
+                });
     }
 
     // ---------------------------------------------------------------- batches
@@ -229,9 +233,11 @@ public final class Gateway implements AutoCloseable {
             Caller c = ar.result();
             MultiMap headers = upstreamHeaders(req, c, true);
             new ProxyExchange(upstream, req, Buffer.buffer(), headers,
-                    up -> up.statusCode() == 200 ? new BatchResultsTap() : null,
+                    up -> up.statusCode() == 200 ? new BatchResultsTap() : null, false,
                     r -> {
-                        if (r.status() != 200 || !(r.tap() instanceof BatchResultsTap t) || t.lines().isEmpty()) return;
+                        if (r.status() != 200 || !(r.tap() instanceof BatchResultsTap t) || t.lines().isEmpty()) {
+                            return io.vertx.core.Future.succeededFuture();
+                        }
                         endedAt(batchId, headers).onComplete(when -> {
                             Instant at = when.succeeded() && when.result() != null ? when.result() : clock.instant();
                             for (BatchResultsTap.Line line : t.lines()) {
@@ -241,6 +247,7 @@ public final class Gateway implements AutoCloseable {
                                 guard.record(c, e.costNanos(), e.tokens().total());
                             }
                         });
+                        return io.vertx.core.Future.succeededFuture();
                     }).start();
         });
     }
@@ -274,7 +281,8 @@ public final class Gateway implements AutoCloseable {
                 rejected(ctx, ar.cause());
                 return;
             }
-            new ProxyExchange(upstream, req, body, upstreamHeaders(req, ar.result(), false), null, r -> { }).start();
+            new ProxyExchange(upstream, req, body, upstreamHeaders(req, ar.result(), false), null, false,
+                    r -> io.vertx.core.Future.succeededFuture()).start();
         });
     }
 

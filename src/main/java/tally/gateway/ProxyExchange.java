@@ -1,5 +1,6 @@
 package tally.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -7,7 +8,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -20,6 +20,10 @@ import java.util.function.Function;
  *   <li>499 when the client went away (the upstream request is cancelled);</li>
  *   <li>502 when the upstream failed or was unreachable, 504 when it went silent too long.</li>
  * </ul>
+ * With {@code holdLast}, a response that ends well is not complete for the client until the future
+ * {@code onDone} returned has completed (its record is on disk): a body's last chunk, and a stream's
+ * bytes from its final usage event on, are held back until then. A {@code kill -9} in between leaves
+ * the client with a broken response, never with an answer the ledger does not have.
  */
 final class ProxyExchange {
     /** How an exchange ended. {@code tap} is null when the response was not metered. */
@@ -33,7 +37,9 @@ final class ProxyExchange {
     private final Buffer body;
     private final MultiMap headers;
     private final Function<HttpClientResponse, UsageTap> tapFor;
-    private final Consumer<Result> onDone;
+    private final Function<Result, Future<Void>> onDone;
+    private final boolean holdLast;
+    private Buffer held;
     private final long startNanos = System.nanoTime();
     private HttpClientRequest upstreamRequest;
     private UsageTap tap;
@@ -47,7 +53,7 @@ final class ProxyExchange {
     private long watchdog = -1;
 
     ProxyExchange(UpstreamClient upstream, HttpServerRequest request, Buffer body, MultiMap headers,
-                  Function<HttpClientResponse, UsageTap> tapFor, Consumer<Result> onDone) {
+                  Function<HttpClientResponse, UsageTap> tapFor, boolean holdLast, Function<Result, Future<Void>> onDone) {
         this.idleTimeoutNanos = upstream.idleTimeout().toNanos();
         this.upstream = upstream;
         this.request = request;
@@ -56,6 +62,7 @@ final class ProxyExchange {
         this.headers = headers;
         this.tapFor = tapFor;
         this.onDone = onDone;
+        this.holdLast = holdLast;
     }
 
     void start() {
@@ -100,11 +107,8 @@ final class ProxyExchange {
             lastActivity = System.nanoTime();
             if (tap != null) tap.feed(chunk);
             if (clientClosed) return;
-            response.write(chunk);
-            if (response.writeQueueFull()) {
-                up.pause();
-                response.drainHandler(v -> up.resume());
-            }
+            if (holdLast) hold(chunk, up);
+            else send(chunk, up);
         });
         up.exceptionHandler(t -> {
             if (done) return;
@@ -113,9 +117,46 @@ final class ProxyExchange {
         });
         up.endHandler(v -> {
             if (done) return;
-            response.end();
-            finish(statusOf(up.statusCode()));
+            if (!holdLast) {
+                response.end();
+                finish(statusOf(up.statusCode()));
+                return;
+            }
+            finish(statusOf(up.statusCode())).onComplete(durable -> release());
         });
+    }
+
+    private void send(Buffer chunk, HttpClientResponse up) {
+        response.write(chunk);
+        if (response.writeQueueFull()) {
+            up.pause();
+            response.drainHandler(v -> up.resume());
+        }
+    }
+
+    /**
+     * A stream passes at once until its final usage event; from there on it is held. A body always
+     * keeps its latest chunk back, so the last one is held when the upstream ends.
+     */
+    private void hold(Buffer chunk, HttpClientResponse up) {
+        if (tap instanceof UsageTap.Sse sse) {
+            if (held == null && !sse.usageFinal()) {
+                send(chunk, up);
+                return;
+            }
+            held = held == null ? Buffer.buffer().appendBuffer(chunk) : held.appendBuffer(chunk);
+            return;
+        }
+        if (held != null) send(held, up);
+        held = chunk;
+    }
+
+    /** The record is durable: the held bytes and the end go to the client. */
+    private void release() {
+        if (response.closed()) return;
+        if (held != null) response.write(held);
+        held = null;
+        response.end();
     }
 
     private int statusOf(int httpStatus) {
@@ -180,12 +221,13 @@ final class ProxyExchange {
         });
     }
 
-    private void finish(int status) {
-        if (done) return;
+    /** Ends the exchange once; the future says when its record is durable. */
+    private Future<Void> finish(int status) {
+        if (done) return Future.succeededFuture();
         done = true;
         if (watchdog >= 0 && vertx != null) vertx.cancelTimer(watchdog);
         if (tap != null) tap.finish();
-        onDone.accept(new Result(status, tap, requestId, System.nanoTime() - startNanos));
+        return onDone.apply(new Result(status, tap, requestId, System.nanoTime() - startNanos));
     }
 
     static boolean isTimeout(Throwable t) {

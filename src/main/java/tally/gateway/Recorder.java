@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import tally.core.Source;
 import tally.core.TokenCounts;
@@ -7,14 +9,17 @@ import tally.core.UsageEvent;
 import tally.ingest.IngestWriter;
 import tally.pricing.PriceCatalog;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * Turns a finished exchange into a priced {@link UsageEvent} and hands it to the ingest writer
- * without waiting: {@code offer} when the queue has room, else {@code submit} on a worker thread,
- * so the event loop never blocks and no record is dropped.
+ * without waiting: {@code offerDurable} when the queue has room, else {@code submitDurable} on a
+ * worker thread, so the event loop never blocks and no record is dropped. The caller learns when the
+ * record is on disk, and holds its answer's last bytes until then.
  */
 final class Recorder {
     private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
@@ -22,6 +27,9 @@ final class Recorder {
     /** What a request was, besides its usage. */
     record Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
                  long latencyMs, int status, boolean batch) {}
+
+    /** How long an answer waits for its record to reach the spool before it goes out regardless. */
+    static final Duration DURABLE_WAIT = Duration.ofSeconds(10);
 
     private final IngestWriter writer;
     private final PriceCatalog catalog;
@@ -33,10 +41,40 @@ final class Recorder {
         this.vertx = vertx;
     }
 
+    /** A priced record, and when it is durable: the moment its response's last bytes may go out. */
+    record Recorded(UsageEvent event, Future<Void> durable) {}
+
     /** Prices and queues the record; returns it priced (cost null when the model is unpriced). */
     UsageEvent record(Facts f, MessageUsage usage) {
+        return recordDurably(f, usage).event();
+    }
+
+    /**
+     * Prices and queues the record without blocking. Its {@code durable} future completes on the
+     * caller's context once the record is forced to the spool (or, if the spool cannot take it, after a
+     * logged failure or {@link #DURABLE_WAIT}: a client is never held forever by the ledger).
+     */
+    Recorded recordDurably(Facts f, MessageUsage usage) {
+        UsageEvent priced = catalog.price(event(f, usage));
+        tally.metrics.GatewayLatency.GLOBAL.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
+        Context ctx = vertx.getOrCreateContext();
+        CompletableFuture<Void> queued = writer.offerDurable(priced);
+        Future<Void> spooled = queued != null
+                ? Future.fromCompletionStage(queued, ctx)
+                // The writer's queue is full: wait for room on a worker, never on the event loop.
+                : vertx.executeBlocking(() -> writer.submitDurable(priced), false)
+                        .compose(cf -> Future.fromCompletionStage(cf, ctx));
+        Future<Void> durable = spooled.timeout(DURABLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .recover(t -> {
+                    LOG.severe("gateway: record " + priced.id() + " not confirmed on disk, answering anyway: " + t);
+                    return Future.succeededFuture();
+                });
+        return new Recorded(priced, durable);
+    }
+
+    private static UsageEvent event(Facts f, MessageUsage usage) {
         String model = usage != null && usage.model() != null ? usage.model() : f.requestModel();
-        UsageEvent e = UsageEvent.builder()
+        return UsageEvent.builder()
                 .id(f.id())
                 .time(f.at())
                 .source(Source.GATEWAY)
@@ -53,14 +91,5 @@ final class Recorder {
                 .latencyMs(f.latencyMs())
                 .status(f.status())
                 .build();
-        UsageEvent priced = catalog.price(e);
-        tally.metrics.GatewayLatency.GLOBAL.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
-        CompletableFuture<Void> queued = writer.offer(priced);
-        if (queued == null) {
-            // The writer's queue is full: wait for room on a worker, never on the event loop.
-            vertx.executeBlocking(() -> writer.submit(priced), false)
-                    .onFailure(t -> LOG.severe("gateway: could not queue record " + priced.id() + ": " + t));
-        }
-        return priced;
     }
 }

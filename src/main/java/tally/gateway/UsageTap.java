@@ -72,6 +72,7 @@ abstract class UsageTap {
         private String event;
         private final StringBuilder data = new StringBuilder();
         private boolean skipping;
+        private boolean usageFinal;
 
         Sse() {
             super(256);
@@ -95,15 +96,32 @@ abstract class UsageTap {
             }
         }
 
+        /**
+         * Whether the usage is final: the closing {@code message_delta} (it has a stop reason),
+         * {@code message_stop} or an {@code error} has passed. What follows is only the stream's end.
+         */
+        boolean usageFinal() {
+            return usageFinal;
+        }
+
         private void dispatch() {
             try {
+                if ("message_stop".equals(event)) usageFinal = true;
                 if (data.length() == 0) return;
                 JsonNode d = JSON.readTree(data.toString());
                 String type = d.path("type").asText(event == null ? "" : event);
                 switch (type) {
                     case "message_start" -> usage.applyMessage(d.get("message"));
-                    case "message_delta" -> usage.apply(d.get("usage"));
-                    case "error" -> usage.error(d.path("error").path("type").asText(null));
+                    case "message_delta" -> {
+                        usage.apply(d.get("usage"));
+                        if (!d.path("delta").path("stop_reason").isMissingNode() && !d.path("delta").path("stop_reason").isNull()) {
+                            usageFinal = true;
+                        }
+                    }
+                    case "error" -> {
+                        usage.error(d.path("error").path("type").asText(null));
+                        usageFinal = true;
+                    }
                     default -> { } // ping and future events are not usage
                 }
             } catch (Exception malformed) {

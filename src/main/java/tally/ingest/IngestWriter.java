@@ -46,8 +46,15 @@ public final class IngestWriter implements AutoCloseable {
         }
     }
 
-    /** A queued record, or a flush barrier (event == null) completed once everything before it is stored. */
-    private record Pending(UsageEvent event, CompletableFuture<Void> done) {}
+    /**
+     * A queued record, or a flush barrier (event == null) completed once everything before it is stored.
+     * {@code awaited}: someone holds an answer until {@code done}, so its batch is forced without lingering.
+     */
+    private record Pending(UsageEvent event, CompletableFuture<Void> done, boolean awaited) {
+        Pending(UsageEvent event, CompletableFuture<Void> done) {
+            this(event, done, false);
+        }
+    }
 
     /** A spooled batch waiting for the store; its records stay in memory only while the backlog is short. */
     private static final class Segment {
@@ -122,6 +129,31 @@ public final class IngestWriter implements AutoCloseable {
         if (closing) return null;
         CompletableFuture<Void> f = new CompletableFuture<>();
         return queue.offer(new Pending(e, f)) ? f : null;
+    }
+
+    /**
+     * The durable acknowledgement, for a caller that holds its answer until the record is on disk
+     * (the gateway keeps a response's last bytes back). Never blocks: null when the queue is full.
+     * Its batch is forced as soon as the queue is momentarily empty instead of lingering for more;
+     * records arriving meanwhile share the next force (group commit).
+     */
+    public CompletableFuture<Void> offerDurable(UsageEvent e) {
+        if (closing) return null;
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        return queue.offer(new Pending(e, f, true)) ? f : null;
+    }
+
+    /** {@link #offerDurable}, blocking while the queue is full (call it off the event loop). */
+    public CompletableFuture<Void> submitDurable(UsageEvent e) {
+        if (closing) throw new IllegalStateException("writer is closed");
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            queue.put(new Pending(e, f, true));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            f.completeExceptionally(ie);
+        }
+        return f;
     }
 
     /** Completes once every record submitted before this call is in the store. */
@@ -216,19 +248,29 @@ public final class IngestWriter implements AutoCloseable {
         }
     }
 
-    /** Waits up to maxDelay for the first item, then takes what is there, up to the batch size. */
+    /**
+     * Waits up to maxDelay for the first item, then takes what is there, up to the batch size. A batch
+     * holding an awaited record closes as soon as the queue is empty: its waiter is answering a client.
+     */
     private void collect(List<Pending> batch) throws InterruptedException {
         Pending first = queue.poll(options.maxDelay().toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) return;
         batch.add(first);
         long deadline = System.nanoTime() + options.maxDelay().toNanos();
+        boolean awaited = first.awaited();
         while (batch.size() < options.batchSize()) {
-            if (queue.drainTo(batch, options.batchSize() - batch.size()) > 0) continue;
+            int from = batch.size();
+            if (queue.drainTo(batch, options.batchSize() - batch.size()) > 0) {
+                for (int i = from; i < batch.size() && !awaited; i++) awaited = batch.get(i).awaited();
+                continue;
+            }
+            if (awaited) break;
             long left = deadline - System.nanoTime();
             if (left <= 0) break;
             Pending p = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)), TimeUnit.NANOSECONDS);
             if (p == null) break; // nothing more is coming right now: do not sit on a ready batch
             batch.add(p);
+            awaited = p.awaited();
         }
     }
 
@@ -289,11 +331,12 @@ public final class IngestWriter implements AutoCloseable {
                 if (spoolerDone && backlog.isEmpty()) return;
                 continue;
             }
+            List<Segment> run = withFollowers(s);
             try {
-                store(s);
+                store(run);
                 backoffMs = 0;
             } catch (IOException | RuntimeException e) { // StoreException, or anything a bad batch throws
-                backlog.addFirst(s);
+                for (int i = run.size() - 1; i >= 0; i--) backlog.addFirst(run.get(i));
                 lastError = e.getMessage();
                 if (spoolerDone) { // closing: the spool keeps the rest for the next start
                     failBarriers();
@@ -307,20 +350,43 @@ public final class IngestWriter implements AutoCloseable {
         }
     }
 
-    private void store(Segment s) throws IOException {
-        boolean unspooled = s.file == null && !s.events.isEmpty();
-        if (s.file != null || unspooled) {
-            List<UsageEvent> events = s.events != null ? s.events : spool.read(s.file, this::skip);
+    /**
+     * The segment and the ones queued right behind it whose records are in memory, up to a batch:
+     * small batches forced one by one for waiting clients reach the store as one write.
+     */
+    private List<Segment> withFollowers(Segment first) {
+        List<Segment> run = new ArrayList<>();
+        run.add(first);
+        long records = first.events == null ? options.batchSize() : first.events.size();
+        for (Segment next; (next = backlog.peekFirst()) != null && next.events != null
+                && records + next.events.size() <= options.batchSize(); ) {
+            if (backlog.pollFirst() != next) break; // only this thread takes, but stay safe
+            run.add(next);
+            records += next.events.size();
+        }
+        return run;
+    }
+
+    /** Writes a run of segments in one ledger write, then retires their files and completes their barriers. */
+    private void store(List<Segment> run) throws IOException {
+        List<UsageEvent> events = new ArrayList<>();
+        for (Segment s : run) {
+            if (s.file != null) events.addAll(s.events != null ? s.events : spool.read(s.file, this::skip));
+            else if (!s.events.isEmpty()) events.addAll(s.events);
+        }
+        if (!events.isEmpty()) {
             WriteResult r = ledger.write(events);
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());
             backlogRecords.addAndGet(-events.size());
-            if (s.file != null) spool.delete(s.file);
-            else unspooledRoom.release();
             lastError = null;
         }
-        s.barriers.forEach(f -> f.complete(null));
+        for (Segment s : run) {
+            if (s.file != null) spool.delete(s.file);
+            else if (!s.events.isEmpty()) unspooledRoom.release();
+            s.barriers.forEach(f -> f.complete(null));
+        }
     }
 
     private void failBarriers() {

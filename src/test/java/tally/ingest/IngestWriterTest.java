@@ -67,6 +67,33 @@ class IngestWriterTest {
     }
 
     @Test
+    void aDurableRecordIsForcedToTheSpoolAtOnceWhileATrickleOfOtherRecordsKeepsBatchesOpen() throws Exception {
+        IngestWriter.Options lingering = new IngestWriter.Options(10_000, Duration.ofSeconds(3), 10_000);
+        try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, lingering)) {
+            Thread trickle = new Thread(() -> { // a record every 0.2 ms: a plain batch lingers its full delay
+                for (int i = 0; i < 9_000 && !Thread.currentThread().isInterrupted(); i++) {
+                    w.submit(record(i));
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                }
+            });
+            trickle.start();
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            UsageEvent answered = record(1_000_000);
+            w.offerDurable(answered).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            trickle.interrupt();
+            trickle.join();
+            assertThat(ms).as("ms until the awaited record was on disk").isLessThan(500);
+            Spool spool = new Spool(store.config().spoolDir());
+            List<String> onDisk = new ArrayList<>();
+            for (Path seg : spool.segments()) spool.read(seg, skip -> { }).forEach(e -> onDisk.add(e.id()));
+            Set<String> stored = new Ledger(store).idCounts().keySet();
+            assertThat(onDisk.contains(answered.id()) || stored.contains(answered.id())).as("in the spool or the store").isTrue();
+        }
+    }
+
+    @Test
     void anUnspooledWriterStoresEverythingWithoutTouchingTheSpoolAndClosesAtOnce() throws Exception {
         IngestWriter.Options unspooled = new IngestWriter.Options(100, Duration.ofSeconds(5), 1_000, false);
         try (Store store = Store.open(StoreConfig.embedded(dir))) {
