@@ -21,11 +21,16 @@ final class Migrations {
 
     static void apply(Dialect dialect) {
         try (Connection c = dialect.connection()) {
-            c.setAutoCommit(true);
+            // Under the writers' lock: two processes creating the table at once on a new PostgreSQL
+            // schema would otherwise collide in its catalog ("duplicate key … pg_type").
+            c.setAutoCommit(false);
+            dialect.lockWriters(c);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
                         + "name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)");
             }
+            c.commit();
+            c.setAutoCommit(true);
             // By set, not by maximum: parts of the program number their migrations in separate ranges
             // (V10 gateway, V20 imports…), so a lower version can arrive after a higher one is applied.
             java.util.Set<Integer> applied = appliedVersions(c);
