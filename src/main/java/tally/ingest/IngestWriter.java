@@ -311,7 +311,8 @@ public final class IngestWriter implements AutoCloseable {
         boolean unspooled = s.file == null && !s.events.isEmpty();
         if (s.file != null || unspooled) {
             List<UsageEvent> events = s.events != null ? s.events : spool.read(s.file, this::skip);
-            WriteResult r = ledger.write(events);
+            // the pricer prices again a telemetry record recounted against its saved counter series
+            WriteResult r = ledger.write(events, normalize);
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());
