@@ -52,8 +52,8 @@ class CumulativeSeriesTest {
         StoreConfig config = TestStores.config(kind, dir);
         firstRun(config);
         try (CollectorNode n = new CollectorNode(config)) {
-            n.export("/v1/metrics", inputTokens("s1", START, minute(1), 150)); // the exporter's retry of the last export
             n.export("/v1/metrics", inputTokens("s1", START, minute(2), 200));
+            n.export("/v1/metrics", inputTokens("s1", START, minute(1), 150)); // a late retry of the first run's export
             UsageRow t = n.totals();
             assertThat(t.tokens().input()).isEqualTo(200);
             assertThat(t.costNanos()).isEqualTo(200 * NANOS_PER_INPUT_TOKEN);
@@ -68,9 +68,14 @@ class CumulativeSeriesTest {
         StoreConfig config = TestStores.config(kind, dir);
         firstRun(config);
         try (CollectorNode n = new CollectorNode(config)) {
-            n.export("/v1/metrics", inputTokens("s1", minute(2), minute(3), 30)); // Claude Code restarted too
-            n.export("/v1/metrics", inputTokens("s1", START, minute(1), 150)); // a late retry from the old run
-            assertThat(n.totals().tokens().input()).isEqualTo(180);
+            n.export("/v1/metrics", inputTokens("s1", START, minute(2), 200));
+            n.export("/v1/metrics", inputTokens("s1", minute(3), minute(4), 30)); // Claude Code restarted too
+            n.export("/v1/metrics", inputTokens("s1", START, minute(2), 200)); // a late retry from its old run
+            assertThat(n.totals().tokens().input()).isEqualTo(200 + 30);
+        }
+        try (CollectorNode n = new CollectorNode(config)) { // and the new run continues across the next restart
+            n.export("/v1/metrics", inputTokens("s1", minute(3), minute(5), 70));
+            assertThat(n.totals().tokens().input()).isEqualTo(200 + 70);
         }
     }
 
@@ -81,9 +86,14 @@ class CumulativeSeriesTest {
         StoreConfig config = TestStores.config(kind, dir);
         firstRun(config);
         try (CollectorNode n = new CollectorNode(config)) {
-            n.export("/v1/metrics", inputTokens("s1", START, minute(2), 20));
-            n.export("/v1/metrics", inputTokens("s1", START, minute(3), 45));
-            assertThat(n.totals().tokens().input()).isEqualTo(150 + 45);
+            n.export("/v1/metrics", inputTokens("s1", START, minute(2), 200));
+            n.export("/v1/metrics", inputTokens("s1", START, minute(3), 20)); // the counter went back: a reset
+            n.export("/v1/metrics", inputTokens("s1", START, minute(4), 45));
+            assertThat(n.totals().tokens().input()).isEqualTo(200 + 45);
+        }
+        try (CollectorNode n = new CollectorNode(config)) {
+            n.export("/v1/metrics", inputTokens("s1", START, minute(5), 60));
+            assertThat(n.totals().tokens().input()).isEqualTo(200 + 60);
         }
     }
 
