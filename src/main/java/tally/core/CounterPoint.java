@@ -2,9 +2,10 @@ package tally.core;
 
 /**
  * One point of a cumulative counter (an OTLP sum with cumulative temporality) that a usage record's
- * tokens came from. It travels with the record through the spool, so the store applies the point to
- * the series' saved state in the same transaction that stores the record: a restart, a crash or
- * another replica continues the series instead of counting it again from zero.
+ * tokens (or an activity row's value) came from. It travels with the record through the spool, so
+ * the store applies the point to the series' saved state in the same transaction that stores the
+ * record: a restart, a crash or another replica continues the series instead of counting it again
+ * from zero.
  *
  * @param series     the series: metric name with its resource and point attributes
  * @param startNanos the counter's start time (a new one is a reset)
@@ -12,9 +13,9 @@ package tally.core;
  * @param value      the cumulative value
  * @param increment  what the collector counted for this point, against the state it knew; the store
  *                   recounts it against the saved state and corrects the record when they differ
- * @param part       the token class the increment went to
+ * @param part       the token class the increment went to; null for an activity row's value
  */
-public record CounterPoint(String series, long startNanos, long timeNanos, double value, long increment, Part part) {
+public record CounterPoint(String series, long startNanos, long timeNanos, double value, double increment, Part part) {
 
     /** The token classes a counter point can feed. */
     public enum Part {
@@ -33,6 +34,5 @@ public record CounterPoint(String series, long startNanos, long timeNanos, doubl
 
     public CounterPoint {
         java.util.Objects.requireNonNull(series, "series");
-        java.util.Objects.requireNonNull(part, "part");
     }
 }

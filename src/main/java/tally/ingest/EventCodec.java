@@ -65,7 +65,7 @@ public final class EventCodec {
             g.writeNumberField("time_ns", c.timeNanos());
             g.writeNumberField("value", c.value());
             g.writeNumberField("increment", c.increment());
-            g.writeStringField("part", c.part().name());
+            if (c.part() != null) g.writeStringField("part", c.part().name());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -76,8 +76,8 @@ public final class EventCodec {
         while (p.nextToken() == JsonToken.START_OBJECT) {
             String series = null;
             String part = null;
-            long start = 0, time = 0, increment = 0;
-            double value = 0;
+            long start = 0, time = 0;
+            double value = 0, increment = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
@@ -86,7 +86,7 @@ public final class EventCodec {
                     case "start_ns" -> start = p.getLongValue();
                     case "time_ns" -> time = p.getLongValue();
                     case "value" -> value = p.getDoubleValue();
-                    case "increment" -> increment = p.getLongValue();
+                    case "increment" -> increment = p.getDoubleValue();
                     case "part" -> part = p.getText();
                     default -> p.skipChildren();
                 }

@@ -217,6 +217,7 @@ final class TelemetryMapper {
             String who = identity(a, tokenPerson);
             String session = a.string("session.id");
             String id = "otelm:" + Ids.hash(series + "|" + p.getTimeUnixNano());
+            int activityBefore = out.activity.size();
             switch (name) {
                 case "claude_code.token.usage" -> {
                     String key = resourceKey + "|" + Attributes.key(p.getAttributesList(), "type") + "|" + p.getTimeUnixNano();
@@ -252,6 +253,10 @@ final class TelemetryMapper {
                 case "claude_code.cost.usage" -> out.activity.add(activity(id, time, who, a, session,
                         Activity.Kind.ESTIMATED_COST_METRIC, Math.round(v * 1e9)));
                 default -> { }
+            }
+            if (cumulative && out.activity.size() > activityBefore) { // the store applies the point with the row
+                Activity row = out.activity.remove(activityBefore);
+                out.activity.add(row.withCounter(new CounterPoint(Ids.hash(series), p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw, v, null)));
             }
         }
     }

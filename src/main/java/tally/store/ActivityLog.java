@@ -47,7 +47,10 @@ public final class ActivityLog {
         synchronized (writeLock) {
             return store.inTransaction(c -> {
                 store.dialect().lockWriters(c);
-                store.dialect().loadActivity(c, new ArrayList<>(byId.values()));
+                // rows counted from cumulative counters are counted again against the saved series
+                List<Activity> rows = CounterSeries.applyToActivity(c, new ArrayList<>(byId.values()));
+                if (rows.isEmpty()) return 0;
+                store.dialect().loadActivity(c, rows);
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_staging WHERE id IN"
                         + " (SELECT x.id FROM activity x WHERE x.ts_ms BETWEEN ? AND ? AND x.id IN (SELECT id FROM activity_staging))")) {
                     ps.setLong(1, from);

@@ -1,5 +1,6 @@
 package tally.store;
 
+import tally.core.Activity;
 import tally.core.CounterPoint;
 import tally.core.CounterState;
 import tally.core.TokenCounts;
@@ -54,13 +55,45 @@ final class CounterSeries {
                     states.put(p.series(), next);
                     moved.put(p.series(), next);
                 }
-                if (actual != p.increment()) {
-                    t = p.part().add(t, actual - p.increment());
+                long counted = Math.round(p.increment());
+                if (actual != counted) {
+                    t = p.part().add(t, actual - counted);
                     corrected = true;
                 }
             }
             if (!corrected) out.add(e);
             else if (t.total() > 0) out.add(price(e.withTokens(t), pricer));
+        }
+        save(c, moved);
+        return out;
+    }
+
+    /**
+     * The same for activity rows counted from cumulative counters (the productivity counters and
+     * Claude Code's cost estimate), inside the activity log's write transaction.
+     */
+    static List<Activity> applyToActivity(Connection c, List<Activity> rows) throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Activity a : rows) if (a.counter() != null) keys.add(a.counter().series());
+        if (keys.isEmpty()) return rows;
+        Map<String, CounterState> states = read(c, keys);
+        Map<String, CounterState> moved = new LinkedHashMap<>();
+        List<Activity> out = new ArrayList<>(rows.size());
+        for (Activity a : rows) {
+            CounterPoint p = a.counter();
+            if (p == null) {
+                out.add(a);
+                continue;
+            }
+            CounterState last = states.get(p.series());
+            double actual = CounterState.increment(last, p.startNanos(), p.timeNanos(), p.value());
+            CounterState next = CounterState.after(last, p.startNanos(), p.timeNanos(), p.value());
+            if (next != last) {
+                states.put(p.series(), next);
+                moved.put(p.series(), next);
+            }
+            if (actual == p.increment()) out.add(a);
+            else if (actual > 0) out.add(a.withIncrement(actual));
         }
         save(c, moved);
         return out;

@@ -34,6 +34,7 @@ final class CollectorNode implements AutoCloseable {
     final Store store;
     final Ledger ledger;
     final IngestWriter writer;
+    final ActivityLog activity;
     final TelemetryCollector collector;
     private final Vertx vertx;
     private final String base;
@@ -43,7 +44,7 @@ final class CollectorNode implements AutoCloseable {
         ledger = new Ledger(store);
         writer = new IngestWriter(ledger, new Spool(config.spoolDir()), PriceCatalog.bundled()::price,
                 new IngestWriter.Options(1_000, Duration.ofMillis(5), 10_000));
-        ActivityLog activity = new ActivityLog(store);
+        activity = new ActivityLog(store);
         collector = new TelemetryCollector(writer, ledger, activity, "developer.id", "team.id");
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
@@ -86,12 +87,21 @@ final class CollectorNode implements AutoCloseable {
 
     /** One cumulative claude_code.token.usage point of type input for bob's session. */
     static String inputTokens(String session, Instant start, Instant at, double value) {
+        return counter("claude_code.token.usage", "tokens", session, start, at, value, "," + attr("type", "input"));
+    }
+
+    /** One cumulative claude_code.cost.usage point (Claude Code's own estimate, in dollars) for bob's session. */
+    static String estimatedCost(String session, Instant start, Instant at, double dollars) {
+        return counter("claude_code.cost.usage", "USD", session, start, at, dollars, "");
+    }
+
+    private static String counter(String name, String unit, String session, Instant start, Instant at, double value, String more) {
         return "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[" + attr("service.name", "claude-code") + ","
                 + attr("user.email", "bob@corp.com") + "]},\"scopeMetrics\":[{\"scope\":{\"name\":\"com.anthropic.claude_code\"},"
-                + "\"metrics\":[{\"name\":\"claude_code.token.usage\",\"unit\":\"tokens\",\"sum\":{\"aggregationTemporality\":2,"
+                + "\"metrics\":[{\"name\":\"" + name + "\",\"unit\":\"" + unit + "\",\"sum\":{\"aggregationTemporality\":2,"
                 + "\"isMonotonic\":true,\"dataPoints\":[{\"asDouble\":" + value + ",\"startTimeUnixNano\":\"" + nanos(start)
                 + "\",\"timeUnixNano\":\"" + nanos(at) + "\",\"attributes\":[" + attr("session.id", session) + ","
-                + attr("model", "claude-sonnet-4-5-20250929") + "," + attr("type", "input") + "]}]}}]}]}]}";
+                + attr("model", "claude-sonnet-4-5-20250929") + more + "]}]}}]}]}]}";
     }
 
     /** One api_request event of bob's session. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Activity;
 import tally.store.StoreConfig;
 import tally.store.TcpProxy;
 import tally.store.TestStores;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tally.otlp.CollectorNode.T0;
+import static tally.otlp.CollectorNode.estimatedCost;
 import static tally.otlp.CollectorNode.inputTokens;
 
 /**
@@ -94,6 +96,23 @@ class CumulativeSeriesTest {
         try (CollectorNode n = new CollectorNode(config)) {
             n.export("/v1/metrics", inputTokens("s1", START, minute(5), 60));
             assertThat(n.totals().tokens().input()).isEqualTo(200 + 60);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    @Timeout(60)
+    void claudeCodesCostEstimateContinuesAfterARestartToo(TestStores.Kind kind) throws Exception {
+        StoreConfig config = TestStores.config(kind, dir);
+        try (CollectorNode n = new CollectorNode(config)) {
+            n.export("/v1/metrics", estimatedCost("s1", START, minute(0), 0.10));
+            n.export("/v1/metrics", estimatedCost("s1", START, minute(1), 0.15));
+        }
+        try (CollectorNode n = new CollectorNode(config)) {
+            n.export("/v1/metrics", estimatedCost("s1", START, minute(2), 0.25));
+            n.collector.flushActivity();
+            assertThat(n.activity.totalsByPerson(CollectorNode.FAR_PAST, CollectorNode.FAR_FUTURE)
+                    .get("bob@corp.com").get(Activity.Kind.ESTIMATED_COST_METRIC)).isEqualTo(250_000_000.0); // $0.25 in nanos
         }
     }
 
