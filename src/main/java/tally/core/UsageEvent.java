@@ -112,7 +112,7 @@ public record UsageEvent(
         private String catalogVersion;
         private Long latencyMs;
         private int status = 200;
-        private final java.util.List<CounterPoint> counters = new java.util.ArrayList<>();
+        private java.util.List<CounterPoint> counters; // rare: only telemetry metrics carry them
 
         public Builder id(String v) { id = v; return this; }
         public Builder time(Instant v) { time = v; return this; }
@@ -132,7 +132,11 @@ public record UsageEvent(
         public Builder cost(Long nanos, String version) { costNanos = nanos; catalogVersion = version; return this; }
         public Builder latencyMs(Long v) { latencyMs = v; return this; }
         public Builder status(int v) { status = v; return this; }
-        public Builder counter(CounterPoint v) { counters.add(v); return this; }
+        public Builder counter(CounterPoint v) {
+            if (counters == null) counters = new java.util.ArrayList<>();
+            counters.add(v);
+            return this;
+        }
 
         public UsageEvent build() {
             return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,

@@ -123,29 +123,7 @@ public final class ActivityLog {
         return out;
     }
 
-    /** Marks a session as sending per-request events; true the first time. */
-    public boolean markEventSession(String sessionId, Instant at) {
-        synchronized (writeLock) {
-            try (Connection c = store.connection()) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM otel_sessions WHERE session_id = ?")) {
-                    ps.setString(1, sessionId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) return false;
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO otel_sessions (session_id, first_ms) VALUES (?, ?)")) {
-                    ps.setString(1, sessionId);
-                    ps.setLong(2, at.toEpochMilli());
-                    ps.executeUpdate();
-                }
-                return true;
-            } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().toLowerCase().contains("duplicate")) return false;
-                throw store.unavailable(e);
-            }
-        }
-    }
-
+    /** Sessions known to send per-request events (the ledger marks them when it stores their first one). */
     public Set<String> eventSessions() {
         Set<String> out = new HashSet<>();
         try (Connection c = store.connection(); Statement s = c.createStatement();

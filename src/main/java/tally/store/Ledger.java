@@ -328,18 +328,6 @@ public final class Ledger {
         });
     }
 
-    /**
-     * Removes one source's records of a client session, rollups included. For telemetry: metric-derived
-     * usage stands in for a session only until its per-request events arrive. Returns how many went.
-     */
-    public long forgetSession(String sessionId, tally.core.Source source) {
-        return inWriteTransaction(c -> {
-            String where = " WHERE session_id = ? AND source = ?";
-            addToRollup(c, "usage_events", where, -1, sessionId, source.label());
-            return update(c, "DELETE FROM usage_events" + where, sessionId, source.label());
-        });
-    }
-
     private void scanQuietly(Instant from, Instant to, java.util.function.Consumer<UsageEvent> sink) {
         try {
             scan(from, to, sink::accept);
