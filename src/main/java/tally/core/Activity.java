@@ -6,8 +6,26 @@ import java.util.Objects;
 /**
  * One productivity signal from telemetry: a session started, lines changed, a commit, a pull
  * request, an edit accepted or rejected, seconds of active time, a prompt. Idempotent by id.
+ * {@code counter} is the cumulative counter point the value was counted from, or null: the store
+ * applies it with the row (see {@link CounterPoint}).
  */
-public record Activity(String id, Instant time, String identity, String team, String sessionId, Kind kind, double value) {
+public record Activity(String id, Instant time, String identity, String team, String sessionId, Kind kind, double value,
+                       CounterPoint counter) {
+
+    public Activity(String id, Instant time, String identity, String team, String sessionId, Kind kind, double value) {
+        this(id, time, identity, team, sessionId, kind, value, null);
+    }
+
+    /** A copy counted from this counter point. */
+    public Activity withCounter(CounterPoint point) {
+        return new Activity(id, time, identity, team, sessionId, kind, value, point);
+    }
+
+    /** A copy with a value counted again against the saved series (its increment, in the point's units). */
+    public Activity withIncrement(double increment) {
+        double v = kind == Kind.ESTIMATED_COST_METRIC ? Math.round(increment * 1e9) : increment; // dollars to whole nanos
+        return new Activity(id, time, identity, team, sessionId, kind, v, counter);
+    }
 
     public enum Kind {
         SESSION, LINES_ADDED, LINES_REMOVED, COMMIT, PULL_REQUEST, EDIT_ACCEPTED, EDIT_REJECTED,

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param catalogVersion the price-catalog version that priced it, or null when unpriced
  * @param latencyMs    request latency, or null when unknown
  * @param status       HTTP status (200 for success)
+ * @param counters     the cumulative counter points the tokens were counted from (telemetry metrics;
+ *                     empty for every other source): the store applies them with the record
  */
 public record UsageEvent(
         String id,
@@ -48,7 +50,8 @@ public record UsageEvent(
         Long costNanos,
         String catalogVersion,
         Long latencyMs,
-        int status) {
+        int status,
+        java.util.List<CounterPoint> counters) {
 
     public UsageEvent {
         Objects.requireNonNull(id, "id");
@@ -61,6 +64,7 @@ public record UsageEvent(
         Objects.requireNonNull(model, "model");
         if (provider == null) provider = "anthropic";
         if (webSearches < 0) throw new IllegalArgumentException("web searches must not be negative");
+        counters = counters == null ? java.util.List.of() : java.util.List.copyOf(counters);
     }
 
     public boolean priced() {
@@ -74,7 +78,13 @@ public record UsageEvent(
     /** A copy carrying the price the catalog gave it. */
     public UsageEvent withPrice(String canonicalModel, Long costNanos, String catalogVersion) {
         return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                canonicalModel, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status);
+                canonicalModel, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters);
+    }
+
+    /** A copy with corrected tokens and no price: it has to be priced again. */
+    public UsageEvent withTokens(TokenCounts corrected) {
+        return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
+                model, modelId, corrected, webSearches, batch, fast, null, null, latencyMs, status, counters);
     }
 
     /** A builder for the many optional fields; sources set what they know. */
@@ -102,6 +112,7 @@ public record UsageEvent(
         private String catalogVersion;
         private Long latencyMs;
         private int status = 200;
+        private java.util.List<CounterPoint> counters; // rare: only telemetry metrics carry them
 
         public Builder id(String v) { id = v; return this; }
         public Builder time(Instant v) { time = v; return this; }
@@ -121,10 +132,15 @@ public record UsageEvent(
         public Builder cost(Long nanos, String version) { costNanos = nanos; catalogVersion = version; return this; }
         public Builder latencyMs(Long v) { latencyMs = v; return this; }
         public Builder status(int v) { status = v; return this; }
+        public Builder counter(CounterPoint v) {
+            if (counters == null) counters = new java.util.ArrayList<>();
+            counters.add(v);
+            return this;
+        }
 
         public UsageEvent build() {
             return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                    model, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status);
+                    model, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import tally.core.CounterPoint;
 import tally.core.Source;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
@@ -58,7 +59,49 @@ public final class EventCodec {
             if (e.catalogVersion() != null) g.writeStringField("catalog_version", e.catalogVersion());
             if (e.latencyMs() != null) g.writeNumberField("latency_ms", e.latencyMs());
             g.writeNumberField("status", e.status());
+            if (!e.counters().isEmpty()) writeCounters(e.counters(), g);
             g.writeEndObject();
+        }
+    }
+
+    /** The counter points a telemetry record was counted from: they are applied with it (see CounterPoint). */
+    private static void writeCounters(java.util.List<CounterPoint> points, JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("counters");
+        for (CounterPoint c : points) {
+            g.writeStartObject();
+            g.writeStringField("series", c.series());
+            g.writeNumberField("start_ns", c.startNanos());
+            g.writeNumberField("time_ns", c.timeNanos());
+            g.writeNumberField("value", c.value());
+            g.writeNumberField("increment", c.increment());
+            if (c.part() != null) g.writeStringField("part", c.part().name());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void readCounters(JsonParser p, UsageEvent.Builder b) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) throw new IllegalArgumentException("counters is not an array");
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String series = null;
+            String part = null;
+            long start = 0, time = 0;
+            double value = 0, increment = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "series" -> series = p.getText();
+                    case "start_ns" -> start = p.getLongValue();
+                    case "time_ns" -> time = p.getLongValue();
+                    case "value" -> value = p.getDoubleValue();
+                    case "increment" -> increment = p.getDoubleValue();
+                    case "part" -> part = p.getText();
+                    default -> p.skipChildren();
+                }
+            }
+            if (series == null || part == null) throw new IllegalArgumentException("a counter point without series or part");
+            b.counter(new CounterPoint(series, start, time, value, increment, CounterPoint.Part.valueOf(part)));
         }
     }
 
@@ -107,6 +150,7 @@ public final class EventCodec {
                     case "catalog_version" -> version = p.getText();
                     case "latency_ms" -> b.latencyMs(p.getLongValue());
                     case "status" -> b.status(p.getIntValue());
+                    case "counters" -> readCounters(p, b);
                     default -> p.skipChildren();
                 }
             }

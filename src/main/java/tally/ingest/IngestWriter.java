@@ -375,7 +375,8 @@ public final class IngestWriter implements AutoCloseable {
             else if (!s.events.isEmpty()) events.addAll(s.events);
         }
         if (!events.isEmpty()) {
-            WriteResult r = ledger.write(events);
+            // the pricer prices again a telemetry record recounted against its saved counter series
+            WriteResult r = ledger.write(events, normalize);
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());

@@ -14,6 +14,8 @@ final class Mapped {
     final List<Activity> activity = new ArrayList<>();
     /** Sessions seen sending per-request api_request events in this request. */
     final Set<String> eventSessions = new LinkedHashSet<>();
+    /** Cumulative series whose points this request counted (forgotten again if it is not accepted). */
+    final Set<String> series = new LinkedHashSet<>();
     int accepted;
     int rejected;
     String firstRejection;

@@ -77,6 +77,10 @@ public final class OtlpRoutes {
         } catch (SecurityException e) {
             status(ctx, 401, 16, "unknown ingest token (create one with: tally tokens create --user NAME)");
             return;
+        } catch (tally.store.StoreException e) { // a token not seen yet, and the store is down: retry later
+            ctx.response().putHeader("retry-after", "5");
+            status(ctx, 503, 14, "cannot check the ingest token right now: " + e.getMessage());
+            return;
         }
         vertx.<java.util.concurrent.CompletableFuture<TelemetryCollector.Outcome>>executeBlocking(() -> metrics
                 ? collector.metrics(OtlpDecoder.metrics(bytes, type, encoding), person)

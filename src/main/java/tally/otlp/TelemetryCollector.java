@@ -3,39 +3,36 @@ package tally.otlp;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import tally.core.Ids;
-import tally.core.Source;
 import tally.core.UsageEvent;
 import tally.ingest.IngestWriter;
 import tally.store.ActivityLog;
 import tally.store.Ledger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * Takes decoded OTLP requests from Claude Code and records them: usage through the ingest writer,
  * activity into the activity log. A session that sends per-request api_request events is metered
  * from those alone; its metric-derived usage is skipped, and any already stored is taken back once
- * the first event arrives, so a team that sends both is never counted twice.
+ * the first event reaches the store (the ledger does that in the write, see Ledger), so a team that
+ * sends both is never counted twice.
  *
- * <p>Decoding and mapping take CPU and the first event of a session touches the store: call the
- * methods off the event loop. They return once records are queued; the future completes when
- * the usage records are accepted (in the spool), which is when a 200 may be sent.
+ * <p>Nothing here waits on the store: while it is down, exports are still answered once their
+ * records are in the spool. Decoding and mapping take CPU: call the methods off the event loop. They
+ * return once records are queued; the future completes when the usage records are accepted (in the
+ * spool), which is when a 200 may be sent.
  */
 public final class TelemetryCollector implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(TelemetryCollector.class.getName());
 
     /** What a request amounted to; {@code busy} means the writer's queue was full (retryable). */
     public record Outcome(int accepted, int rejected, String firstRejection, boolean busy) {}
 
     private final IngestWriter writer;
-    private final Ledger ledger;
     private final ActivityLog activity;
     private final ActivitySink activitySink;
     private final TelemetryMapper mapper;
@@ -43,10 +40,10 @@ public final class TelemetryCollector implements AutoCloseable {
     private final Set<String> eventSessions = ConcurrentHashMap.newKeySet();
     private volatile Map<String, String> tokens;
 
+    /** {@code ledger} is no longer consulted here (the ledger settles sessions in its writes); kept for callers. */
     public TelemetryCollector(IngestWriter writer, Ledger ledger, ActivityLog activity,
                               String identityAttribute, String teamAttribute) {
         this.writer = writer;
-        this.ledger = ledger;
         this.activity = activity;
         this.activitySink = new ActivitySink(activity);
         this.mapper = new TelemetryMapper(identityAttribute, teamAttribute);
@@ -73,16 +70,9 @@ public final class TelemetryCollector implements AutoCloseable {
 
     public CompletableFuture<Outcome> logs(ExportLogsServiceRequest request, String tokenPerson) {
         Mapped m = mapper.logs(request, tokenPerson);
-        for (String session : m.eventSessions) {
-            if (eventSessions.add(session) && activity.markEventSession(session, Instant.now())) {
-                // metric-derived usage of this session may be queued or stored: once everything
-                // queued so far is in the store, take it back
-                writer.flushAsync().thenRun(() -> {
-                    long n = ledger.forgetSession(session, Source.OTEL_METRIC);
-                    if (n > 0) LOG.fine("session " + session + ": replaced " + n + " metric-derived records by events");
-                });
-            }
-        }
+        // from now on this process skips the session's metric-derived usage; what is queued or stored
+        // already is taken back by the ledger when the event records are written
+        eventSessions.addAll(m.eventSessions);
         return record(m);
     }
 
@@ -94,16 +84,25 @@ public final class TelemetryCollector implements AutoCloseable {
 
     private CompletableFuture<Outcome> record(Mapped m) {
         Outcome busy = new Outcome(m.accepted, m.rejected, m.firstRejection, true);
-        if (!activitySink.offer(m.activity)) return CompletableFuture.completedFuture(busy);
+        if (!activitySink.offer(m.activity)) return notAccepted(m, busy);
         List<CompletableFuture<Void>> accepted = new ArrayList<>(m.usage.size());
         for (UsageEvent e : m.usage) {
             CompletableFuture<Void> f = writer.offer(e);
-            if (f == null) return CompletableFuture.completedFuture(busy); // resent records dedupe by id
+            if (f == null) return notAccepted(m, busy); // resent records dedupe by id
             accepted.add(f);
         }
         Outcome done = new Outcome(m.accepted, m.rejected, m.firstRejection, false);
         // answer only once the records are in the spool: a 200 means they survive a crash
-        return CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).thenApply(v -> done);
+        return CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).thenApply(v -> done)
+                .whenComplete((o, failed) -> {
+                    if (failed != null) tracker.forget(m.series);
+                });
+    }
+
+    /** The exporter retries the request: its cumulative points must count again then. */
+    private CompletableFuture<Outcome> notAccepted(Mapped m, Outcome busy) {
+        tracker.forget(m.series);
+        return CompletableFuture.completedFuture(busy);
     }
 
     /** Waits until queued activity is written; usage has the writer's own flush. */

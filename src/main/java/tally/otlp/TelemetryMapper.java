@@ -11,6 +11,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import tally.core.Activity;
+import tally.core.CounterPoint;
 import tally.core.Ids;
 import tally.core.Source;
 import tally.core.TokenCounts;
@@ -163,6 +164,17 @@ final class TelemetryMapper {
         return out;
     }
 
+    /** The token class a token.usage point's type feeds, or null for a type that feeds none. */
+    private static CounterPoint.Part part(String type) {
+        return switch (String.valueOf(type)) {
+            case "input" -> CounterPoint.Part.INPUT;
+            case "output" -> CounterPoint.Part.OUTPUT;
+            case "cacheRead" -> CounterPoint.Part.CACHE_READ;
+            case "cacheCreation" -> CounterPoint.Part.CACHE_WRITE_5M;
+            default -> null;
+        };
+    }
+
     private void metric(Metric m, Attributes resource, String resourceKey, String tokenPerson, SeriesTracker tracker, Mapped out,
                         Map<String, UsageEvent.Builder> usage, Map<String, long[]> tokens) {
         List<NumberDataPoint> points;
@@ -197,18 +209,20 @@ final class TelemetryMapper {
             String pointKey = resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
             double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
             String series = name + "|" + pointKey;
-            double v = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
-                    ? tracker.delta(series, p.getStartTimeUnixNano(), raw) : raw;
+            boolean cumulative = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+            if (cumulative) out.series.add(series);
+            double v = cumulative ? tracker.delta(series, p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw) : raw;
             if (v <= 0) continue;
             Instant time = Instant.ofEpochSecond(0, p.getTimeUnixNano());
             String who = identity(a, tokenPerson);
             String session = a.string("session.id");
             String id = "otelm:" + Ids.hash(series + "|" + p.getTimeUnixNano());
+            int activityBefore = out.activity.size();
             switch (name) {
                 case "claude_code.token.usage" -> {
                     String key = resourceKey + "|" + Attributes.key(p.getAttributesList(), "type") + "|" + p.getTimeUnixNano();
                     long[] t = tokens.computeIfAbsent(key, k -> new long[4]);
-                    usage.computeIfAbsent(key, k -> UsageEvent.builder()
+                    UsageEvent.Builder b = usage.computeIfAbsent(key, k -> UsageEvent.builder()
                             .id("otelm:" + Ids.hash(k))
                             .time(time).source(Source.OTEL_METRIC).identity(who).team(a.string(teamAttribute))
                             .sessionId(session).modelId(a.string("model") == null ? "unknown" : a.string("model"))
@@ -220,6 +234,10 @@ final class TelemetryMapper {
                         case "cacheRead" -> t[2] += n;
                         case "cacheCreation" -> t[3] += n;
                         default -> { }
+                    }
+                    CounterPoint.Part part = part(a.string("type"));
+                    if (cumulative && part != null) { // the store applies the point with the record
+                        b.counter(new CounterPoint(Ids.hash(series), p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw, n, part));
                     }
                 }
                 case "claude_code.session.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.SESSION, v));
@@ -235,6 +253,10 @@ final class TelemetryMapper {
                 case "claude_code.cost.usage" -> out.activity.add(activity(id, time, who, a, session,
                         Activity.Kind.ESTIMATED_COST_METRIC, Math.round(v * 1e9)));
                 default -> { }
+            }
+            if (cumulative && out.activity.size() > activityBefore) { // the store applies the point with the row
+                Activity row = out.activity.remove(activityBefore);
+                out.activity.add(row.withCounter(new CounterPoint(Ids.hash(series), p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw, v, null)));
             }
         }
     }

@@ -47,7 +47,10 @@ public final class ActivityLog {
         synchronized (writeLock) {
             return store.inTransaction(c -> {
                 store.dialect().lockWriters(c);
-                store.dialect().loadActivity(c, new ArrayList<>(byId.values()));
+                // rows counted from cumulative counters are counted again against the saved series
+                List<Activity> rows = CounterSeries.applyToActivity(c, new ArrayList<>(byId.values()));
+                if (rows.isEmpty()) return 0;
+                store.dialect().loadActivity(c, rows);
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_staging WHERE id IN"
                         + " (SELECT x.id FROM activity x WHERE x.ts_ms BETWEEN ? AND ? AND x.id IN (SELECT id FROM activity_staging))")) {
                     ps.setLong(1, from);
@@ -120,29 +123,7 @@ public final class ActivityLog {
         return out;
     }
 
-    /** Marks a session as sending per-request events; true the first time. */
-    public boolean markEventSession(String sessionId, Instant at) {
-        synchronized (writeLock) {
-            try (Connection c = store.connection()) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM otel_sessions WHERE session_id = ?")) {
-                    ps.setString(1, sessionId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) return false;
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO otel_sessions (session_id, first_ms) VALUES (?, ?)")) {
-                    ps.setString(1, sessionId);
-                    ps.setLong(2, at.toEpochMilli());
-                    ps.executeUpdate();
-                }
-                return true;
-            } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().toLowerCase().contains("duplicate")) return false;
-                throw store.unavailable(e);
-            }
-        }
-    }
-
+    /** Sessions known to send per-request events (the ledger marks them when it stores their first one). */
     public Set<String> eventSessions() {
         Set<String> out = new HashSet<>();
         try (Connection c = store.connection(); Statement s = c.createStatement();

@@ -65,6 +65,14 @@ public final class Ledger {
 
     /** Writes a batch in one transaction; every record is either stored, or found already stored. */
     public WriteResult write(List<UsageEvent> batch) {
+        return write(batch, null);
+    }
+
+    /**
+     * Like {@link #write(List)}; {@code pricer} prices a telemetry record again when the counter
+     * points it carries had to be counted again against the saved series state ({@link CounterSeries}).
+     */
+    public WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
         if (batch.isEmpty()) return WriteResult.NONE;
         List<UsageEvent> events = dedupeWithinBatch(batch);
         long dropped = batch.size() - events.size();
@@ -80,7 +88,7 @@ public final class Ledger {
         long from = lo;
         long to = hi;
         boolean probeRequests = anyRequestId;
-        WriteResult r = inWriteTransaction(c -> writeInTransaction(c, events, from, to, probeRequests));
+        WriteResult r = inWriteTransaction(c -> writeInTransaction(c, events, from, to, probeRequests, pricer));
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
 
@@ -98,12 +106,15 @@ public final class Ledger {
         }
     }
 
-    private WriteResult writeInTransaction(Connection c, List<UsageEvent> events, long lo, long hi,
-                                           boolean anyRequestId) throws SQLException {
+    private WriteResult writeInTransaction(Connection c, List<UsageEvent> batch, long lo, long hi,
+                                           boolean anyRequestId, UnaryOperator<UsageEvent> pricer) throws SQLException {
+        List<UsageEvent> events = CounterSeries.apply(c, batch, pricer);
+        long counted = batch.size() - events.size(); // counter points applied already: nothing new
+        if (events.isEmpty()) return new WriteResult(0, counted, 0);
         Dialect dialect = store.dialect();
         dialect.load(c, "usage_staging", events);
 
-        long duplicates = update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
+        long duplicates = counted + update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
         long superseded = 0;
         if (anyRequestId) {
@@ -114,10 +125,61 @@ public final class Ledger {
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank <= s.source_rank)", wlo, whi);
             superseded = supersede(c, wlo, whi);
         }
+        long[] bySession = eventSessionsFirst(c, events);
+        duplicates += bySession[0];
+        superseded += bySession[1];
         long added = update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
                 + StagingColumns.LIST + " FROM usage_staging");
         addToRollup(c, "usage_staging", "", 1);
         return new WriteResult(added, duplicates, superseded);
+    }
+
+    /**
+     * Telemetry precedence by session: a session that sends per-request events is metered from those
+     * alone. Its first event record takes back the metric-derived records stored for it, and
+     * metric-derived records of such a session are not stored. Done here, in the write transaction,
+     * so it holds across restarts and replicas, and the OTLP path needs no store to answer.
+     * Returns {metric records not stored, stored metric records taken back}.
+     */
+    private long[] eventSessionsFirst(Connection c, List<UsageEvent> events) throws SQLException {
+        java.util.Set<String> sessions = new java.util.LinkedHashSet<>();
+        boolean anyMetric = false;
+        for (UsageEvent e : events) {
+            if (e.sessionId() == null) continue;
+            if (e.source() == tally.core.Source.OTEL_EVENT && !e.failed()) sessions.add(e.sessionId());
+            anyMetric |= e.source() == tally.core.Source.OTEL_METRIC;
+        }
+        String metric = tally.core.Source.OTEL_METRIC.label();
+        long takenBack = 0;
+        List<String> all = new ArrayList<>(sessions);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<String> fresh = markEventSessions(c, all.subList(i, Math.min(all.size(), i + 500)));
+            if (fresh.isEmpty()) continue;
+            String where = " WHERE source = ? AND session_id IN (" + "?, ".repeat(fresh.size() - 1) + "?)";
+            Object[] params = new Object[fresh.size() + 1];
+            params[0] = metric;
+            for (int j = 0; j < fresh.size(); j++) params[j + 1] = fresh.get(j);
+            addToRollup(c, "usage_events", where, -1, params);
+            takenBack += update(c, "DELETE FROM usage_events" + where, params);
+        }
+        long skipped = !anyMetric ? 0 : update(c, "DELETE FROM usage_staging WHERE source = ?"
+                + " AND session_id IN (SELECT session_id FROM otel_sessions)", metric);
+        return new long[] {skipped, takenBack};
+    }
+
+    /** Saves the sessions not yet known to send events; returns those. */
+    private static List<String> markEventSessions(Connection c, List<String> sessions) throws SQLException {
+        java.util.Set<String> fresh = new java.util.LinkedHashSet<>(sessions);
+        try (PreparedStatement ps = c.prepareStatement("SELECT session_id FROM otel_sessions WHERE session_id IN ("
+                + "?, ".repeat(sessions.size() - 1) + "?)")) {
+            bind(ps, sessions.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) fresh.remove(rs.getString(1));
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (String s : fresh) update(c, "INSERT INTO otel_sessions (session_id, first_ms) VALUES (?, ?)", s, now);
+        return new ArrayList<>(fresh);
     }
 
     /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
@@ -263,18 +325,6 @@ public final class Ledger {
                     + StagingColumns.LIST + " FROM usage_staging");
             addToRollup(c, "usage_staging", "", 1);
             return n;
-        });
-    }
-
-    /**
-     * Removes one source's records of a client session, rollups included. For telemetry: metric-derived
-     * usage stands in for a session only until its per-request events arrive. Returns how many went.
-     */
-    public long forgetSession(String sessionId, tally.core.Source source) {
-        return inWriteTransaction(c -> {
-            String where = " WHERE session_id = ? AND source = ?";
-            addToRollup(c, "usage_events", where, -1, sessionId, source.label());
-            return update(c, "DELETE FROM usage_events" + where, sessionId, source.label());
         });
     }
 

@@ -77,10 +77,21 @@ public final class Store implements AutoCloseable {
 
     /** One trivial round trip, for readiness probes; a {@link StoreException} when the store does not answer. */
     public void ping() {
+        try {
+            selectOne();
+        } catch (SQLException | StoreException first) {
+            // A pooled connection from before an outage fails once and is evicted; ask a fresh one.
+            try {
+                selectOne();
+            } catch (SQLException e) {
+                throw unavailable(e);
+            }
+        }
+    }
+
+    private void selectOne() throws SQLException {
         try (Connection c = connection(); java.sql.Statement s = c.createStatement()) {
             s.execute("SELECT 1");
-        } catch (SQLException e) {
-            throw unavailable(e);
         }
     }
 

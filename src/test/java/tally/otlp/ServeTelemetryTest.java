@@ -96,4 +96,53 @@ class ServeTelemetryTest {
         assertThat(after.get("cost_usd").asText()).isEqualTo("0.035095");
         assertThat(List.of(tally("activity", "--days", "400")[0].split("\n"))).anyMatch(l -> l.startsWith("alice"));
     }
+
+    private record Served(Process process, String base) {}
+
+    /** Starts {@code tally serve} on the test's data and waits for its URL. */
+    private Served serve() throws Exception {
+        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9")
+                .redirectErrorStream(true).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String base = null;
+        for (String line; base == null && (line = lines.readLine()) != null; ) {
+            Matcher m = Pattern.compile("serving on (http://[^ ]+)").matcher(line);
+            if (m.find()) base = m.group(1);
+        }
+        assertThat(base).as("the server printed its URL").isNotNull();
+        Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return new Served(server, base);
+    }
+
+    private static void export(String base, String json) throws Exception {
+        HttpResponse<String> r = tally.gateway.Http.CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/v1/metrics"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Timeout(60)
+    void aServerKilledMidSeriesIsContinuedWhereClaudeCodesCountersWere() throws Exception {
+        java.time.Instant start = CollectorNode.T0;
+        Served killed = serve();
+        try {
+            export(killed.base(), CollectorNode.inputTokens("s1", start, start.plusSeconds(60), 100));
+            export(killed.base(), CollectorNode.inputTokens("s1", start, start.plusSeconds(120), 150));
+        } finally {
+            killed.process().destroyForcibly(); // kill -9: the last point may be in the spool only
+            assertThat(killed.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        // the next run on the same data (in this JVM, to keep the test short) replays the spool and goes on
+        try (CollectorNode next = new CollectorNode(tally.store.StoreConfig.embedded(dir))) {
+            next.export("/v1/metrics", CollectorNode.inputTokens("s1", start, start.plusSeconds(180), 200));
+            tally.store.UsageRow t = next.totals();
+            assertThat(t.tokens().input()).isEqualTo(200);
+            assertThat(t.costNanos()).isEqualTo(600_000L); // 200 Sonnet 4.5 input tokens at $3/M
+        }
+    }
 }
