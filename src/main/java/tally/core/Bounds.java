@@ -41,7 +41,8 @@ public final class Bounds {
     /** The same for a count that arrived as a double (OTLP points, JSON numbers): NaN, ±Inf and fractions refused. */
     public static String tokens(String field, double v) {
         if (Double.isNaN(v) || Double.isInfinite(v) || v != Math.rint(v) || v < 0 || v > MAX_TOKENS) {
-            return field + "=" + v + (v == Math.rint(v) ? RANGE : " is not a whole number");
+            String shown = Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : Double.toString(v);
+            return field + "=" + shown + (v == Math.rint(v) ? RANGE : " is not a whole number");
         }
         return null;
     }
