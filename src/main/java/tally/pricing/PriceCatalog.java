@@ -142,9 +142,18 @@ public final class PriceCatalog {
      * catalog version that priced it (null when unpriced, so a later catalog can fill it in).
      */
     public UsageEvent price(UsageEvent e) {
+        // a request that failed before naming a model billed nothing: it costs 0, it is not "unpriced"
+        if (e.failed() && noModel(e.modelId()) && e.tokens().total() == 0 && e.webSearches() == 0) {
+            return e.withPrice(e.model(), 0L, version);
+        }
         Quote q = Pricer.quote(new PriceRequest(e.modelId(), e.time(), e.tokens(), e.webSearches(), e.batch(),
                 e.fast(), null), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
         return e.withPrice(q.canonicalModel(), q.costNanos(), q.priced() ? version : null);
+    }
+
+    /** What the sources record when a request named no model. */
+    private static boolean noModel(String modelId) {
+        return modelId == null || modelId.isBlank() || modelId.equals("unknown");
     }
 
     private static String shortHash(byte[] bytes) {

@@ -11,6 +11,8 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
 
     public ReportRange {
         if (to.isBefore(from)) throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+        String offset = Zones.offsetProblem(zone, from.atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant());
+        if (offset != null) throw new IllegalArgumentException("--tz: " + offset);
     }
 
     /** The last n days, today included. */
