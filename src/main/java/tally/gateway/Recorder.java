@@ -53,6 +53,13 @@ final class Recorder {
                 .latencyMs(f.latencyMs())
                 .status(f.status())
                 .build();
+        String refused = tally.core.Bounds.tokens(e.tokens());
+        if (refused == null) refused = tally.core.Bounds.tokens("web_searches", e.webSearches());
+        if (refused != null) { // upstream usage the ledger cannot hold: said loudly, never stored as 0 or summed
+            LOG.severe("gateway: not recording " + e.id() + " (request " + e.requestId() + "): upstream usage " + refused);
+            return UsageEvent.builder().id(e.id()).time(e.time()).source(Source.GATEWAY).identity(e.identity())
+                    .modelId(e.modelId()).status(e.status()).build(); // for the caller's budget and rate limit; not stored
+        }
         UsageEvent priced = catalog.price(e);
         tally.metrics.GatewayLatency.GLOBAL.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
         CompletableFuture<Void> queued = writer.offer(priced);

@@ -37,7 +37,17 @@ public final class PriceCatalog {
     private final Map<String, ModelPrice> byKey = new HashMap<>();
     private final ConcurrentHashMap<String, ResolvedModel> resolved = new ConcurrentHashMap<>();
 
+    /** Output-token ceiling per canonical model id, with "default" for any other model. */
+    private final Map<String, Long> outputLimits;
+    /** For a model the catalog gives no limit: generous, since refusing a valid request is worse. */
+    static final long DEFAULT_OUTPUT_LIMIT = 128_000;
+
     PriceCatalog(String version, long webSearchNanos, Ratio batchMultiplier, List<ModelPrice> models) {
+        this(version, webSearchNanos, batchMultiplier, models, Map.of());
+    }
+
+    PriceCatalog(String version, long webSearchNanos, Ratio batchMultiplier, List<ModelPrice> models, Map<String, Long> outputLimits) {
+        this.outputLimits = Map.copyOf(outputLimits);
         this.version = version;
         this.webSearchNanos = webSearchNanos;
         this.batchMultiplier = batchMultiplier;
@@ -149,6 +159,16 @@ public final class PriceCatalog {
         Quote q = Pricer.quote(new PriceRequest(e.modelId(), e.time(), e.tokens(), e.webSearches(), e.batch(),
                 e.fast(), null), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
         return e.withPrice(q.canonicalModel(), q.costNanos(), q.priced() ? version : null);
+    }
+
+    /** The most output tokens a request to this model may ask for (the catalog's max_output_tokens). */
+    public long maxOutputTokens(String rawModelId) {
+        Long limit = rawModelId == null ? null : outputLimits.get(resolve(rawModelId).canonicalId());
+        return limit != null ? limit : outputLimits.getOrDefault("default", DEFAULT_OUTPUT_LIMIT);
+    }
+
+    Map<String, Long> outputLimits() {
+        return outputLimits;
     }
 
     /** What the sources record when a request named no model. */
