@@ -8,11 +8,12 @@ import java.time.Instant;
  * records (OTLP, gateway, importers, {@code tally record}) asks here and reports the refusal in its
  * own language; nothing out of range is stored, coerced to 0 or summed into an overflow.
  *
- * <p>Why these bounds keep every sum exact: a record holds at most 5 × 10^10 tokens; the dearest
- * rate in the catalog is under $1,000 per million tokens even with every multiplier (10^6 nanos per
- * token), so one record costs under 5 × 10^16 nanos and fits a long 180 times over. Sums of many
- * records are added with {@link #add} and read from SQL exactly, so a sum beyond a long is a
- * clear {@link OutOfRange}, never a negative figure.
+ * <p>Why these bounds keep every figure exact: a record holds at most 5 × 10^10 tokens; the dearest
+ * rate in the bundled catalog is under $1,000 per million tokens even with every multiplier (10^6
+ * nanos per token), so one record costs under 5 × 10^16 nanos and fits a long 180 times over (an
+ * override file may set dearer prices; pricing then fails with an ArithmeticException rather than
+ * wrap). Sums of many records are added with {@link #add} and read from SQL exactly, so a sum
+ * beyond a long (about 185 such records) is a clear {@link OutOfRange}, never a negative figure.
  */
 public final class Bounds {
     /** Per token class per record. */

@@ -11,10 +11,10 @@ import java.sql.SQLException;
  * hold more than a long, and {@code getLong} would wrap (DuckDB) or fail obscurely (PostgreSQL). A
  * sum beyond a long is a {@link Bounds.OutOfRange} that says what overflowed; NULL (no rows) is 0.
  */
-final class Sums {
+public final class Sums {
     private Sums() {}
 
-    static long read(ResultSet rs, int column, String what) throws SQLException {
+    public static long read(ResultSet rs, int column, String what) throws SQLException {
         BigDecimal v = rs.getBigDecimal(column);
         if (v == null) return 0;
         try {
