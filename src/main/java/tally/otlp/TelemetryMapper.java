@@ -248,7 +248,7 @@ final class TelemetryMapper {
             String pointKey = resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
             double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
             String series = name + "|" + pointKey;
-            double v = cumulative
+            double v = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
                     ? tracker.delta(series, p.getStartTimeUnixNano(), raw) : raw;
             if (v <= 0) continue;
             Instant time = Instant.ofEpochSecond(0, p.getTimeUnixNano());
