@@ -98,10 +98,8 @@ final class ExportCommand implements Runnable {
         w.write(sb.toString());
     }
 
-    /** RFC 4180: quoted when it holds a comma, quote or line break. */
+    /** RFC 4180 quoting and formula escaping, the same as every CSV the CLI writes. */
     static String field(String s) {
-        if (s == null) return "";
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
-        return '"' + s.replace("\"", "\"\"") + '"';
+        return tally.report.CostReportWriter.csvField(s);
     }
 }

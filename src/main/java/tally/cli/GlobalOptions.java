@@ -55,11 +55,15 @@ public final class GlobalOptions {
     public ZoneId zone() {
         String z = tz != null ? tz : System.getenv("TALLY_TZ");
         if (z == null || z.isBlank()) return ZoneId.systemDefault();
+        ZoneId zone;
         try {
-            return ZoneId.of(z);
+            zone = ZoneId.of(z);
         } catch (Exception e) {
             throw new UserError("--tz: unknown time zone '" + z + "' (use an IANA name such as Europe/Berlin or UTC)");
         }
+        String offset = tally.report.Zones.offsetProblem(zone);
+        if (offset != null) throw new UserError("--tz: " + offset);
+        return zone;
     }
 
     public Path pricesFile() {

@@ -6,6 +6,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tally.core.Nanos;
 import tally.core.Source;
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
@@ -60,12 +61,12 @@ final class RecordCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
-        nonNegative("--input", input);
-        nonNegative("--output", output);
-        nonNegative("--cache-read", cacheRead);
-        nonNegative("--cache-write", cacheWrite);
-        nonNegative("--cache-write-1h", cacheWrite1h);
-        nonNegative("--web-searches", webSearches);
+        inRange("--input", input);
+        inRange("--output", output);
+        inRange("--cache-read", cacheRead);
+        inRange("--cache-write", cacheWrite);
+        inRange("--cache-write-1h", cacheWrite1h);
+        inRange("--web-searches", webSearches);
         if (user.isBlank()) throw new UserError("--user must not be empty");
         if (model.isBlank()) throw new UserError("--model must not be empty");
         PrintWriter out = spec.commandLine().getOut();
@@ -75,6 +76,8 @@ final class RecordCommand implements Runnable {
                 return;
             }
             Instant time = at == null ? Instant.now() : Times.parse("--at", at, g.zone());
+            String when = Bounds.time(time, Instant.now());
+            if (when != null) throw new UserError("--at: " + when);
             UsageEvent event = UsageEvent.builder()
                     .id(id == null ? "manual-" + UUID.randomUUID() : id)
                     .time(time)
@@ -99,7 +102,10 @@ final class RecordCommand implements Runnable {
         }
     }
 
-    static void nonNegative(String flag, long v) {
+    /** The ledger's per-record bound, in the command's words: {@code --input=-5 out of range [0, 1e10]}. */
+    static void inRange(String flag, long v) {
         if (v < 0) throw new UserError(flag + " must not be negative (got " + v + ")");
+        String why = Bounds.tokens(flag, v);
+        if (why != null) throw new UserError(why);
     }
 }

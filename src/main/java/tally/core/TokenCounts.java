@@ -24,15 +24,19 @@ public record TokenCounts(long input, long cacheWrite5m, long cacheWrite1h, long
 
     /** The prompt size that decides the long-context tier: every input-side class together. */
     public long totalInput() {
-        return input + cacheWrite5m + cacheWrite1h + cacheRead;
+        return Bounds.add(Bounds.add(input, cacheWrite5m, "input tokens"), Bounds.add(cacheWrite1h, cacheRead, "input tokens"),
+                "input tokens");
     }
 
     public long total() {
-        return totalInput() + output;
+        return Bounds.add(totalInput(), output, "tokens");
     }
 
+    /** Sums exactly; a sum beyond a long is a {@link Bounds.OutOfRange}, never a negative count. */
     public TokenCounts plus(TokenCounts o) {
-        return new TokenCounts(input + o.input, cacheWrite5m + o.cacheWrite5m, cacheWrite1h + o.cacheWrite1h,
-                cacheRead + o.cacheRead, output + o.output);
+        return new TokenCounts(Bounds.add(input, o.input, "input tokens"),
+                Bounds.add(cacheWrite5m, o.cacheWrite5m, "cache write 5m tokens"),
+                Bounds.add(cacheWrite1h, o.cacheWrite1h, "cache write 1h tokens"),
+                Bounds.add(cacheRead, o.cacheRead, "cache read tokens"), Bounds.add(output, o.output, "output tokens"));
     }
 }

@@ -137,6 +137,12 @@ public final class Gateway implements AutoCloseable {
                 }
             }
 
+            String tooMany = maxTokensProblem(facts, model, maxTokens);
+            if (tooMany != null) {
+                refuse(ctx, c, at, model, session, 400, "invalid_request_error", tooMany);
+                return;
+            }
+
             RateLimiter.Denied denied = limiter.admit(c);
             if (denied != null) {
                 ctx.response().putHeader("retry-after", Long.toString(denied.retryAfterSeconds()));
@@ -200,6 +206,15 @@ public final class Gateway implements AutoCloseable {
         if (ctx.response().closed()) return;
         ctx.response().putHeader("retry-after", "1");
         refuse(ctx, c, at, model, session, 429, "rate_limit_error", message);
+    }
+
+    /** Why max_tokens is refused: not a whole number in [0, 1e10], or more than the model can write (the catalog's limit). */
+    private String maxTokensProblem(RequestFacts facts, String model, Long maxTokens) {
+        if (facts.maxTokensProblem() != null) return facts.maxTokensProblem();
+        if (maxTokens == null) return null;
+        long limit = catalog.maxOutputTokens(model);
+        return maxTokens <= limit ? null : "max_tokens: " + maxTokens + " > " + limit
+                + ", which is the maximum allowed number of output tokens for " + (model == null ? "this model" : model);
     }
 
     private boolean allowed(VirtualKey k, String model) {

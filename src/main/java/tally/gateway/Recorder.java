@@ -55,7 +55,16 @@ final class Recorder {
      * logged failure or {@link #DURABLE_WAIT}: a client is never held forever by the ledger).
      */
     Recorded recordDurably(Facts f, MessageUsage usage) {
-        UsageEvent priced = catalog.price(event(f, usage));
+        UsageEvent e = event(f, usage);
+        String refused = tally.core.Bounds.tokens(e.tokens());
+        if (refused == null) refused = tally.core.Bounds.tokens("web_searches", e.webSearches());
+        if (refused != null) { // upstream usage the ledger cannot hold: said loudly, never stored as 0 or summed
+            LOG.severe("gateway: not recording " + e.id() + " (request " + e.requestId() + "): upstream usage " + refused);
+            UsageEvent unstored = UsageEvent.builder().id(e.id()).time(e.time()).source(Source.GATEWAY)
+                    .identity(e.identity()).modelId(e.modelId()).status(e.status()).build();
+            return new Recorded(unstored, Future.succeededFuture()); // for the caller's budget and rate limit only
+        }
+        UsageEvent priced = catalog.price(e);
         tally.metrics.GatewayLatency.GLOBAL.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
         Context ctx = vertx.getOrCreateContext();
         CompletableFuture<Void> queued = writer.offerDurable(priced);

@@ -1,5 +1,6 @@
 package tally.metrics;
 
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 import tally.store.Store;
 import tally.store.StoreException;
@@ -26,6 +27,10 @@ import java.util.TreeMap;
  * history, so it reads the daily rollup directly (one small scan, cached by the scrape).
  */
 final class LedgerCounters {
+    private static long read(ResultSet rs, int column, String what) throws SQLException {
+        return tally.store.Sums.read(rs, column, what); // exact: a sum beyond a long is an error, not a wrapped figure
+    }
+
     static final String OTHER = "other";
 
     record Key(String person, String model, String source) {}
@@ -34,8 +39,9 @@ final class LedgerCounters {
         static final Sums ZERO = new Sums(0, 0, TokenCounts.ZERO, 0, 0);
 
         Sums plus(Sums o) {
-            return new Sums(requests + o.requests, failed + o.failed, tokens.plus(o.tokens), costNanos + o.costNanos,
-                    unpriced + o.unpriced);
+            return new Sums(Bounds.add(requests, o.requests, "requests"), Bounds.add(failed, o.failed, "failed requests"),
+                    tokens.plus(o.tokens), Bounds.add(costNanos, o.costNanos, "cost in nano-dollars"),
+                    Bounds.add(unpriced, o.unpriced, "unpriced requests"));
         }
     }
 
@@ -60,8 +66,9 @@ final class LedgerCounters {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(SQL);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Sums s = new Sums(rs.getLong(4), rs.getLong(5), new TokenCounts(rs.getLong(6), rs.getLong(7),
-                        rs.getLong(8), rs.getLong(9), rs.getLong(10)), rs.getLong(11), rs.getLong(12));
+                Sums s = new Sums(read(rs, 4, "requests"), read(rs, 5, "failed requests"), new TokenCounts(read(rs, 6, "input tokens"),
+                        read(rs, 7, "cache write 5m tokens"), read(rs, 8, "cache write 1h tokens"), read(rs, 9, "cache read tokens"),
+                        read(rs, 10, "output tokens")), read(rs, 11, "cost in nano-dollars"), read(rs, 12, "unpriced requests"));
                 if (s.requests() == 0 && s.costNanos() == 0) continue; // a superseded record's zeroed row
                 raw.merge(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), s, Sums::plus);
             }
@@ -78,8 +85,8 @@ final class LedgerCounters {
         Map<String, long[]> perPerson = new HashMap<>();
         raw.forEach((k, v) -> {
             long[] t = perPerson.computeIfAbsent(k.person(), p -> new long[2]);
-            t[0] += v.costNanos();
-            t[1] += v.tokens().total();
+            t[0] = Bounds.add(t[0], v.costNanos(), "cost in nano-dollars");
+            t[1] = Bounds.add(t[1], v.tokens().total(), "tokens");
         });
         List<String> people = new ArrayList<>(perPerson.keySet());
         if (people.size() <= maxPeople) return new HashSet<>(people);

@@ -2,6 +2,7 @@ package tally.otlp;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import tally.core.Bounds;
 
 import java.util.HashMap;
 import java.util.List;
@@ -84,6 +85,27 @@ final class Attributes {
     /** An estimate may carry more decimals than a nano-dollar: rounded, not refused. */
     private static long dollarsToNanos(String dollars) {
         return new java.math.BigDecimal(dollars.trim()).movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /**
+     * Why a token count attribute is refused (negative, fractional, NaN, infinite, beyond 10^10, or
+     * not a number at all), or null when it is absent or a whole number in range.
+     */
+    String countProblem(String key) {
+        AnyValue v = values.get(key);
+        if (v == null) return null;
+        return switch (v.getValueCase()) {
+            case INT_VALUE -> Bounds.tokens(key, v.getIntValue());
+            case DOUBLE_VALUE -> Bounds.tokens(key, v.getDoubleValue());
+            case STRING_VALUE -> {
+                try {
+                    yield v.getStringValue().isBlank() ? null : Bounds.tokens(key, Double.parseDouble(v.getStringValue().trim()));
+                } catch (NumberFormatException e) {
+                    yield key + "=\"" + v.getStringValue() + "\" is not a number";
+                }
+            }
+            default -> key + " is not a number";
+        };
     }
 
     long count(String key) {

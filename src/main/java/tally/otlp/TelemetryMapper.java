@@ -11,6 +11,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import tally.core.Activity;
+import tally.core.Bounds;
 import tally.core.CounterPoint;
 import tally.core.Ids;
 import tally.core.Source;
@@ -61,6 +62,12 @@ final class TelemetryMapper {
             out.reject("log record without a time (timeUnixNano and event.timestamp are missing)");
             return;
         }
+        String bad = name == null ? null : Bounds.time(time, Instant.now());
+        if (bad == null && "api_request".equals(name)) bad = tokenProblem(a);
+        if (bad != null) {
+            out.reject(name + ": " + bad); // refused alone, never stored as 0; the rest of the export is kept
+            return;
+        }
         out.accepted++;
         if (name == null) return; // not a Claude Code event: accepted and ignored
         String who = identity(a, tokenPerson);
@@ -97,6 +104,14 @@ final class TelemetryMapper {
                     "reject".equals(a.string("decision")) ? Activity.Kind.TOOL_REJECTED : Activity.Kind.TOOL_ACCEPTED, 1));
             default -> { } // other events carry no usage
         }
+    }
+
+    private static String tokenProblem(Attributes a) {
+        for (String key : List.of("input_tokens", "cache_creation_tokens", "cache_read_tokens", "output_tokens")) {
+            String why = a.countProblem(key);
+            if (why != null) return why;
+        }
+        return null;
     }
 
     private UsageEvent.Builder usage(String id, Instant time, String who, Attributes a, String session) {
@@ -144,6 +159,33 @@ final class TelemetryMapper {
 
     // ---------------------------------------------------------------- metrics
 
+    /**
+     * Why a point is refused: a time out of range, a value that is not a finite non-negative
+     * number, or a token count that is not a whole number in [0, 10^10]. A cumulative token total
+     * may pass 10^10; its step is checked once the delta is known.
+     */
+    private static String pointProblem(String name, NumberDataPoint p, Attributes a, boolean cumulative) {
+        String late = Bounds.time(Instant.ofEpochSecond(0, p.getTimeUnixNano()), Instant.now());
+        if (late != null) return late;
+        double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
+        if (name.equals("claude_code.token.usage")) {
+            String why = p.hasAsInt() ? Bounds.tokens(tokenField(a.string("type")), p.getAsInt()) : Bounds.tokens(tokenField(a.string("type")), raw);
+            boolean runningTotal = cumulative && Double.isFinite(raw) && raw == Math.rint(raw) && raw > 0;
+            return runningTotal ? null : why;
+        }
+        return Double.isFinite(raw) && raw >= 0 ? null : "value " + raw + " is not a finite non-negative number";
+    }
+
+    private static String tokenField(String type) {
+        return switch (String.valueOf(type)) {
+            case "input" -> "input_tokens";
+            case "output" -> "output_tokens";
+            case "cacheRead" -> "cache_read_tokens";
+            case "cacheCreation" -> "cache_creation_tokens";
+            default -> "tokens(type=" + type + ")";
+        };
+    }
+
     Mapped metrics(ExportMetricsServiceRequest request, String tokenPerson, SeriesTracker tracker) {
         Mapped out = new Mapped();
         // token.usage arrives as one point per token type; points of one export that share every
@@ -159,7 +201,10 @@ final class TelemetryMapper {
         }
         usage.forEach((key, b) -> {
             long[] t = tokens.get(key);
-            if (t[0] + t[1] + t[2] + t[3] > 0) out.usage.add(b.tokens(new TokenCounts(t[0], t[3], 0, t[2], t[1])).build());
+            TokenCounts counts = new TokenCounts(t[0], t[3], 0, t[2], t[1]);
+            String bad = Bounds.tokens(counts);
+            if (bad != null) out.reject("claude_code.token.usage: " + bad);
+            else if (counts.total() > 0) out.usage.add(b.tokens(counts).build());
         });
         return out;
     }
@@ -203,13 +248,18 @@ final class TelemetryMapper {
                 out.reject(name + ": aggregationTemporality is unspecified");
                 continue;
             }
+            Attributes a = Attributes.of(p.getAttributesList()).over(resource);
+            boolean cumulative = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+            String bad = (p.getFlags() & 1) != 0 || !name.startsWith("claude_code.") ? null : pointProblem(name, p, a, cumulative);
+            if (bad != null) {
+                out.reject(name + ": " + bad); // refused alone, never stored as 0; the rest of the export is kept
+                continue;
+            }
             out.accepted++;
             if ((p.getFlags() & 1) != 0 || !name.startsWith("claude_code.")) continue; // no recorded value, or not ours
-            Attributes a = Attributes.of(p.getAttributesList()).over(resource);
             String pointKey = resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
             double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
             String series = name + "|" + pointKey;
-            boolean cumulative = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
             if (cumulative) out.series.add(series);
             double v = cumulative ? tracker.delta(series, p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw) : raw;
             if (v <= 0) continue;
@@ -227,6 +277,12 @@ final class TelemetryMapper {
                             .time(time).source(Source.OTEL_METRIC).identity(who).team(a.string(teamAttribute))
                             .sessionId(session).modelId(a.string("model") == null ? "unknown" : a.string("model"))
                             .fast("fast".equals(a.string("speed"))));
+                    String tooMany = Bounds.tokens(tokenField(a.string("type")), v); // a running total's step
+                    if (tooMany != null) {
+                        out.accepted--;
+                        out.reject(name + ": " + tooMany);
+                        continue;
+                    }
                     long n = Math.round(v);
                     switch (String.valueOf(a.string("type"))) {
                         case "input" -> t[0] += n;

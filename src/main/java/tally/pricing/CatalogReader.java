@@ -59,7 +59,8 @@ final class CatalogReader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "web_search_per_1000", "batch_multiplier", "models");
+    private static final Set<String> TOP_KEYS = Set.of("version", "web_search_per_1000", "batch_multiplier", "models",
+            "max_output_tokens");
     private static final Set<String> MODEL_KEYS = Set.of("id", "name", "aliases", "prices", "long_context", "fast",
             "bedrock_regional_premium", "data_residency", "context_window", "context_window_beta");
     private static final Set<String> RATE_KEYS = Set.of("from", "input", "cache_write_5m", "cache_write_1h",
@@ -154,7 +155,24 @@ final class CatalogReader {
             checkMultipliersStack(checked, batch);
             result.add(checked);
         }
-        return new PriceCatalog(version, webSearchNanos, batch, result);
+        Map<String, Long> limits = new HashMap<>(base == null ? Map.of() : base.outputLimits());
+        if (root.has("max_output_tokens")) limits.putAll(outputLimits(root.get("max_output_tokens")));
+        return new PriceCatalog(version, webSearchNanos, batch, result, limits);
+    }
+
+    /** {@code "max_output_tokens": {"claude-opus-4-20250514": 32000, …, "default": 128000}}: whole numbers in [1, 1e10]. */
+    private Map<String, Long> outputLimits(JsonNode node) {
+        if (!node.isObject()) throw error("\"max_output_tokens\": expected an object of model id to token count");
+        Map<String, Long> out = new HashMap<>();
+        node.fields().forEachRemaining(f -> {
+            if (f.getKey().startsWith("_")) return;
+            JsonNode v = f.getValue();
+            if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > tally.core.Bounds.MAX_TOKENS) {
+                throw error("max_output_tokens." + f.getKey() + ": expected a whole number in [1, 1e10], got " + v);
+            }
+            out.put(f.getKey().equals("default") ? "default" : ModelIds.parse(f.getKey()).id(), v.asLong());
+        });
+        return out;
     }
 
     private JsonNode parse(byte[] bytes) {

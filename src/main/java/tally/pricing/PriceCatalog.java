@@ -37,7 +37,17 @@ public final class PriceCatalog {
     private final Map<String, ModelPrice> byKey = new HashMap<>();
     private final ConcurrentHashMap<String, ResolvedModel> resolved = new ConcurrentHashMap<>();
 
+    /** Output-token ceiling per canonical model id, with "default" for any other model. */
+    private final Map<String, Long> outputLimits;
+    /** For a model the catalog gives no limit: generous, since refusing a valid request is worse. */
+    static final long DEFAULT_OUTPUT_LIMIT = 128_000;
+
     PriceCatalog(String version, long webSearchNanos, Ratio batchMultiplier, List<ModelPrice> models) {
+        this(version, webSearchNanos, batchMultiplier, models, Map.of());
+    }
+
+    PriceCatalog(String version, long webSearchNanos, Ratio batchMultiplier, List<ModelPrice> models, Map<String, Long> outputLimits) {
+        this.outputLimits = Map.copyOf(outputLimits);
         this.version = version;
         this.webSearchNanos = webSearchNanos;
         this.batchMultiplier = batchMultiplier;
@@ -142,9 +152,28 @@ public final class PriceCatalog {
      * catalog version that priced it (null when unpriced, so a later catalog can fill it in).
      */
     public UsageEvent price(UsageEvent e) {
+        // a request that failed before naming a model billed nothing: it costs 0, it is not "unpriced"
+        if (e.failed() && noModel(e.modelId()) && e.tokens().total() == 0 && e.webSearches() == 0) {
+            return e.withPrice(e.model(), 0L, version);
+        }
         Quote q = Pricer.quote(new PriceRequest(e.modelId(), e.time(), e.tokens(), e.webSearches(), e.batch(),
                 e.fast(), null), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
         return e.withPrice(q.canonicalModel(), q.costNanos(), q.priced() ? version : null);
+    }
+
+    /** The most output tokens a request to this model may ask for (the catalog's max_output_tokens). */
+    public long maxOutputTokens(String rawModelId) {
+        Long limit = rawModelId == null ? null : outputLimits.get(resolve(rawModelId).canonicalId());
+        return limit != null ? limit : outputLimits.getOrDefault("default", DEFAULT_OUTPUT_LIMIT);
+    }
+
+    Map<String, Long> outputLimits() {
+        return outputLimits;
+    }
+
+    /** What the sources record when a request named no model. */
+    private static boolean noModel(String modelId) {
+        return modelId == null || modelId.isBlank() || modelId.equals("unknown");
     }
 
     private static String shortHash(byte[] bytes) {

@@ -45,8 +45,10 @@ public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, U
         long elapsedMs = Duration.between(range.start(), end).toMillis();
         if (elapsedMs <= 0) return 0;
         int monthDays = YearMonth.from(range.to()).lengthOfMonth();
-        return BigInteger.valueOf(costNanos).multiply(BigInteger.valueOf(monthDays)).multiply(BigInteger.valueOf(86_400_000L))
-                .add(BigInteger.valueOf(elapsedMs / 2)).divide(BigInteger.valueOf(elapsedMs)).longValueExact();
+        BigInteger projected = BigInteger.valueOf(costNanos).multiply(BigInteger.valueOf(monthDays)).multiply(BigInteger.valueOf(86_400_000L))
+                .add(BigInteger.valueOf(elapsedMs / 2)).divide(BigInteger.valueOf(elapsedMs));
+        if (projected.bitLength() > 63) throw new tally.core.Bounds.OutOfRange("the projected month's cost (" + projected + " nano-dollars) exceeds " + Long.MAX_VALUE);
+        return projected.longValue();
     }
 
     public long unpricedRequests() {

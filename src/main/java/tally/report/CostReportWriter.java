@@ -86,8 +86,15 @@ public final class CostReportWriter {
                 .append(row.unpriced()).append(',').append(row.costNanos()).append('\n');
     }
 
-    static String csvField(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+    /**
+     * One text cell of CSV: RFC 4180 quoting when it holds a comma, quote or line break, and a
+     * leading single quote when it starts like a formula ({@code = + - @}, tab or CR), so a
+     * spreadsheet shows a name such as {@code =HYPERLINK(…)} as text instead of running it.
+     */
+    public static String csvField(String s) {
+        if (s == null) return "";
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) s = "'" + s;
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 

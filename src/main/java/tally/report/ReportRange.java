@@ -16,6 +16,8 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
 
     public ReportRange {
         if (to.isBefore(from)) throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+        String offset = Zones.offsetProblem(zone, from.atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant());
+        if (offset != null) throw new IllegalArgumentException("--tz: " + offset);
     }
 
     public ReportRange(LocalDate from, LocalDate to, ZoneId zone) {

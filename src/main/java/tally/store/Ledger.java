@@ -499,7 +499,7 @@ public final class Ledger {
         String sql = "SELECT r.model, sum(r.unpriced)" + from(any, false, params) + filters(any, params)
                 + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";
         Map<String, Long> out = new LinkedHashMap<>();
-        query(sql, params, rs -> out.put(rs.getString(1), rs.getLong(2)));
+        query(sql, params, rs -> out.put(rs.getString(1), Sums.read(rs, 2, "unpriced requests")));
         return out;
     }
 
@@ -625,9 +625,11 @@ public final class Ledger {
     }
 
     static UsageRow row(ResultSet rs, String key) throws SQLException {
-        return new UsageRow(key, rs.getLong(2), rs.getLong(3),
-                new TokenCounts(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
-                rs.getLong(9), rs.getLong(10), rs.getLong(11));
+        return new UsageRow(key, Sums.read(rs, 2, "requests"), Sums.read(rs, 3, "failed requests"),
+                new TokenCounts(Sums.read(rs, 4, "input tokens"), Sums.read(rs, 5, "cache write 5m tokens"),
+                        Sums.read(rs, 6, "cache write 1h tokens"), Sums.read(rs, 7, "cache read tokens"),
+                        Sums.read(rs, 8, "output tokens")),
+                Sums.read(rs, 9, "web searches"), Sums.read(rs, 10, "cost in nano-dollars"), Sums.read(rs, 11, "unpriced requests"));
     }
 
     /**

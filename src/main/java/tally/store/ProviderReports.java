@@ -126,8 +126,9 @@ public final class ProviderReports {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UsageRow(rs.getLong(1), rs.getLong(2), rs.getString(3), null, rs.getString(4), rs.getString(5),
-                            rs.getString(6), null, rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
-                            rs.getLong(12)));
+                            rs.getString(6), null, Sums.read(rs, 7, "input tokens"), Sums.read(rs, 8, "cache write 5m tokens"),
+                            Sums.read(rs, 9, "cache write 1h tokens"), Sums.read(rs, 10, "cache read tokens"),
+                            Sums.read(rs, 11, "output tokens"), Sums.read(rs, 12, "web searches")));
                 }
             }
         } catch (SQLException e) {
@@ -153,7 +154,7 @@ public final class ProviderReports {
             ps.setLong(1, fromMs);
             ps.setLong(2, toMs);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new DayModel(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                while (rs.next()) out.add(new DayModel(rs.getLong(1), rs.getString(2), Sums.read(rs, 3, "cost in nano-dollars"), rs.getLong(4)));
             }
         } catch (SQLException e) {
             throw store.unavailable(e);

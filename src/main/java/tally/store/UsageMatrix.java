@@ -72,9 +72,11 @@ public final class UsageMatrix {
     }
 
     private static UsageRow shifted(java.sql.ResultSet rs, String key) throws java.sql.SQLException {
-        return new UsageRow(key, rs.getLong(3), rs.getLong(4),
-                new tally.core.TokenCounts(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)),
-                rs.getLong(10), rs.getLong(11), rs.getLong(12));
+        return new UsageRow(key, Sums.read(rs, 3, "requests"), Sums.read(rs, 4, "failed requests"),
+                new tally.core.TokenCounts(Sums.read(rs, 5, "input tokens"), Sums.read(rs, 6, "cache write 5m tokens"),
+                        Sums.read(rs, 7, "cache write 1h tokens"), Sums.read(rs, 8, "cache read tokens"),
+                        Sums.read(rs, 9, "output tokens")),
+                Sums.read(rs, 10, "web searches"), Sums.read(rs, 11, "cost in nano-dollars"), Sums.read(rs, 12, "unpriced requests"));
     }
 
     /** Rows by their total cost (descending, then name), cells within a row by cost too. */

@@ -1,5 +1,6 @@
 package tally.store;
 
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 
 /** One group of a usage answer: sums over the records in it. */
@@ -11,8 +12,9 @@ public record UsageRow(String key, long requests, long failed, TokenCounts token
     }
 
     public UsageRow plus(UsageRow o) {
-        return new UsageRow(key, requests + o.requests, failed + o.failed, tokens.plus(o.tokens),
-                webSearches + o.webSearches, costNanos + o.costNanos, unpriced + o.unpriced);
+        return new UsageRow(key, Bounds.add(requests, o.requests, "requests"), Bounds.add(failed, o.failed, "failed requests"),
+                tokens.plus(o.tokens), Bounds.add(webSearches, o.webSearches, "web searches"),
+                Bounds.add(costNanos, o.costNanos, "cost in nano-dollars"), Bounds.add(unpriced, o.unpriced, "unpriced requests"));
     }
 
     public UsageRow withKey(String k) {

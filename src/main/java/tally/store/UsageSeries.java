@@ -62,9 +62,11 @@ public final class UsageSeries {
         Map<String, Point> merged = new TreeMap<>();
         ledger.query(sql.toString(), params, rs -> {
             LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
-            UsageRow row = new UsageRow(rs.getString(2), rs.getLong(3), rs.getLong(4),
-                    new TokenCounts(rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)),
-                    rs.getLong(10), rs.getLong(11), rs.getLong(12));
+            UsageRow row = new UsageRow(rs.getString(2), Sums.read(rs, 3, "requests"), Sums.read(rs, 4, "failed requests"),
+                    new TokenCounts(Sums.read(rs, 5, "input tokens"), Sums.read(rs, 6, "cache write 5m tokens"),
+                            Sums.read(rs, 7, "cache write 1h tokens"), Sums.read(rs, 8, "cache read tokens"),
+                            Sums.read(rs, 9, "output tokens")),
+                    Sums.read(rs, 10, "web searches"), Sums.read(rs, 11, "cost in nano-dollars"), Sums.read(rs, 12, "unpriced requests"));
             merged.merge(period + "\u0000" + row.key(), new Point(period, row.key(), row),
                     (x, y) -> new Point(x.period(), x.split(), x.usage().plus(y.usage())));
             return null;

@@ -80,6 +80,10 @@ public final class ApiRoutes implements Consumer<Router> {
             status = a.status();
             type = a.type();
             message = a.getMessage();
+        } else if (e instanceof tally.core.Bounds.OutOfRange) { // a sum too large for the ledger's figures: say so
+            status = 422;
+            type = "invalid_request_error";
+            message = e.getMessage();
         } else if (e instanceof StoreException) {
             LOG.log(Level.WARNING, "api: store unavailable: " + e.getMessage());
             status = 503;

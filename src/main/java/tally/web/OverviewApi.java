@@ -68,7 +68,9 @@ final class OverviewApi {
         long elapsedMs = Duration.between(month.start(), now).toMillis();
         if (elapsedMs <= 0) return 0;
         long monthMs = Duration.between(month.start(), month.from().plusMonths(1).atStartOfDay(month.zone()).toInstant()).toMillis();
-        return BigInteger.valueOf(costNanos).multiply(BigInteger.valueOf(monthMs))
-                .add(BigInteger.valueOf(elapsedMs / 2)).divide(BigInteger.valueOf(elapsedMs)).longValueExact();
+        BigInteger projected = BigInteger.valueOf(costNanos).multiply(BigInteger.valueOf(monthMs))
+                .add(BigInteger.valueOf(elapsedMs / 2)).divide(BigInteger.valueOf(elapsedMs));
+        if (projected.bitLength() > 63) throw new tally.core.Bounds.OutOfRange("the projected month's cost (" + projected + " nano-dollars) exceeds " + Long.MAX_VALUE);
+        return projected.longValue();
     }
 }

@@ -72,11 +72,15 @@ final class Params {
     ZoneId zone() {
         String v = string("tz");
         if (v == null) return defaultZone;
+        ZoneId zone;
         try {
-            return ZoneId.of(v);
+            zone = ZoneId.of(v);
         } catch (RuntimeException e) {
             throw ApiError.badParam("tz", "unknown time zone '" + v + "' (use an IANA name such as Europe/Berlin or UTC)");
         }
+        String offset = tally.report.Zones.offsetProblem(zone);
+        if (offset != null) throw ApiError.badParam("tz", offset);
+        return zone;
     }
 
     ReportRange range(int defaultDays) {
@@ -95,7 +99,11 @@ final class Params {
         LocalDate f = from == null ? t.withDayOfMonth(1) : date("from", from);
         if (f.isAfter(t)) throw ApiError.badParam("from", from + " is after to " + t);
         if (ChronoUnit.DAYS.between(f, t) >= MAX_DAYS) throw ApiError.badParam("from", "a range is at most " + MAX_DAYS + " days");
-        return new ReportRange(f, t, zone);
+        try {
+            return new ReportRange(f, t, zone);
+        } catch (IllegalArgumentException e) { // the zone's offset in this range is not whole quarter hours
+            throw ApiError.badParam("tz", e.getMessage().replaceFirst("^--tz: ", ""));
+        }
     }
 
     private static LocalDate date(String name, String v) {

@@ -89,7 +89,9 @@ export function sparkline(values, width = 120, height = 24) {
 function download(id, columns, rows) {
   const cols = columns.filter((c) => c.type !== 'spark');
   const esc = (v) => {
-    const s = v === null || v === undefined ? '' : String(v);
+    let s = v === null || v === undefined ? '' : String(v);
+    // a cell that starts like a formula is text: a leading ' keeps spreadsheets from running it
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = "'" + s;
     return /[",\n\r]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
   };
   const lines = [cols.map((c) => esc(c.key)).join(',')];

@@ -1,6 +1,7 @@
 package tally.importers.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 
 import java.time.Instant;
@@ -50,6 +51,9 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         }
         if (input < 0 || read < 0 || write < 0 || output < 0) throw new Invalid("negative token count");
         TokenCounts tokens = new TokenCounts(input, write - w1h, w1h, read, output);
+        String refused = Bounds.tokens(tokens);
+        if (refused == null) refused = Bounds.time(time, Instant.now());
+        if (refused != null) throw new Invalid(refused); // a counted skip with file:line, never stored
         return new InvocationRecord(requestId, time, text(r.path("identity"), "arn"), text(r, "region"), modelId, tokens,
                 status(text(r, "errorCode")));
     }
@@ -66,11 +70,15 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         return null;
     }
 
-    private static long count(JsonNode node, String field, JsonNode usage, String usageField) {
+    private static long count(JsonNode node, String field, JsonNode usage, String usageField) throws Invalid {
         JsonNode v = node.get(field);
-        if (v != null && v.canConvertToLong()) return v.asLong();
-        if (usage != null && usage.get(usageField) != null) return usage.get(usageField).asLong(0);
-        return 0;
+        if (v == null || v.isNull()) v = usage == null ? null : usage.get(usageField);
+        if (v == null || v.isNull()) return 0;
+        if (!v.isNumber()) throw new Invalid(field + "=" + v + " is not a number");
+        String why = v.isIntegralNumber() ? (v.canConvertToLong() ? null : field + "=" + v + " out of range [0, 1e10]")
+                : Bounds.tokens(field, v.asDouble());
+        if (why != null) throw new Invalid(why);
+        return v.asLong();
     }
 
     private static int status(String errorCode) {

@@ -82,7 +82,7 @@ public final class SessionBlocks {
         last = t;
         entries++;
         tokens = tokens.plus(e.tokens());
-        if (e.costNanos() != null) cost += e.costNanos();
+        if (e.costNanos() != null) cost = tally.core.Bounds.add(cost, e.costNanos(), "block cost in nano-dollars");
         models.add(e.model());
     }
 

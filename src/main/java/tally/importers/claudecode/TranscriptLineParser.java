@@ -3,6 +3,7 @@ package tally.importers.claudecode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 
 import java.io.IOException;
@@ -72,9 +73,13 @@ public final class TranscriptLineParser {
             long w5 = f.w5, w1 = f.w1;
             if (!f.hasBreakdown) w5 = f.cacheCreation; // older payloads: one cache-write figure, 5-minute writes
             if (f.input < 0 || f.output < 0 || f.cacheRead < 0 || w5 < 0 || w1 < 0) throw new Malformed("negative token count");
+            TokenCounts tokens = new TokenCounts(f.input, w5, w1, f.cacheRead, f.output);
+            String out = Bounds.tokens(tokens);
+            if (out == null) out = Bounds.tokens("web_search_requests", f.webSearches);
+            if (out == null) out = Bounds.time(time, Instant.now());
+            if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
             return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
-                    f.uuid, f.model, f.stopReason, f.sidechain, new TokenCounts(f.input, w5, w1, f.cacheRead, f.output),
-                    f.webSearches, "fast".equals(f.speed));
+                    f.uuid, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed));
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = m.indexOf('\n');
@@ -159,7 +164,11 @@ public final class TranscriptLineParser {
             return 0;
         }
         if (t == JsonToken.VALUE_NUMBER_INT) return p.getLongValue();
-        if (t == JsonToken.VALUE_NUMBER_FLOAT) return (long) p.getDoubleValue();
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            String whole = Bounds.tokens("usage." + name, p.getDoubleValue()); // 1.5 or 1e30 is not a count
+            if (whole != null) throw new Malformed(whole);
+            return (long) p.getDoubleValue();
+        }
         throw new Malformed("usage." + name + " is not a number");
     }
 

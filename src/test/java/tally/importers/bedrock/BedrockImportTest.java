@@ -160,6 +160,28 @@ class BedrockImportTest {
         assertThat(total.get("failed_requests").asLong()).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void countsAndTimesOutOfTheLedgersBoundsAreCountedSkipsWithFileAndLine(TestStores.Kind kind) throws Exception {
+        Path f = dir.resolve("logs.jsonl");
+        ObjectNode huge = record("r-huge", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0");
+        ((ObjectNode) huge.get("output")).put("outputTokenCount", 20_000_000_000L);
+        ObjectNode text = record("r-text", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0");
+        ((ObjectNode) text.get("input")).put("inputTokenCount", "lots");
+        String old = record("r-old", "2021-03-02T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0").toString();
+        Files.writeString(f, record("r-ok", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0")
+                + "\n" + huge + "\n" + text + "\n" + old + "\n");
+        Tally tally = new Tally(kind, dir);
+        String out = tally.run("import", "bedrock", f.toString()).ok().out();
+        String at = f.toAbsolutePath().normalize().toString();
+        assertThat(out).containsPattern("malformed lines skipped: +3\n")
+                .contains(at + ":2: output_tokens=20000000000 out of range [0, 1e10]")
+                .contains(at + ":3: inputTokenCount=\"lots\" is not a number")
+                .contains(at + ":4: time 2021-03-02T10:00:00Z is before 2023");
+        JsonNode total = tally.run("report", "--by", "user", "--from", DAY, "--to", DAY, "--format", "json").json().get("total");
+        assertThat(total.get("requests").asLong()).isEqualTo(1);
+    }
+
     @Test
     void theSessionNameOfAnAssumedRoleIsTheIdentityUnlessTheArnIsMapped() {
         IamIdentity ids = new IamIdentity(List.of("arn:aws:sts::1:assumed-role/Ops/carol")::contains);

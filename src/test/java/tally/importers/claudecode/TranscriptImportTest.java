@@ -116,6 +116,24 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aLineOutOfTheLedgersBoundsIsACountedSkipWithItsFileAndLine(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f,
+                answer(T1, "s1", "msg_1", "req_1").json(),
+                answer(T2, "s1", "msg_2", "req_2").usage(10_000_000_001L, 7, 0, 0).json(),
+                answer(T3, "s1", "msg_3", "req_3").usage(5, 7, 0, 0).json().replace("\"output_tokens\":7", "\"output_tokens\":7.5"),
+                answer("2022-06-01T10:00:00Z", "s1", "msg_4", "req_4").json());
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("malformed lines skipped: +3\n")
+                .contains(f.toAbsolutePath() + ":2: input_tokens=10000000001 out of range [0, 1e10]")
+                .contains(f.toAbsolutePath() + ":3: usage.output_tokens=7.5 is not a whole number")
+                .contains(f.toAbsolutePath() + ":4: time 2022-06-01T10:00:00Z is before 2023");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aHalfWrittenLastLineWaitsForTheRestAndIsNotAnError(TestStores.Kind kind) throws Exception {
         Path f = projects().resolve("p/s1.jsonl");
         String second = answer(T2, "s1", "msg_2", "req_2").json();

@@ -1,0 +1,91 @@
+package tally.core;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The ranges a usage record must fall in before it may become money. Every edge that creates
+ * records (OTLP, gateway, importers, {@code tally record}) asks here and reports the refusal in its
+ * own language; nothing out of range is stored, coerced to 0 or summed into an overflow.
+ *
+ * <p>Why these bounds keep every figure exact: a record holds at most 5 × 10^10 tokens; the dearest
+ * rate in the bundled catalog is under $1,000 per million tokens even with every multiplier (10^6
+ * nanos per token), so one record costs under 5 × 10^16 nanos and fits a long 180 times over (an
+ * override file may set dearer prices; pricing then fails with an ArithmeticException rather than
+ * wrap). Sums of many records are added with {@link #add} and read from SQL exactly, so a sum
+ * beyond a long (about 185 such records) is a clear {@link OutOfRange}, never a negative figure.
+ */
+public final class Bounds {
+    /** Per token class per record. */
+    public static final long MAX_TOKENS = 10_000_000_000L;
+    /** Claude usage before this cannot be real. */
+    public static final Instant EARLIEST = Instant.parse("2023-01-01T00:00:00Z");
+    /** Clocks drift; a day ahead cannot be. */
+    public static final Duration MAX_AHEAD = Duration.ofDays(1);
+
+    private static final String RANGE = " out of range [0, 1e10]";
+
+    private Bounds() {}
+
+    /** A value outside what the ledger can hold; the message names the field and the value. */
+    public static final class OutOfRange extends IllegalArgumentException {
+        public OutOfRange(String message) {
+            super(message);
+        }
+    }
+
+    /** Why a token count is refused, or null when it is a whole number in [0, 10^10]. */
+    public static String tokens(String field, long v) {
+        return v < 0 || v > MAX_TOKENS ? field + "=" + v + RANGE : null;
+    }
+
+    /** The same for a count that arrived as a double (OTLP points, JSON numbers): NaN, ±Inf and fractions refused. */
+    public static String tokens(String field, double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v) || v != Math.rint(v) || v < 0 || v > MAX_TOKENS) {
+            String shown = Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : Double.toString(v);
+            return field + "=" + shown + (v == Math.rint(v) ? RANGE : " is not a whole number");
+        }
+        return null;
+    }
+
+    /** The same for every class of a record. */
+    public static String tokens(TokenCounts t) {
+        String why = tokens("input_tokens", t.input());
+        if (why == null) why = tokens("cache_write_5m_tokens", t.cacheWrite5m());
+        if (why == null) why = tokens("cache_write_1h_tokens", t.cacheWrite1h());
+        if (why == null) why = tokens("cache_read_tokens", t.cacheRead());
+        if (why == null) why = tokens("output_tokens", t.output());
+        return why;
+    }
+
+    /** Why a record time is refused (before 2023 or more than a day ahead of now), or null. */
+    public static String time(Instant t, Instant now) {
+        if (t.isBefore(EARLIEST)) return "time " + t + " is before " + EARLIEST;
+        if (t.isAfter(now.plus(MAX_AHEAD))) return "time " + t + " is more than a day in the future";
+        return null;
+    }
+
+    /** Why a record is refused, or null: its tokens, web searches and time. */
+    public static String check(UsageEvent e, Instant now) {
+        String why = tokens(e.tokens());
+        if (why == null) why = tokens("web_searches", e.webSearches());
+        if (why == null) why = time(e.time(), now);
+        return why;
+    }
+
+    /** Throws {@link OutOfRange} with the reason when the record is refused. */
+    public static UsageEvent require(UsageEvent e, Instant now) {
+        String why = check(e, now);
+        if (why != null) throw new OutOfRange(why);
+        return e;
+    }
+
+    /** a + b for sums of money or tokens; beyond a long is an {@link OutOfRange} naming what overflowed. */
+    public static long add(long a, long b, String what) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new OutOfRange(what + " exceeds " + Long.MAX_VALUE + "; narrow the range or filter");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package tally.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.store.TestStores;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI refuses what the ledger cannot hold, and its CSV cannot be run as a spreadsheet formula. */
+class BoundsCliTest {
+    @TempDir Path dir;
+
+    private String[] with(TestStores.Kind kind, String... args) {
+        String[] store = kind == TestStores.Kind.DUCKDB ? new String[] {"--data", dir.toString(), "--tz", "UTC"}
+                : new String[] {"--data", dir.toString(), "--tz", "UTC", "--db", TestStores.freshSchemaUrl()};
+        String[] all = new String[args.length + store.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(store, 0, all, args.length, store.length);
+        return all;
+    }
+
+    private static void assertRefused(Cli.Result r, String message) {
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(message).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void recordRefusesTokenCountsBeyondTheBoundAndTimesOutOfRange() {
+        String data = dir.toString();
+        String[] base = {"record", "--data", data, "--user", "a", "--model", "claude-haiku-4-5"};
+        assertRefused(Cli.run(concat(base, "--input", "10000000001", "--output", "1")), "--input=10000000001 out of range [0, 1e10]");
+        assertRefused(Cli.run(concat(base, "--input", "1", "--output", "1", "--cache-read", "99999999999")),
+                "--cache-read=99999999999 out of range");
+        assertRefused(Cli.run(concat(base, "--input", "1.5", "--output", "1")), "--input");
+        assertRefused(Cli.run(concat(base, "--input", "1", "--output", "1", "--at", "2022-12-31T23:00:00Z")), "--at: time 2022-12-31T23:00:00Z is before 2023");
+        String future = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+        assertRefused(Cli.run(concat(base, "--input", "1", "--output", "1", "--at", future)), "more than a day in the future");
+        // the bound itself is fine
+        Cli.Result ok = Cli.run(concat(base, "--input", "10000000000", "--output", "0", "--at", LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z"));
+        assertThat(ok.code()).as(ok.err()).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void csvCellsThatStartLikeAFormulaAreText(TestStores.Kind kind) {
+        String today = LocalDate.now(ZoneOffset.UTC) + "T08:00:00Z";
+        String[] store = with(kind);
+        for (String who : new String[] {"=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)"}) {
+            Cli.Result r = Cli.run(concat(new String[] {"record", "--user", who, "--model", "claude-haiku-4-5", "--input", "10",
+                    "--output", "10", "--at", today}, store));
+            assertThat(r.code()).as(r.err()).isZero();
+        }
+        Cli.Result report = Cli.run(concat(new String[] {"report", "--by", "person", "--days", "2", "--format", "csv"}, store));
+        assertThat(report.code()).as(report.err()).isZero();
+        assertThat(report.out()).contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",", "\n'+1+1,", "\n'-2+3,", "\n'@SUM(A1),")
+                .doesNotContain("\n=", "\n+", "\n-", "\n@");
+        Cli.Result export = Cli.run(concat(new String[] {"export"}, store));
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.out()).contains(",'+1+1,", ",'-2+3,", ",'@SUM(A1),", ",\"'=HYPERLINK(").doesNotContain(",=", ",+1", ",@");
+    }
+
+    @Test
+    void aZoneWhoseOffsetIsNotWholeQuarterHoursIsRefused() {
+        String data = dir.toString();
+        assertRefused(Cli.run("report", "--data", data, "--tz", "+05:07"), "--tz: time zone +05:07 has UTC offset +05:07");
+        assertRefused(Cli.run("report", "--data", data, "--tz", "Africa/Monrovia", "--from", "1971-01-01", "--to", "1971-01-31"),
+                "has UTC offset -00:44:30");
+        Cli.Result kathmandu = Cli.run("report", "--data", data, "--tz", "Asia/Kathmandu"); // +05:45 is whole quarter hours
+        assertThat(kathmandu.code()).as(kathmandu.err()).isZero();
+        Cli.Result monrovia = Cli.run("report", "--data", data, "--tz", "Africa/Monrovia"); // GMT since 1972
+        assertThat(monrovia.code()).as(monrovia.err()).isZero();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

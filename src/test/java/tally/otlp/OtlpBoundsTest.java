@@ -1,0 +1,174 @@
+package tally.otlp;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.ingest.IngestWriter;
+import tally.ingest.Spool;
+import tally.pricing.PriceCatalog;
+import tally.store.ActivityLog;
+import tally.store.Dimension;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.StoreConfig;
+import tally.store.UsageQuery;
+import tally.store.UsageRow;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Token counts and times out of range are refused per point or record, in OTLP's partialSuccess,
+ * with the field named; the rest of the export is stored, and nothing is stored as 0.
+ */
+class OtlpBoundsTest {
+    private static final String JSON = "application/json";
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    @TempDir Path dir;
+    private Vertx vertx;
+    private Store store;
+    private IngestWriter writer;
+    private Ledger ledger;
+    private TelemetryCollector collector;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = Store.open(StoreConfig.embedded(dir));
+        ledger = new Ledger(store);
+        writer = new IngestWriter(ledger, new Spool(dir.resolve("spool")), PriceCatalog.bundled()::price,
+                new IngestWriter.Options(1_000, Duration.ofMillis(5), 10_000));
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        collector = new TelemetryCollector(writer, ledger, new ActivityLog(store), null, null);
+        new OtlpRoutes(vertx, collector).mount(router);
+        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        base = "http://127.0.0.1:" + server.actualPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        collector.close();
+        writer.close();
+        store.close();
+    }
+
+    private UsageRow totals() {
+        assertThat(writer.flush(Duration.ofSeconds(20))).isTrue();
+        return ledger.totals(UsageQuery.of(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2200-01-01T00:00:00Z"),
+                Dimension.USER, ZoneOffset.UTC));
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("content-type", JSON).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return tally.gateway.Http.CLIENT.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String errorMessage(HttpResponse<String> r) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("partialSuccess").path("errorMessage").asText();
+    }
+
+    private static String nanos(Instant t) {
+        return Long.toString(t.getEpochSecond() * 1_000_000_000L + t.getNano());
+    }
+
+    private static String attr(String key, String value) {
+        return "{\"key\":\"" + key + "\",\"value\":" + value + "}";
+    }
+
+    /** One api_request event; {@code tokens} are extra attributes such as input_tokens. */
+    private static String apiRequest(String id, Instant at, String... tokens) {
+        List<String> a = new ArrayList<>(List.of(attr("event.name", "{\"stringValue\":\"api_request\"}"),
+                attr("user.email", "{\"stringValue\":\"eve@x\"}"), attr("request_id", "{\"stringValue\":\"" + id + "\"}"),
+                attr("model", "{\"stringValue\":\"claude-sonnet-4-5-20250929\"}")));
+        a.addAll(List.of(tokens));
+        return "{\"timeUnixNano\":\"" + nanos(at) + "\",\"attributes\":[" + String.join(",", a) + "]}";
+    }
+
+    private static String logs(String... records) {
+        return "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + String.join(",", records) + "]}]}]}";
+    }
+
+    @Test
+    void anApiRequestWithATokenCountOutOfRangeIsRefusedAloneAndNamed() throws Exception {
+        HttpResponse<String> r = post("/v1/logs", logs(
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), attr("output_tokens", "{\"intValue\":\"10\"}")),
+                apiRequest("req_neg", NOW, attr("input_tokens", "{\"intValue\":\"-5\"}")),
+                apiRequest("req_nan", NOW, attr("output_tokens", "{\"doubleValue\":\"NaN\"}")),
+                apiRequest("req_inf", NOW, attr("output_tokens", "{\"doubleValue\":\"Infinity\"}")),
+                apiRequest("req_str", NOW, attr("cache_read_tokens", "{\"stringValue\":\"lots\"}")),
+                apiRequest("req_frac", NOW, attr("input_tokens", "{\"doubleValue\":1.5}")),
+                apiRequest("req_big", NOW, attr("input_tokens", "{\"intValue\":\"10000000001\"}")),
+                apiRequest("req_old", Instant.parse("2022-12-31T23:59:59Z"), attr("input_tokens", "{\"intValue\":\"1\"}")),
+                apiRequest("req_future", NOW.plus(Duration.ofDays(2)), attr("input_tokens", "{\"intValue\":\"1\"}"))));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"8\"");
+        assertThat(errorMessage(r)).contains("input_tokens=-5 out of range [0, 1e10]");
+        UsageRow t = totals();
+        assertThat(t.requests()).isEqualTo(1);
+        assertThat(t.tokens().input()).isEqualTo(100);
+        assertThat(t.tokens().output()).isEqualTo(10);
+        assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good");
+    }
+
+    @Test
+    void twoAbsurdExportsNoLongerTurnTheTotalNegative() throws Exception {
+        for (String id : List.of("req_a", "req_b")) {
+            HttpResponse<String> r = post("/v1/logs", logs(apiRequest(id, NOW,
+                    attr("input_tokens", "{\"intValue\":\"6000000000000000000\"}"), attr("output_tokens", "{\"intValue\":\"1\"}"))));
+            assertThat(r.statusCode()).isEqualTo(200); // refused, not retried: a 503 would bring it back forever
+            assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
+            assertThat(errorMessage(r)).contains("input_tokens=6000000000000000000 out of range");
+        }
+        UsageRow t = totals();
+        assertThat(t.requests()).isZero();
+        assertThat(t.costNanos()).isZero();
+    }
+
+    private static String point(String type, String value, Instant at) {
+        return "{" + value + ",\"timeUnixNano\":\"" + nanos(at) + "\",\"attributes\":["
+                + attr("type", "{\"stringValue\":\"" + type + "\"}") + "," + attr("user.email", "{\"stringValue\":\"eve@x\"}") + ","
+                + attr("session.id", "{\"stringValue\":\"s1\"}") + "," + attr("model", "{\"stringValue\":\"claude-sonnet-4-5-20250929\"}") + "]}";
+    }
+
+    @Test
+    void aTokenUsagePointOutOfRangeIsRefusedAloneAndNamed() throws Exception {
+        Instant later = NOW.minusSeconds(60);
+        String body = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"claude_code.token.usage\","
+                + "\"sum\":{\"aggregationTemporality\":1,\"isMonotonic\":true,\"dataPoints\":["
+                + point("input", "\"asDouble\":100", NOW) + ","
+                + point("output", "\"asDouble\":-5", NOW) + ","
+                + point("cacheRead", "\"asDouble\":\"NaN\"", NOW) + ","
+                + point("cacheCreation", "\"asDouble\":2.5", NOW) + ","
+                + point("input", "\"asDouble\":1e11", later) + ","
+                + point("input", "\"asDouble\":7", Instant.parse("2020-06-01T00:00:00Z")) + ","
+                + point("input", "\"asDouble\":7", NOW.plus(Duration.ofDays(3)))
+                + "]}}]}]}]}";
+        HttpResponse<String> r = post("/v1/metrics", body);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedDataPoints\":\"6\"");
+        assertThat(errorMessage(r)).contains("output_tokens=-5 out of range [0, 1e10]");
+        UsageRow t = totals();
+        assertThat(t.requests()).isEqualTo(1);
+        assertThat(t.tokens()).isEqualTo(tally.core.TokenCounts.of(100, 0));
+    }
+}

@@ -1,0 +1,77 @@
+package tally.store;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Bounds;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Sums of records at the bounds: every class at 10^10 tokens and a cost of 10^16 nano-dollars (more
+ * than any catalog price gives such a record). 900 of them sum exactly; 1,000 exceed a long, and
+ * every report says so instead of answering a negative figure.
+ */
+class SumBoundsTest {
+    private static final long MAX = Bounds.MAX_TOKENS;
+    private static final long COST = 10_000_000_000_000_000L; // 1e16 nanos = $10M
+    private static final Instant FROM = Instant.parse("2026-03-01T00:00:00Z");
+    private static final Instant TO = Instant.parse("2026-04-01T00:00:00Z");
+
+    @TempDir Path dir;
+
+    /** One person per record, so no single rollup cell holds more than one record's cost. */
+    private static List<UsageEvent> atTheBound(int n) {
+        List<UsageEvent> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Events.event("max-" + i, "2026-03-10T10:00:00Z", "p" + i)
+                    .tokens(new TokenCounts(MAX, MAX, MAX, MAX, MAX)).cost(COST, "test").build());
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void nineHundredRecordsAtTheBoundSumExactly(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(atTheBound(900));
+            UsageRow total = ledger.totals(UsageQuery.of(FROM, TO, Dimension.MODEL, ZoneOffset.UTC));
+            assertThat(total.costNanos()).isEqualTo(900 * COST); // 9e18 < Long.MAX_VALUE
+            assertThat(total.tokens().output()).isEqualTo(900 * MAX);
+            assertThat(total.tokens().total()).isEqualTo(5 * 900 * MAX);
+            assertThat(ledger.usage(UsageQuery.of(FROM, TO, Dimension.MODEL, ZoneOffset.UTC)).get(0).costNanos()).isEqualTo(900 * COST);
+            assertThat(ledger.usage(UsageQuery.of(FROM, TO, Dimension.DAY, ZoneOffset.UTC)).get(0).costNanos()).isEqualTo(900 * COST);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aSumBeyondALongIsAClearErrorNeverANegativeFigure(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(atTheBound(1_000)); // 1e19 nano-dollars in all
+            for (Dimension by : List.of(Dimension.MODEL, Dimension.USER, Dimension.DAY, Dimension.HOUR)) {
+                UsageQuery q = UsageQuery.of(FROM, TO, by, ZoneOffset.UTC);
+                if (by == Dimension.USER) {
+                    // per person every figure fits
+                    assertThat(ledger.usage(q)).hasSize(1_000).allSatisfy(r -> assertThat(r.costNanos()).isEqualTo(COST));
+                    continue;
+                }
+                assertThatThrownBy(() -> ledger.usage(q)).as(by.name()).isInstanceOf(Bounds.OutOfRange.class)
+                        .hasMessageContaining("cost in nano-dollars").hasMessageContaining("exceeds");
+            }
+            assertThatThrownBy(() -> ledger.totals(UsageQuery.of(FROM, TO, Dimension.MODEL, ZoneOffset.UTC)))
+                    .isInstanceOf(Bounds.OutOfRange.class).hasMessageContaining("10000000000000000000");
+        }
+    }
+}
