@@ -2,7 +2,7 @@ package tally.alerts;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import tally.gateway.Budgets;
+import tally.budget.Budgets;
 import tally.ingest.IngestWriter;
 import tally.ingest.Spool;
 import tally.metrics.GatewayLatency;

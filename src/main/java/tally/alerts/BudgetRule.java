@@ -1,7 +1,7 @@
 package tally.alerts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tally.gateway.Budget;
+import tally.budget.Budget;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

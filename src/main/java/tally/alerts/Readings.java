@@ -1,6 +1,6 @@
 package tally.alerts;
 
-import tally.gateway.Budgets;
+import tally.budget.Budgets;
 import tally.store.ActivityLog;
 import tally.store.Dimension;
 import tally.store.Ledger;

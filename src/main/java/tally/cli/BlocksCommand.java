@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.core.Nanos;
 import tally.core.Source;
-import tally.importers.claudecode.SessionBlocks;
+import tally.report.SessionBlocks;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;

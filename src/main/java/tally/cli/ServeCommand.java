@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.gateway.Gateway;
 import tally.gateway.GatewayConfig;
-import tally.gateway.Secrets;
+import tally.core.Secrets;
 import tally.server.CliBridge;
 import tally.server.ServerFile;
 import tally.server.TallyServer;

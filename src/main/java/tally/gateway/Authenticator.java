@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import tally.core.Secrets;
+
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

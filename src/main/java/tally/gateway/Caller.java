@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import tally.budget.Spender;
+
 /**
  * Who a request is from, as the authenticator established it.
  *
@@ -11,6 +13,11 @@ package tally.gateway;
  * @param credentialValue its value: the server's key for managed keys, the developer's own in pass-through
  */
 record Caller(String identity, String person, String team, VirtualKey key, String credentialName, String credentialValue) {
+
+    /** Whom budgets charge for this request. */
+    Spender spender() {
+        return new Spender(identity, person, team);
+    }
 
     /** Where the caller's credential must not be shown: never in logs, never in toString. */
     @Override

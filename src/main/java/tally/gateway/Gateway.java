@@ -1,5 +1,10 @@
 package tally.gateway;
 
+import tally.budget.Budgets;
+import tally.budget.BudgetGuard;
+import tally.budget.CostBound;
+import tally.core.Secrets;
+
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -129,7 +134,7 @@ public final class Gateway implements AutoCloseable {
                 String newModel = null;
                 Long newMax = null;
                 if (k.maxTokens() != null && maxTokens != null && maxTokens > k.maxTokens()) newMax = k.maxTokens();
-                if (k.downgradeModel() != null && !k.downgradeModel().equals(model) && guard.softPassed(c)) newModel = k.downgradeModel();
+                if (k.downgradeModel() != null && !k.downgradeModel().equals(model) && guard.softPassed(c.spender())) newModel = k.downgradeModel();
                 if (newModel != null || newMax != null) {
                     body = RequestFacts.rewrite(original, newModel, newMax);
                     if (newModel != null) model = newModel;
@@ -156,7 +161,7 @@ public final class Gateway implements AutoCloseable {
             String requestModel = model;
             Buffer forwarded = body;
             Context here = vertx.getOrCreateContext();
-            BudgetGuard.Admission admission = guard.admit(c, bound,
+            BudgetGuard.Admission admission = guard.admit(c.spender(), bound,
                     later -> here.runOnContext(v -> admitted(ctx, c, at, requestModel, session, forwarded, later)));
             if (admission instanceof BudgetGuard.Queued q) {
                 // Its turn comes when the request before it settles; a client is not kept waiting forever.
@@ -259,7 +264,7 @@ public final class Gateway implements AutoCloseable {
                                 // One id per batch request, so fetching the results again records nothing new.
                                 UsageEvent e = recorder.record(new Recorder.Facts("gwb_" + batchId + "_" + line.customId(), at, c,
                                         null, null, null, 0, 200, true), line.usage());
-                                guard.record(c, e.costNanos(), e.tokens().total());
+                                guard.record(c.spender(), e.costNanos(), e.tokens().total());
                             }
                         });
                         return io.vertx.core.Future.succeededFuture();

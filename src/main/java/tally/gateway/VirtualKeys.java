@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import tally.core.Secrets;
+
 import tally.identity.People;
 import tally.store.Store;
 import tally.store.StoreException;

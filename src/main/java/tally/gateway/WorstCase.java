@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import tally.budget.CostBound;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import tally.core.TokenCounts;

@@ -1,8 +1,8 @@
 package tally.metrics;
 
 import tally.core.Nanos;
-import tally.gateway.Budget;
-import tally.gateway.Budgets;
+import tally.budget.Budget;
+import tally.budget.Budgets;
 import tally.ingest.IngestStats;
 import tally.store.Store;
 

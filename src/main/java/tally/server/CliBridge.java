@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import tally.gateway.Secrets;
+import tally.core.Secrets;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package tally.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tally.gateway.Budget;
-import tally.gateway.Budgets;
+import tally.budget.Budget;
+import tally.budget.Budgets;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -3,7 +3,7 @@ package tally.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tally.gateway.Budget;
+import tally.budget.Budget;
 import tally.identity.Person;
 
 import java.time.ZoneId;

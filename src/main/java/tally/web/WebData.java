@@ -1,6 +1,6 @@
 package tally.web;
 
-import tally.gateway.Budgets;
+import tally.budget.Budgets;
 import tally.gateway.VirtualKeys;
 import tally.identity.People;
 import tally.store.ActivityLog;

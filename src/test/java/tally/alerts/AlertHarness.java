@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import tally.core.UsageEvent;
-import tally.gateway.Budgets;
+import tally.budget.Budgets;
 import tally.store.ActivityLog;
 import tally.store.Ledger;
 import tally.store.Store;

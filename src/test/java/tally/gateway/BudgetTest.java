@@ -1,5 +1,8 @@
 package tally.gateway;
 
+import tally.budget.Budget;
+import tally.budget.Budgets;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

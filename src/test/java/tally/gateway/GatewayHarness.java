@@ -1,5 +1,8 @@
 package tally.gateway;
 
+import tally.budget.Budget;
+import tally.budget.Budgets;
+
 import io.vertx.core.Vertx;
 import tally.core.TokenCounts;
 import tally.ingest.IngestWriter;

@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import tally.core.Secrets;
+
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.errors.UnauthorizedException;

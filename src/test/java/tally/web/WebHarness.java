@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import tally.core.Activity;
 import tally.core.UsageEvent;
 import tally.demo.DemoData;
-import tally.gateway.Budget;
+import tally.budget.Budget;
 import tally.identity.People;
 import tally.pricing.PriceCatalog;
 import tally.server.TallyServer;
@@ -95,7 +95,7 @@ final class WebHarness implements AutoCloseable {
         }
         log.write(acts);
         new tally.gateway.VirtualKeys(store, CLOCK).create("dev2", "platform", List.of("claude-sonnet-4-5"), null, null, 60L, null, null);
-        tally.gateway.Budgets budgets = new tally.gateway.Budgets(store, ledger);
+        tally.budget.Budgets budgets = new tally.budget.Budgets(store, ledger);
         budgets.set(new Budget("platform-daily", Budget.Scope.TEAM, "platform", Budget.Period.DAILY, Budget.Unit.USD,
                 5_000_000_000L, false, 80));
         budgets.set(new Budget("dev3-monthly", Budget.Scope.PERSON, "dev3", Budget.Period.MONTHLY, Budget.Unit.TOKENS,

@@ -1,5 +1,7 @@
 package tally.importers.claudecode;
 
+import tally.report.SessionBlocks;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package tally.gateway;
+package tally.core;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package tally.gateway;
+package tally.budget;
 
 /**
  * What one request may cost, as budgets see it before it is forwarded.
@@ -10,12 +10,12 @@ package tally.gateway;
  *                       (an unpriced record counts nothing against a dollar budget)
  * @param worstTokens    the most tokens it can use, or {@link #UNBOUNDED}
  */
-record CostBound(Long estimateNanos, long estimateTokens, long worstNanos, long worstTokens) {
+public record CostBound(Long estimateNanos, long estimateTokens, long worstNanos, long worstTokens) {
 
-    static final long UNBOUNDED = Long.MAX_VALUE;
+    public static final long UNBOUNDED = Long.MAX_VALUE;
 
     /** No budget covers anyone: nothing is computed. */
-    static final CostBound NONE = new CostBound(null, 0, 0, 0);
+    public static final CostBound NONE = new CostBound(null, 0, 0, 0);
 
     long estimate(Budget.Unit unit) {
         return unit == Budget.Unit.USD ? (estimateNanos == null ? 0 : estimateNanos) : estimateTokens;

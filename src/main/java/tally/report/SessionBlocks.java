@@ -1,4 +1,4 @@
-package tally.importers.claudecode;
+package tally.report;
 
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;

@@ -1,4 +1,4 @@
-package tally.gateway;
+package tally.budget;
 
 import tally.ingest.IngestWriter;
 
@@ -77,13 +77,13 @@ public final class BudgetGuard {
 
     /** A request waiting in line. */
     public static final class Ticket {
-        private final Caller caller;
+        private final Spender caller;
         private final CostBound bound;
         private final Consumer<Admission> then;
         /** The hard budgets it waits on; those who come after queue behind it there. */
         private Set<State> waitsOn = Set.of();
 
-        private Ticket(Caller caller, CostBound bound, Consumer<Admission> then) {
+        private Ticket(Spender caller, CostBound bound, Consumer<Admission> then) {
             this.caller = caller;
             this.bound = bound;
             this.then = then;
@@ -133,7 +133,7 @@ public final class BudgetGuard {
      * then {@code later} gets the decision ({@link Admitted} or {@link Blocked}) once, from whichever
      * thread settles the request before it.
      */
-    Admission admit(Caller c, CostBound bound, Consumer<Admission> later) {
+    public Admission admit(Spender c, CostBound bound, Consumer<Admission> later) {
         List<State> covering = covering(c);
         if (covering.isEmpty()) return new Admitted(new Reservation(List.of(), new long[0], new boolean[0], false));
         Instant now = clock.instant();
@@ -152,7 +152,7 @@ public final class BudgetGuard {
     }
 
     /** Takes a request out of line (it waited too long, or its client left); false when it was already decided. */
-    boolean giveUp(Ticket t) {
+    public boolean giveUp(Ticket t) {
         boolean removed;
         synchronized (this) {
             removed = waiting.remove(t);
@@ -250,12 +250,12 @@ public final class BudgetGuard {
     }
 
     /** No budget at all: nothing to estimate or reserve. */
-    boolean none() {
+    public boolean none() {
         return active.isEmpty();
     }
 
     /** Replaces a reservation by the real cost (null when unpriced) and tokens, then lets those waiting go. Idempotent. */
-    void settle(Reservation r, Long cost, long tokens) {
+    public void settle(Reservation r, Long cost, long tokens) {
         synchronized (this) {
             if (r.settled) return;
             r.settled = true;
@@ -276,7 +276,7 @@ public final class BudgetGuard {
     }
 
     /** Adds spend that had no reservation (batch results) to the budgets covering the caller. */
-    void record(Caller c, Long cost, long tokens) {
+    public void record(Spender c, Long cost, long tokens) {
         List<State> covering = covering(c);
         if (covering.isEmpty()) return;
         synchronized (this) {
@@ -287,7 +287,7 @@ public final class BudgetGuard {
     }
 
     /** Whether a soft budget covering the caller has passed its threshold (a key's downgrade applies). */
-    boolean softPassed(Caller c) {
+    public boolean softPassed(Spender c) {
         Instant now = clock.instant();
         synchronized (this) {
             for (State s : covering(c)) {
@@ -357,7 +357,7 @@ public final class BudgetGuard {
         s.alerted = false;
     }
 
-    private List<State> covering(Caller c) {
+    private List<State> covering(Spender c) {
         List<State> all = active;
         if (all.isEmpty()) return List.of();
         List<State> out = new ArrayList<>(2);

@@ -1,4 +1,4 @@
-package tally.gateway;
+package tally.budget;
 
 import tally.core.Source;
 import tally.store.Dimension;
