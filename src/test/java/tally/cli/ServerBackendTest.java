@@ -99,6 +99,8 @@ class ServerBackendTest {
         HttpResponse<byte[]> bridge = Http.send("POST", base + "/api/cli", Map.of("authorization", "Bearer " + file.token(),
                 "content-type", "application/json"), "{\"args\":[\"people\",\"list\"]}");
         assertThat(bridge.statusCode()).isEqualTo(405);
+        String doc = new String(Http.send("GET", base + "/api/openapi.json", Map.of(), null).body());
+        for (tally.app.Op<?, ?> op : Ops.ALL) assertThat(doc).as("documented").contains("\"" + op.path() + "\"");
     }
 
     @Test
