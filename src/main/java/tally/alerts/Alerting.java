@@ -40,6 +40,12 @@ public final class Alerting implements AutoCloseable {
     private ScheduledExecutorService timer;
 
     public Alerting(Vertx vertx, AlertsConfig config, Store store, Ledger ledger, IngestWriter writer, ZoneId zone, Clock clock) {
+        this(vertx, config, store, ledger, writer, zone, clock, new GatewayLatency());
+    }
+
+    /** As above; {@code /metrics} shows the latency the gateway reports to {@code latency}. */
+    public Alerting(Vertx vertx, AlertsConfig config, Store store, Ledger ledger, IngestWriter writer, ZoneId zone, Clock clock,
+                    GatewayLatency latency) {
         this.vertx = vertx;
         this.config = config;
         this.clock = clock;
@@ -55,7 +61,7 @@ public final class Alerting implements AutoCloseable {
         for (AlertRule r : config.rules()) r.basics().channels().forEach(channels::get);
         Spool spool = new Spool(store.config().spoolDir());
         this.metrics = new PrometheusExposition(store, budgets, new PrometheusExposition.Sources(
-                writer == null ? null : writer::stats, spool::bytes, GatewayLatency.GLOBAL, evaluator::firing),
+                writer == null ? null : writer::stats, spool::bytes, latency, evaluator::firing),
                 clock, zone, config.metricsPeople(), config.metricsCache());
     }
 

@@ -27,7 +27,7 @@ final class ActivityCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         ReportFormat fmt = ReportFormat.parse(format);
         try (Session s = Session.openForReading(g)) {
             ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);

@@ -50,7 +50,7 @@ final class BlocksCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         ReportFormat fmt = ReportFormat.parse(format);
         if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
         if (!(sessionHours > 0 && sessionHours <= 24 * 7)) throw new UserError("--session-length: expected hours between 0 and 168");

@@ -1,5 +1,7 @@
 package tally.cli;
 
+import tally.app.BudgetAdmin;
+import tally.app.Ops;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.ArgGroup;
@@ -82,28 +84,12 @@ final class BudgetsCommand implements Runnable {
             }
             String n = name != null ? name : scope.label() + (subject == null ? "" : ":" + subject) + ":" + p.label();
             Budget b = new Budget(n, scope, subject, p, unit, value, !soft, soft ? threshold : 100);
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
-                if (scope == Budget.Scope.PERSON) knownOrCreated(s, subject);
-                new Budgets(s.store, s.ledger).set(b);
-                spec.commandLine().getOut().println("saved " + b.describe());
+            GlobalOptions g = GlobalOptions.of(spec);
+            try (Backend backend = Backend.open(g)) {
+                BudgetAdmin.Saved saved = backend.call(Ops.BUDGETS_SET, new BudgetAdmin.Set(b, create, g.zone().getId()));
+                if (saved.personAdded()) spec.commandLine().getOut().println("added person " + subject);
+                spec.commandLine().getOut().println("saved " + saved.described());
             }
-        }
-
-        /** A budget for a name nobody uses would never be reached: refuse it unless asked to create the person. */
-        private void knownOrCreated(Session s, String person) {
-            if (s.people.exists(person) || !s.people.resolve(person).equals(person) || hasRecords(s, person)) return;
-            if (!create) {
-                throw new UserError("--person " + person + ": nobody by that name is known (no person, alias or records; "
-                        + "see 'tally people list'). Check the spelling, or add --create to add " + person + " as a new person");
-            }
-            s.people.add(person, null);
-            spec.commandLine().getOut().println("added person " + person);
-        }
-
-        private static boolean hasRecords(Session s, String person) {
-            Instant now = s.clock.instant();
-            UsageQuery all = UsageQuery.of(Instant.EPOCH, now.plus(Duration.ofDays(366)), Dimension.USER, s.zone());
-            return s.ledger.totals(all.withPerson(person)).requests() > 0;
         }
     }
 
@@ -114,19 +100,18 @@ final class BudgetsCommand implements Runnable {
 
         @Override
         public void run() {
-            GlobalOptions g = ((Main) spec.root().userObject()).global;
-            try (Session s = Session.openForReading(g)) {
-                Budgets budgets = new Budgets(s.store, s.ledger);
-                List<Budget> all = budgets.list();
-                Instant now = s.clock.instant();
+            GlobalOptions g = GlobalOptions.of(spec);
+            try (Backend backend = Backend.openForReading(g)) {
+                List<BudgetAdmin.Line> all = backend.call(Ops.BUDGETS_LIST, new BudgetAdmin.ListRequest(g.zone().getId()));
                 if ("json".equalsIgnoreCase(format)) {
                     ArrayNode arr = JsonNodeFactory.instance.arrayNode();
-                    for (Budget b : all) {
-                        long spent = budgets.spent(b, now, s.zone());
+                    for (BudgetAdmin.Line line : all) {
+                        Budget b = line.budget();
+                        long spent = line.spent();
                         var o = arr.addObject().put("name", b.name()).put("scope", b.scope().label()).put("subject", b.subject())
                                 .put("period", b.period().label()).put("unit", b.unit().label())
                                 .put("mode", b.hard() ? "hard" : "soft").put("threshold_pct", b.thresholdPct())
-                                .put("resets", b.period().end(now, s.zone()).toString());
+                                .put("resets", line.resets().toString());
                         if (b.unit() == Budget.Unit.USD) {
                             o.put("limit_usd", Nanos.toDecimal(b.amount())).put("spent_usd", Nanos.toDecimal(spent));
                         } else {
@@ -136,11 +121,12 @@ final class BudgetsCommand implements Runnable {
                     spec.commandLine().getOut().print(CostReportWriter.toJson(arr));
                 } else if ("table".equalsIgnoreCase(format)) {
                     TextTable t = new TextTable("Budget", "For", "Period", "Mode", "Limit", "Spent", "Used", "Resets");
-                    for (Budget b : all) {
-                        long spent = budgets.spent(b, now, s.zone());
+                    for (BudgetAdmin.Line line : all) {
+                        Budget b = line.budget();
+                        long spent = line.spent();
                         t.row(b.name(), b.who(), b.period().label(), b.hard() ? "hard" : "soft " + b.thresholdPct() + "%",
                                 b.format(b.amount()), b.format(spent), (spent * 100 / b.amount()) + "%",
-                                b.period().end(now, s.zone()).atZone(s.zone()).toOffsetDateTime().toString());
+                                line.resets().atZone(g.zone()).toOffsetDateTime().toString());
                     }
                     spec.commandLine().getOut().print(t.render());
                 } else {
@@ -157,8 +143,8 @@ final class BudgetsCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
-                if (!new Budgets(s.store, s.ledger).remove(name)) throw new UserError("no budget named '" + name + "'");
+            try (Backend b = Backend.open(GlobalOptions.of(spec))) {
+                if (!b.call(Ops.BUDGETS_REMOVE, new BudgetAdmin.Remove(name)).removed()) throw new UserError("no budget named '" + name + "'");
                 spec.commandLine().getOut().println("removed " + name);
             }
         }

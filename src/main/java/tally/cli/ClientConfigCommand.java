@@ -36,7 +36,7 @@ final class ClientConfigCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode env = root.putObject("env");
         String base = baseUrl(g);
@@ -48,8 +48,8 @@ final class ClientConfigCommand implements Runnable {
         } else if (passThrough) {
             note = "the developer keeps their own ANTHROPIC_API_KEY; Tally attributes it by fingerprint (map it: tally people alias)";
         } else {
-            try (Session s = Session.open(g)) {
-                VirtualKeys.Issued k = new VirtualKeys(s.store, s.clock).create(user, team, null, null, null, null, null, null);
+            try (Backend b = Backend.open(g)) {
+                VirtualKeys.Issued k = b.call(tally.app.Ops.KEYS_CREATE, new tally.app.Keys.Create(user, team, null, null, null, null, null, null));
                 env.put("ANTHROPIC_AUTH_TOKEN", k.secret());
                 note = "new key " + k.key().id() + " for " + user + " (shown once; Tally keeps only its hash)";
             }
@@ -65,9 +65,9 @@ final class ClientConfigCommand implements Runnable {
 
     /** Claude Code's OpenTelemetry settings: the same URL, OTLP over HTTP, an ingest token that names the developer. */
     private void telemetry(GlobalOptions g, ObjectNode env, String base) {
-        String token = TokensCommand.newToken();
-        try (Session s = Session.open(g)) {
-            new tally.store.ActivityLog(s.store).addToken(tally.core.Ids.sha256(token), user);
+        String token;
+        try (Backend b = Backend.open(g)) {
+            token = b.call(tally.app.Ops.TOKENS_CREATE, new tally.app.Tokens.Create(user)).token();
         }
         env.put("CLAUDE_CODE_ENABLE_TELEMETRY", "1");
         env.put("OTEL_METRICS_EXPORTER", "otlp");
@@ -92,12 +92,8 @@ final class ClientConfigCommand implements Runnable {
 
     private String baseUrl(GlobalOptions g) {
         if (url != null) return withoutV1(url.replaceAll("/+$", ""));
-        Optional<ServerFile> running = g.dbUrl() == null ? ServerFile.readLive(g.dataDir()) : Optional.empty();
-        if (running.isPresent()) {
-            String h = running.get().host();
-            if (h.equals("0.0.0.0") || h.equals("::")) h = "127.0.0.1";
-            return "http://" + h + ":" + running.get().port();
-        }
+        Optional<ServerFile> running = Backend.server(g);
+        if (running.isPresent()) return running.get().baseUrl();
         return "http://127.0.0.1:4318";
     }
 }

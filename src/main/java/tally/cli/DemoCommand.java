@@ -34,7 +34,7 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         if (days < 1 || days > 400) throw new UserError("--days must be between 1 and 400 (got " + days + ")");
         g.defaultDataTo(Path.of("tally-demo"));
         PrintWriter out = spec.commandLine().getOut();

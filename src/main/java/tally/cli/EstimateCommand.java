@@ -104,7 +104,7 @@ final class EstimateCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions global = ((Main) spec.root().userObject()).global;
+        GlobalOptions global = GlobalOptions.of(spec);
         if (compare != null) {
             new WhatIfRun().run(this, global);
             return;

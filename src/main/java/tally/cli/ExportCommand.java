@@ -42,7 +42,7 @@ final class ExportCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         boolean csv = switch (format.toLowerCase()) {
             case "csv" -> true;
             case "jsonl", "json-lines", "ndjson" -> false;

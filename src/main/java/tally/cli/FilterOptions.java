@@ -1,11 +1,8 @@
 package tally.cli;
 
 import picocli.CommandLine.Option;
-import tally.core.Source;
 import tally.identity.People;
-import tally.pricing.ModelIds;
 import tally.pricing.PriceCatalog;
-import tally.pricing.ResolvedModel;
 import tally.store.AnyOf;
 
 import java.util.ArrayList;
@@ -34,53 +31,14 @@ final class FilterOptions {
         return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty();
     }
 
+    /** The filters as given, for a use case to resolve. */
+    tally.app.Filters spec() {
+        return new tally.app.Filters(users, teams, models, sources);
+    }
+
     /** The filters as the store takes them: people resolved through aliases, models through the catalog. */
     AnyOf anyOf(People people, PriceCatalog catalog) {
-        List<String> persons = new ArrayList<>();
-        for (String u : clean(users)) persons.add(people.resolve(u));
-        List<String> exact = new ArrayList<>();
-        List<String> families = new ArrayList<>();
-        for (String m : clean(models)) {
-            ResolvedModel r = catalog.resolve(m);
-            if (r.known()) exact.add(r.canonicalId());
-            else {
-                String family = ModelIds.parse(m).id();
-                if (family.isEmpty()) throw new UserError("--model: '" + m + "' names no model");
-                families.add(family);
-            }
-        }
-        for (String s : clean(sources)) {
-            try {
-                Source.labelsCovered(s);
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--source: unknown source '" + s + "' (expected one of " + sourceNames() + ")");
-            }
-        }
-        return new AnyOf(persons, clean(teams), exact, families, clean(sources));
+        return spec().anyOf(people, catalog);
     }
 
-    /** The options as given, for handing to another tally process (see {@link TailCommand}). */
-    List<String> asArgs() {
-        List<String> out = new ArrayList<>();
-        for (String u : users) out.add("--user=" + u);
-        for (String t : teams) out.add("--team=" + t);
-        for (String m : models) out.add("--model=" + m);
-        for (String s : sources) out.add("--source=" + s);
-        return out;
-    }
-
-    private static List<String> clean(List<String> values) {
-        List<String> out = new ArrayList<>();
-        for (String v : values) {
-            if (v != null && !v.isBlank()) out.add(v.trim());
-        }
-        return out;
-    }
-
-    private static String sourceNames() {
-        List<String> names = new ArrayList<>();
-        for (Source s : Source.values()) names.add(s.label());
-        names.add("otel");
-        return String.join(", ", names);
-    }
 }

@@ -28,6 +28,11 @@ public final class GlobalOptions {
             description = "Price file that overrides or adds models (default: $TALLY_PRICES).")
     Path prices;
 
+    /** The options of the {@code tally} command a (sub)command runs under: the one accessor of the root. */
+    static GlobalOptions of(picocli.CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).global;
+    }
+
     public Path dataDir() {
         if (data != null) return data;
         String env = System.getenv("TALLY_DATA");

@@ -16,6 +16,6 @@ final class ImportCommand implements Runnable {
     }
 
     static GlobalOptions global(CommandSpec spec) {
-        return ((Main) spec.root().userObject()).global;
+        return GlobalOptions.of(spec);
     }
 }

@@ -8,6 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tally.app.Keys;
+import tally.app.Ops;
 import tally.gateway.VirtualKey;
 import tally.gateway.VirtualKeys;
 import tally.report.CostReportWriter;
@@ -45,12 +47,12 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            GlobalOptions g = ((Main) spec.root().userObject()).global;
+            GlobalOptions g = GlobalOptions.of(spec);
             if (maxTokens != null && maxTokens <= 0) throw new UserError("--max-tokens must be more than zero");
             if (rpm != null && rpm <= 0 || tpm != null && tpm <= 0) throw new UserError("--rpm and --tpm must be more than zero");
-            try (Session s = Session.open(g)) {
-                Instant until = expires == null ? null : expiry(expires, s.clock.instant(), g.zone());
-                VirtualKeys.Issued issued = new VirtualKeys(s.store, s.clock).create(user, team, models, maxTokens, downgrade, rpm, tpm, until);
+            Instant until = expires == null ? null : expiry(expires, Instant.now(), g.zone());
+            try (Backend b = Backend.open(g)) {
+                VirtualKeys.Issued issued = b.call(Ops.KEYS_CREATE, new Keys.Create(user, team, models, maxTokens, downgrade, rpm, tpm, until));
                 spec.commandLine().getOut().println(issued.secret());
                 spec.commandLine().getErr().println("tally: key " + issued.key().id() + " for " + user
                         + " (shown once; Tally keeps only its hash)");
@@ -76,9 +78,10 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.openForReading(((Main) spec.root().userObject()).global)) {
-                List<VirtualKey> keys = new VirtualKeys(s.store, s.clock).list();
-                Instant now = s.clock.instant();
+            try (Backend b = Backend.openForReading(GlobalOptions.of(spec))) {
+                Keys.Listing listing = b.call(Ops.KEYS_LIST, new Ops.None());
+                List<VirtualKey> keys = listing.keys();
+                Instant now = listing.now();
                 if ("json".equalsIgnoreCase(format)) {
                     ArrayNode arr = JsonNodeFactory.instance.arrayNode();
                     for (VirtualKey k : keys) {
@@ -119,8 +122,8 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
-                if (!new VirtualKeys(s.store, s.clock).revoke(id)) throw new UserError("no active key with id '" + id + "'");
+            try (Backend b = Backend.open(GlobalOptions.of(spec))) {
+                if (!b.call(Ops.KEYS_REVOKE, new Keys.Revoke(id)).revoked()) throw new UserError("no active key with id '" + id + "'");
                 spec.commandLine().getOut().println("revoked " + id);
             }
         }

@@ -64,10 +64,6 @@ public final class Main implements Runnable {
 
     /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        // While `tally serve` owns this embedded data directory, DuckDB lets no other process open it:
-        // the command runs inside the server instead (ServerHandoff, tally.server.CliBridge).
-        Integer forwarded = ServerHandoff.tryForward(args, out, err);
-        if (forwarded != null) return forwarded;
         CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);

@@ -7,6 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.PeopleAdmin;
 import tally.identity.Person;
 import tally.report.CostReportWriter;
 import tally.report.TextTable;
@@ -32,9 +34,8 @@ final class PeopleCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
-                s.people.add(name, team);
-                if (aliases != null) aliases.forEach(a -> s.people.alias(name, a));
+            try (Backend b = Backend.open(GlobalOptions.of(spec))) {
+                b.call(Ops.PEOPLE_ADD, new PeopleAdmin.Add(name, team, aliases));
                 spec.commandLine().getOut().println("saved " + name + (team == null ? "" : " (team " + team + ")")
                         + (aliases == null ? "" : " with " + aliases.size() + " alias" + (aliases.size() == 1 ? "" : "es")));
             }
@@ -50,8 +51,8 @@ final class PeopleCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
-                identities.forEach(a -> s.people.alias(name, a));
+            try (Backend b = Backend.open(GlobalOptions.of(spec))) {
+                b.call(Ops.PEOPLE_ALIAS, new PeopleAdmin.Alias(name, identities));
                 spec.commandLine().getOut().println("mapped " + String.join(", ", identities) + " to " + name);
             }
         }
@@ -64,8 +65,8 @@ final class PeopleCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Session s = Session.openForReading(((Main) spec.root().userObject()).global)) {
-                List<Person> people = s.people.list();
+            try (Backend b = Backend.openForReading(GlobalOptions.of(spec))) {
+                List<Person> people = b.call(Ops.PEOPLE_LIST, new Ops.None());
                 if ("json".equalsIgnoreCase(format)) {
                     ArrayNode arr = JsonNodeFactory.instance.arrayNode();
                     for (Person p : people) {

@@ -36,7 +36,7 @@ final class PricesCommand implements Runnable {
 
     @Override
     public void run() {
-        PriceCatalog catalog = PriceCatalog.load(((Main) spec.root().userObject()).global.pricesFile());
+        PriceCatalog catalog = PriceCatalog.load(GlobalOptions.of(spec).pricesFile());
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) printJson(out, catalog);
         else printTable(out, catalog);

@@ -5,19 +5,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Recent;
 import tally.report.RequestList;
 import tally.store.RecentRequests;
 import tally.store.TopRequest;
-import tally.store.UsageQuery;
 
-import java.time.Instant;
 import java.util.List;
 
 @Command(name = "recent", description = "The latest requests, newest first, from every source.")
 final class RecentCommand implements Runnable {
-    /** Far enough ahead to take in any record, however its source's clock runs. */
-    static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
-
     @Spec CommandSpec spec;
 
     @Mixin FilterOptions filters;
@@ -35,27 +32,19 @@ final class RecentCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         if (limit < 1 || limit > 10_000) throw new UserError("--limit must be between 1 and 10000 (got " + limit + ")");
         String fmt = format.toLowerCase();
         if (!List.of("table", "json", "csv").contains(fmt)) throw new UserError("--format: expected table, json or csv; got '" + format + "'");
         RecentRequests.Cursor cursor = after == null ? null : cursor(after);
-        try (Session s = Session.openForReading(g)) {
-            UsageQuery q = query(s, filters);
-            RecentRequests recent = new RecentRequests(s.store);
-            List<TopRequest> rows = cursor == null ? recent.latest(q, limit) : recent.after(q, cursor, limit);
+        try (Backend b = Backend.openForReading(g)) {
+            List<TopRequest> rows = b.call(Ops.RECENT, new Recent.Request(filters.spec(), cursor, limit, g.zone().getId()));
             spec.commandLine().getOut().print(switch (fmt) {
                 case "json" -> RequestList.json(rows);
                 case "csv" -> RequestList.csv(rows);
-                default -> RequestList.table(rows, s.zone());
+                default -> RequestList.table(rows, g.zone());
             });
         }
-    }
-
-    /** Every record the filters admit, of any time. */
-    static UsageQuery query(Session s, FilterOptions filters) {
-        return UsageQuery.of(Instant.EPOCH, FAR_FUTURE, tally.store.Dimension.USER, s.zone())
-                .withAnyOf(filters.anyOf(s.people, s.catalog()));
     }
 
     static RecentRequests.Cursor cursor(String s) {

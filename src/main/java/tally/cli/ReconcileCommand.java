@@ -31,7 +31,7 @@ final class ReconcileCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         ReportFormat fmt = ReportFormat.parse(format);
         if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
         YearMonth m;

@@ -4,16 +4,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tally.app.Ops;
+import tally.app.Recording;
 import tally.core.Nanos;
-import tally.core.Source;
 import tally.core.Bounds;
 import tally.core.TokenCounts;
-import tally.core.UsageEvent;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 @Command(name = "record", description = "Record one usage by hand.")
 final class RecordCommand implements Runnable {
@@ -60,7 +58,7 @@ final class RecordCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         inRange("--input", input);
         inRange("--output", output);
         inRange("--cache-read", cacheRead);
@@ -70,35 +68,20 @@ final class RecordCommand implements Runnable {
         if (user.isBlank()) throw new UserError("--user must not be empty");
         if (model.isBlank()) throw new UserError("--model must not be empty");
         PrintWriter out = spec.commandLine().getOut();
-        try (Session s = Session.open(g)) {
-            if (id != null && s.ledger.timeOf(id).isPresent()) {
-                out.println("already recorded " + id + " (nothing added)");
+        Instant time = at == null ? Instant.now() : Times.parse("--at", at, g.zone());
+        String when = Bounds.time(time, Instant.now());
+        if (when != null) throw new UserError("--at: " + when);
+        Recording.Request request = new Recording.Request(id, time, user, team, requestId, model,
+                new TokenCounts(input, cacheWrite, cacheWrite1h, cacheRead, output), webSearches, batch);
+        try (Backend b = Backend.open(g)) {
+            Recording.Recorded r = b.call(Ops.RECORD, request);
+            if (r.already()) {
+                out.println("already recorded " + r.id() + " (nothing added)");
                 return;
             }
-            Instant time = at == null ? Instant.now() : Times.parse("--at", at, g.zone());
-            String when = Bounds.time(time, Instant.now());
-            if (when != null) throw new UserError("--at: " + when);
-            UsageEvent event = UsageEvent.builder()
-                    .id(id == null ? "manual-" + UUID.randomUUID() : id)
-                    .time(time)
-                    .source(Source.MANUAL)
-                    .identity(user.trim())
-                    .team(team)
-                    .requestId(requestId)
-                    .modelId(model.trim())
-                    .tokens(new TokenCounts(input, cacheWrite, cacheWrite1h, cacheRead, output))
-                    .webSearches(webSearches)
-                    .batch(batch)
-                    .build();
-            UsageEvent priced = s.catalog().price(event);
-            s.writer().submit(event).join();
-            if (!s.writer().flush(Duration.ofSeconds(30))) {
-                throw new UserError("accepted " + event.id() + " but " + s.store.config().describe()
-                        + " did not take it; it stays in the spool and is written on the next run");
-            }
-            String cost = priced.costNanos() == null ? "unpriced (model not in the price catalog)"
-                    : "$" + Nanos.toDecimal(priced.costNanos());
-            out.println("recorded " + event.id() + ": " + user + ", " + priced.model() + ", " + cost);
+            String cost = r.costNanos() == null ? "unpriced (model not in the price catalog)"
+                    : "$" + Nanos.toDecimal(r.costNanos());
+            out.println("recorded " + r.id() + ": " + user + ", " + r.model() + ", " + cost);
         }
     }
 

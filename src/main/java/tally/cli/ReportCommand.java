@@ -5,15 +5,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tally.report.CostReport;
-import tally.report.CostReportWriter;
-import tally.report.ReportFormat;
+import tally.app.Ops;
+import tally.app.Reports;
 import tally.report.ReportRange;
-import tally.report.ReportedUsage;
-import tally.report.SplitReport;
-import tally.report.SplitReportWriter;
-import tally.store.Dimension;
-import tally.store.ProviderReports;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,36 +52,15 @@ final class ReportCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
-        Dimension dimension = Dimension.parse(by);
-        ReportFormat fmt = ReportFormat.parse(format);
-        Dimension second = split == null ? null : splitDimension();
-        if (reported && (second != null || filters.given())) {
+        GlobalOptions g = GlobalOptions.of(spec);
+        tally.store.Dimension.parse(by); // bad options are reported before any store is looked for
+        tally.report.ReportFormat.parse(format);
+        if (reported && (split != null || filters.given())) {
             throw new UserError("--reported: Anthropic's report is by user, team, model or day only; no --split or filters");
         }
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = range(s);
-            String text;
-            if (second != null) {
-                text = SplitReportWriter.render(SplitReport.build(s.ledger, range, dimension, second,
-                        filters.anyOf(s.people, s.catalog())), fmt);
-            } else if (reported) {
-                CostReport r;
-                try {
-                    r = ReportedUsage.build(new ProviderReports(s.store), s.people, s.catalog(), range, dimension, s.clock);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage());
-                }
-                text = CostReportWriter.render(r, fmt);
-                if (fmt == ReportFormat.TABLE) {
-                    text = "As Anthropic reports it (Admin usage report, API keys mapped to people); cost at list price,"
-                            + " requests not reported.\n" + (r.rows().isEmpty()
-                            ? "(nothing imported for this range: run 'tally import anthropic --since …')\n" : "") + text;
-                }
-            } else {
-                text = CostReportWriter.render(CostReport.build(s.ledger, range, dimension,
-                        filters.anyOf(s.people, s.catalog()), s.clock), fmt);
-            }
+        ReportRange range = range(g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            String text = b.call(Ops.REPORT, new Reports.Request(range, by, split, format, filters.spec(), reported)).text();
             if (out == null) {
                 spec.commandLine().getOut().print(text);
             } else {
@@ -102,19 +75,11 @@ final class ReportCommand implements Runnable {
     }
 
     /** --month, --last, or --days/--from/--to: one of them. */
-    private ReportRange range(Session s) {
+    private ReportRange range(java.time.ZoneId zone, java.time.Clock clock) {
         int given = (month != null ? 1 : 0) + (last != null ? 1 : 0) + (when.given() ? 1 : 0);
         if (given > 1) throw new UserError("give one of --month, --last or --days/--from/--to");
-        if (month != null) return ReportRange.month(month, s.zone(), s.clock);
-        if (last != null) return ReportRange.rolling(Durations.parse("--last", last), s.zone(), s.clock);
-        return when.range(s.zone(), s.clock);
-    }
-
-    private Dimension splitDimension() {
-        try {
-            return Dimension.parse(split);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--split: expected one of user, team, model, source, day, hour, week, month; got '" + split + "'");
-        }
+        if (month != null) return ReportRange.month(month, zone, clock);
+        if (last != null) return ReportRange.rolling(Durations.parse("--last", last), zone, clock);
+        return when.range(zone, clock);
     }
 }

@@ -14,7 +14,7 @@ final class RepriceCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         try (Session s = Session.openForReading(g)) {
             ReportRange range = when.range(s.zone(), s.clock);
             long changed = s.ledger.reprice(range.start(), range.end(), s.catalog()::price);

@@ -9,7 +9,6 @@ import picocli.CommandLine.Spec;
 import tally.gateway.Gateway;
 import tally.gateway.GatewayConfig;
 import tally.core.Secrets;
-import tally.server.CliBridge;
 import tally.server.ServerFile;
 import tally.server.TallyServer;
 import tally.otlp.OtlpRoutes;
@@ -18,7 +17,6 @@ import tally.store.ActivityLog;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +96,7 @@ final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         PrintWriter out = spec.commandLine().getOut();
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
@@ -112,8 +110,10 @@ final class ServeCommand implements Runnable {
         ServerFile file = null;
         boolean embedded = g.dbUrl() == null;
         try {
+            // Built once for the process: the gateway reports latency to the same instance /metrics reads.
+            tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
             gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
-                    session.clock).start();
+                    session.clock, latency).start();
             String token = Secrets.randomToken(32);
             List<Consumer<Router>> parts = new ArrayList<>();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
@@ -122,16 +122,18 @@ final class ServeCommand implements Runnable {
             parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
             parts.add(gateway::mount);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
-                    session.ledger, session.writer(), g.zone(), session.clock);
+                    session.ledger, session.writer(), g.zone(), session.clock, latency);
             parts.add(alerting::mount); // /metrics, /api/alerts…
-            if (embedded) parts.add(new CliBridge(vertx, token, ServeCommand::runHere, gateway::reload));
+            // The use cases, for the CLI beside this server (as the local admin, by the token in the server file).
             parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir(),
-                    metricsToken != null ? metricsToken : env("TALLY_METRICS_TOKEN")));
+                    metricsToken != null ? metricsToken : env("TALLY_METRICS_TOKEN"), session.app(), token,
+                    gateway::reload));
             server = TallyServer.start(vertx, host, port, tls, parts);
             alerting.start();
-            Session.serving = session;
             if (embedded) {
-                file = new ServerFile(ProcessHandle.current().pid(), host, server.port(), token);
+                file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
+                        : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
+                                ServerFile.fingerprint(tls.cert()));
                 file.write(g.dataDir());
             }
         } catch (RuntimeException | IOException e) {
@@ -156,7 +158,6 @@ final class ServeCommand implements Runnable {
             gateway.close();
             collectorRef.close();
             if (ownFile != null) ownFile.remove(g.dataDir());
-            Session.serving = null;
             session.close(); // flushes the writer, closes the store
             vertx.close();
             stopped.countDown();
@@ -204,14 +205,6 @@ final class ServeCommand implements Runnable {
             if (!java.nio.file.Files.isReadable(p)) throw new UserError("cannot read " + p + " (--tls-cert/--tls-key)");
         }
         return new TallyServer.Tls(tlsCert, tlsKey);
-    }
-
-    /** Runs a command forwarded by another process (see {@link Main}), capturing what it prints. */
-    private static CliBridge.Outcome runHere(String[] args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(args, new PrintWriter(o), new PrintWriter(e));
-        return new CliBridge.Outcome(code, o.toString(), e.toString());
     }
 
     private static String env(String name) {

@@ -20,35 +20,25 @@ final class Session implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
     private PriceCatalog catalog;
     private IngestWriter writer;
-    /** True for a session that uses a running server's store and writer; closing it leaves them open. */
-    private final boolean borrowed;
-
-    /**
-     * Set by {@code tally serve} while it runs. DuckDB admits one process, so commands the server runs
-     * for other {@code tally} processes (see {@link Main}) must use its open store and writer.
-     */
-    static volatile Session serving;
+    private tally.app.App app;
 
     private Session(GlobalOptions options, Store store) {
         this.options = options;
         this.store = store;
         this.ledger = new Ledger(store);
         this.people = new People(store);
-        this.borrowed = false;
     }
 
-    private Session(Session owner, GlobalOptions options) {
-        this.options = options;
-        this.store = owner.store;
-        this.ledger = owner.ledger;
-        this.people = owner.people;
-        this.writer = owner.writer();
-        this.borrowed = true;
-    }
-
+    /**
+     * Opens the store here. While {@code tally serve} owns the embedded data directory, DuckDB lets no
+     * other process open it: commands that reach the server's use cases go through {@link Backend};
+     * the rest say so instead of failing on a lock.
+     */
     static Session open(GlobalOptions options) {
-        Session s = serving;
-        if (s != null && sameStore(s.store.config(), config(options))) return new Session(s, options);
+        Backend.server(options).ifPresent(s -> {
+            throw new UserError("tally serve (pid " + s.pid() + ") owns " + options.dataDir() + "; this command cannot run "
+                    + "beside it: stop the server, or use a shared PostgreSQL store (--db)");
+        });
         return new Session(options, Store.open(config(options)));
     }
 
@@ -58,16 +48,17 @@ final class Session implements AutoCloseable {
      * and printing an empty report.
      */
     static Session openForReading(GlobalOptions options) {
-        if (serving == null && !options.dataChosen() && !java.nio.file.Files.exists(options.dataDir())) {
+        if (!options.dataChosen() && !java.nio.file.Files.exists(options.dataDir())) {
             throw new UserError("no Tally data in ./" + options.dataDir() + " (choose a store with --data DIR, --db URL "
                     + "or TALLY_DATA); run `tally demo` to try it, or `tally import claude-code` to read your Claude Code logs");
         }
         return open(options);
     }
 
-    private static boolean sameStore(StoreConfig a, StoreConfig b) {
-        return java.util.Objects.equals(a.postgresUrl(), b.postgresUrl())
-                && a.dataDir().toAbsolutePath().normalize().equals(b.dataDir().toAbsolutePath().normalize());
+    /** The use cases on this session's store, built once. */
+    tally.app.App app() {
+        if (app == null) app = new tally.app.App(store, ledger, people, this::catalog, this::writer, clock);
+        return app;
     }
 
     static StoreConfig config(GlobalOptions options) {
@@ -97,10 +88,6 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() {
-        if (borrowed) { // the server's: make this command's records visible, leave the rest running
-            writer.flush(java.time.Duration.ofSeconds(30));
-            return;
-        }
         if (writer != null) writer.close();
         store.close();
     }

@@ -6,24 +6,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.StatusLine;
 import tally.core.Nanos;
-import tally.budget.Budget;
-import tally.budget.Budgets;
-import tally.identity.Person;
-import tally.store.Dimension;
-import tally.store.UsageQuery;
-import tally.store.UsageRow;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -65,7 +56,7 @@ final class StatuslineCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         String line;
         try {
-            if (!noStdin && Session.serving == null && System.console() == null) readStatus(System.in);
+            if (!noStdin && System.console() == null) readStatus(System.in);
             line = withDeadline();
         } catch (Throwable e) { // never fail the prompt
             line = fallback();
@@ -93,7 +84,7 @@ final class StatuslineCommand implements Runnable {
     }
 
     private String withDeadline() throws Exception {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         CompletableFuture<String> f = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
             try {
@@ -112,62 +103,9 @@ final class StatuslineCommand implements Runnable {
     }
 
     private String compute(GlobalOptions g) {
-        String who = who();
-        List<String> forwarded = new ArrayList<>(List.of("statusline", "--no-stdin", "--user", who));
-        if (sessionId != null) forwarded.addAll(List.of("--session-id", sessionId));
-        if (claudeCost != null) forwarded.addAll(List.of("--claude-cost", claudeCost));
-        if (model != null) forwarded.addAll(List.of("--model", model));
-        StringWriter o = new StringWriter();
-        if (ServerHandoff.runInServer(g, forwarded, new PrintWriter(o), new PrintWriter(new StringWriter())).isPresent()) {
-            String line = o.toString().strip();
-            return line.isEmpty() ? fallback() : line;
+        try (Backend b = Backend.openForReading(g)) {
+            return b.call(Ops.STATUS_LINE, new StatusLine.Request(who(), sessionId, model, estimate(), g.zone().getId())).text();
         }
-        try (Session s = Session.openForReading(g)) {
-            return line(s, who);
-        }
-    }
-
-    private String line(Session s, String who) {
-        Instant now = s.clock.instant();
-        List<String> parts = new ArrayList<>();
-        if (model != null) parts.add("[" + model + "]");
-        UsageRow session = sessionId == null ? null
-                : s.ledger.session(sessionId, now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(1)));
-        if (session != null && session.requests() > 0) parts.add("session " + Nanos.toDollarsReadable(session.costNanos()));
-        else if (estimate() != null) parts.add("session ~" + Nanos.toDollarsReadable(estimate()) + " (Claude Code's estimate)");
-        String person = s.people.resolve(who);
-        LocalDate today = LocalDate.now(s.clock.withZone(s.zone()));
-        UsageQuery day = UsageQuery.of(today.atStartOfDay(s.zone()).toInstant(), today.plusDays(1).atStartOfDay(s.zone()).toInstant(),
-                Dimension.USER, s.zone()).withPerson(person);
-        parts.add(person + " today " + Nanos.toDollarsReadable(s.ledger.totals(day).costNanos()));
-        String budget = nearestBudget(s, person, now);
-        if (budget != null) parts.add(budget);
-        return String.join(" | ", parts);
-    }
-
-    /** The budget over this person (their own, their team's, the organization's) that is nearest its limit. */
-    private static String nearestBudget(Session s, String person, Instant now) {
-        String team = s.people.list().stream().filter(p -> p.name().equals(person)).map(Person::team).findFirst().orElse(null);
-        Budgets budgets = new Budgets(s.store, s.ledger);
-        String best = null;
-        long bestPct = -1;
-        for (Budget b : budgets.list()) {
-            boolean applies = switch (b.scope()) {
-                case ORG -> true;
-                case PERSON -> person.equals(b.subject());
-                case TEAM -> team != null && team.equals(b.subject());
-                case KEY -> false;
-            };
-            if (!applies) continue;
-            long spent = budgets.spent(b, now, s.zone());
-            long pct = BigDecimal.valueOf(spent).multiply(BigDecimal.valueOf(100))
-                    .divide(BigDecimal.valueOf(b.amount()), 0, RoundingMode.HALF_UP).longValue();
-            if (pct > bestPct) {
-                bestPct = pct;
-                best = "budget " + pct + "% of " + b.format(b.amount()) + " " + b.period().label() + " (" + b.who() + ")";
-            }
-        }
-        return best;
     }
 
     private String who() {

@@ -5,12 +5,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Recent;
 import tally.report.RequestList;
 import tally.store.RecentRequests;
 import tally.store.TopRequest;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import java.util.Map;
  * record can land stamped a little earlier than one already printed (a long stream is stamped when
  * it started), so each poll looks back {@link #LATE} before the cursor and skips ids it has printed.
  * PostgreSQL is read directly; an embedded store owned by {@code tally serve} is read through the
- * server ({@code tally recent --after}, one short command per poll); an embedded store nobody owns
+ * server's REST API (the same use case as {@code tally recent --after}, one call per poll); an embedded store nobody owns
  * is opened for each poll only, so other commands can still write to it in between.
  */
 @Command(name = "tail", description = "Follow new requests as they are recorded (like 'aws logs tail --follow'); Ctrl-C stops.")
@@ -48,7 +49,7 @@ final class TailCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         boolean jsonl = switch (format.toLowerCase()) {
             case "table" -> false;
             case "jsonl", "json" -> true;
@@ -97,7 +98,7 @@ final class TailCommand implements Runnable {
     private static final class Poller implements AutoCloseable {
         private final GlobalOptions g;
         private final FilterOptions filters;
-        private Session open; // PostgreSQL only: shared by nature, kept open between polls
+        private Backend open; // PostgreSQL only: shared by nature, kept open between polls
 
         Poller(GlobalOptions g, FilterOptions filters) {
             this.g = g;
@@ -117,32 +118,15 @@ final class TailCommand implements Runnable {
         }
 
         private List<TopRequest> page(RecentRequests.Cursor at) {
+            Recent.Request r = new Recent.Request(filters.spec(), at, PAGE, g.zone().getId());
             if (g.dbUrl() != null) {
-                if (open == null) open = Session.openForReading(g);
-                return read(open, at);
+                if (open == null) open = Backend.openForReading(g);
+                return open.call(Ops.RECENT, r);
             }
-            List<TopRequest> viaServer = throughServer(at);
-            if (viaServer != null) return viaServer;
-            try (Session s = Session.openForReading(g)) {
-                return read(s, at);
+            // An embedded store: through the server that owns it, or opened for this poll only.
+            try (Backend b = Backend.openForReading(g)) {
+                return b.call(Ops.RECENT, r);
             }
-        }
-
-        private List<TopRequest> read(Session s, RecentRequests.Cursor at) {
-            return new RecentRequests(s.store).after(RecentCommand.query(s, filters), at, PAGE);
-        }
-
-        /** The page as the server that owns the data directory reads it, or null when no server does. */
-        private List<TopRequest> throughServer(RecentRequests.Cursor at) {
-            List<String> args = new ArrayList<>(List.of("recent", "--format", "json", "--limit", String.valueOf(PAGE),
-                    "--after", at.tsMs() + (at.id() == null ? "" : ":" + at.id())));
-            args.addAll(filters.asArgs());
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            Integer code = ServerHandoff.runInServer(g, args, new PrintWriter(out), new PrintWriter(err)).orElse(null);
-            if (code == null) return null;
-            if (code != 0) throw new UserError(err.toString().strip().replaceFirst("^tally: ", ""));
-            return RequestList.parseJson(out.toString());
         }
 
         @Override

@@ -4,11 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tally.core.Ids;
-import tally.store.ActivityLog;
+import tally.app.Ops;
+import tally.app.Tokens;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 @Command(name = "tokens", description = "Ingest tokens for Claude Code telemetry (OTLP).",
         subcommands = {TokensCommand.Create.class})
@@ -20,17 +18,8 @@ final class TokensCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** A fresh ingest token: random, recognisable by its prefix. */
-    static String newToken() {
-        byte[] secret = new byte[24];
-        Create.RANDOM.nextBytes(secret);
-        return "tly_ot_" + HexFormat.of().formatHex(secret);
-    }
-
     @Command(name = "create", description = "Make a token whose telemetry is attributed to one person; printed once, stored hashed.")
     static final class Create implements Runnable {
-        private static final SecureRandom RANDOM = new SecureRandom();
-
         @Spec CommandSpec spec;
 
         @Option(names = "--user", required = true, description = "The person the token's telemetry belongs to.")
@@ -39,9 +28,9 @@ final class TokensCommand implements Runnable {
         @Override
         public void run() {
             if (user.isBlank()) throw new UserError("--user must not be empty");
-            String token = newToken();
-            try (Session s = Session.open(((Main) spec.root().userObject()).global)) {
-                new ActivityLog(s.store).addToken(Ids.sha256(token), user.trim());
+            String token;
+            try (Backend b = Backend.open(GlobalOptions.of(spec))) {
+                token = b.call(Ops.TOKENS_CREATE, new Tokens.Create(user.trim())).token();
             }
             spec.commandLine().getOut().println(token);
             spec.commandLine().getErr().println("Telemetry sent with this token counts as " + user.trim()

@@ -34,7 +34,7 @@ final class TopCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         if (limit < 1 || limit > 10_000) throw new UserError("--limit must be between 1 and 10000 (got " + limit + ")");
         ReportFormat fmt = ReportFormat.parse(format);
         try (Session s = Session.openForReading(g)) {

@@ -6,12 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Totals;
 import tally.core.Nanos;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
-import tally.store.Dimension;
-import tally.store.UsageQuery;
 import tally.store.UsageRow;
 
 @Command(name = "totals", description = "Requests, tokens and cost over a range, in one line.")
@@ -26,11 +26,11 @@ final class TotalsCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
-            UsageRow t = s.ledger.totals(UsageQuery.of(range.start(), range.end(), Dimension.USER, s.zone()));
+        ReportRange range = ReportRange.lastDays(days, g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            UsageRow t = b.call(Ops.TOTALS, new Totals.Request(range));
             if (fmt == ReportFormat.JSON) {
                 ObjectNode o = JsonNodeFactory.instance.objectNode();
                 o.put("requests", t.requests());

@@ -35,7 +35,7 @@ final class UsersCommand implements Runnable {
     }
 
     UserFile users() {
-        GlobalOptions g = ((Main) spec.root().userObject()).global;
+        GlobalOptions g = GlobalOptions.of(spec);
         return new UserFile(file != null ? file : UserFile.locate(g.dataDir()));
     }
 

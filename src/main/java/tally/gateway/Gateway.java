@@ -55,6 +55,12 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(Vertx vertx, GatewayConfig config, Store store, Ledger ledger, IngestWriter writer,
                    PriceCatalog catalog, Clock clock) {
+        this(vertx, config, store, ledger, writer, catalog, clock, new tally.metrics.GatewayLatency());
+    }
+
+    /** As above, reporting each request's latency to {@code latency} (the one {@code /metrics} reads). */
+    public Gateway(Vertx vertx, GatewayConfig config, Store store, Ledger ledger, IngestWriter writer,
+                   PriceCatalog catalog, Clock clock, tally.metrics.GatewayLatency latency) {
         this.vertx = vertx;
         this.config = config;
         this.writer = writer;
@@ -67,7 +73,7 @@ public final class Gateway implements AutoCloseable {
         this.directory = new Directory(new People(store));
         this.auth = new Authenticator(keys, directory, config, vertx);
         this.limiter = new RateLimiter(config);
-        this.recorder = new Recorder(writer, catalog, vertx);
+        this.recorder = new Recorder(writer, catalog, vertx, latency);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.upstreamTimeout());
     }
 

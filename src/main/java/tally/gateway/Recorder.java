@@ -34,11 +34,13 @@ final class Recorder {
     private final IngestWriter writer;
     private final PriceCatalog catalog;
     private final Vertx vertx;
+    private final tally.metrics.GatewayLatency latency;
 
-    Recorder(IngestWriter writer, PriceCatalog catalog, Vertx vertx) {
+    Recorder(IngestWriter writer, PriceCatalog catalog, Vertx vertx, tally.metrics.GatewayLatency latency) {
         this.writer = writer;
         this.catalog = catalog;
         this.vertx = vertx;
+        this.latency = latency;
     }
 
     /** A priced record, and when it is durable: the moment its response's last bytes may go out. */
@@ -65,7 +67,7 @@ final class Recorder {
             return new Recorded(unstored, Future.succeededFuture()); // for the caller's budget and rate limit only
         }
         UsageEvent priced = catalog.price(e);
-        tally.metrics.GatewayLatency.GLOBAL.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
+        latency.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
         Context ctx = vertx.getOrCreateContext();
         CompletableFuture<Void> queued = writer.offerDurable(priced);
         Future<Void> spooled = queued != null

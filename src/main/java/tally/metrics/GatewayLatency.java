@@ -9,11 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Gateway request latency histograms, kept in memory: latency is a per-request fact that the
  * rollups do not keep, so unlike the usage counters these restart from zero with the process
  * (Prometheus' rate() handles that). The gateway reports each finished request with one call:
- * {@code GatewayLatency.GLOBAL.observe(model, status, latencyNanos)}. Lock-free on that path.
+ * {@code latency.observe(model, status, latencyNanos)} on the instance the server built and
+ * handed to both the gateway and {@code /metrics}. Lock-free on that path.
  */
 public final class GatewayLatency {
-    public static final GatewayLatency GLOBAL = new GatewayLatency();
-
     /** Upper bounds in seconds: from a quick count_tokens to a long streamed response. */
     static final double[] BOUNDS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
 

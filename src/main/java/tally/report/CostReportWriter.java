@@ -118,23 +118,7 @@ public final class CostReportWriter {
     }
 
     public static ObjectNode jsonRow(UsageRow row) {
-        TokenCounts t = row.tokens();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("key", row.key());
-        o.put("requests", row.requests());
-        o.put("input_tokens", t.input());
-        o.put("output_tokens", t.output());
-        o.put("cache_read_tokens", t.cacheRead());
-        o.put("cache_write_tokens", t.cacheWrite());
-        o.put("cache_write_5m_tokens", t.cacheWrite5m());
-        o.put("cache_write_1h_tokens", t.cacheWrite1h());
-        o.put("total_tokens", t.total());
-        o.put("cost_usd", Nanos.toDecimal(row.costNanos()));
-        o.put("cost_nanos", row.costNanos());
-        o.put("failed_requests", row.failed());
-        o.put("web_searches", row.webSearches());
-        o.put("unpriced_requests", row.unpriced());
-        return o;
+        return UsageRowJson.fields(JSON.createObjectNode().put("key", row.key()), row);
     }
 
     public static String toJson(Object node) {

@@ -15,12 +15,35 @@ import java.util.Optional;
 
 /**
  * {@code serve.json} in the data directory: how other {@code tally} processes reach the server that
- * owns that data (port, process id and a random token that authorizes them). Readable by the owner
+ * owns that data (scheme, port, process id, the SHA-256 of its TLS certificate when it serves HTTPS,
+ * and a random token that makes its holder the local admin of the REST API). Readable by the owner
  * only; written when the server listens, removed when it stops.
  */
-public record ServerFile(long pid, String host, int port, String token) {
+public record ServerFile(long pid, String host, int port, String token, String scheme, String certSha256) {
     public static final String NAME = "serve.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A plain-HTTP server. */
+    public ServerFile(long pid, String host, int port, String token) {
+        this(pid, host, port, token, "http", null);
+    }
+
+    /** Where this machine reaches the server: a wildcard address is reached on loopback. */
+    public String baseUrl() {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
+        return scheme + "://" + h + ":" + port;
+    }
+
+    /** The hex SHA-256 of the first certificate in a PEM file: what a client pins. */
+    public static String fingerprint(Path pem) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(pem)) {
+            java.security.cert.Certificate c = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("not a PEM certificate: " + pem + " (" + e.getMessage() + ")", e);
+        }
+    }
 
     public static Path path(Path dataDir) {
         return dataDir.resolve(NAME);
@@ -28,7 +51,8 @@ public record ServerFile(long pid, String host, int port, String token) {
 
     public void write(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
-        ObjectNode o = JSON.createObjectNode().put("pid", pid).put("host", host).put("port", port).put("token", token);
+        ObjectNode o = JSON.createObjectNode().put("pid", pid).put("host", host).put("port", port).put("token", token)
+                .put("scheme", scheme).put("cert_sha256", certSha256);
         Path tmp = dataDir.resolve(NAME + ".tmp");
         Files.deleteIfExists(tmp);
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
@@ -45,7 +69,8 @@ public record ServerFile(long pid, String host, int port, String token) {
         try {
             JsonNode n = JSON.readTree(Files.readString(p));
             ServerFile f = new ServerFile(n.path("pid").asLong(), n.path("host").asText("127.0.0.1"),
-                    n.path("port").asInt(), n.path("token").asText());
+                    n.path("port").asInt(), n.path("token").asText(), n.path("scheme").asText("http"),
+                    n.path("cert_sha256").isTextual() ? n.path("cert_sha256").asText() : null);
             boolean alive = ProcessHandle.of(f.pid()).map(ProcessHandle::isAlive).orElse(false);
             return alive && f.port() > 0 ? Optional.of(f) : Optional.empty();
         } catch (IOException | RuntimeException e) {

@@ -38,12 +38,20 @@ public final class AccessControl implements Consumer<Router> {
     private final LoginThrottle throttle;
     /** Lets a scraper read /metrics without a login; null: only a logged-in session may. */
     private final String metricsToken;
+    /** The local admin's token (the CLI's, from the server file): passes as an admin; null: none. */
+    private final String adminToken;
 
     public AccessControl(Vertx vertx, boolean required, UserFile users, java.time.Clock clock) {
         this(vertx, required, users, clock, null);
     }
 
     public AccessControl(Vertx vertx, boolean required, UserFile users, java.time.Clock clock, String metricsToken) {
+        this(vertx, required, users, clock, metricsToken, null);
+    }
+
+    public AccessControl(Vertx vertx, boolean required, UserFile users, java.time.Clock clock, String metricsToken,
+                         String adminToken) {
+        this.adminToken = adminToken;
         this.vertx = vertx;
         this.required = required;
         this.users = users;
@@ -68,7 +76,7 @@ public final class AccessControl implements Consumer<Router> {
 
     private void guard(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (!required || PUBLIC.contains(path) || path.equals("/api/cli")) { // /api/cli has its own token
+        if (!required || PUBLIC.contains(path) || AppApi.bearsToken(ctx, adminToken)) {
             ctx.next();
             return;
         }

@@ -20,6 +20,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(400, "invalid_request_error", param, param + ": " + message);
     }
 
+    /** A request the use case refused, in its own words (they name the option or field at fault). */
+    public static ApiError invalid(String message) {
+        return new ApiError(400, "invalid_request_error", null, message);
+    }
+
     public static ApiError notFound(String message) {
         return new ApiError(404, "not_found_error", null, message);
     }

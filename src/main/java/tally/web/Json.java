@@ -25,19 +25,7 @@ final class Json {
     }
 
     static ObjectNode usage(ObjectNode o, UsageRow row) {
-        TokenCounts t = row.tokens();
-        return o.put("requests", row.requests())
-                .put("failed_requests", row.failed())
-                .put("input_tokens", t.input())
-                .put("cache_write_5m_tokens", t.cacheWrite5m())
-                .put("cache_write_1h_tokens", t.cacheWrite1h())
-                .put("cache_write_tokens", t.cacheWrite())
-                .put("cache_read_tokens", t.cacheRead())
-                .put("output_tokens", t.output())
-                .put("total_tokens", t.total())
-                .put("web_searches", row.webSearches())
-                .put("cost_usd", Nanos.toDecimal(row.costNanos()))
-                .put("unpriced_requests", row.unpriced());
+        return tally.report.UsageRowJson.fields(o, row);
     }
 
     static ObjectNode tokens(ObjectNode o, TokenCounts t) {

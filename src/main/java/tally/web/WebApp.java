@@ -20,10 +20,17 @@ public final class WebApp implements Consumer<Router> {
     private final AccessControl access;
     private final ApiRoutes api;
     private final DashboardRoutes dashboard = new DashboardRoutes();
+    private final AppApi useCases;
 
     public WebApp(Vertx vertx, WebData data, AccessControl access) {
+        this(vertx, data, access, null);
+    }
+
+    /** With {@code useCases}: also the use-case routes the CLI calls while the server owns the data. */
+    public WebApp(Vertx vertx, WebData data, AccessControl access, AppApi useCases) {
         this.access = access;
         this.api = new ApiRoutes(vertx, data);
+        this.useCases = useCases;
     }
 
     /**
@@ -41,6 +48,20 @@ public final class WebApp implements Consumer<Router> {
         return new WebApp(vertx, WebData.of(store, ledger, zone, clock), access);
     }
 
+    /** As above, with the use cases as admin routes, open to the holder of {@code adminToken} (the local admin). */
+    public static WebApp forServer(Vertx vertx, Store store, Ledger ledger, ZoneId zone, Clock clock, String host, Path dataDir,
+                                   String metricsToken, tally.app.App app, String adminToken, Runnable afterCall) {
+        boolean required = !loopback(host);
+        AccessControl access = new AccessControl(vertx, required, new UserFile(UserFile.locate(dataDir)), clock, metricsToken,
+                adminToken);
+        return new WebApp(vertx, WebData.of(store, ledger, zone, clock), access, new AppApi(vertx, app, adminToken, required, afterCall));
+    }
+
+    /** The use-case routes, or null when this server has none. */
+    public AppApi useCases() {
+        return useCases;
+    }
+
     public boolean loginRequired() {
         return access.required();
     }
@@ -48,6 +69,7 @@ public final class WebApp implements Consumer<Router> {
     @Override
     public void accept(Router router) {
         access.accept(router);
+        if (useCases != null) useCases.accept(router); // before the API's catch-all for /api/*
         api.accept(router);
         dashboard.accept(router);
     }

@@ -86,9 +86,9 @@ class ServeProcessTest {
             assertThat(config.out()).contains("\"ANTHROPIC_BASE_URL\" : \"" + base + "\"").contains("sk-tally-");
             assertThat(tally("keys", "list").out()).contains("bob").contains("carol").doesNotContain(secret);
 
-            // The bridge answers only the token holder.
-            HttpResponse<byte[]> forged = Http.send("POST", base + CliBridge.PATH, Map.of(CliBridge.TOKEN_HEADER, "guess",
-                    "content-type", "application/json"), "{\"args\":[\"people\",\"list\"]}");
+            // The use-case routes answer only the token holder.
+            HttpResponse<byte[]> forged = Http.send("POST", base + tally.app.Ops.PEOPLE_LIST.path(), Map.of("authorization", "Bearer guess",
+                    "content-type", "application/json"), "{}");
             assertThat(forged.statusCode()).isEqualTo(403);
 
             // The new key works at once, and a stream is in flight when SIGTERM arrives.

@@ -1,0 +1,49 @@
+package tally.app;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.function.Function;
+
+/** The JSON of use-case requests and results: records as objects, times as ISO-8601 strings. */
+public final class AppJson {
+    public static final ObjectMapper MAPPER = mapper();
+
+    private AppJson() {}
+
+    private static ObjectMapper mapper() {
+        SimpleModule time = new SimpleModule("tally-time");
+        text(time, Instant.class, Instant::parse);
+        text(time, LocalDate.class, LocalDate::parse);
+        text(time, Duration.class, Duration::parse);
+        text(time, ZoneId.class, ZoneId::of);
+        return new ObjectMapper().registerModule(time).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static <T> void text(SimpleModule m, Class<T> type, Function<String, T> parse) {
+        m.addSerializer(type, new JsonSerializer<T>() {
+            @Override
+            public void serialize(T value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                gen.writeString(value.toString());
+            }
+        });
+        m.addDeserializer(type, new JsonDeserializer<T>() {
+            @Override
+            public T deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return parse.apply(p.getValueAsString());
+            }
+        });
+    }
+}

@@ -1,0 +1,82 @@
+package tally.app;
+
+import tally.budget.Budget;
+import tally.budget.Budgets;
+import tally.identity.People;
+import tally.store.Dimension;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.UsageQuery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Budgets: set (refusing a person nobody knows, unless asked to add them), list with what is spent, remove. */
+public final class BudgetAdmin {
+    /** {@code create}: add the budget's person when nobody by that name is known yet. */
+    public record Set(Budget budget, boolean create, String zone) {}
+
+    public record Saved(boolean personAdded, String described) {}
+
+    public record ListRequest(String zone) {}
+
+    /** One budget, what is spent in its current period and when that period ends. */
+    public record Line(Budget budget, long spent, Instant resets) {}
+
+    public record Remove(String name) {}
+
+    public record Removed(boolean removed) {}
+
+    private final Store store;
+    private final Ledger ledger;
+    private final People people;
+    private final Clock clock;
+
+    BudgetAdmin(Store store, Ledger ledger, People people, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.people = people;
+        this.clock = clock;
+    }
+
+    public Saved set(Set s) {
+        Budget b = s.budget();
+        boolean added = b.scope() == Budget.Scope.PERSON && knownOrCreated(b.subject(), s.create(), ZoneId.of(s.zone()));
+        new Budgets(store, ledger).set(b);
+        return new Saved(added, b.describe());
+    }
+
+    /** A budget for a name nobody uses would never be reached: refuse it unless asked to create the person. */
+    private boolean knownOrCreated(String person, boolean create, ZoneId zone) {
+        if (people.exists(person) || !people.resolve(person).equals(person) || hasRecords(person, zone)) return false;
+        if (!create) {
+            throw new IllegalArgumentException("--person " + person + ": nobody by that name is known (no person, alias or records; "
+                    + "see 'tally people list'). Check the spelling, or add --create to add " + person + " as a new person");
+        }
+        people.add(person, null);
+        return true;
+    }
+
+    private boolean hasRecords(String person, ZoneId zone) {
+        Instant now = clock.instant();
+        UsageQuery all = UsageQuery.of(Instant.EPOCH, now.plus(Duration.ofDays(366)), Dimension.USER, zone);
+        return ledger.totals(all.withPerson(person)).requests() > 0;
+    }
+
+    public List<Line> list(ListRequest r) {
+        ZoneId zone = ZoneId.of(r.zone());
+        Budgets budgets = new Budgets(store, ledger);
+        Instant now = clock.instant();
+        List<Line> out = new ArrayList<>();
+        for (Budget b : budgets.list()) out.add(new Line(b, budgets.spent(b, now, zone), b.period().end(now, zone)));
+        return out;
+    }
+
+    public Removed remove(Remove r) {
+        return new Removed(new Budgets(store, ledger).remove(r.name()));
+    }
+}

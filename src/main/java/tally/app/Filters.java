@@ -1,0 +1,67 @@
+package tally.app;
+
+import tally.core.Source;
+import tally.identity.People;
+import tally.pricing.ModelIds;
+import tally.pricing.PriceCatalog;
+import tally.pricing.ResolvedModel;
+import tally.store.AnyOf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** --user, --team, --model, --source as given: a record passes when it matches any value of each. */
+public record Filters(List<String> users, List<String> teams, List<String> models, List<String> sources) {
+    public static final Filters NONE = new Filters(List.of(), List.of(), List.of(), List.of());
+
+    public Filters {
+        users = users == null ? List.of() : List.copyOf(users);
+        teams = teams == null ? List.of() : List.copyOf(teams);
+        models = models == null ? List.of() : List.copyOf(models);
+        sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+
+    public boolean given() {
+        return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty();
+    }
+
+    /** The filters as the store takes them: people resolved through aliases, models through the catalog. */
+    public AnyOf anyOf(People people, PriceCatalog catalog) {
+        List<String> persons = new ArrayList<>();
+        for (String u : clean(users)) persons.add(people.resolve(u));
+        List<String> exact = new ArrayList<>();
+        List<String> families = new ArrayList<>();
+        for (String m : clean(models)) {
+            ResolvedModel r = catalog.resolve(m);
+            if (r.known()) exact.add(r.canonicalId());
+            else {
+                String family = ModelIds.parse(m).id();
+                if (family.isEmpty()) throw new IllegalArgumentException("--model: '" + m + "' names no model");
+                families.add(family);
+            }
+        }
+        for (String s : clean(sources)) {
+            try {
+                Source.labelsCovered(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--source: unknown source '" + s + "' (expected one of " + sourceNames() + ")");
+            }
+        }
+        return new AnyOf(persons, clean(teams), exact, families, clean(sources));
+    }
+
+    private static List<String> clean(List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            if (v != null && !v.isBlank()) out.add(v.trim());
+        }
+        return out;
+    }
+
+    private static String sourceNames() {
+        List<String> names = new ArrayList<>();
+        for (Source s : Source.values()) names.add(s.label());
+        names.add("otel");
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,45 @@
+package tally.app;
+
+import tally.gateway.VirtualKey;
+import tally.gateway.VirtualKeys;
+import tally.store.Store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** Gateway keys: issue (the secret is returned once), list, revoke. */
+public final class Keys {
+    /** What a new key may do; null fields mean no limit. */
+    public record Create(String user, String team, List<String> models, Long maxTokens, String downgradeTo,
+                         Long rpm, Long tpm, Instant expires) {}
+
+    /** Every key and the moment the list was read (whether each is active depends on it). */
+    public record Listing(List<VirtualKey> keys, Instant now) {}
+
+    public record Revoke(String id) {}
+
+    public record Revoked(boolean revoked) {}
+
+    private final Store store;
+    private final Clock clock;
+
+    Keys(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public VirtualKeys.Issued create(Create c) {
+        if (c.user() == null || c.user().isBlank()) throw new IllegalArgumentException("--user must not be empty");
+        return new VirtualKeys(store, clock).create(c.user(), c.team(), c.models(), c.maxTokens(), c.downgradeTo(),
+                c.rpm(), c.tpm(), c.expires());
+    }
+
+    public Listing list() {
+        return new Listing(new VirtualKeys(store, clock).list(), clock.instant());
+    }
+
+    public Revoked revoke(Revoke r) {
+        return new Revoked(new VirtualKeys(store, clock).revoke(r.id()));
+    }
+}

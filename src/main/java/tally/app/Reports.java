@@ -1,0 +1,75 @@
+package tally.app;
+
+import tally.identity.People;
+import tally.pricing.PriceCatalog;
+import tally.report.CostReport;
+import tally.report.CostReportWriter;
+import tally.report.ReportFormat;
+import tally.report.ReportRange;
+import tally.report.ReportedUsage;
+import tally.report.SplitReport;
+import tally.report.SplitReportWriter;
+import tally.store.Dimension;
+import tally.store.Ledger;
+import tally.store.ProviderReports;
+import tally.store.Store;
+
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** The cost report: by one dimension, optionally split a second way, or Anthropic's own report; rendered as asked. */
+public final class Reports {
+    /** {@code split} null for a one-way report; {@code reported} for the provider-reported view. */
+    public record Request(ReportRange range, String by, String split, String format, Filters filters, boolean reported) {}
+
+    public record Rendered(String text) {}
+
+    private final Store store;
+    private final Ledger ledger;
+    private final People people;
+    private final Supplier<PriceCatalog> catalog;
+    private final Clock clock;
+
+    Reports(Store store, Ledger ledger, People people, Supplier<PriceCatalog> catalog, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.people = people;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public Rendered report(Request r) {
+        Dimension dimension = Dimension.parse(r.by());
+        ReportFormat fmt = ReportFormat.parse(r.format());
+        Dimension second = r.split() == null ? null : splitDimension(r.split());
+        Filters filters = r.filters() == null ? Filters.NONE : r.filters();
+        if (r.reported() && (second != null || filters.given())) {
+            throw new IllegalArgumentException("--reported: Anthropic's report is by user, team, model or day only; no --split or filters");
+        }
+        if (second != null) {
+            return new Rendered(SplitReportWriter.render(SplitReport.build(ledger, r.range(), dimension, second,
+                    filters.anyOf(people, catalog.get())), fmt));
+        }
+        if (r.reported()) return new Rendered(reported(r.range(), dimension, fmt));
+        return new Rendered(CostReportWriter.render(CostReport.build(ledger, r.range(), dimension,
+                filters.anyOf(people, catalog.get()), clock), fmt));
+    }
+
+    private String reported(ReportRange range, Dimension dimension, ReportFormat fmt) {
+        CostReport r = ReportedUsage.build(new ProviderReports(store), people, catalog.get(), range, dimension, clock);
+        String text = CostReportWriter.render(r, fmt);
+        if (fmt != ReportFormat.TABLE) return text;
+        return "As Anthropic reports it (Admin usage report, API keys mapped to people); cost at list price,"
+                + " requests not reported.\n" + (r.rows().isEmpty()
+                ? "(nothing imported for this range: run 'tally import anthropic --since …')\n" : "") + text;
+    }
+
+    private static Dimension splitDimension(String split) {
+        try {
+            return Dimension.parse(split);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--split: expected one of user, team, model, source, day, hour, week, month; got '"
+                    + split + "'");
+        }
+    }
+}

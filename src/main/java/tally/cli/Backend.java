@@ -1,0 +1,53 @@
+package tally.cli;
+
+import tally.app.Op;
+import tally.server.ServerFile;
+
+import java.util.Optional;
+
+/**
+ * Where a command's use cases run: here, on a store this process opens, or in the running
+ * {@code tally serve} that owns the embedded data directory (DuckDB admits one process), through its
+ * REST API. Either way the command sends the same typed request and gets the same typed result.
+ */
+interface Backend extends AutoCloseable {
+    <Q, R> R call(Op<Q, R> op, Q request);
+
+    @Override
+    void close();
+
+    /** Read-write: the server's when one owns the data, else the store opened here. */
+    static Backend open(GlobalOptions g) {
+        return server(g).<Backend>map(ServerClient::new).orElseGet(() -> new Local(Session.open(g)));
+    }
+
+    /** For commands that only read (an absent default store is a clear error, not an empty report). */
+    static Backend openForReading(GlobalOptions g) {
+        return server(g).<Backend>map(ServerClient::new).orElseGet(() -> new Local(Session.openForReading(g)));
+    }
+
+    /** The running server that owns this process's embedded data directory, if any. */
+    static Optional<ServerFile> server(GlobalOptions g) {
+        if (g.dbUrl() != null) return Optional.empty(); // PostgreSQL is shared by nature
+        return ServerFile.readLive(g.dataDir().toAbsolutePath().normalize());
+    }
+
+    /** The use cases in this process, on a session it opened and closes. */
+    final class Local implements Backend {
+        private final Session session;
+
+        Local(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public <Q, R> R call(Op<Q, R> op, Q request) {
+            return op.run(session.app(), request);
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+}
