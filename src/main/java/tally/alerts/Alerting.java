@@ -6,7 +6,6 @@ import tally.budget.Budgets;
 import tally.ingest.IngestWriter;
 import tally.ingest.Spool;
 import tally.metrics.GatewayLatency;
-import tally.metrics.MetricsRoutes;
 import tally.metrics.PrometheusExposition;
 import tally.store.ActivityLog;
 import tally.store.Ledger;
@@ -23,7 +22,7 @@ import java.util.logging.Logger;
 
 /**
  * Alerts and metrics as {@code tally serve} runs them: the evaluator and scheduled reports every
- * interval on their own thread, and the routes ({@code /api/alerts…}, {@code /metrics}).
+ * interval on their own thread, the routes {@code /api/alerts…}, and what {@code /metrics} shows.
  */
 public final class Alerting implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Alerting.class.getName());
@@ -65,10 +64,14 @@ public final class Alerting implements AutoCloseable {
                 clock, zone, config.metricsPeople(), config.metricsCache());
     }
 
-    /** The server part: {@code /metrics} and {@code /api/alerts…}. */
+    /** The server part: {@code /api/alerts…}. */
     public void mount(Router router) {
-        new MetricsRoutes(vertx, metrics).mount(router);
         new AlertRoutes(vertx, rules, alerts, clock).mount(router);
+    }
+
+    /** What {@code /metrics} shows; the server mounts it. */
+    public PrometheusExposition metrics() {
+        return metrics;
     }
 
     public Alerting start() {

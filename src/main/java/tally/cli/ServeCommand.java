@@ -101,65 +101,26 @@ final class ServeCommand implements Runnable {
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
         TallyServer.Tls tls = tls();
-        Session session = Session.open(g);
-        Vertx vertx = Vertx.vertx();
-        Gateway gateway;
-        TelemetryCollector collector;
-        TallyServer server;
-        tally.alerts.Alerting alerting = null;
-        ServerFile file = null;
-        boolean embedded = g.dbUrl() == null;
+        Running running = new Running(g, Session.open(g), Vertx.vertx());
         try {
-            // Built once for the process: the gateway reports latency to the same instance /metrics reads.
-            tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
-            gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
-                    session.clock, latency).start();
-            String token = Secrets.randomToken(32);
-            List<Consumer<Router>> parts = new ArrayList<>();
-            collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
-                    otelIdentityAttribute, otelTeamAttribute);
-            parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
-            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
-            parts.add(gateway::mount);
-            alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
-                    session.ledger, session.writer(), g.zone(), session.clock, latency);
-            parts.add(alerting::mount); // /metrics, /api/alerts…
-            // The use cases, for the CLI beside this server (as the local admin, by the token in the server file).
-            parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir(),
-                    metricsToken != null ? metricsToken : env("TALLY_METRICS_TOKEN"), session.app(), token,
-                    gateway::reload));
-            server = TallyServer.start(vertx, host, port, tls, parts);
-            alerting.start();
-            if (embedded) {
-                file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
-                        : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
-                                ServerFile.fingerprint(tls.cert()));
-                file.write(g.dataDir());
-            }
+            running.start(config, tls);
         } catch (RuntimeException | IOException e) {
-            if (alerting != null) alerting.close();
-            vertx.close();
-            session.close();
+            running.close();
             throw new UserError("cannot start the server: " + e.getMessage(), e);
         }
-        out.printf("tally: serving on %s://%s:%d (upstream %s)%n", tls == null ? "http" : "https", host, server.port(), config.upstream());
+        out.printf("tally: serving on %s://%s:%d (upstream %s)%n", tls == null ? "http" : "https", host,
+                running.server.port(), config.upstream());
         out.flush();
+        awaitShutdown(running, drain);
+    }
 
+    /** SIGTERM: finish what is in flight, then store every record before the process exits. */
+    private static void awaitShutdown(Running running, Duration drain) {
         CountDownLatch stopped = new CountDownLatch(1);
-        TelemetryCollector collectorRef = collector;
-        ServerFile ownFile = file;
-        tally.alerts.Alerting alertingRef = alerting;
         Thread stop = new Thread(() -> {
-            // SIGTERM: finish what is in flight, then store every record before the process exits.
-            boolean clean = server.drain(drain);
-            if (!clean) LOG.warning("serve: " + server.inFlight() + " requests still open after " + drain + "; closing");
-            server.close();
-            alertingRef.close();
-            gateway.close();
-            collectorRef.close();
-            if (ownFile != null) ownFile.remove(g.dataDir());
-            session.close(); // flushes the writer, closes the store
-            vertx.close();
+            boolean clean = running.server.drain(drain);
+            if (!clean) LOG.warning("serve: " + running.server.inFlight() + " requests still open after " + drain + "; closing");
+            running.close();
             stopped.countDown();
         }, "tally-serve-stop");
         Runtime.getRuntime().addShutdownHook(stop);
@@ -167,6 +128,69 @@ final class ServeCommand implements Runnable {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The parts of one running server, built in order and closed in reverse. */
+    private final class Running {
+        final GlobalOptions g;
+        final Session session;
+        final Vertx vertx;
+        Gateway gateway;
+        TelemetryCollector collector;
+        tally.alerts.Alerting alerting;
+        TallyServer server;
+        ServerFile file;
+
+        Running(GlobalOptions g, Session session, Vertx vertx) {
+            this.g = g;
+            this.session = session;
+            this.vertx = vertx;
+        }
+
+        void start(GatewayConfig config, TallyServer.Tls tls) throws IOException {
+            // Built once for the process: the gateway reports latency to the same instance /metrics reads.
+            tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
+            gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
+                    session.clock, latency).start();
+            collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
+                    otelIdentityAttribute, otelTeamAttribute);
+            alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
+                    session.ledger, session.writer(), g.zone(), session.clock, latency);
+            String token = Secrets.randomToken(32);
+            server = TallyServer.start(vertx, host, port, tls, parts(token));
+            alerting.start();
+            if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
+                file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
+                        : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
+                                ServerFile.fingerprint(tls.cert()));
+                file.write(g.dataDir());
+            }
+        }
+
+        /** Every route on the one port. */
+        private List<Consumer<Router>> parts(String token) {
+            List<Consumer<Router>> parts = new ArrayList<>();
+            parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
+            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
+            parts.add(gateway::mount);
+            parts.add(new tally.metrics.MetricsRoutes(vertx, alerting.metrics())::mount);
+            parts.add(alerting::mount); // /api/alerts…
+            // The use cases, for the CLI beside this server (as the local admin, by the token in the server file).
+            parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir(),
+                    metricsToken != null ? metricsToken : env("TALLY_METRICS_TOKEN"), session.app(), token,
+                    gateway::reload));
+            return parts;
+        }
+
+        void close() {
+            if (server != null) server.close();
+            if (alerting != null) alerting.close();
+            if (gateway != null) gateway.close();
+            if (collector != null) collector.close();
+            if (file != null) file.remove(g.dataDir());
+            session.close(); // flushes the writer, closes the store
+            vertx.close();
         }
     }
 
