@@ -2,10 +2,7 @@ package tally.gateway;
 
 import tally.budget.Budgets;
 import tally.budget.BudgetGuard;
-import tally.budget.CostBound;
-import tally.core.Secrets;
 
-import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,17 +37,16 @@ public final class Gateway implements AutoCloseable {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final IngestWriter writer;
-    private final PriceCatalog catalog;
     private final Clock clock;
     private final VirtualKeys keys;
     private final Budgets budgets;
     private final BudgetGuard guard;
-    private final WorstCase worstCase;
     private final Directory directory;
     private final Authenticator auth;
     private final RateLimiter limiter;
     private final Recorder recorder;
     private final UpstreamClient upstream;
+    private final MessagesPipeline pipeline;
     private long refreshTimer = -1;
 
     public Gateway(Vertx vertx, GatewayConfig config, Store store, Ledger ledger, IngestWriter writer,
@@ -64,17 +60,18 @@ public final class Gateway implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.writer = writer;
-        this.catalog = catalog;
         this.clock = clock;
         this.keys = new VirtualKeys(store, clock);
         this.budgets = new Budgets(store, ledger);
         this.guard = new BudgetGuard(budgets, clock, config.zone());
-        this.worstCase = new WorstCase(catalog);
         this.directory = new Directory(new People(store));
         this.auth = new Authenticator(keys, directory, config, vertx);
         this.limiter = new RateLimiter(config);
         this.recorder = new Recorder(writer, catalog, vertx, latency);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.upstreamTimeout());
+        this.pipeline = new MessagesPipeline(new KeyPolicy(catalog, guard),
+                new BudgetStep(vertx, guard, new WorstCase(catalog), config.upstreamTimeout().toMillis()),
+                catalog, guard, limiter, recorder, upstream);
     }
 
     /** Loads keys, people and budgets (blocking), then keeps them fresh in the background. */
@@ -113,136 +110,17 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- POST /v1/messages
 
+    /** Authenticates, then hands the request to the pipeline's steps (see {@link MessagesPipeline}). */
     private void messages(RoutingContext ctx) {
         Instant at = clock.instant();
-        HttpServerRequest req = ctx.request();
         Buffer original = body(ctx);
-        auth.authenticate(req.headers()).onComplete(ar -> {
+        auth.authenticate(ctx.request().headers()).onComplete(ar -> {
             if (ar.failed()) {
                 rejected(ctx, ar.cause());
                 return;
             }
-            Caller c = ar.result();
-            RequestFacts facts = RequestFacts.read(original);
-            String model = facts.model();
-            Long maxTokens = facts.maxTokens();
-            Buffer body = original;
-            String session = req.getHeader("x-claude-code-session-id");
-
-            // Policy of a managed key: allow-list, max_tokens clamp, downgrade past a soft threshold.
-            VirtualKey k = c.key();
-            if (k != null) {
-                if (!k.models().isEmpty() && !allowed(k, model)) {
-                    refuse(ctx, c, at, model, session, 403, "permission_error",
-                            "model '" + model + "' is not allowed for this key (allowed: " + String.join(", ", k.models()) + ")");
-                    return;
-                }
-                String newModel = null;
-                Long newMax = null;
-                if (k.maxTokens() != null && maxTokens != null && maxTokens > k.maxTokens()) newMax = k.maxTokens();
-                if (k.downgradeModel() != null && !k.downgradeModel().equals(model) && guard.softPassed(c.spender())) newModel = k.downgradeModel();
-                if (newModel != null || newMax != null) {
-                    body = RequestFacts.rewrite(original, newModel, newMax);
-                    if (newModel != null) model = newModel;
-                    if (newMax != null) maxTokens = newMax;
-                }
-            }
-
-            String tooMany = maxTokensProblem(facts, model, maxTokens);
-            if (tooMany != null) {
-                refuse(ctx, c, at, model, session, 400, "invalid_request_error", tooMany);
-                return;
-            }
-
-            RateLimiter.Denied denied = limiter.admit(c);
-            if (denied != null) {
-                ctx.response().putHeader("retry-after", Long.toString(denied.retryAfterSeconds()));
-                refuse(ctx, c, at, model, session, 429, "rate_limit_error", denied.message());
-                return;
-            }
-
-            // Hard budgets reserve what the request can really cost (its usage may dwarf its body); soft ones the body's estimate.
-            CostBound bound = guard.none() ? CostBound.NONE
-                    : worstCase.of(model, maxTokens, body, req.headers(), facts.inferenceGeo(), at);
-            String requestModel = model;
-            Buffer forwarded = body;
-            Context here = vertx.getOrCreateContext();
-            BudgetGuard.Admission admission = guard.admit(c.spender(), bound,
-                    later -> here.runOnContext(v -> admitted(ctx, c, at, requestModel, session, forwarded, later)));
-            if (admission instanceof BudgetGuard.Queued q) {
-                // Its turn comes when the request before it settles; a client is not kept waiting forever.
-                vertx.setTimer(config.upstreamTimeout().toMillis(), t -> {
-                    if (guard.giveUp(q.ticket())) busy(ctx, c, at, requestModel, session, q.message());
-                });
-                return;
-            }
-            admitted(ctx, c, at, model, session, body, admission);
+            pipeline.handle(new MessageRequest(ctx, ar.result(), at, original));
         });
-    }
-
-    /** Forwards an admitted request and settles its reservation when it ends; answers a refusal. */
-    private void admitted(RoutingContext ctx, Caller c, Instant at, String model, String session, Buffer body,
-                          BudgetGuard.Admission admission) {
-        HttpServerRequest req = ctx.request();
-        if (admission instanceof BudgetGuard.Blocked b) {
-            refuse(ctx, c, at, model, session, 402, "billing_error", b.message());
-            return;
-        }
-        if (admission instanceof BudgetGuard.Busy b) {
-            busy(ctx, c, at, model, session, b.message());
-            return;
-        }
-        BudgetGuard.Reservation reservation = ((BudgetGuard.Admitted) admission).reservation();
-        if (ctx.response().closed()) { // the client left while it waited for its turn
-            guard.settle(reservation, 0L, 0);
-            return;
-        }
-
-        String requestModel = model;
-        new ProxyExchange(upstream, req, body, upstreamHeaders(req, c, true),
-                up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true,
-                r -> {
-                    MessageUsage u = r.tap() == null ? null : r.tap().usage;
-                    Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(r.requestId()), at, c,
-                            requestModel, session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false), u);
-                    UsageEvent e = rec.event();
-                    guard.settle(reservation, e.costNanos(), e.tokens().total());
-                    limiter.spend(c, e.tokens().total() - e.tokens().cacheRead());
-                    return rec.durable(); // the response's last bytes wait for this
-                }).start();
-    }
-
-    /** A request whose turn on a budget did not come in time: retry, the budget is not exhausted. */
-    private void busy(RoutingContext ctx, Caller c, Instant at, String model, String session, String message) {
-        if (ctx.response().closed()) return;
-        ctx.response().putHeader("retry-after", "1");
-        refuse(ctx, c, at, model, session, 429, "rate_limit_error", message);
-    }
-
-    /** Why max_tokens is refused: not a whole number in [0, 1e10], or more than the model can write (the catalog's limit). */
-    private String maxTokensProblem(RequestFacts facts, String model, Long maxTokens) {
-        if (facts.maxTokensProblem() != null) return facts.maxTokensProblem();
-        if (maxTokens == null) return null;
-        long limit = catalog.maxOutputTokens(model);
-        return maxTokens <= limit ? null : "max_tokens: " + maxTokens + " > " + limit
-                + ", which is the maximum allowed number of output tokens for " + (model == null ? "this model" : model);
-    }
-
-    private boolean allowed(VirtualKey k, String model) {
-        if (model == null) return false;
-        String want = catalog.resolve(model).canonicalId();
-        for (String m : k.models()) {
-            if (m.equals(model) || catalog.resolve(m).canonicalId().equals(want)) return true;
-        }
-        return false;
-    }
-
-    /** Records a request the gateway will not forward as a failed request with no usage, then answers it once that is durable. */
-    private void refuse(RoutingContext ctx, Caller c, Instant at, String model, String session, int status, String type, String message) {
-        recorder.recordDurably(new Recorder.Facts(recordId(null), at, c, model, session, null, 0, status, false), null)
-                .durable().onComplete(v -> {
-                    if (!ctx.response().closed()) ApiErrors.send(ctx.response(), status, type, message);
-                });
     }
 
     // ---------------------------------------------------------------- batches
@@ -319,7 +197,7 @@ public final class Gateway implements AutoCloseable {
         return b == null ? Buffer.buffer() : b;
     }
 
-    private MultiMap upstreamHeaders(HttpServerRequest req, Caller c, boolean metered) {
+    static MultiMap upstreamHeaders(HttpServerRequest req, Caller c, boolean metered) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         ForwardHeaders.copyRequest(req.headers(), h, Set.of(), metered);
         h.set(c.credentialName(), c.credentialValue());
@@ -333,10 +211,6 @@ public final class Gateway implements AutoCloseable {
             LOG.warning("gateway: cannot authenticate: " + cause);
             ApiErrors.send(ctx.response(), 500, "api_error", "the gateway could not check this key");
         }
-    }
-
-    private static String recordId(String requestId) {
-        return requestId != null ? "gw_" + requestId : "gw_" + Secrets.randomHex(12);
     }
 
     @Override

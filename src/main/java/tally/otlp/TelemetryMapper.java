@@ -187,27 +187,42 @@ final class TelemetryMapper {
     }
 
     Mapped metrics(ExportMetricsServiceRequest request, String tokenPerson, SeriesTracker tracker) {
-        Mapped out = new Mapped();
-        // token.usage arrives as one point per token type; points of one export that share every
-        // other attribute are one record
-        Map<String, UsageEvent.Builder> usage = new LinkedHashMap<>();
-        Map<String, long[]> tokens = new LinkedHashMap<>();
+        Export x = new Export(tokenPerson, tracker);
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             Attributes resource = Attributes.of(rm.getResource().getAttributesList());
             String resourceKey = Attributes.key(rm.getResource().getAttributesList(), null);
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                for (Metric m : sm.getMetricsList()) metric(m, resource, resourceKey, tokenPerson, tracker, out, usage, tokens);
+                for (Metric m : sm.getMetricsList()) metric(m, resource, resourceKey, x);
             }
         }
-        usage.forEach((key, b) -> {
-            long[] t = tokens.get(key);
+        x.usage.forEach((key, b) -> {
+            long[] t = x.tokens.get(key);
             TokenCounts counts = new TokenCounts(t[0], t[3], 0, t[2], t[1]);
             String bad = Bounds.tokens(counts);
-            if (bad != null) out.reject("claude_code.token.usage: " + bad);
-            else if (counts.total() > 0) out.usage.add(b.tokens(counts).build());
+            if (bad != null) x.out.reject("claude_code.token.usage: " + bad);
+            else if (counts.total() > 0) x.out.usage.add(b.tokens(counts).build());
         });
-        return out;
+        return x.out;
     }
+
+    /** One metrics export as it is mapped: its result so far, and the token.usage records it is gathering. */
+    private static final class Export {
+        final String tokenPerson;
+        final SeriesTracker tracker;
+        final Mapped out = new Mapped();
+        // token.usage arrives as one point per token type; points of one export that share every
+        // other attribute are one record
+        final Map<String, UsageEvent.Builder> usage = new LinkedHashMap<>();
+        final Map<String, long[]> tokens = new LinkedHashMap<>();
+
+        Export(String tokenPerson, SeriesTracker tracker) {
+            this.tokenPerson = tokenPerson;
+            this.tracker = tracker;
+        }
+    }
+
+    /** An accepted Claude Code data point and its amount ({@code v}: the step of a cumulative series, else the value). */
+    private record Point(String name, NumberDataPoint p, Attributes a, String series, boolean cumulative, double raw, double v) {}
 
     /** The token class a token.usage point's type feeds, or null for a type that feeds none. */
     private static CounterPoint.Part part(String type) {
@@ -220,100 +235,138 @@ final class TelemetryMapper {
         };
     }
 
-    private void metric(Metric m, Attributes resource, String resourceKey, String tokenPerson, SeriesTracker tracker, Mapped out,
-                        Map<String, UsageEvent.Builder> usage, Map<String, long[]> tokens) {
-        List<NumberDataPoint> points;
-        AggregationTemporality temporality;
-        if (m.hasSum()) {
-            points = m.getSum().getDataPointsList();
-            temporality = m.getSum().getAggregationTemporality();
-        } else if (m.hasGauge()) {
-            points = m.getGauge().getDataPointsList();
-            temporality = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-        } else {
-            int n = m.hasHistogram() ? m.getHistogram().getDataPointsCount()
-                    : m.hasExponentialHistogram() ? m.getExponentialHistogram().getDataPointsCount()
-                    : m.hasSummary() ? m.getSummary().getDataPointsCount() : 0;
-            out.accepted += n; // not a Claude Code shape: accepted and ignored
+    /** Each point of a metric: validate it → compute its amount (a cumulative series' step via the tracker) → map it by name. */
+    private void metric(Metric m, Attributes resource, String resourceKey, Export x) {
+        AggregationTemporality temporality = temporality(m);
+        if (temporality == null) {
+            x.out.accepted += otherShapePoints(m); // not a Claude Code shape: accepted and ignored
             return;
         }
         String name = m.getName();
-        for (NumberDataPoint p : points) {
-            if (p.getTimeUnixNano() == 0) {
-                out.reject(name + ": data point without timeUnixNano");
-                continue;
-            }
-            if (temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_UNSPECIFIED
-                    || temporality == AggregationTemporality.UNRECOGNIZED) {
-                out.reject(name + ": aggregationTemporality is unspecified");
-                continue;
-            }
-            Attributes a = Attributes.of(p.getAttributesList()).over(resource);
-            boolean cumulative = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-            String bad = (p.getFlags() & 1) != 0 || !name.startsWith("claude_code.") ? null : pointProblem(name, p, a, cumulative);
-            if (bad != null) {
-                out.reject(name + ": " + bad); // refused alone, never stored as 0; the rest of the export is kept
-                continue;
-            }
-            out.accepted++;
-            if ((p.getFlags() & 1) != 0 || !name.startsWith("claude_code.")) continue; // no recorded value, or not ours
-            String pointKey = resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
+        boolean cumulative = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+        for (NumberDataPoint p : m.hasSum() ? m.getSum().getDataPointsList() : m.getGauge().getDataPointsList()) {
+            Attributes a = validPoint(name, p, temporality, resource, x.out);
+            if (a == null) continue;
+            String series = name + "|" + resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
             double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
-            String series = name + "|" + pointKey;
-            if (cumulative) out.series.add(series);
-            double v = cumulative ? tracker.delta(series, p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw) : raw;
-            if (v <= 0) continue;
-            Instant time = Instant.ofEpochSecond(0, p.getTimeUnixNano());
-            String who = identity(a, tokenPerson);
-            String session = a.string("session.id");
-            String id = "otelm:" + Ids.hash(series + "|" + p.getTimeUnixNano());
-            int activityBefore = out.activity.size();
-            switch (name) {
-                case "claude_code.token.usage" -> {
-                    String key = resourceKey + "|" + Attributes.key(p.getAttributesList(), "type") + "|" + p.getTimeUnixNano();
-                    long[] t = tokens.computeIfAbsent(key, k -> new long[4]);
-                    UsageEvent.Builder b = usage.computeIfAbsent(key, k -> UsageEvent.builder()
-                            .id("otelm:" + Ids.hash(k))
-                            .time(time).source(Source.OTEL_METRIC).identity(who).team(a.string(teamAttribute))
-                            .sessionId(session).modelId(a.string("model") == null ? "unknown" : a.string("model"))
-                            .fast("fast".equals(a.string("speed"))));
-                    String tooMany = Bounds.tokens(tokenField(a.string("type")), v); // a running total's step
-                    if (tooMany != null) {
-                        out.accepted--;
-                        out.reject(name + ": " + tooMany);
-                        continue;
-                    }
-                    long n = Math.round(v);
-                    switch (String.valueOf(a.string("type"))) {
-                        case "input" -> t[0] += n;
-                        case "output" -> t[1] += n;
-                        case "cacheRead" -> t[2] += n;
-                        case "cacheCreation" -> t[3] += n;
-                        default -> { }
-                    }
-                    CounterPoint.Part part = part(a.string("type"));
-                    if (cumulative && part != null) { // the store applies the point with the record
-                        b.counter(new CounterPoint(Ids.hash(series), p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw, n, part));
-                    }
-                }
-                case "claude_code.session.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.SESSION, v));
-                case "claude_code.lines_of_code.count" -> out.activity.add(activity(id, time, who, a, session,
-                        "removed".equals(a.string("type")) ? Activity.Kind.LINES_REMOVED : Activity.Kind.LINES_ADDED, v));
-                case "claude_code.commit.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.COMMIT, v));
-                case "claude_code.pull_request.count" -> out.activity.add(activity(id, time, who, a, session, Activity.Kind.PULL_REQUEST, v));
-                case "claude_code.code_edit_tool.decision" -> out.activity.add(activity(id, time, who, a, session,
-                        "reject".equals(a.string("decision")) ? Activity.Kind.EDIT_REJECTED : Activity.Kind.EDIT_ACCEPTED, v));
-                case "claude_code.active_time.total" -> out.activity.add(activity(id, time, who, a, session,
-                        "user".equals(a.string("type")) ? Activity.Kind.ACTIVE_USER_SECONDS : Activity.Kind.ACTIVE_CLI_SECONDS, v));
-                // Claude Code's own estimate, for reconciliation; the ledger prices the tokens itself
-                case "claude_code.cost.usage" -> out.activity.add(activity(id, time, who, a, session,
-                        Activity.Kind.ESTIMATED_COST_METRIC, Math.round(v * 1e9)));
-                default -> { }
-            }
-            if (cumulative && out.activity.size() > activityBefore) { // the store applies the point with the row
-                Activity row = out.activity.remove(activityBefore);
-                out.activity.add(row.withCounter(new CounterPoint(Ids.hash(series), p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw, v, null)));
-            }
+            double v = amount(series, p, raw, cumulative, x);
+            if (v > 0) map(new Point(name, p, a, series, cumulative, raw, v), resourceKey, x);
         }
+    }
+
+    /** The temporality of a metric's number points (a gauge's are deltas), or null for a shape without number points. */
+    private static AggregationTemporality temporality(Metric m) {
+        if (m.hasSum()) return m.getSum().getAggregationTemporality();
+        if (m.hasGauge()) return AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        return null;
+    }
+
+    private static int otherShapePoints(Metric m) {
+        return m.hasHistogram() ? m.getHistogram().getDataPointsCount()
+                : m.hasExponentialHistogram() ? m.getExponentialHistogram().getDataPointsCount()
+                : m.hasSummary() ? m.getSummary().getDataPointsCount() : 0;
+    }
+
+    /**
+     * The point's attributes when it is accepted and carries a recorded Claude Code value; null when it
+     * is refused (counted in {@code out} with its reason) or accepted and ignored.
+     */
+    private static Attributes validPoint(String name, NumberDataPoint p, AggregationTemporality temporality,
+                                         Attributes resource, Mapped out) {
+        if (p.getTimeUnixNano() == 0) {
+            out.reject(name + ": data point without timeUnixNano");
+            return null;
+        }
+        if (temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_UNSPECIFIED
+                || temporality == AggregationTemporality.UNRECOGNIZED) {
+            out.reject(name + ": aggregationTemporality is unspecified");
+            return null;
+        }
+        Attributes a = Attributes.of(p.getAttributesList()).over(resource);
+        boolean ours = (p.getFlags() & 1) == 0 && name.startsWith("claude_code."); // has a recorded value, and is ours
+        String bad = ours ? pointProblem(name, p, a, temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) : null;
+        if (bad != null) {
+            out.reject(name + ": " + bad); // refused alone, never stored as 0; the rest of the export is kept
+            return null;
+        }
+        out.accepted++;
+        return ours ? a : null;
+    }
+
+    /** A delta point's value as sent; a cumulative point's step since its series' previous point. */
+    private static double amount(String series, NumberDataPoint p, double raw, boolean cumulative, Export x) {
+        if (!cumulative) return raw;
+        x.out.series.add(series);
+        return x.tracker.delta(series, p.getStartTimeUnixNano(), p.getTimeUnixNano(), raw);
+    }
+
+    /** Token usage feeds a usage record; the productivity counters become activity rows. */
+    private void map(Point pt, String resourceKey, Export x) {
+        Instant time = Instant.ofEpochSecond(0, pt.p().getTimeUnixNano());
+        String who = identity(pt.a(), x.tokenPerson);
+        String session = pt.a().string("session.id");
+        if (pt.name().equals("claude_code.token.usage")) {
+            tokenUsage(pt, resourceKey, time, who, session, x);
+            return;
+        }
+        String id = "otelm:" + Ids.hash(pt.series() + "|" + pt.p().getTimeUnixNano());
+        Activity row = activityRow(pt, id, time, who, session);
+        if (row == null) return;
+        if (pt.cumulative()) { // the store applies the point with the row
+            row = row.withCounter(new CounterPoint(Ids.hash(pt.series()), pt.p().getStartTimeUnixNano(), pt.p().getTimeUnixNano(),
+                    pt.raw(), pt.v(), null));
+        }
+        x.out.activity.add(row);
+    }
+
+    /** Adds a token.usage point to its export's record for the same attributes but the type. */
+    private void tokenUsage(Point pt, String resourceKey, Instant time, String who, String session, Export x) {
+        Attributes a = pt.a();
+        String key = resourceKey + "|" + Attributes.key(pt.p().getAttributesList(), "type") + "|" + pt.p().getTimeUnixNano();
+        long[] t = x.tokens.computeIfAbsent(key, k -> new long[4]);
+        UsageEvent.Builder b = x.usage.computeIfAbsent(key, k -> UsageEvent.builder()
+                .id("otelm:" + Ids.hash(k))
+                .time(time).source(Source.OTEL_METRIC).identity(who).team(a.string(teamAttribute))
+                .sessionId(session).modelId(a.string("model") == null ? "unknown" : a.string("model"))
+                .fast("fast".equals(a.string("speed"))));
+        String tooMany = Bounds.tokens(tokenField(a.string("type")), pt.v()); // a running total's step
+        if (tooMany != null) {
+            x.out.accepted--;
+            x.out.reject(pt.name() + ": " + tooMany);
+            return;
+        }
+        long n = Math.round(pt.v());
+        switch (String.valueOf(a.string("type"))) {
+            case "input" -> t[0] += n;
+            case "output" -> t[1] += n;
+            case "cacheRead" -> t[2] += n;
+            case "cacheCreation" -> t[3] += n;
+            default -> { }
+        }
+        CounterPoint.Part part = part(a.string("type"));
+        if (pt.cumulative() && part != null) { // the store applies the point with the record
+            b.counter(new CounterPoint(Ids.hash(pt.series()), pt.p().getStartTimeUnixNano(), pt.p().getTimeUnixNano(), pt.raw(), n, part));
+        }
+    }
+
+    /** The activity row a productivity counter's point becomes, or null for a metric that is not one. */
+    private Activity activityRow(Point pt, String id, Instant time, String who, String session) {
+        Attributes a = pt.a();
+        double v = pt.v();
+        return switch (pt.name()) {
+            case "claude_code.session.count" -> activity(id, time, who, a, session, Activity.Kind.SESSION, v);
+            case "claude_code.lines_of_code.count" -> activity(id, time, who, a, session,
+                    "removed".equals(a.string("type")) ? Activity.Kind.LINES_REMOVED : Activity.Kind.LINES_ADDED, v);
+            case "claude_code.commit.count" -> activity(id, time, who, a, session, Activity.Kind.COMMIT, v);
+            case "claude_code.pull_request.count" -> activity(id, time, who, a, session, Activity.Kind.PULL_REQUEST, v);
+            case "claude_code.code_edit_tool.decision" -> activity(id, time, who, a, session,
+                    "reject".equals(a.string("decision")) ? Activity.Kind.EDIT_REJECTED : Activity.Kind.EDIT_ACCEPTED, v);
+            case "claude_code.active_time.total" -> activity(id, time, who, a, session,
+                    "user".equals(a.string("type")) ? Activity.Kind.ACTIVE_USER_SECONDS : Activity.Kind.ACTIVE_CLI_SECONDS, v);
+            // Claude Code's own estimate, for reconciliation; the ledger prices the tokens itself
+            case "claude_code.cost.usage" -> activity(id, time, who, a, session,
+                    Activity.Kind.ESTIMATED_COST_METRIC, Math.round(v * 1e9));
+            default -> null;
+        };
     }
 }

@@ -89,16 +89,12 @@ final class CatalogReader {
         return new CatalogReader(source).read(json, base, version);
     }
 
+    /** Top-level fields → the models listed (laid over base's) → their aliases settled → output limits. */
     private PriceCatalog read(byte[] bytes, PriceCatalog base, String version) {
         JsonNode root = parse(bytes);
         if (!root.isObject()) throw error("expected a JSON object with a \"models\" list");
         checkKeys(root, TOP_KEYS, "");
-
-        if (base == null) {
-            JsonNode v = root.get("version");
-            if (v == null || !v.isTextual() || v.asText().isBlank()) throw error("\"version\" is missing");
-            version = v.asText().trim();
-        }
+        if (base == null) version = ownVersion(root);
         long webSearchNanos = root.has("web_search_per_1000")
                 ? perSearchNanos(root.get("web_search_per_1000"))
                 : base != null ? base.webSearchNanos() : this.<Long>fail("\"web_search_per_1000\" is missing");
@@ -109,12 +105,30 @@ final class CatalogReader {
 
         JsonNode list = root.get("models");
         if (list == null || !list.isArray()) throw error("expected a \"models\" list");
+        Map<String, String> claimedAliases = new HashMap<>();
+        Map<String, ModelPrice> models = readModels(list, base, claimedAliases);
+        List<ModelPrice> result = settleAliases(models, claimedAliases, batch);
 
+        Map<String, Long> limits = new HashMap<>(base == null ? Map.of() : base.outputLimits());
+        if (root.has("max_output_tokens")) limits.putAll(outputLimits(root.get("max_output_tokens")));
+        return new PriceCatalog(version, webSearchNanos, batch, result, limits);
+    }
+
+    /** A complete catalog's own version. */
+    private String ownVersion(JsonNode root) {
+        JsonNode v = root.get("version");
+        if (v == null || !v.isTextual() || v.asText().isBlank()) throw error("\"version\" is missing");
+        return v.asText().trim();
+    }
+
+    /**
+     * Base's models (if any) with each listed model read over them, by canonical id; an existing model
+     * is found by any of its spellings. Records in {@code claimedAliases} which model each alias was given to.
+     */
+    private Map<String, ModelPrice> readModels(JsonNode list, PriceCatalog base, Map<String, String> claimedAliases) {
         Map<String, ModelPrice> models = new LinkedHashMap<>();
         if (base != null) for (ModelPrice m : base.models()) models.put(m.id(), m);
-        Map<String, String> claimedAliases = new HashMap<>();
         Set<String> listed = new HashSet<>();
-
         for (int i = 0; i < list.size(); i++) {
             JsonNode node = list.get(i);
             if (!node.isObject()) throw error("models[" + i + "]: expected an object");
@@ -137,8 +151,11 @@ final class CatalogReader {
             }
             models.put(targetId, m);
         }
+        return models;
+    }
 
-        // An alias this file gives a model is taken away from any model that had it before.
+    /** An alias this file gives a model is taken away from any model that had it before. */
+    private List<ModelPrice> settleAliases(Map<String, ModelPrice> models, Map<String, String> claimedAliases, Ratio batch) {
         List<ModelPrice> result = new ArrayList<>();
         for (ModelPrice m : models.values()) {
             List<String> kept = new ArrayList<>();
@@ -155,9 +172,7 @@ final class CatalogReader {
             checkMultipliersStack(checked, batch);
             result.add(checked);
         }
-        Map<String, Long> limits = new HashMap<>(base == null ? Map.of() : base.outputLimits());
-        if (root.has("max_output_tokens")) limits.putAll(outputLimits(root.get("max_output_tokens")));
-        return new PriceCatalog(version, webSearchNanos, batch, result, limits);
+        return result;
     }
 
     /** {@code "max_output_tokens": {"claude-opus-4-20250514": 32000, …, "default": 128000}}: whole numbers in [1, 1e10]. */

@@ -78,24 +78,67 @@ public final class TranscriptImporter {
 
     private record Done(TranscriptFileReader.Result result, String error) {}
 
+    /** What the files read so far add up to, and how far each was read (saved once the store has it all). */
+    private static final class Totals {
+        long unchanged;
+        long lines;
+        long folded;
+        long ignored;
+        final Skips skips = new Skips();
+        final Map<String, Long> unpriced = new HashMap<>();
+        final List<ImportOffsets.Offset> reached = new ArrayList<>();
+
+        void add(Plan plan, Done done) {
+            if (done.error != null) {
+                skips.add(plan.file().path().toString(), plan.fromLine(), done.error);
+                return;
+            }
+            TranscriptFileReader.Result r = done.result;
+            lines += r.lines;
+            folded += r.folded;
+            ignored += r.ignored;
+            skips.addAll(r.skips);
+            r.unpriced.forEach((m, n) -> unpriced.merge(m, n, Long::sum));
+            try {
+                String fp = Fingerprint.of(plan.file().path(), plan.size());
+                reached.add(new ImportOffsets.Offset(plan.key(), plan.size(), r.resumeOffset, r.resumeLine, fp));
+            } catch (IOException e) {
+                // the file went away after it was read: its records stand, the next import starts over
+            }
+        }
+    }
+
+    /** Plans what to read → reads the files and hands their records on → waits for the store → saves the offsets. */
     public ImportSummary run(List<Path> roots, Progress progress) throws IOException {
         List<TranscriptFiles.TranscriptFile> files = TranscriptFiles.find(roots);
-        Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
-        List<Plan> plans = new ArrayList<>();
-        long unchanged = 0;
-        Skips skips = new Skips();
-        for (TranscriptFiles.TranscriptFile f : files) {
-            Plan p = plan(f, known.get(f.path().toString()), skips);
-            if (p == null) unchanged++;
-            else plans.add(p);
-        }
-
+        Totals totals = new Totals();
+        List<Plan> plans = plans(files, totals);
         progress.total(plans.size());
         IngestStats before = writer.stats();
-        long lines = 0, records = 0, folded = 0, ignored = 0;
+        readAll(plans, progress, totals);
+        store(totals.reached);
+        IngestStats after = writer.stats();
+        long added = after.added() - before.added();
+        long storeDuplicates = after.duplicates() - before.duplicates();
+        return new ImportSummary("Claude Code transcripts", files.size(), totals.unchanged, totals.lines, added,
+                totals.folded + storeDuplicates, totals.ignored, totals.skips.count(), totals.skips.first(), totals.unpriced);
+    }
+
+    /** What to read of each file that changed since the last import; the others are counted as unchanged. */
+    private List<Plan> plans(List<TranscriptFiles.TranscriptFile> files, Totals totals) {
+        Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
+        List<Plan> plans = new ArrayList<>();
+        for (TranscriptFiles.TranscriptFile f : files) {
+            Plan p = plan(f, known.get(f.path().toString()), totals.skips);
+            if (p == null) totals.unchanged++;
+            else plans.add(p);
+        }
+        return plans;
+    }
+
+    /** Reads files in parallel, a few ahead of the one being handed on, and hands their records to the writer in path order. */
+    private void readAll(List<Plan> plans, Progress progress, Totals totals) {
         List<UsageEvent> run = new ArrayList<>(SORT_RUN);
-        Map<String, Long> unpriced = new HashMap<>();
-        List<ImportOffsets.Offset> reached = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "tally-import-claude-code");
             t.setDaemon(true);
@@ -113,41 +156,23 @@ public final class TranscriptImporter {
                 }
                 Job job = jobs.get(i);
                 Done done = drain(job, run);
-                progress.update(i + 1, String.format("%,d lines", lines));
-                if (done.error != null) {
-                    skips.add(job.plan.file().path().toString(), job.plan.fromLine(), done.error);
-                    continue;
-                }
-                TranscriptFileReader.Result r = done.result;
-                lines += r.lines;
-                records += r.records;
-                folded += r.folded;
-                ignored += r.ignored;
-                skips.addAll(r.skips);
-                r.unpriced.forEach((m, n) -> unpriced.merge(m, n, Long::sum));
-                Path path = job.plan.file().path();
-                try {
-                    String fp = Fingerprint.of(path, job.plan.size());
-                    reached.add(new ImportOffsets.Offset(job.plan.key(), job.plan.size(), r.resumeOffset, r.resumeLine, fp));
-                } catch (IOException e) {
-                    // the file went away after it was read: its records stand, the next import starts over
-                }
+                progress.update(i + 1, String.format("%,d lines", totals.lines));
+                totals.add(job.plan, done);
             }
             submitSorted(run);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Marks the files read up to where they were read, once the store has everything read before that. */
+    private void store(List<ImportOffsets.Offset> reached) {
         if (!writer.flush(Duration.ofHours(6))) {
             String why = writer.stats().lastError();
             throw new StoreException("the store did not take the imported records" + (why == null ? "" : ": " + why)
                     + "; nothing was marked as read, so the next import reads them again");
         }
         offsets.save(KIND, reached);
-        IngestStats after = writer.stats();
-        long added = after.added() - before.added();
-        long storeDuplicates = after.duplicates() - before.duplicates();
-        return new ImportSummary("Claude Code transcripts", files.size(), unchanged, lines, added,
-                folded + storeDuplicates, ignored, skips.count(), skips.first(), unpriced);
     }
 
     /** Null when the file has not changed since the last import. */

@@ -1,0 +1,46 @@
+package tally.gateway;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import tally.budget.BudgetGuard;
+import tally.budget.CostBound;
+
+import java.util.function.Consumer;
+
+/**
+ * Reserves what a request may cost against its budgets. Hard budgets reserve what the request can
+ * really cost (its usage may dwarf its body); soft ones the body's estimate. A request queued behind
+ * the one before it waits for that one to settle, but not longer than the upstream timeout.
+ */
+final class BudgetStep {
+    private final Vertx vertx;
+    private final BudgetGuard guard;
+    private final WorstCase worstCase;
+    private final long queueTimeoutMs;
+
+    BudgetStep(Vertx vertx, BudgetGuard guard, WorstCase worstCase, long queueTimeoutMs) {
+        this.vertx = vertx;
+        this.guard = guard;
+        this.worstCase = worstCase;
+        this.queueTimeoutMs = queueTimeoutMs;
+    }
+
+    /**
+     * Calls {@code decided} on this context with the request's admission: at once, or when a queued
+     * request's turn comes ({@link BudgetGuard.Busy} if it did not come in time).
+     */
+    void reserve(MessageRequest r, Consumer<BudgetGuard.Admission> decided) {
+        CostBound bound = guard.none() ? CostBound.NONE
+                : worstCase.of(r.model, r.maxTokens, r.body, r.ctx.request().headers(), r.facts.inferenceGeo(), r.at);
+        Context here = vertx.getOrCreateContext();
+        BudgetGuard.Admission admission = guard.admit(r.caller.spender(), bound,
+                later -> here.runOnContext(v -> decided.accept(later)));
+        if (admission instanceof BudgetGuard.Queued q) {
+            vertx.setTimer(queueTimeoutMs, t -> {
+                if (guard.giveUp(q.ticket())) decided.accept(new BudgetGuard.Busy(q.message()));
+            });
+            return;
+        }
+        decided.accept(admission);
+    }
+}

@@ -1,0 +1,32 @@
+package tally.gateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Instant;
+
+/**
+ * One authenticated POST /v1/messages request as it goes through {@link MessagesPipeline}'s steps.
+ * The key's policy may replace its model, max_tokens and body; every later step sees the result.
+ */
+final class MessageRequest {
+    final RoutingContext ctx;
+    final Caller caller;
+    final Instant at;
+    final RequestFacts facts;
+    final String session;
+    String model;
+    Long maxTokens;
+    Buffer body;
+
+    MessageRequest(RoutingContext ctx, Caller caller, Instant at, Buffer body) {
+        this.ctx = ctx;
+        this.caller = caller;
+        this.at = at;
+        this.facts = RequestFacts.read(body);
+        this.session = ctx.request().getHeader("x-claude-code-session-id");
+        this.model = facts.model();
+        this.maxTokens = facts.maxTokens();
+        this.body = body;
+    }
+}
