@@ -4,15 +4,11 @@ import tally.budget.Budgets;
 import tally.store.ActivityLog;
 import tally.store.Dimension;
 import tally.store.Ledger;
+import tally.store.ReadingsQueries;
 import tally.store.Store;
-import tally.store.StoreException;
 import tally.store.UsageQuery;
 import tally.store.UsageRow;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -53,19 +49,9 @@ public record Readings(Store store, Ledger ledger, ActivityLog activity, Budgets
      * the time column every ledger probe uses.
      */
     List<LongResponses> longResponses(Instant from, Instant to, long outputTokens) {
-        String sql = "SELECT coalesce(a.person, e.identity), max(e.output_tokens), count(*) FROM usage_events e"
-                + " LEFT JOIN aliases a ON a.alias = e.identity WHERE e.ts_ms >= ? AND e.ts_ms < ? AND e.output_tokens > ?"
-                + " GROUP BY coalesce(a.person, e.identity) ORDER BY 1";
         List<LongResponses> out = new ArrayList<>();
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, from.toEpochMilli());
-            ps.setLong(2, to.toEpochMilli());
-            ps.setLong(3, outputTokens);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new LongResponses(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read recent responses: " + e.getMessage(), e);
+        for (ReadingsQueries.LongResponses r : new ReadingsQueries(store).longResponses(from, to, outputTokens)) {
+            out.add(new LongResponses(r.person(), r.longest(), r.count()));
         }
         return out;
     }

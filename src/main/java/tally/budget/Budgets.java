@@ -1,17 +1,13 @@
 package tally.budget;
 
 import tally.core.Source;
+import tally.store.BudgetStore;
 import tally.store.Dimension;
 import tally.store.Ledger;
 import tally.store.Store;
-import tally.store.StoreException;
 import tally.store.UsageQuery;
 import tally.store.UsageRow;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,11 +15,11 @@ import java.util.List;
 
 /** Budget definitions in the store, and what the ledger says was spent against one. */
 public final class Budgets {
-    private final Store store;
+    private final BudgetStore budgets;
     private final Ledger ledger;
 
     public Budgets(Store store, Ledger ledger) {
-        this.store = store;
+        this.budgets = new BudgetStore(store);
         this.ledger = ledger;
     }
 
@@ -34,51 +30,19 @@ public final class Budgets {
         if (b.scope() != Budget.Scope.ORG && (b.subject() == null || b.subject().isBlank())) {
             throw new IllegalArgumentException("a " + b.scope().label() + " budget needs a " + b.scope().label());
         }
-        try (Connection c = store.connection()) {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
-                del.setString(1, b.name());
-                del.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO budgets (name, scope, subject, period, unit, amount,"
-                    + " hard, threshold_pct, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, b.name());
-                ps.setString(2, b.scope().label());
-                ps.setString(3, b.subject());
-                ps.setString(4, b.period().label());
-                ps.setString(5, b.unit().label());
-                ps.setLong(6, b.amount());
-                ps.setBoolean(7, b.hard());
-                ps.setInt(8, b.thresholdPct());
-                ps.setLong(9, System.currentTimeMillis());
-                ps.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot save budget '" + b.name() + "': " + e.getMessage(), e);
-        }
+        budgets.save(new BudgetStore.Row(b.name(), b.scope().label(), b.subject(), b.period().label(), b.unit().label(),
+                b.amount(), b.hard(), b.thresholdPct()), System.currentTimeMillis());
     }
 
     public boolean remove(String name) {
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
-            ps.setString(1, name);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new StoreException("cannot remove budget '" + name + "': " + e.getMessage(), e);
-        }
+        return budgets.remove(name);
     }
 
     public List<Budget> list() {
         List<Budget> out = new ArrayList<>();
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT name, scope, subject, period, unit, amount, hard, threshold_pct"
-                     + " FROM budgets ORDER BY name");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Budget(rs.getString(1), Budget.parseScope(rs.getString(2)), rs.getString(3),
-                        Budget.parsePeriod(rs.getString(4)), Budget.Unit.valueOf(rs.getString(5).toUpperCase()),
-                        rs.getLong(6), rs.getBoolean(7), rs.getInt(8)));
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read budgets: " + e.getMessage(), e);
+        for (BudgetStore.Row r : budgets.list()) {
+            out.add(new Budget(r.name(), Budget.parseScope(r.scope()), r.subject(), Budget.parsePeriod(r.period()),
+                    Budget.Unit.valueOf(r.unit().toUpperCase()), r.amount(), r.hard(), r.thresholdPct()));
         }
         return out;
     }

@@ -2,13 +2,9 @@ package tally.metrics;
 
 import tally.core.Bounds;
 import tally.core.TokenCounts;
+import tally.store.CounterQueries;
 import tally.store.Store;
-import tally.store.StoreException;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,10 +23,6 @@ import java.util.TreeMap;
  * history, so it reads the daily rollup directly (one small scan, cached by the scrape).
  */
 final class LedgerCounters {
-    private static long read(ResultSet rs, int column, String what) throws SQLException {
-        return tally.store.Sums.read(rs, column, what); // exact: a sum beyond a long is an error, not a wrapped figure
-    }
-
     static final String OTHER = "other";
 
     record Key(String person, String model, String source) {}
@@ -45,16 +37,10 @@ final class LedgerCounters {
         }
     }
 
-    private static final String SQL = "SELECT coalesce(a.person, r.identity), r.model, r.source, sum(r.requests),"
-            + " sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens), sum(r.cache_write_1h_tokens),"
-            + " sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.cost_nanos), sum(r.unpriced)"
-            + " FROM usage_rollup_daily r LEFT JOIN aliases a ON a.alias = r.identity"
-            + " GROUP BY coalesce(a.person, r.identity), r.model, r.source";
-
-    private final Store store;
+    private final CounterQueries queries;
 
     LedgerCounters(Store store) {
-        this.store = store;
+        this.queries = new CounterQueries(store);
     }
 
     /**
@@ -63,17 +49,10 @@ final class LedgerCounters {
      */
     Map<Key, Sums> read(int maxPeople) {
         Map<Key, Sums> raw = new HashMap<>();
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(SQL);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Sums s = new Sums(read(rs, 4, "requests"), read(rs, 5, "failed requests"), new TokenCounts(read(rs, 6, "input tokens"),
-                        read(rs, 7, "cache write 5m tokens"), read(rs, 8, "cache write 1h tokens"), read(rs, 9, "cache read tokens"),
-                        read(rs, 10, "output tokens")), read(rs, 11, "cost in nano-dollars"), read(rs, 12, "unpriced requests"));
-                if (s.requests() == 0 && s.costNanos() == 0) continue; // a superseded record's zeroed row
-                raw.merge(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), s, Sums::plus);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read usage for /metrics: " + e.getMessage(), e);
+        for (CounterQueries.Row r : queries.byPersonModelSource()) {
+            Sums s = new Sums(r.requests(), r.failed(), r.tokens(), r.costNanos(), r.unpriced());
+            if (s.requests() == 0 && s.costNanos() == 0) continue; // a superseded record's zeroed row
+            raw.merge(new Key(r.person(), r.model(), r.source()), s, Sums::plus);
         }
         Set<String> kept = biggestSpenders(raw, maxPeople);
         Map<Key, Sums> out = new TreeMap<>(Comparator.comparing(Key::person).thenComparing(Key::model).thenComparing(Key::source));

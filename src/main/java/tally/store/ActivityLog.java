@@ -68,9 +68,9 @@ public final class ActivityLog {
     /** Per person (aliases resolved), each kind summed over [from, to). */
     public Map<String, Map<Activity.Kind, Double>> totalsByPerson(Instant from, Instant to) {
         Map<String, Map<Activity.Kind, Double>> out = new TreeMap<>();
-        String sql = "SELECT coalesce(a.person, x.identity), x.kind, sum(x.value) FROM activity x"
-                + " LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ?"
-                + " GROUP BY coalesce(a.person, x.identity), x.kind";
+        String sql = "SELECT " + Identities.person("x") + ", x.kind, sum(x.value) FROM activity x"
+                + Identities.aliases("x") + " WHERE x.ts_ms >= ? AND x.ts_ms < ?"
+                + " GROUP BY " + Identities.person("x") + ", x.kind";
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, from.toEpochMilli());
             ps.setLong(2, to.toEpochMilli());
@@ -99,11 +99,11 @@ public final class ActivityLog {
             String rollupDay = "(r.bucket_ms + " + piece[2] + ") - ((r.bucket_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             String activityDay = "(x.ts_ms + " + piece[2] + ") - ((x.ts_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             if (sql.length() > 0) sql.append(" UNION ");
-            sql.append("SELECT ").append(rollupDay).append(", ").append(Ledger.PERSON)
-                    .append(" FROM usage_rollup r LEFT JOIN aliases a ON a.alias = r.identity")
+            sql.append("SELECT ").append(rollupDay).append(", ").append(Identities.PERSON)
+                    .append(" FROM usage_rollup r").append(Identities.aliases("r"))
                     .append(" WHERE r.bucket_ms >= ? AND r.bucket_ms < ? AND r.requests > 0 GROUP BY 1, 2")
-                    .append(" UNION SELECT ").append(activityDay).append(", coalesce(a.person, x.identity) FROM activity x")
-                    .append(" LEFT JOIN aliases a ON a.alias = x.identity WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
+                    .append(" UNION SELECT ").append(activityDay).append(", ").append(Identities.person("x")).append(" FROM activity x")
+                    .append(Identities.aliases("x")).append(" WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
             params.addAll(List.of(piece[0], piece[1], piece[0], piece[1]));
         }
         if (sql.length() == 0) return new TreeMap<>();

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What differs between the embedded DuckDB store and PostgreSQL. Everything else, the schema and
- * every query, is shared SQL in {@link Ledger}.
+ * every query, is shared SQL in this package's repositories.
  */
 interface Dialect extends AutoCloseable {
 

@@ -1,13 +1,7 @@
 package tally.store;
 
-import tally.core.TokenCounts;
-
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,10 +12,6 @@ public final class RecentRequests {
     /** A position in (time, id) order; a null id means "from this time on, inclusive". */
     public record Cursor(long tsMs, String id) {}
 
-    private static final String COLUMNS = "l.id, l.ts_ms, coalesce(a.person, l.identity), l.source, l.model, l.request_id,"
-            + " l.session_id, l.input_tokens, l.cache_write_5m_tokens, l.cache_write_1h_tokens,"
-            + " l.cache_read_tokens, l.output_tokens, l.cost_nanos, l.status";
-
     private final Store store;
 
     public RecentRequests(Store store) {
@@ -30,48 +20,33 @@ public final class RecentRequests {
 
     /** The newest {@code limit} records in [q.from, q.to) matching q's filters, newest first. */
     public List<TopRequest> latest(UsageQuery q, int limit) {
-        return read(q, null, " ORDER BY ts_ms DESC, id DESC", limit);
+        return read(q, null, false, limit);
     }
 
     /** Up to {@code limit} records after the cursor (and before q.to) matching q's filters, oldest first. */
     public List<TopRequest> after(UsageQuery q, Cursor after, int limit) {
-        return read(q, after, " ORDER BY ts_ms, id", limit);
+        return read(q, after, true, limit);
     }
 
-    private List<TopRequest> read(UsageQuery q, Cursor after, String order, int limit) {
-        List<Object> params = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
-        StringBuilder where = new StringBuilder(" WHERE ts_ms >= ? AND ts_ms < ?");
+    private List<TopRequest> read(UsageQuery q, Cursor after, boolean oldestFirst, int limit) {
+        Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli());
         try (Connection c = store.connection()) {
-            RawFilters.append(c, q, where, params);
-            if (after != null && after.id() == null) {
-                where.append(" AND ts_ms >= ?");
-                params.add(after.tsMs());
-            } else if (after != null) {
-                where.append(" AND (ts_ms > ? OR (ts_ms = ? AND id > ?))");
-                params.addAll(List.of(after.tsMs(), after.tsMs(), after.id()));
-            }
+            RawFilters.addTo(c, q, where);
+            if (after != null && after.id() == null) where.and("ts_ms >= ?", after.tsMs());
+            else if (after != null) where.and("(ts_ms > ? OR (ts_ms = ? AND id > ?))", after.tsMs(), after.tsMs(), after.id());
+            List<Object> params = where.params();
             params.add(limit);
-            String sql = "SELECT " + COLUMNS + " FROM (SELECT * FROM usage_events" + where + order + " LIMIT ?) l"
-                    + " LEFT JOIN aliases a ON a.alias = l.identity" + order.replace("ts_ms", "l.ts_ms").replace(" id", " l.id");
-            List<TopRequest> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                RawFilters.bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(row(rs));
-                }
-            }
-            return out;
+            String sql = "SELECT " + TopRequest.COLUMNS + " FROM (SELECT * FROM usage_events" + where.sql()
+                    + order("", oldestFirst) + " LIMIT ?) l" + Identities.aliases("l") + order("l.", oldestFirst);
+            return Jdbc.query(c, sql, params, TopRequest::read);
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
     }
 
-    private static TopRequest row(ResultSet rs) throws SQLException {
-        long cost = rs.getLong(13);
-        Long costNanos = rs.wasNull() ? null : cost;
-        return new TopRequest(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                new TokenCounts(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
-                costNanos, rs.getInt(14));
+    /** Time order over a row (prefix "l." or none): oldest or newest first, ties by id the same way. */
+    private static String order(String row, boolean oldestFirst) {
+        String dir = oldestFirst ? "" : " DESC";
+        return " ORDER BY " + row + "ts_ms" + dir + ", " + row + "id" + dir;
     }
 }

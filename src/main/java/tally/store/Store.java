@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * An open, migrated store. Hands out connections; {@link Ledger} and {@code People} hold the SQL.
+ * An open, migrated store. Hands out connections; the repositories of this package hold the SQL.
  */
 public final class Store implements AutoCloseable {
     private final StoreConfig config;

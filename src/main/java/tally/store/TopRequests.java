@@ -1,12 +1,7 @@
 package tally.store;
 
-import tally.core.TokenCounts;
-
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,38 +29,21 @@ public final class TopRequests {
 
     /** One page of records in [q.from, q.to) matching q's filters, after {@code after} (null for the first page). */
     public Page page(UsageQuery q, Cursor after, int limit) {
-        List<Object> params = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
-        StringBuilder where = new StringBuilder(" WHERE ts_ms >= ? AND ts_ms < ?");
+        Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli());
         try (Connection c = store.connection()) {
-            RawFilters.append(c, q, where, params);
-            if (after != null) keyset(after, where, params);
-            Long floor = costFloor(c, where, params, limit);
-            if (floor != null) {
-                where.append(" AND cost_nanos >= ?");
-                params.add(floor);
-            }
+            RawFilters.addTo(c, q, where);
+            if (after != null) where.and(keyset(after));
+            Long floor = costFloor(c, where, limit);
+            if (floor != null) where.and("cost_nanos >= ?", floor);
+            List<Object> params = where.params();
             params.add(limit + 1);
-            String sql = "SELECT l.id, l.ts_ms, coalesce(a.person, l.identity), l.source, l.model, l.request_id,"
-                    + " l.session_id, l.input_tokens, l.cache_write_5m_tokens, l.cache_write_1h_tokens,"
-                    + " l.cache_read_tokens, l.output_tokens, l.cost_nanos, l.status"
-                    + " FROM (SELECT * FROM usage_events" + where + ORDER + " LIMIT ?) l"
-                    + " LEFT JOIN aliases a ON a.alias = l.identity"
+            String sql = "SELECT " + TopRequest.COLUMNS
+                    + " FROM (SELECT * FROM usage_events" + where.sql() + ORDER + " LIMIT ?) l" + Identities.aliases("l")
                     + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
-            List<Row> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long cost = rs.getLong(13);
-                        Long costNanos = rs.wasNull() ? null : cost;
-                        TopRequest t = new TopRequest(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                                new TokenCounts(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
-                                costNanos, rs.getInt(14));
-                        rows.add(new Row(t, new Cursor(costNanos, rs.getLong(2), rs.getString(1))));
-                    }
-                }
-            }
+            List<Row> rows = Jdbc.query(c, sql, params, rs -> {
+                TopRequest t = TopRequest.read(rs);
+                return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
+            });
             Cursor next = null;
             if (rows.size() > limit) {
                 rows = new ArrayList<>(rows.subList(0, limit));
@@ -83,36 +61,19 @@ public final class TopRequests {
      * bound then leaves the full sort only a page's worth of rows. Null when there is no such row,
      * or it is unpriced (the page then reaches the unpriced rows and is sorted as it is).
      */
-    private static Long costFloor(Connection c, CharSequence where, List<Object> params, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT cost_nanos FROM usage_events" + where
-                + " ORDER BY cost_nanos DESC NULLS LAST LIMIT 1 OFFSET " + limit)) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return null;
-                long v = rs.getLong(1);
-                return rs.wasNull() ? null : v;
-            }
-        }
+    private static Long costFloor(Connection c, Where where, int limit) throws SQLException {
+        List<Long> floor = Jdbc.query(c, "SELECT cost_nanos FROM usage_events" + where.sql()
+                + " ORDER BY cost_nanos DESC NULLS LAST LIMIT 1 OFFSET " + limit, where.params(), rs -> Jdbc.nullableLong(rs, 1));
+        return floor.isEmpty() ? null : floor.get(0);
     }
 
     /** Rows strictly after the cursor in the page order. */
-    private static void keyset(Cursor after, StringBuilder where, List<Object> params) {
+    private static Where.Condition keyset(Cursor after) {
         String sameCostLater = "(ts_ms < ? OR (ts_ms = ? AND id > ?))";
         if (after.costNanos() == null) {
-            where.append(" AND cost_nanos IS NULL AND ").append(sameCostLater);
-            params.addAll(List.of(after.tsMs(), after.tsMs(), after.id()));
-        } else {
-            where.append(" AND (cost_nanos IS NULL OR cost_nanos < ? OR (cost_nanos = ? AND ").append(sameCostLater).append("))");
-            params.addAll(List.of(after.costNanos(), after.costNanos(), after.tsMs(), after.tsMs(), after.id()));
+            return Where.Condition.of("cost_nanos IS NULL AND " + sameCostLater, after.tsMs(), after.tsMs(), after.id());
         }
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p instanceof Long l) ps.setLong(i + 1, l);
-            else if (p instanceof Integer n) ps.setInt(i + 1, n);
-            else ps.setString(i + 1, (String) p);
-        }
+        return Where.Condition.of("(cost_nanos IS NULL OR cost_nanos < ? OR (cost_nanos = ? AND " + sameCostLater + "))",
+                after.costNanos(), after.costNanos(), after.tsMs(), after.tsMs(), after.id());
     }
 }

@@ -59,24 +59,18 @@ public final class UsageMatrix {
         List<Object> params = new ArrayList<>();
         // the people joins are needed when either side is a person or team
         UsageQuery joined = split == Dimension.USER || split == Dimension.TEAM ? q.withBy(split) : q;
-        String sql = "SELECT " + Ledger.keyOf(q.by()) + ", " + Ledger.keyOf(split) + ", " + Ledger.SUMS
-                + Ledger.from(joined, false, params) + Ledger.filters(q, params)
-                + " GROUP BY 1, 2 HAVING sum(r.requests) <> 0";
-        List<Cell> out = ledger.query(sql, params, rs -> {
+        String from = RollupRange.from(joined, false, params);
+        Where where = UsageFilters.of(q);
+        params.addAll(where.params());
+        String sql = "SELECT " + RollupRange.keyOf(q.by()) + ", " + RollupRange.keyOf(split) + ", " + RollupRange.SUMS
+                + from + where.sql() + " GROUP BY 1, 2 HAVING sum(r.requests) <> 0";
+        List<Cell> out = Jdbc.query(ledger.store(), sql, params, rs -> {
             String row = rs.getString(1);
             String col = rs.getString(2);
-            return new Cell(row, col, shifted(rs, col));
-        });
+            return new Cell(row, col, RollupRange.row(rs, 3, col));
+        }, ledger.store()::unavailable);
         sortByRowCost(out);
         return out;
-    }
-
-    private static UsageRow shifted(java.sql.ResultSet rs, String key) throws java.sql.SQLException {
-        return new UsageRow(key, Sums.read(rs, 3, "requests"), Sums.read(rs, 4, "failed requests"),
-                new tally.core.TokenCounts(Sums.read(rs, 5, "input tokens"), Sums.read(rs, 6, "cache write 5m tokens"),
-                        Sums.read(rs, 7, "cache write 1h tokens"), Sums.read(rs, 8, "cache read tokens"),
-                        Sums.read(rs, 9, "output tokens")),
-                Sums.read(rs, 10, "web searches"), Sums.read(rs, 11, "cost in nano-dollars"), Sums.read(rs, 12, "unpriced requests"));
     }
 
     /** Rows by their total cost (descending, then name), cells within a row by cost too. */

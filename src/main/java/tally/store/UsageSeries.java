@@ -1,7 +1,5 @@
 package tally.store;
 
-import tally.core.TokenCounts;
-
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -19,18 +17,21 @@ import java.util.TreeMap;
  * period is (bucket + offset) truncated, which is exact because every offset is a multiple of 15 minutes.
  */
 public final class UsageSeries {
-    private static final String PERSON = Ledger.PERSON;
     private static final long HOUR_MS = 3_600_000L;
 
     /** One point: a local period (its first day or hour), a split key, and the sums. */
     public record Point(LocalDateTime period, String split, UsageRow usage) {}
 
-    private final Ledger ledger;
+    private final Store store;
     private final boolean seeksRanges;
 
     public UsageSeries(Ledger ledger) {
-        this.ledger = ledger;
-        this.seeksRanges = ledger.store().dialect().name().equals("postgresql");
+        this(ledger.store());
+    }
+
+    UsageSeries(Store store) {
+        this.store = store;
+        this.seeksRanges = store.dialect().name().equals("postgresql");
     }
 
     /** q.by() is the step (DAY or HOUR); split is USER, TEAM, MODEL, SOURCE or null (none). Sorted by period, then cost. */
@@ -41,8 +42,8 @@ public final class UsageSeries {
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
         String key = split == null ? "''" : switch (split) {
-            case USER -> PERSON;
-            case TEAM -> Ledger.TEAM;
+            case USER -> Identities.PERSON;
+            case TEAM -> Identities.TEAM;
             case MODEL -> "r.model";
             case SOURCE -> "r.source";
             default -> throw new IllegalArgumentException("a series splits by person, team, model or source, not " + split);
@@ -53,24 +54,20 @@ public final class UsageSeries {
             if (sql.length() > 0) sql.append(" UNION ALL ");
             sql.append("SELECT r.period, ").append(key).append(", ").append(SIGNED_SUMS)
                     .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
-                    .append(Ledger.joins(split, q).equals(" r") ? "" : " LEFT JOIN aliases a ON a.alias = r.identity"
-                            + " LEFT JOIN people p ON p.name = " + PERSON)
-                    .append(Ledger.filters(q, params))
-                    .append(" GROUP BY 1, 2 HAVING sum(r.sgn * r.requests) <> 0");
+                    .append(RollupRange.joins(split, q));
+            Where where = UsageFilters.of(q);
+            params.addAll(where.params());
+            sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING sum(r.sgn * r.requests) <> 0");
         }
         // A local day that straddles an offset change comes back from two pieces: add them up.
         Map<String, Point> merged = new TreeMap<>();
-        ledger.query(sql.toString(), params, rs -> {
+        Jdbc.query(store, sql.toString(), params, rs -> {
             LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
-            UsageRow row = new UsageRow(rs.getString(2), Sums.read(rs, 3, "requests"), Sums.read(rs, 4, "failed requests"),
-                    new TokenCounts(Sums.read(rs, 5, "input tokens"), Sums.read(rs, 6, "cache write 5m tokens"),
-                            Sums.read(rs, 7, "cache write 1h tokens"), Sums.read(rs, 8, "cache read tokens"),
-                            Sums.read(rs, 9, "output tokens")),
-                    Sums.read(rs, 10, "web searches"), Sums.read(rs, 11, "cost in nano-dollars"), Sums.read(rs, 12, "unpriced requests"));
+            UsageRow row = RollupRange.row(rs, 3, rs.getString(2));
             merged.merge(period + "\u0000" + row.key(), new Point(period, row.key(), row),
                     (x, y) -> new Point(x.period(), x.split(), x.usage().plus(y.usage())));
             return null;
-        });
+        }, store::unavailable);
         List<Point> out = new ArrayList<>(merged.values());
         out.sort((x, y) -> !x.period().equals(y.period()) ? x.period().compareTo(y.period())
                 : x.usage().costNanos() != y.usage().costNanos() ? Long.compare(y.usage().costNanos(), x.usage().costNanos())
@@ -97,15 +94,15 @@ public final class UsageSeries {
         if (step != day || a >= b) return fine(lo, hi, off, step, params);
         StringBuilder sql = new StringBuilder();
         if (lo < a) sql.append(fine(lo, a, off, step, params)).append(" UNION ALL ");
-        sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Ledger.ROLLUP_COLUMNS)
+        sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Rollups.COLUMNS)
                 .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
         params.add(a);
         params.add(b);
         if (off != 0) {
             String local = "(bucket_ms + " + off + ")";
             sql.append(" UNION ALL SELECT ").append(local).append(" - (").append(local).append(" % ").append(day)
-                    .append("), 1, ").append(Ledger.ROLLUP_COLUMNS).append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
-            sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Ledger.ROLLUP_COLUMNS)
+                    .append("), 1, ").append(Rollups.COLUMNS).append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
+            sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Rollups.COLUMNS)
                     .append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
         }
         if (b < hi) sql.append(" UNION ALL ").append(fine(b, hi, off, step, params));
@@ -142,7 +139,7 @@ public final class UsageSeries {
         params.add(lo);
         params.add(hi);
         String local = "(bucket_ms + " + off + ")";
-        return "SELECT " + local + " - (" + local + " % " + step + ") AS period, 1 AS sgn, " + Ledger.ROLLUP_COLUMNS
+        return "SELECT " + local + " - (" + local + " % " + step + ") AS period, 1 AS sgn, " + Rollups.COLUMNS
                 + " FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?";
     }
 

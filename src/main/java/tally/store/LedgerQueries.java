@@ -1,0 +1,231 @@
+package tally.store;
+
+import tally.core.Source;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The questions asked of the ledger: usage from the rollups, and raw records where rollups cannot answer. */
+final class LedgerQueries {
+    private static final DateTimeFormatter HOUR_KEY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
+    private static final String RAW_SUMS = "count(*), sum(CASE WHEN r.status >= 400 THEN 1 ELSE 0 END),"
+            + " sum(r.input_tokens), sum(r.cache_write_5m_tokens), sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens),"
+            + " sum(r.output_tokens), sum(r.web_searches), coalesce(sum(r.cost_nanos), 0),"
+            + " sum(CASE WHEN r.cost_nanos IS NULL THEN 1 ELSE 0 END)";
+
+    private final Store store;
+
+    LedgerQueries(Store store) {
+        this.store = store;
+    }
+
+    <T> List<T> query(String sql, List<Object> params, Jdbc.RowMapper<T> mapper) {
+        return Jdbc.query(store, sql, params, mapper, store::unavailable);
+    }
+
+    /** See {@link Ledger#usage}. */
+    List<UsageRow> usage(UsageQuery q) {
+        if (q.by() == Dimension.SESSION) return usageBySession(q);
+        if (q.by() == Dimension.DAY || q.by() == Dimension.WEEK || q.by() == Dimension.MONTH) return usageByLocalDays(q);
+        boolean byTime = q.by().isTime();
+        String key = RollupRange.keyOf(q.by());
+        List<Object> params = new ArrayList<>();
+        String from = RollupRange.from(q, byTime, params);
+        Where where = UsageFilters.of(q);
+        params.addAll(where.params());
+        String sql = "SELECT " + key + ", " + RollupRange.SUMS + from + where.sql() + " GROUP BY " + key
+                + " HAVING sum(r.requests) <> 0"; // a superseded record leaves a zeroed rollup row behind
+        List<UsageRow> rows = query(sql, params, rs -> RollupRange.row(rs, rs.getString(1)));
+        if (byTime) rows = foldByLocalTime(rows, q.by(), q.zone());
+        else sortByCost(rows);
+        return rows;
+    }
+
+    private static void sortByCost(List<UsageRow> rows) {
+        rows.sort((x, y) -> x.costNanos() != y.costNanos()
+                ? Long.compare(y.costNanos(), x.costNanos()) : x.key().compareTo(y.key()));
+    }
+
+    /** Local days from the series (daily rollup plus the edges), folded into weeks or months when asked. */
+    private List<UsageRow> usageByLocalDays(UsageQuery q) {
+        UsageQuery days = q.withBy(Dimension.DAY);
+        Map<String, UsageRow> out = new TreeMap<>();
+        for (UsageSeries.Point p : new UsageSeries(store).query(days, null)) {
+            String k = localKey(p.period(), q.by());
+            out.merge(k, p.usage().withKey(k), UsageRow::plus);
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /**
+     * Usage per client session. Sessions are not in the rollups (there are too many), so this one
+     * reads raw records; it serves a single developer's local history, where that is small.
+     */
+    private List<UsageRow> usageBySession(UsageQuery q) {
+        Where where = UsageFilters.addTo(new Where().and("r.ts_ms >= ? AND r.ts_ms < ?",
+                q.from().toEpochMilli(), q.to().toEpochMilli()), q);
+        String sql = "SELECT coalesce(r.session_id, '(none)'), " + RAW_SUMS + " FROM usage_events r"
+                + Identities.people("r") + where.sql() + " GROUP BY coalesce(r.session_id, '(none)')";
+        List<UsageRow> rows = query(sql, where.params(), rs -> RollupRange.row(rs, rs.getString(1)));
+        sortByCost(rows);
+        return rows;
+    }
+
+    /** See {@link Ledger#totals}. */
+    UsageRow totals(UsageQuery q) {
+        List<Object> params = new ArrayList<>();
+        UsageQuery any = q.withBy(Dimension.MODEL);
+        String from = RollupRange.from(any, false, params);
+        Where where = UsageFilters.of(any);
+        params.addAll(where.params());
+        List<UsageRow> rows = query("SELECT 'total', " + RollupRange.SUMS + from + where.sql(), params,
+                rs -> RollupRange.row(rs, "TOTAL"));
+        return rows.isEmpty() ? UsageRow.empty("TOTAL") : rows.get(0);
+    }
+
+    /** See {@link Ledger#unpricedModels}. */
+    Map<String, Long> unpricedModels(UsageQuery q) {
+        List<Object> params = new ArrayList<>();
+        UsageQuery any = q.withBy(Dimension.MODEL);
+        String from = RollupRange.from(any, false, params);
+        Where where = UsageFilters.of(any);
+        params.addAll(where.params());
+        String sql = "SELECT r.model, sum(r.unpriced)" + from + where.sql()
+                + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";
+        Map<String, Long> out = new LinkedHashMap<>();
+        query(sql, params, rs -> out.put(rs.getString(1), Sums.read(rs, 2, "unpriced requests")));
+        return out;
+    }
+
+    /** See {@link Ledger#top}. */
+    List<TopRequest> top(Instant from, Instant to, int limit) {
+        String sql = "SELECT " + TopRequest.COLUMNS
+                + " FROM (SELECT * FROM usage_events WHERE ts_ms >= ? AND ts_ms < ?"
+                + " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id LIMIT ?) l" + Identities.aliases("l")
+                + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
+        return query(sql, List.of(from.toEpochMilli(), to.toEpochMilli(), limit), TopRequest::read);
+    }
+
+    /** See {@link Ledger#timeOf}. */
+    Optional<Instant> timeOf(String id) {
+        List<Long> t = query("SELECT min(ts_ms) FROM usage_events WHERE id = ?", List.of(id), rs -> Jdbc.nullableLong(rs, 1));
+        return t.isEmpty() || t.get(0) == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(t.get(0)));
+    }
+
+    long countRecords() {
+        return query("SELECT count(*) FROM usage_events", List.of(), rs -> rs.getLong(1)).get(0);
+    }
+
+    Map<String, Long> idCounts() {
+        Map<String, Long> out = new HashMap<>();
+        query("SELECT id, count(*) FROM usage_events GROUP BY id", List.of(), rs -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    long scan(Instant from, Instant to, Ledger.Sink sink) throws Exception {
+        return scan(UsageQuery.of(from, to, Dimension.USER, ZoneOffset.UTC), sink);
+    }
+
+    /** See {@link Ledger#scan(UsageQuery, Ledger.Sink)}. */
+    long scan(UsageQuery q, Ledger.Sink sink) throws Exception {
+        long n = 0;
+        try (Connection c = store.connection()) {
+            Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli());
+            RawFilters.addTo(c, q, where);
+            String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events" + where.sql() + " ORDER BY ts_ms, id";
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(10_000);
+                Jdbc.bind(ps, where.params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(event(rs));
+                        n++;
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+        return n;
+    }
+
+    /** See {@link Ledger#session}. */
+    UsageRow session(String sessionId, Instant from, Instant to) {
+        String sql = "SELECT '', " + RAW_SUMS + " FROM usage_events r WHERE r.session_id = ? AND r.ts_ms >= ? AND r.ts_ms < ?";
+        return query(sql, List.of(sessionId, from.toEpochMilli(), to.toEpochMilli()),
+                rs -> RollupRange.row(rs, sessionId)).get(0);
+    }
+
+    /** A ledger row (columns in {@link StagingColumns#LIST} order) back into its event. */
+    private static UsageEvent event(ResultSet rs) throws SQLException {
+        return UsageEvent.builder()
+                .id(rs.getString(1))
+                .time(Instant.ofEpochMilli(rs.getLong(2)))
+                .source(Source.fromLabel(rs.getString(3)))
+                .provider(rs.getString(5))
+                .identity(rs.getString(6))
+                .team(rs.getString(7))
+                .project(rs.getString(8))
+                .sessionId(rs.getString(9))
+                .requestId(rs.getString(10))
+                .model(rs.getString(11))
+                .modelId(rs.getString(12))
+                .tokens(new TokenCounts(rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)))
+                .webSearches(rs.getLong(18))
+                .batch(rs.getBoolean(19))
+                .fast(rs.getBoolean(20))
+                .cost(Jdbc.nullableLong(rs, 21), rs.getString(22))
+                .latencyMs(Jdbc.nullableLong(rs, 23))
+                .status(rs.getInt(24))
+                .build();
+    }
+
+    /**
+     * Rollup buckets → local hours, days, weeks (starting Monday, keyed by their first day) or
+     * months. Exact, since every zone offset is a multiple of 15 minutes.
+     */
+    private static List<UsageRow> foldByLocalTime(List<UsageRow> buckets, Dimension by, ZoneId zone) {
+        Map<String, UsageRow> out = new TreeMap<>();
+        for (UsageRow b : buckets) {
+            LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(b.key())), zone);
+            String k = localKey(local, by);
+            out.merge(k, b.withKey(k), UsageRow::plus);
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    static String localKey(LocalDateTime local, Dimension by) {
+        return switch (by) {
+            case HOUR -> HOUR_KEY.format(local.truncatedTo(ChronoUnit.HOURS));
+            case DAY -> local.toLocalDate().toString();
+            case WEEK -> local.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toString();
+            case MONTH -> YearMonth.from(local).toString();
+            default -> throw new IllegalArgumentException(by + " is not a time grouping");
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package tally.store;
+
+import tally.core.Source;
+import tally.core.UsageEvent;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Stores records in the ledger, exactly once. Writes are idempotent by record id, and one provider
+ * request id is stored once whichever source reports it: a batch is bulk-loaded into staging, then
+ * probed against only the time window it covers (plus a margin for request ids, since sources stamp
+ * the same request slightly apart), so dedupe cost does not grow with the ledger.
+ */
+final class LedgerWriter {
+    /** How far apart two sources may stamp the same provider request. */
+    static final long REQUEST_ID_MARGIN_MS = 2 * 60 * 60 * 1000;
+    private static final int CHUNK = 500;
+
+    private final Store store;
+    private final Object writeLock = new Object();
+
+    LedgerWriter(Store store) {
+        this.store = store;
+    }
+
+    /** See {@link Ledger#write(List, UnaryOperator)}. */
+    WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
+        if (batch.isEmpty()) return WriteResult.NONE;
+        List<UsageEvent> events = dedupeWithinBatch(batch);
+        long dropped = batch.size() - events.size();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        boolean anyRequestId = false;
+        for (UsageEvent e : events) {
+            long t = e.time().toEpochMilli();
+            lo = Math.min(lo, t);
+            hi = Math.max(hi, t);
+            anyRequestId |= e.requestId() != null;
+        }
+        long from = lo;
+        long to = hi;
+        boolean probeRequests = anyRequestId;
+        WriteResult r = inWriteTransaction(c -> writeInTransaction(c, events, from, to, probeRequests, pricer));
+        return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
+    }
+
+    /**
+     * Runs ledger-changing work in one transaction, one writer at a time (this process's lock, and
+     * the dialect's lock across processes), with staging tables ready and empty.
+     */
+    <T> T inWriteTransaction(Store.Work<T> work) {
+        synchronized (writeLock) {
+            return store.inTransaction(c -> {
+                store.dialect().lockWriters(c);
+                store.dialect().prepareStaging(c);
+                return work.run(c);
+            });
+        }
+    }
+
+    private WriteResult writeInTransaction(Connection c, List<UsageEvent> batch, long lo, long hi,
+                                           boolean anyRequestId, UnaryOperator<UsageEvent> pricer) throws SQLException {
+        List<UsageEvent> events = CounterSeries.apply(c, batch, pricer);
+        long counted = batch.size() - events.size(); // counter points applied already: nothing new
+        if (events.isEmpty()) return new WriteResult(0, counted, 0);
+        store.dialect().load(c, "usage_staging", events);
+
+        long duplicates = counted + Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
+        long superseded = 0;
+        if (anyRequestId) {
+            long wlo = lo - REQUEST_ID_MARGIN_MS;
+            long whi = hi + REQUEST_ID_MARGIN_MS;
+            duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE request_id IN (SELECT s.request_id"
+                    + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
+                    + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank <= s.source_rank)", wlo, whi);
+            superseded = supersede(c, wlo, whi);
+        }
+        long[] bySession = eventSessionsFirst(c, events);
+        duplicates += bySession[0];
+        superseded += bySession[1];
+        long added = insertStaged(c);
+        return new WriteResult(added, duplicates, superseded);
+    }
+
+    /** Moves the staged records into the ledger and the rollups; returns how many. */
+    static long insertStaged(Connection c) throws SQLException {
+        long added = Jdbc.update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
+                + StagingColumns.LIST + " FROM usage_staging");
+        Rollups.add(c, "usage_staging", new Where(), 1);
+        return added;
+    }
+
+    /** Takes matching ledger records out of the rollups, then out of the ledger; returns how many. */
+    static long remove(Connection c, Where where) throws SQLException {
+        Rollups.add(c, "usage_events", where, -1);
+        return Jdbc.update(c, "DELETE FROM usage_events" + where.sql(), where.params().toArray());
+    }
+
+    /**
+     * Telemetry precedence by session: a session that sends per-request events is metered from those
+     * alone. Its first event record takes back the metric-derived records stored for it, and
+     * metric-derived records of such a session are not stored. Done here, in the write transaction,
+     * so it holds across restarts and replicas, and the OTLP path needs no store to answer.
+     * Returns {metric records not stored, stored metric records taken back}.
+     */
+    private long[] eventSessionsFirst(Connection c, List<UsageEvent> events) throws SQLException {
+        Set<String> sessions = new LinkedHashSet<>();
+        boolean anyMetric = false;
+        for (UsageEvent e : events) {
+            if (e.sessionId() == null) continue;
+            if (e.source() == Source.OTEL_EVENT && !e.failed()) sessions.add(e.sessionId());
+            anyMetric |= e.source() == Source.OTEL_METRIC;
+        }
+        String metric = Source.OTEL_METRIC.label();
+        long takenBack = 0;
+        List<String> all = new ArrayList<>(sessions);
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            List<String> fresh = markEventSessions(c, all.subList(i, Math.min(all.size(), i + CHUNK)));
+            if (fresh.isEmpty()) continue;
+            takenBack += remove(c, new Where().and("source = ?", metric).in("session_id", fresh));
+        }
+        long skipped = !anyMetric ? 0 : Jdbc.update(c, "DELETE FROM usage_staging WHERE source = ?"
+                + " AND session_id IN (SELECT session_id FROM otel_sessions)", metric);
+        return new long[] {skipped, takenBack};
+    }
+
+    /** Saves the sessions not yet known to send events; returns those. */
+    private static List<String> markEventSessions(Connection c, List<String> sessions) throws SQLException {
+        Set<String> fresh = new LinkedHashSet<>(sessions);
+        Where known = new Where().in("session_id", sessions);
+        fresh.removeAll(Jdbc.query(c, "SELECT session_id FROM otel_sessions" + known.sql(), known.params(),
+                rs -> rs.getString(1)));
+        long now = System.currentTimeMillis();
+        for (String s : fresh) Jdbc.update(c, "INSERT INTO otel_sessions (session_id, first_ms) VALUES (?, ?)", s, now);
+        return new ArrayList<>(fresh);
+    }
+
+    /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
+    private static long supersede(Connection c, long wlo, long whi) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        Jdbc.query(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank > s.source_rank", List.of(wlo, whi), rs -> {
+            ids.add(rs.getString(1));
+            range[0] = Math.min(range[0], rs.getLong(2));
+            range[1] = Math.max(range[1], rs.getLong(2));
+            return null;
+        });
+        if (ids.isEmpty()) return 0;
+        return remove(c, new Where().and("ts_ms BETWEEN ? AND ?", range[0], range[1]).in("id", ids));
+    }
+
+    /** See {@link Ledger#appendWithoutChecks}. */
+    void appendWithoutChecks(List<UsageEvent> events) {
+        try (Connection c = store.connection()) {
+            store.dialect().load(c, "usage_events", events);
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
+    /** One record per id, and one per provider request id (the highest-precedence source wins). */
+    static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch) {
+        Map<String, UsageEvent> byId = new LinkedHashMap<>(batch.size() * 2);
+        boolean anyRequestId = false;
+        for (UsageEvent e : batch) {
+            byId.putIfAbsent(e.id(), e);
+            anyRequestId |= e.requestId() != null;
+        }
+        if (!anyRequestId) return new ArrayList<>(byId.values());
+        Map<String, UsageEvent> byRequest = new HashMap<>();
+        for (UsageEvent e : byId.values()) {
+            if (e.requestId() == null) continue;
+            byRequest.merge(e.requestId(), e, (a, b) -> b.source().rank() < a.source().rank() ? b : a);
+        }
+        List<UsageEvent> out = new ArrayList<>(byId.size());
+        for (UsageEvent e : byId.values()) {
+            if (e.requestId() == null || byRequest.get(e.requestId()) == e) out.add(e);
+        }
+        return out;
+    }
+}

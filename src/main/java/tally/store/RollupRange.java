@@ -1,0 +1,81 @@
+package tally.store;
+
+import tally.core.TokenCounts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The rollup rows r that cover a question's range, the joins it needs, and how its sums are read.
+ */
+final class RollupRange {
+    private RollupRange() {}
+
+    static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
+            + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
+            + " sum(r.cost_nanos), sum(r.unpriced)";
+
+    /**
+     * The rollup rows that cover [from, to) exactly: whole UTC days from the daily rollup, the
+     * partial days at either edge from the 15-minute one (or only the 15-minute one when asked).
+     */
+    static String from(UsageQuery q, boolean fine, List<Object> params) {
+        String join = joins(q.by(), q);
+        long lo = q.from().toEpochMilli();
+        long hi = q.to().toEpochMilli();
+        long day = Ledger.DAY_MS;
+        long dayLo = Math.floorDiv(lo + day - 1, day) * day;
+        long dayHi = Math.floorDiv(hi, day) * day;
+        if (fine || dayLo >= dayHi) {
+            params.addAll(List.of(lo, hi));
+            return " FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
+        }
+        params.addAll(List.of(dayLo, dayHi, lo, dayLo, dayHi, hi));
+        return " FROM (SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
+                + " UNION ALL SELECT * FROM usage_rollup WHERE (bucket_ms >= ? AND bucket_ms < ?)"
+                + " OR (bucket_ms >= ? AND bucket_ms < ?)) r" + join;
+    }
+
+    /** Whether a question needs each row's person or team (the people and aliases joins). */
+    static boolean needsPeople(Dimension by, UsageQuery q) {
+        return by == Dimension.USER || by == Dimension.TEAM || by == Dimension.SESSION
+                || q.person() != null || q.team() != null || q.anyOf().needsPeople();
+    }
+
+    /**
+     * The joins a question needs: people and aliases only when it groups or filters by person or
+     * team. Grouping millions of rollup rows by day or model is several times faster without them.
+     */
+    static String joins(Dimension by, UsageQuery q) {
+        return needsPeople(by, q) ? Identities.people("r") : "";
+    }
+
+    /** The SQL expression a rollup row r is grouped by for a dimension (time dimensions: its bucket). */
+    static String keyOf(Dimension d) {
+        return switch (d) {
+            case USER -> Identities.PERSON;
+            case TEAM -> Identities.TEAM;
+            case MODEL -> "r.model";
+            case SOURCE -> "r.source";
+            case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
+            case SESSION -> throw new IllegalStateException("sessions are not in the rollups");
+        };
+    }
+
+    /** A row of {@link #SUMS} (from column 2 on) as usage under a key. */
+    static UsageRow row(ResultSet rs, String key) throws SQLException {
+        return row(rs, 2, key);
+    }
+
+    /** A row of {@link #SUMS} starting at column {@code first} as usage under a key. */
+    static UsageRow row(ResultSet rs, int first, String key) throws SQLException {
+        int i = first;
+        return new UsageRow(key, Sums.read(rs, i, "requests"), Sums.read(rs, i + 1, "failed requests"),
+                new TokenCounts(Sums.read(rs, i + 2, "input tokens"), Sums.read(rs, i + 3, "cache write 5m tokens"),
+                        Sums.read(rs, i + 4, "cache write 1h tokens"), Sums.read(rs, i + 5, "cache read tokens"),
+                        Sums.read(rs, i + 6, "output tokens")),
+                Sums.read(rs, i + 7, "web searches"), Sums.read(rs, i + 8, "cost in nano-dollars"),
+                Sums.read(rs, i + 9, "unpriced requests"));
+    }
+}
