@@ -92,7 +92,8 @@ public final class Main implements Runnable {
 
     /** The whole command tree, as every invocation parses it. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        // `--data demo` names a folder, even though `demo` is also a command.
+        return new CommandLine(new Main()).setAllowSubcommandsAsOptionParameters(true);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

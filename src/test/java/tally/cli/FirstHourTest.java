@@ -96,4 +96,12 @@ class FirstHourTest {
         Cli.Result small = Cli.run("estimate", "--model", "claude-sonnet-4-5", "--input", "200000", "--output", "0");
         assertThat(small.out()).doesNotContain("long context").doesNotContain("spread over");
     }
+
+    @Test
+    void anOptionValueMayBeTheNameOfACommand() {
+        // `tally --data demo report` names a folder called demo; picocli would otherwise read a command
+        Cli.Result r = Cli.run("--tz", "demo", "totals");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--tz: unknown time zone 'demo'").doesNotContain("Expected parameter");
+    }
 }
