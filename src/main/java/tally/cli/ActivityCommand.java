@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Activity;
+import tally.app.Ops;
 import tally.core.Activity.Kind;
 import tally.core.Nanos;
 import tally.report.ActivityReport;
@@ -13,7 +15,6 @@ import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
 import tally.report.TextTable;
-import tally.store.ActivityLog;
 
 @Command(name = "activity", description = "Per developer: sessions, active hours, lines, commits, PRs, edit accept rate, cost per PR and per 1,000 lines (from telemetry).")
 final class ActivityCommand implements Runnable {
@@ -29,9 +30,9 @@ final class ActivityCommand implements Runnable {
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
-            ActivityReport report = ActivityReport.build(s.ledger, new ActivityLog(s.store), s.people, range, null, null);
+        ReportRange range = ReportRange.lastDays(days, g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            ActivityReport report = b.call(Ops.ACTIVITY, new Activity.Request(range));
             spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(report) : table(report));
         }
     }

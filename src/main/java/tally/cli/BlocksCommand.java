@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Blocks;
+import tally.app.Ops;
 import tally.core.Nanos;
 import tally.core.Source;
 import tally.report.SessionBlocks;
@@ -16,11 +18,10 @@ import tally.report.ReportRange;
 import tally.report.TextTable;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 @Command(name = "blocks", description = "Usage in Claude's 5-hour windows, with the active window's burn rate and projection "
         + "(as 'ccusage blocks').")
@@ -62,25 +63,13 @@ final class BlocksCommand implements Runnable {
                 throw new UserError("--source: " + e.getMessage());
             }
         }
-        try (Session s = Session.openForReading(g)) {
-            Instant at = now == null ? s.clock.instant() : Times.parse("--now", now, s.zone());
-            Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, s.zone(), s.clock).start();
-            SessionBlocks blocks = new SessionBlocks(Duration.ofMillis((long) (sessionHours * 3_600_000)), at);
-            Map<String, String> people = new HashMap<>();
-            Source wanted = only;
-            try {
-                s.ledger.scan(from, Instant.ofEpochMilli(Long.MAX_VALUE / 2), e -> {
-                    if (wanted != null && e.source() != wanted) return;
-                    if (user != null && !user.equals(e.identity())
-                            && !user.equals(people.computeIfAbsent(e.identity(), s.people::resolve))) return;
-                    blocks.add(e);
-                });
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new UserError("cannot read the ledger: " + e.getMessage(), e);
-            }
-            List<SessionBlocks.Block> list = blocks.blocks();
+        Clock clock = Clock.systemUTC();
+        Instant at = now == null ? clock.instant() : Times.parse("--now", now, g.zone());
+        Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, g.zone(), clock).start();
+        Duration length = Duration.ofMillis((long) (sessionHours * 3_600_000));
+        try (Backend b = Backend.openForReading(g)) {
+            List<SessionBlocks.Block> list = b.call(Ops.BLOCKS,
+                    new Blocks.Request(from, user, only == null ? null : only.label(), length, at));
             if (activeOnly) list = list.stream().filter(SessionBlocks.Block::active).toList();
             spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(list) : table(list));
         }

@@ -6,12 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Reconcile;
 import tally.core.Nanos;
 import tally.importers.anthropic.Reconciliation;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.TextTable;
-import tally.store.ProviderReports;
 
 import java.io.PrintWriter;
 import java.time.YearMonth;
@@ -40,8 +41,8 @@ final class ReconcileCommand implements Runnable {
         } catch (DateTimeParseException e) {
             throw new UserError("--month: expected YYYY-MM, got '" + month + "'");
         }
-        try (Session s = Session.openForReading(g)) {
-            Reconciliation r = Reconciliation.of(new ProviderReports(s.store), s.catalog(), m);
+        try (Backend b = Backend.openForReading(g)) {
+            Reconciliation r = b.call(Ops.RECONCILE, new Reconcile.Request(m));
             PrintWriter out = spec.commandLine().getOut();
             out.print(fmt == ReportFormat.JSON ? json(r) : table(r));
         }

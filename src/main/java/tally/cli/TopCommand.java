@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Top;
 import tally.core.Nanos;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
@@ -37,10 +39,10 @@ final class TopCommand implements Runnable {
         GlobalOptions g = GlobalOptions.of(spec);
         if (limit < 1 || limit > 10_000) throw new UserError("--limit must be between 1 and 10000 (got " + limit + ")");
         ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
-            List<TopRequest> top = s.ledger.top(range.start(), range.end(), limit);
-            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, s.zone()));
+        ReportRange range = ReportRange.lastDays(days, g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            List<TopRequest> top = b.call(Ops.TOP, new Top.Request(range, limit));
+            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, g.zone()));
         }
     }
 
