@@ -122,7 +122,7 @@ final class ServeCommand implements Runnable {
             parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
             parts.add(gateway::mount);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
-                    session.ledger, session.writer(), g.zone(), session.clock, latency);
+                    session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             parts.add(alerting::mount); // /metrics, /api/alerts…
             // The use cases, for the CLI beside this server (as the local admin, by the token in the server file).
             parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir(),
