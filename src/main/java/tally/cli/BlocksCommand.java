@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +44,7 @@ final class BlocksCommand implements Runnable {
     @Option(names = "--active", description = "Only the active window.")
     boolean activeOnly;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default table).")
-    String format;
+    @Mixin FormatOption format;
 
     @Option(names = "--now", hidden = true, description = "The current time, for reproducible output.")
     String now;
@@ -52,8 +52,7 @@ final class BlocksCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = ReportFormat.parse(format);
-        if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
+        ReportFormat fmt = format.tableOrJson();
         if (!(sessionHours > 0 && sessionHours <= 24 * 7)) throw new UserError("--session-length: expected hours between 0 and 168");
         Source only = null;
         if (source != null) {

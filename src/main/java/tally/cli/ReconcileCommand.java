@@ -3,6 +3,7 @@ package tally.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,14 +28,12 @@ final class ReconcileCommand implements Runnable {
     @Option(names = "--month", paramLabel = "YYYY-MM", description = "The month (default: this month, UTC).")
     String month;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default table).")
-    String format;
+    @Mixin FormatOption format;
 
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = ReportFormat.parse(format);
-        if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
+        ReportFormat fmt = format.tableOrJson();
         YearMonth m;
         try {
             m = month == null ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(month.trim());

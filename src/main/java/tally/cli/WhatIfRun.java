@@ -6,7 +6,6 @@ import tally.report.ReportRange;
 import tally.report.WhatIf;
 
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,17 +21,9 @@ final class WhatIfRun {
         f.sources = c.sources;
         if (c.model != null) f.models = List.of(c.model);
         try (Backend b = Backend.open(g)) {
-            ReportRange range = range(c, g.zone(), Clock.systemUTC());
+            ReportRange range = c.period.range(g.zone(), Clock.systemUTC());
             WhatIf.Result r = b.call(Ops.COMPARE, new Compare.Request(range, given, f.spec()));
             c.spec.commandLine().getOut().print(c.format == EstimateCommand.Format.json ? WhatIf.json(r) : WhatIf.table(r));
         }
-    }
-
-    private static ReportRange range(EstimateCommand c, ZoneId zone, Clock clock) {
-        int given = (c.month != null ? 1 : 0) + (c.last != null ? 1 : 0) + (c.when.given() ? 1 : 0);
-        if (given > 1) throw new UserError("give one of --month, --last or --days/--from/--to");
-        if (c.month != null) return ReportRange.month(c.month, zone, clock);
-        if (c.last != null) return ReportRange.rolling(Durations.parse("--last", c.last), zone, clock);
-        return c.when.range(zone, clock);
     }
 }
