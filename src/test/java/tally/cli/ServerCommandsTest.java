@@ -140,6 +140,15 @@ class ServerCommandsTest {
     }
 
     @Test
+    void alertsTestSendsFromThisProcessAndNeedsNoStoreSoItRunsBesideTheServer() throws Exception {
+        serve(dir);
+        Path alerts = Files.writeString(dir.resolveSibling(dir.getFileName() + "-alerts.json"), "{\"channels\": {}}");
+        Run r = tally(dir, "alerts", "test", "log", "--alerts", alerts.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("sent a sample alert to log\n");
+    }
+
+    @Test
     void exportToAFileBesideTheServerWritesEveryRecordInPages() throws Exception {
         assertThat(tally(dir, "demo", "--days", "3", "--no-serve").code()).isZero();
         Path here = dir.resolveSibling(dir.getFileName() + "-here.csv");
