@@ -39,12 +39,15 @@ public final class Alerting implements AutoCloseable {
     private ScheduledExecutorService timer;
 
     public Alerting(Vertx vertx, AlertsConfig config, Store store, Ledger ledger, IngestWriter writer, ZoneId zone, Clock clock) {
-        this(vertx, config, store, ledger, writer, zone, clock, new GatewayLatency());
+        this(vertx, config, store, ledger, writer, zone, clock, new GatewayLatency(), tally.app.Reports.onLedger(ledger, clock));
     }
 
-    /** As above; {@code /metrics} shows the latency the gateway reports to {@code latency}. */
+    /**
+     * As above; {@code /metrics} shows the latency the gateway reports to {@code latency}, and the
+     * scheduled reports come from {@code reports}, the process's report use case.
+     */
     public Alerting(Vertx vertx, AlertsConfig config, Store store, Ledger ledger, IngestWriter writer, ZoneId zone, Clock clock,
-                    GatewayLatency latency) {
+                    GatewayLatency latency, tally.app.Reports reports) {
         this.vertx = vertx;
         this.config = config;
         this.clock = clock;
@@ -55,7 +58,7 @@ public final class Alerting implements AutoCloseable {
         Budgets budgets = new Budgets(store, ledger);
         this.evaluator = new Evaluator(rules, alerts, channels, now -> new Readings(store, ledger, activity, budgets, zone, now),
                 clock, Duration.ofSeconds(30));
-        this.reports = new ScheduledReports(config.reports(), ledger, alerts, channels, clock, zone);
+        this.reports = new ScheduledReports(config.reports(), reports, alerts, channels, clock, zone);
         for (ReportSchedule s : config.reports()) s.channels().forEach(channels::get); // unknown names fail at start
         for (AlertRule r : config.rules()) r.basics().channels().forEach(channels::get);
         Spool spool = new Spool(store.config().spoolDir());

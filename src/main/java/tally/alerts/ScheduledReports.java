@@ -1,10 +1,10 @@
 package tally.alerts;
 
+import tally.app.Reports;
 import tally.report.CostReport;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
-import tally.store.Dimension;
 import tally.store.Ledger;
 
 import java.time.Clock;
@@ -23,19 +23,25 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ScheduledReports {
     private final List<ReportSchedule> schedules;
-    private final Ledger ledger;
+    private final Reports reports;
     private final AlertStore store;
     private final Channels channels;
     private final Clock clock;
     private final ZoneId zone;
 
-    public ScheduledReports(List<ReportSchedule> schedules, Ledger ledger, AlertStore store, Channels channels, Clock clock, ZoneId zone) {
+    /** @param reports the report use case the CLI and the REST API call too */
+    public ScheduledReports(List<ReportSchedule> schedules, Reports reports, AlertStore store, Channels channels, Clock clock, ZoneId zone) {
         this.schedules = schedules;
-        this.ledger = ledger;
+        this.reports = reports;
         this.store = store;
         this.channels = channels;
         this.clock = clock;
         this.zone = zone;
+    }
+
+    /** On a ledger alone (the report use case built on it). */
+    public ScheduledReports(List<ReportSchedule> schedules, Ledger ledger, AlertStore store, Channels channels, Clock clock, ZoneId zone) {
+        this(schedules, Reports.onLedger(ledger, clock), store, channels, clock, zone);
     }
 
     public synchronized List<CompletableFuture<Void>> tick() {
@@ -52,8 +58,8 @@ public final class ScheduledReports {
         return out;
     }
 
-    static Notification report(ReportSchedule s, ReportRange range, Ledger ledger, Clock clock) {
-        CostReport r = CostReport.build(ledger, range, Dimension.USER, clock);
+    static Notification report(ReportSchedule s, ReportRange range, Reports reports, Clock clock) {
+        CostReport r = reports.byDeveloper(range);
         String title = "Tally " + s.label(range);
         String text = "Spent " + Wording.dollars(r.total().costNanos()) + " over " + Wording.count(r.total().requests())
                 + " requests by " + r.rows().size() + (r.rows().size() == 1 ? " developer" : " developers") + ".";
@@ -62,6 +68,6 @@ public final class ScheduledReports {
     }
 
     private Notification report(ReportSchedule s, ReportRange range, Clock clock) {
-        return report(s, range, ledger, clock);
+        return report(s, range, reports, clock);
     }
 }

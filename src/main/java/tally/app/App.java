@@ -3,6 +3,7 @@ package tally.app;
 import tally.identity.People;
 import tally.ingest.IngestWriter;
 import tally.pricing.PriceCatalog;
+import tally.store.ImportOffsets;
 import tally.store.Ledger;
 import tally.store.Store;
 
@@ -24,6 +25,15 @@ public final class App {
     private final Totals totals;
     private final Recent recent;
     private final StatusLine statusLine;
+    private final Top top;
+    private final Export export;
+    private final Activity activity;
+    private final Blocks blocks;
+    private final Reconcile reconcile;
+    private final Reprice reprice;
+    private final Compare compare;
+    private final Imports imports;
+    private final AnthropicImport anthropic;
 
     /** The catalog and writer are suppliers: a read-only command never loads prices or starts a writer it does not use. */
     public App(Store store, Ledger ledger, People people, Supplier<PriceCatalog> catalog, Supplier<IngestWriter> writer, Clock clock) {
@@ -36,6 +46,15 @@ public final class App {
         this.totals = new Totals(ledger);
         this.recent = new Recent(store, people, catalog);
         this.statusLine = new StatusLine(store, ledger, people, clock);
+        this.top = new Top(ledger);
+        this.export = new Export(ledger);
+        this.activity = new Activity(store, ledger, people);
+        this.blocks = new Blocks(ledger, people);
+        this.reconcile = new Reconcile(store, catalog);
+        this.reprice = new Reprice(ledger, catalog);
+        this.compare = new Compare(ledger, people, catalog);
+        this.imports = new Imports(ledger, new ImportOffsets(store), catalog, clock);
+        this.anthropic = new AnthropicImport(store, people);
     }
 
     public Keys keys() {
@@ -72,5 +91,41 @@ public final class App {
 
     public StatusLine statusLine() {
         return statusLine;
+    }
+
+    public Top top() {
+        return top;
+    }
+
+    public Export export() {
+        return export;
+    }
+
+    public Activity activity() {
+        return activity;
+    }
+
+    public Blocks blocks() {
+        return blocks;
+    }
+
+    public Reconcile reconcile() {
+        return reconcile;
+    }
+
+    public Reprice reprice() {
+        return reprice;
+    }
+
+    public Compare compare() {
+        return compare;
+    }
+
+    public Imports imports() {
+        return imports;
+    }
+
+    public AnthropicImport anthropic() {
+        return anthropic;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.function.Function;
 
@@ -29,6 +31,13 @@ public final class AppJson {
         text(time, LocalDate.class, LocalDate::parse);
         text(time, Duration.class, Duration::parse);
         text(time, ZoneId.class, ZoneId::of);
+        text(time, YearMonth.class, YearMonth::parse);
+        time.addKeyDeserializer(LocalDate.class, new KeyDeserializer() { // a report's days, as map keys
+            @Override
+            public Object deserializeKey(String key, DeserializationContext ctx) {
+                return LocalDate.parse(key);
+            }
+        });
         return new ObjectMapper().registerModule(time).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 

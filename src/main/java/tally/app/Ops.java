@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import tally.gateway.VirtualKeys;
 import tally.identity.Person;
+import tally.importers.anthropic.Reconciliation;
+import tally.report.ActivityReport;
+import tally.report.SessionBlocks;
+import tally.report.WhatIf;
+import tally.store.ImportOffsets;
 import tally.store.TopRequest;
+import tally.store.WriteResult;
 import tally.store.UsageRow;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -50,8 +57,34 @@ public final class Ops {
     public static final Op<StatusLine.Request, StatusLine.Line> STATUS_LINE =
             op("statusline/render", StatusLine.Request.class, type(StatusLine.Line.class), (a, q) -> a.statusLine().line(q));
 
+    public static final Op<Top.Request, List<TopRequest>> TOP = op("reports/top", Top.Request.class,
+            T.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.top().top(q));
+    public static final Op<Export.Request, Export.Page> EXPORT =
+            op("records/export", Export.Request.class, type(Export.Page.class), (a, q) -> a.export().page(q));
+    public static final Op<Activity.Request, ActivityReport> ACTIVITY =
+            op("reports/activity", Activity.Request.class, type(ActivityReport.class), (a, q) -> a.activity().report(q));
+    public static final Op<Blocks.Request, List<SessionBlocks.Block>> BLOCKS = op("reports/blocks", Blocks.Request.class,
+            T.constructCollectionType(List.class, SessionBlocks.Block.class), (a, q) -> a.blocks().blocks(q));
+    public static final Op<Reconcile.Request, Reconciliation> RECONCILE =
+            op("reports/reconcile", Reconcile.Request.class, type(Reconciliation.class), (a, q) -> a.reconcile().month(q));
+    public static final Op<Reprice.Request, Reprice.Repriced> REPRICE =
+            op("records/reprice", Reprice.Request.class, type(Reprice.Repriced.class), (a, q) -> a.reprice().reprice(q));
+    public static final Op<Compare.Request, WhatIf.Result> COMPARE =
+            op("estimates/compare", Compare.Request.class, type(WhatIf.Result.class), (a, q) -> a.compare().price(q));
+    public static final Op<Imports.Batch, WriteResult> IMPORT_WRITE =
+            op("imports/write", Imports.Batch.class, type(WriteResult.class), (a, q) -> a.imports().write(q));
+    public static final Op<Imports.OffsetsRequest, Map<String, ImportOffsets.Offset>> IMPORT_OFFSETS = op("imports/offsets",
+            Imports.OffsetsRequest.class, T.constructMapType(Map.class, String.class, ImportOffsets.Offset.class),
+            (a, q) -> a.imports().offsets(q));
+    public static final Op<Imports.SaveOffsets, Imports.Saved> IMPORT_SAVE_OFFSETS =
+            op("imports/offsets/save", Imports.SaveOffsets.class, type(Imports.Saved.class), (a, q) -> a.imports().save(q));
+    public static final Op<AnthropicImport.Request, AnthropicImport.Imported> IMPORT_ANTHROPIC = op("imports/anthropic",
+            AnthropicImport.Request.class, type(AnthropicImport.Imported.class), (a, q) -> a.anthropic().run(q));
+
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
-            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE);
+            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
+            TOP, EXPORT, ACTIVITY, BLOCKS, RECONCILE, REPRICE, COMPARE, IMPORT_WRITE, IMPORT_OFFSETS, IMPORT_SAVE_OFFSETS,
+            IMPORT_ANTHROPIC);
 
     private Ops() {}
 

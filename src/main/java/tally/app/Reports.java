@@ -38,6 +38,19 @@ public final class Reports {
         this.clock = clock;
     }
 
+    /**
+     * The use case on a ledger alone, with the bundled prices, for a part built without the whole
+     * {@link App} (an embedding process, a test).
+     */
+    public static Reports onLedger(Ledger ledger, Clock clock) {
+        return new Reports(ledger.store(), ledger, new People(ledger.store()), PriceCatalog::bundled, clock);
+    }
+
+    /** Cost per developer over a range, with top spenders and the projection (what a scheduled report sends). */
+    public CostReport byDeveloper(ReportRange range) {
+        return CostReport.build(ledger, range, Dimension.USER, clock);
+    }
+
     public Rendered report(Request r) {
         Dimension dimension = Dimension.parse(r.by());
         ReportFormat fmt = ReportFormat.parse(r.format());

@@ -3,9 +3,12 @@ package tally.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Activity;
+import tally.app.Ops;
 import tally.core.Activity.Kind;
 import tally.core.Nanos;
 import tally.report.ActivityReport;
@@ -13,25 +16,22 @@ import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
 import tally.report.TextTable;
-import tally.store.ActivityLog;
 
 @Command(name = "activity", description = "Per developer: sessions, active hours, lines, commits, PRs, edit accept rate, cost per PR and per 1,000 lines (from telemetry).")
 final class ActivityCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--days", defaultValue = "30", description = "The last N days, today included (default 30).")
-    int days;
+    @Mixin RangeOptions when;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json.")
-    String format;
+    @Mixin FormatOption format;
 
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
-            ActivityReport report = ActivityReport.build(s.ledger, new ActivityLog(s.store), s.people, range, null, null);
+        ReportFormat fmt = format.parse();
+        ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            ActivityReport report = b.call(Ops.ACTIVITY, new Activity.Request(range));
             spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(report) : table(report));
         }
     }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Blocks;
+import tally.app.Ops;
 import tally.core.Nanos;
 import tally.core.Source;
 import tally.report.SessionBlocks;
@@ -16,11 +19,10 @@ import tally.report.ReportRange;
 import tally.report.TextTable;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 @Command(name = "blocks", description = "Usage in Claude's 5-hour windows, with the active window's burn rate and projection "
         + "(as 'ccusage blocks').")
@@ -42,8 +44,7 @@ final class BlocksCommand implements Runnable {
     @Option(names = "--active", description = "Only the active window.")
     boolean activeOnly;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default table).")
-    String format;
+    @Mixin FormatOption format;
 
     @Option(names = "--now", hidden = true, description = "The current time, for reproducible output.")
     String now;
@@ -51,8 +52,7 @@ final class BlocksCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = ReportFormat.parse(format);
-        if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
+        ReportFormat fmt = format.tableOrJson();
         if (!(sessionHours > 0 && sessionHours <= 24 * 7)) throw new UserError("--session-length: expected hours between 0 and 168");
         Source only = null;
         if (source != null) {
@@ -62,25 +62,13 @@ final class BlocksCommand implements Runnable {
                 throw new UserError("--source: " + e.getMessage());
             }
         }
-        try (Session s = Session.openForReading(g)) {
-            Instant at = now == null ? s.clock.instant() : Times.parse("--now", now, s.zone());
-            Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, s.zone(), s.clock).start();
-            SessionBlocks blocks = new SessionBlocks(Duration.ofMillis((long) (sessionHours * 3_600_000)), at);
-            Map<String, String> people = new HashMap<>();
-            Source wanted = only;
-            try {
-                s.ledger.scan(from, Instant.ofEpochMilli(Long.MAX_VALUE / 2), e -> {
-                    if (wanted != null && e.source() != wanted) return;
-                    if (user != null && !user.equals(e.identity())
-                            && !user.equals(people.computeIfAbsent(e.identity(), s.people::resolve))) return;
-                    blocks.add(e);
-                });
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new UserError("cannot read the ledger: " + e.getMessage(), e);
-            }
-            List<SessionBlocks.Block> list = blocks.blocks();
+        Clock clock = Clock.systemUTC();
+        Instant at = now == null ? clock.instant() : Times.parse("--now", now, g.zone());
+        Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, g.zone(), clock).start();
+        Duration length = Duration.ofMillis((long) (sessionHours * 3_600_000));
+        try (Backend b = Backend.openForReading(g)) {
+            List<SessionBlocks.Block> list = b.call(Ops.BLOCKS,
+                    new Blocks.Request(from, user, only == null ? null : only.label(), length, at));
             if (activeOnly) list = list.stream().filter(SessionBlocks.Block::active).toList();
             spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(list) : table(list));
         }

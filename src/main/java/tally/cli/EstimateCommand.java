@@ -52,13 +52,8 @@ final class EstimateCommand implements Runnable {
                     + "(e.g. claude-sonnet-4-5, us.anthropic.claude-haiku-4-5-20251001-v1:0): cost and difference vs actual.")
     List<String> compare;
 
-    @picocli.CommandLine.Mixin RangeOptions when;
-
-    @Option(names = "--month", paramLabel = "YYYY-MM|this|last", description = "With --compare: one calendar month.")
-    String month;
-
-    @Option(names = "--last", paramLabel = "DURATION", description = "With --compare: a rolling window that ends now, e.g. 24h or 7d.")
-    String last;
+    /** With --compare: the recorded usage's period. */
+    @picocli.CommandLine.Mixin PeriodOptions period;
 
     @Option(names = "--user", split = ",", paramLabel = "PERSON", description = "With --compare: only these developers' usage.")
     List<String> users = new ArrayList<>();

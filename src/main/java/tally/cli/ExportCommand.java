@@ -4,6 +4,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Export;
+import tally.app.Ops;
 import tally.core.Nanos;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
@@ -18,6 +20,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 
 @Command(name = "export", description = "The ledger, one row per usage record, as CSV or JSON Lines.")
@@ -25,6 +28,9 @@ final class ExportCommand implements Runnable {
     static final String CSV_HEADER = "id,time,source,provider,identity,team,project,session_id,request_id,model,model_id,"
             + "input_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,output_tokens,web_searches,"
             + "batch,fast,cost_usd,catalog_version,latency_ms,status,cost_nanos"; // cost_nanos: the exact cost, as in JSON Lines
+
+    /** Records a call: the ledger is read a page at a time, here or from a running server. */
+    private static final int PAGE = 20_000;
 
     @Spec CommandSpec spec;
 
@@ -48,20 +54,27 @@ final class ExportCommand implements Runnable {
             case "jsonl", "json-lines", "ndjson" -> false;
             default -> throw new UserError("--format: expected csv or jsonl; got '" + format + "'");
         };
-        try (Session s = Session.openForReading(g)) {
-            Instant lo = from == null ? Instant.EPOCH : ReportRange.parse(null, from, from, 1, s.zone(), s.clock).start();
-            Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.parse(null, to, to, 1, s.zone(), s.clock).end();
-            if (!hi.isAfter(lo)) throw new UserError("--from " + from + " is after --to " + to);
+        Clock clock = Clock.systemUTC();
+        Instant lo = from == null ? Instant.EPOCH : ReportRange.parse(null, from, from, 1, g.zone(), clock).start();
+        Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.parse(null, to, to, 1, g.zone(), clock).end();
+        if (!hi.isAfter(lo)) throw new UserError("--from " + from + " is after --to " + to);
+        try (Backend b = Backend.openForReading(g)) {
             Writer w = open();
             try {
                 if (csv) w.write(CSV_HEADER + "\n");
-                long n = s.ledger.scan(lo, hi, e -> {
-                    if (csv) csvRow(e, w);
-                    else {
-                        EventCodec.write(e, w, true);
-                        w.write('\n');
+                long n = 0;
+                for (Instant next = lo; next != null; ) {
+                    Export.Page page = b.call(Ops.EXPORT, new Export.Request(next, hi, PAGE));
+                    for (UsageEvent e : page.records()) {
+                        if (csv) csvRow(e, w);
+                        else {
+                            EventCodec.write(e, w, true);
+                            w.write('\n');
+                        }
                     }
-                });
+                    n += page.records().size();
+                    next = page.next();
+                }
                 w.flush();
                 if (out != null) spec.commandLine().getOut().println("wrote " + n + " records to " + out);
             } finally {

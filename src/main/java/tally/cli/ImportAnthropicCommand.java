@@ -8,15 +8,13 @@ import tally.core.TokenCounts;
 import tally.importers.anthropic.AdminApiClient;
 import tally.importers.anthropic.AdminImporter;
 import tally.report.TextTable;
-import tally.store.ProviderReports;
+import tally.app.AnthropicImport;
+import tally.app.Ops;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 @Command(name = "anthropic", description = "Import the Anthropic Admin API's usage, cost and Claude Code reports "
         + "(admin key from $ANTHROPIC_ADMIN_KEY). Kept apart from the ledger: compare with 'tally reconcile'.")
@@ -47,36 +45,22 @@ final class ImportAnthropicCommand implements Runnable {
         String url = baseUrl != null ? baseUrl : System.getenv().getOrDefault("ANTHROPIC_ADMIN_BASE_URL", AdminApiClient.DEFAULT_BASE_URL);
         if (!url.startsWith("http://") && !url.startsWith("https://")) throw new UserError("--base-url: expected an http(s) URL, got '" + url + "'");
         PrintWriter out = spec.commandLine().getOut();
-        try (Session s = Session.open(g)) {
-            ProviderReports reports = new ProviderReports(s.store);
-            AdminImporter.Result r;
-            try {
-                r = new AdminImporter(new AdminApiClient(url, key.trim(), d -> Thread.sleep(d.toMillis())), reports).run(from, to);
-            } catch (IOException e) {
-                throw new UserError("Admin API: " + e.getMessage(), e);
-            }
+        try (Backend b = Backend.open(g)) {
+            AnthropicImport.Imported imported = b.call(Ops.IMPORT_ANTHROPIC, new AnthropicImport.Request(from, to, url, key.trim()));
+            AdminImporter.Result r = imported.result();
             out.printf("Imported Anthropic Admin reports, %s to %s (UTC): %d days, %d pages%s%n", from, to, r.days(), r.pages(),
                     r.retries() > 0 ? ", " + r.retries() + " retries after 429/5xx" : "");
             out.printf("  usage report rows:        %,d%n", r.usageRows());
             out.printf("  cost report rows:         %,d%n", r.costRows());
             out.printf("  Claude Code report rows:  %,d%n", r.claudeCodeRows());
             out.println("  kept apart from the ledger (provider-reported); compare with: tally reconcile");
-            perPerson(s, reports, from, to.plusDays(1), out);
+            perPerson(imported.byPerson(), out);
         }
     }
 
     /** "One API key per developer" teams: reported usage per person, through key aliases. */
-    private static void perPerson(Session s, ProviderReports reports, LocalDate from, LocalDate end, PrintWriter out) {
-        List<ProviderReports.UsageRow> rows = reports.usageRows(
-                from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), end.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
-        if (rows.isEmpty()) return;
-        Map<String, TokenCounts> byPerson = new TreeMap<>();
-        Map<String, String> resolved = new TreeMap<>();
-        for (ProviderReports.UsageRow r : rows) {
-            String k = r.apiKeyId() == null ? "(console)" : r.apiKeyId();
-            String who = resolved.computeIfAbsent(k, x -> r.apiKeyId() == null ? x : s.people.resolve(x));
-            byPerson.merge(who, new TokenCounts(r.uncachedInput(), r.cacheWrite5m(), r.cacheWrite1h(), r.cacheRead(), r.output()), TokenCounts::plus);
-        }
+    private static void perPerson(Map<String, TokenCounts> byPerson, PrintWriter out) {
+        if (byPerson.isEmpty()) return;
         out.println();
         out.println("Reported usage by developer (API keys mapped with 'tally people alias NAME apikey_…'):");
         TextTable t = new TextTable("Developer", "Input", "Output", "Cache", "Total tokens");

@@ -4,14 +4,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.identity.Person;
 import tally.importers.ImportSummary;
+import tally.pricing.PriceCatalog;
 import tally.importers.Progress;
 import tally.importers.bedrock.BedrockImporter;
 import tally.store.ImportOffsets;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 @Command(name = "bedrock", description = "Import Bedrock model invocation logs: JSON Lines or .json.gz from the S3 log "
         + "bucket, or CloudWatch Logs exports. Each caller's assumed-role session name is its identity.")
@@ -24,12 +29,38 @@ final class ImportBedrockCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = ImportCommand.global(spec);
+        if (Backend.server(g).isPresent()) {
+            beside(g);
+            return;
+        }
         try (Session s = Session.open(g)) {
             BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog(),
                     arn -> !s.people.resolve(arn).equals(arn) || s.people.exists(arn));
             try (Progress progress = Progress.start("bedrock", 0)) {
                 ImportSummary summary = importer.run(paths, progress);
                 spec.commandLine().getOut().print(summary.render());
+            } catch (IOException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Beside a running server: the logs are read here, their records stored by the server. An ARN
+     * is its own identity where the server knows it as a person or an alias, as locally.
+     */
+    private void beside(GlobalOptions g) {
+        PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
+        try (Backend b = Backend.open(g)) {
+            Set<String> known = new HashSet<>();
+            for (Person p : b.call(Ops.PEOPLE_LIST, new Ops.None())) {
+                known.add(p.name());
+                known.addAll(p.aliases());
+            }
+            ServerImport server = new ServerImport(b);
+            BedrockImporter importer = new BedrockImporter(server, server, catalog, known::contains);
+            try (Progress progress = Progress.start("bedrock", 0)) {
+                spec.commandLine().getOut().print(importer.run(paths, progress).render());
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }

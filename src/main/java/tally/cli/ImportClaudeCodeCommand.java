@@ -11,10 +11,12 @@ import tally.importers.claudecode.TranscriptFiles;
 import tally.importers.claudecode.TranscriptImporter;
 import tally.ingest.IngestWriter;
 import tally.ingest.Spool;
+import tally.pricing.PriceCatalog;
 import tally.store.ImportOffsets;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -51,8 +53,28 @@ final class ImportClaudeCodeCommand implements Runnable {
         }
         String identity = user != null ? user.trim() : System.getProperty("user.name", "unknown");
         if (identity.isEmpty()) throw new UserError("--user must not be empty");
+        if (Backend.server(g).isPresent()) {
+            beside(g, roots, identity);
+            return;
+        }
         try (Session s = Session.open(g); IngestWriter writer = bulkWriter(s)) {
             TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s.catalog(), identity, s.clock);
+            ImportSummary summary;
+            try (Progress progress = Progress.start("claude-code", 0)) {
+                summary = importer.run(roots, progress);
+            } catch (IOException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            spec.commandLine().getOut().print(summary.render());
+        }
+    }
+
+    /** Beside a running server: the files are read here, their records stored by the server. */
+    private void beside(GlobalOptions g, List<Path> roots, String identity) {
+        PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
+        try (Backend b = Backend.open(g)) {
+            ServerImport server = new ServerImport(b);
+            TranscriptImporter importer = new TranscriptImporter(server, server, catalog, identity, Clock.systemUTC());
             ImportSummary summary;
             try (Progress progress = Progress.start("claude-code", 0)) {
                 summary = importer.run(roots, progress);

@@ -3,15 +3,17 @@ package tally.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Reconcile;
 import tally.core.Nanos;
 import tally.importers.anthropic.Reconciliation;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.TextTable;
-import tally.store.ProviderReports;
 
 import java.io.PrintWriter;
 import java.time.YearMonth;
@@ -26,22 +28,20 @@ final class ReconcileCommand implements Runnable {
     @Option(names = "--month", paramLabel = "YYYY-MM", description = "The month (default: this month, UTC).")
     String month;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default table).")
-    String format;
+    @Mixin FormatOption format;
 
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = ReportFormat.parse(format);
-        if (fmt == ReportFormat.CSV) throw new UserError("--format: expected table or json");
+        ReportFormat fmt = format.tableOrJson();
         YearMonth m;
         try {
             m = month == null ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(month.trim());
         } catch (DateTimeParseException e) {
             throw new UserError("--month: expected YYYY-MM, got '" + month + "'");
         }
-        try (Session s = Session.openForReading(g)) {
-            Reconciliation r = Reconciliation.of(new ProviderReports(s.store), s.catalog(), m);
+        try (Backend b = Backend.openForReading(g)) {
+            Reconciliation r = b.call(Ops.RECONCILE, new Reconcile.Request(m));
             PrintWriter out = spec.commandLine().getOut();
             out.print(fmt == ReportFormat.JSON ? json(r) : table(r));
         }

@@ -19,17 +19,9 @@ import java.nio.file.Path;
 final class ReportCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Mixin RangeOptions when;
+    @Mixin PeriodOptions period;
 
     @Mixin FilterOptions filters;
-
-    @Option(names = "--month", paramLabel = "YYYY-MM|this|last",
-            description = "One calendar month: YYYY-MM, 'this' (the current month) or 'last' (the previous one).")
-    String month;
-
-    @Option(names = "--last", paramLabel = "DURATION",
-            description = "A rolling window that ends now, e.g. 90m, 24h or 7d (cut at 15-minute boundaries), instead of whole days.")
-    String last;
 
     @Option(names = "--by", defaultValue = "user", description = "user, team, model, day, hour, week, month, session or source (default user).")
     String by;
@@ -58,7 +50,7 @@ final class ReportCommand implements Runnable {
         if (reported && (split != null || filters.given())) {
             throw new UserError("--reported: Anthropic's report is by user, team, model or day only; no --split or filters");
         }
-        ReportRange range = range(g.zone(), java.time.Clock.systemUTC());
+        ReportRange range = period.range(g.zone(), java.time.Clock.systemUTC());
         try (Backend b = Backend.openForReading(g)) {
             String text = b.call(Ops.REPORT, new Reports.Request(range, by, split, format, filters.spec(), reported)).text();
             if (out == null) {
@@ -72,14 +64,5 @@ final class ReportCommand implements Runnable {
                 spec.commandLine().getOut().println("wrote " + out);
             }
         }
-    }
-
-    /** --month, --last, or --days/--from/--to: one of them. */
-    private ReportRange range(java.time.ZoneId zone, java.time.Clock clock) {
-        int given = (month != null ? 1 : 0) + (last != null ? 1 : 0) + (when.given() ? 1 : 0);
-        if (given > 1) throw new UserError("give one of --month, --last or --days/--from/--to");
-        if (month != null) return ReportRange.month(month, zone, clock);
-        if (last != null) return ReportRange.rolling(Durations.parse("--last", last), zone, clock);
-        return when.range(zone, clock);
     }
 }

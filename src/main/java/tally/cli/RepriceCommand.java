@@ -4,6 +4,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Reprice;
 import tally.report.ReportRange;
 
 @Command(name = "reprice", description = "Price stored records again with the current catalog (after a price correction or --prices).")
@@ -15,11 +17,12 @@ final class RepriceCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = when.range(s.zone(), s.clock);
-            long changed = s.ledger.reprice(range.start(), range.end(), s.catalog()::price);
+        ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            Reprice.Repriced r = b.call(Ops.REPRICE, new Reprice.Request(range));
+            long changed = r.changed();
             spec.commandLine().getOut().printf("repriced %s to %s with catalog %s: %,d record%s changed%n",
-                    range.from(), range.to(), s.catalog().version(), changed, changed == 1 ? "" : "s");
+                    r.from(), r.to(), r.catalogVersion(), changed, changed == 1 ? "" : "s");
         }
     }
 }

@@ -156,7 +156,7 @@ final class ServeCommand implements Runnable {
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
                     otelIdentityAttribute, otelTeamAttribute);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
-                    session.ledger, session.writer(), g.zone(), session.clock, latency);
+                    session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             String token = Secrets.randomToken(32);
             server = TallyServer.start(vertx, host, port, tls, parts(token));
             alerting.start();

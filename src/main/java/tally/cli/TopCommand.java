@@ -3,9 +3,12 @@ package tally.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.Ops;
+import tally.app.Top;
 import tally.core.Nanos;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
@@ -23,24 +26,22 @@ final class TopCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--days", defaultValue = "30", description = "The last N days, today included (default 30).")
-    int days;
+    @Mixin RangeOptions when;
 
     @Option(names = "--limit", defaultValue = "10", description = "How many (default 10).")
     int limit;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json.")
-    String format;
+    @Mixin FormatOption format;
 
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
         if (limit < 1 || limit > 10_000) throw new UserError("--limit must be between 1 and 10000 (got " + limit + ")");
-        ReportFormat fmt = ReportFormat.parse(format);
-        try (Session s = Session.openForReading(g)) {
-            ReportRange range = ReportRange.lastDays(days, s.zone(), s.clock);
-            List<TopRequest> top = s.ledger.top(range.start(), range.end(), limit);
-            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, s.zone()));
+        ReportFormat fmt = format.parse();
+        ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
+        try (Backend b = Backend.openForReading(g)) {
+            List<TopRequest> top = b.call(Ops.TOP, new Top.Request(range, limit));
+            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, g.zone()));
         }
     }
 

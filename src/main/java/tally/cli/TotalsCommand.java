@@ -3,6 +3,7 @@ package tally.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,17 +19,15 @@ import tally.store.UsageRow;
 final class TotalsCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--days", defaultValue = "30", description = "The last N days, today included (default 30).")
-    int days;
+    @Mixin RangeOptions when;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json.")
-    String format;
+    @Mixin FormatOption format;
 
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = ReportFormat.parse(format);
-        ReportRange range = ReportRange.lastDays(days, g.zone(), java.time.Clock.systemUTC());
+        ReportFormat fmt = format.parse();
+        ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
         try (Backend b = Backend.openForReading(g)) {
             UsageRow t = b.call(Ops.TOTALS, new Totals.Request(range));
             if (fmt == ReportFormat.JSON) {

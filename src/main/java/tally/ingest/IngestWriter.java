@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * the two stages overlap. When the store is down the spool grows and is drained, in order, once it
  * is back. A full queue blocks submitters: that is the backpressure.
  */
-public final class IngestWriter implements AutoCloseable {
+public final class IngestWriter implements AutoCloseable, RecordSink {
     private static final Logger LOG = Logger.getLogger(IngestWriter.class.getName());
 
     /**

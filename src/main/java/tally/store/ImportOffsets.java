@@ -12,7 +12,7 @@ import java.util.Map;
  * Where each imported file was read up to, so the next import starts there. Saved only after the
  * records read before that point are in the store: a crash in between re-reads, and ids dedupe.
  */
-public final class ImportOffsets {
+public final class ImportOffsets implements OffsetBook {
 
     /**
      * @param size         the file's size when it was read
@@ -30,6 +30,7 @@ public final class ImportOffsets {
     }
 
     /** Every offset of one kind of import ("claude-code", "bedrock"), by path. */
+    @Override
     public Map<String, Offset> load(String kind) {
         Map<String, Offset> out = new HashMap<>();
         try (Connection c = store.connection();
@@ -48,6 +49,7 @@ public final class ImportOffsets {
     }
 
     /** Replaces the offsets of these files in one transaction. */
+    @Override
     public void save(String kind, Collection<Offset> offsets) {
         if (offsets.isEmpty()) return;
         long now = System.currentTimeMillis();

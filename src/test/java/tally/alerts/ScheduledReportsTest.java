@@ -2,6 +2,9 @@ package tally.alerts;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tally.app.Filters;
+import tally.app.Reports;
+import tally.report.ReportRange;
 import tally.store.StoreConfig;
 
 import java.nio.file.Path;
@@ -49,6 +52,22 @@ class ScheduledReportsTest {
                     h.ledger, h.alerts, h.channels, h.clock, ZoneOffset.UTC);
             await(reports.tick());
             assertThat(h.slack.requests).isEmpty();
+        }
+    }
+
+    @Test
+    void theScheduledReportIsTheReportUseCasesTableForThePeriod() throws Exception {
+        try (AlertHarness h = new AlertHarness(StoreConfig.embedded(dir), "2026-03-09T00:05:00Z")) {
+            h.write(priced("a", "2026-03-03T10:00:00Z", "alice", 4_000_000_000L),
+                    priced("b", "2026-03-05T10:00:00Z", "bob", 1_500_000_000L));
+            Reports useCase = Reports.onLedger(h.ledger, h.clock);
+            ReportSchedule weekly = new ReportSchedule(ReportSchedule.Every.WEEKLY, List.of("slack"));
+            ReportRange week = weekly.lastComplete(h.clock.instant(), ZoneOffset.UTC);
+            Notification n = ScheduledReports.report(weekly, week, useCase, h.clock);
+            assertThat(n.preformatted())
+                    .isEqualTo(useCase.report(new Reports.Request(week, "user", null, "table", Filters.NONE, false)).text())
+                    .contains("alice", "bob");
+            assertThat(n.text()).isEqualTo("Spent $5.50 over 2 requests by 2 developers.");
         }
     }
 }

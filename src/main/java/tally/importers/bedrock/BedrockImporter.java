@@ -7,9 +7,10 @@ import tally.importers.ImportSummary;
 import tally.importers.Progress;
 import tally.importers.Skips;
 import tally.ingest.IngestStats;
-import tally.ingest.IngestWriter;
+import tally.ingest.RecordSink;
 import tally.pricing.PriceCatalog;
 import tally.store.ImportOffsets;
+import tally.store.OffsetBook;
 import tally.store.StoreException;
 
 import java.io.IOException;
@@ -34,12 +35,12 @@ import java.util.stream.Stream;
 public final class BedrockImporter {
     public static final String KIND = "bedrock";
 
-    private final ImportOffsets offsets;
-    private final IngestWriter writer;
+    private final OffsetBook offsets;
+    private final RecordSink writer;
     private final PriceCatalog catalog;
     private final IamIdentity identities;
 
-    public BedrockImporter(ImportOffsets offsets, IngestWriter writer, PriceCatalog catalog, Predicate<String> isAlias) {
+    public BedrockImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;

@@ -6,9 +6,10 @@ import tally.importers.ImportSummary;
 import tally.importers.Progress;
 import tally.importers.Skips;
 import tally.ingest.IngestStats;
-import tally.ingest.IngestWriter;
+import tally.ingest.RecordSink;
 import tally.pricing.PriceCatalog;
 import tally.store.ImportOffsets;
+import tally.store.OffsetBook;
 import tally.store.StoreException;
 
 import java.io.IOException;
@@ -46,14 +47,14 @@ public final class TranscriptImporter {
      */
     static final int SORT_RUN = 100_000;
 
-    private final ImportOffsets offsets;
-    private final IngestWriter writer;
+    private final OffsetBook offsets;
+    private final RecordSink writer;
     private final PriceCatalog catalog;
     private final String identity;
     private final Clock clock;
     private final int threads;
 
-    public TranscriptImporter(ImportOffsets offsets, IngestWriter writer, PriceCatalog catalog, String identity, Clock clock) {
+    public TranscriptImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, String identity, Clock clock) {
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;

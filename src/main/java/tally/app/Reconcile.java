@@ -1,0 +1,26 @@
+package tally.app;
+
+import tally.importers.anthropic.Reconciliation;
+import tally.pricing.PriceCatalog;
+import tally.store.ProviderReports;
+import tally.store.Store;
+
+import java.time.YearMonth;
+import java.util.function.Supplier;
+
+/** Tally's cost against the provider's billed cost of one month. */
+public final class Reconcile {
+    public record Request(YearMonth month) {}
+
+    private final Store store;
+    private final Supplier<PriceCatalog> catalog;
+
+    Reconcile(Store store, Supplier<PriceCatalog> catalog) {
+        this.store = store;
+        this.catalog = catalog;
+    }
+
+    public Reconciliation month(Request r) {
+        return Reconciliation.of(new ProviderReports(store), catalog.get(), r.month());
+    }
+}
