@@ -24,6 +24,7 @@ public final class App {
     private final Totals totals;
     private final Recent recent;
     private final StatusLine statusLine;
+    private final ProjectsAdmin projects;
 
     /** The catalog and writer are suppliers: a read-only command never loads prices or starts a writer it does not use. */
     public App(Store store, Ledger ledger, People people, Supplier<PriceCatalog> catalog, Supplier<IngestWriter> writer, Clock clock) {
@@ -36,6 +37,7 @@ public final class App {
         this.totals = new Totals(ledger);
         this.recent = new Recent(store, people, catalog);
         this.statusLine = new StatusLine(store, ledger, people, clock);
+        this.projects = new ProjectsAdmin(store, clock);
     }
 
     public Keys keys() {
@@ -72,5 +74,9 @@ public final class App {
 
     public StatusLine statusLine() {
         return statusLine;
+    }
+
+    public ProjectsAdmin projects() {
+        return projects;
     }
 }

@@ -49,9 +49,16 @@ public final class Ops {
             T.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.recent().list(q));
     public static final Op<StatusLine.Request, StatusLine.Line> STATUS_LINE =
             op("statusline/render", StatusLine.Request.class, type(StatusLine.Line.class), (a, q) -> a.statusLine().line(q));
+    public static final Op<ProjectsAdmin.Map, ProjectsAdmin.Done> PROJECTS_MAP =
+            op("projects/map", ProjectsAdmin.Map.class, type(ProjectsAdmin.Done.class), (a, q) -> a.projects().map(q));
+    public static final Op<ProjectsAdmin.Set, ProjectsAdmin.Done> PROJECTS_SET =
+            op("projects/set", ProjectsAdmin.Set.class, type(ProjectsAdmin.Done.class), (a, q) -> a.projects().set(q));
+    public static final Op<None, ProjectsAdmin.Listing> PROJECTS_LIST =
+            op("projects/list", None.class, type(ProjectsAdmin.Listing.class), (a, q) -> a.projects().list());
 
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
-            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE);
+            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
+            PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST);
 
     private Ops() {}
 

@@ -31,7 +31,7 @@ final class ReportCommand implements Runnable {
             description = "A rolling window that ends now, e.g. 90m, 24h or 7d (cut at 15-minute boundaries), instead of whole days.")
     String last;
 
-    @Option(names = "--by", defaultValue = "user", description = "user, team, model, day, hour, week, month, session or source (default user).")
+    @Option(names = "--by", defaultValue = "user", description = "user, team, model, source, project, cost-center, key, day, hour, week, month or session (default user).")
     String by;
 
     @Option(names = "--split", paramLabel = "DIMENSION",
