@@ -34,6 +34,7 @@ public final class App {
     private final Compare compare;
     private final Imports imports;
     private final AnthropicImport anthropic;
+    private final ProjectsAdmin projects;
 
     /** The catalog and writer are suppliers: a read-only command never loads prices or starts a writer it does not use. */
     public App(Store store, Ledger ledger, People people, Supplier<PriceCatalog> catalog, Supplier<IngestWriter> writer, Clock clock) {
@@ -55,6 +56,7 @@ public final class App {
         this.compare = new Compare(ledger, people, catalog);
         this.imports = new Imports(ledger, new ImportOffsets(store), catalog, clock);
         this.anthropic = new AnthropicImport(store, people);
+        this.projects = new ProjectsAdmin(store, clock);
     }
 
     public Keys keys() {
@@ -127,5 +129,9 @@ public final class App {
 
     public AnthropicImport anthropic() {
         return anthropic;
+    }
+
+    public ProjectsAdmin projects() {
+        return projects;
     }
 }

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** --user, --team, --model, --source as given: a record passes when it matches any value of each. */
-public record Filters(List<String> users, List<String> teams, List<String> models, List<String> sources) {
+public record Filters(List<String> users, List<String> teams, List<String> models, List<String> sources,
+                      List<String> projects, List<String> costCenters) {
     public static final Filters NONE = new Filters(List.of(), List.of(), List.of(), List.of());
 
     public Filters {
@@ -19,10 +20,17 @@ public record Filters(List<String> users, List<String> teams, List<String> model
         teams = teams == null ? List.of() : List.copyOf(teams);
         models = models == null ? List.of() : List.copyOf(models);
         sources = sources == null ? List.of() : List.copyOf(sources);
+        projects = projects == null ? List.of() : List.copyOf(projects);
+        costCenters = costCenters == null ? List.of() : List.copyOf(costCenters);
+    }
+
+    public Filters(List<String> users, List<String> teams, List<String> models, List<String> sources) {
+        this(users, teams, models, sources, List.of(), List.of());
     }
 
     public boolean given() {
-        return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty();
+        return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty()
+                || !projects.isEmpty() || !costCenters.isEmpty();
     }
 
     /** The filters as the store takes them: people resolved through aliases, models through the catalog. */
@@ -47,7 +55,7 @@ public record Filters(List<String> users, List<String> teams, List<String> model
                 throw new IllegalArgumentException("--source: unknown source '" + s + "' (expected one of " + sourceNames() + ")");
             }
         }
-        return new AnyOf(persons, clean(teams), exact, families, clean(sources));
+        return new AnyOf(persons, clean(teams), exact, families, clean(sources), clean(projects), clean(costCenters));
     }
 
     private static List<String> clean(List<String> values) {

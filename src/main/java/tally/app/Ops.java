@@ -56,6 +56,12 @@ public final class Ops {
             T.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.recent().list(q));
     public static final Op<StatusLine.Request, StatusLine.Line> STATUS_LINE =
             op("statusline/render", StatusLine.Request.class, type(StatusLine.Line.class), (a, q) -> a.statusLine().line(q));
+    public static final Op<ProjectsAdmin.Map, ProjectsAdmin.Done> PROJECTS_MAP =
+            op("projects/map", ProjectsAdmin.Map.class, type(ProjectsAdmin.Done.class), (a, q) -> a.projects().map(q));
+    public static final Op<ProjectsAdmin.Set, ProjectsAdmin.Done> PROJECTS_SET =
+            op("projects/set", ProjectsAdmin.Set.class, type(ProjectsAdmin.Done.class), (a, q) -> a.projects().set(q));
+    public static final Op<None, ProjectsAdmin.Listing> PROJECTS_LIST =
+            op("projects/list", None.class, type(ProjectsAdmin.Listing.class), (a, q) -> a.projects().list());
 
     public static final Op<Top.Request, List<TopRequest>> TOP = op("reports/top", Top.Request.class,
             T.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.top().top(q));
@@ -84,7 +90,8 @@ public final class Ops {
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
             BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
             TOP, EXPORT, ACTIVITY, BLOCKS, RECONCILE, REPRICE, COMPARE, IMPORT_WRITE, IMPORT_OFFSETS, IMPORT_SAVE_OFFSETS,
-            IMPORT_ANTHROPIC);
+            IMPORT_ANTHROPIC,
+            PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST);
 
     private Ops() {}
 

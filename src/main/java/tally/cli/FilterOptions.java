@@ -27,13 +27,22 @@ final class FilterOptions {
             description = "Only records from this source (gateway, otel, transcript, bedrock, …); repeat or comma-separate for several.")
     List<String> sources = new ArrayList<>();
 
+    @Option(names = "--project", split = ",", paramLabel = "PROJECT",
+            description = "Only this project's records (as project rules map them); repeat or comma-separate for several.")
+    List<String> projects = new ArrayList<>();
+
+    @Option(names = "--cost-center", split = ",", paramLabel = "CC",
+            description = "Only records of projects in this cost center; repeat or comma-separate for several.")
+    List<String> costCenters = new ArrayList<>();
+
     boolean given() {
-        return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty();
+        return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty()
+                || !projects.isEmpty() || !costCenters.isEmpty();
     }
 
     /** The filters as given, for a use case to resolve. */
     tally.app.Filters spec() {
-        return new tally.app.Filters(users, teams, models, sources);
+        return new tally.app.Filters(users, teams, models, sources, projects, costCenters);
     }
 
     /** The filters as the store takes them: people resolved through aliases, models through the catalog. */

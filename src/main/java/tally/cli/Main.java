@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 TotalsCommand.class,
                 RecordCommand.class,
                 PeopleCommand.class,
+                ProjectsCommand.class,
                 RepriceCommand.class,
                 ActivityCommand.class,
                 TokensCommand.class,

@@ -72,6 +72,11 @@ final class ServeCommand implements Runnable {
             description = "Telemetry attribute naming the team (default team.id).")
     String otelTeamAttribute;
 
+    @Option(names = "--otel-project-attribute", defaultValue = "project", paramLabel = "NAME",
+            description = "Telemetry attribute naming the project (default project; set it with "
+                    + "OTEL_RESOURCE_ATTRIBUTES=project=NAME).")
+    String otelProjectAttribute;
+
     @Option(names = "--alerts", paramLabel = "FILE",
             description = "Alert rules, channels, scheduled reports and /metrics settings, JSON (default $TALLY_ALERTS).")
     java.nio.file.Path alertsFile;
@@ -154,7 +159,7 @@ final class ServeCommand implements Runnable {
             gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
                     session.clock, latency).start();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
-                    otelIdentityAttribute, otelTeamAttribute);
+                    otelIdentityAttribute, otelTeamAttribute, otelProjectAttribute);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             String token = Secrets.randomToken(32);

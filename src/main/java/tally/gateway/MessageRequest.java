@@ -10,11 +10,15 @@ import java.time.Instant;
  * The key's policy may replace its model, max_tokens and body; every later step sees the result.
  */
 final class MessageRequest {
+    static final String PROJECT_HEADER = "x-tally-project";
+
     final RoutingContext ctx;
     final Caller caller;
     final Instant at;
     final RequestFacts facts;
     final String session;
+    /** The project the client names ({@code X-Tally-Project}, e.g. through ANTHROPIC_CUSTOM_HEADERS), or null. */
+    final String project;
     String model;
     Long maxTokens;
     Buffer body;
@@ -25,6 +29,8 @@ final class MessageRequest {
         this.at = at;
         this.facts = RequestFacts.read(body);
         this.session = ctx.request().getHeader("x-claude-code-session-id");
+        String p = ctx.request().getHeader(PROJECT_HEADER);
+        this.project = p == null || p.isBlank() ? null : p.trim();
         this.model = facts.model();
         this.maxTokens = facts.maxTokens();
         this.body = body;

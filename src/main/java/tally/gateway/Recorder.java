@@ -26,7 +26,12 @@ final class Recorder {
 
     /** What a request was, besides its usage. */
     record Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
-                 long latencyMs, int status, boolean batch) {}
+                 long latencyMs, int status, boolean batch, String project) {
+        Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
+              long latencyMs, int status, boolean batch) {
+            this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, null);
+        }
+    }
 
     /** How long an answer waits for its record to reach the spool before it goes out regardless. */
     static final Duration DURABLE_WAIT = Duration.ofSeconds(10);
@@ -92,6 +97,7 @@ final class Recorder {
                 .provider("anthropic")
                 .identity(f.caller().identity())
                 .team(f.caller().team())
+                .project(f.project())
                 .sessionId(f.sessionId())
                 .requestId(f.requestId())
                 .modelId(model == null || model.isBlank() ? "unknown" : model)

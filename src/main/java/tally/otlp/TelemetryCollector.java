@@ -43,10 +43,16 @@ public final class TelemetryCollector implements AutoCloseable {
     /** {@code ledger} is no longer consulted here (the ledger settles sessions in its writes); kept for callers. */
     public TelemetryCollector(IngestWriter writer, Ledger ledger, ActivityLog activity,
                               String identityAttribute, String teamAttribute) {
+        this(writer, ledger, activity, identityAttribute, teamAttribute, "project");
+    }
+
+    /** {@code projectAttribute}: the resource or point attribute naming the project (null: none). */
+    public TelemetryCollector(IngestWriter writer, Ledger ledger, ActivityLog activity,
+                              String identityAttribute, String teamAttribute, String projectAttribute) {
         this.writer = writer;
         this.activity = activity;
         this.activitySink = new ActivitySink(activity);
-        this.mapper = new TelemetryMapper(identityAttribute, teamAttribute);
+        this.mapper = new TelemetryMapper(identityAttribute, teamAttribute, projectAttribute);
         this.eventSessions.addAll(activity.eventSessions());
         this.tokens = activity.tokens();
     }

@@ -34,8 +34,15 @@ final class TelemetryMapper {
     /** Who the telemetry belongs to when the credential does not say: the first attribute present. */
     private final List<String> identityAttributes;
     private final String teamAttribute;
+    /** The attribute naming the record's project (resource or point), or null for none. */
+    private final String projectAttribute;
 
     TelemetryMapper(String identityAttribute, String teamAttribute) {
+        this(identityAttribute, teamAttribute, "project");
+    }
+
+    TelemetryMapper(String identityAttribute, String teamAttribute, String projectAttribute) {
+        this.projectAttribute = projectAttribute;
         this.identityAttributes = identityAttribute == null
                 ? List.of("user.email", "user.account_uuid", "user.account_id", "user.id")
                 : List.of(identityAttribute, "user.email", "user.account_uuid", "user.account_id", "user.id");
@@ -117,7 +124,8 @@ final class TelemetryMapper {
     private UsageEvent.Builder usage(String id, Instant time, String who, Attributes a, String session) {
         String model = a.string("model");
         return UsageEvent.builder().id(id).time(time).source(Source.OTEL_EVENT).identity(who)
-                .team(a.string(teamAttribute)).sessionId(session)
+                .team(a.string(teamAttribute)).project(projectAttribute == null ? null : a.string(projectAttribute))
+                .sessionId(session)
                 .modelId(model == null ? "unknown" : model)
                 .fast("fast".equals(a.string("speed")));
     }
@@ -327,6 +335,7 @@ final class TelemetryMapper {
         UsageEvent.Builder b = x.usage.computeIfAbsent(key, k -> UsageEvent.builder()
                 .id("otelm:" + Ids.hash(k))
                 .time(time).source(Source.OTEL_METRIC).identity(who).team(a.string(teamAttribute))
+                .project(projectAttribute == null ? null : a.string(projectAttribute))
                 .sessionId(session).modelId(a.string("model") == null ? "unknown" : a.string("model"))
                 .fast("fast".equals(a.string("speed"))));
         String tooMany = Bounds.tokens(tokenField(a.string("type")), pt.v()); // a running total's step

@@ -8,7 +8,7 @@ import java.util.List;
  * ("opus", "sonnet-4-5"), so one word covers a family's dated versions.
  */
 public record AnyOf(List<String> people, List<String> teams, List<String> models, List<String> modelFamilies,
-                    List<String> sources) {
+                    List<String> sources, List<String> projects, List<String> costCenters) {
     public static final AnyOf NONE = new AnyOf(List.of(), List.of(), List.of(), List.of(), List.of());
 
     public AnyOf {
@@ -17,6 +17,18 @@ public record AnyOf(List<String> people, List<String> teams, List<String> models
         models = copy(models);
         modelFamilies = copy(modelFamilies);
         sources = copy(sources);
+        projects = copy(projects);
+        costCenters = copy(costCenters);
+    }
+
+    public AnyOf(List<String> people, List<String> teams, List<String> models, List<String> modelFamilies,
+                 List<String> sources) {
+        this(people, teams, models, modelFamilies, sources, List.of(), List.of());
+    }
+
+    /** Also only records of these projects and cost centers (as resolved through the project rules). */
+    public AnyOf withProjects(List<String> projectNames, List<String> centers) {
+        return new AnyOf(people, teams, models, modelFamilies, sources, projectNames, centers);
     }
 
     private static List<String> copy(List<String> l) {

@@ -2,7 +2,7 @@ package tally.store;
 
 /** What a usage query groups by. */
 public enum Dimension {
-    USER, TEAM, MODEL, SOURCE, DAY, HOUR, WEEK, MONTH, SESSION;
+    USER, TEAM, MODEL, SOURCE, DAY, HOUR, WEEK, MONTH, SESSION, PROJECT, COST_CENTER, KEY;
 
     /** Cut from time buckets in the query's zone rather than from a column. */
     public boolean isTime() {
@@ -14,7 +14,10 @@ public enum Dimension {
             if (d.name().equalsIgnoreCase(s)) return d;
         }
         if (s.equalsIgnoreCase("person") || s.equalsIgnoreCase("developer")) return USER;
-        throw new IllegalArgumentException("--by: expected one of user, team, model, source, day, hour, week, month, session; got '" + s + "'");
+        if (s.equalsIgnoreCase("cost-center") || s.equalsIgnoreCase("costcenter")) return COST_CENTER;
+        if (s.equalsIgnoreCase("identity")) return KEY;
+        throw new IllegalArgumentException("--by: expected one of user, team, model, source, project, cost-center, key,"
+                + " day, hour, week, month, session; got '" + s + "'");
     }
 
     public String label() {
@@ -28,6 +31,9 @@ public enum Dimension {
             case WEEK -> "Week";
             case MONTH -> "Month";
             case SESSION -> "Session";
+            case PROJECT -> "Project";
+            case COST_CENTER -> "Cost center";
+            case KEY -> "Key / identity";
         };
     }
 }

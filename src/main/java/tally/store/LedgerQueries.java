@@ -53,7 +53,7 @@ final class LedgerQueries {
         String from = RollupRange.from(q, byTime, params);
         Where where = UsageFilters.of(q);
         params.addAll(where.params());
-        String sql = "SELECT " + key + ", " + RollupRange.SUMS + from + where.sql() + " GROUP BY " + key
+        String sql = "SELECT " + key + ", " + RollupRange.SUMS + from + where.sql() + " GROUP BY 1"
                 + " HAVING sum(r.requests) <> 0"; // a superseded record leaves a zeroed rollup row behind
         List<UsageRow> rows = query(sql, params, rs -> RollupRange.row(rs, rs.getString(1)));
         if (byTime) rows = foldByLocalTime(rows, q.by(), q.zone());

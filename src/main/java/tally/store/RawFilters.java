@@ -33,6 +33,8 @@ final class RawFilters {
             where.and(Where.Condition.anyOf(any));
         }
         UsageFilters.modelsAndSources(where, f, "model", "source");
+        if (!f.projects().isEmpty()) where.in(ProjectRules.project("usage_events"), f.projects());
+        if (!f.costCenters().isEmpty()) where.in(ProjectRules.costCenter("usage_events"), f.costCenters());
         return where;
     }
 

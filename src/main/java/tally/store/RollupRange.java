@@ -58,6 +58,9 @@ final class RollupRange {
             case TEAM -> Identities.TEAM;
             case MODEL -> "r.model";
             case SOURCE -> "r.source";
+            case PROJECT -> ProjectRules.PROJECT;
+            case COST_CENTER -> ProjectRules.COST_CENTER;
+            case KEY -> "r.identity";
             case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
             case SESSION -> throw new IllegalStateException("sessions are not in the rollups");
         };

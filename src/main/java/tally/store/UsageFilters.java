@@ -23,6 +23,8 @@ final class UsageFilters {
         if (!f.people().isEmpty()) w.in(Identities.PERSON, f.people());
         if (!f.teams().isEmpty()) w.in(Identities.TEAM, f.teams());
         modelsAndSources(w, f, "r.model", "r.source");
+        if (!f.projects().isEmpty()) w.in(ProjectRules.PROJECT, f.projects());
+        if (!f.costCenters().isEmpty()) w.in(ProjectRules.COST_CENTER, f.costCenters());
         return w;
     }
 

@@ -46,7 +46,11 @@ public final class UsageSeries {
             case TEAM -> Identities.TEAM;
             case MODEL -> "r.model";
             case SOURCE -> "r.source";
-            default -> throw new IllegalArgumentException("a series splits by person, team, model or source, not " + split);
+            case PROJECT -> ProjectRules.PROJECT;
+            case COST_CENTER -> ProjectRules.COST_CENTER;
+            case KEY -> "r.identity";
+            default -> throw new IllegalArgumentException("a series splits by person, team, model, source, project,"
+                    + " cost center or key, not " + split);
         };
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();

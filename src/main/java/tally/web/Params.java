@@ -139,6 +139,6 @@ final class Params {
         if (v == null) return null;
         String low = v.toLowerCase();
         if (!allowed.contains(low)) throw ApiError.badParam(name, "expected one of " + String.join(", ", allowed) + "; got '" + v + "'");
-        return low.equals("person") ? Dimension.USER : Dimension.valueOf(low.toUpperCase());
+        return Dimension.parse(low); // person, cost-center: the CLI's spellings
     }
 }

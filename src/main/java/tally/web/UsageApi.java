@@ -14,8 +14,9 @@ import java.util.List;
 
 /** {@code /api/usage} (grouped, optionally split into a stacked series) and {@code /api/totals}. */
 final class UsageApi {
-    static final List<String> GROUPINGS = List.of("person", "team", "model", "source", "day", "hour", "week", "month", "session");
-    static final List<String> SPLITS = List.of("person", "team", "model", "source");
+    static final List<String> GROUPINGS = List.of("person", "team", "model", "source", "project", "cost-center", "key",
+            "day", "hour", "week", "month", "session");
+    static final List<String> SPLITS = List.of("person", "team", "model", "source", "project", "cost-center");
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
 
     private final WebData data;
@@ -60,6 +61,6 @@ final class UsageApi {
     }
 
     static String name(Dimension d) {
-        return d == Dimension.USER ? "person" : d.name().toLowerCase();
+        return d == Dimension.USER ? "person" : d.name().toLowerCase().replace('_', '-');
     }
 }

@@ -51,7 +51,8 @@ class ExportTest {
         long total = rows.stream().skip(1).mapToLong(r -> Nanos.fromDollars(r.split(",")[cost])).sum();
         assertThat(total).isEqualTo(Nanos.fromDollars("0.035095"));
         // a project starting with '-' would be read as a formula by a spreadsheet: it is text
-        assertThat(rows.get(1)).contains(",transcript,anthropic,alice,,'-home-alice-app,");
+        // the project column is the raw tag: a transcript's working directory (project rules map it when reading)
+        assertThat(rows.get(1)).contains(",transcript,anthropic,alice,,/home/alice/app,");
     }
 
     @ParameterizedTest

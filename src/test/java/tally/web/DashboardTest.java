@@ -114,6 +114,13 @@ class DashboardTest {
         new Select(b.byTestId("stack-by")).selectByValue("model");
         b.awaitRender(before);
         assertThat(b.driver.getCurrentUrl()).contains("stack=model");
+        before = b.loaded();
+        new Select(b.byTestId("stack-by")).selectByValue("project");
+        b.awaitRender(before);
+        assertThat(b.driver.getCurrentUrl()).contains("stack=project");
+        assertThat(b.driver.findElements(By.cssSelector("[data-testid='chart-daily-cost'] canvas"))).isNotEmpty();
+        assertThat(h.json("/api/usage?by=day&days=30&split=project").path("split").asText()).isEqualTo("project");
+        assertThat(h.json("/api/usage?by=cost-center&days=30").path("by").asText()).isEqualTo("cost-center");
 
         b.open(h.base, "costs?from=2026-03-02&to=2026-03-06");
         assertThat(b.byTestId("filter-from").getAttribute("value")).isEqualTo("2026-03-02");

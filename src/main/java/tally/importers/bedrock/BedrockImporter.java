@@ -94,6 +94,7 @@ public final class BedrockImporter {
                 .source(Source.PROVIDER_LOG)
                 .provider("bedrock")
                 .identity(identities.of(r.arn()))
+                .project(r.project())
                 .requestId(r.requestId())
                 .modelId(r.modelId())
                 .tokens(r.tokens())

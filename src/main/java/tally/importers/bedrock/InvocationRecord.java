@@ -13,7 +13,7 @@ import java.time.format.DateTimeParseException;
  * ({@code cache_creation}), so without it every write is taken as 5-minute.
  */
 record InvocationRecord(String requestId, Instant time, String arn, String region, String modelId,
-                        TokenCounts tokens, int status) {
+                        TokenCounts tokens, int status, String project) {
 
     static final class Invalid extends Exception {
         Invalid(String reason) {
@@ -55,7 +55,13 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         if (refused == null) refused = Bounds.time(time, Instant.now());
         if (refused != null) throw new Invalid(refused); // a counted skip with file:line, never stored
         return new InvocationRecord(requestId, time, text(r.path("identity"), "arn"), text(r, "region"), modelId, tokens,
-                status(text(r, "errorCode")));
+                status(text(r, "errorCode")), project(r.path("requestMetadata")));
+    }
+
+    /** The project named in the request's metadata ({@code requestMetadata.project}, or {@code Project}), or null. */
+    static String project(JsonNode metadata) {
+        String p = text(metadata, "project");
+        return p != null ? p : text(metadata, "Project");
     }
 
     /** The usage inside the response body: a Messages response, or the first stream event's message. */

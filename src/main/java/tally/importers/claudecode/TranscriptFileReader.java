@@ -116,7 +116,7 @@ final class TranscriptFileReader {
                 .source(Source.TRANSCRIPT)
                 .provider(ModelIds.parse(l.model()).provider())
                 .identity(ctx.identity())
-                .project(ctx.project())
+                .project(l.cwd() != null ? l.cwd() : ctx.project()) // the working directory: project rules map it
                 .sessionId(l.sessionId() != null ? l.sessionId() : ctx.sessionFallback())
                 .requestId(l.requestId())
                 .modelId(l.model())

@@ -9,10 +9,17 @@ import java.time.Instant;
  * the line (the content, the prompt, tool input) is skipped unread.
  *
  * @param stopReason null on the provisional copy some versions write before the response ends
+ * @param cwd        the working directory Claude Code ran in (the record's raw project tag), or null
  */
 public record TranscriptLine(Instant time, String sessionId, String requestId, String messageId, String uuid,
                              String model, String stopReason, boolean sidechain, TokenCounts tokens,
-                             long webSearches, boolean fast) {
+                             long webSearches, boolean fast, String cwd) {
+
+    public TranscriptLine(Instant time, String sessionId, String requestId, String messageId, String uuid,
+                          String model, String stopReason, boolean sidechain, TokenCounts tokens,
+                          long webSearches, boolean fast) {
+        this(time, sessionId, requestId, messageId, uuid, model, stopReason, sidechain, tokens, webSearches, fast, null);
+    }
 
     /** The key ccusage dedupes on: one API response, however many lines and copies it was written as. */
     public String responseKey() {

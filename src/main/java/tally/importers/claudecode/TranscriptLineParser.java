@@ -47,6 +47,7 @@ public final class TranscriptLineParser {
                     case "timestamp" -> f.timestamp = text(p, t, f);
                     case "sessionId" -> f.sessionId = text(p, t, f);
                     case "requestId" -> f.requestId = text(p, t, f);
+                    case "cwd" -> f.cwd = text(p, t, f);
                     case "uuid" -> f.uuid = t == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "isSidechain" -> f.sidechain = t == JsonToken.VALUE_TRUE;
                     case "isApiErrorMessage" -> {
@@ -79,7 +80,7 @@ public final class TranscriptLineParser {
             if (out == null) out = Bounds.time(time, Instant.now());
             if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
             return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
-                    f.uuid, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed));
+                    f.uuid, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = m.indexOf('\n');
@@ -177,7 +178,7 @@ public final class TranscriptLineParser {
     }
 
     private static final class Fields {
-        String timestamp, sessionId, requestId, uuid, messageId, model, stopReason, speed;
+        String timestamp, sessionId, requestId, uuid, messageId, model, stopReason, speed, cwd;
         boolean sidechain, apiError, nulled, hasUsage, hasBreakdown;
         long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
     }

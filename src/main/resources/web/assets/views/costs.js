@@ -1,10 +1,11 @@
-// Costs over time: daily cost stacked by developer, model or team; tokens by class; calls per day.
+// Costs over time: daily cost stacked by developer, model, team, project or cost center; tokens by class; calls per day.
 import { get } from '../api.js';
 import { tableCard } from '../table.js';
 import { stackedBars, areas, bars } from '../charts.js';
 import { page, chartCard, daysOf, stack, select } from './common.js';
 
-const STACKS = [['person', 'by developer'], ['model', 'by model'], ['team', 'by team']];
+const STACKS = [['person', 'by developer'], ['model', 'by model'], ['team', 'by team'], ['project', 'by project'],
+  ['cost-center', 'by cost center']];
 
 export async function render(ctx) {
   const split = STACKS.some(([v]) => v === ctx.query.get('stack')) ? ctx.query.get('stack') : 'person';
