@@ -26,13 +26,14 @@ import java.util.TreeMap;
  * or the usage stops.
  */
 public record AfterHoursRule(Basics basics, LocalTime start, LocalTime end, Set<DayOfWeek> workDays,
-                             Map<String, ZoneId> zones) implements AlertRule {
+                             Map<String, ZoneId> zones, RuleFilter filter) implements AlertRule {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
     public AfterHoursRule {
         if (!start.isBefore(end)) throw new IllegalArgumentException("hours: the start must be before the end, as in 09:00-18:00");
         workDays = workDays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class) : EnumSet.copyOf(workDays);
         zones = new TreeMap<>(zones);
+        if (filter == null) filter = RuleFilter.ANY;
     }
 
     @Override
@@ -49,7 +50,7 @@ public record AfterHoursRule(Basics basics, LocalTime start, LocalTime end, Set<
         Instant to = Windows.throughNow(r.now());
         Instant hourAgo = Instant.ofEpochMilli(to.toEpochMilli() - 4 * Ledger.BUCKET_MS);
         List<Breach> out = new ArrayList<>();
-        for (UsageRow team : r.ledger().usage(UsageQuery.of(hourAgo, to, Dimension.TEAM, r.zone()))) {
+        for (UsageRow team : r.ledger().usage(filter.apply(UsageQuery.of(hourAgo, to, Dimension.TEAM, r.zone())))) {
             ZoneId zone = zones.getOrDefault(team.key(), r.zone());
             // The off-hours stretch that ends now: back from the current bucket while buckets are off hours.
             long from = to.toEpochMilli();
@@ -59,7 +60,7 @@ public record AfterHoursRule(Basics basics, LocalTime start, LocalTime end, Set<
             }
             if (from == to.toEpochMilli()) continue; // working hours now in this team's zone
             String localNow = CLOCK.format(r.now().atZone(zone)) + " " + zone.getId();
-            UsageQuery q = UsageQuery.of(Instant.ofEpochMilli(from), to, Dimension.USER, zone).withTeam(team.key());
+            UsageQuery q = filter.apply(UsageQuery.of(Instant.ofEpochMilli(from), to, Dimension.USER, zone)).withTeam(team.key());
             for (UsageRow p : r.ledger().usage(q)) {
                 String who = p.key() + (team.key().equals("(none)") ? "" : " (team " + team.key() + ")");
                 out.add(new Breach("person:" + p.key(), who, "usage outside working hours",
@@ -110,5 +111,6 @@ public record AfterHoursRule(Basics basics, LocalTime start, LocalTime end, Set<
         json.put("days", days());
         ObjectNode z = json.putObject("zones");
         zones.forEach((team, zone) -> z.put(team, zone.getId()));
+        filter.writeFields(json);
     }
 }

@@ -27,6 +27,11 @@ public sealed interface AlertRule permits ThresholdRule, BudgetRule, BaselineRul
     /** The rule's own fields, in the config file's shape (the basics are added by {@link RuleJson}). */
     void writeFields(ObjectNode json);
 
+    /** Whether a scope coming back within bounds is news worth a message (a budget resetting is not). */
+    default boolean announcesResolution() {
+        return true;
+    }
+
     default String name() {
         return basics().name();
     }

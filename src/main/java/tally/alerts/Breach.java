@@ -6,5 +6,13 @@ package tally.alerts;
  *
  * @param scopeKey stable identity of what is watched (a team, a person, a budget's percentage), for
  *                 state and cooldown
+ * @param group    breaches of one group that fire in the same evaluation are one crossing: only the
+ *                 last (a budget's highest percentage) is announced; the others are recorded
  */
-public record Breach(String scopeKey, String who, String what, String amount, String threshold, String message) {}
+public record Breach(String scopeKey, String who, String what, String amount, String threshold, String message, String group) {
+
+    /** A breach that is its own group. */
+    public Breach(String scopeKey, String who, String what, String amount, String threshold, String message) {
+        this(scopeKey, who, what, amount, threshold, message, scopeKey);
+    }
+}

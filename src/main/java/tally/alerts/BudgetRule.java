@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Each budget passing 50, 80, 90 and 100 percent (by default) of its limit in the current period. */
+/** Each budget passing 50, 80, 90 and 100 percent (by default) of its limit in the current period, over every source. */
 public record BudgetRule(Basics basics, List<Integer> percentages) implements AlertRule {
     public static final List<Integer> DEFAULT_PERCENTAGES = List.of(50, 80, 90, 100);
     private static final DateTimeFormatter RESET = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
@@ -24,25 +24,38 @@ public record BudgetRule(Basics basics, List<Integer> percentages) implements Al
         return "budget";
     }
 
+    /**
+     * Each budget (each-person defaults once per person) at every percentage it has passed this
+     * period. One group per budget and period: passing several marks at once announces only the
+     * highest, and each mark fires once per period.
+     */
     @Override
     public List<Breach> check(Readings r) {
         List<Breach> out = new ArrayList<>();
         if (r.budgets() == null) return out;
-        for (Budget b : r.budgets().list()) {
+        for (Budget b : r.budgets().effective(r.now(), r.zone())) {
             long spent = r.budgets().spent(b, r.now(), r.zone());
             long pct = spent * 100 / b.amount();
             String resets = RESET.format(b.period().end(r.now(), r.zone()).atZone(r.zone()));
-            for (int p : percentages) {
+            String group = "budget:" + b.name() + (b.scope() == Budget.Scope.EACH_PERSON ? ":" + b.subject() : "")
+                    + ":" + b.period().start(r.now(), r.zone()).toEpochMilli();
+            String who = "Budget '" + b.name() + "'" + (b.scope() == Budget.Scope.EACH_PERSON ? " for " + b.subject() : "");
+            for (int p : percentages.stream().sorted().toList()) {
                 if (spent * 100 < b.amount() * p) continue;
-                String who = "Budget '" + b.name() + "'";
-                out.add(new Breach("budget:" + b.name() + ":" + p, who, p + "% of the " + b.period().label() + " budget",
+                out.add(new Breach(group + ":" + p, who, p + "% of the " + b.period().label() + " budget",
                         b.format(spent), p + "% of " + b.format(b.amount()),
                         who + " (" + b.who() + ", " + (b.hard() ? "hard" : "soft") + ") is at " + pct + "%: "
                                 + b.format(spent) + " of " + b.format(b.amount()) + " spent, past the " + p
-                                + "% mark; it resets " + resets + "."));
+                                + "% mark; it resets " + resets + ".", group));
             }
         }
         return out;
+    }
+
+    /** A budget's marks clear when its period resets: not news. */
+    @Override
+    public boolean announcesResolution() {
+        return false;
     }
 
     @Override

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +23,19 @@ import java.util.logging.Logger;
 public final class Channels implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Channels.class.getName());
     private final Map<String, Channel> byName = new LinkedHashMap<>();
+    /** A channel's cooldown: after an alert from a rule, further alerts from that rule wait this long. */
+    private final Map<String, Duration> cooldowns;
+    /** When each channel last got an alert from each rule, by channel and rule. */
+    private final Map<String, Instant> lastAlert = new HashMap<>();
 
     public Channels(List<Channel> channels) {
+        this(channels, Map.of());
+    }
+
+    public Channels(List<Channel> channels, Map<String, Duration> cooldowns) {
         byName.put("log", new LogChannel("log"));
         for (Channel c : channels) byName.put(c.name(), c);
+        this.cooldowns = Map.copyOf(cooldowns);
     }
 
     public static Channels build(Vertx vertx, JsonNode config) {
@@ -32,6 +44,7 @@ public final class Channels implements AutoCloseable {
 
     static Channels build(Vertx vertx, JsonNode config, HttpPoster.Retry retry) {
         List<Channel> out = new ArrayList<>();
+        Map<String, Duration> cooldowns = new HashMap<>();
         if (config != null) {
             if (!config.isObject()) throw new IllegalArgumentException("channels: expected an object of name → channel");
             var it = config.fields();
@@ -39,12 +52,15 @@ public final class Channels implements AutoCloseable {
                 var e = it.next();
                 try {
                     out.add(channel(vertx, e.getKey(), e.getValue(), retry));
+                    if (e.getValue().has("cooldown")) {
+                        cooldowns.put(e.getKey(), Wording.parseDuration("cooldown", e.getValue().get("cooldown").asText()));
+                    }
                 } catch (IllegalArgumentException ex) {
                     throw new IllegalArgumentException("channel '" + e.getKey() + "': " + ex.getMessage(), ex);
                 }
             }
         }
-        return new Channels(out);
+        return new Channels(out, cooldowns);
     }
 
     private static Channel channel(Vertx vertx, String name, JsonNode c, HttpPoster.Retry retry) {
@@ -127,10 +143,35 @@ public final class Channels implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Sends an alert to each channel not cooling down from this alert's rule (such a channel skips
+     * it: the alert history still has it). Completes when every channel is done.
+     */
+    synchronized CompletableFuture<Void> deliver(Notification n, List<String> names, Instant now) {
+        List<Channel> open = new ArrayList<>();
+        for (Channel c : select(names)) {
+            Duration cooldown = cooldowns.get(c.name());
+            String key = c.name() + '\u0000' + n.rule();
+            Instant last = lastAlert.get(key);
+            if (cooldown != null && last != null && now.isBefore(last.plus(cooldown))) {
+                LOG.info("alerts: '" + n.title() + "' not sent to " + c.name() + ": it heard from rule " + n.rule()
+                        + " less than " + Wording.formatDuration(cooldown) + " ago (the channel's cooldown)");
+                continue;
+            }
+            lastAlert.put(key, now);
+            open.add(c);
+        }
+        return send(n, open);
+    }
+
     /** Sends to each channel; a failure is logged, never thrown. Completes when every channel is done. */
     CompletableFuture<Void> deliver(Notification n, List<String> names) {
+        return send(n, select(names));
+    }
+
+    private static CompletableFuture<Void> send(Notification n, List<Channel> to) {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (Channel c : select(names)) {
+        for (Channel c : to) {
             sends.add(c.send(n).exceptionally(e -> {
                 LOG.warning("alerts: could not deliver '" + n.title() + "' to " + c.name() + ": " + message(e));
                 return null;

@@ -41,7 +41,10 @@ public final class Evaluator {
         this.deliveryWait = deliveryWait;
     }
 
-    /** One evaluation; returns the notifications it sent (after waiting, up to a bound, for their delivery). */
+    /**
+     * One evaluation; returns the notifications it sent (after waiting, up to a bound, for their
+     * delivery): at most one per rule, a digest of every scope that fired or resolved.
+     */
     public synchronized List<Notification> tick() {
         Instant now = clock.instant();
         Readings r = readings.apply(now);
@@ -59,38 +62,61 @@ public final class Evaluator {
             }
             Map<String, AlertStore.State> mine = states.getOrDefault(rule.name(), new HashMap<>());
             Set<String> seen = new HashSet<>();
-            for (Breach b : breaches) {
-                if (!seen.add(b.scopeKey())) continue;
-                AlertStore.State st = mine.get(b.scopeKey());
-                if (st != null && st.firing()) continue;
-                boolean cooling = st != null && st.notifiedMs() != null
-                        && now.toEpochMilli() - st.notifiedMs() < rule.basics().cooldown().toMillis();
-                store.putState(rule.name(), b.scopeKey(), new AlertStore.State(true, now.toEpochMilli(),
-                        cooling ? st.notifiedMs() : Long.valueOf(now.toEpochMilli()), b.who()));
-                store.record(new AlertStore.Entry(UUID.randomUUID().toString(), now.toEpochMilli(), rule.name(), rule.kind(),
-                        b.scopeKey(), "firing", !cooling, b.who(), b.amount(), b.threshold(), b.message()));
-                if (cooling) continue;
-                Notification n = Notification.firing(rule, b, now);
-                sent.add(n);
-                deliveries.add(channels.deliver(n, rule.basics().channels()));
-            }
-            for (Map.Entry<String, AlertStore.State> e : mine.entrySet()) {
-                AlertStore.State st = e.getValue();
-                if (!st.firing() || seen.contains(e.getKey())) continue;
-                // notified since it began firing: its resolution is news too; a cooled-down firing was never sent
-                boolean announce = st.notifiedMs() != null && st.notifiedMs() >= st.sinceMs();
-                String who = store.lastWho(rule.name(), e.getKey());
-                store.putState(rule.name(), e.getKey(), new AlertStore.State(false, now.toEpochMilli(), st.notifiedMs(), who));
-                store.record(new AlertStore.Entry(UUID.randomUUID().toString(), now.toEpochMilli(), rule.name(), rule.kind(),
-                        e.getKey(), "resolved", announce, who, "", "", who + " is back within rule " + rule.name() + "."));
-                if (!announce) continue;
-                Notification n = Notification.resolved(rule, e.getKey(), who, now);
-                sent.add(n);
-                deliveries.add(channels.deliver(n, rule.basics().channels()));
-            }
+            List<Breach> fired = fire(rule, breaches, mine, seen, now);
+            List<String> resolved = resolve(rule, mine, seen, now);
+            if (fired.isEmpty() && resolved.isEmpty()) continue;
+            Notification n = Notification.digest(rule, fired, resolved, now);
+            sent.add(n);
+            deliveries.add(channels.deliver(n, rule.basics().channels(), now));
         }
         await(deliveries);
         return sent;
+    }
+
+    /**
+     * Records every scope newly out of bounds; returns those to announce: not cooling down, and of
+     * several in one group (a budget past 50, 80 and 90% at once) only the last.
+     */
+    private List<Breach> fire(AlertRule rule, List<Breach> breaches, Map<String, AlertStore.State> mine, Set<String> seen, Instant now) {
+        List<Breach> fresh = new ArrayList<>();
+        Map<String, Breach> lastOfGroup = new HashMap<>();
+        for (Breach b : breaches) {
+            if (!seen.add(b.scopeKey())) continue;
+            AlertStore.State st = mine.get(b.scopeKey());
+            if (st != null && st.firing()) continue;
+            fresh.add(b);
+            lastOfGroup.put(b.group(), b);
+        }
+        List<Breach> announce = new ArrayList<>();
+        for (Breach b : fresh) {
+            AlertStore.State st = mine.get(b.scopeKey());
+            boolean cooling = st != null && st.notifiedMs() != null
+                    && now.toEpochMilli() - st.notifiedMs() < rule.basics().cooldown().toMillis();
+            boolean send = !cooling && lastOfGroup.get(b.group()) == b;
+            store.putState(rule.name(), b.scopeKey(), new AlertStore.State(true, now.toEpochMilli(),
+                    send ? Long.valueOf(now.toEpochMilli()) : st == null ? null : st.notifiedMs(), b.who()));
+            store.record(new AlertStore.Entry(UUID.randomUUID().toString(), now.toEpochMilli(), rule.name(), rule.kind(),
+                    b.scopeKey(), "firing", send, b.who(), b.amount(), b.threshold(), b.message()));
+            if (send) announce.add(b);
+        }
+        return announce;
+    }
+
+    /** Records every firing scope now back in bounds; returns who to announce (those whose firing was sent). */
+    private List<String> resolve(AlertRule rule, Map<String, AlertStore.State> mine, Set<String> seen, Instant now) {
+        List<String> announce = new ArrayList<>();
+        for (Map.Entry<String, AlertStore.State> e : mine.entrySet()) {
+            AlertStore.State st = e.getValue();
+            if (!st.firing() || seen.contains(e.getKey())) continue;
+            // notified since it began firing: its resolution is news too; a cooled-down firing was never sent
+            boolean news = rule.announcesResolution() && st.notifiedMs() != null && st.notifiedMs() >= st.sinceMs();
+            String who = store.lastWho(rule.name(), e.getKey());
+            store.putState(rule.name(), e.getKey(), new AlertStore.State(false, now.toEpochMilli(), st.notifiedMs(), who));
+            store.record(new AlertStore.Entry(UUID.randomUUID().toString(), now.toEpochMilli(), rule.name(), rule.kind(),
+                    e.getKey(), "resolved", news, who, "", "", who + " is back within rule " + rule.name() + "."));
+            if (news) announce.add(who);
+        }
+        return announce;
     }
 
     private void await(List<CompletableFuture<Void>> deliveries) {

@@ -17,9 +17,9 @@ import java.util.List;
 /** What rules read at one evaluation: the query layer, telemetry activity and budgets, at one instant. */
 public record Readings(Store store, Ledger ledger, ActivityLog activity, Budgets budgets, ZoneId zone, Instant now) {
 
-    /** Usage in [from, to) for a scope: one row per team, person or model, or one row for a subject. */
-    List<UsageRow> byScope(Scope scope, String subject, Instant from, Instant to) {
-        UsageQuery q = UsageQuery.of(from, to, Dimension.USER, zone);
+    /** Usage in [from, to) for a scope: one row per team, person or model, or one row for a subject; only what the filter lets through. */
+    List<UsageRow> byScope(Scope scope, String subject, RuleFilter filter, Instant from, Instant to) {
+        UsageQuery q = filter.apply(UsageQuery.of(from, to, Dimension.USER, zone));
         if (scope == Scope.ORGANIZATION) return List.of(ledger.totals(q).withKey("organization"));
         if (subject != null) {
             UsageQuery one = switch (scope) {
@@ -37,7 +37,7 @@ public record Readings(Store store, Ledger ledger, ActivityLog activity, Budgets
             case PERSON -> Dimension.USER;
             default -> throw new IllegalArgumentException("a key rule needs a subject (the key id)");
         };
-        return ledger.usage(UsageQuery.of(from, to, by, zone)).stream()
+        return ledger.usage(q.withBy(by)).stream()
                 .filter(r -> !(scope == Scope.TEAM && r.key().equals("(none)"))).toList();
     }
 

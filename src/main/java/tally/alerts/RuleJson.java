@@ -59,7 +59,7 @@ public final class RuleJson {
     private static ThresholdRule threshold(JsonNode n, AlertRule.Basics b) {
         ThresholdRule.Metric metric = ThresholdRule.Metric.parse(text(n, "metric", "cost"));
         String above = text(n, "above", null);
-        if (above == null) throw new IllegalArgumentException("a threshold needs 'above' (dollars for cost, a count for tokens)");
+        if (above == null) throw new IllegalArgumentException("a threshold needs 'above' (dollars for cost, a count for tokens or requests)");
         long limit;
         try {
             limit = metric == ThresholdRule.Metric.COST ? dollars(above) : Long.parseLong(above.trim());
@@ -67,7 +67,7 @@ public final class RuleJson {
             throw new IllegalArgumentException("above: not a number: '" + above + "'");
         }
         return new ThresholdRule(b, metric, Period.parse(text(n, "period", "day")), Scope.parse(text(n, "scope", "organization")),
-                text(n, "subject", null), limit);
+                text(n, "subject", null), limit, RuleFilter.parse(n));
     }
 
     private static AfterHoursRule afterHours(JsonNode n, AlertRule.Basics b) {
@@ -86,7 +86,7 @@ public final class RuleJson {
         }
         try {
             return new AfterHoursRule(b, LocalTime.parse(hours[0].trim()), LocalTime.parse(hours[1].trim()),
-                    AfterHoursRule.parseDays(text(n, "days", "mon-fri")), zones);
+                    AfterHoursRule.parseDays(text(n, "days", "mon-fri")), zones, RuleFilter.parse(n));
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("hours: expected HH:MM-HH:MM");
         }

@@ -10,27 +10,34 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Cost or tokens above a limit over a period, for the organization, a team, a person, a key or a
- * model (each of them when no subject is named). The seeds' alarms are two of these.
+ * Cost, tokens or requests above a limit over a period, for the organization, a team, a person, a
+ * key or a model (each of them when no subject is named), optionally only one source's, model's or
+ * team's usage. The seeds' alarms are these ("more than 100k invocations a day" is requests).
  */
-public record ThresholdRule(Basics basics, Metric metric, Period period, Scope scope, String subject, long limit)
-        implements AlertRule {
+public record ThresholdRule(Basics basics, Metric metric, Period period, Scope scope, String subject, long limit,
+                            RuleFilter filter) implements AlertRule {
 
     public enum Metric {
-        COST, TOKENS;
+        COST, TOKENS, REQUESTS;
 
         static Metric parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "cost", "usd", "dollars" -> COST;
                 case "tokens" -> TOKENS;
-                default -> throw new IllegalArgumentException("metric: expected cost or tokens; got '" + s + "'");
+                case "requests", "invocations" -> REQUESTS;
+                default -> throw new IllegalArgumentException("metric: expected cost, tokens or requests; got '" + s + "'");
             };
         }
+    }
+
+    public ThresholdRule(Basics basics, Metric metric, Period period, Scope scope, String subject, long limit) {
+        this(basics, metric, period, scope, subject, limit, RuleFilter.ANY);
     }
 
     public ThresholdRule {
         if (limit < 0) throw new IllegalArgumentException("above: must not be negative");
         if (scope == Scope.KEY && subject == null) throw new IllegalArgumentException("a key rule needs a subject (the key id)");
+        if (filter == null) filter = RuleFilter.ANY;
     }
 
     @Override
@@ -42,23 +49,35 @@ public record ThresholdRule(Basics basics, Metric metric, Period period, Scope s
     public List<Breach> check(Readings r) {
         Instant[] w = period.window(r.now(), r.zone());
         List<Breach> out = new ArrayList<>();
-        for (UsageRow row : r.byScope(scope, subject, w[0], w[1])) {
-            long value = metric == Metric.COST ? row.costNanos() : row.tokens().total();
+        for (UsageRow row : r.byScope(scope, subject, filter, w[0], w[1])) {
+            long value = switch (metric) {
+                case COST -> row.costNanos();
+                case TOKENS -> row.tokens().total();
+                case REQUESTS -> row.requests();
+            };
             if (value <= limit) continue;
             String who = scope.who(row.key());
             String amount = format(value);
             String threshold = format(limit);
-            String verb = metric == Metric.COST ? " spent " : " used ";
+            String verb = switch (metric) {
+                case COST -> " spent ";
+                case TOKENS -> " used ";
+                case REQUESTS -> " made ";
+            };
             out.add(new Breach(scope.label() + ":" + row.key(), who,
-                    (metric == Metric.COST ? "cost " : "tokens ") + period.during(), amount, threshold,
-                    who + verb + amount + " " + period.during() + ", above the " + threshold + " " + period.adjective()
-                            + " threshold."));
+                    metric.name().toLowerCase(Locale.ROOT) + " " + period.during() + filter.describe(), amount, threshold,
+                    who + verb + amount + filter.describe() + " " + period.during() + ", above the " + threshold + " "
+                            + period.adjective() + " threshold."));
         }
         return out;
     }
 
     private String format(long v) {
-        return metric == Metric.COST ? Wording.dollars(v) : Wording.tokens(v);
+        return switch (metric) {
+            case COST -> Wording.dollars(v);
+            case TOKENS -> Wording.tokens(v);
+            case REQUESTS -> Wording.count(v) + " requests";
+        };
     }
 
     @Override
@@ -69,5 +88,6 @@ public record ThresholdRule(Basics basics, Metric metric, Period period, Scope s
         if (subject != null) json.put("subject", subject);
         if (metric == Metric.COST) json.put("above", Nanos.toDecimal(limit));
         else json.put("above", limit);
+        filter.writeFields(json);
     }
 }

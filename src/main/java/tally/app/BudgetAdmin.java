@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Budgets: set (refusing a person nobody knows, unless asked to add them), list with what is spent, remove. */
 public final class BudgetAdmin {
@@ -24,8 +25,11 @@ public final class BudgetAdmin {
 
     public record ListRequest(String zone) {}
 
-    /** One budget, what is spent in its current period and when that period ends. */
-    public record Line(Budget budget, long spent, Instant resets) {}
+    /**
+     * One budget (an each-person default once per person with spend this period), what is spent in
+     * its current period over every source, the same split by source, and when that period ends.
+     */
+    public record Line(Budget budget, long spent, Map<String, Long> bySource, Instant resets) {}
 
     public record Remove(String name) {}
 
@@ -72,7 +76,10 @@ public final class BudgetAdmin {
         Budgets budgets = new Budgets(store, ledger);
         Instant now = clock.instant();
         List<Line> out = new ArrayList<>();
-        for (Budget b : budgets.list()) out.add(new Line(b, budgets.spent(b, now, zone), b.period().end(now, zone)));
+        for (Budget b : budgets.effective(now, zone)) {
+            Budgets.Spend spend = budgets.spend(b, now, zone);
+            out.add(new Line(b, spend.total(), spend.bySource(), b.period().end(now, zone)));
+        }
         return out;
     }
 

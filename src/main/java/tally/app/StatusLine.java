@@ -65,14 +65,7 @@ public final class StatusLine {
         Budgets budgets = new Budgets(store, ledger);
         String best = null;
         long bestPct = -1;
-        for (Budget b : budgets.list()) {
-            boolean applies = switch (b.scope()) {
-                case ORG -> true;
-                case PERSON -> person.equals(b.subject());
-                case TEAM -> team != null && team.equals(b.subject());
-                case KEY -> false;
-            };
-            if (!applies) continue;
+        for (Budget b : budgets.over(person, team, List.of())) {
             long spent = budgets.spent(b, now, zone);
             long pct = BigDecimal.valueOf(spent).multiply(BigDecimal.valueOf(100))
                     .divide(BigDecimal.valueOf(b.amount()), 0, RoundingMode.HALF_UP).longValue();

@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * @param name         unique name, used to change or remove it and named in the 402 message
  * @param scope        whose spend counts
- * @param subject      the person, team or key id; null for the organization
+ * @param subject      the person, team or key id; null for the organization and for the each-person
+ *                     default as defined (which, applied to one person, carries that person)
  * @param period       calendar day, week (from Monday) or month, cut in the configured zone
  * @param unit         dollars (amount in nano-dollars) or tokens
  * @param amount       the limit
@@ -25,10 +26,11 @@ public record Budget(String name, Scope scope, String subject, Period period, Un
                      boolean hard, int thresholdPct) {
 
     public enum Scope {
-        ORG, PERSON, TEAM, KEY;
+        /** EACH_PERSON: a default for everyone, unless a person has a budget of their own for the same period. */
+        ORG, PERSON, TEAM, KEY, EACH_PERSON;
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -79,7 +81,22 @@ public record Budget(String name, Scope scope, String subject, Period period, Un
     }
 
     public static Scope parseScope(String s) {
-        return Scope.valueOf(s.toUpperCase(Locale.ROOT));
+        return Scope.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** The each-person default as it applies to one person. */
+    public Budget forPerson(String person) {
+        return new Budget(name, scope, person, period, unit, amount, hard, thresholdPct);
+    }
+
+    /** An each-person default as defined, not yet applied to anyone. */
+    public boolean isDefault() {
+        return scope == Scope.EACH_PERSON && subject == null;
+    }
+
+    /** The person whose own spend counts (a person budget, or the default applied to one), else null. */
+    public String person() {
+        return scope == Scope.PERSON || scope == Scope.EACH_PERSON ? subject : null;
     }
 
     public static Period parsePeriod(String s) {
@@ -95,8 +112,9 @@ public record Budget(String name, Scope scope, String subject, Period period, Un
         return unit == Unit.USD ? Nanos.toDollars(value) : String.format(Locale.ROOT, "%,d tokens", value);
     }
 
-    /** "person alice", "team platform", "key key_…", "organization". */
+    /** "person alice", "team platform", "key key_…", "organization", "each person", "person bob (each-person default)". */
     public String who() {
+        if (scope == Scope.EACH_PERSON) return subject == null ? "each person" : "person " + subject + " (each-person default)";
         return scope == Scope.ORG ? "organization" : scope.label() + " " + subject;
     }
 

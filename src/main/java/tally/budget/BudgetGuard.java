@@ -39,8 +39,11 @@ import java.util.logging.Logger;
  *
  * <p>"Spent" is what the ledger held at the last refresh plus what this process settled since.
  * Refreshing flushes the writer first, so nothing settled here is missed; a record that lands in
- * both at once is counted twice until the next refresh, which errs towards blocking. Other gateways
- * sharing a PostgreSQL ledger are seen at each refresh (the bound above holds per gateway process).
+ * both at once is counted twice until the next refresh, which errs towards blocking. The ledger's
+ * spend is every source's (other gateways sharing a PostgreSQL ledger, Bedrock logs, telemetry,
+ * imported transcripts), seen at each refresh, so spend elsewhere blocks here too once it reaches
+ * the limit (the bound above holds per gateway process). Each-person defaults are applied to a
+ * person on their first request of a period, from what they had spent at the last refresh.
  */
 public final class BudgetGuard {
     private static final Logger LOG = Logger.getLogger(BudgetGuard.class.getName());
@@ -119,6 +122,15 @@ public final class BudgetGuard {
     private final ZoneId zone;
     private final Map<String, State> states = new HashMap<>();
     private volatile List<State> active = List.of();
+    /** Each-person defaults, applied to a person on their first request of a period. */
+    private volatile List<Budget> defaults = List.of();
+    /** The defaults as applied to one person, by default name and person. */
+    private final Map<String, State> personal = new HashMap<>();
+    /** What each person had spent against each default at the last refresh, by default name. */
+    private final Map<String, PeriodSpend> personalSpend = new HashMap<>();
+
+    /** Spend per person in the period ending at {@code end}. */
+    private record PeriodSpend(Instant end, Map<String, Long> byPerson) {}
     private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
 
     public BudgetGuard(Budgets budgets, Clock clock, ZoneId zone) {
@@ -251,7 +263,7 @@ public final class BudgetGuard {
 
     /** No budget at all: nothing to estimate or reserve. */
     public boolean none() {
-        return active.isEmpty();
+        return active.isEmpty() && defaults.isEmpty();
     }
 
     /** Replaces a reservation by the real cost (null when unpriced) and tokens, then lets those waiting go. Idempotent. */
@@ -305,19 +317,26 @@ public final class BudgetGuard {
     public void refresh(IngestWriter writer) {
         List<Budget> defs = budgets.list();
         Instant now = clock.instant();
-        Map<String, Long> snapshot = new HashMap<>();
+        Map<State, Long> snapshot = new HashMap<>();
         synchronized (this) {
             Map<String, State> kept = new HashMap<>();
+            List<Budget> eachPerson = new ArrayList<>();
             for (Budget b : defs) {
+                if (b.isDefault()) {
+                    eachPerson.add(b);
+                    continue;
+                }
                 State s = states.get(b.name());
                 if (s == null || !sameMeasure(s.budget, b)) s = new State(b, b.period().end(now, zone));
                 s.budget = b;
                 kept.put(b.name(), s);
-                snapshot.put(b.name(), s.local);
             }
             states.clear();
             states.putAll(kept);
             active = new ArrayList<>(kept.values());
+            keepPersonal(eachPerson);
+            for (State s : states.values()) snapshot.put(s, s.local);
+            for (State s : personal.values()) snapshot.put(s, s.local);
         }
         // Everything settled before the snapshot must be in the ledger before it is read.
         if (writer != null && !writer.flush(Duration.ofSeconds(10))) {
@@ -325,17 +344,44 @@ public final class BudgetGuard {
             return;
         }
         for (Budget b : defs) {
+            if (b.isDefault()) {
+                Map<String, Long> byPerson = budgets.spentByPerson(b, now, zone);
+                synchronized (this) {
+                    personalSpend.put(b.name(), new PeriodSpend(b.period().end(now, zone), byPerson));
+                    for (State s : personal.values()) {
+                        if (s.budget.name().equals(b.name())) rebase(s, byPerson.getOrDefault(s.budget.subject(), 0L), now, snapshot);
+                    }
+                }
+                continue;
+            }
             long spent = budgets.spent(b, now, zone);
             synchronized (this) {
                 State s = states.get(b.name());
-                if (s == null) continue;
-                roll(s, now);
-                if (!s.periodEnd.equals(b.period().end(now, zone))) continue;
-                s.baseline = spent;
-                s.local -= snapshot.getOrDefault(b.name(), 0L);
+                if (s != null) rebase(s, spent, now, snapshot);
             }
         }
-        deliver(drain()); // spend seen from other gateways, or changed limits, may decide those waiting
+        deliver(drain()); // spend seen from other gateways or other sources, or changed limits, may decide those waiting
+    }
+
+    /** Keeps the people's states of defaults that still exist with the same measure. Caller holds the lock. */
+    private void keepPersonal(List<Budget> eachPerson) {
+        Map<String, Budget> byName = new HashMap<>();
+        for (Budget d : eachPerson) byName.put(d.name(), d);
+        personal.values().removeIf(s -> {
+            Budget d = byName.get(s.budget.name());
+            return d == null || !sameMeasure(s.budget, d.forPerson(s.budget.subject()));
+        });
+        for (State s : personal.values()) s.budget = byName.get(s.budget.name()).forPerson(s.budget.subject());
+        personalSpend.keySet().retainAll(byName.keySet());
+        defaults = List.copyOf(eachPerson);
+    }
+
+    /** The ledger's spend becomes the baseline; what was settled here before the snapshot is in it now. Caller holds the lock. */
+    private void rebase(State s, long spent, Instant now, Map<State, Long> snapshot) {
+        roll(s, now);
+        if (!s.periodEnd.equals(s.budget.period().end(now, zone))) return;
+        s.baseline = spent;
+        s.local -= snapshot.getOrDefault(s, 0L);
     }
 
     /** Spent plus reserved against one budget now, for tests and listings. */
@@ -359,7 +405,8 @@ public final class BudgetGuard {
 
     private List<State> covering(Spender c) {
         List<State> all = active;
-        if (all.isEmpty()) return List.of();
+        List<Budget> eachPerson = defaults;
+        if (all.isEmpty() && eachPerson.isEmpty()) return List.of();
         List<State> out = new ArrayList<>(2);
         for (State s : all) {
             Budget b = s.budget;
@@ -368,10 +415,33 @@ public final class BudgetGuard {
                 case PERSON -> b.subject().equals(c.person());
                 case TEAM -> b.subject().equals(c.team());
                 case KEY -> b.subject().equals(c.identity());
+                case EACH_PERSON -> false; // held in personal
             };
             if (applies) out.add(s);
         }
+        if (c.person() == null) return out;
+        for (Budget d : eachPerson) {
+            if (!overridden(all, d, c.person())) out.add(personal(d, c.person()));
+        }
         return out;
+    }
+
+    private static boolean overridden(List<State> all, Budget eachPerson, String person) {
+        for (State s : all) {
+            Budget b = s.budget;
+            if (b.scope() == Budget.Scope.PERSON && b.subject().equals(person) && b.period() == eachPerson.period()) return true;
+        }
+        return false;
+    }
+
+    /** The default as it applies to this person, starting from their spend at the last refresh. */
+    private synchronized State personal(Budget eachPerson, String person) {
+        return personal.computeIfAbsent(eachPerson.name() + '\u0000' + person, k -> {
+            State s = new State(eachPerson.forPerson(person), eachPerson.period().end(clock.instant(), zone));
+            PeriodSpend seen = personalSpend.get(eachPerson.name());
+            if (seen != null && seen.end().equals(s.periodEnd)) s.baseline = seen.byPerson().getOrDefault(person, 0L);
+            return s;
+        });
     }
 
     private String exhausted(State s, Instant now) {

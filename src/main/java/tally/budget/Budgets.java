@@ -1,6 +1,5 @@
 package tally.budget;
 
-import tally.core.Source;
 import tally.store.BudgetStore;
 import tally.store.Dimension;
 import tally.store.Ledger;
@@ -11,7 +10,12 @@ import tally.store.UsageRow;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Budget definitions in the store, and what the ledger says was spent against one. */
 public final class Budgets {
@@ -27,7 +31,10 @@ public final class Budgets {
     public void set(Budget b) {
         if (b.amount() <= 0) throw new IllegalArgumentException("a budget's limit must be more than zero");
         if (b.thresholdPct() < 1 || b.thresholdPct() > 100) throw new IllegalArgumentException("--threshold: expected 1 to 100");
-        if (b.scope() != Budget.Scope.ORG && (b.subject() == null || b.subject().isBlank())) {
+        if (b.scope() == Budget.Scope.EACH_PERSON && b.subject() != null) {
+            throw new IllegalArgumentException("an each-person budget names nobody: set a person's own budget with --person");
+        }
+        if (b.scope() != Budget.Scope.ORG && b.scope() != Budget.Scope.EACH_PERSON && (b.subject() == null || b.subject().isBlank())) {
             throw new IllegalArgumentException("a " + b.scope().label() + " budget needs a " + b.scope().label());
         }
         budgets.save(new BudgetStore.Row(b.name(), b.scope().label(), b.subject(), b.period().label(), b.unit().label(),
@@ -47,21 +54,100 @@ public final class Budgets {
         return out;
     }
 
+    /** What was spent against a budget this period: the ledger's total, and the same split by source. */
+    public record Spend(long total, Map<String, Long> bySource) {
+        public Spend {
+            bySource = Collections.unmodifiableMap(new TreeMap<>(bySource));
+        }
+    }
+
     /**
-     * What the ledger holds against a budget for the period containing {@code now}: gateway records
-     * only, since the gateway is the path a budget can stop (and other sources may restate the same
-     * requests without a request id to dedupe them by).
+     * What the ledger holds against a budget for the period containing {@code now}, over every
+     * source: gateway, telemetry, Bedrock logs, transcripts. The ledger stores each provider request
+     * once whichever sources report it (the same precedence reports use), so nothing counts twice.
+     * Admin API reports are not in the ledger (they are organization totals kept for
+     * reconciliation, restating the same requests) and are not counted.
      */
     public long spent(Budget b, Instant now, ZoneId zone) {
-        UsageQuery q = UsageQuery.of(b.period().start(now, zone), b.period().end(now, zone), Dimension.USER, zone)
-                .withSource(Source.GATEWAY.label());
-        q = switch (b.scope()) {
+        return spend(b, now, zone).total();
+    }
+
+    /** {@link #spent}, split by source ("gateway", "bedrock", "otel-events", …). */
+    public Spend spend(Budget b, Instant now, ZoneId zone) {
+        long total = 0;
+        Map<String, Long> bySource = new HashMap<>();
+        for (UsageRow r : ledger.usage(query(b, now, zone).withBy(Dimension.SOURCE))) {
+            long v = value(b, r);
+            if (v == 0) continue;
+            bySource.merge(r.key(), v, Long::sum);
+            total = Math.addExact(total, v);
+        }
+        return new Spend(total, bySource);
+    }
+
+    /** What each person spent this period, for an each-person default (one query for everyone). */
+    public Map<String, Long> spentByPerson(Budget b, Instant now, ZoneId zone) {
+        Map<String, Long> out = new HashMap<>();
+        for (UsageRow r : ledger.usage(query(b, now, zone).withBy(Dimension.USER))) out.put(r.key(), value(b, r));
+        return out;
+    }
+
+    /**
+     * Every budget as it applies now: each-person defaults expanded to every person with spend this
+     * period who has no budget of their own for that period (others have spent nothing against it).
+     */
+    public List<Budget> effective(Instant now, ZoneId zone) {
+        List<Budget> all = list();
+        List<Budget> out = new ArrayList<>();
+        for (Budget b : all) {
+            if (!b.isDefault()) {
+                out.add(b);
+                continue;
+            }
+            List<String> people = new ArrayList<>(spentByPerson(b, now, zone).keySet());
+            Collections.sort(people);
+            for (String person : people) if (!overridden(all, b, person)) out.add(b.forPerson(person));
+        }
+        return out;
+    }
+
+    /** The budgets over one person: the organization's, their team's, their own (else the default), their keys'. */
+    public List<Budget> over(String person, String team, Collection<String> identities) {
+        List<Budget> all = list();
+        List<Budget> out = new ArrayList<>();
+        for (Budget b : all) {
+            boolean applies = switch (b.scope()) {
+                case ORG -> true;
+                case PERSON -> b.subject().equals(person);
+                case TEAM -> b.subject().equals(team);
+                case KEY -> identities.contains(b.subject());
+                case EACH_PERSON -> person != null && !overridden(all, b, person);
+            };
+            if (applies) out.add(b.isDefault() ? b.forPerson(person) : b);
+        }
+        return out;
+    }
+
+    /** A person's own budget for the same period replaces the each-person default for them. */
+    public static boolean overridden(List<Budget> all, Budget eachPerson, String person) {
+        for (Budget b : all) {
+            if (b.scope() == Budget.Scope.PERSON && b.subject().equals(person) && b.period() == eachPerson.period()) return true;
+        }
+        return false;
+    }
+
+    private static UsageQuery query(Budget b, Instant now, ZoneId zone) {
+        UsageQuery q = UsageQuery.of(b.period().start(now, zone), b.period().end(now, zone), Dimension.USER, zone);
+        return switch (b.scope()) {
             case ORG -> q;
             case PERSON -> q.withPerson(b.subject());
             case TEAM -> q.withTeam(b.subject());
             case KEY -> q.withIdentity(b.subject());
+            case EACH_PERSON -> b.subject() == null ? q : q.withPerson(b.subject());
         };
-        UsageRow r = ledger.totals(q);
+    }
+
+    private static long value(Budget b, UsageRow r) {
         return b.unit() == Budget.Unit.USD ? r.costNanos() : r.tokens().total();
     }
 }

@@ -22,8 +22,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-@Command(name = "budgets", description = "Spending limits per person, team, key or organization, enforced by the gateway.",
+@Command(name = "budgets", description = "Spending limits per person (or a default for each person), team, key or organization,"
+        + " counted over every source and enforced by the gateway.",
         footer = {"",
+                "Spent is the ledger's total for the budget's scope and period over every source (gateway, Claude Code"
+                        + " telemetry, Bedrock invocation logs, imported transcripts), each request counted once; 'list'"
+                        + " shows it by source. So spend outside the gateway (Bedrock used directly, imported logs) also"
+                        + " makes the gateway refuse once a hard limit is reached (seen at its next refresh). Admin API"
+                        + " reports are organization totals kept for reconciliation and are not counted.",
+                "",
+                "--each-person sets a default for everyone (e.g. budgets set --each-person --daily 5); a person's own"
+                        + " budget for the same period replaces it for them.",
+                "",
                 "A hard budget holds whatever a request's usage turns out to be (files by id, images and PDFs by URL,"
                         + " server tools, cache reads). Before forwarding, the gateway reserves the most the request can"
                         + " cost: the model's whole context window at its dearest input price (200K tokens; 1M on 4.6+"
@@ -48,11 +58,26 @@ final class BudgetsCommand implements Runnable {
         @Option(names = "--team", paramLabel = "TEAM", description = "Everyone in a team.") String team;
         @Option(names = "--key", paramLabel = "KEY_ID", description = "A Tally key id (key_…) or a pass-through key fingerprint (fp_…).") String key;
         @Option(names = "--org", description = "The whole organization.") boolean org;
+        @Option(names = "--each-person", description = "A default for every person without a budget of their own for the same period.")
+        boolean eachPerson;
     }
 
     static final class Amount {
         @Option(names = "--usd", paramLabel = "DOLLARS", description = "Limit in dollars, e.g. 100 or 2.50.") String usd;
         @Option(names = "--tokens", paramLabel = "N", description = "Limit in tokens (every token class).") Long tokens;
+        @Option(names = "--daily", paramLabel = "DOLLARS", description = "Shorthand for --usd DOLLARS --period daily.") String daily;
+        @Option(names = "--weekly", paramLabel = "DOLLARS", description = "Shorthand for --usd DOLLARS --period weekly.") String weekly;
+        @Option(names = "--monthly", paramLabel = "DOLLARS", description = "Shorthand for --usd DOLLARS --period monthly.") String monthly;
+
+        /** The period a shorthand names, else null. */
+        Budget.Period shorthand() {
+            return daily != null ? Budget.Period.DAILY : weekly != null ? Budget.Period.WEEKLY : monthly != null ? Budget.Period.MONTHLY : null;
+        }
+
+        /** The dollars given, by --usd or a shorthand; null for tokens. */
+        String dollars() {
+            return usd != null ? usd : daily != null ? daily : weekly != null ? weekly : monthly;
+        }
     }
 
     @Command(name = "set", description = "Add or replace a budget. Hard budgets block (402), soft ones alert.")
@@ -60,7 +85,7 @@ final class BudgetsCommand implements Runnable {
         @Spec CommandSpec spec;
         @ArgGroup(exclusive = true, multiplicity = "1") Whose whose;
         @ArgGroup(exclusive = true, multiplicity = "1") Amount amount;
-        @Option(names = "--period", defaultValue = "monthly", description = "daily, weekly (from Monday) or monthly, in the configured zone (default monthly).")
+        @Option(names = "--period", description = "daily, weekly (from Monday) or monthly, in the configured zone (default monthly).")
         String period;
         @Option(names = "--soft", description = "Alert only (and apply keys' --downgrade-to) instead of blocking.") boolean soft;
         @Option(names = "--threshold", defaultValue = "100", paramLabel = "PCT", description = "For soft budgets: alert at this percentage (default 100).")
@@ -71,16 +96,19 @@ final class BudgetsCommand implements Runnable {
 
         @Override
         public void run() {
-            Budget.Scope scope = whose.org ? Budget.Scope.ORG : whose.person != null ? Budget.Scope.PERSON
-                    : whose.team != null ? Budget.Scope.TEAM : Budget.Scope.KEY;
-            String subject = whose.org ? null : whose.person != null ? whose.person : whose.team != null ? whose.team : whose.key;
-            Budget.Period p = Budget.parsePeriod(period);
-            Budget.Unit unit = amount.usd != null ? Budget.Unit.USD : Budget.Unit.TOKENS;
+            Budget.Scope scope = whose.org ? Budget.Scope.ORG : whose.eachPerson ? Budget.Scope.EACH_PERSON
+                    : whose.person != null ? Budget.Scope.PERSON : whose.team != null ? Budget.Scope.TEAM : Budget.Scope.KEY;
+            String subject = whose.org || whose.eachPerson ? null : whose.person != null ? whose.person
+                    : whose.team != null ? whose.team : whose.key;
+            Budget.Period p = period();
+            String dollars = amount.dollars();
+            Budget.Unit unit = dollars != null ? Budget.Unit.USD : Budget.Unit.TOKENS;
             long value;
             try {
-                value = unit == Budget.Unit.USD ? Nanos.fromDollars(amount.usd.replace("$", "")) : amount.tokens;
+                value = unit == Budget.Unit.USD ? Nanos.fromDollars(dollars.replace("$", "")) : amount.tokens;
             } catch (RuntimeException e) {
-                throw new UserError("--usd: expected an amount of dollars such as 100 or 2.50; got '" + amount.usd + "'");
+                throw new UserError("--" + (amount.usd != null ? "usd" : p.label()) + ": expected an amount of dollars such as 100 or 2.50; got '"
+                        + dollars + "'");
             }
             String n = name != null ? name : scope.label() + (subject == null ? "" : ":" + subject) + ":" + p.label();
             Budget b = new Budget(n, scope, subject, p, unit, value, !soft, soft ? threshold : 100);
@@ -90,6 +118,15 @@ final class BudgetsCommand implements Runnable {
                 if (saved.personAdded()) spec.commandLine().getOut().println("added person " + subject);
                 spec.commandLine().getOut().println("saved " + saved.described());
             }
+        }
+
+        private Budget.Period period() {
+            Budget.Period shorthand = amount.shorthand();
+            if (shorthand != null && period != null) {
+                throw new UserError("--period: --" + shorthand.label() + " already names the period; give one or the other");
+            }
+            if (shorthand != null) return shorthand;
+            return period == null ? Budget.Period.MONTHLY : Budget.parsePeriod(period);
         }
     }
 
@@ -112,20 +149,24 @@ final class BudgetsCommand implements Runnable {
                                 .put("period", b.period().label()).put("unit", b.unit().label())
                                 .put("mode", b.hard() ? "hard" : "soft").put("threshold_pct", b.thresholdPct())
                                 .put("resets", line.resets().toString());
+                        var sources = JsonNodeFactory.instance.objectNode();
                         if (b.unit() == Budget.Unit.USD) {
                             o.put("limit_usd", Nanos.toDecimal(b.amount())).put("spent_usd", Nanos.toDecimal(spent));
+                            line.bySource().forEach((source, v) -> sources.put(source, Nanos.toDecimal(v)));
                         } else {
                             o.put("limit_tokens", b.amount()).put("spent_tokens", spent);
+                            line.bySource().forEach(sources::put);
                         }
+                        o.set("spent_by_source", sources);
                     }
                     spec.commandLine().getOut().print(CostReportWriter.toJson(arr));
                 } else if ("table".equalsIgnoreCase(format)) {
-                    TextTable t = new TextTable("Budget", "For", "Period", "Mode", "Limit", "Spent", "Used", "Resets");
+                    TextTable t = new TextTable("Budget", "For", "Period", "Mode", "Limit", "Spent", "Used", "By source", "Resets");
                     for (BudgetAdmin.Line line : all) {
                         Budget b = line.budget();
                         long spent = line.spent();
                         t.row(b.name(), b.who(), b.period().label(), b.hard() ? "hard" : "soft " + b.thresholdPct() + "%",
-                                b.format(b.amount()), b.format(spent), (spent * 100 / b.amount()) + "%",
+                                b.format(b.amount()), b.format(spent), (spent * 100 / b.amount()) + "%", bySource(b, line),
                                 line.resets().atZone(g.zone()).toOffsetDateTime().toString());
                     }
                     spec.commandLine().getOut().print(t.render());
@@ -134,6 +175,14 @@ final class BudgetsCommand implements Runnable {
                 }
             }
         }
+    }
+
+    /** "gateway $1.20, bedrock $3.40", or "-" when nothing is spent. */
+    static String bySource(Budget b, BudgetAdmin.Line line) {
+        if (line.bySource().isEmpty()) return "-";
+        List<String> parts = new java.util.ArrayList<>();
+        line.bySource().forEach((source, v) -> parts.add(source + " " + b.format(v)));
+        return String.join(", ", parts);
     }
 
     @Command(name = "rm", description = "Remove a budget by name.")

@@ -8,12 +8,14 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 
 /** A budget with what was spent against it this period: the budgets list, the overview, a person's page. */
-record BudgetStatus(Budget budget, long spent, Instant resets) {
+record BudgetStatus(Budget budget, long spent, Map<String, Long> bySource, Instant resets) {
 
     static BudgetStatus of(Budgets budgets, Budget b, Instant now, ZoneId zone) {
-        return new BudgetStatus(b, budgets.spent(b, now, zone), b.period().end(now, zone));
+        Budgets.Spend spend = budgets.spend(b, now, zone);
+        return new BudgetStatus(b, spend.total(), spend.bySource(), b.period().end(now, zone));
     }
 
     /** Share of the limit used, in percent with one decimal (display only; spent and limit stay exact). */
@@ -37,6 +39,11 @@ record BudgetStatus(Budget budget, long spent, Instant resets) {
             o.putNull("limit_usd").putNull("spent_usd");
             o.put("limit_tokens", b.amount()).put("spent_tokens", spent);
         }
+        ObjectNode sources = o.putObject("spent_by_source");
+        bySource.forEach((source, v) -> {
+            if (usd) Json.money(sources, source, v);
+            else sources.put(source, v);
+        });
         return o.put("percent", percent()).put("resets_at", resets.toString());
     }
 }

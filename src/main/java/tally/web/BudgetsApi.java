@@ -24,7 +24,7 @@ final class BudgetsApi {
         ZoneId zone = p.zone();
         ObjectNode out = Json.object().put("timezone", zone.getId());
         ArrayNode list = out.putArray("budgets");
-        for (BudgetStatus s : statuses(data.budgets().list(), zone)) s.json(list.addObject());
+        for (BudgetStatus s : statuses(data.budgets().effective(data.clock().instant(), zone), zone)) s.json(list.addObject());
         return out;
     }
 

@@ -56,7 +56,7 @@ final class OverviewApi {
         ArrayNode unpriced = out.putArray("unpriced_models");
         data.ledger().unpricedModels(monthQ).forEach((model, n) -> unpriced.addObject().put("model", model).put("requests", n));
         ArrayNode nearest = out.putArray("budgets");
-        budgets.statuses(data.budgets().list(), zone).stream().limit(5).forEach(s -> s.json(nearest.addObject()));
+        budgets.statuses(data.budgets().effective(data.clock().instant(), zone), zone).stream().limit(5).forEach(s -> s.json(nearest.addObject()));
         return out;
     }
 

@@ -33,20 +33,10 @@ final class PeopleApi {
         Person person = data.people().list().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow(() -> ApiError.notFound("no person named '" + name + "'"));
         ObjectNode out = json(Json.object(), person);
-        List<Budget> covering = data.budgets().list().stream().filter(b -> covers(b, person)).toList();
+        List<Budget> covering = data.budgets().over(person.name(), person.team(), person.aliases());
         ArrayNode list = out.putArray("budgets");
         for (BudgetStatus s : budgets.statuses(covering, zone)) s.json(list.addObject());
         return out;
-    }
-
-    /** Budgets whose spend includes this person's: theirs, their team's, their keys', the organization's. */
-    private static boolean covers(Budget b, Person p) {
-        return switch (b.scope()) {
-            case ORG -> true;
-            case PERSON -> b.subject().equals(p.name());
-            case TEAM -> b.subject().equals(p.team());
-            case KEY -> p.aliases().contains(b.subject());
-        };
     }
 
     private static ObjectNode json(ObjectNode o, Person p) {

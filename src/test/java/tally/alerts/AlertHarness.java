@@ -31,6 +31,11 @@ final class AlertHarness implements AutoCloseable {
     final Evaluator evaluator;
 
     AlertHarness(StoreConfig config, String now, String... rules) throws Exception {
+        this(config, now, (java.time.Duration) null, rules);
+    }
+
+    /** With {@code hookCooldown}, the webhook channel has that per-channel cooldown. */
+    AlertHarness(StoreConfig config, String now, java.time.Duration hookCooldown, String... rules) throws Exception {
         store = Store.open(config);
         ledger = new Ledger(store);
         activity = new ActivityLog(store);
@@ -40,7 +45,8 @@ final class AlertHarness implements AutoCloseable {
         ObjectNode root = RuleJson.JSON.createObjectNode().put("defaults", false);
         ObjectNode ch = root.putObject("channels");
         ch.putObject("slack").put("type", "slack").put("url", slack.url()).put("backoff", "20ms");
-        ch.putObject("hook").put("type", "webhook").put("url", hook.url()).put("secret", SECRET).put("backoff", "20ms");
+        ObjectNode h = ch.putObject("hook").put("type", "webhook").put("url", hook.url()).put("secret", SECRET).put("backoff", "20ms");
+        if (hookCooldown != null) h.put("cooldown", hookCooldown.toMinutes() + "m");
         ArrayNode list = root.putArray("rules");
         for (String r : rules) list.add(RuleJson.JSON.readTree(r));
         AlertsConfig cfg = AlertsConfig.parse(root);

@@ -103,17 +103,26 @@ class RuleKindsTest {
     }
 
     @Test
-    void budgetsWarnAtEachPercentageTheyPass() throws Exception {
+    void aBudgetWarnsOncePerCrossingWithTheHighestMarkPassedAndOncePerPeriod() throws Exception {
         try (AlertHarness h = duck("2026-03-10T10:00:00Z", "{\"name\":\"budgets\",\"kind\":\"budget\"}")) {
             new Budgets(h.store, h.ledger).set(new Budget("eng", Budget.Scope.ORG, null, Budget.Period.DAILY, Budget.Unit.USD,
                     10_000_000_000L, true, 100));
-            h.write(Events.event("g", "2026-03-10T09:00:00Z", "alice").source(Source.GATEWAY).cost(8_500_000_000L, "t").build());
+            // Spend from Bedrock invocation logs counts like the gateway's: past 50% and 80% at once.
+            h.write(Events.event("b1", "2026-03-10T09:00:00Z", "alice").source(Source.PROVIDER_LOG).cost(8_500_000_000L, "t").build());
             List<Notification> n = h.tickAt("2026-03-10T10:00:00Z");
-            assertThat(n).extracting(x -> x.fields().get("What")).containsExactlyInAnyOrder("50% of the daily budget", "80% of the daily budget");
+            assertThat(n).singleElement().satisfies(x -> assertThat(x.fields()).containsEntry("What", "80% of the daily budget"));
             assertThat(n.get(0).text()).contains("Budget 'eng' (organization, hard) is at 85%: $8.50 of $10.00 spent")
                     .contains("resets 2026-03-11 00:00");
+            assertThat(h.slack.requests).hasSize(1);
             assertThat(h.tickAt("2026-03-10T10:05:00Z")).isEmpty();
-            assertThat(h.tickAt("2026-03-11T00:05:00Z")).hasSize(2).allMatch(x -> x.type() == Notification.Type.RESOLVED);
+
+            h.write(Events.event("g1", "2026-03-10T10:06:00Z", "alice").source(Source.GATEWAY).cost(1_000_000_000L, "t").build());
+            assertThat(h.tickAt("2026-03-10T10:10:00Z")).extracting(x -> x.fields().get("What")).containsExactly("90% of the daily budget");
+            assertThat(h.tickAt("2026-03-11T00:05:00Z")).as("a reset is not news").isEmpty();
+
+            h.write(Events.event("b2", "2026-03-11T01:00:00Z", "alice").source(Source.PROVIDER_LOG).cost(5_500_000_000L, "t").build());
+            assertThat(h.tickAt("2026-03-11T01:05:00Z")).as("a new period: the 50% mark again, inside the rule's cooldown")
+                    .extracting(x -> x.fields().get("What")).containsExactly("50% of the daily budget");
         }
     }
 

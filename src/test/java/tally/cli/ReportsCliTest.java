@@ -252,6 +252,34 @@ class ReportsCliTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aDailyDefaultForEachPersonIsListedPerPersonWithSpendBySourceAndAPersonsOwnBudgetReplacesIt(TestStores.Kind kind) throws Exception {
+        use(kind);
+        team();
+        Cli.Result set = tally("budgets", "set", "--each-person", "--daily", "5");
+        assertThat(set.out()).as(set.err()).isEqualTo("saved budget 'each-person:daily' (hard, $5.00 per day for each person)\n");
+        assertThat(tally("budgets", "set", "--person", "alice", "--daily", "20").code()).isZero();
+        assertThat(tally("budgets", "set", "--each-person", "--daily", "5", "--period", "weekly").err())
+                .contains("--period: --daily already names the period; give one or the other");
+
+        JsonNode list = json(tally("budgets", "list", "--format", "json"));
+        assertThat(list).hasSize(2);
+        JsonNode alice = list.get(0).get("name").asText().equals("person:alice:daily") ? list.get(0) : list.get(1);
+        JsonNode bob = alice == list.get(0) ? list.get(1) : list.get(0);
+        assertThat(alice.get("name").asText()).isEqualTo("person:alice:daily");
+        assertThat(alice.get("spent_usd").asText()).isEqualTo("1.60");
+        assertThat(alice.at("/spent_by_source/gateway").asText()).isEqualTo("0.60");
+        assertThat(alice.at("/spent_by_source/transcript").asText()).isEqualTo("1.00");
+        assertThat(bob.get("name").asText()).isEqualTo("each-person:daily");
+        assertThat(bob.get("scope").asText()).isEqualTo("each-person");
+        assertThat(bob.get("subject").asText()).isEqualTo("bob");
+        assertThat(bob.get("spent_usd").asText()).isEqualTo("5.50");
+        assertThat(bob.at("/spent_by_source/otel-event").asText()).isEqualTo("5.50");
+        assertThat(tally("budgets", "list").out()).contains("person bob (each-person default)").contains("otel-event $5.50")
+                .contains("gateway $0.60, transcript $1.00");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void statuslineShowsTheSessionTodayAndTheNearestBudget(TestStores.Kind kind) throws Exception {
         use(kind);
         team();
@@ -260,8 +288,8 @@ class ReportsCliTest {
                 + "\"workspace\":{\"current_dir\":\"/src\"},\"cost\":{\"total_cost_usd\":3.9},\"extra\":[1,2]}";
         Cli.Result r = withStdin(status, () -> tally("statusline", "--user", "alice"));
         assertThat(r.code()).isZero();
-        // the budget counts gateway records only: alice's $0.60 of $10
-        assertThat(r.out()).isEqualTo("[Sonnet 4.5] | session $1.60 | alice today $1.60 | budget 6% of $10.00 daily (person alice)\n");
+        // the budget counts every source, as the day's total does: alice's $1.60 of $10
+        assertThat(r.out()).isEqualTo("[Sonnet 4.5] | session $1.60 | alice today $1.60 | budget 16% of $10.00 daily (person alice)\n");
 
         Cli.Result unknown = withStdin("{\"session_id\":\"elsewhere\",\"cost\":{\"total_cost_usd\":0.001155}}",
                 () -> tally("statusline", "--user", "bob"));

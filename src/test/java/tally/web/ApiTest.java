@@ -188,9 +188,20 @@ class ApiTest {
         JsonNode budgets = h.json("/api/budgets").path("budgets");
         JsonNode daily = budgets.get(0); // nearest its limit first
         assertThat(daily.path("name").asText()).isEqualTo("platform-daily");
-        assertThat(daily.path("spent_usd").asText()).isEqualTo("6.00");
+        // every source counts: the gateway's $6.00 and the team's other usage today, each split out
+        JsonNode bySource = daily.path("spent_by_source");
+        assertThat(bySource.path("gateway").asText()).isEqualTo("6.00");
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        for (JsonNode v : bySource) sum = sum.add(new java.math.BigDecimal(v.asText()));
+        assertThat(new java.math.BigDecimal(daily.path("spent_usd").asText())).isEqualByComparingTo(sum)
+                .isGreaterThan(new java.math.BigDecimal("6.00"));
+        JsonNode teamToday = h.json("/api/usage?by=team&from=2026-03-18&to=2026-03-18");
+        for (JsonNode r : teamToday.path("rows")) {
+            if (r.path("key").asText().equals("platform")) assertThat(daily.path("spent_usd").asText()).isEqualTo(r.path("cost_usd").asText());
+        }
         assertThat(daily.path("limit_usd").asText()).isEqualTo("5.00");
-        assertThat(daily.path("percent").asDouble()).isEqualTo(120.0);
+        assertThat(daily.path("percent").asDouble()).isEqualTo(sum.multiply(java.math.BigDecimal.valueOf(20))
+                .setScale(1, java.math.RoundingMode.HALF_UP).doubleValue());
         assertThat(daily.path("resets_at").asText()).isEqualTo("2026-03-18T23:00:00Z");
         assertThat(budgets.get(1).path("limit_tokens").asLong()).isEqualTo(100_000_000L);
 

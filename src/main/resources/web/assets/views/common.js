@@ -1,5 +1,5 @@
 // Small pieces several views share.
-import { el } from '../format.js';
+import { el, usd, int } from '../format.js';
 
 export function kpi(label, value, testid, loud = false) {
   return el('div', { class: 'card kpi' + (loud ? ' loud' : '') },
@@ -50,4 +50,11 @@ export function select(name, options, value, onchange, testid) {
     ...options.map(([v, label]) => el('option', { value: v, text: label })));
   s.value = value;
   return s;
+}
+
+// A budget's spend by source ("gateway $6.00 · otel-event $1.20"): budgets count every source.
+export function spentBySource(b) {
+  const parts = Object.entries(b.spent_by_source ?? {})
+    .map(([source, v]) => source + ' ' + (b.unit === 'usd' ? usd(v) : int(v)));
+  return parts.length ? parts.join(' · ') : '-';
 }

@@ -3,7 +3,7 @@ import { get } from '../api.js';
 import { el, usd, int } from '../format.js';
 import { tableCard } from '../table.js';
 import { bars } from '../charts.js';
-import { kpi, page, chartCard, daysOf } from './common.js';
+import { kpi, page, chartCard, daysOf, spentBySource } from './common.js';
 
 export async function render(ctx) {
   const filters = { team: ctx.params.team, person: ctx.params.person, model: ctx.params.model, source: ctx.params.source };
@@ -26,6 +26,7 @@ export async function render(ctx) {
     { key: 'spent', label: 'Spent', type: 'text', value: (b) => b.unit === 'usd' ? usd(b.spent_usd) : int(b.spent_tokens) + ' tokens' },
     { key: 'limit', label: 'Limit', type: 'text', value: (b) => b.unit === 'usd' ? usd(b.limit_usd) : int(b.limit_tokens) + ' tokens' },
     { key: 'percent', label: 'Used', type: 'pct' },
+    { key: 'sources', label: 'By source', type: 'text', value: spentBySource },
   ], o.budgets, { empty: 'No budgets. Set one with: tally budgets set' });
   budgetTable.querySelectorAll('tbody tr').forEach((tr, i) => {
     const b = o.budgets[i];

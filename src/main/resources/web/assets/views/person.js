@@ -3,7 +3,7 @@ import { get } from '../api.js';
 import { el, usd, int } from '../format.js';
 import { tableCard } from '../table.js';
 import { heatmap } from '../charts.js';
-import { kpi, page, chartCard } from './common.js';
+import { kpi, page, chartCard, spentBySource } from './common.js';
 import { weekdayHour } from './hours.js';
 
 export async function render(ctx) {
@@ -40,7 +40,8 @@ export async function render(ctx) {
       { key: 'period', label: 'Period', type: 'text' },
       { key: 'spent', label: 'Spent', type: 'text', value: (b) => b.unit === 'usd' ? b.spent_usd : b.spent_tokens },
       { key: 'limit', label: 'Limit', type: 'text', value: (b) => b.unit === 'usd' ? b.limit_usd : b.limit_tokens },
-      { key: 'percent', label: 'Used', type: 'pct' }], who.budgets, { empty: 'No budget covers them.' }));
+      { key: 'percent', label: 'Used', type: 'pct' },
+      { key: 'sources', label: 'By source', type: 'text', value: spentBySource }], who.budgets, { empty: 'No budget covers them.' }));
   node.draw = () => {
     const { days, cells, max } = weekdayHour(hours.rows);
     heatmap(heat.box, days, cells, max);
