@@ -107,18 +107,35 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- POST /v1/messages
 
+    /** Runs a cloud route's request (Bedrock, Vertex) through the same steps as /v1/messages. */
+    void admit(RoutingContext ctx, Wire wire) {
+        ctx.put(Wire.CONTEXT_KEY, wire);
+        messages(ctx);
+    }
+
+    /** Who a cloud route's side request (e.g. an inference-profile lookup) is from; fails for anyone without a key. */
+    io.vertx.core.Future<Caller> caller(MultiMap headers) {
+        return auth.authenticate(headers, false);
+    }
+
+    /** The server's own Anthropic key, which a cloud route must not mistake for a developer's credential. */
+    String upstreamKey() {
+        return config.upstreamKey();
+    }
+
     private void messages(RoutingContext ctx) {
         Instant at = clock.instant();
         HttpServerRequest req = ctx.request();
         Buffer original = body(ctx);
-        auth.authenticate(req.headers()).onComplete(ar -> {
+        Wire wire = Wire.of(ctx); // null on /v1/messages
+        auth.authenticate(req.headers(), wire == null).onComplete(ar -> {
             if (ar.failed()) {
                 rejected(ctx, ar.cause());
                 return;
             }
             Caller c = ar.result();
             RequestFacts facts = RequestFacts.read(original);
-            String model = facts.model();
+            String model = wire == null ? facts.model() : wire.model(ctx);
             Long maxTokens = facts.maxTokens();
             Buffer body = original;
             String session = req.getHeader("x-claude-code-session-id");
@@ -134,9 +151,10 @@ public final class Gateway implements AutoCloseable {
                 String newModel = null;
                 Long newMax = null;
                 if (k.maxTokens() != null && maxTokens != null && maxTokens > k.maxTokens()) newMax = k.maxTokens();
-                if (k.downgradeModel() != null && !k.downgradeModel().equals(model) && guard.softPassed(c.spender())) newModel = k.downgradeModel();
+                String downgrade = wire == null || k.downgradeModel() == null ? k.downgradeModel() : wire.sameProvider(model, k.downgradeModel());
+                if (downgrade != null && !downgrade.equals(model) && guard.softPassed(c.spender())) newModel = downgrade;
                 if (newModel != null || newMax != null) {
-                    body = RequestFacts.rewrite(original, newModel, newMax);
+                    body = wire == null ? RequestFacts.rewrite(original, newModel, newMax) : wire.rewrite(original, newMax);
                     if (newModel != null) model = newModel;
                     if (newMax != null) maxTokens = newMax;
                 }
@@ -193,17 +211,22 @@ public final class Gateway implements AutoCloseable {
         }
 
         String requestModel = model;
+        Wire wire = Wire.of(ctx);
+        java.util.function.Function<ProxyExchange.Result, io.vertx.core.Future<Void>> done = r -> {
+            MessageUsage u = r.tap() == null ? null : r.tap().usage;
+            Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(r.requestId()), at, c,
+                    requestModel, session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false).on(wire), u);
+            UsageEvent e = rec.event();
+            guard.settle(reservation, e.costNanos(), e.tokens().total());
+            limiter.spend(c, e.tokens().total() - e.tokens().cacheRead());
+            return rec.durable(); // the response's last bytes wait for this
+        };
+        if (wire != null) {
+            wire.forward(ctx, c, requestModel, body, done);
+            return;
+        }
         new ProxyExchange(upstream, req, body, upstreamHeaders(req, c, true),
-                up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true,
-                r -> {
-                    MessageUsage u = r.tap() == null ? null : r.tap().usage;
-                    Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(r.requestId()), at, c,
-                            requestModel, session, r.requestId(), r.latencyNanos() / 1_000_000, r.status(), false), u);
-                    UsageEvent e = rec.event();
-                    guard.settle(reservation, e.costNanos(), e.tokens().total());
-                    limiter.spend(c, e.tokens().total() - e.tokens().cacheRead());
-                    return rec.durable(); // the response's last bytes wait for this
-                }).start();
+                up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true, done).start();
     }
 
     /** A request whose turn on a budget did not come in time: retry, the budget is not exhausted. */
@@ -233,7 +256,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Records a request the gateway will not forward as a failed request with no usage, then answers it once that is durable. */
     private void refuse(RoutingContext ctx, Caller c, Instant at, String model, String session, int status, String type, String message) {
-        recorder.recordDurably(new Recorder.Facts(recordId(null), at, c, model, session, null, 0, status, false), null)
+        recorder.recordDurably(new Recorder.Facts(recordId(null), at, c, model, session, null, 0, status, false).on(Wire.of(ctx)), null)
                 .durable().onComplete(v -> {
                     if (!ctx.response().closed()) ApiErrors.send(ctx.response(), status, type, message);
                 });
