@@ -139,13 +139,11 @@ public final class BedrockRoutes implements Wire {
      * key, in pass-through) is forwarded as sent. Nothing else reaches AWS.
      */
     private Future<MultiMap> credentials(Caller c, URI endpoint, String path, MultiMap headers, Buffer body) {
-        boolean own = c.key() == null && "authorization".equals(c.credentialName()) && c.credentialValue() != null;
-        if (own) {
+        if (Wire.ownCredential(c)) {
             headers.set("authorization", c.credentialValue());
             return Future.succeededFuture(headers);
         }
-        if (c.key() == null && "x-api-key".equals(c.credentialName()) && c.credentialValue() != null
-                && !c.credentialValue().equals(gateway.upstreamKey())) {
+        if (Wire.foreignKey(c, gateway.upstreamKey())) {
             return Future.failedFuture(new Authenticator.Rejected("Bedrock through Tally takes a Tally key or your own Bedrock API key as a bearer token"));
         }
         return serverCredentials(endpoint, path, headers, body);

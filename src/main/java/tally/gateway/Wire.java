@@ -37,6 +37,20 @@ interface Wire {
     void forward(RoutingContext ctx, Caller caller, String model, Buffer body,
                  Function<ProxyExchange.Result, Future<Void>> onDone);
 
+    /** The caller brought their own cloud credential (a bearer token, in pass-through): it is forwarded as sent. */
+    static boolean ownCredential(Caller c) {
+        return c.key() == null && "authorization".equals(c.credentialName()) && c.credentialValue() != null;
+    }
+
+    /**
+     * A pass-through caller whose credential is an {@code x-api-key} that is not a Tally key: it means
+     * nothing to AWS or Google, and the server's cloud credentials are not theirs to spend.
+     */
+    static boolean foreignKey(Caller c, String serverKey) {
+        return c.key() == null && "x-api-key".equals(c.credentialName()) && c.credentialValue() != null
+                && !c.credentialValue().equals(serverKey);
+    }
+
     /** Where the gateway keeps the wire of a request while it is admitted. */
     String CONTEXT_KEY = "tally.wire";
 
