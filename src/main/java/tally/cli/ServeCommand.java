@@ -96,6 +96,9 @@ final class ServeCommand implements Runnable {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key for --tls-cert.")
     java.nio.file.Path tlsKey;
 
+    // ---- Bedrock and Vertex through the gateway (/bedrock, /vertex/v1)
+    @picocli.CommandLine.Mixin CloudServeOptions cloud;
+
     @Override
     public void run() {
         GlobalOptions g = ((Main) spec.root().userObject()).global;
@@ -121,6 +124,7 @@ final class ServeCommand implements Runnable {
             parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
             parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
             parts.add(gateway::mount);
+            parts.addAll(cloud.routes(vertx, gateway, session.catalog(), config.upstreamTimeout()));
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock);
             parts.add(alerting::mount); // /metrics, /api/alerts…
