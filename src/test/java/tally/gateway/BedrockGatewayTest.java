@@ -255,6 +255,20 @@ class BedrockGatewayTest {
     }
 
     @Test
+    void an_inference_profile_lookup_with_a_tally_key_goes_to_the_control_plane_signed_and_is_not_spend() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            HttpResponse<byte[]> resp = Http.send("GET", cloud.base() + "/inference-profiles?type=SYSTEM_DEFINED", bearer(key), null);
+            assertThat(resp.statusCode()).isEqualTo(200);
+            assertThat(new String(resp.body(), StandardCharsets.UTF_8)).contains("inferenceProfileSummaries");
+            FakeBedrock.Seen s = cloud.bedrock.seen.get(0);
+            assertThat(s.rawPath()).isEqualTo("/inference-profiles?type=SYSTEM_DEFINED");
+            assertThat(s.authProblem()).isNull();
+            assertThat(cloud.gw.records()).isEmpty();
+        }
+    }
+
+    @Test
     void the_fake_refuses_a_signature_made_with_the_wrong_secret_so_a_valid_one_means_something() {
         try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir, "not/the/secret/KEY000000000000000000000", null)) {
             String key = cloud.gw.key("alice");
