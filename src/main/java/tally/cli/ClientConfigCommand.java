@@ -34,9 +34,13 @@ final class ClientConfigCommand implements Runnable {
             description = "Also print the statusLine block that runs 'tally statusline' (default on; --no-status-line to leave it out).")
     boolean statusLine;
 
+    // ---- Claude Code's Bedrock and Vertex modes through the gateway
+    @picocli.CommandLine.Mixin CloudClientOptions cloud;
+
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
+        cloud.validate();
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode env = root.putObject("env");
         String base = baseUrl(g);
@@ -54,6 +58,8 @@ final class ClientConfigCommand implements Runnable {
                 note = "new key " + k.key().id() + " for " + user + " (shown once; Tally keeps only its hash)";
             }
         }
+        String cloudNote = cloud.apply(env, base);
+        if (cloudNote != null) note += "; " + cloudNote;
         if (telemetry) {
             telemetry(g, env, base);
             note += "; telemetry to " + env.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText() + " with a new ingest token";

@@ -99,6 +99,9 @@ final class ServeCommand implements Runnable {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key for --tls-cert.")
     java.nio.file.Path tlsKey;
 
+    // ---- Bedrock and Vertex through the gateway (/bedrock, /vertex/v1)
+    @picocli.CommandLine.Mixin CloudServeOptions cloud;
+
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
@@ -163,7 +166,7 @@ final class ServeCommand implements Runnable {
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             String token = Secrets.randomToken(32);
-            server = TallyServer.start(vertx, host, port, tls, parts(token));
+            server = TallyServer.start(vertx, host, port, tls, parts(token, config));
             alerting.start();
             if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
@@ -174,11 +177,12 @@ final class ServeCommand implements Runnable {
         }
 
         /** Every route on the one port. */
-        private List<Consumer<Router>> parts(String token) {
+        private List<Consumer<Router>> parts(String token, GatewayConfig config) {
             List<Consumer<Router>> parts = new ArrayList<>();
             parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
             parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
             parts.add(gateway::mount);
+            parts.addAll(cloud.routes(vertx, gateway, session.catalog(), config.upstreamTimeout())); // /bedrock, /vertex
             parts.add(new tally.metrics.MetricsRoutes(vertx, alerting.metrics())::mount);
             parts.add(alerting::mount); // /api/alerts…
             // The use cases, for the CLI beside this server (as the local admin, by the token in the server file).

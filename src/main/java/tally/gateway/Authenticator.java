@@ -38,6 +38,14 @@ final class Authenticator {
     }
 
     Future<Caller> authenticate(MultiMap headers) {
+        return authenticate(headers, true);
+    }
+
+    /**
+     * @param anthropicUpstream whether the request goes to the Anthropic API (which needs the server's
+     *                          key for Tally keys); the cloud routes sign with their own credentials
+     */
+    Future<Caller> authenticate(MultiMap headers, boolean anthropicUpstream) {
         String apiKey = headers.get("x-api-key");
         String auth = headers.get("authorization");
         String bearer = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
@@ -45,12 +53,12 @@ final class Authenticator {
 
         if (VirtualKeys.looksManaged(credential)) {
             VirtualKey k = keys.cached(credential);
-            if (k != null) return managed(k);
+            if (k != null) return managed(k, anthropicUpstream);
             if (keys.known(credential)) return Future.failedFuture(new Rejected("this Tally key is expired or revoked"));
             // Not in memory: created by another process since the last reload. One store read, off the event loop.
             return vertx.executeBlocking(() -> keys.load(credential), false).compose(found -> found == null
                     ? Future.failedFuture(new Rejected("invalid x-api-key (unknown, expired or revoked Tally key)"))
-                    : managed(found));
+                    : managed(found, anthropicUpstream));
         }
 
         String trusted = config.trustHeader() == null ? null : headers.get(config.trustHeader());
@@ -62,7 +70,7 @@ final class Authenticator {
                 return Future.succeededFuture(new Caller(trusted.trim(), person, team, null,
                         apiKey != null ? "x-api-key" : "authorization", apiKey != null ? apiKey : auth));
             }
-            if (config.upstreamKey() == null) return Future.failedFuture(new Rejected("no API key sent and the gateway has none of its own"));
+            if (config.upstreamKey() == null && anthropicUpstream) return Future.failedFuture(new Rejected("no API key sent and the gateway has none of its own"));
             return Future.succeededFuture(new Caller(trusted.trim(), person, team, null, "x-api-key", config.upstreamKey()));
         }
 
@@ -78,8 +86,8 @@ final class Authenticator {
                 apiKey != null ? "x-api-key" : "authorization", apiKey != null ? apiKey : auth));
     }
 
-    private Future<Caller> managed(VirtualKey k) {
-        if (config.upstreamKey() == null) {
+    private Future<Caller> managed(VirtualKey k, boolean anthropicUpstream) {
+        if (config.upstreamKey() == null && anthropicUpstream) {
             return Future.failedFuture(new Rejected("the gateway has no upstream key configured for Tally keys (set TALLY_UPSTREAM_KEY)"));
         }
         String team = k.team() != null ? k.team() : directory.team(k.person());

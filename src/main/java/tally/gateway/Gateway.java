@@ -110,11 +110,27 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- POST /v1/messages
 
+    /** Runs a cloud route's request (Bedrock, Vertex) through the same steps as /v1/messages. */
+    void admit(RoutingContext ctx, Wire wire) {
+        ctx.put(Wire.CONTEXT_KEY, wire);
+        messages(ctx);
+    }
+
+    /** Who a cloud route's side request (e.g. an inference-profile lookup) is from; fails for anyone without a key. */
+    io.vertx.core.Future<Caller> caller(MultiMap headers) {
+        return auth.authenticate(headers, false);
+    }
+
+    /** The server's own Anthropic key, which a cloud route must not mistake for a developer's credential. */
+    String upstreamKey() {
+        return config.upstreamKey();
+    }
+
     /** Authenticates, then hands the request to the pipeline's steps (see {@link MessagesPipeline}). */
     private void messages(RoutingContext ctx) {
         Instant at = clock.instant();
         Buffer original = body(ctx);
-        auth.authenticate(ctx.request().headers()).onComplete(ar -> {
+        auth.authenticate(ctx.request().headers(), Wire.of(ctx) == null).onComplete(ar -> {
             if (ar.failed()) {
                 rejected(ctx, ar.cause());
                 return;

@@ -27,11 +27,13 @@ final class KeyPolicy {
         String newModel = null;
         Long newMax = null;
         if (k.maxTokens() != null && r.maxTokens != null && r.maxTokens > k.maxTokens()) newMax = k.maxTokens();
-        if (k.downgradeModel() != null && !k.downgradeModel().equals(r.model) && guard.softPassed(r.caller.spender())) {
-            newModel = k.downgradeModel();
+        String downgrade = r.wire == null || k.downgradeModel() == null ? k.downgradeModel()
+                : r.wire.sameProvider(r.model, k.downgradeModel());
+        if (downgrade != null && !downgrade.equals(r.model) && guard.softPassed(r.caller.spender())) {
+            newModel = downgrade;
         }
         if (newModel != null || newMax != null) {
-            r.body = RequestFacts.rewrite(r.body, newModel, newMax);
+            r.body = r.wire == null ? RequestFacts.rewrite(r.body, newModel, newMax) : r.wire.rewrite(r.body, newMax);
             if (newModel != null) r.model = newModel;
             if (newMax != null) r.maxTokens = newMax;
         }

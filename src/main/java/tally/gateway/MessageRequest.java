@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 
 /**
- * One authenticated POST /v1/messages request as it goes through {@link MessagesPipeline}'s steps.
+ * One authenticated POST /v1/messages request (or a cloud route's, see {@link Wire}) as it goes through {@link MessagesPipeline}'s steps.
  * The key's policy may replace its model, max_tokens and body; every later step sees the result.
  */
 final class MessageRequest {
@@ -19,6 +19,8 @@ final class MessageRequest {
     final String session;
     /** The project the client names ({@code X-Tally-Project}, e.g. through ANTHROPIC_CUSTOM_HEADERS), or null. */
     final String project;
+    /** How a cloud route (Bedrock, Vertex) differs; null on /v1/messages. */
+    final Wire wire;
     String model;
     Long maxTokens;
     Buffer body;
@@ -31,7 +33,8 @@ final class MessageRequest {
         this.session = ctx.request().getHeader("x-claude-code-session-id");
         String p = ctx.request().getHeader(PROJECT_HEADER);
         this.project = p == null || p.isBlank() ? null : p.trim();
-        this.model = facts.model();
+        this.wire = Wire.of(ctx);
+        this.model = wire == null ? facts.model() : wire.model(ctx);
         this.maxTokens = facts.maxTokens();
         this.body = body;
     }

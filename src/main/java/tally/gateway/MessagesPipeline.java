@@ -9,7 +9,7 @@ import tally.core.UsageEvent;
 import tally.pricing.PriceCatalog;
 
 /**
- * The steps of an authenticated POST /v1/messages, in order: the key's policy → max_tokens bounds →
+ * The steps of an authenticated POST /v1/messages (and of Bedrock's and Vertex's routes), in order: the key's policy → max_tokens bounds →
  * rate limit → budget reservation → forward → settle. A step that refuses ends the request with an
  * Anthropic-style error, recorded as a failed request first. Nothing here blocks the event loop.
  */
@@ -83,6 +83,10 @@ final class MessagesPipeline {
 
     /** Relays the request upstream, metering a successful response as it streams; settles when the exchange ends. */
     private void forward(MessageRequest r, BudgetGuard.Reservation reservation) {
+        if (r.wire != null) {
+            r.wire.forward(r.ctx, r.caller, r.model, r.body, done -> settle(r, reservation, done));
+            return;
+        }
         HttpServerRequest req = r.ctx.request();
         new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true), MessagesPipeline::tapFor, true,
                 done -> settle(r, reservation, done)).start();
@@ -99,7 +103,7 @@ final class MessagesPipeline {
     private Future<Void> settle(MessageRequest r, BudgetGuard.Reservation reservation, ProxyExchange.Result done) {
         MessageUsage u = done.tap() == null ? null : done.tap().usage;
         Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(done.requestId()), r.at, r.caller,
-                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project), u);
+                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project).on(r.wire), u);
         UsageEvent e = rec.event();
         guard.settle(reservation, e.costNanos(), e.tokens().total());
         limiter.spend(r.caller, e.tokens().total() - e.tokens().cacheRead());
@@ -115,7 +119,7 @@ final class MessagesPipeline {
     /** Records a request the gateway will not forward as a failed request with no usage, then answers it once that is durable. */
     private void refuse(MessageRequest r, Refusal no) {
         if (no.retryAfter() != null) r.ctx.response().putHeader("retry-after", no.retryAfter());
-        recorder.recordDurably(new Recorder.Facts(recordId(null), r.at, r.caller, r.model, r.session, null, 0, no.status(), false, r.project), null)
+        recorder.recordDurably(new Recorder.Facts(recordId(null), r.at, r.caller, r.model, r.session, null, 0, no.status(), false, r.project).on(r.wire), null)
                 .durable().onComplete(v -> {
                     if (!r.ctx.response().closed()) ApiErrors.send(r.ctx.response(), no.status(), no.type(), no.message());
                 });

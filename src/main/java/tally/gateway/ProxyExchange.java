@@ -51,6 +51,8 @@ final class ProxyExchange {
     private long lastActivity = System.nanoTime();
     private io.vertx.core.Vertx vertx;
     private long watchdog = -1;
+    private String upstreamUri;
+    private String requestIdHeader = "request-id";
 
     ProxyExchange(UpstreamClient upstream, HttpServerRequest request, Buffer body, MultiMap headers,
                   Function<HttpClientResponse, UsageTap> tapFor, boolean holdLast, Function<Result, Future<Void>> onDone) {
@@ -65,6 +67,18 @@ final class ProxyExchange {
         this.holdLast = holdLast;
     }
 
+    /** Sends the request to this path and query instead of the client's (a cloud route rewrites it). */
+    ProxyExchange to(String pathAndQuery) {
+        this.upstreamUri = pathAndQuery;
+        return this;
+    }
+
+    /** The response header that carries the upstream's request id (Bedrock: x-amzn-requestid). */
+    ProxyExchange requestIdFrom(String header) {
+        this.requestIdHeader = header;
+        return this;
+    }
+
     void start() {
         response.closeHandler(v -> clientGone());
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
@@ -72,7 +86,7 @@ final class ProxyExchange {
             vertx = ctx.owner();
             armWatchdog(idleTimeoutNanos);
         }
-        upstream.open(request.method(), request.uri()).onComplete(ar -> {
+        upstream.open(request.method(), upstreamUri != null ? upstreamUri : request.uri()).onComplete(ar -> {
             if (ar.failed()) {
                 failBeforeResponse(ar.cause());
                 return;
@@ -96,7 +110,7 @@ final class ProxyExchange {
             finish(CLIENT_CLOSED);
             return;
         }
-        requestId = up.getHeader("request-id");
+        requestId = up.getHeader(requestIdHeader);
         tap = tapFor == null ? null : tapFor.apply(up);
         response.setStatusCode(up.statusCode());
         if (up.statusMessage() != null) response.setStatusMessage(up.statusMessage());
@@ -139,8 +153,8 @@ final class ProxyExchange {
      * keeps its latest chunk back, so the last one is held when the upstream ends.
      */
     private void hold(Buffer chunk, HttpClientResponse up) {
-        if (tap instanceof UsageTap.Sse sse) {
-            if (held == null && !sse.usageFinal()) {
+        if (tap instanceof UsageTap.Streamed stream) {
+            if (held == null && !stream.usageFinal()) {
                 send(chunk, up);
                 return;
             }
@@ -254,6 +268,14 @@ final class ProxyExchange {
             case "rate_limit_error" -> 429;
             case "timeout_error" -> 504;
             case "overloaded_error" -> 529;
+            // Bedrock's exceptions (mid-stream frames), by the HTTP status AWS gives each
+            case "throttlingException", "modelNotReadyException" -> 429;
+            case "validationException" -> 400;
+            case "accessDeniedException" -> 403;
+            case "resourceNotFoundException" -> 404;
+            case "modelTimeoutException" -> 408;
+            case "modelStreamErrorException", "modelErrorException" -> 424;
+            case "serviceUnavailableException" -> 503;
             default -> 500;
         };
     }

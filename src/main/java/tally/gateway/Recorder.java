@@ -24,12 +24,30 @@ import java.util.logging.Logger;
 final class Recorder {
     private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
 
-    /** What a request was, besides its usage. */
+    /**
+     * What a request was, besides its usage. A cloud provider's record is priced by the model id its
+     * request named (a Bedrock profile carries the regional premium), not the one the answer reports.
+     */
     record Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
-                 long latencyMs, int status, boolean batch, String project) {
+                 long latencyMs, int status, boolean batch, String project, String provider) {
         Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
               long latencyMs, int status, boolean batch) {
             this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, null);
+        }
+
+        Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
+              long latencyMs, int status, boolean batch, String project) {
+            this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, "anthropic");
+        }
+
+        /** The same facts for a request that came through a cloud route (null: /v1/messages). */
+        Facts on(Wire wire) {
+            return wire == null ? this
+                    : new Facts(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, wire.provider());
+        }
+
+        boolean cloud() {
+            return !"anthropic".equals(provider);
         }
     }
 
@@ -89,12 +107,13 @@ final class Recorder {
     }
 
     private static UsageEvent event(Facts f, MessageUsage usage) {
-        String model = usage != null && usage.model() != null ? usage.model() : f.requestModel();
+        String model = f.cloud() && f.requestModel() != null ? f.requestModel()
+                : usage != null && usage.model() != null ? usage.model() : f.requestModel();
         return UsageEvent.builder()
                 .id(f.id())
                 .time(f.at())
                 .source(Source.GATEWAY)
-                .provider("anthropic")
+                .provider(f.provider())
                 .identity(f.caller().identity())
                 .team(f.caller().team())
                 .project(f.project())

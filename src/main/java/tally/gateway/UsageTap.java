@@ -67,8 +67,13 @@ abstract class UsageTap {
         }
     }
 
+    /** A stream whose bytes pass at once until its final usage event (then the rest waits for the record). */
+    interface Streamed {
+        boolean usageFinal();
+    }
+
     /** Server-sent events, parsed line by line as they arrive. */
-    static final class Sse extends ByLines {
+    static final class Sse extends ByLines implements Streamed {
         private String event;
         private final StringBuilder data = new StringBuilder();
         private boolean skipping;
@@ -100,7 +105,7 @@ abstract class UsageTap {
          * Whether the usage is final: the closing {@code message_delta} (it has a stop reason),
          * {@code message_stop} or an {@code error} has passed. What follows is only the stream's end.
          */
-        boolean usageFinal() {
+        public boolean usageFinal() {
             return usageFinal;
         }
 

@@ -54,6 +54,12 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     GatewayHarness(TestStores.Kind kind, Path dir, UnaryOperator<GatewayConfig> tweak) {
+        this(kind, dir, tweak, (v, g) -> List.of());
+    }
+
+    /** With more routes beside the gateway's (the Bedrock and Vertex ones), built once the gateway is. */
+    GatewayHarness(TestStores.Kind kind, Path dir, UnaryOperator<GatewayConfig> tweak,
+                   java.util.function.BiFunction<Vertx, Gateway, List<java.util.function.Consumer<io.vertx.ext.web.Router>>> more) {
         upstream = new FakeAnthropic(vertx);
         store = Store.open(TestStores.config(kind, dir));
         ledger = new Ledger(store);
@@ -64,7 +70,10 @@ final class GatewayHarness implements AutoCloseable {
         keys = new VirtualKeys(store, Clock.systemUTC());
         budgets = new Budgets(store, ledger);
         gateway = new Gateway(vertx, config, store, ledger, writer, catalog, Clock.systemUTC()).start();
-        server = TallyServer.start(vertx, "127.0.0.1", 0, List.of(gateway::mount));
+        List<java.util.function.Consumer<io.vertx.ext.web.Router>> parts = new ArrayList<>();
+        parts.add(gateway::mount);
+        parts.addAll(more.apply(vertx, gateway));
+        server = TallyServer.start(vertx, "127.0.0.1", 0, parts);
     }
 
     String url() {

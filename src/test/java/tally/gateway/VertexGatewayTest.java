@@ -1,0 +1,149 @@
+package tally.gateway;
+
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.TokenCounts;
+import tally.store.TestStores;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Vertex AI through the gateway, against a fake Vertex endpoint that wants a Google access token:
+ * the token comes from Google's auth library (credentials holding a fixed test token, so no real
+ * Google account is needed), and the captured Claude Code Vertex session replays byte for byte.
+ */
+class VertexGatewayTest {
+    static final Path VERTEX = tally.Fixtures.CLAUDE_CODE.resolve("vertex");
+    static final String CALL = "/vertex/v1/projects/demo-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:";
+
+    @TempDir Path dir;
+
+    static final class Cloud implements AutoCloseable {
+        final GatewayHarness gw;
+        final FakeVertex vertex;
+
+        Cloud(TestStores.Kind kind, Path dir) {
+            FakeVertex[] fake = new FakeVertex[1];
+            gw = new GatewayHarness(kind, dir, c -> c, (vertx, gateway) -> {
+                fake[0] = new FakeVertex(vertx, bytes("say-hi.sse.txt"));
+                GoogleCredentials google = GoogleCredentials.create(new AccessToken(FakeVertex.TOKEN,
+                        Date.from(Instant.now().plus(Duration.ofHours(1)))));
+                VertexConfig config = new VertexConfig(URI.create(fake[0].url()), () -> google);
+                List<Consumer<Router>> parts = new ArrayList<>();
+                parts.add(new VertexRoutes(vertx, gateway, config, tally.pricing.PriceCatalog.bundled(), Duration.ofSeconds(5))::mount);
+                return parts;
+            });
+            vertex = fake[0];
+        }
+
+        @Override
+        public void close() {
+            vertex.close();
+            gw.close();
+        }
+    }
+
+    static byte[] bytes(String name) {
+        try {
+            return Files.readAllBytes(VERTEX.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> tallyKey(String key) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-api-key", key); // ANTHROPIC_CUSTOM_HEADERS="x-api-key: <Tally key>" with CLAUDE_CODE_SKIP_VERTEX_AUTH=1
+        h.put("content-type", "application/json");
+        return h;
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void claude_codes_captured_vertex_session_reaches_the_client_byte_for_byte_and_is_recorded_with_the_fixtures_totals(
+            TestStores.Kind kind) throws IOException {
+        List<FixtureReplayTest.Captured> reqs = FixtureReplayTest.read(VERTEX.resolve("requests.trimmed.jsonl"));
+        List<byte[]> answers = List.of(bytes("say-hi.sse.txt"), bytes("read-tool.turn1.sse.txt"), bytes("read-tool.turn2.sse.txt"));
+        try (Cloud cloud = new Cloud(kind, dir)) {
+            String key = cloud.gw.key("alice", s -> s.team("platform"));
+            for (int i = 0; i < reqs.size(); i++) {
+                FixtureReplayTest.Captured r = reqs.get(i);
+                Map<String, String> h = new LinkedHashMap<>(r.headers());
+                h.put("x-api-key", key);
+                cloud.vertex.stream = answers.get(i);
+                // Claude Code's base URL is …/vertex/v1 in Tally's settings; the capture's was …/vertex
+                String uri = r.uri().replace("/vertex/projects/", "/vertex/v1/projects/");
+                HttpResponse<byte[]> resp = Http.send(r.method(), cloud.gw.url() + uri, h, r.body());
+                assertThat(resp.statusCode()).isEqualTo(200);
+                assertThat(resp.body()).isEqualTo(answers.get(i));
+            }
+            assertThat(cloud.vertex.seen).hasSize(3).allSatisfy(s -> {
+                assertThat(s.path()).isEqualTo("/v1/projects/demo-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict");
+                assertThat(s.headers().get("x-api-key")).isNull();
+                assertThat(s.headers().get("anthropic-beta")).contains("claude-code-20250219");
+            });
+            for (int i = 0; i < 3; i++) assertThat(cloud.vertex.seen.get(i).body()).isEqualTo(reqs.get(i).body());
+
+            List<GatewayHarness.Rec> recs = cloud.gw.awaitRecords(3);
+            TokenCounts total = recs.stream().map(GatewayHarness.Rec::tokens).reduce(TokenCounts.ZERO, TokenCounts::plus);
+            assertThat(total).isEqualTo(new TokenCounts(25 + 65, 1500 + 1720, 0, 12000 + 25500, 7 + 18));
+            // $0.009405 + $0.014565, the README's figures
+            assertThat(recs.stream().mapToLong(GatewayHarness.Rec::costNanos).sum()).isEqualTo(23_970_000L);
+            assertThat(BedrockGatewayTest.provenance(cloud.gw)).allSatisfy(p -> {
+                assertThat(p[0]).isEqualTo("vertex");
+                assertThat(p[2]).isEqualTo("claude-sonnet-4-5@20250929");
+            });
+            assertThat(recs).extracting(GatewayHarness.Rec::requestId).containsExactlyInAnyOrderElementsOf(cloud.vertex.sentRequestIds);
+        }
+    }
+
+    @Test
+    void a_mid_stream_error_event_is_a_failure_and_without_a_request_id_the_message_id_stands_in() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            cloud.vertex.stream = bytes("stream-error.sse.txt");
+            cloud.vertex.requestIds = false;
+            HttpResponse<byte[]> resp = Http.send("POST", cloud.gw.url() + CALL + "streamRawPredict", tallyKey(key),
+                    "{\"anthropic_version\":\"vertex-2023-10-16\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(resp.body()).isEqualTo(bytes("stream-error.sse.txt"));
+            GatewayHarness.Rec rec = cloud.gw.awaitRecords(1).get(0);
+            assertThat(rec.status()).isEqualTo(529); // overloaded_error
+            assertThat(rec.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 1));
+            assertThat(rec.requestId()).isEqualTo("msg_vrtx_01Fake0CcUK8m3Khy54KB7KgdRFlKR");
+        }
+    }
+
+    @Test
+    void raw_predict_is_metered_from_its_json_and_a_pass_through_anthropic_key_is_refused_rather_than_billed_to_the_server() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            String body = "{\"anthropic_version\":\"vertex-2023-10-16\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            assertThat(Http.send("POST", cloud.gw.url() + CALL + "rawPredict", tallyKey(key), body).statusCode()).isEqualTo(200);
+            assertThat(cloud.gw.awaitRecords(1).get(0).tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 7));
+
+            HttpResponse<byte[]> stranger = Http.send("POST", cloud.gw.url() + CALL + "rawPredict", tallyKey("sk-ant-someone-elses"), body);
+            assertThat(stranger.statusCode()).isEqualTo(401);
+            assertThat(cloud.vertex.seen).hasSize(1);
+        }
+    }
+}
