@@ -22,6 +22,9 @@ public final class LineReader {
     private long lineOffset;
     private boolean terminated;
 
+    private byte[] shiftsNeedle; // the needle the skip table was built for (callers pass the same constant)
+    private int[] shifts;
+
     public LineReader(InputStream in, long startOffset) {
         this.in = in;
         this.bufOffset = startOffset;
@@ -98,16 +101,41 @@ public final class LineReader {
         return terminated;
     }
 
-    /** Whether the current line contains these ASCII bytes. */
+    /**
+     * Whether the current line contains these ASCII bytes. Horspool's skip: on a mismatch the window
+     * jumps by up to the needle's length, so a long line is not compared byte by byte (this scan
+     * runs over every byte of every transcript).
+     */
     public boolean contains(byte[] needle) {
-        int last = lineStart + lineLength - needle.length;
-        outer:
-        for (int i = lineStart; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (buf[i + j] != needle[j]) continue outer;
-            }
-            return true;
+        int n = needle.length;
+        if (n == 0) return true;
+        int[] shifts = shiftsFor(needle);
+        int last = lineStart + lineLength - n;
+        byte tail = needle[n - 1];
+        for (int i = lineStart; i <= last; ) {
+            byte b = buf[i + n - 1];
+            if (b == tail && matchesAt(i, needle)) return true;
+            i += shifts[b & 0xff];
         }
         return false;
+    }
+
+    private boolean matchesAt(int at, byte[] needle) {
+        for (int j = 0; j < needle.length - 1; j++) {
+            if (buf[at + j] != needle[j]) return false;
+        }
+        return true;
+    }
+
+    /** For each byte, how far the window may move when it is the window's last: to where it could line up next. */
+    private int[] shiftsFor(byte[] needle) {
+        if (needle == shiftsNeedle) return shifts;
+        int n = needle.length;
+        int[] t = new int[256];
+        java.util.Arrays.fill(t, n);
+        for (int j = 0; j < n - 1; j++) t[needle[j] & 0xff] = n - 1 - j;
+        shiftsNeedle = needle;
+        shifts = t;
+        return t;
     }
 }

@@ -19,6 +19,13 @@ import java.util.List;
  * root connection and hands out duplicates of it to its threads.
  */
 final class DuckDbDialect implements Dialect {
+    /**
+     * A cap on DuckDB's own memory (its buffer pool, outside the Java heap), e.g. {@code 64MB}. The
+     * launcher sets it for short CLI commands so an import's resident size stays small; a server
+     * keeps DuckDB's default.
+     */
+    static final String MEMORY_LIMIT = "tally.duckdb.memoryLimit";
+
     private final DuckDBConnection root;
     private final Path file;
 
@@ -43,6 +50,8 @@ final class DuckDbDialect implements Dialect {
             // Checkpoint every 256 MB of WAL rather than 16 MB: at ingest rates a checkpoint per batch
             // costs more than the batch. The WAL is replayed on open, so nothing is at risk.
             s.execute("SET checkpoint_threshold = '256MB'");
+            String limit = System.getProperty(MEMORY_LIMIT);
+            if (limit != null && limit.matches("[0-9]+[KMG]?B")) s.execute("SET memory_limit = '" + limit + "'");
         } catch (SQLException e) {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
         }

@@ -48,4 +48,24 @@ class LineReaderTest {
         r.next();
         assertThat(r.contains(needle)).isTrue();
     }
+
+    @Test
+    void findsANeedleWhereverItIsAndOnlyWhereItIs() throws Exception {
+        byte[] needle = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        String[] parts = {"\"", "usage", "\"usag", "sage\"", "u", "e\"", "x", "\"usage\""};
+        StringBuilder text = new StringBuilder();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder line = new StringBuilder();
+            for (int k = rnd.nextInt(12); k > 0; k--) line.append(parts[rnd.nextInt(parts.length - (i % 3 == 0 ? 0 : 1))]);
+            lines.add(line.toString());
+            text.append(line).append('\n');
+        }
+        LineReader r = new LineReader(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), 0);
+        for (String line : lines) {
+            r.next();
+            assertThat(r.contains(needle)).as(line).isEqualTo(line.contains("\"usage\""));
+        }
+    }
 }

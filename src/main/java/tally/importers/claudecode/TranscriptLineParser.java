@@ -67,7 +67,7 @@ public final class TranscriptLineParser {
             if (f.timestamp == null) throw new Malformed("usage without a timestamp");
             Instant time;
             try {
-                time = Instant.parse(f.timestamp);
+                time = IsoInstant.parse(f.timestamp);
             } catch (DateTimeParseException e) {
                 throw new Malformed("unreadable timestamp '" + f.timestamp + "'");
             }
