@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
-    private static final long MESSAGES_BODY_LIMIT = 32L << 20; // Anthropic's own limit (formats §1.5)
+    private static final long MESSAGES_BODY_LIMIT = 32L << 20; // Anthropic's own limit (docs/formats.md §1.5)
     private static final long BATCH_BODY_LIMIT = 256L << 20;
 
     private final Vertx vertx;

@@ -5,7 +5,7 @@ import tally.core.TokenCounts;
 
 /**
  * The usage of one response as it is learned. Every field present in a later report overwrites the
- * earlier value, never adds to it: {@code message_delta} usage is cumulative (formats §1.4).
+ * earlier value, never adds to it: {@code message_delta} usage is cumulative (docs/formats.md §1.4).
  */
 final class MessageUsage {
     private long input;

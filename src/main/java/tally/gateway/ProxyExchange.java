@@ -255,7 +255,7 @@ final class ProxyExchange {
         return false;
     }
 
-    /** The HTTP status Anthropic uses for an error type (formats §1.5); unknown types count as 500. */
+    /** The HTTP status Anthropic uses for an error type (docs/formats.md §1.5); unknown types count as 500. */
     static int statusForErrorType(String type) {
         return switch (type) {
             case "invalid_request_error" -> 400;

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Claude Code telemetry (formats §3) into usage records and activity. Events: each api_request is
+ * Claude Code telemetry (docs/formats.md §3) into usage records and activity. Events: each api_request is
  * one record (source otel-event, keyed by its request id so the gateway's copy wins), api_error and
  * api_retries_exhausted are failed records, prompts and tool use are activity. Metrics: token usage
  * becomes records (source otel-metric) and the productivity counters become activity.

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Claude's 5-hour usage windows, computed as ccusage's {@code blocks} does (formats §4.6): records in
+ * Claude's 5-hour usage windows, computed as ccusage's {@code blocks} does (docs/formats.md §4.6): records in
  * time order; a block starts at its first record's time floored to the UTC hour and lasts the
  * session length; a record more than that after the block's start or after the previous record
  * starts a new block, and an idle stretch longer than the session length shows as a gap block. The

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Turns pages of the three Admin reports (formats §2.1–2.3) into rows for {@link ProviderReports}. */
+/** Turns pages of the three Admin reports (docs/formats.md §2.1–2.3) into rows for {@link ProviderReports}. */
 final class AdminReports {
     private AdminReports() {}
 

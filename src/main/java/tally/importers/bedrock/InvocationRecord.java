@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * The billable part of one Bedrock model invocation log record (formats §5.2). Input counts exclude
+ * The billable part of one Bedrock model invocation log record (docs/formats.md §5.2). Input counts exclude
  * cache reads and writes; the 5-minute/1-hour split of cache writes is only in the response body
  * ({@code cache_creation}), so without it every write is taken as 5-minute.
  */
