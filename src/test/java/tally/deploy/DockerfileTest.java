@@ -2,7 +2,13 @@ package tally.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.server.Health;
+import tally.server.TallyServer;
+import tally.store.Store;
+import tally.store.StoreConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,5 +126,32 @@ class DockerfileTest {
         assertThat(health.args()).contains("CMD", "/healthz", "127.0.0.1/4318", " 200 ");
         String probe = health.args().substring(health.args().indexOf("CMD") + 3).strip();
         assertThat(execForm(probe)).startsWith("bash", "-c");
+    }
+
+    @Test
+    void theHealthProbeSucceedsAgainstAServerAnsweringHealthzAndFailsWithoutOne(@TempDir Path dir) throws Exception {
+        Instruction health = finalStage(dockerfile()).stream().filter(i -> i.keyword().equals("HEALTHCHECK")).findFirst().orElseThrow();
+        List<String> probe = execForm(health.args().substring(health.args().indexOf("CMD") + 3).strip());
+        Vertx vertx = Vertx.vertx();
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            TallyServer server = TallyServer.start(vertx, "127.0.0.1", 0,
+                    List.of(new Health(vertx, store, store.config().spoolDir())::mount));
+            int port = server.port();
+            assertThat(run(probe, port)).as("against /healthz").isZero();
+            server.close();
+            assertThat(run(probe, port)).as("nothing listening").isNotZero();
+        } finally {
+            vertx.close();
+        }
+    }
+
+    /** Runs the image's probe with bash here, aimed at a port of this machine instead of 4318. */
+    private static int run(List<String> probe, int port) throws Exception {
+        List<String> cmd = new ArrayList<>(probe);
+        cmd.set(cmd.size() - 1, cmd.get(cmd.size() - 1).replace("127.0.0.1/4318", "127.0.0.1/" + port));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        p.getInputStream().readAllBytes();
+        return p.exitValue();
     }
 }
