@@ -35,6 +35,7 @@ public final class App {
     private final Imports imports;
     private final AnthropicImport anthropic;
     private final ProjectsAdmin projects;
+    private final Pruning pruning;
 
     /** The catalog and writer are suppliers: a read-only command never loads prices or starts a writer it does not use. */
     public App(Store store, Ledger ledger, People people, Supplier<PriceCatalog> catalog, Supplier<IngestWriter> writer, Clock clock) {
@@ -57,6 +58,7 @@ public final class App {
         this.imports = new Imports(ledger, new ImportOffsets(store), catalog, clock);
         this.anthropic = new AnthropicImport(store, people);
         this.projects = new ProjectsAdmin(store, clock);
+        this.pruning = new Pruning(ledger, clock);
     }
 
     public Keys keys() {
@@ -133,5 +135,9 @@ public final class App {
 
     public ProjectsAdmin projects() {
         return projects;
+    }
+
+    public Pruning pruning() {
+        return pruning;
     }
 }

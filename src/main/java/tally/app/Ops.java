@@ -9,6 +9,7 @@ import tally.report.ActivityReport;
 import tally.report.SessionBlocks;
 import tally.report.WhatIf;
 import tally.store.ImportOffsets;
+import tally.store.PruneResult;
 import tally.store.TopRequest;
 import tally.store.WriteResult;
 import tally.store.UsageRow;
@@ -86,12 +87,14 @@ public final class Ops {
             op("imports/offsets/save", Imports.SaveOffsets.class, type(Imports.Saved.class), (a, q) -> a.imports().save(q));
     public static final Op<AnthropicImport.Request, AnthropicImport.Imported> IMPORT_ANTHROPIC = op("imports/anthropic",
             AnthropicImport.Request.class, type(AnthropicImport.Imported.class), (a, q) -> a.anthropic().run(q));
+    public static final Op<Pruning.Request, PruneResult> PRUNE =
+            op("records/prune", Pruning.Request.class, type(PruneResult.class), (a, q) -> a.pruning().prune(q));
 
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
             BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
             TOP, EXPORT, ACTIVITY, BLOCKS, RECONCILE, REPRICE, COMPARE, IMPORT_WRITE, IMPORT_OFFSETS, IMPORT_SAVE_OFFSETS,
             IMPORT_ANTHROPIC,
-            PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST);
+            PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST, PRUNE);
 
     private Ops() {}
 

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 PeopleCommand.class,
                 ProjectsCommand.class,
                 RepriceCommand.class,
+                PruneCommand.class,
                 ActivityCommand.class,
                 TokensCommand.class,
                 PricesCommand.class,

@@ -85,6 +85,10 @@ final class ServeCommand implements Runnable {
             description = "On SIGTERM, how long requests in flight may take to finish (default 60s).")
     String drainTimeout;
 
+    @Option(names = "--retention", paramLabel = "DURATION",
+            description = "Prune raw records older than this (e.g. 400d) at start and daily; reports keep their daily rollups. Off unless given.")
+    String retention;
+
     @Option(names = "--metrics-token", paramLabel = "TOKEN",
             description = "Beyond loopback, /metrics needs this bearer token or a login (default $TALLY_METRICS_TOKEN).")
     String metricsToken;
@@ -149,6 +153,7 @@ final class ServeCommand implements Runnable {
         tally.alerts.Alerting alerting;
         TallyServer server;
         ServerFile file;
+        tally.app.RetentionJob retentionJob;
 
         Running(GlobalOptions g, Session session, Vertx vertx) {
             this.g = g;
@@ -168,6 +173,10 @@ final class ServeCommand implements Runnable {
             String token = Secrets.randomToken(32);
             server = TallyServer.start(vertx, host, port, tls, parts(token, config));
             alerting.start();
+            if (retention != null) { // the hook for fleet leadership: for now every replica, idempotently
+                retentionJob = new tally.app.RetentionJob(session.app().pruning(), Durations.parse("--retention", retention),
+                        () -> true).start();
+            }
             if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
                         : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
@@ -194,6 +203,7 @@ final class ServeCommand implements Runnable {
 
         void close() {
             if (server != null) server.close();
+            if (retentionJob != null) retentionJob.close();
             if (alerting != null) alerting.close();
             if (gateway != null) gateway.close();
             if (collector != null) collector.close();

@@ -23,12 +23,14 @@ public final class Ledger {
     private final LedgerWriter writer;
     private final LedgerQueries queries;
     private final Repricer repricer;
+    private final Retention retention;
 
     public Ledger(Store store) {
         this.store = store;
         this.writer = new LedgerWriter(store);
         this.queries = new LedgerQueries(store);
         this.repricer = new Repricer(store, writer, queries);
+        this.retention = new Retention(store, writer);
     }
 
     public Store store() {
@@ -65,6 +67,15 @@ public final class Ledger {
      */
     public long reprice(Instant from, Instant to, UnaryOperator<UsageEvent> pricer) {
         return repricer.reprice(from, to, pricer);
+    }
+
+    /**
+     * Deletes the raw records stored before {@code before} (or, dry, counts them), keeping both
+     * rollups, so every report over that range reads the same after. Idempotent; safe beside
+     * writers and on several replicas at once (it takes the writers' lock).
+     */
+    public PruneResult prune(Instant before, boolean dryRun) {
+        return retention.prune(before, dryRun);
     }
 
     // ---------------------------------------------------------------- reads

@@ -73,6 +73,7 @@ final class LedgerWriter {
         long counted = batch.size() - events.size(); // counter points applied already: nothing new
         if (events.isEmpty()) return new WriteResult(0, counted, 0);
         store.dialect().load(c, "usage_staging", events);
+        counted += Retention.dropPastHorizon(c); // pruned history arriving again: its rollups hold it
 
         long duplicates = counted + Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);

@@ -1,0 +1,157 @@
+package tally.cli;
+
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.app.App;
+import tally.app.Ops;
+import tally.core.Secrets;
+import tally.identity.People;
+import tally.ingest.IngestWriter;
+import tally.ingest.Spool;
+import tally.pricing.PriceCatalog;
+import tally.server.ServerFile;
+import tally.server.TallyServer;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.StoreConfig;
+import tally.web.WebApp;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `tally prune`: raw records past the window go, reports over them do not change, here or beside a server. */
+class PruneCommandTest {
+    private static final Instant NOW = Instant.now();
+    private static final LocalDate CUT = NOW.minus(90, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC).toLocalDate();
+
+    @TempDir Path dir;
+    private final Vertx vertx = Vertx.vertx();
+    private Store store;
+    private IngestWriter writer;
+    private TallyServer server;
+    private WebApp web;
+
+    record Run(int code, String out, String err) {}
+
+    private Run tally(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--data", dir.toString(), "--tz", "UTC"));
+        all.addAll(List.of(args));
+        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private void record(String user, int daysAgo, int input) {
+        Run r = tally("record", "--user", user, "--model", "claude-sonnet-4-5", "--input", String.valueOf(input),
+                "--output", "100", "--at", NOW.minus(daysAgo, ChronoUnit.DAYS).toString());
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    /** Five records 120 to 200 days old, two within the last month. */
+    private void history() {
+        record("alice", 200, 1_000);
+        record("bob", 180, 2_000);
+        record("alice", 150, 3_000);
+        record("carol", 121, 4_000);
+        record("bob", 120, 5_000);
+        record("alice", 20, 6_000);
+        record("bob", 3, 7_000);
+    }
+
+    private String oldReport(String by) {
+        LocalDate from = NOW.minus(210, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC).toLocalDate();
+        Run r = tally("report", "--from", from.toString(), "--to", CUT.minusDays(1).toString(), "--by", by, "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        return r.out();
+    }
+
+    @Test
+    void aDryRunCountsThenPruningDeletesOnlyOldRecordsAndTheOldReportStaysTheSame() {
+        history();
+        String byUser = oldReport("user");
+        String byDay = oldReport("day");
+
+        Run dry = tally("prune", "--older-than", "90d", "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).isEqualTo("would prune 5 raw records before " + CUT + " (UTC); the rollups every report reads are kept\n");
+        assertThat(tally("export").out().lines().count()).isEqualTo(8); // header + 7: nothing deleted
+
+        Run pruned = tally("prune", "--older-than", "90d");
+        assertThat(pruned.code()).as(pruned.err()).isZero();
+        assertThat(pruned.out()).isEqualTo("pruned 5 raw records before " + CUT + " (UTC); the rollups every report reads are kept\n");
+        assertThat(tally("export").out().lines().count()).isEqualTo(3);
+        assertThat(oldReport("user")).isEqualTo(byUser).contains("\"requests\" : 5");
+        assertThat(oldReport("day")).isEqualTo(byDay);
+
+        assertThat(tally("prune", "--older-than", "90d").out()).startsWith("pruned 0 raw records");
+    }
+
+    @Test
+    void besideARunningServerThePruneRunsInTheServer() throws Exception {
+        history();
+        String byUser = oldReport("user");
+        serve();
+
+        Run pruned = tally("prune", "--older-than", "90d");
+
+        assertThat(pruned.code()).as(pruned.err()).isZero();
+        assertThat(pruned.out()).startsWith("pruned 5 raw records before " + CUT);
+        assertThat(web.useCases().calls(Ops.PRUNE.path())).isEqualTo(1);
+        assertThat(oldReport("user")).isEqualTo(byUser);
+        assertThat(tally("export").out().lines().count()).isEqualTo(3);
+    }
+
+    @Test
+    void aWindowUnderADayIsRefusedWithTheReason() {
+        record("alice", 200, 1_000);
+
+        Run r = tally("prune", "--older-than", "2h");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--older-than: the retention window must be at least 1d; got '2h'");
+        assertThat(tally("prune", "--older-than", "soon").err()).contains("--older-than: expected a duration");
+        assertThat(tally("export").out().lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void serveRefusesARetentionUnderADay() {
+        Run r = tally("serve", "--port", "0", "--retention", "12h");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("the retention window must be at least 1d; got 12h");
+    }
+
+    /** What `tally serve` assembles for the use cases, in this process, owning the data directory. */
+    private void serve() throws Exception {
+        store = Store.open(StoreConfig.embedded(dir));
+        Ledger ledger = new Ledger(store);
+        PriceCatalog catalog = PriceCatalog.bundled();
+        writer = new IngestWriter(ledger, new Spool(store.config().spoolDir()), catalog::price, IngestWriter.Options.DEFAULT);
+        App app = new App(store, ledger, new People(store), () -> catalog, () -> writer, Clock.systemUTC());
+        String token = Secrets.randomToken(32);
+        web = WebApp.forServer(vertx, store, ledger, ZoneOffset.UTC, Clock.systemUTC(), "127.0.0.1", dir, null, app, token, () -> { });
+        server = TallyServer.start(vertx, "127.0.0.1", 0, null, List.of(web));
+        new ServerFile(ProcessHandle.current().pid(), "127.0.0.1", server.port(), token).write(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+        if (writer != null) writer.close();
+        if (store != null) store.close();
+        vertx.close();
+    }
+}
