@@ -6,26 +6,24 @@ import tally.core.Source;
 import tally.store.UsageQuery;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Which usage a rule looks at, beside its scope: one source ("bedrock" for invocation logs, "otel"
- * for either telemetry path, …), one model, one team. Null means any.
+ * for either telemetry path, …), one model, one team, one project (as the project rules resolve
+ * records' tags). Null means any.
  */
-public record RuleFilter(String source, String model, String team) {
-    public static final RuleFilter ANY = new RuleFilter(null, null, null);
+public record RuleFilter(String source, String model, String team, String project) {
+    public static final RuleFilter ANY = new RuleFilter(null, null, null, null);
 
     public RuleFilter {
         if (source != null) source = sourceLabel(source);
     }
 
-    /** A rule's filter fields; {@code project} is refused, since usage carries no project yet. */
+    /** A rule's filter fields. */
     static RuleFilter parse(JsonNode n) {
-        if (n.hasNonNull("project")) {
-            throw new IllegalArgumentException("project: rules cannot be scoped by project yet (usage records carry no project"
-                    + " in this version); scope by team, person, model or source");
-        }
-        return new RuleFilter(text(n, "source"), text(n, "model"), text(n, "team"));
+        return new RuleFilter(text(n, "source"), text(n, "model"), text(n, "team"), text(n, "project"));
     }
 
     UsageQuery apply(UsageQuery q) {
@@ -33,11 +31,12 @@ public record RuleFilter(String source, String model, String team) {
         if (source != null) out = out.withSource(source);
         if (model != null) out = out.withModel(model);
         if (team != null) out = out.withTeam(team);
+        if (project != null) out = out.withAnyOf(out.anyOf().withProjects(List.of(project), out.anyOf().costCenters()));
         return out;
     }
 
     boolean any() {
-        return source == null && model == null && team == null;
+        return source == null && model == null && team == null && project == null;
     }
 
     /** " (bedrock, model x, team y)" for messages; empty without filters. */
@@ -47,6 +46,7 @@ public record RuleFilter(String source, String model, String team) {
         if (source != null) s.append(source);
         if (model != null) s.append(s.isEmpty() ? "" : ", ").append("model ").append(model);
         if (team != null) s.append(s.isEmpty() ? "" : ", ").append("team ").append(team);
+        if (project != null) s.append(s.isEmpty() ? "" : ", ").append("project ").append(project);
         return " (" + s + ")";
     }
 
@@ -54,6 +54,7 @@ public record RuleFilter(String source, String model, String team) {
         if (source != null) json.put("source", source);
         if (model != null) json.put("model", model);
         if (team != null) json.put("team", team);
+        if (project != null) json.put("project", project);
     }
 
     /** A stored source label, or "otel" for both telemetry paths; "bedrock" names the provider logs. */

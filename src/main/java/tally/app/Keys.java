@@ -10,9 +10,9 @@ import java.util.List;
 
 /** Gateway keys: issue (the secret is returned once), list, revoke. */
 public final class Keys {
-    /** What a new key may do; null fields mean no limit. */
+    /** What a new key may do; null fields mean no limit. {@code project}: its requests' project when they name none. */
     public record Create(String user, String team, List<String> models, Long maxTokens, String downgradeTo,
-                         Long rpm, Long tpm, Instant expires) {}
+                         Long rpm, Long tpm, Instant expires, String project) {}
 
     /** Every key and the moment the list was read (whether each is active depends on it). */
     public record Listing(List<VirtualKey> keys, Instant now) {}
@@ -32,7 +32,7 @@ public final class Keys {
     public VirtualKeys.Issued create(Create c) {
         if (c.user() == null || c.user().isBlank()) throw new IllegalArgumentException("--user must not be empty");
         return new VirtualKeys(store, clock).create(c.user(), c.team(), c.models(), c.maxTokens(), c.downgradeTo(),
-                c.rpm(), c.tpm(), c.expires());
+                c.rpm(), c.tpm(), c.expires(), c.project() == null || c.project().isBlank() ? null : c.project().trim());
     }
 
     public Listing list() {

@@ -14,7 +14,7 @@ import java.util.Locale;
  *
  * @param name         unique name, used to change or remove it and named in the 402 message
  * @param scope        whose spend counts
- * @param subject      the person, team or key id; null for the organization and for the each-person
+ * @param subject      the person, team, key id, project or cost center; null for the organization and for the each-person
  *                     default as defined (which, applied to one person, carries that person)
  * @param period       calendar day, week (from Monday) or month, cut in the configured zone
  * @param unit         dollars (amount in nano-dollars) or tokens
@@ -27,7 +27,9 @@ public record Budget(String name, Scope scope, String subject, Period period, Un
 
     public enum Scope {
         /** EACH_PERSON: a default for everyone, unless a person has a budget of their own for the same period. */
-        ORG, PERSON, TEAM, KEY, EACH_PERSON;
+        ORG, PERSON, TEAM, KEY, EACH_PERSON,
+        /** A project's or a cost center's spend: records whose project tag resolves to it through the project rules. */
+        PROJECT, COST_CENTER;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -112,7 +114,7 @@ public record Budget(String name, Scope scope, String subject, Period period, Un
         return unit == Unit.USD ? Nanos.toDollars(value) : String.format(Locale.ROOT, "%,d tokens", value);
     }
 
-    /** "person alice", "team platform", "key key_…", "organization", "each person", "person bob (each-person default)". */
+    /** "person alice", "team platform", "key key_…", "project shop", "cost-center cc-7", "organization", "each person", "person bob (each-person default)". */
     public String who() {
         if (scope == Scope.EACH_PERSON) return subject == null ? "each person" : "person " + subject + " (each-person default)";
         return scope == Scope.ORG ? "organization" : scope.label() + " " + subject;

@@ -124,6 +124,8 @@ public final class BudgetGuard {
     private volatile List<State> active = List.of();
     /** Each-person defaults, applied to a person on their first request of a period. */
     private volatile List<Budget> defaults = List.of();
+    /** The project rules at the last refresh: a request's project tag resolves through them. */
+    private volatile ProjectTags projectTags = ProjectTags.EMPTY;
     /** The defaults as applied to one person, by default name and person. */
     private final Map<String, State> personal = new HashMap<>();
     /** What each person had spent against each default at the last refresh, by default name. */
@@ -316,6 +318,7 @@ public final class BudgetGuard {
      */
     public void refresh(IngestWriter writer) {
         List<Budget> defs = budgets.list();
+        projectTags = budgets.projectTags();
         Instant now = clock.instant();
         Map<State, Long> snapshot = new HashMap<>();
         synchronized (this) {
@@ -416,6 +419,8 @@ public final class BudgetGuard {
                 case TEAM -> b.subject().equals(c.team());
                 case KEY -> b.subject().equals(c.identity());
                 case EACH_PERSON -> false; // held in personal
+                case PROJECT -> c.project() != null && b.subject().equals(projectTags.project(c.project()));
+                case COST_CENTER -> c.project() != null && b.subject().equals(projectTags.costCenter(c.project()));
             };
             if (applies) out.add(s);
         }

@@ -1,8 +1,10 @@
 package tally.budget;
 
+import tally.store.AnyOf;
 import tally.store.BudgetStore;
 import tally.store.Dimension;
 import tally.store.Ledger;
+import tally.store.ProjectStore;
 import tally.store.Store;
 import tally.store.UsageQuery;
 import tally.store.UsageRow;
@@ -20,11 +22,18 @@ import java.util.TreeMap;
 /** Budget definitions in the store, and what the ledger says was spent against one. */
 public final class Budgets {
     private final BudgetStore budgets;
+    private final ProjectStore projects;
     private final Ledger ledger;
 
     public Budgets(Store store, Ledger ledger) {
         this.budgets = new BudgetStore(store);
+        this.projects = new ProjectStore(store);
         this.ledger = ledger;
+    }
+
+    /** The project rules and cost centers as they are now, to resolve a request's project tag without the store. */
+    public ProjectTags projectTags() {
+        return ProjectTags.of(projects.rules(), projects.projects());
     }
 
     /** Adds a budget, or replaces the one with the same name. */
@@ -122,6 +131,7 @@ public final class Budgets {
                 case TEAM -> b.subject().equals(team);
                 case KEY -> identities.contains(b.subject());
                 case EACH_PERSON -> person != null && !overridden(all, b, person);
+                case PROJECT, COST_CENTER -> false; // over a project's work, whoever does it
             };
             if (applies) out.add(b.isDefault() ? b.forPerson(person) : b);
         }
@@ -144,6 +154,8 @@ public final class Budgets {
             case TEAM -> q.withTeam(b.subject());
             case KEY -> q.withIdentity(b.subject());
             case EACH_PERSON -> b.subject() == null ? q : q.withPerson(b.subject());
+            case PROJECT -> q.withAnyOf(AnyOf.NONE.withProjects(List.of(b.subject()), List.of()));
+            case COST_CENTER -> q.withAnyOf(AnyOf.NONE.withProjects(List.of(), List.of(b.subject())));
         };
     }
 

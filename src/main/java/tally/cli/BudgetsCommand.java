@@ -22,7 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-@Command(name = "budgets", description = "Spending limits per person (or a default for each person), team, key or organization,"
+@Command(name = "budgets", description = "Spending limits per person (or a default for each person), team, key, project,"
+        + " cost center or organization,"
         + " counted over every source and enforced by the gateway.",
         footer = {"",
                 "Spent is the ledger's total for the budget's scope and period over every source (gateway, Claude Code"
@@ -57,6 +58,11 @@ final class BudgetsCommand implements Runnable {
         @Option(names = "--person", paramLabel = "NAME", description = "One person (a known person, alias or identity with records).") String person;
         @Option(names = "--team", paramLabel = "TEAM", description = "Everyone in a team.") String team;
         @Option(names = "--key", paramLabel = "KEY_ID", description = "A Tally key id (key_…) or a pass-through key fingerprint (fp_…).") String key;
+        @Option(names = "--project", paramLabel = "PROJECT", description = "A project's spend (records whose project resolves"
+                + " to it through 'tally projects map'), whoever spends it; the gateway enforces it on requests of that project.")
+        String project;
+        @Option(names = "--cost-center", paramLabel = "CC", description = "Every project of a cost center ('tally projects set').")
+        String costCenter;
         @Option(names = "--org", description = "The whole organization.") boolean org;
         @Option(names = "--each-person", description = "A default for every person without a budget of their own for the same period.")
         boolean eachPerson;
@@ -97,9 +103,11 @@ final class BudgetsCommand implements Runnable {
         @Override
         public void run() {
             Budget.Scope scope = whose.org ? Budget.Scope.ORG : whose.eachPerson ? Budget.Scope.EACH_PERSON
-                    : whose.person != null ? Budget.Scope.PERSON : whose.team != null ? Budget.Scope.TEAM : Budget.Scope.KEY;
+                    : whose.person != null ? Budget.Scope.PERSON : whose.team != null ? Budget.Scope.TEAM
+                    : whose.project != null ? Budget.Scope.PROJECT : whose.costCenter != null ? Budget.Scope.COST_CENTER : Budget.Scope.KEY;
             String subject = whose.org || whose.eachPerson ? null : whose.person != null ? whose.person
-                    : whose.team != null ? whose.team : whose.key;
+                    : whose.team != null ? whose.team : whose.project != null ? whose.project
+                    : whose.costCenter != null ? whose.costCenter : whose.key;
             Budget.Period p = period();
             String dollars = amount.dollars();
             Budget.Unit unit = dollars != null ? Budget.Unit.USD : Budget.Unit.TOKENS;

@@ -53,7 +53,7 @@ final class ClientConfigCommand implements Runnable {
             note = "the developer keeps their own ANTHROPIC_API_KEY; Tally attributes it by fingerprint (map it: tally people alias)";
         } else {
             try (Backend b = Backend.open(g)) {
-                VirtualKeys.Issued k = b.call(tally.app.Ops.KEYS_CREATE, new tally.app.Keys.Create(user, team, null, null, null, null, null, null));
+                VirtualKeys.Issued k = b.call(tally.app.Ops.KEYS_CREATE, new tally.app.Keys.Create(user, team, null, null, null, null, null, null, null));
                 env.put("ANTHROPIC_AUTH_TOKEN", k.secret());
                 note = "new key " + k.key().id() + " for " + user + " (shown once; Tally keeps only its hash)";
             }

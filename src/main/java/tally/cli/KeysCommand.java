@@ -43,6 +43,8 @@ final class KeysCommand implements Runnable {
         String downgrade;
         @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute.") Long rpm;
         @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute.") Long tpm;
+        @Option(names = "--project", paramLabel = "PROJECT", description = "The project its requests are recorded under when they"
+                + " name none (an X-Tally-Project header overrides it).") String project;
         @Option(names = "--expires", paramLabel = "WHEN", description = "30d, 12h, a date (expires at its end) or an instant.") String expires;
 
         @Override
@@ -52,7 +54,7 @@ final class KeysCommand implements Runnable {
             if (rpm != null && rpm <= 0 || tpm != null && tpm <= 0) throw new UserError("--rpm and --tpm must be more than zero");
             Instant until = expires == null ? null : expiry(expires, Instant.now(), g.zone());
             try (Backend b = Backend.open(g)) {
-                VirtualKeys.Issued issued = b.call(Ops.KEYS_CREATE, new Keys.Create(user, team, models, maxTokens, downgrade, rpm, tpm, until));
+                VirtualKeys.Issued issued = b.call(Ops.KEYS_CREATE, new Keys.Create(user, team, models, maxTokens, downgrade, rpm, tpm, until, project));
                 spec.commandLine().getOut().println(issued.secret());
                 spec.commandLine().getErr().println("tally: key " + issued.key().id() + " for " + user
                         + " (shown once; Tally keeps only its hash)");
@@ -90,7 +92,7 @@ final class KeysCommand implements Runnable {
                         ArrayNode m = o.putArray("models");
                         k.models().forEach(m::add);
                         o.put("max_tokens", k.maxTokens()).put("downgrade_to", k.downgradeModel()).put("rpm", k.rpm())
-                                .put("tpm", k.tpm()).put("created", k.created().toString())
+                                .put("tpm", k.tpm()).put("project", k.project()).put("created", k.created().toString())
                                 .put("expires", k.expires() == null ? null : k.expires().toString());
                     }
                     spec.commandLine().getOut().print(CostReportWriter.toJson(arr));

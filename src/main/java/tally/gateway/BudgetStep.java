@@ -33,7 +33,7 @@ final class BudgetStep {
         CostBound bound = guard.none() ? CostBound.NONE
                 : worstCase.of(r.model, r.maxTokens, r.body, r.ctx.request().headers(), r.facts.inferenceGeo(), r.at);
         Context here = vertx.getOrCreateContext();
-        BudgetGuard.Admission admission = guard.admit(r.caller.spender(), bound,
+        BudgetGuard.Admission admission = guard.admit(r.caller.spender(r.project), bound,
                 later -> here.runOnContext(v -> decided.accept(later)));
         if (admission instanceof BudgetGuard.Queued q) {
             vertx.setTimer(queueTimeoutMs, t -> {

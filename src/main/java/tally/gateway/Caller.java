@@ -14,9 +14,14 @@ import tally.budget.Spender;
  */
 record Caller(String identity, String person, String team, VirtualKey key, String credentialName, String credentialValue) {
 
-    /** Whom budgets charge for this request. */
+    /** Whom budgets charge for a request of this caller's key's default project (null: none). */
     Spender spender() {
-        return new Spender(identity, person, team);
+        return spender(key == null ? null : key.project());
+    }
+
+    /** Whom budgets charge for a request carrying this project tag. */
+    Spender spender(String project) {
+        return new Spender(identity, person, team, project);
     }
 
     /** Where the caller's credential must not be shown: never in logs, never in toString. */

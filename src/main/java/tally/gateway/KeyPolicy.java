@@ -29,7 +29,7 @@ final class KeyPolicy {
         if (k.maxTokens() != null && r.maxTokens != null && r.maxTokens > k.maxTokens()) newMax = k.maxTokens();
         String downgrade = r.wire == null || k.downgradeModel() == null ? k.downgradeModel()
                 : r.wire.sameProvider(r.model, k.downgradeModel());
-        if (downgrade != null && !downgrade.equals(r.model) && guard.softPassed(r.caller.spender())) {
+        if (downgrade != null && !downgrade.equals(r.model) && guard.softPassed(r.caller.spender(r.project))) {
             newModel = downgrade;
         }
         if (newModel != null || newMax != null) {

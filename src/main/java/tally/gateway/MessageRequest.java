@@ -17,7 +17,7 @@ final class MessageRequest {
     final Instant at;
     final RequestFacts facts;
     final String session;
-    /** The project the client names ({@code X-Tally-Project}, e.g. through ANTHROPIC_CUSTOM_HEADERS), or null. */
+    /** The project the client names ({@code X-Tally-Project}, e.g. through ANTHROPIC_CUSTOM_HEADERS), else its key's, or null. */
     final String project;
     /** How a cloud route (Bedrock, Vertex) differs; null on /v1/messages. */
     final Wire wire;
@@ -32,7 +32,7 @@ final class MessageRequest {
         this.facts = RequestFacts.read(body);
         this.session = ctx.request().getHeader("x-claude-code-session-id");
         String p = ctx.request().getHeader(PROJECT_HEADER);
-        this.project = p == null || p.isBlank() ? null : p.trim();
+        this.project = p != null && !p.isBlank() ? p.trim() : caller.key() == null ? null : caller.key().project();
         this.wire = Wire.of(ctx);
         this.model = wire == null ? facts.model() : wire.model(ctx);
         this.maxTokens = facts.maxTokens();

@@ -16,12 +16,19 @@ import java.util.List;
  * @param tpm            tokens per minute, or null
  * @param expires        null for never
  * @param revoked        null while active
+ * @param project        the project its requests are recorded under when they name none (X-Tally-Project), or null
  */
 public record VirtualKey(String id, String person, String team, List<String> models, Long maxTokens,
-                         String downgradeModel, Long rpm, Long tpm, Instant created, Instant expires, Instant revoked) {
+                         String downgradeModel, Long rpm, Long tpm, Instant created, Instant expires, Instant revoked,
+                         String project) {
 
     public VirtualKey {
         models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    public VirtualKey(String id, String person, String team, List<String> models, Long maxTokens,
+                      String downgradeModel, Long rpm, Long tpm, Instant created, Instant expires, Instant revoked) {
+        this(id, person, team, models, maxTokens, downgradeModel, rpm, tpm, created, expires, revoked, null);
     }
 
     public boolean activeAt(Instant now) {

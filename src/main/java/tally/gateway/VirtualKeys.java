@@ -41,6 +41,12 @@ public final class VirtualKeys {
     /** Issues a key; the secret is returned here and nowhere else. Adds the person and maps the key id to them. */
     public Issued create(String person, String team, List<String> models, Long maxTokens, String downgradeModel,
                          Long rpm, Long tpm, Instant expires) {
+        return create(person, team, models, maxTokens, downgradeModel, rpm, tpm, expires, null);
+    }
+
+    /** {@code project}: the key's default project, for requests that name none (null: none). */
+    public Issued create(String person, String team, List<String> models, Long maxTokens, String downgradeModel,
+                         Long rpm, Long tpm, Instant expires, String project) {
         if (person == null || person.isBlank()) throw new IllegalArgumentException("--user must not be empty");
         String id = "key_" + Secrets.randomHex(6);
         String secret = PREFIX + Secrets.randomToken(32);
@@ -48,9 +54,9 @@ public final class VirtualKeys {
         People people = new People(store);
         if (!people.exists(person)) people.add(person, team);
         keys.insert(new KeyStore.Row(id, person, team, models, maxTokens, downgradeModel, rpm, tpm, now.toEpochMilli(),
-                expires == null ? null : expires.toEpochMilli(), null, Secrets.sha256Hex(secret)));
+                expires == null ? null : expires.toEpochMilli(), null, Secrets.sha256Hex(secret), project));
         people.alias(person, id);
-        VirtualKey key = new VirtualKey(id, person, team, models, maxTokens, downgradeModel, rpm, tpm, now, expires, null);
+        VirtualKey key = new VirtualKey(id, person, team, models, maxTokens, downgradeModel, rpm, tpm, now, expires, null, project);
         return new Issued(key, secret);
     }
 
@@ -102,7 +108,7 @@ public final class VirtualKeys {
 
     private static VirtualKey key(KeyStore.Row r) {
         return new VirtualKey(r.id(), r.person(), r.team(), r.models(), r.maxTokens(), r.downgradeModel(), r.rpm(), r.tpm(),
-                Instant.ofEpochMilli(r.createdMs()), instant(r.expiresMs()), instant(r.revokedMs()));
+                Instant.ofEpochMilli(r.createdMs()), instant(r.expiresMs()), instant(r.revokedMs()), r.project());
     }
 
     private static Instant instant(Long ms) {

@@ -9,10 +9,10 @@ public final class KeyStore {
 
     /** One stored key; {@code models} empty means any model. */
     public record Row(String id, String person, String team, List<String> models, Long maxTokens, String downgradeModel,
-                      Long rpm, Long tpm, long createdMs, Long expiresMs, Long revokedMs, String secretHash) {}
+                      Long rpm, Long tpm, long createdMs, Long expiresMs, Long revokedMs, String secretHash, String project) {}
 
     private static final String COLUMNS = "id, person, team, models, max_tokens, downgrade_model, rpm, tpm,"
-            + " created_ms, expires_ms, revoked_ms, secret_hash";
+            + " created_ms, expires_ms, revoked_ms, secret_hash, project";
 
     private final Store store;
 
@@ -22,11 +22,11 @@ public final class KeyStore {
 
     public void insert(Row k) {
         Jdbc.update(store, e -> new StoreException("cannot save key: " + e.getMessage(), e),
-                "INSERT INTO gateway_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO gateway_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 k.id(), k.person(), Jdbc.text(k.team()),
                 Jdbc.text(k.models() == null || k.models().isEmpty() ? null : String.join(",", k.models())),
                 k.maxTokens(), Jdbc.text(k.downgradeModel()), k.rpm(), k.tpm(), k.createdMs(), k.expiresMs(),
-                k.revokedMs(), k.secretHash());
+                k.revokedMs(), k.secretHash(), Jdbc.text(k.project()));
     }
 
     /** Every key, revoked or not, oldest first. */
@@ -56,7 +56,7 @@ public final class KeyStore {
             return new Row(rs.getString(1), rs.getString(2), rs.getString(3),
                     models == null ? List.of() : Arrays.stream(models.split(",")).map(String::trim).toList(),
                     Jdbc.nullableLong(rs, 5), rs.getString(6), Jdbc.nullableLong(rs, 7), Jdbc.nullableLong(rs, 8),
-                    rs.getLong(9), Jdbc.nullableLong(rs, 10), Jdbc.nullableLong(rs, 11), rs.getString(12));
+                    rs.getLong(9), Jdbc.nullableLong(rs, 10), Jdbc.nullableLong(rs, 11), rs.getString(12), rs.getString(13));
         }, KeyStore::readFailed);
     }
 

@@ -89,8 +89,19 @@ final class LedgerWriter {
         long[] bySession = eventSessionsFirst(c, events);
         duplicates += bySession[0];
         superseded += bySession[1];
+        if (mayReportTheSameCall(events)) {
+            long[] sameCall = SameCall.apply(c, lo, hi);
+            duplicates += sameCall[0];
+            superseded += sameCall[1];
+        }
         long added = insertStaged(c);
         return new WriteResult(added, duplicates, superseded);
+    }
+
+    /** Whether a provider's log and telemetry may both report one call here ({@link SameCall}). */
+    private static boolean mayReportTheSameCall(List<UsageEvent> events) {
+        for (UsageEvent e : events) if (e.source() == Source.PROVIDER_LOG || e.source() == Source.OTEL_EVENT) return true;
+        return false;
     }
 
     /** Moves the staged records into the ledger and the rollups; returns how many. */

@@ -124,11 +124,29 @@ class DigestTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tally.store.TestStores#kinds")
+    void a_rule_scoped_by_project_counts_only_the_records_the_project_rules_give_that_project(TestStores.Kind kind) throws Exception {
+        String rule = "{\"name\":\"apollo-daily\",\"kind\":\"threshold\",\"metric\":\"cost\",\"period\":\"day\","
+                + "\"scope\":\"organization\",\"project\":\"apollo\",\"above\":\"2\"}";
+        assertThat(RuleJson.write(RuleJson.parse(RuleJson.JSON.readTree(rule))).toString()).contains("\"project\":\"apollo\"");
+        try (AlertHarness h = new AlertHarness(TestStores.config(kind, dir), "2026-03-10T10:00:00Z", rule)) {
+            new tally.store.ProjectStore(h.store).map("/home/*/apollo*", "apollo", 0);
+            h.write(Events.event("a1", "2026-03-10T08:00:00Z", "alice").project("/home/alice/apollo").cost(1_500_000_000L, "t").build(),
+                    Events.event("z1", "2026-03-10T08:00:00Z", "alice").project("/home/alice/zeus").cost(9_000_000_000L, "t").build(),
+                    Events.event("n1", "2026-03-10T08:00:00Z", "bob").cost(9_000_000_000L, "t").build());
+            assertThat(h.tickAt("2026-03-10T10:00:00Z")).as("$1.50 on apollo; the rest is other projects' or none").isEmpty();
+
+            h.write(Events.event("a2", "2026-03-10T10:01:00Z", "bob").source(Source.OTEL_EVENT).project("/home/bob/apollo-api")
+                    .cost(1_000_000_000L, "t").build());
+            List<Notification> n = h.tickAt("2026-03-10T10:05:00Z");
+            assertThat(n).singleElement().satisfies(x -> assertThat(x.text())
+                    .isEqualTo("The organization spent $2.50 (project apollo) today, above the $2.00 daily threshold."));
+        }
+    }
+
     @Test
-    void a_rule_scoped_by_project_is_refused_with_a_reason_until_usage_carries_projects() {
-        assertThatThrownBy(() -> RuleJson.parse(RuleJson.JSON.readTree(
-                "{\"name\":\"p\",\"kind\":\"threshold\",\"metric\":\"cost\",\"above\":\"1\",\"project\":\"apollo\"}")))
-                .hasMessageContaining("rule 'p': project: rules cannot be scoped by project yet");
+    void a_rule_with_an_unknown_source_is_refused_with_a_reason() {
         assertThatThrownBy(() -> RuleJson.parse(RuleJson.JSON.readTree(
                 "{\"name\":\"s\",\"kind\":\"threshold\",\"metric\":\"cost\",\"above\":\"1\",\"source\":\"carrier-pigeon\"}")))
                 .hasMessageContaining("rule 's': source: expected one of");
