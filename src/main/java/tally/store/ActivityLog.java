@@ -87,36 +87,29 @@ public final class ActivityLog {
     }
 
     /**
-     * People active per local day: anyone with usage or activity that day. The database cuts local
-     * days (the range split where the zone's offset changes, as {@link UsageSeries} does), so only
-     * day × person pairs come back.
+     * People active per local day: anyone with usage or activity that day. Usage comes from the day
+     * series split by person ({@link UsageSeries}: the daily rollup plus the 15-minute rows near
+     * midnight), so a month reads a few thousand rows, not every 15-minute row; activity (small) is
+     * cut into local days by the database, the range split where the zone's offset changes.
      */
     public Map<LocalDate, Integer> dailyActiveUsers(Instant from, Instant to, ZoneId zone) {
         Map<LocalDate, Set<String>> days = new TreeMap<>();
+        for (UsageSeries.Point p : new UsageSeries(store).query(UsageQuery.of(from, to, Dimension.DAY, zone), Dimension.USER)) {
+            if (p.usage().requests() > 0) days.computeIfAbsent(p.period().toLocalDate(), d -> new HashSet<>()).add(p.split());
+        }
         StringBuilder sql = new StringBuilder();
         List<Object> params = new ArrayList<>();
         for (long[] piece : UsageSeries.constantOffsetPieces(from, to, zone)) {
-            String rollupDay = "(r.bucket_ms + " + piece[2] + ") - ((r.bucket_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             String activityDay = "(x.ts_ms + " + piece[2] + ") - ((x.ts_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             if (sql.length() > 0) sql.append(" UNION ");
-            sql.append("SELECT ").append(rollupDay).append(", ").append(Identities.PERSON)
-                    .append(" FROM usage_rollup r").append(Identities.aliases("r"))
-                    .append(" WHERE r.bucket_ms >= ? AND r.bucket_ms < ? AND r.requests > 0 GROUP BY 1, 2")
-                    .append(" UNION SELECT ").append(activityDay).append(", ").append(Identities.person("x")).append(" FROM activity x")
+            sql.append("SELECT ").append(activityDay).append(", ").append(Identities.person("x")).append(" FROM activity x")
                     .append(Identities.aliases("x")).append(" WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
-            params.addAll(List.of(piece[0], piece[1], piece[0], piece[1]));
+            params.addAll(List.of(piece[0], piece[1]));
         }
-        if (sql.length() == 0) return new TreeMap<>();
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) ps.setLong(i + 1, (Long) params.get(i));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS));
-                    days.computeIfAbsent(day, d -> new HashSet<>()).add(rs.getString(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw store.unavailable(e);
+        if (sql.length() > 0) {
+            Jdbc.query(store, sql.toString(), params, rs -> days.computeIfAbsent(
+                    LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)), d -> new HashSet<>()).add(rs.getString(2)),
+                    store::unavailable);
         }
         Map<LocalDate, Integer> out = new TreeMap<>();
         days.forEach((d, people) -> out.put(d, people.size()));
