@@ -41,17 +41,7 @@ public final class UsageSeries {
             case HOUR -> HOUR_MS;
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
-        String key = split == null ? "''" : switch (split) {
-            case USER -> Identities.PERSON;
-            case TEAM -> Identities.TEAM;
-            case MODEL -> "r.model";
-            case SOURCE -> "r.source";
-            case PROJECT -> ProjectRules.PROJECT;
-            case COST_CENTER -> ProjectRules.COST_CENTER;
-            case KEY -> "r.identity";
-            default -> throw new IllegalArgumentException("a series splits by person, team, model, source, project,"
-                    + " cost center or key, not " + split);
-        };
+        String key = split == null ? "''" : splitKey(split);
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
@@ -159,5 +149,14 @@ public final class UsageSeries {
             at = end;
         }
         return out;
+    }
+
+    /** What a series splits by: any dimension of the rollups but time and sessions. */
+    private static String splitKey(Dimension split) {
+        return switch (split) {
+            case DAY, HOUR, WEEK, MONTH, SESSION -> throw new IllegalArgumentException(
+                    "a series splits by person, team, model, source, project, cost center or key, not " + split);
+            default -> RollupRange.keyOf(split);
+        };
     }
 }
