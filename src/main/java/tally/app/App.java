@@ -34,6 +34,7 @@ public final class App {
     private final Compare compare;
     private final Imports imports;
     private final AnthropicImport anthropic;
+    private final AwsCostsAdmin awsCosts;
     private final ProjectsAdmin projects;
 
     /** The catalog and writer are suppliers: a read-only command never loads prices or starts a writer it does not use. */
@@ -56,6 +57,7 @@ public final class App {
         this.compare = new Compare(ledger, people, catalog);
         this.imports = new Imports(ledger, new ImportOffsets(store), catalog, clock);
         this.anthropic = new AnthropicImport(store, people);
+        this.awsCosts = new AwsCostsAdmin(store);
         this.projects = new ProjectsAdmin(store, clock);
     }
 
@@ -129,6 +131,10 @@ public final class App {
 
     public AnthropicImport anthropic() {
         return anthropic;
+    }
+
+    public AwsCostsAdmin awsCosts() {
+        return awsCosts;
     }
 
     public ProjectsAdmin projects() {

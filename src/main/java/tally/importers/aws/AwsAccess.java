@@ -41,4 +41,8 @@ public record AwsAccess(String region, URI endpoint, AwsCredentialsProvider cred
         if (endpoint != null) b.endpointOverride(endpoint).forcePathStyle(true);
         return b.build();
     }
+
+    public CostExplorerClient costExplorer() {
+        return CostExplorerClient.of(region, endpoint, credentials);
+    }
 }
