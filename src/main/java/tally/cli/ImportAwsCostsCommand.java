@@ -63,12 +63,17 @@ final class ImportAwsCostsCommand implements Runnable {
 
     private static void print(LocalDate from, LocalDate to, CostExplorerPull.Result pulled, AwsCostsAdmin.Saved saved, PrintWriter out) {
         out.printf("Imported AWS costs (Cost Explorer), %s to %s (UTC): %d pages, %,d rows, %s%n", from, to, pulled.pages(),
-                saved.rows(), Nanos.toDollars(saved.totalNanos()));
+                saved.rows(), usd(saved.totalNanos()));
         Map<String, Long> byModel = new TreeMap<>();
         long estimated = pulled.rows().stream().filter(AwsCosts.Row::estimated).mapToLong(AwsCosts.Row::dayMs).distinct().count();
         for (AwsCosts.Row r : pulled.rows()) byModel.merge(r.model() == null ? "(no model in usage type)" : r.model(), r.amountNanos(), Long::sum);
-        byModel.forEach((m, n) -> out.printf("  %-40s %s%n", m, Nanos.toDollars(n)));
+        byModel.forEach((m, n) -> out.printf("  %-40s %s%n", m, usd(n)));
         if (estimated > 0) out.printf("  %d days still estimated by AWS; import them again once final%n", estimated);
         out.println("  kept apart from the ledger (the provider's bill); compare with: tally reconcile --provider aws");
+    }
+
+    /** To the nano-dollar: the bill's small lines must not round away. */
+    private static String usd(long nanos) {
+        return "$" + Nanos.toDecimal(nanos);
     }
 }

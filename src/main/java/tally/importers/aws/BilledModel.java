@@ -48,7 +48,9 @@ final class BilledModel {
             else break;
         }
         if (family == null) return null;
-        if (!before.isEmpty()) return "claude-" + String.join("-", before) + "-" + family;
+        // Before Claude 4 the version came first (claude-3-5-sonnet); from 4 on, the family (claude-sonnet-4-5).
+        if (!before.isEmpty() && Integer.parseInt(before.get(0)) < 4) return "claude-" + String.join("-", before) + "-" + family;
+        if (!before.isEmpty()) return "claude-" + family + "-" + String.join("-", before);
         return after.isEmpty() ? null : "claude-" + family + "-" + String.join("-", after);
     }
 }

@@ -39,6 +39,8 @@ public final class FakeAws implements AutoCloseable {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     /** GetCostAndUsage answers, one per call in order (the last repeats). */
     public final List<String> costPages = new CopyOnWriteArrayList<>();
+    /** The Authorization header of every call ("" when unsigned). */
+    public final List<String> authorizations = new CopyOnWriteArrayList<>();
     public int logsPageSize = 2;
     public int s3PageSize = 2;
     private final HttpServer server;
@@ -60,6 +62,8 @@ public final class FakeAws implements AutoCloseable {
     private void handle(HttpExchange x) throws IOException {
         try {
             String target = x.getRequestHeaders().getFirst("X-Amz-Target");
+            String auth = x.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(auth == null ? "" : auth);
             byte[] body = x.getRequestBody().readAllBytes();
             if (target != null) {
                 calls.add(target + " " + new String(body, StandardCharsets.UTF_8));
