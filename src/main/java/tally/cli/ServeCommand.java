@@ -102,6 +102,9 @@ final class ServeCommand implements Runnable {
     // ---- Bedrock and Vertex through the gateway (/bedrock, /vertex/v1)
     @picocli.CommandLine.Mixin CloudServeOptions cloud;
 
+    // ---- Bedrock logs pulled on a schedule; metrics published to CloudWatch
+    @picocli.CommandLine.Mixin AwsServeOptions aws;
+
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
@@ -147,6 +150,7 @@ final class ServeCommand implements Runnable {
         Gateway gateway;
         TelemetryCollector collector;
         tally.alerts.Alerting alerting;
+        AwsServeOptions.Jobs awsJobs;
         TallyServer server;
         ServerFile file;
 
@@ -168,6 +172,7 @@ final class ServeCommand implements Runnable {
             String token = Secrets.randomToken(32);
             server = TallyServer.start(vertx, host, port, tls, parts(token, config));
             alerting.start();
+            awsJobs = aws.start(session);
             if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
                         : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
@@ -193,6 +198,7 @@ final class ServeCommand implements Runnable {
         }
 
         void close() {
+            if (awsJobs != null) awsJobs.close();
             if (server != null) server.close();
             if (alerting != null) alerting.close();
             if (gateway != null) gateway.close();

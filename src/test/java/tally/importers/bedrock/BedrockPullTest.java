@@ -37,7 +37,7 @@ class BedrockPullTest {
     @TempDir Path dir;
     private final FakeAws aws = fake();
 
-    private static FakeAws fake() {
+    static FakeAws fake() {
         try {
             return new FakeAws();
         } catch (Exception e) {
