@@ -46,7 +46,12 @@ public final class FakeAws implements AutoCloseable {
     private final HttpServer server;
 
     public FakeAws() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** On a given port: the same endpoint coming back after an outage. */
+    public FakeAws(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.start();
     }
