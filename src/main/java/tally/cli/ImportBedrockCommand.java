@@ -15,6 +15,7 @@ import tally.importers.bedrock.BedrockImporter;
 import tally.importers.bedrock.CloudWatchLogsPull;
 import tally.importers.bedrock.S3LogsPull;
 import tally.importers.aws.AwsAccess;
+import tally.importers.aws.InferenceProfiles;
 import tally.ingest.RecordSink;
 import tally.store.OffsetBook;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -128,15 +129,16 @@ final class ImportBedrockCommand implements Runnable {
 
     private void pull(AwsAccess access, Instant from, S3LogsPull.Location where, OffsetBook offsets, RecordSink writer,
                       PriceCatalog catalog, Predicate<String> isAlias) {
-        try (Progress progress = Progress.start("bedrock", 0)) {
+        try (Progress progress = Progress.start("bedrock", 0); InferenceProfiles profiles = access.inferenceProfiles()) {
             if (logGroup != null) {
                 try (CloudWatchLogsClient logs = access.logs()) {
-                    spec.commandLine().getOut().print(new CloudWatchLogsPull(logs, offsets, writer, catalog, isAlias).run(logGroup, from, progress).render());
+                    spec.commandLine().getOut().print(new CloudWatchLogsPull(logs, offsets, writer, catalog, isAlias, profiles)
+                            .run(logGroup, from, progress).render());
                 }
             }
             if (where != null) {
                 try (S3Client client = access.s3()) {
-                    spec.commandLine().getOut().print(new S3LogsPull(client, offsets, writer, catalog, isAlias).run(where, progress).render());
+                    spec.commandLine().getOut().print(new S3LogsPull(client, offsets, writer, catalog, isAlias, profiles).run(where, progress).render());
                 }
             }
         } catch (SdkException e) {

@@ -45,4 +45,9 @@ public record AwsAccess(String region, URI endpoint, AwsCredentialsProvider cred
     public CostExplorerClient costExplorer() {
         return CostExplorerClient.of(region, endpoint, credentials);
     }
+
+    /** Bedrock's control plane, for the model behind an application inference profile. */
+    public InferenceProfiles inferenceProfiles() {
+        return new InferenceProfiles(endpoint, credentials);
+    }
 }

@@ -32,14 +32,21 @@ public final class CloudWatchLogsPull {
     private final RecordSink writer;
     private final PriceCatalog catalog;
     private final Predicate<String> isAlias;
+    private final ProfileModels profiles;
 
-    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog,
-                              Predicate<String> isAlias) {
+    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
+        this(logs, offsets, writer, catalog, isAlias, ProfileModels.NONE);
+    }
+
+    /** @param profiles the model behind an application inference profile ARN (Bedrock's GetInferenceProfile) */
+    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias,
+              ProfileModels profiles) {
         this.logs = logs;
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
         this.isAlias = isAlias;
+        this.profiles = profiles;
     }
 
     /** @param since the earliest event to read (null: from where the last pull stopped, else the group's start) */
@@ -48,7 +55,7 @@ public final class CloudWatchLogsPull {
         ImportOffsets.Offset last = offsets.load(KIND).get(key);
         long start = since == null ? 0 : since.toEpochMilli();
         if (last != null) start = Math.max(start, last.resumeOffset() - LOOKBACK.toMillis());
-        PulledRecords records = new PulledRecords(writer, catalog, isAlias);
+        PulledRecords records = new PulledRecords(writer, catalog, isAlias, profiles);
         long newest = last == null ? 0 : last.resumeOffset();
         long seen = last == null ? 0 : last.size();
         long events = 0, pages = 0;

@@ -22,12 +22,14 @@ final class PulledRecords {
     private final RecordSink writer;
     private final PriceCatalog catalog;
     private final IamIdentity identities;
+    private final ProfileModels profiles;
     private final IngestStats before;
     final Skips skips = new Skips();
     private final Map<String, Long> unpriced = new HashMap<>();
 
-    PulledRecords(RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
+    PulledRecords(RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias, ProfileModels profiles) {
         this.writer = writer;
+        this.profiles = profiles;
         this.catalog = catalog;
         this.identities = new IamIdentity(isAlias);
         this.before = writer.stats();
@@ -68,10 +70,20 @@ final class PulledRecords {
                 .identity(identities.of(r.arn()))
                 .project(r.project())
                 .requestId(r.requestId())
-                .modelId(r.modelId())
+                .modelId(modelId(r.modelId()))
                 .tokens(r.tokens())
                 .status(r.status())
                 .build();
         return catalog.price(e);
+    }
+
+    /**
+     * An application inference profile ARN names no model: the record is priced by the model the
+     * profile runs (looked up), unless the catalog (an override file) already knows the ARN.
+     */
+    private String modelId(String id) {
+        if (!ProfileModels.isApplicationProfile(id) || catalog.resolve(id).known()) return id;
+        String behind = profiles.modelIdOf(id);
+        return behind != null ? behind : id;
     }
 }

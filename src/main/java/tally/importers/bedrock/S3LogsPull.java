@@ -51,18 +51,26 @@ public final class S3LogsPull {
     private final RecordSink writer;
     private final PriceCatalog catalog;
     private final Predicate<String> isAlias;
+    private final ProfileModels profiles;
 
     public S3LogsPull(S3Client s3, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
+        this(s3, offsets, writer, catalog, isAlias, ProfileModels.NONE);
+    }
+
+    /** @param profiles the model behind an application inference profile ARN (Bedrock's GetInferenceProfile) */
+    public S3LogsPull(S3Client s3, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias,
+              ProfileModels profiles) {
         this.s3 = s3;
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
         this.isAlias = isAlias;
+        this.profiles = profiles;
     }
 
     public ImportSummary run(Location where, Progress progress) throws IOException {
         Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
-        PulledRecords records = new PulledRecords(writer, catalog, isAlias);
+        PulledRecords records = new PulledRecords(writer, catalog, isAlias, profiles);
         long objects = 0, unchanged = 0, lines = 0;
         String token = null;
         do {

@@ -41,6 +41,8 @@ public final class FakeAws implements AutoCloseable {
     public final List<String> costPages = new CopyOnWriteArrayList<>();
     /** The Authorization header of every call ("" when unsigned). */
     public final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** GetInferenceProfile answers by profile ARN. */
+    public final Map<String, String> profiles = new TreeMap<>();
     public int logsPageSize = 2;
     public int s3PageSize = 2;
     private final HttpServer server;
@@ -116,6 +118,12 @@ public final class FakeAws implements AutoCloseable {
 
     private void s3(HttpExchange x) throws IOException {
         String path = URLDecoder.decode(x.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
+        if (path.startsWith("/inference-profiles/")) { // Bedrock's control plane (REST JSON)
+            String profile = profiles.get(path.substring("/inference-profiles/".length()));
+            if (profile == null) send(x, 404, "application/json", "{\"message\":\"not found\"}".getBytes(StandardCharsets.UTF_8));
+            else send(x, 200, "application/json", profile.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Map<String, String> q = query(x.getRequestURI().getRawQuery());
         String[] parts = path.substring(1).split("/", 2); // path style: /bucket/key
         if (parts.length == 2 && !parts[1].isEmpty()) {

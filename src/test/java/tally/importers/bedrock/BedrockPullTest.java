@@ -138,6 +138,33 @@ class BedrockPullTest {
         assertThat(down.err()).startsWith("tally: AWS: ").doesNotContain("\tat ");
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void applicationInferenceProfilesArePricedAsTheModelAndRegionsTheyRun(TestStores.Kind kind) {
+        String copiedFromUs = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/teamalpha";
+        String unknown = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/gone";
+        aws.profiles.put(copiedFromUs, "{\"inferenceProfileArn\":\"" + copiedFromUs + "\",\"type\":\"APPLICATION\",\"models\":["
+                + "{\"modelArn\":\"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0\"},"
+                + "{\"modelArn\":\"arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0\"},"
+                + "{\"modelArn\":\"arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0\"}]}");
+        for (String[] e : new String[][] {{"p-1", "10:15", copiedFromUs}, {"p-2", "10:16", copiedFromUs}, {"p-3", "10:17", unknown}}) {
+            String time = DAY + "T" + e[1] + ":00Z";
+            aws.events.add(new FakeAws.LogEvent(Instant.parse(time).toEpochMilli(), record(e[0], time, ALICE, "us-east-1", e[2]).toString()));
+        }
+        aws.events.add(new FakeAws.LogEvent(Instant.parse(DAY + "T10:18:00Z").toEpochMilli(),
+                record("x-1", DAY + "T10:18:00Z", BOB, "us-east-1", "us.anthropic.claude-sonnet-4-5-20250929-v1:0").toString()));
+        Tally tally = new Tally(kind, dir);
+
+        String out = tally.run(pull("--cloudwatch", GROUP)).ok().out();
+        assertThat(out).containsPattern("records added: +4\n").contains("UNPRICED: 1 records on " + unknown);
+        assertThat(aws.calls("GET /inference-profiles/")).hasSize(2); // once per profile, not per record
+        // A us. cross-region profile copied into an application profile costs what the us. profile costs:
+        // list $0.33375 a request (see BedrockImportTest) plus the 10% regional premium.
+        Map<String, JsonNode> users = byUser(tally);
+        assertThat(users.get("bob").get("cost_usd").asText()).isEqualTo("0.367125");
+        assertThat(users.get("alice@corp.com").get("cost_usd").asText()).isEqualTo("0.73425");
+    }
+
     static byte[] gzip(JsonNode... records) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream o = new GZIPOutputStream(bytes)) {
