@@ -68,6 +68,10 @@ final class ImportAwsCostsCommand implements Runnable {
         long estimated = pulled.rows().stream().filter(AwsCosts.Row::estimated).mapToLong(AwsCosts.Row::dayMs).distinct().count();
         for (AwsCosts.Row r : pulled.rows()) byModel.merge(r.model() == null ? "(no model in usage type)" : r.model(), r.amountNanos(), Long::sum);
         byModel.forEach((m, n) -> out.printf("  %-40s %s%n", m, usd(n)));
+        Map<String, Long> byPrincipal = new TreeMap<>(); // with --principal-tag: who the bill says spent it
+        for (AwsCosts.Row r : pulled.rows()) if (r.principal() != null) byPrincipal.merge(r.principal(), r.amountNanos(), Long::sum);
+        if (!byPrincipal.isEmpty()) out.println("  by principal (cost allocation tag):");
+        byPrincipal.forEach((p, n) -> out.printf("    %-38s %s%n", p, usd(n)));
         if (estimated > 0) out.printf("  %d days still estimated by AWS; import them again once final%n", estimated);
         out.println("  kept apart from the ledger (the provider's bill); compare with: tally reconcile --provider aws");
     }

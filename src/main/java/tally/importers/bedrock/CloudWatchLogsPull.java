@@ -71,9 +71,11 @@ public final class CloudWatchLogsPull {
                 if (e.timestamp() != null) newest = Math.max(newest, e.timestamp());
             }
             pages++;
-            seen += got.size();
-            records.flush();
-            offsets.save(KIND, List.of(new ImportOffsets.Offset(key, seen, newest, 0, "")));
+            if (!got.isEmpty()) { // CloudWatch may answer a page with no events while it scans on
+                seen += got.size();
+                records.flush();
+                offsets.save(KIND, List.of(new ImportOffsets.Offset(key, seen, newest, 0, "")));
+            }
             progress.update(pages, String.format("%,d events", events));
             token = page.nextToken();
         } while (token != null && !token.isEmpty());

@@ -147,10 +147,18 @@ class AwsCostsTest {
     @Test
     void callsAreSignedForCostExplorerInItsHomeRegionAndErrorsNameTheAwsReason() throws Exception {
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));
-        aws.costPages.add("{\"ResultsByTime\":[]}");
+        aws.costPages.add("{\"ResultsByTime\":[" + day(DAY1, false, "{\"Keys\":[\"USE1-Claude4.5Sonnet-input-tokens\",\"user:Principal$alice@corp.com\"],"
+                + "\"Metrics\":{\"UnblendedCost\":{\"Amount\":\"0.315\",\"Unit\":\"USD\"}}}") + "]}");
+        CostExplorerPull.Result r;
         try (CostExplorerClient client = new AwsAccess("eu-west-1", aws.endpoint(), creds).costExplorer()) {
-            new CostExplorerPull(client, PriceCatalog.bundled()).run(LocalDate.parse(DAY1), LocalDate.parse(DAY2), List.of("Amazon Bedrock"), "user:Principal");
+            r = new CostExplorerPull(client, PriceCatalog.bundled()).run(LocalDate.parse(DAY1), LocalDate.parse(DAY2), List.of("Amazon Bedrock"), "user:Principal");
         }
+        assertThat(r.rows()).singleElement().satisfies(row -> {
+            assertThat(row.principal()).isEqualTo("alice@corp.com");
+            assertThat(row.usageType()).isEqualTo("USE1-Claude4.5Sonnet-input-tokens");
+            assertThat(row.model()).isEqualTo("claude-sonnet-4-5-20250929");
+            assertThat(row.amountNanos()).isEqualTo(315_000_000L);
+        });
         assertThat(aws.authorizations.get(0)).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/").contains("/us-east-1/ce/aws4_request");
         JsonNode sent = FakeAws.JSON.readTree(aws.calls.get(0).substring(aws.calls.get(0).indexOf(' ') + 1));
         assertThat(sent.at("/GroupBy/1").toString()).isEqualTo("{\"Type\":\"TAG\",\"Key\":\"user:Principal\"}");

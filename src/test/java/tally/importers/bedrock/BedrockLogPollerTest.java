@@ -92,4 +92,14 @@ class BedrockLogPollerTest {
             assertThat(offsets.load(CloudWatchLogsPull.KIND)).containsKey("logs:g").doesNotContainKey("logs:down");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void serveRefusesToStartWithALogSourceItCannotRead(TestStores.Kind kind) {
+        tally.importers.Tally tally = new tally.importers.Tally(kind, dir);
+        tally.importers.Tally.Result r = tally.run("serve", "--port", "0", "--bedrock-logs", "logs/my-group", "--aws-region", "us-east-1");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--bedrock-logs: expected cloudwatch:LOG_GROUP or s3://bucket/prefix, got 'logs/my-group'")
+                .doesNotContain("\tat ");
+    }
 }
