@@ -34,6 +34,7 @@ public final class App {
     private final Compare compare;
     private final Imports imports;
     private final AnthropicImport anthropic;
+    private final AwsCostsAdmin awsCosts;
     private final ProjectsAdmin projects;
     private final Pruning pruning;
 
@@ -57,6 +58,7 @@ public final class App {
         this.compare = new Compare(ledger, people, catalog);
         this.imports = new Imports(ledger, new ImportOffsets(store), catalog, clock);
         this.anthropic = new AnthropicImport(store, people);
+        this.awsCosts = new AwsCostsAdmin(store);
         this.projects = new ProjectsAdmin(store, clock);
         this.pruning = new Pruning(ledger, clock);
     }
@@ -131,6 +133,10 @@ public final class App {
 
     public AnthropicImport anthropic() {
         return anthropic;
+    }
+
+    public AwsCostsAdmin awsCosts() {
+        return awsCosts;
     }
 
     public ProjectsAdmin projects() {

@@ -89,11 +89,15 @@ public final class Ops {
             AnthropicImport.Request.class, type(AnthropicImport.Imported.class), (a, q) -> a.anthropic().run(q));
     public static final Op<Pruning.Request, PruneResult> PRUNE =
             op("records/prune", Pruning.Request.class, type(PruneResult.class), (a, q) -> a.pruning().prune(q));
+    public static final Op<AwsCostsAdmin.Save, AwsCostsAdmin.Saved> IMPORT_AWS_COSTS = op("imports/aws-costs",
+            AwsCostsAdmin.Save.class, type(AwsCostsAdmin.Saved.class), (a, q) -> a.awsCosts().save(q));
+    public static final Op<Reconcile.Request, Reconciliation> RECONCILE_AWS =
+            op("reports/reconcile-aws", Reconcile.Request.class, type(Reconciliation.class), (a, q) -> a.reconcile().aws(q));
 
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
             BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
             TOP, EXPORT, ACTIVITY, BLOCKS, RECONCILE, REPRICE, COMPARE, IMPORT_WRITE, IMPORT_OFFSETS, IMPORT_SAVE_OFFSETS,
-            IMPORT_ANTHROPIC,
+            IMPORT_ANTHROPIC, IMPORT_AWS_COSTS, RECONCILE_AWS,
             PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST, PRUNE);
 
     private Ops() {}

@@ -2,6 +2,7 @@ package tally.app;
 
 import tally.importers.anthropic.Reconciliation;
 import tally.pricing.PriceCatalog;
+import tally.store.AwsCosts;
 import tally.store.ProviderReports;
 import tally.store.Store;
 
@@ -22,5 +23,11 @@ public final class Reconcile {
 
     public Reconciliation month(Request r) {
         return Reconciliation.of(new ProviderReports(store), catalog.get(), r.month());
+    }
+
+    /** Tally's cost of Bedrock records against the AWS bill (imported with 'tally import aws-costs'). */
+    public Reconciliation aws(Request r) {
+        AwsCosts costs = new AwsCosts(store);
+        return Reconciliation.between(r.month(), costs::ledgerCostByDayModel, costs::costByDayModel, catalog.get());
     }
 }

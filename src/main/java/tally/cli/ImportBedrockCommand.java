@@ -1,7 +1,9 @@
 package tally.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tally.app.Ops;
@@ -10,25 +12,54 @@ import tally.importers.ImportSummary;
 import tally.pricing.PriceCatalog;
 import tally.importers.Progress;
 import tally.importers.bedrock.BedrockImporter;
+import tally.importers.bedrock.CloudWatchLogsPull;
+import tally.importers.bedrock.S3LogsPull;
+import tally.importers.aws.AwsAccess;
+import tally.importers.aws.InferenceProfiles;
+import tally.ingest.RecordSink;
+import tally.store.OffsetBook;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import tally.store.ImportOffsets;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Predicate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 @Command(name = "bedrock", description = "Import Bedrock model invocation logs: JSON Lines or .json.gz from the S3 log "
-        + "bucket, or CloudWatch Logs exports. Each caller's assumed-role session name is its identity.")
+        + "bucket, or CloudWatch Logs exports; or pull them from AWS (--cloudwatch, --s3), each run from where the last stopped. "
+        + "Each caller's assumed-role session name is its identity.")
 final class ImportBedrockCommand implements Runnable {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Log files or folders.")
-    List<Path> paths;
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Log files or folders.")
+    List<Path> paths = List.of();
+
+    @Option(names = "--cloudwatch", paramLabel = "LOG_GROUP", description = "Pull the invocation log group (FilterLogEvents).")
+    String logGroup;
+
+    @Option(names = "--s3", paramLabel = "s3://BUCKET/PREFIX", description = "Pull the log bucket's .json.gz objects under the prefix.")
+    String s3;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "With --cloudwatch: the earliest event to read (default: where the last pull stopped).")
+    String since;
+
+    @Mixin AwsOptions aws;
 
     @Override
     public void run() {
         GlobalOptions g = ImportCommand.global(spec);
+        if (paths.isEmpty() && logGroup == null && s3 == null) throw new UserError("import bedrock: give log files or folders, --cloudwatch LOG_GROUP or --s3 s3://bucket/prefix");
+        if (since != null && logGroup == null) throw new UserError("--since applies to --cloudwatch only");
+        if (logGroup != null || s3 != null) {
+            pull(g);
+            if (paths.isEmpty()) return;
+        }
         if (Backend.server(g).isPresent()) {
             beside(g);
             return;
@@ -64,6 +95,56 @@ final class ImportBedrockCommand implements Runnable {
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }
+        }
+    }
+
+    /** Pulls from AWS here; the records go to the store here or to the running server, as file imports do. */
+    private void pull(GlobalOptions g) {
+        AwsAccess access = aws.access();
+        Instant from = since == null ? null : Times.parse("--since", since, g.zone());
+        S3LogsPull.Location where = null;
+        try {
+            where = s3 == null ? null : S3LogsPull.Location.parse(s3);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (Backend.server(g).isPresent()) {
+            PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
+            try (Backend b = Backend.open(g)) {
+                Set<String> known = new HashSet<>();
+                for (Person p : b.call(Ops.PEOPLE_LIST, new Ops.None())) {
+                    known.add(p.name());
+                    known.addAll(p.aliases());
+                }
+                ServerImport server = new ServerImport(b);
+                pull(access, from, where, server, server, catalog, known::contains);
+            }
+            return;
+        }
+        try (Session s = Session.open(g)) {
+            pull(access, from, where, new ImportOffsets(s.store), s.writer(), s.catalog(),
+                    arn -> !s.people.resolve(arn).equals(arn) || s.people.exists(arn));
+        }
+    }
+
+    private void pull(AwsAccess access, Instant from, S3LogsPull.Location where, OffsetBook offsets, RecordSink writer,
+                      PriceCatalog catalog, Predicate<String> isAlias) {
+        try (Progress progress = Progress.start("bedrock", 0); InferenceProfiles profiles = access.inferenceProfiles()) {
+            if (logGroup != null) {
+                try (CloudWatchLogsClient logs = access.logs()) {
+                    spec.commandLine().getOut().print(new CloudWatchLogsPull(logs, offsets, writer, catalog, isAlias, profiles)
+                            .run(logGroup, from, progress).render());
+                }
+            }
+            if (where != null) {
+                try (S3Client client = access.s3()) {
+                    spec.commandLine().getOut().print(new S3LogsPull(client, offsets, writer, catalog, isAlias, profiles).run(where, progress).render());
+                }
+            }
+        } catch (SdkException e) {
+            throw new UserError("AWS: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UserError(e.getMessage(), e);
         }
     }
 }

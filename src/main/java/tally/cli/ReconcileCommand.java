@@ -28,6 +28,10 @@ final class ReconcileCommand implements Runnable {
     @Option(names = "--month", paramLabel = "YYYY-MM", description = "The month (default: this month, UTC).")
     String month;
 
+    @Option(names = "--provider", paramLabel = "anthropic|aws", description = "Whose bill: the Anthropic cost report (default) "
+            + "or the AWS bill for Bedrock (imported with 'tally import aws-costs').")
+    String provider = "anthropic";
+
     @Mixin FormatOption format;
 
     @Override
@@ -41,7 +45,11 @@ final class ReconcileCommand implements Runnable {
             throw new UserError("--month: expected YYYY-MM, got '" + month + "'");
         }
         try (Backend b = Backend.openForReading(g)) {
-            Reconciliation r = b.call(Ops.RECONCILE, new Reconcile.Request(m));
+            Reconciliation r = switch (provider) {
+                case "anthropic" -> b.call(Ops.RECONCILE, new Reconcile.Request(m));
+                case "aws" -> b.call(Ops.RECONCILE_AWS, new Reconcile.Request(m));
+                default -> throw new UserError("--provider: expected anthropic or aws, got '" + provider + "'");
+            };
             PrintWriter out = spec.commandLine().getOut();
             out.print(fmt == ReportFormat.JSON ? json(r) : table(r));
         }
@@ -56,7 +64,7 @@ final class ReconcileCommand implements Runnable {
                     l.claudeCodeNanos() == null ? "" : Nanos.toDollars(l.claudeCodeNanos()), l.off() ? "OFF" : "");
         }
         sb.append(t.render());
-        if (r.lines().isEmpty()) sb.append("(nothing to compare: import with 'tally import anthropic --since …')\n");
+        if (r.lines().isEmpty()) sb.append("(nothing to compare: import with 'tally import anthropic --since …' or 'tally import aws-costs --since …')\n");
         sb.append('\n').append("Total: Tally ").append(Nanos.toDollars(r.tallyTotal())).append(", provider ")
                 .append(Nanos.toDollars(r.providerTotal())).append('\n');
         sb.append(r.daysOff().isEmpty() ? "No day is off by more than 1%.\n"

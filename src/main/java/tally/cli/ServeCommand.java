@@ -106,6 +106,9 @@ final class ServeCommand implements Runnable {
     // ---- Bedrock and Vertex through the gateway (/bedrock, /vertex/v1)
     @picocli.CommandLine.Mixin CloudServeOptions cloud;
 
+    // ---- Bedrock logs pulled on a schedule; metrics published to CloudWatch
+    @picocli.CommandLine.Mixin AwsServeOptions aws;
+
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
@@ -151,6 +154,7 @@ final class ServeCommand implements Runnable {
         Gateway gateway;
         TelemetryCollector collector;
         tally.alerts.Alerting alerting;
+        AwsServeOptions.Jobs awsJobs;
         TallyServer server;
         ServerFile file;
         tally.app.RetentionJob retentionJob;
@@ -177,6 +181,7 @@ final class ServeCommand implements Runnable {
                 retentionJob = new tally.app.RetentionJob(session.app().pruning(), Durations.parse("--retention", retention),
                         () -> true).start();
             }
+            awsJobs = aws.start(session);
             if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
                         : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
@@ -202,6 +207,7 @@ final class ServeCommand implements Runnable {
         }
 
         void close() {
+            if (awsJobs != null) awsJobs.close();
             if (server != null) server.close();
             if (retentionJob != null) retentionJob.close();
             if (alerting != null) alerting.close();

@@ -37,7 +37,12 @@ final class BedrockLogReader {
 
     /** Returns the number of lines read; unreadable ones go to skips. */
     static long read(Path file, String name, Skips skips, RecordSink sink) throws IOException {
-        try (InputStream in = open(file)) {
+        return read(Files.newInputStream(file), name, skips, sink);
+    }
+
+    /** The same from a stream (an S3 object's body), closed when done; gzip still found by its magic bytes. */
+    static long read(InputStream body, String name, Skips skips, RecordSink sink) throws IOException {
+        try (InputStream in = open(body)) {
             in.mark(64);
             byte[] head = in.readNBytes(64);
             in.reset();
@@ -67,8 +72,8 @@ final class BedrockLogReader {
         }
     }
 
-    private static InputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    private static InputStream open(InputStream body) throws IOException {
+        InputStream raw = new BufferedInputStream(body, 1 << 16);
         raw.mark(2);
         int b1 = raw.read();
         int b2 = raw.read();
@@ -96,6 +101,15 @@ final class BedrockLogReader {
         } catch (IOException e) {
             skips.add(name, 0, "not valid JSON: " + firstLine(e.getMessage()));
             return 0;
+        }
+    }
+
+    /** One CloudWatch Logs event (its message and time), as FilterLogEvents returns it. */
+    static void event(String message, Long timestampMs, String name, long line, Skips skips, RecordSink sink) {
+        try {
+            visit(JSON.readTree(message), name, line, timestampMs, skips, sink);
+        } catch (IOException e) {
+            skips.add(name, line, "log event message is not JSON");
         }
     }
 
