@@ -153,7 +153,7 @@ final class TelemetryMapper {
             }
         }
         long nanos = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
-        return nanos == 0 ? null : Instant.ofEpochSecond(0, nanos);
+        return nanos == 0 ? null : unixNanos(nanos);
     }
 
     String identity(Attributes a, String tokenPerson) {
@@ -173,7 +173,7 @@ final class TelemetryMapper {
      * may pass 10^10; its step is checked once the delta is known.
      */
     private static String pointProblem(String name, NumberDataPoint p, Attributes a, boolean cumulative) {
-        String late = Bounds.time(Instant.ofEpochSecond(0, p.getTimeUnixNano()), Instant.now());
+        String late = Bounds.time(unixNanos(p.getTimeUnixNano()), Instant.now());
         if (late != null) return late;
         double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
         if (name.equals("claude_code.token.usage")) {
@@ -310,7 +310,7 @@ final class TelemetryMapper {
 
     /** Token usage feeds a usage record; the productivity counters become activity rows. */
     private void map(Point pt, String resourceKey, Export x) {
-        Instant time = Instant.ofEpochSecond(0, pt.p().getTimeUnixNano());
+        Instant time = unixNanos(pt.p().getTimeUnixNano());
         String who = identity(pt.a(), x.tokenPerson);
         String session = pt.a().string("session.id");
         if (pt.name().equals("claude_code.token.usage")) {
@@ -377,5 +377,13 @@ final class TelemetryMapper {
                     Activity.Kind.ESTIMATED_COST_METRIC, Math.round(v * 1e9));
             default -> null;
         };
+    }
+
+    /**
+     * An OTLP time: nanoseconds since the epoch as an unsigned fixed64, so a time past 2262 arrives as
+     * a negative long and must not read as a date before 1970.
+     */
+    static Instant unixNanos(long fixed64) {
+        return Instant.ofEpochSecond(Long.divideUnsigned(fixed64, 1_000_000_000L), Long.remainderUnsigned(fixed64, 1_000_000_000L));
     }
 }

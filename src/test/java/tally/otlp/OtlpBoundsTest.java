@@ -131,6 +131,19 @@ class OtlpBoundsTest {
     }
 
     @Test
+    void aTimeBeyond2262IsRefusedAsTheFutureNotReadAsADateBefore1970() throws Exception {
+        // 2500-01-01 in nanoseconds does not fit a signed long: OTLP's fixed64 is unsigned
+        String year2500 = Long.toUnsignedString(Long.parseUnsignedLong("16725225600") * 1_000_000_000L);
+        String record = apiRequest("req_2500", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"))
+                .replace(nanos(NOW), year2500);
+        HttpResponse<String> r = post("/v1/logs", logs(record));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
+        assertThat(errorMessage(r)).contains("2500-01-01").contains("more than a day in the future");
+        assertThat(totals().requests()).isZero();
+    }
+
+    @Test
     void twoAbsurdExportsNoLongerTurnTheTotalNegative() throws Exception {
         for (String id : List.of("req_a", "req_b")) {
             HttpResponse<String> r = post("/v1/logs", logs(apiRequest(id, NOW,
