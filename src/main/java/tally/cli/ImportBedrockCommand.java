@@ -4,8 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tally.app.Ops;
-import tally.identity.Person;
 import tally.importers.ImportSummary;
 import tally.pricing.PriceCatalog;
 import tally.importers.Progress;
@@ -14,12 +12,10 @@ import tally.store.ImportOffsets;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 @Command(name = "bedrock", description = "Import Bedrock model invocation logs: JSON Lines or .json.gz from the S3 log "
-        + "bucket, or CloudWatch Logs exports. Each caller's assumed-role session name is its identity.")
+        + "bucket, or CloudWatch Logs exports. Each caller's ARN is its identity, shown as its assumed-role session name until aliased.")
 final class ImportBedrockCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -34,8 +30,7 @@ final class ImportBedrockCommand implements Runnable {
             return;
         }
         try (Session s = Session.open(g)) {
-            BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog(),
-                    arn -> !s.people.resolve(arn).equals(arn) || s.people.exists(arn));
+            BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog());
             try (Progress progress = Progress.start("bedrock", 0)) {
                 ImportSummary summary = importer.run(paths, progress);
                 spec.commandLine().getOut().print(summary.render());
@@ -45,20 +40,12 @@ final class ImportBedrockCommand implements Runnable {
         }
     }
 
-    /**
-     * Beside a running server: the logs are read here, their records stored by the server. An ARN
-     * is its own identity where the server knows it as a person or an alias, as locally.
-     */
+    /** Beside a running server: the logs are read here, their records stored by the server. */
     private void beside(GlobalOptions g) {
         PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
         try (Backend b = Backend.open(g)) {
-            Set<String> known = new HashSet<>();
-            for (Person p : b.call(Ops.PEOPLE_LIST, new Ops.None())) {
-                known.add(p.name());
-                known.addAll(p.aliases());
-            }
             ServerImport server = new ServerImport(b);
-            BedrockImporter importer = new BedrockImporter(server, server, catalog, known::contains);
+            BedrockImporter importer = new BedrockImporter(server, server, catalog);
             try (Progress progress = Progress.start("bedrock", 0)) {
                 spec.commandLine().getOut().print(importer.run(paths, progress).render());
             } catch (IOException e) {
