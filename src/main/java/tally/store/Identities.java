@@ -42,6 +42,16 @@ final class Identities {
         return "coalesce(" + sessionOf(identity) + ", " + identity + ")";
     }
 
+    /** A row's key (its raw identity) as reports show and group it: an assumed-role ARN by its session name, as before ARNs were kept. */
+    static String key(String row) {
+        return shown(row + ".identity");
+    }
+
+    /** Rows whose key is ? (two parameters: the key, twice): the raw identity, or an assumed-role ARN's session name. */
+    static String keyIs(String identity) {
+        return "(" + identity + " = ? OR " + sessionOf(identity) + " = ?)";
+    }
+
     /** The person of the row aliased {@code row}, joined by {@link #aliases(String)}. */
     static String person(String row) {
         return "coalesce(a.person, a_session.person, a_role.person, a_iam.person, " + shown(row + ".identity") + ")";

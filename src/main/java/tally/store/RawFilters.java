@@ -24,7 +24,7 @@ final class RawFilters {
         if (q.team() != null) where.and(teamCondition(c, q.team(), arns));
         if (q.model() != null) where.and("model = ?", q.model());
         if (q.source() != null) where.and(UsageFilters.source("source", q.source()));
-        if (q.identity() != null) where.and("identity = ?", q.identity());
+        if (q.identity() != null) where.and(Identities.keyIs("identity"), q.identity(), q.identity());
         AnyOf f = q.anyOf();
         if (!f.people().isEmpty()) {
             Set<String> ids = new LinkedHashSet<>();

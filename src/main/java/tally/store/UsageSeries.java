@@ -48,7 +48,7 @@ public final class UsageSeries {
             case SOURCE -> "r.source";
             case PROJECT -> ProjectRules.PROJECT;
             case COST_CENTER -> ProjectRules.COST_CENTER;
-            case KEY -> "r.identity";
+            case KEY -> Identities.key("r");
             default -> throw new IllegalArgumentException("a series splits by person, team, model, source, project,"
                     + " cost center or key, not " + split);
         };
