@@ -1,5 +1,6 @@
 package tally.budget;
 
+import tally.identity.AliasKeys;
 import tally.ingest.IngestWriter;
 
 import java.time.Clock;
@@ -417,7 +418,7 @@ public final class BudgetGuard {
                 case ORG -> true;
                 case PERSON -> b.subject().equals(c.person());
                 case TEAM -> b.subject().equals(c.team());
-                case KEY -> b.subject().equals(c.identity());
+                case KEY -> b.subject().equals(c.identity()) || b.subject().equals(AliasKeys.shown(c.identity())); // as reports key it
                 case EACH_PERSON -> false; // held in personal
                 case PROJECT -> c.project() != null && b.subject().equals(projectTags.project(c.project()));
                 case COST_CENTER -> c.project() != null && b.subject().equals(projectTags.costCenter(c.project()));

@@ -102,19 +102,18 @@ final class AwsServeOptions {
         ImportOffsets offsets = new ImportOffsets(s.store);
         InferenceProfiles profiles = access.inferenceProfiles();
         jobs.parts.add(profiles);
-        java.util.function.Predicate<String> isAlias = arn -> !s.people.resolve(arn).equals(arn) || s.people.exists(arn);
         for (String spec : bedrockLogs) {
             if (spec.startsWith("cloudwatch:") && spec.length() > "cloudwatch:".length()) {
                 String group = spec.substring("cloudwatch:".length());
                 CloudWatchLogsClient logs = access.logs();
                 jobs.parts.add(logs);
-                CloudWatchLogsPull pull = new CloudWatchLogsPull(logs, offsets, s.writer(), s.catalog(), isAlias, profiles);
+                CloudWatchLogsPull pull = new CloudWatchLogsPull(logs, offsets, s.writer(), s.catalog(), profiles);
                 out.add(new BedrockLogPoller.Source(spec, () -> pull.run(group, null, Progress.none())));
             } else if (spec.startsWith("s3://")) {
                 S3LogsPull.Location where = S3LogsPull.Location.parse(spec);
                 S3Client s3 = access.s3();
                 jobs.parts.add(s3);
-                S3LogsPull pull = new S3LogsPull(s3, offsets, s.writer(), s.catalog(), isAlias, profiles);
+                S3LogsPull pull = new S3LogsPull(s3, offsets, s.writer(), s.catalog(), profiles);
                 out.add(new BedrockLogPoller.Source(spec, () -> pull.run(where, Progress.none())));
             } else {
                 throw new IllegalArgumentException("--bedrock-logs: expected cloudwatch:LOG_GROUP or s3://bucket/prefix, got '" + spec + "'");

@@ -6,8 +6,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tally.app.Ops;
-import tally.identity.Person;
 import tally.importers.ImportSummary;
 import tally.pricing.PriceCatalog;
 import tally.importers.Progress;
@@ -26,14 +24,11 @@ import tally.store.ImportOffsets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.function.Predicate;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 @Command(name = "bedrock", description = "Import Bedrock model invocation logs: JSON Lines or .json.gz from the S3 log "
         + "bucket, or CloudWatch Logs exports; or pull them from AWS (--cloudwatch, --s3), each run from where the last stopped. "
-        + "Each caller's assumed-role session name is its identity.")
+        + "Each caller's ARN is its identity, shown as its assumed-role session name until aliased.")
 final class ImportBedrockCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -65,8 +60,7 @@ final class ImportBedrockCommand implements Runnable {
             return;
         }
         try (Session s = Session.open(g)) {
-            BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog(),
-                    arn -> !s.people.resolve(arn).equals(arn) || s.people.exists(arn));
+            BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog());
             try (Progress progress = Progress.start("bedrock", 0)) {
                 ImportSummary summary = importer.run(paths, progress);
                 spec.commandLine().getOut().print(summary.render());
@@ -76,20 +70,12 @@ final class ImportBedrockCommand implements Runnable {
         }
     }
 
-    /**
-     * Beside a running server: the logs are read here, their records stored by the server. An ARN
-     * is its own identity where the server knows it as a person or an alias, as locally.
-     */
+    /** Beside a running server: the logs are read here, their records stored by the server. */
     private void beside(GlobalOptions g) {
         PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
         try (Backend b = Backend.open(g)) {
-            Set<String> known = new HashSet<>();
-            for (Person p : b.call(Ops.PEOPLE_LIST, new Ops.None())) {
-                known.add(p.name());
-                known.addAll(p.aliases());
-            }
             ServerImport server = new ServerImport(b);
-            BedrockImporter importer = new BedrockImporter(server, server, catalog, known::contains);
+            BedrockImporter importer = new BedrockImporter(server, server, catalog);
             try (Progress progress = Progress.start("bedrock", 0)) {
                 spec.commandLine().getOut().print(importer.run(paths, progress).render());
             } catch (IOException e) {
@@ -111,34 +97,28 @@ final class ImportBedrockCommand implements Runnable {
         if (Backend.server(g).isPresent()) {
             PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
             try (Backend b = Backend.open(g)) {
-                Set<String> known = new HashSet<>();
-                for (Person p : b.call(Ops.PEOPLE_LIST, new Ops.None())) {
-                    known.add(p.name());
-                    known.addAll(p.aliases());
-                }
                 ServerImport server = new ServerImport(b);
-                pull(access, from, where, server, server, catalog, known::contains);
+                pull(access, from, where, server, server, catalog);
             }
             return;
         }
         try (Session s = Session.open(g)) {
-            pull(access, from, where, new ImportOffsets(s.store), s.writer(), s.catalog(),
-                    arn -> !s.people.resolve(arn).equals(arn) || s.people.exists(arn));
+            pull(access, from, where, new ImportOffsets(s.store), s.writer(), s.catalog());
         }
     }
 
     private void pull(AwsAccess access, Instant from, S3LogsPull.Location where, OffsetBook offsets, RecordSink writer,
-                      PriceCatalog catalog, Predicate<String> isAlias) {
+                      PriceCatalog catalog) {
         try (Progress progress = Progress.start("bedrock", 0); InferenceProfiles profiles = access.inferenceProfiles()) {
             if (logGroup != null) {
                 try (CloudWatchLogsClient logs = access.logs()) {
-                    spec.commandLine().getOut().print(new CloudWatchLogsPull(logs, offsets, writer, catalog, isAlias, profiles)
+                    spec.commandLine().getOut().print(new CloudWatchLogsPull(logs, offsets, writer, catalog, profiles)
                             .run(logGroup, from, progress).render());
                 }
             }
             if (where != null) {
                 try (S3Client client = access.s3()) {
-                    spec.commandLine().getOut().print(new S3LogsPull(client, offsets, writer, catalog, isAlias, profiles).run(where, progress).render());
+                    spec.commandLine().getOut().print(new S3LogsPull(client, offsets, writer, catalog, profiles).run(where, progress).render());
                 }
             }
         } catch (SdkException e) {

@@ -1,5 +1,6 @@
 package tally.gateway;
 
+import tally.identity.AliasKeys;
 import tally.identity.People;
 import tally.identity.Person;
 
@@ -33,8 +34,13 @@ final class Directory {
         snapshot = new Snapshot(personOf, teamOf);
     }
 
+    /** The person of a raw identity, by the reports' rule: an assumed-role ARN also by its role and session name. */
     String person(String identity) {
-        return snapshot.personOf.getOrDefault(identity, identity);
+        for (String key : AliasKeys.of(identity)) {
+            String person = snapshot.personOf.get(key);
+            if (person != null) return person;
+        }
+        return AliasKeys.shown(identity);
     }
 
     String team(String person) {

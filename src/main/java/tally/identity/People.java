@@ -41,10 +41,13 @@ public final class People {
         return people.exists(name);
     }
 
-    /** The person a raw identity belongs to, or the identity itself when it is not mapped. */
+    /** The person a raw identity belongs to ({@link AliasKeys}), or the identity as shown when it is not mapped. */
     public String resolve(String identity) {
-        String person = aliases.personOf(identity);
-        return person != null ? person : identity;
+        for (String key : AliasKeys.of(identity)) {
+            String person = aliases.personOf(key);
+            if (person != null) return person;
+        }
+        return AliasKeys.shown(identity);
     }
 
     public List<Person> list() {

@@ -2,16 +2,59 @@ package tally.store;
 
 /**
  * How a row's raw identity becomes a person and a team: the one place the aliases and people joins
- * are written. A row's person is its identity's alias, else the identity itself; its team is the
+ * are written. A row's person is the first alias found of: its identity; for an assumed-role ARN
+ * ({@code arn:aws:sts::1:assumed-role/Dev/alice}), the session name ({@code alice}), the role
+ * ({@code arn:aws:sts::1:assumed-role/Dev}) and the IAM role ({@code arn:aws:iam::1:role/Dev});
+ * else the identity itself, an assumed-role ARN shown as its session name. So an alias of any of
+ * them made after the records were stored re-attributes them. A session name (what records stored
+ * before full ARNs carry) names a developer, so it outranks the role, the catch-all of a shared role. Its team is the
  * source's tag, else the person's team, else "(none)". A SQL fragment rather than a view, so each
- * query joins only what it needs and both planners see plain joins.
+ * query joins only what it needs and both planners see plain joins; each join is an equality on the
+ * aliases' key (one row at most), its key computed by cheap string functions only for ARN rows.
  */
 final class Identities {
     private Identities() {}
 
-    /** The person of the row aliased {@code row}, joined by {@link #aliases(String)} (as a). */
+    /** An identity (SQL expression) that is an assumed-role ARN with a session: role and session are its 2nd and 3rd '/' parts (neither may contain '/'). */
+    private static String assumedRole(String identity) {
+        return identity + " LIKE 'arn:%:assumed-role/%/_%'";
+    }
+
+    /** The role of an assumed-role ARN, as an STS ARN without the session; NULL for any other identity. */
+    static String roleOf(String identity) {
+        return "CASE WHEN " + assumedRole(identity) + " THEN split_part(" + identity + ", '/', 1) || '/' || split_part("
+                + identity + ", '/', 2) END";
+    }
+
+    /** The role of an assumed-role ARN as the IAM role ARN (no path: the STS ARN has none); NULL for any other identity. */
+    static String iamRoleOf(String identity) {
+        return "CASE WHEN " + assumedRole(identity) + " THEN replace(replace(split_part(" + identity + ", '/', 1),"
+                + " ':sts::', ':iam::'), ':assumed-role', ':role') || '/' || split_part(" + identity + ", '/', 2) END";
+    }
+
+    /** The session name of an assumed-role ARN; NULL for any other identity. */
+    static String sessionOf(String identity) {
+        return "CASE WHEN " + assumedRole(identity) + " THEN split_part(" + identity + ", '/', 3) END";
+    }
+
+    /** How an unmapped identity is shown: an assumed-role ARN as its session name, any other as it is. */
+    static String shown(String identity) {
+        return "coalesce(" + sessionOf(identity) + ", " + identity + ")";
+    }
+
+    /** A row's key (its raw identity) as reports show and group it: an assumed-role ARN by its session name, as before ARNs were kept. */
+    static String key(String row) {
+        return shown(row + ".identity");
+    }
+
+    /** Rows whose key is ? (two parameters: the key, twice): the raw identity, or an assumed-role ARN's session name. */
+    static String keyIs(String identity) {
+        return "(" + identity + " = ? OR " + sessionOf(identity) + " = ?)";
+    }
+
+    /** The person of the row aliased {@code row}, joined by {@link #aliases(String)}. */
     static String person(String row) {
-        return "coalesce(a.person, " + row + ".identity)";
+        return "coalesce(a.person, a_session.person, a_role.person, a_iam.person, " + shown(row + ".identity") + ")";
     }
 
     /** The person of a rollup or ledger row r. */
@@ -20,15 +63,26 @@ final class Identities {
     /** The team of a row r, joined by {@link #people(String)} (as p). */
     static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
 
-    /** Joins the alias (as a) of the row aliased {@code row}. */
+    /** Joins the aliases of the row aliased {@code row}: of its identity (as a), session name, role and IAM role. */
     static String aliases(String row) {
-        return " LEFT JOIN aliases a ON a.alias = " + row + ".identity";
+        String id = row + ".identity";
+        return " LEFT JOIN aliases a ON a.alias = " + id
+                + " LEFT JOIN aliases a_session ON a_session.alias = " + sessionOf(id)
+                + " LEFT JOIN aliases a_role ON a_role.alias = " + roleOf(id)
+                + " LEFT JOIN aliases a_iam ON a_iam.alias = " + iamRoleOf(id);
     }
 
-    /** Joins the alias (as a) and the person (as p) of the row aliased {@code row}. */
+    /** Joins the aliases and the person (as p) of the row aliased {@code row}. */
     static String people(String row) {
         return aliases(row) + " LEFT JOIN people p ON p.name = " + person(row);
     }
+
+    /**
+     * Every assumed-role ARN the ledger holds (its daily rollup, kept past retention), with its person
+     * and their team: raw-row filters, which cannot join, add the ARNs that resolve to whom they ask for.
+     */
+    static final String ASSUMED_ROLES = "SELECT d.identity, " + person("d") + ", p.team FROM (SELECT DISTINCT identity"
+            + " FROM usage_rollup_daily WHERE " + assumedRole("identity") + ") d" + people("d");
 
     // ------------------------------------------------ the other way: people back to raw identities
 

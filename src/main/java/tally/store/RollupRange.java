@@ -60,7 +60,7 @@ final class RollupRange {
             case SOURCE -> "r.source";
             case PROJECT -> ProjectRules.PROJECT;
             case COST_CENTER -> ProjectRules.COST_CENTER;
-            case KEY -> "r.identity";
+            case KEY -> Identities.key("r");
             case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
             case SESSION -> throw new IllegalStateException("sessions are not in the rollups");
         };

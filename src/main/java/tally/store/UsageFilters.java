@@ -18,7 +18,7 @@ final class UsageFilters {
         if (q.team() != null) w.and(Identities.TEAM + " = ?", q.team());
         if (q.model() != null) w.and("r.model = ?", q.model());
         if (q.source() != null) w.and(source("r.source", q.source()));
-        if (q.identity() != null) w.and("r.identity = ?", q.identity());
+        if (q.identity() != null) w.and(Identities.keyIs("r.identity"), q.identity(), q.identity());
         AnyOf f = q.anyOf();
         if (!f.people().isEmpty()) w.in(Identities.PERSON, f.people());
         if (!f.teams().isEmpty()) w.in(Identities.TEAM, f.teams());

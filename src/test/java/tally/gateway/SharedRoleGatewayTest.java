@@ -55,7 +55,7 @@ class SharedRoleGatewayTest {
             Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             for (FakeBedrock.Seen call : cloud.bedrock.seen) logs.append(invocation(call.requestId(), at)).append('\n');
             Path file = Files.writeString(dir.resolve("invocations.jsonl"), logs);
-            new BedrockImporter(new ImportOffsets(cloud.gw.store), cloud.gw.writer, PriceCatalog.bundled(), arn -> false)
+            new BedrockImporter(new ImportOffsets(cloud.gw.store), cloud.gw.writer, PriceCatalog.bundled())
                     .run(List.of(file), Progress.none());
             assertThat(cloud.gw.writer.flush(Duration.ofSeconds(20))).isTrue();
 

@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -38,13 +37,11 @@ public final class BedrockImporter {
     private final OffsetBook offsets;
     private final RecordSink writer;
     private final PriceCatalog catalog;
-    private final IamIdentity identities;
 
-    public BedrockImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
+    public BedrockImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog) {
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
-        this.identities = new IamIdentity(isAlias);
     }
 
     public ImportSummary run(List<Path> paths, Progress progress) throws IOException {
@@ -93,7 +90,8 @@ public final class BedrockImporter {
                 .time(r.time())
                 .source(Source.PROVIDER_LOG)
                 .provider("bedrock")
-                .identity(identities.of(r.arn()))
+                // the caller's full ARN: reports resolve an assumed role by its ARN, role or session name
+                .identity(r.arn() == null ? "unknown" : r.arn())
                 .project(r.project())
                 .requestId(r.requestId())
                 .modelId(r.modelId())

@@ -14,7 +14,6 @@ import tally.store.OffsetBook;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * {@code tally import bedrock --cloudwatch LOG_GROUP}: the invocation log group, read with
@@ -31,21 +30,19 @@ public final class CloudWatchLogsPull {
     private final OffsetBook offsets;
     private final RecordSink writer;
     private final PriceCatalog catalog;
-    private final Predicate<String> isAlias;
     private final ProfileModels profiles;
 
-    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
-        this(logs, offsets, writer, catalog, isAlias, ProfileModels.NONE);
+    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog) {
+        this(logs, offsets, writer, catalog, ProfileModels.NONE);
     }
 
     /** @param profiles the model behind an application inference profile ARN (Bedrock's GetInferenceProfile) */
-    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias,
+    public CloudWatchLogsPull(CloudWatchLogsClient logs, OffsetBook offsets, RecordSink writer, PriceCatalog catalog,
               ProfileModels profiles) {
         this.logs = logs;
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
-        this.isAlias = isAlias;
         this.profiles = profiles;
     }
 
@@ -55,7 +52,7 @@ public final class CloudWatchLogsPull {
         ImportOffsets.Offset last = offsets.load(KIND).get(key);
         long start = since == null ? 0 : since.toEpochMilli();
         if (last != null) start = Math.max(start, last.resumeOffset() - LOOKBACK.toMillis());
-        PulledRecords records = new PulledRecords(writer, catalog, isAlias, profiles);
+        PulledRecords records = new PulledRecords(writer, catalog, profiles);
         long newest = last == null ? 0 : last.resumeOffset();
         long seen = last == null ? 0 : last.size();
         long events = 0, pages = 0;

@@ -12,7 +12,6 @@ import tally.store.StoreException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * The records of one pull from AWS (CloudWatch Logs or S3), priced and written as {@code import bedrock}
@@ -21,17 +20,15 @@ import java.util.function.Predicate;
 final class PulledRecords {
     private final RecordSink writer;
     private final PriceCatalog catalog;
-    private final IamIdentity identities;
     private final ProfileModels profiles;
     private final IngestStats before;
     final Skips skips = new Skips();
     private final Map<String, Long> unpriced = new HashMap<>();
 
-    PulledRecords(RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias, ProfileModels profiles) {
+    PulledRecords(RecordSink writer, PriceCatalog catalog, ProfileModels profiles) {
         this.writer = writer;
         this.profiles = profiles;
         this.catalog = catalog;
-        this.identities = new IamIdentity(isAlias);
         this.before = writer.stats();
     }
 
@@ -67,7 +64,7 @@ final class PulledRecords {
                 .time(r.time())
                 .source(Source.PROVIDER_LOG)
                 .provider("bedrock")
-                .identity(identities.of(r.arn()))
+                .identity(r.arn() == null ? "unknown" : r.arn()) // the full ARN; aliases resolve it when reading
                 .project(r.project())
                 .requestId(r.requestId())
                 .modelId(modelId(r.modelId()))

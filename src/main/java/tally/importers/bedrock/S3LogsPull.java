@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * {@code tally import bedrock --s3 s3://bucket/prefix}: the log bucket's objects under a prefix
@@ -50,27 +49,25 @@ public final class S3LogsPull {
     private final OffsetBook offsets;
     private final RecordSink writer;
     private final PriceCatalog catalog;
-    private final Predicate<String> isAlias;
     private final ProfileModels profiles;
 
-    public S3LogsPull(S3Client s3, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias) {
-        this(s3, offsets, writer, catalog, isAlias, ProfileModels.NONE);
+    public S3LogsPull(S3Client s3, OffsetBook offsets, RecordSink writer, PriceCatalog catalog) {
+        this(s3, offsets, writer, catalog, ProfileModels.NONE);
     }
 
     /** @param profiles the model behind an application inference profile ARN (Bedrock's GetInferenceProfile) */
-    public S3LogsPull(S3Client s3, OffsetBook offsets, RecordSink writer, PriceCatalog catalog, Predicate<String> isAlias,
+    public S3LogsPull(S3Client s3, OffsetBook offsets, RecordSink writer, PriceCatalog catalog,
               ProfileModels profiles) {
         this.s3 = s3;
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
-        this.isAlias = isAlias;
         this.profiles = profiles;
     }
 
     public ImportSummary run(Location where, Progress progress) throws IOException {
         Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
-        PulledRecords records = new PulledRecords(writer, catalog, isAlias, profiles);
+        PulledRecords records = new PulledRecords(writer, catalog, profiles);
         long objects = 0, unchanged = 0, lines = 0;
         String token = null;
         do {

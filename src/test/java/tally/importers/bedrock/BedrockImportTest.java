@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -180,14 +179,5 @@ class BedrockImportTest {
                 .contains(at + ":4: time 2021-03-02T10:00:00Z is before 2023");
         JsonNode total = tally.run("report", "--by", "user", "--from", DAY, "--to", DAY, "--format", "json").json().get("total");
         assertThat(total.get("requests").asLong()).isEqualTo(1);
-    }
-
-    @Test
-    void theSessionNameOfAnAssumedRoleIsTheIdentityUnlessTheArnIsMapped() {
-        IamIdentity ids = new IamIdentity(List.of("arn:aws:sts::1:assumed-role/Ops/carol")::contains);
-        assertThat(ids.of(ALICE)).isEqualTo("alice@corp.com");
-        assertThat(ids.of("arn:aws:sts::1:assumed-role/Ops/carol")).isEqualTo("arn:aws:sts::1:assumed-role/Ops/carol");
-        assertThat(ids.of("arn:aws:iam::1:user/dave")).isEqualTo("arn:aws:iam::1:user/dave");
-        assertThat(ids.of(null)).isEqualTo("unknown");
     }
 }

@@ -67,9 +67,9 @@ class BedrockLogPollerTest {
         aws.objects.put("logs/AWSLogs/1/BedrockModelInvocationLogs/us-east-1/2026/03/02/10/a.json.gz",
                 gzip(record("s-1", DAY + "T10:16:00Z", BOB, "us-east-1", MODEL)));
         try (CloudWatchLogsClient logs = access.logs(); S3Client s3 = access.s3(); CloudWatchLogsClient unreachable = down.logs()) {
-            CloudWatchLogsPull cw = new CloudWatchLogsPull(logs, offsets, writer, catalog, arn -> false);
-            S3LogsPull bucket = new S3LogsPull(s3, offsets, writer, catalog, arn -> false);
-            CloudWatchLogsPull broken = new CloudWatchLogsPull(unreachable, offsets, writer, catalog, arn -> false);
+            CloudWatchLogsPull cw = new CloudWatchLogsPull(logs, offsets, writer, catalog);
+            S3LogsPull bucket = new S3LogsPull(s3, offsets, writer, catalog);
+            CloudWatchLogsPull broken = new CloudWatchLogsPull(unreachable, offsets, writer, catalog);
             List<BedrockLogPoller.Source> sources = List.of(
                     new BedrockLogPoller.Source("cloudwatch:down", () -> broken.run("down", null, Progress.none())),
                     new BedrockLogPoller.Source("cloudwatch:g", () -> cw.run("g", null, Progress.none())),

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tally.Fixtures;
-import tally.identity.People;
 import tally.importers.Progress;
 import tally.ingest.IngestWriter;
 import tally.ingest.Spool;
@@ -63,9 +62,7 @@ class SharedRoleTest {
         StringBuilder lines = new StringBuilder();
         for (ObjectNode r : records) lines.append(r).append('\n');
         Files.writeString(file, lines);
-        People people = new People(store);
-        new BedrockImporter(new ImportOffsets(store), writer, PriceCatalog.bundled(),
-                arn -> !people.resolve(arn).equals(arn) || people.exists(arn)).run(List.of(file), Progress.none());
+        new BedrockImporter(new ImportOffsets(store), writer, PriceCatalog.bundled()).run(List.of(file), Progress.none());
     }
 
     @ParameterizedTest(name = "{0}")
