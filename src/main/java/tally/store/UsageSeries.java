@@ -49,8 +49,9 @@ public final class UsageSeries {
             case PROJECT -> ProjectRules.PROJECT;
             case COST_CENTER -> ProjectRules.COST_CENTER;
             case KEY -> "r.identity";
+            case REGION -> Regions.REGION;
             default -> throw new IllegalArgumentException("a series splits by person, team, model, source, project,"
-                    + " cost center or key, not " + split);
+                    + " cost center, key or region, not " + split);
         };
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
