@@ -12,7 +12,7 @@ import java.util.List;
 
 /** --user, --team, --model, --source as given: a record passes when it matches any value of each. */
 public record Filters(List<String> users, List<String> teams, List<String> models, List<String> sources,
-                      List<String> projects, List<String> costCenters) {
+                      List<String> projects, List<String> costCenters, List<String> regions) {
     public static final Filters NONE = new Filters(List.of(), List.of(), List.of(), List.of());
 
     public Filters {
@@ -22,15 +22,21 @@ public record Filters(List<String> users, List<String> teams, List<String> model
         sources = sources == null ? List.of() : List.copyOf(sources);
         projects = projects == null ? List.of() : List.copyOf(projects);
         costCenters = costCenters == null ? List.of() : List.copyOf(costCenters);
+        regions = regions == null ? List.of() : List.copyOf(regions);
     }
 
     public Filters(List<String> users, List<String> teams, List<String> models, List<String> sources) {
-        this(users, teams, models, sources, List.of(), List.of());
+        this(users, teams, models, sources, List.of(), List.of(), List.of());
+    }
+
+    public Filters(List<String> users, List<String> teams, List<String> models, List<String> sources,
+                   List<String> projects, List<String> costCenters) {
+        this(users, teams, models, sources, projects, costCenters, List.of());
     }
 
     public boolean given() {
         return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty()
-                || !projects.isEmpty() || !costCenters.isEmpty();
+                || !projects.isEmpty() || !costCenters.isEmpty() || !regions.isEmpty();
     }
 
     /** The filters as the store takes them: people resolved through aliases, models through the catalog. */
@@ -55,7 +61,8 @@ public record Filters(List<String> users, List<String> teams, List<String> model
                 throw new IllegalArgumentException("--source: unknown source '" + s + "' (expected one of " + sourceNames() + ")");
             }
         }
-        return new AnyOf(persons, clean(teams), exact, families, clean(sources), clean(projects), clean(costCenters));
+        return new AnyOf(persons, clean(teams), exact, families, clean(sources), clean(projects), clean(costCenters),
+                clean(regions));
     }
 
     private static List<String> clean(List<String> values) {

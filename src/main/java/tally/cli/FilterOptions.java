@@ -35,14 +35,19 @@ final class FilterOptions {
             description = "Only records of projects in this cost center; repeat or comma-separate for several.")
     List<String> costCenters = new ArrayList<>();
 
+    @Option(names = "--region", split = ",", paramLabel = "REGION",
+            description = "Only records of calls that ran in this cloud region (us-east-1, europe-west1; (none) for first-party"
+                    + " and unknown); repeat or comma-separate for several.")
+    List<String> regions = new ArrayList<>();
+
     boolean given() {
         return !users.isEmpty() || !teams.isEmpty() || !models.isEmpty() || !sources.isEmpty()
-                || !projects.isEmpty() || !costCenters.isEmpty();
+                || !projects.isEmpty() || !costCenters.isEmpty() || !regions.isEmpty();
     }
 
     /** The filters as given, for a use case to resolve. */
     tally.app.Filters spec() {
-        return new tally.app.Filters(users, teams, models, sources, projects, costCenters);
+        return new tally.app.Filters(users, teams, models, sources, projects, costCenters, regions);
     }
 
     /** The filters as the store takes them: people resolved through aliases, models through the catalog. */

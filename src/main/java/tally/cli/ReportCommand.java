@@ -23,7 +23,7 @@ final class ReportCommand implements Runnable {
 
     @Mixin FilterOptions filters;
 
-    @Option(names = "--by", defaultValue = "user", description = "user, team, model, source, project, cost-center, key, day, hour, week, month or session (default user).")
+    @Option(names = "--by", defaultValue = "user", description = "user, team, model, source, project, cost-center, key, region, day, hour, week, month or session (default user).")
     String by;
 
     @Option(names = "--split", paramLabel = "DIMENSION",

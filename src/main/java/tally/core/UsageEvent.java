@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param status       HTTP status (200 for success)
  * @param counters     the cumulative counter points the tokens were counted from (telemetry metrics;
  *                     empty for every other source): the store applies them with the record
+ * @param region       the cloud region the call ran in (a Bedrock region, a Vertex location), or null
+ *                     (first-party Anthropic, or a source that does not know it)
  */
 public record UsageEvent(
         String id,
@@ -51,7 +53,8 @@ public record UsageEvent(
         String catalogVersion,
         Long latencyMs,
         int status,
-        java.util.List<CounterPoint> counters) {
+        java.util.List<CounterPoint> counters,
+        String region) {
 
     public UsageEvent {
         Objects.requireNonNull(id, "id");
@@ -65,6 +68,7 @@ public record UsageEvent(
         if (provider == null) provider = "anthropic";
         if (webSearches < 0) throw new IllegalArgumentException("web searches must not be negative");
         counters = counters == null ? java.util.List.of() : java.util.List.copyOf(counters);
+        if (region != null && region.isBlank()) region = null;
     }
 
     public boolean priced() {
@@ -78,13 +82,13 @@ public record UsageEvent(
     /** A copy carrying the price the catalog gave it. */
     public UsageEvent withPrice(String canonicalModel, Long costNanos, String catalogVersion) {
         return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                canonicalModel, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters);
+                canonicalModel, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters, region);
     }
 
     /** A copy with corrected tokens and no price: it has to be priced again. */
     public UsageEvent withTokens(TokenCounts corrected) {
         return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                model, modelId, corrected, webSearches, batch, fast, null, null, latencyMs, status, counters);
+                model, modelId, corrected, webSearches, batch, fast, null, null, latencyMs, status, counters, region);
     }
 
     /** A builder for the many optional fields; sources set what they know. */
@@ -113,6 +117,7 @@ public record UsageEvent(
         private Long latencyMs;
         private int status = 200;
         private java.util.List<CounterPoint> counters; // rare: only telemetry metrics carry them
+        private String region;
 
         public Builder id(String v) { id = v; return this; }
         public Builder time(Instant v) { time = v; return this; }
@@ -132,6 +137,7 @@ public record UsageEvent(
         public Builder cost(Long nanos, String version) { costNanos = nanos; catalogVersion = version; return this; }
         public Builder latencyMs(Long v) { latencyMs = v; return this; }
         public Builder status(int v) { status = v; return this; }
+        public Builder region(String v) { region = v; return this; }
         public Builder counter(CounterPoint v) {
             if (counters == null) counters = new java.util.ArrayList<>();
             counters.add(v);
@@ -140,7 +146,7 @@ public record UsageEvent(
 
         public UsageEvent build() {
             return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                    model, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters);
+                    model, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters, region);
         }
     }
 }

@@ -68,6 +68,12 @@ public final class BedrockRoutes implements Wire {
         return "bedrock";
     }
 
+    /** The region the server signs for and calls: its {@code --bedrock-region}. */
+    @Override
+    public String region(RoutingContext ctx) {
+        return config.region();
+    }
+
     /** The model id from the path, %-decoded (an ARN arrives with its '/' as %2F, its colons raw). */
     @Override
     public String model(RoutingContext ctx) {

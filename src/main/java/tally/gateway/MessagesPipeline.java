@@ -103,7 +103,7 @@ final class MessagesPipeline {
     private Future<Void> settle(MessageRequest r, BudgetGuard.Reservation reservation, ProxyExchange.Result done) {
         MessageUsage u = done.tap() == null ? null : done.tap().usage;
         Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(done.requestId()), r.at, r.caller,
-                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project).on(r.wire), u);
+                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project).on(r.wire, r.ctx), u);
         UsageEvent e = rec.event();
         guard.settle(reservation, e.costNanos(), e.tokens().total());
         limiter.spend(r.caller, e.tokens().total() - e.tokens().cacheRead());
@@ -119,7 +119,7 @@ final class MessagesPipeline {
     /** Records a request the gateway will not forward as a failed request with no usage, then answers it once that is durable. */
     private void refuse(MessageRequest r, Refusal no) {
         if (no.retryAfter() != null) r.ctx.response().putHeader("retry-after", no.retryAfter());
-        recorder.recordDurably(new Recorder.Facts(recordId(null), r.at, r.caller, r.model, r.session, null, 0, no.status(), false, r.project).on(r.wire), null)
+        recorder.recordDurably(new Recorder.Facts(recordId(null), r.at, r.caller, r.model, r.session, null, 0, no.status(), false, r.project).on(r.wire, r.ctx), null)
                 .durable().onComplete(v -> {
                     if (!r.ctx.response().closed()) ApiErrors.send(r.ctx.response(), no.status(), no.type(), no.message());
                 });

@@ -29,7 +29,7 @@ final class Recorder {
      * request named (a Bedrock profile carries the regional premium), not the one the answer reports.
      */
     record Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
-                 long latencyMs, int status, boolean batch, String project, String provider) {
+                 long latencyMs, int status, boolean batch, String project, String provider, String region) {
         Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
               long latencyMs, int status, boolean batch) {
             this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, null);
@@ -37,13 +37,13 @@ final class Recorder {
 
         Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
               long latencyMs, int status, boolean batch, String project) {
-            this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, "anthropic");
+            this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, "anthropic", null);
         }
 
-        /** The same facts for a request that came through a cloud route (null: /v1/messages). */
-        Facts on(Wire wire) {
-            return wire == null ? this
-                    : new Facts(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, wire.provider());
+        /** The same facts for a request that came through a cloud route (null: /v1/messages), with its provider and region. */
+        Facts on(Wire wire, io.vertx.ext.web.RoutingContext ctx) {
+            return wire == null ? this : new Facts(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch,
+                    project, wire.provider(), wire.region(ctx));
         }
 
         boolean cloud() {
@@ -117,6 +117,7 @@ final class Recorder {
                 .identity(f.caller().identity())
                 .team(f.caller().team())
                 .project(f.project())
+                .region(f.region())
                 .sessionId(f.sessionId())
                 .requestId(f.requestId())
                 .modelId(model == null || model.isBlank() ? "unknown" : model)

@@ -62,6 +62,13 @@ public final class VertexRoutes implements Wire {
         return "vertex";
     }
 
+    /** The location the request names in its path ({@code …/locations/{l}/…}). */
+    @Override
+    public String region(RoutingContext ctx) {
+        Matcher m = CALL.matcher(ctx.request().path());
+        return m.matches() ? BedrockRoutes.percentDecode(m.group(2)) : null;
+    }
+
     @Override
     public String model(RoutingContext ctx) {
         Matcher m = CALL.matcher(ctx.request().path());

@@ -16,6 +16,11 @@ interface Wire {
     /** The provider records carry: "bedrock" or "vertex". */
     String provider();
 
+    /** The cloud region the request runs in (records carry it), or null when unknown. */
+    default String region(RoutingContext ctx) {
+        return null;
+    }
+
     /** The model the request asks for (from its path). */
     String model(RoutingContext ctx);
 

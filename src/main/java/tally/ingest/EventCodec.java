@@ -59,6 +59,7 @@ public final class EventCodec {
             if (e.catalogVersion() != null) g.writeStringField("catalog_version", e.catalogVersion());
             if (e.latencyMs() != null) g.writeNumberField("latency_ms", e.latencyMs());
             g.writeNumberField("status", e.status());
+            if (e.region() != null) g.writeStringField("region", e.region());
             if (!e.counters().isEmpty()) writeCounters(e.counters(), g);
             g.writeEndObject();
         }
@@ -150,6 +151,7 @@ public final class EventCodec {
                     case "catalog_version" -> version = p.getText();
                     case "latency_ms" -> b.latencyMs(p.getLongValue());
                     case "status" -> b.status(p.getIntValue());
+                    case "region" -> b.region(p.getText());
                     case "counters" -> readCounters(p, b);
                     default -> p.skipChildren();
                 }

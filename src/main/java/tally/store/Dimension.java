@@ -2,7 +2,7 @@ package tally.store;
 
 /** What a usage query groups by. */
 public enum Dimension {
-    USER, TEAM, MODEL, SOURCE, DAY, HOUR, WEEK, MONTH, SESSION, PROJECT, COST_CENTER, KEY;
+    USER, TEAM, MODEL, SOURCE, DAY, HOUR, WEEK, MONTH, SESSION, PROJECT, COST_CENTER, KEY, REGION;
 
     /** Cut from time buckets in the query's zone rather than from a column. */
     public boolean isTime() {
@@ -16,7 +16,7 @@ public enum Dimension {
         if (s.equalsIgnoreCase("person") || s.equalsIgnoreCase("developer")) return USER;
         if (s.equalsIgnoreCase("cost-center") || s.equalsIgnoreCase("costcenter")) return COST_CENTER;
         if (s.equalsIgnoreCase("identity")) return KEY;
-        throw new IllegalArgumentException("--by: expected one of user, team, model, source, project, cost-center, key,"
+        throw new IllegalArgumentException("--by: expected one of user, team, model, source, project, cost-center, key, region,"
                 + " day, hour, week, month, session; got '" + s + "'");
     }
 
@@ -34,6 +34,7 @@ public enum Dimension {
             case PROJECT -> "Project";
             case COST_CENTER -> "Cost center";
             case KEY -> "Key / identity";
+            case REGION -> "Region";
         };
     }
 }

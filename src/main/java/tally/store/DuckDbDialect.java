@@ -128,6 +128,7 @@ final class DuckDbDialect implements Dialect {
                 a.append(e.catalogVersion());
                 a.append(e.latencyMs());
                 a.append(e.status());
+                a.append(e.region());
                 a.endRow();
             }
         }

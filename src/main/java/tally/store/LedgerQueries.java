@@ -202,6 +202,7 @@ final class LedgerQueries {
                 .cost(Jdbc.nullableLong(rs, 21), rs.getString(22))
                 .latencyMs(Jdbc.nullableLong(rs, 23))
                 .status(rs.getInt(24))
+                .region(rs.getString(25))
                 .build();
     }
 

@@ -89,7 +89,8 @@ final class PostgresDialect implements Dialect {
                     .append(e.batch()).append(',').append(e.fast()).append(',');
             number(csv, e.costNanos()).append(',');
             text(csv, e.catalogVersion()).append(',');
-            number(csv, e.latencyMs()).append(',').append(e.status()).append('\n');
+            number(csv, e.latencyMs()).append(',').append(e.status()).append(',');
+            text(csv, e.region()).append('\n');
         }
         try {
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();

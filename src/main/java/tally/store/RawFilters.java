@@ -39,6 +39,7 @@ final class RawFilters {
         UsageFilters.modelsAndSources(where, f, "model", "source");
         if (!f.projects().isEmpty()) where.in(ProjectRules.project("usage_events"), f.projects());
         if (!f.costCenters().isEmpty()) where.in(ProjectRules.costCenter("usage_events"), f.costCenters());
+        if (!f.regions().isEmpty()) where.in(Regions.region("usage_events"), f.regions());
         return where;
     }
 

@@ -61,6 +61,7 @@ final class RollupRange {
             case PROJECT -> ProjectRules.PROJECT;
             case COST_CENTER -> ProjectRules.COST_CENTER;
             case KEY -> Identities.key("r");
+            case REGION -> Regions.REGION;
             case DAY, HOUR, WEEK, MONTH -> "r.bucket_ms";
             case SESSION -> throw new IllegalStateException("sessions are not in the rollups");
         };

@@ -13,10 +13,10 @@ final class Rollups {
 
     static final String COLUMNS = "bucket_ms, identity, team, model, source, requests, failed,"
             + " input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, output_tokens,"
-            + " web_searches, cost_nanos, unpriced, project";
+            + " web_searches, cost_nanos, unpriced, project, region";
 
     private static final String MATCH = "r.bucket_ms = d.bucket_ms AND r.identity = d.identity AND r.team = d.team"
-            + " AND r.model = d.model AND r.source = d.source AND r.project = d.project AND r.bucket_ms BETWEEN ? AND ?";
+            + " AND r.model = d.model AND r.source = d.source AND r.project = d.project AND r.region = d.region AND r.bucket_ms BETWEEN ? AND ?";
 
     /** Adds (sign 1) or subtracts (sign -1) the records of a table matching {@code where} to both rollups. */
     static void add(Connection c, String table, Where where, int sign) throws SQLException {
@@ -57,7 +57,8 @@ final class Rollups {
                 + s + "sum(input_tokens), " + s + "sum(cache_write_5m_tokens), " + s + "sum(cache_write_1h_tokens), "
                 + s + "sum(cache_read_tokens), " + s + "sum(output_tokens), " + s + "sum(web_searches), "
                 + s + "coalesce(sum(cost_nanos), 0), " + s + "sum(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END),"
-                + " coalesce(project, '') FROM " + table + where.sql()
-                + " GROUP BY ts_ms - (ts_ms % " + bucketMs + "), identity, coalesce(team, ''), model, source, coalesce(project, '')";
+                + " coalesce(project, ''), coalesce(region, '') FROM " + table + where.sql()
+                + " GROUP BY ts_ms - (ts_ms % " + bucketMs + "), identity, coalesce(team, ''), model, source, coalesce(project, ''),"
+                + " coalesce(region, '')";
     }
 }

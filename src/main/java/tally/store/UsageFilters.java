@@ -25,6 +25,7 @@ final class UsageFilters {
         modelsAndSources(w, f, "r.model", "r.source");
         if (!f.projects().isEmpty()) w.in(ProjectRules.PROJECT, f.projects());
         if (!f.costCenters().isEmpty()) w.in(ProjectRules.COST_CENTER, f.costCenters());
+        if (!f.regions().isEmpty()) w.in(Regions.REGION, f.regions());
         return w;
     }
 

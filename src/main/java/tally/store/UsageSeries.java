@@ -155,7 +155,7 @@ public final class UsageSeries {
     private static String splitKey(Dimension split) {
         return switch (split) {
             case DAY, HOUR, WEEK, MONTH, SESSION -> throw new IllegalArgumentException(
-                    "a series splits by person, team, model, source, project, cost center or key, not " + split);
+                    "a series splits by person, team, model, source, project, cost center, key or region, not " + split);
             default -> RollupRange.keyOf(split);
         };
     }

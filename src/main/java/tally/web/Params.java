@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Params {
     static final List<String> RANGE = List.of("from", "to", "days", "tz");
-    static final List<String> FILTERS = List.of("person", "team", "model", "source");
+    static final List<String> FILTERS = List.of("person", "team", "model", "source", "region");
     static final int MAX_DAYS = 3660;
 
     private final MultiMap query;
@@ -129,7 +129,9 @@ final class Params {
                         + " otel (otel-event and otel-metric), otel-event, transcript, otel-metric, manual, demo)");
             }
         }
-        return q.withPerson(string("person")).withTeam(string("team")).withModel(string("model")).withSource(source);
+        UsageQuery filtered = q.withPerson(string("person")).withTeam(string("team")).withModel(string("model")).withSource(source);
+        String region = string("region"); // a cloud region, or (none) for first-party records
+        return region == null ? filtered : filtered.withAnyOf(filtered.anyOf().withRegions(List.of(region)));
     }
 
     /** A grouping from a fixed set: the API's names (person, not user). */

@@ -15,8 +15,8 @@ import java.util.List;
 /** {@code /api/usage} (grouped, optionally split into a stacked series) and {@code /api/totals}. */
 final class UsageApi {
     static final List<String> GROUPINGS = List.of("person", "team", "model", "source", "project", "cost-center", "key",
-            "day", "hour", "week", "month", "session");
-    static final List<String> SPLITS = List.of("person", "team", "model", "source", "project", "cost-center");
+            "region", "day", "hour", "week", "month", "session");
+    static final List<String> SPLITS = List.of("person", "team", "model", "source", "project", "cost-center", "region");
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
 
     private final WebData data;

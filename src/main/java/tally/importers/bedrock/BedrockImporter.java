@@ -63,9 +63,10 @@ public final class BedrockImporter {
                 unchanged++;
                 continue;
             }
+            String fileRegion = regionOf(file);
             long n = BedrockLogReader.read(file, key, skips, (node, line, ts) -> {
                 try {
-                    UsageEvent e = event(InvocationRecord.of(node, ts));
+                    UsageEvent e = event(InvocationRecord.of(node, ts), fileRegion);
                     if (!e.priced()) unpriced.merge(e.model(), 1L, Long::sum);
                     writer.submit(e);
                 } catch (InvocationRecord.Invalid invalid) {
@@ -84,7 +85,7 @@ public final class BedrockImporter {
                 after.duplicates() - before.duplicates(), 0, skips.count(), skips.first(), unpriced);
     }
 
-    private UsageEvent event(InvocationRecord r) {
+    private UsageEvent event(InvocationRecord r, String fileRegion) {
         UsageEvent e = UsageEvent.builder()
                 .id("bedrock:" + r.requestId())
                 .time(r.time())
@@ -93,12 +94,28 @@ public final class BedrockImporter {
                 // the caller's full ARN: reports resolve an assumed role by its ARN, role or session name
                 .identity(r.arn() == null ? "unknown" : r.arn())
                 .project(r.project())
+                .region(r.region() != null ? r.region() : fileRegion)
                 .requestId(r.requestId())
                 .modelId(r.modelId())
                 .tokens(r.tokens())
                 .status(r.status())
                 .build();
         return catalog.price(e);
+    }
+
+    /**
+     * The region in an S3 log object's key ({@code AWSLogs/<account>/BedrockModelInvocationLogs/<region>/…}),
+     * for records that do not name theirs; null elsewhere (a CloudWatch export, a file of its own).
+     */
+    static String regionOf(Path file) {
+        Path p = file.toAbsolutePath().normalize();
+        for (int i = 0; i + 1 < p.getNameCount() - 1; i++) {
+            if (p.getName(i).toString().equals("BedrockModelInvocationLogs")) {
+                String region = p.getName(i + 1).toString();
+                return region.matches("[a-z]{2}(-[a-z]+)+-\\d+") ? region : null;
+            }
+        }
+        return null;
     }
 
     /** Log files under the paths, in path order; S3's permission-check object and large-body data/ objects are not logs. */

@@ -1,11 +1,11 @@
-// Costs over time: daily cost stacked by developer, model, team, project or cost center; tokens by class; calls per day.
+// Costs over time: daily cost stacked by developer, model, team, project, cost center or region; tokens by class; calls per day.
 import { get } from '../api.js';
 import { tableCard } from '../table.js';
 import { stackedBars, areas, bars } from '../charts.js';
 import { page, chartCard, daysOf, stack, select } from './common.js';
 
 const STACKS = [['person', 'by developer'], ['model', 'by model'], ['team', 'by team'], ['project', 'by project'],
-  ['cost-center', 'by cost center']];
+  ['cost-center', 'by cost center'], ['region', 'by region']];
 
 export async function render(ctx) {
   const split = STACKS.some(([v]) => v === ctx.query.get('stack')) ? ctx.query.get('stack') : 'person';
