@@ -99,6 +99,11 @@ final class ServeCommand implements Runnable {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key for --tls-cert.")
     java.nio.file.Path tlsKey;
 
+    @Option(names = "--fleet-hold-ttl", defaultValue = "15s", paramLabel = "DURATION",
+            description = "With --db postgresql://…: how long the budget holds of a replica that stopped renewing them (it died) "
+                    + "still count (default 15s).")
+    String fleetHoldTtl;
+
     // ---- Bedrock and Vertex through the gateway (/bedrock, /vertex/v1)
     @picocli.CommandLine.Mixin CloudServeOptions cloud;
 
@@ -108,10 +113,11 @@ final class ServeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
+        Duration holdTtl = Durations.parse("--fleet-hold-ttl", fleetHoldTtl);
         TallyServer.Tls tls = tls();
         Running running = new Running(g, Session.open(g), Vertx.vertx());
         try {
-            running.start(config, tls);
+            running.start(config, tls, holdTtl);
         } catch (RuntimeException | IOException e) {
             running.close();
             throw new UserError("cannot start the server: " + e.getMessage(), e);
@@ -126,6 +132,7 @@ final class ServeCommand implements Runnable {
     private static void awaitShutdown(Running running, Duration drain) {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = new Thread(() -> {
+            if (running.health != null) running.health.drain();
             boolean clean = running.server.drain(drain);
             if (!clean) LOG.warning("serve: " + running.server.inFlight() + " requests still open after " + drain + "; closing");
             running.close();
@@ -149,6 +156,9 @@ final class ServeCommand implements Runnable {
         tally.alerts.Alerting alerting;
         TallyServer server;
         ServerFile file;
+        /** Which replica of a fleet runs the once-per-fleet work; parts that must run once gate on it. */
+        tally.store.Leadership leadership;
+        tally.server.Health health;
 
         Running(GlobalOptions g, Session session, Vertx vertx) {
             this.g = g;
@@ -156,18 +166,23 @@ final class ServeCommand implements Runnable {
             this.vertx = vertx;
         }
 
-        void start(GatewayConfig config, TallyServer.Tls tls) throws IOException {
+        void start(GatewayConfig config, TallyServer.Tls tls, Duration holdTtl) throws IOException {
             // Built once for the process: the gateway reports latency to the same instance /metrics reads.
             tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
+            // On PostgreSQL, replicas may run side by side: they share budgets and limits and take turns leading.
+            boolean fleet = session.store.isPostgres();
+            leadership = fleet ? new tally.store.AdvisoryLeadership(session.store, Duration.ofSeconds(1)) : tally.store.Leadership.single();
             gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
-                    session.clock, latency).start();
+                    session.clock, latency);
+            if (fleet) gateway.shareWithFleet(session.store, holdTtl);
+            gateway.start();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
                     otelIdentityAttribute, otelTeamAttribute, otelProjectAttribute);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             String token = Secrets.randomToken(32);
             server = TallyServer.start(vertx, host, port, tls, parts(token, config));
-            alerting.start();
+            alerting.start(leadership);
             if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
                         : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
@@ -180,7 +195,8 @@ final class ServeCommand implements Runnable {
         private List<Consumer<Router>> parts(String token, GatewayConfig config) {
             List<Consumer<Router>> parts = new ArrayList<>();
             parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
-            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
+            health = new tally.server.Health(vertx, session.store, session.store.config().spoolDir()).withRole(leadership::role);
+            parts.add(health::mount);
             parts.add(gateway::mount);
             parts.addAll(cloud.routes(vertx, gateway, session.catalog(), config.upstreamTimeout())); // /bedrock, /vertex
             parts.add(new tally.metrics.MetricsRoutes(vertx, alerting.metrics())::mount);
@@ -195,6 +211,7 @@ final class ServeCommand implements Runnable {
         void close() {
             if (server != null) server.close();
             if (alerting != null) alerting.close();
+            if (leadership != null) leadership.close(); // another replica leads within a second
             if (gateway != null) gateway.close();
             if (collector != null) collector.close();
             if (file != null) file.remove(g.dataDir());

@@ -23,11 +23,26 @@ public final class Health {
     private final Path spoolDir;
     /** One check at a time: probes arriving while the store is slow to answer share it. */
     private final AtomicReference<Future<String>> running = new AtomicReference<>();
+    /** Which part this replica plays in a fleet ("leader", "follower", "single"); null when not told. */
+    private volatile java.util.function.Supplier<String> role;
+    /** Stopping: load balancers should send nothing new here. */
+    private volatile boolean draining;
 
     public Health(Vertx vertx, Store store, Path spoolDir) {
         this.vertx = vertx;
         this.store = store;
         this.spoolDir = spoolDir;
+    }
+
+    /** {@code /readyz} also names this replica's role. */
+    public Health withRole(java.util.function.Supplier<String> role) {
+        this.role = role;
+        return this;
+    }
+
+    /** From now on {@code /readyz} answers 503 "draining", so a load balancer stops sending requests while those in flight finish. */
+    public void drain() {
+        draining = true;
     }
 
     public void mount(Router router) {
@@ -44,13 +59,15 @@ public final class Health {
         }
         check.onComplete(ar -> {
             String problem = ar.succeeded() ? ar.result() : "readiness check failed";
-            if (problem == null) reply(ctx, 200, status("ready"));
-            else reply(ctx, 503, status("unavailable").put("reason", problem));
+            ObjectNode body = problem == null ? status("ready") : status("unavailable").put("reason", problem);
+            if (role != null) body.put("role", role.get());
+            reply(ctx, problem == null ? 200 : 503, body);
         });
     }
 
     /** Null when ready, else why not. */
     private String problem() {
+        if (draining) return "draining: the server is stopping";
         try {
             store.ping();
         } catch (RuntimeException e) {
