@@ -82,13 +82,20 @@ public final class BudgetCounters {
         });
     }
 
+    /**
+     * Locks the counter row, then reads it with the holds in a second statement: under READ COMMITTED
+     * a statement's snapshot is taken before it waits for a lock, so holds read in the locking
+     * statement itself could miss those committed by whoever held the lock before.
+     */
     private static long[] readLocked(Connection c, Claim k) throws SQLException {
+        if (Jdbc.query(c, "SELECT 1 FROM budget_counters WHERE budget = ? AND period_end_ms = ? FOR UPDATE",
+                List.of(k.budget(), k.periodEndMs()), rs -> 1).isEmpty()) return null;
         String sql = "SELECT settled + elsewhere,"
                 + " (SELECT COALESCE(SUM(reserved), 0) FROM budget_holds h WHERE h.budget = b.budget AND h.period_end_ms = b.period_end_ms"
                 + "   AND h.expires_ms > " + NOW_MS + "),"
                 + " (SELECT COALESCE(SUM(requests), 0) FROM budget_holds h WHERE h.budget = b.budget AND h.period_end_ms = b.period_end_ms"
                 + "   AND h.expires_ms > " + NOW_MS + ")"
-                + " FROM budget_counters b WHERE budget = ? AND period_end_ms = ? FOR UPDATE OF b";
+                + " FROM budget_counters b WHERE budget = ? AND period_end_ms = ?";
         List<long[]> rows = Jdbc.query(c, sql, List.of(k.budget(), k.periodEndMs()),
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
         return rows.isEmpty() ? null : rows.get(0);
