@@ -132,7 +132,6 @@ final class ServeCommand implements Runnable {
     private static void awaitShutdown(Running running, Duration drain) {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = new Thread(() -> {
-            if (running.health != null) running.health.drain();
             boolean clean = running.server.drain(drain);
             if (!clean) LOG.warning("serve: " + running.server.inFlight() + " requests still open after " + drain + "; closing");
             running.close();
@@ -158,7 +157,6 @@ final class ServeCommand implements Runnable {
         ServerFile file;
         /** Which replica of a fleet runs the once-per-fleet work; parts that must run once gate on it. */
         tally.store.Leadership leadership;
-        tally.server.Health health;
 
         Running(GlobalOptions g, Session session, Vertx vertx) {
             this.g = g;
@@ -195,8 +193,7 @@ final class ServeCommand implements Runnable {
         private List<Consumer<Router>> parts(String token, GatewayConfig config) {
             List<Consumer<Router>> parts = new ArrayList<>();
             parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
-            health = new tally.server.Health(vertx, session.store, session.store.config().spoolDir()).withRole(leadership::role);
-            parts.add(health::mount);
+            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir()).withRole(leadership::role)::mount);
             parts.add(gateway::mount);
             parts.addAll(cloud.routes(vertx, gateway, session.catalog(), config.upstreamTimeout())); // /bedrock, /vertex
             parts.add(new tally.metrics.MetricsRoutes(vertx, alerting.metrics())::mount);

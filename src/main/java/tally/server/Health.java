@@ -25,8 +25,6 @@ public final class Health {
     private final AtomicReference<Future<String>> running = new AtomicReference<>();
     /** Which part this replica plays in a fleet ("leader", "follower", "single"); null when not told. */
     private volatile java.util.function.Supplier<String> role;
-    /** Stopping: load balancers should send nothing new here. */
-    private volatile boolean draining;
 
     public Health(Vertx vertx, Store store, Path spoolDir) {
         this.vertx = vertx;
@@ -38,11 +36,6 @@ public final class Health {
     public Health withRole(java.util.function.Supplier<String> role) {
         this.role = role;
         return this;
-    }
-
-    /** From now on {@code /readyz} answers 503 "draining", so a load balancer stops sending requests while those in flight finish. */
-    public void drain() {
-        draining = true;
     }
 
     public void mount(Router router) {
@@ -67,7 +60,6 @@ public final class Health {
 
     /** Null when ready, else why not. */
     private String problem() {
-        if (draining) return "draining: the server is stopping";
         try {
             store.ping();
         } catch (RuntimeException e) {

@@ -200,6 +200,54 @@ class FleetProcessTest {
         assertThat(counts.entrySet().stream().filter(e -> e.getValue() > 1).toList()).as("recorded twice").isEmpty();
     }
 
+    @Test
+    @Order(5)
+    void a_rolling_restart_of_every_replica_under_load_loses_no_answered_request() throws Exception {
+        upstream.eventDelayMs = 50; // answers in flight when each replica gets SIGTERM
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        AtomicInteger cut = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 9; c++) {
+            int first = c;
+            Thread t = new Thread(() -> {
+                for (int i = first; !done.get(); i++) { // a load balancer's round robin, skipping a replica that refuses
+                    Replica to = fleet.get(i % 3);
+                    try {
+                        HttpResponse<InputStream> r = Http.open(to.base + "/v1/messages", Http.withKey(killKey), Http.messageBody(HAIKU, 10, true));
+                        String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+                        if (r.statusCode() != 200) continue;
+                        if (body.contains("event: message_stop")) answered.add(r.headers().firstValue("request-id").orElseThrow());
+                        else cut.incrementAndGet();
+                    } catch (RuntimeException | java.io.IOException e) {
+                        // not answered: the replica was stopping or not yet listening
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        for (Replica r : fleet) {
+            Thread.sleep(700);
+            r.close(); // SIGTERM: refuses new requests, finishes those in flight, stores every record
+            r.restart();
+        }
+        Thread.sleep(700);
+        done.set(true);
+        for (Thread t : clients) t.join(25_000);
+        upstream.eventDelayMs = 20;
+
+        assertThat(cut.get()).as("answers cut off by a replica stopping").isZero();
+        Map<String, Integer> counts = new HashMap<>();
+        awaitTrue(() -> {
+            counts.clear();
+            counts.putAll(countsByRequestId());
+            return counts.keySet().containsAll(answered);
+        }, 15_000, "every answered request is in the ledger");
+        assertThat(answered).hasSizeGreaterThan(20);
+        assertThat(counts.entrySet().stream().filter(e -> e.getValue() > 1).toList()).as("recorded twice").isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static int send(Replica to, String key, boolean stream) {
