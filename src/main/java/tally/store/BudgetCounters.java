@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * Hard budgets shared by every replica on one PostgreSQL: a counter row per budget and period (what
- * was spent) and a hold row per replica (what its requests in flight reserved). A reservation locks
- * the counter rows it needs, in one order, so two replicas never both take the last of a budget.
- * Times are the database's clock, so replicas' clocks need not agree.
+ * was spent, and what requests in flight hold) and a hold row per replica (its share of the held, so
+ * it can expire). A reservation is one guarded UPDATE of the counter row — PostgreSQL re-checks the
+ * guard on the row's latest version, so two replicas never both take the last of a budget — and
+ * the lock is held for that one statement. Times are the database's clock.
  */
 public final class BudgetCounters {
     static final String NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
@@ -33,94 +34,122 @@ public final class BudgetCounters {
     /** Spent and held on one budget now, for tests and listings. */
     public record Standing(long spent, long held, long requests) {}
 
+    /** Takes the worst case when it fits in what is left, else (nothing in flight) everything left; null when neither. */
+    private static final String TAKE = "WITH take AS (UPDATE budget_counters SET"
+            + " last_take = CASE WHEN ? <= ? - settled - elsewhere - held THEN ? ELSE GREATEST(0, ? - settled - elsewhere - held) END,"
+            + " held = held + CASE WHEN ? <= ? - settled - elsewhere - held THEN ? ELSE GREATEST(0, ? - settled - elsewhere - held) END,"
+            + " requests = requests + 1"
+            + " WHERE budget = ? AND period_end_ms = ? AND settled + elsewhere < ? AND (? <= ? - settled - elsewhere - held OR requests = 0)"
+            + " RETURNING last_take),"
+            + " hold AS (INSERT INTO budget_holds (budget, period_end_ms, replica, reserved, requests, expires_ms)"
+            + "  SELECT ?, ?, ?, last_take, 1, " + NOW_MS + " + ? FROM take"
+            + "  ON CONFLICT (budget, period_end_ms, replica) DO UPDATE SET reserved = budget_holds.reserved + EXCLUDED.reserved,"
+            + "  requests = budget_holds.requests + 1, expires_ms = EXCLUDED.expires_ms)"
+            + " SELECT last_take FROM take";
+
+    /** Gives a request's hold back (only if its replica's row still holds it: an expired row was already taken off) and adds its cost. */
+    private static final String SETTLE = "WITH h AS (UPDATE budget_holds SET reserved = reserved - ?, requests = requests - 1,"
+            + " expires_ms = " + NOW_MS + " + ? WHERE budget = ? AND period_end_ms = ? AND replica = ? AND requests > 0 AND reserved >= ?"
+            + " RETURNING 1)"
+            + " UPDATE budget_counters SET settled = settled + ?,"
+            + " held = GREATEST(0, held - CASE WHEN EXISTS (SELECT 1 FROM h) THEN ? ELSE 0 END),"
+            + " requests = GREATEST(0, requests - CASE WHEN EXISTS (SELECT 1 FROM h) THEN 1 ELSE 0 END)"
+            + " WHERE budget = ? AND period_end_ms = ?";
+
+    /** Deletes expired holds and takes what they held off their counters, in one statement (two replicas reaping at once never both count a row). */
+    private static final String REAP = "WITH dead AS (DELETE FROM budget_holds WHERE expires_ms <= " + NOW_MS
+            + " RETURNING budget, period_end_ms, reserved, requests),"
+            + " agg AS (SELECT budget, period_end_ms, SUM(reserved) AS r, SUM(requests) AS n FROM dead GROUP BY budget, period_end_ms)"
+            + " UPDATE budget_counters b SET held = GREATEST(0, b.held - agg.r), requests = GREATEST(0, b.requests - agg.n)"
+            + " FROM agg WHERE b.budget = agg.budget AND b.period_end_ms = agg.period_end_ms";
+
     private final Store store;
 
     public BudgetCounters(Store store) {
         this.store = store;
     }
 
-    /**
-     * Makes a budget's counter for a period if there is none, starting from what the ledger holds
-     * ({@code gateway}: spend the gateways recorded; {@code elsewhere}: every other source's). True when it exists now.
-     */
+    /** Whether a budget's counter for a period exists. */
     public boolean exists(String budget, long periodEndMs) {
         return !Jdbc.query(store, "SELECT 1 FROM budget_counters WHERE budget = ? AND period_end_ms = ?", List.of(budget, periodEndMs),
                 rs -> 1, e -> new StoreException("cannot read budget counter '" + budget + "': " + e.getMessage(), e)).isEmpty();
     }
 
-    /** Makes a budget's counter for a period, unless another replica made it first. */
+    /**
+     * Makes a budget's counter for a period, unless another replica made it first, starting from what
+     * the ledger holds ({@code gateway}: spend the gateways recorded; {@code elsewhere}: every other source's).
+     */
     public void create(String budget, long periodEndMs, long gateway, long elsewhere) {
         Jdbc.update(store, e -> new StoreException("cannot make budget counter '" + budget + "': " + e.getMessage(), e),
                 "INSERT INTO budget_counters (budget, period_end_ms, settled, elsewhere) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (budget, period_end_ms) DO NOTHING", budget, periodEndMs, gateway, elsewhere);
     }
 
-    /** Reserves on every claim or on none. Every claim's counter exists ({@link #create}). */
+    /**
+     * Reserves on every claim or on none (every claim's counter exists: {@link #create}). One claim is
+     * one statement; several are taken in one transaction, in one order, so two never deadlock.
+     */
     public Outcome reserve(String replica, List<Claim> claims, long ttlMs) {
         List<Integer> order = lockOrder(claims);
+        if (claims.size() == 1) {
+            try (Connection c = store.connection()) {
+                Long took = take(c, claims.get(0), replica, ttlMs);
+                return took != null ? new Held(new long[] {took}) : refusal(c, claims.get(0), 0);
+            } catch (SQLException e) {
+                throw store.unavailable(e);
+            }
+        }
         return store.inTransaction(c -> {
             long[] amounts = new long[claims.size()];
             for (int i : order) {
-                Claim k = claims.get(i);
-                long[] row = readLocked(c, k);
-                if (row == null) throw new StoreException("no budget counter for '" + k.budget() + "'", null);
-                long spent = row[0];
-                if (spent >= k.limit()) return new Exhausted(i, spent);
-                long left = k.limit() - spent - row[1];
-                if (k.worst() <= left) amounts[i] = k.worst();
-                else if (row[2] == 0) amounts[i] = Math.max(0, left); // alone: the next waits until this one settles
-                else return new Wait(i, left, row[2]);
-            }
-            for (int i : order) {
-                Claim k = claims.get(i);
-                Jdbc.update(c, "INSERT INTO budget_holds (budget, period_end_ms, replica, reserved, requests, expires_ms)"
-                        + " VALUES (?, ?, ?, ?, 1, " + NOW_MS + " + ?) ON CONFLICT (budget, period_end_ms, replica) DO UPDATE SET"
-                        + " reserved = budget_holds.reserved + EXCLUDED.reserved, requests = budget_holds.requests + 1,"
-                        + " expires_ms = EXCLUDED.expires_ms", k.budget(), k.periodEndMs(), replica, amounts[i], ttlMs);
+                Long took = take(c, claims.get(i), replica, ttlMs);
+                if (took == null) {
+                    c.rollback(); // none of the others either
+                    return refusal(c, claims.get(i), i);
+                }
+                amounts[i] = took;
             }
             return new Held(amounts);
         });
     }
 
-    /**
-     * Locks the counter row, then reads it with the holds in a second statement: under READ COMMITTED
-     * a statement's snapshot is taken before it waits for a lock, so holds read in the locking
-     * statement itself could miss those committed by whoever held the lock before.
-     */
-    private static long[] readLocked(Connection c, Claim k) throws SQLException {
-        if (Jdbc.query(c, "SELECT 1 FROM budget_counters WHERE budget = ? AND period_end_ms = ? FOR UPDATE",
-                List.of(k.budget(), k.periodEndMs()), rs -> 1).isEmpty()) return null;
-        String sql = "SELECT settled + elsewhere,"
-                + " (SELECT COALESCE(SUM(reserved), 0) FROM budget_holds h WHERE h.budget = b.budget AND h.period_end_ms = b.period_end_ms"
-                + "   AND h.expires_ms > " + NOW_MS + "),"
-                + " (SELECT COALESCE(SUM(requests), 0) FROM budget_holds h WHERE h.budget = b.budget AND h.period_end_ms = b.period_end_ms"
-                + "   AND h.expires_ms > " + NOW_MS + ")"
-                + " FROM budget_counters b WHERE budget = ? AND period_end_ms = ?";
-        List<long[]> rows = Jdbc.query(c, sql, List.of(k.budget(), k.periodEndMs()),
-                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
-        return rows.isEmpty() ? null : rows.get(0);
+    private static Long take(Connection c, Claim k, String replica, long ttlMs) throws SQLException {
+        long w = k.worst();
+        long l = k.limit();
+        List<Long> took = Jdbc.query(c, TAKE, List.of(w, l, w, l, w, l, w, l, k.budget(), k.periodEndMs(), l, w, l,
+                k.budget(), k.periodEndMs(), replica, ttlMs), rs -> rs.getLong(1));
+        return took.isEmpty() ? null : took.get(0);
+    }
+
+    /** Why a claim was not taken: its budget is spent, or the request must wait its turn. */
+    private static Outcome refusal(Connection c, Claim k, int index) throws SQLException {
+        List<long[]> rows = Jdbc.query(c, "SELECT settled + elsewhere, held, requests FROM budget_counters WHERE budget = ? AND period_end_ms = ?",
+                List.of(k.budget(), k.periodEndMs()), rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+        if (rows.isEmpty()) throw new StoreException("no budget counter for '" + k.budget() + "'");
+        long[] r = rows.get(0);
+        return r[0] >= k.limit() ? new Exhausted(index, r[0]) : new Wait(index, k.limit() - r[0] - r[1], r[2]);
     }
 
     /**
      * A request ended: its actual cost joins what was settled and what it held is given back.
-     * {@code held} is null for spend that reserved nothing (batch results).
+     * {@code held} is null for spend that reserved nothing (batch results). Each budget on its own:
+     * a settlement never needs several at once.
      */
     public void settle(String replica, List<Claim> claims, long[] held, long[] actual, long ttlMs) {
-        List<Integer> order = lockOrder(claims);
-        store.inTransaction(c -> {
-            for (int i : order) {
+        try (Connection c = store.connection()) {
+            for (int i : lockOrder(claims)) {
                 Claim k = claims.get(i);
-                if (actual[i] != 0) {
-                    Jdbc.update(c, "UPDATE budget_counters SET settled = settled + ? WHERE budget = ? AND period_end_ms = ?",
+                if (held == null) {
+                    if (actual[i] != 0) Jdbc.update(c, "UPDATE budget_counters SET settled = settled + ? WHERE budget = ? AND period_end_ms = ?",
                             actual[i], k.budget(), k.periodEndMs());
+                    continue;
                 }
-                if (held == null) continue;
-                Jdbc.update(c, "UPDATE budget_holds SET reserved = GREATEST(0, reserved - ?), requests = GREATEST(0, requests - 1),"
-                        + " expires_ms = " + NOW_MS + " + ? WHERE budget = ? AND period_end_ms = ? AND replica = ?",
-                        held[i], ttlMs, k.budget(), k.periodEndMs(), replica);
+                Jdbc.update(c, SETTLE, held[i], ttlMs, k.budget(), k.periodEndMs(), replica, held[i], actual[i], held[i],
+                        k.budget(), k.periodEndMs());
             }
-            return null;
-        });
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
     }
 
     /** What other sources spent against a budget, as the ledger says now (only for a counter that exists). */
@@ -130,28 +159,29 @@ public final class BudgetCounters {
                 elsewhere, budget, periodEndMs, elsewhere);
     }
 
-    /** Keeps a live replica's holds from expiring, and forgets holds that expired long ago. */
+    /** Keeps a live replica's holds from expiring, and takes those of replicas that stopped renewing off their counters. */
     public void renew(String replica, long ttlMs) {
-        store.inTransaction(c -> {
+        try (Connection c = store.connection()) {
             Jdbc.update(c, "UPDATE budget_holds SET expires_ms = " + NOW_MS + " + ? WHERE replica = ?", ttlMs, replica);
-            Jdbc.update(c, "DELETE FROM budget_holds WHERE expires_ms < " + NOW_MS + " - 3600000");
-            return null;
-        });
+            Jdbc.update(c, REAP);
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
     }
 
-    /** A replica stopping cleanly: nothing of it is in flight any more. */
+    /** A replica stopping cleanly: whatever it still holds is given back now. */
     public void release(String replica) {
-        Jdbc.update(store, e -> new StoreException("cannot release budget holds: " + e.getMessage(), e),
-                "DELETE FROM budget_holds WHERE replica = ?", replica);
+        try (Connection c = store.connection()) {
+            Jdbc.update(c, "UPDATE budget_holds SET expires_ms = 0 WHERE replica = ?", replica);
+            Jdbc.update(c, REAP);
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
     }
 
     public Standing standing(String budget, long periodEndMs) {
-        List<Standing> rows = Jdbc.query(store, "SELECT b.settled + b.elsewhere,"
-                        + " COALESCE((SELECT SUM(reserved) FROM budget_holds h WHERE h.budget = b.budget AND h.period_end_ms = b.period_end_ms"
-                        + "   AND h.expires_ms > " + NOW_MS + "), 0),"
-                        + " COALESCE((SELECT SUM(requests) FROM budget_holds h WHERE h.budget = b.budget AND h.period_end_ms = b.period_end_ms"
-                        + "   AND h.expires_ms > " + NOW_MS + "), 0)"
-                        + " FROM budget_counters b WHERE budget = ? AND period_end_ms = ?", List.of(budget, periodEndMs),
+        List<Standing> rows = Jdbc.query(store, "SELECT settled + elsewhere, held, requests FROM budget_counters"
+                        + " WHERE budget = ? AND period_end_ms = ?", List.of(budget, periodEndMs),
                 rs -> new Standing(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
                 e -> new StoreException("cannot read budget counter '" + budget + "': " + e.getMessage(), e));
         return rows.isEmpty() ? new Standing(0, 0, 0) : rows.get(0);
