@@ -356,6 +356,7 @@ public final class BudgetGuard {
         for (Budget b : defs) {
             if (b.isDefault()) {
                 Map<String, Long> byPerson = budgets.spentByPerson(b, now, zone);
+                if (fleet != null && b.hard()) fleet.observeElsewhere(b, peopleUnder(b, now), byPerson);
                 synchronized (this) {
                     personalSpend.put(b.name(), new PeriodSpend(b.period().end(now, zone), byPerson));
                     for (State s : personal.values()) {
@@ -535,6 +536,17 @@ public final class BudgetGuard {
             s.inFlight++;
         }
         return new Reservation(covering, amounts, new boolean[amounts.length], true);
+    }
+
+    /** The people an each-person default applies to in this process, with their budget and period end. */
+    private synchronized Map<String, Map.Entry<Budget, Instant>> peopleUnder(Budget eachPerson, Instant now) {
+        Map<String, Map.Entry<Budget, Instant>> out = new HashMap<>();
+        for (State s : personal.values()) {
+            if (s.budget.name().equals(eachPerson.name()) && s.periodEnd.equals(eachPerson.period().end(now, zone))) {
+                out.put(s.budget.subject(), Map.entry(s.budget, s.periodEnd));
+            }
+        }
+        return out;
     }
 
     private void addOnFleet(List<State> covering, Long cost, long tokens) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,6 +123,16 @@ public final class FleetBudgets implements AutoCloseable {
     void observeElsewhere(Budget b, Instant periodEnd, Budgets.Spend s) {
         long gateway = s.bySource().getOrDefault(Source.GATEWAY.label(), 0L);
         counters.observeElsewhere(key(b), periodEnd.toEpochMilli(), s.total() - gateway);
+    }
+
+    /** The same for the people an each-person default applies to here: {@code people} maps each to their budget and period end. */
+    void observeElsewhere(Budget eachPerson, Map<String, Map.Entry<Budget, Instant>> people, Map<String, Long> total) {
+        if (people.isEmpty()) return;
+        Map<String, Long> gateway = budgets.gatewaySpentByPerson(eachPerson, Instant.now(), zone);
+        for (Map.Entry<String, Map.Entry<Budget, Instant>> p : people.entrySet()) {
+            long elsewhere = total.getOrDefault(p.getKey(), 0L) - gateway.getOrDefault(p.getKey(), 0L);
+            counters.observeElsewhere(key(p.getValue().getKey()), p.getValue().getValue().toEpochMilli(), Math.max(0, elsewhere));
+        }
     }
 
     /** Spent and held fleet-wide on a budget this period, for tests and listings. */

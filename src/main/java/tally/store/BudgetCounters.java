@@ -47,16 +47,23 @@ public final class BudgetCounters {
             + "  requests = budget_holds.requests + 1, expires_ms = EXCLUDED.expires_ms)"
             + " SELECT last_take FROM take";
 
-    /** Gives a request's hold back (only if its replica's row still holds it: an expired row was already taken off) and adds its cost. */
-    private static final String SETTLE = "WITH h AS (UPDATE budget_holds SET reserved = reserved - ?, requests = requests - 1,"
+    /**
+     * Gives a request's hold back (only if its replica's row still holds it: an expired row was already
+     * taken off) and adds its cost. The counter row is locked first, as a reservation locks it, so the two never deadlock.
+     */
+    private static final String SETTLE = "WITH c AS (SELECT 1 FROM budget_counters WHERE budget = ? AND period_end_ms = ? FOR UPDATE),"
+            + " h AS (UPDATE budget_holds SET reserved = reserved - ?, requests = requests - 1,"
             + " expires_ms = " + NOW_MS + " + ? WHERE budget = ? AND period_end_ms = ? AND replica = ? AND requests > 0 AND reserved >= ?"
-            + " RETURNING 1)"
+            + " AND EXISTS (SELECT 1 FROM c) RETURNING 1)"
             + " UPDATE budget_counters SET settled = settled + ?,"
             + " held = GREATEST(0, held - CASE WHEN EXISTS (SELECT 1 FROM h) THEN ? ELSE 0 END),"
             + " requests = GREATEST(0, requests - CASE WHEN EXISTS (SELECT 1 FROM h) THEN 1 ELSE 0 END)"
             + " WHERE budget = ? AND period_end_ms = ?";
 
-    /** Deletes expired holds and takes what they held off their counters, in one statement (two replicas reaping at once never both count a row). */
+    /**
+     * Deletes expired holds and takes what they held off their counters, in one statement (two replicas
+     * reaping at once never both count a row). Run after locking those counters, in the reservations' order.
+     */
     private static final String REAP = "WITH dead AS (DELETE FROM budget_holds WHERE expires_ms <= " + NOW_MS
             + " RETURNING budget, period_end_ms, reserved, requests),"
             + " agg AS (SELECT budget, period_end_ms, SUM(reserved) AS r, SUM(requests) AS n FROM dead GROUP BY budget, period_end_ms)"
@@ -144,7 +151,7 @@ public final class BudgetCounters {
                             actual[i], k.budget(), k.periodEndMs());
                     continue;
                 }
-                Jdbc.update(c, SETTLE, held[i], ttlMs, k.budget(), k.periodEndMs(), replica, held[i], actual[i], held[i],
+                Jdbc.update(c, SETTLE, k.budget(), k.periodEndMs(), held[i], ttlMs, k.budget(), k.periodEndMs(), replica, held[i], actual[i], held[i],
                         k.budget(), k.periodEndMs());
             }
         } catch (SQLException e) {
@@ -163,20 +170,35 @@ public final class BudgetCounters {
     public void renew(String replica, long ttlMs) {
         try (Connection c = store.connection()) {
             Jdbc.update(c, "UPDATE budget_holds SET expires_ms = " + NOW_MS + " + ? WHERE replica = ?", ttlMs, replica);
-            Jdbc.update(c, REAP);
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
+        reap();
+    }
+
+    /** Counters first (as reservations lock them), then the expired holds. */
+    private void reap() {
+        store.inTransaction(c -> {
+            List<String[]> dead = Jdbc.query(c, "SELECT budget, period_end_ms FROM budget_holds WHERE expires_ms <= " + NOW_MS
+                    + " GROUP BY budget, period_end_ms ORDER BY budget COLLATE \"C\", period_end_ms", List.of(), rs -> new String[] {rs.getString(1), rs.getString(2)});
+            if (dead.isEmpty()) return null;
+            for (String[] d : dead) {
+                Jdbc.query(c, "SELECT 1 FROM budget_counters WHERE budget = ? AND period_end_ms = ? FOR UPDATE",
+                        List.of(d[0], Long.parseLong(d[1])), rs -> 1);
+            }
+            Jdbc.update(c, REAP);
+            return null;
+        });
     }
 
     /** A replica stopping cleanly: whatever it still holds is given back now. */
     public void release(String replica) {
         try (Connection c = store.connection()) {
             Jdbc.update(c, "UPDATE budget_holds SET expires_ms = 0 WHERE replica = ?", replica);
-            Jdbc.update(c, REAP);
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
+        reap();
     }
 
     public Standing standing(String budget, long periodEndMs) {
