@@ -44,6 +44,10 @@ import java.util.logging.Logger;
  * imported transcripts), seen at each refresh, so spend elsewhere blocks here too once it reaches
  * the limit (the bound above holds per gateway process). Each-person defaults are applied to a
  * person on their first request of a period, from what they had spent at the last refresh.
+ *
+ * <p>Replicas sharing one PostgreSQL ({@link #shareThrough}) decide hard budgets there instead, by
+ * the same two rules applied to the whole fleet's spend and holds: spend never exceeds a hard limit by
+ * more than one request's actual cost for the fleet as a whole.
  */
 public final class BudgetGuard {
     private static final Logger LOG = Logger.getLogger(BudgetGuard.class.getName());
