@@ -60,6 +60,7 @@ public final class FleetBench {
                 clients, seconds, Runtime.getRuntime().availableProcessors());
         System.out.printf("%-44s %10s %9s %9s %8s%n", "setup", "req/s", "p50 ms", "p99 ms", "failed");
         for (Result r : results) System.out.printf("%-44s %10.0f %9.2f %9.2f %8d%n", r.name, r.rps, r.p50, r.p99, r.failed);
+        storeLevel();
         Result direct = results.get(0);
         for (Result r : results.subList(1, results.size())) {
             System.out.printf("added p50 latency, %-28s %6.2f ms%n", r.name + ":", r.p50 - direct.p50);
@@ -69,6 +70,49 @@ public final class FleetBench {
             Result with = results.get(i + 1);
             System.out.printf("shared budget check, %s: throughput x%.2f, p50 x%.2f (+%.2f ms)%n", with.name.split(",")[0],
                     with.rps / without.rps, with.p50 / without.p50, with.p50 - without.p50);
+        }
+    }
+
+    /**
+     * The shared budget check alone, without HTTP: one reservation and one settlement on a single
+     * organization budget (the most contended row), from 1 and from 12 threads (3 replicas' worth of
+     * fleet workers), as ops per second and the p50/p99 of reserve+settle.
+     */
+    private void storeLevel() throws Exception {
+        String schema = "fleet_bench_store_" + ProcessHandle.current().pid();
+        exec("CREATE SCHEMA " + schema);
+        String db = pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        try (tally.store.Store store = tally.store.Store.open(StoreConfig.postgres(Path.of(System.getProperty("java.io.tmpdir"), schema), db))) {
+            tally.store.BudgetCounters counters = new tally.store.BudgetCounters(store);
+            counters.create("org", 1L, 0, 0);
+            List<tally.store.BudgetCounters.Claim> claims = List.of(new tally.store.BudgetCounters.Claim("org", 1L, Long.MAX_VALUE / 4, 400_000_000L));
+            for (int threads : new int[] {1, 12}) {
+                List<long[]> lat = new ArrayList<>();
+                long stop = System.nanoTime() + seconds * 1_000_000_000L;
+                List<Thread> ts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    long[] mine = new long[500_000];
+                    lat.add(mine);
+                    String replica = "bench-" + t;
+                    Thread th = new Thread(() -> {
+                        int n = 0;
+                        while (System.nanoTime() < stop && n < mine.length) {
+                            long s0 = System.nanoTime();
+                            counters.reserve(replica, claims, 15_000);
+                            counters.settle(replica, claims, new long[] {400_000_000L}, new long[] {150_000_000L}, 15_000);
+                            mine[n++] = System.nanoTime() - s0;
+                        }
+                    });
+                    th.start();
+                    ts.add(th);
+                }
+                for (Thread th : ts) th.join();
+                long[] all = lat.stream().flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted().toArray();
+                System.out.printf("shared budget check in PostgreSQL, one org budget, %2d threads: %6.0f checks/s, reserve+settle p50 %.2f ms, p99 %.2f ms%n",
+                        threads, all.length / (double) seconds, pct(all, 0.5), pct(all, 0.99));
+            }
+        } finally {
+            exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
 
