@@ -37,6 +37,8 @@ public final class Alerting implements AutoCloseable {
     private final PrometheusExposition metrics;
     private final Clock clock;
     private ScheduledExecutorService timer;
+    /** Only the fleet's leader evaluates and sends; every replica keeps the timer so one can take over at once. */
+    private volatile tally.store.Leadership leadership = tally.store.Leadership.single();
 
     public Alerting(Vertx vertx, AlertsConfig config, Store store, Ledger ledger, IngestWriter writer, ZoneId zone, Clock clock) {
         this(vertx, config, store, ledger, writer, zone, clock, new GatewayLatency(), tally.app.Reports.onLedger(ledger, clock));
@@ -77,6 +79,12 @@ public final class Alerting implements AutoCloseable {
         return metrics;
     }
 
+    /** Starts evaluating on whichever replica leads (state and sent reports live in the store, so a new leader carries on). */
+    public Alerting start(tally.store.Leadership leadership) {
+        this.leadership = leadership;
+        return start();
+    }
+
     public Alerting start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-alerts");
@@ -89,6 +97,7 @@ public final class Alerting implements AutoCloseable {
     }
 
     void tick() {
+        if (!leadership.leading()) return;
         try {
             evaluator.tick();
             reports.tick();

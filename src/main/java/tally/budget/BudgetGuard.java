@@ -45,6 +45,10 @@ import java.util.logging.Logger;
  * imported transcripts), seen at each refresh, so spend elsewhere blocks here too once it reaches
  * the limit (the bound above holds per gateway process). Each-person defaults are applied to a
  * person on their first request of a period, from what they had spent at the last refresh.
+ *
+ * <p>Replicas sharing one PostgreSQL ({@link #shareThrough}) decide hard budgets there instead, by
+ * the same two rules applied to the whole fleet's spend and holds: spend never exceeds a hard limit by
+ * more than one request's actual cost for the fleet as a whole.
  */
 public final class BudgetGuard {
     private static final Logger LOG = Logger.getLogger(BudgetGuard.class.getName());
@@ -58,6 +62,8 @@ public final class BudgetGuard {
         private final boolean[] alone;
         private final boolean inFlight;
         private boolean settled;
+        /** On a fleet: what the request holds on the shared hard budgets. */
+        private FleetBudgets.Hold fleetHold;
 
         private Reservation(List<State> states, long[] amounts, boolean[] alone, boolean inFlight) {
             this.states = states;
@@ -135,6 +141,10 @@ public final class BudgetGuard {
     /** Spend per person in the period ending at {@code end}. */
     private record PeriodSpend(Instant end, Map<String, Long> byPerson) {}
     private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+    /** Several replicas on one PostgreSQL: hard budgets are decided there (null for a single process). */
+    private volatile FleetBudgets fleet;
+    /** Requests whose hard budgets the fleet is deciding. */
+    private final Set<Ticket> fleetWaiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BudgetGuard(Budgets budgets, Clock clock, ZoneId zone) {
         this.budgets = budgets;
@@ -151,6 +161,7 @@ public final class BudgetGuard {
     public Admission admit(Spender c, CostBound bound, Consumer<Admission> later) {
         List<State> covering = covering(c);
         if (covering.isEmpty()) return new Admitted(new Reservation(List.of(), new long[0], new boolean[0], false));
+        if (fleet != null && covering.stream().anyMatch(s -> s.budget.hard())) return admitOnFleet(c, covering, bound, later);
         Instant now = clock.instant();
         synchronized (this) {
             for (State s : covering) roll(s, now);
@@ -168,6 +179,7 @@ public final class BudgetGuard {
 
     /** Takes a request out of line (it waited too long, or its client left); false when it was already decided. */
     public boolean giveUp(Ticket t) {
+        if (fleetWaiting.remove(t)) return true;
         boolean removed;
         synchronized (this) {
             removed = waiting.remove(t);
@@ -287,6 +299,7 @@ public final class BudgetGuard {
                 }
             }
         }
+        if (r.fleetHold != null) fleet.settle(r.fleetHold, cost, tokens);
         deliver(drain());
     }
 
@@ -299,6 +312,7 @@ public final class BudgetGuard {
             for (State s : covering) roll(s, now);
         }
         settle(new Reservation(covering, new long[covering.size()], new boolean[covering.size()], false), cost, tokens);
+        if (fleet != null) addOnFleet(covering, cost, tokens);
     }
 
     /** Whether a soft budget covering the caller has passed its threshold (a key's downgrade applies). */
@@ -350,6 +364,7 @@ public final class BudgetGuard {
         for (Budget b : defs) {
             if (b.isDefault()) {
                 Map<String, Long> byPerson = budgets.spentByPerson(b, now, zone);
+                if (fleet != null && b.hard()) fleet.observeElsewhere(b, peopleUnder(b, now), byPerson);
                 synchronized (this) {
                     personalSpend.put(b.name(), new PeriodSpend(b.period().end(now, zone), byPerson));
                     for (State s : personal.values()) {
@@ -358,7 +373,9 @@ public final class BudgetGuard {
                 }
                 continue;
             }
-            long spent = budgets.spent(b, now, zone);
+            Budgets.Spend spend = budgets.spend(b, now, zone);
+            long spent = spend.total();
+            if (fleet != null && b.hard()) fleet.observeElsewhere(b, b.period().end(now, zone), spend);
             synchronized (this) {
                 State s = states.get(b.name());
                 if (s != null) rebase(s, spent, now, snapshot);
@@ -457,5 +474,107 @@ public final class BudgetGuard {
         return b.describe() + " is exhausted: " + b.format(spent) + " spent of " + b.format(b.amount())
                 + (s.reserved > 0 ? " (" + b.format(s.reserved) + " more reserved by requests in flight)" : "")
                 + "; it resets at " + reset + ".";
+    }
+
+    // ---------------------------------------------------------------- hard budgets shared by a fleet
+
+    /**
+     * From now on, hard budgets are decided by the store every replica shares: reserve, settle and
+     * hold in PostgreSQL (see {@link FleetBudgets}); soft budgets stay in this process, as they never block.
+     */
+    public void shareThrough(FleetBudgets shared) {
+        this.fleet = shared;
+    }
+
+    /**
+     * The fleet decides on a fleet thread: the request is queued at once, and gets Admitted, Blocked,
+     * or (the store not answering) Busy through {@code later}. When its worst case does not fit beside
+     * others in flight anywhere in the fleet, it tries again shortly, until it fits, goes alone, or gives up.
+     */
+    private Admission admitOnFleet(Spender c, List<State> covering, CostBound bound, Consumer<Admission> later) {
+        Instant now = clock.instant();
+        List<State> hard = new ArrayList<>();
+        List<Budget> on = new ArrayList<>();
+        List<tally.store.BudgetCounters.Claim> claims = new ArrayList<>();
+        synchronized (this) {
+            for (State s : covering) {
+                roll(s, now);
+                if (!s.budget.hard()) continue;
+                hard.add(s);
+                on.add(s.budget);
+                claims.add(FleetBudgets.claim(s.budget, s.periodEnd, bound.worst(s.budget.unit())));
+            }
+        }
+        Ticket t = new Ticket(c, bound, later);
+        fleetWaiting.add(t);
+        tryOnFleet(t, covering, hard, on, claims, 0, 0);
+        return new Queued(t, waitReason(hard.get(0), bound));
+    }
+
+    private void tryOnFleet(Ticket t, List<State> covering, List<State> hard, List<Budget> on,
+                            List<tally.store.BudgetCounters.Claim> claims, long delayMs, int attempt) {
+        fleet.reserve(on, claims, delayMs, outcome -> {
+            if (outcome instanceof tally.store.BudgetCounters.Wait) {
+                if (fleetWaiting.contains(t)) tryOnFleet(t, covering, hard, on, claims, Math.min(200, 10L << Math.min(attempt, 4)), attempt + 1);
+                return;
+            }
+            if (outcome instanceof tally.store.BudgetCounters.Exhausted x) {
+                if (fleetWaiting.remove(t)) t.then.accept(new Blocked(on.get(x.index()), fleetExhausted(hard.get(x.index()), x.spent())));
+                return;
+            }
+            long[] held = ((tally.store.BudgetCounters.Held) outcome).amounts();
+            FleetBudgets.Hold hold = new FleetBudgets.Hold(claims, on.stream().map(Budget::unit).toList(), held);
+            Reservation r = fleetReservation(covering, hard, held, t.bound);
+            r.fleetHold = hold;
+            if (fleetWaiting.remove(t)) t.then.accept(new Admitted(r));
+            else settle(r, 0L, 0); // it gave up meanwhile: give back what it took
+        }, e -> {
+            LOG.warning("budgets: the store does not answer, so hard budgets cannot be checked: " + e.getMessage());
+            if (fleetWaiting.remove(t)) t.then.accept(new Busy("the budget store does not answer, so this request's hard "
+                    + "budgets cannot be checked; retry shortly"));
+        });
+    }
+
+    /** The request's reservation in this process: the fleet's amounts on hard budgets, estimates on soft ones. */
+    private synchronized Reservation fleetReservation(List<State> covering, List<State> hard, long[] held, CostBound bound) {
+        long[] amounts = new long[covering.size()];
+        for (int i = 0; i < amounts.length; i++) {
+            State s = covering.get(i);
+            int h = hard.indexOf(s);
+            amounts[i] = h >= 0 ? held[h] : bound.estimate(s.budget.unit());
+            s.reserved += amounts[i];
+            s.inFlight++;
+        }
+        return new Reservation(covering, amounts, new boolean[amounts.length], true);
+    }
+
+    /** The people an each-person default applies to in this process, with their budget and period end. */
+    private synchronized Map<String, Map.Entry<Budget, Instant>> peopleUnder(Budget eachPerson, Instant now) {
+        Map<String, Map.Entry<Budget, Instant>> out = new HashMap<>();
+        for (State s : personal.values()) {
+            if (s.budget.name().equals(eachPerson.name()) && s.periodEnd.equals(eachPerson.period().end(now, zone))) {
+                out.put(s.budget.subject(), Map.entry(s.budget, s.periodEnd));
+            }
+        }
+        return out;
+    }
+
+    private void addOnFleet(List<State> covering, Long cost, long tokens) {
+        List<Budget> on = new ArrayList<>();
+        List<tally.store.BudgetCounters.Claim> claims = new ArrayList<>();
+        synchronized (this) {
+            for (State s : covering) {
+                if (!s.budget.hard()) continue;
+                on.add(s.budget);
+                claims.add(FleetBudgets.claim(s.budget, s.periodEnd, 0));
+            }
+        }
+        if (!claims.isEmpty()) fleet.add(on, claims, cost, tokens);
+    }
+
+    private String fleetExhausted(State s, long spent) {
+        Budget b = s.budget;
+        return b.describe() + " is exhausted: " + b.format(spent) + " spent of " + b.format(b.amount())
+                + " across every replica; it resets at " + s.periodEnd.atZone(zone).toOffsetDateTime() + ".";
     }
 }

@@ -101,6 +101,15 @@ public final class Budgets {
         return out;
     }
 
+    /** What each person's requests through the gateway cost this period, for an each-person default shared by a fleet. */
+    public Map<String, Long> gatewaySpentByPerson(Budget b, Instant now, ZoneId zone) {
+        Map<String, Long> out = new HashMap<>();
+        for (UsageRow r : ledger.usage(query(b, now, zone).withBy(Dimension.USER).withSource(tally.core.Source.GATEWAY.label()))) {
+            out.put(r.key(), value(b, r));
+        }
+        return out;
+    }
+
     /**
      * Every budget as it applies now: each-person defaults expanded to every person with spend this
      * period who has no budget of their own for that period (others have spent nothing against it).

@@ -103,6 +103,11 @@ final class ServeCommand implements Runnable {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key for --tls-cert.")
     java.nio.file.Path tlsKey;
 
+    @Option(names = "--fleet-hold-ttl", defaultValue = "15s", paramLabel = "DURATION",
+            description = "With --db postgresql://…: how long the budget holds of a replica that stopped renewing them (it died) "
+                    + "still count (default 15s).")
+    String fleetHoldTtl;
+
     // ---- Bedrock and Vertex through the gateway (/bedrock, /vertex/v1)
     @picocli.CommandLine.Mixin CloudServeOptions cloud;
 
@@ -115,10 +120,11 @@ final class ServeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
+        Duration holdTtl = Durations.parse("--fleet-hold-ttl", fleetHoldTtl);
         TallyServer.Tls tls = tls();
         Running running = new Running(g, Session.open(g), Vertx.vertx());
         try {
-            running.start(config, tls);
+            running.start(config, tls, holdTtl);
         } catch (RuntimeException | IOException e) {
             running.close();
             throw new UserError("cannot start the server: " + e.getMessage(), e);
@@ -154,10 +160,12 @@ final class ServeCommand implements Runnable {
         Gateway gateway;
         TelemetryCollector collector;
         tally.alerts.Alerting alerting;
-        AwsServeOptions.Jobs awsJobs;
+        volatile AwsServeOptions.Jobs awsJobs;
         TallyServer server;
         ServerFile file;
         tally.app.RetentionJob retentionJob;
+        /** Which replica of a fleet runs the once-per-fleet work; parts that must run once gate on it. */
+        tally.store.Leadership leadership;
 
         Running(GlobalOptions g, Session session, Vertx vertx) {
             this.g = g;
@@ -165,23 +173,33 @@ final class ServeCommand implements Runnable {
             this.vertx = vertx;
         }
 
-        void start(GatewayConfig config, TallyServer.Tls tls) throws IOException {
+        void start(GatewayConfig config, TallyServer.Tls tls, Duration holdTtl) throws IOException {
             // Built once for the process: the gateway reports latency to the same instance /metrics reads.
             tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
+            // On PostgreSQL, replicas may run side by side: they share budgets and limits and take turns leading.
+            boolean fleet = session.store.isPostgres();
+            leadership = fleet ? new tally.store.AdvisoryLeadership(session.store, Duration.ofSeconds(1)) : tally.store.Leadership.single();
             gateway = new Gateway(vertx, config, session.store, session.ledger, session.writer(), session.catalog(),
-                    session.clock, latency).start();
+                    session.clock, latency);
+            if (fleet) gateway.shareWithFleet(session.store, holdTtl);
+            gateway.start();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
                     otelIdentityAttribute, otelTeamAttribute, otelProjectAttribute);
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             String token = Secrets.randomToken(32);
             server = TallyServer.start(vertx, host, port, tls, parts(token, config));
-            alerting.start();
-            if (retention != null) { // the hook for fleet leadership: for now every replica, idempotently
+            alerting.start(leadership);
+            if (retention != null) { // idempotent, but once per fleet is enough
                 retentionJob = new tally.app.RetentionJob(session.app().pruning(), Durations.parse("--retention", retention),
-                        () -> true).start();
+                        leadership::leading).start();
             }
-            awsJobs = aws.start(session);
+            // log polling and CloudWatch publishing: on the leader only, handed over when leadership moves
+            leadership.whileLeading(() -> awsJobs = aws.start(session), () -> {
+                AwsServeOptions.Jobs jobs = awsJobs;
+                awsJobs = null;
+                if (jobs != null) jobs.close();
+            });
             if (g.dbUrl() == null) { // DuckDB admits one process: other commands find this server by its file
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
                         : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
@@ -194,7 +212,7 @@ final class ServeCommand implements Runnable {
         private List<Consumer<Router>> parts(String token, GatewayConfig config) {
             List<Consumer<Router>> parts = new ArrayList<>();
             parts.add(new OtlpRoutes(vertx, collector, otlpRequiresToken())::mount); // /v1/metrics, /v1/logs: the same URL serves both
-            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir())::mount);
+            parts.add(new tally.server.Health(vertx, session.store, session.store.config().spoolDir()).withRole(leadership::role)::mount);
             parts.add(gateway::mount);
             parts.addAll(cloud.routes(vertx, gateway, session.catalog(), config.upstreamTimeout())); // /bedrock, /vertex
             parts.add(new tally.metrics.MetricsRoutes(vertx, alerting.metrics())::mount);
@@ -207,10 +225,10 @@ final class ServeCommand implements Runnable {
         }
 
         void close() {
-            if (awsJobs != null) awsJobs.close();
             if (server != null) server.close();
             if (retentionJob != null) retentionJob.close();
             if (alerting != null) alerting.close();
+            if (leadership != null) leadership.close(); // stops the leader's jobs; another replica leads within a second
             if (gateway != null) gateway.close();
             if (collector != null) collector.close();
             if (file != null) file.remove(g.dataDir());

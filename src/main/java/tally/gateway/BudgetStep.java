@@ -33,10 +33,14 @@ final class BudgetStep {
         CostBound bound = guard.none() ? CostBound.NONE
                 : worstCase.of(r.model, r.maxTokens, r.body, r.ctx.request().headers(), r.facts.inferenceGeo(), r.at);
         Context here = vertx.getOrCreateContext();
+        long[] timer = {-1}; // a request decided later cancels its timeout (on a fleet, every hard-budget request is)
         BudgetGuard.Admission admission = guard.admit(r.caller.spender(r.project), bound,
-                later -> here.runOnContext(v -> decided.accept(later)));
+                later -> here.runOnContext(v -> {
+                    if (timer[0] >= 0) vertx.cancelTimer(timer[0]);
+                    decided.accept(later);
+                }));
         if (admission instanceof BudgetGuard.Queued q) {
-            vertx.setTimer(queueTimeoutMs, t -> {
+            timer[0] = vertx.setTimer(queueTimeoutMs, t -> {
                 if (guard.giveUp(q.ticket())) decided.accept(new BudgetGuard.Busy(q.message()));
             });
             return;

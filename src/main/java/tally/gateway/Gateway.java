@@ -48,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamClient upstream;
     private final MessagesPipeline pipeline;
     private long refreshTimer = -1;
+    private tally.budget.FleetBudgets fleet;
 
     public Gateway(Vertx vertx, GatewayConfig config, Store store, Ledger ledger, IngestWriter writer,
                    PriceCatalog catalog, Clock clock) {
@@ -72,6 +73,18 @@ public final class Gateway implements AutoCloseable {
         this.pipeline = new MessagesPipeline(new KeyPolicy(catalog, guard),
                 new BudgetStep(vertx, guard, new WorstCase(catalog), config.upstreamTimeout().toMillis()),
                 catalog, guard, limiter, recorder, upstream);
+    }
+
+    /**
+     * Several replicas on one PostgreSQL: hard budgets and rate limits go through the store, so they
+     * hold for the fleet. A replica's holds expire {@code holdTtl} after it stops renewing them (it died).
+     * Call before {@link #start}.
+     */
+    public Gateway shareWithFleet(Store store, java.time.Duration holdTtl) {
+        fleet = new tally.budget.FleetBudgets(store, budgets, config.zone(), holdTtl);
+        guard.shareThrough(fleet);
+        limiter.share(vertx, new tally.store.RateBuckets(store));
+        return this;
     }
 
     /** Loads keys, people and budgets (blocking), then keeps them fresh in the background. */
@@ -233,5 +246,6 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
         upstream.close();
+        if (fleet != null) fleet.close(); // after the server drained: settlements first, then the holds go
     }
 }

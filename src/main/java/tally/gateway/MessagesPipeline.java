@@ -36,12 +36,18 @@ final class MessagesPipeline {
     void handle(MessageRequest r) {
         Refusal no = keyPolicy.apply(r);
         if (no == null) no = maxTokensBound(r);
-        if (no == null) no = rateLimit(r);
         if (no != null) {
             refuse(r, no);
             return;
         }
-        budget.reserve(r, admission -> admitted(r, admission));
+        limiter.check(r.caller).onComplete(ar -> {
+            RateLimiter.Denied denied = ar.succeeded() ? ar.result() : null;
+            if (denied != null) {
+                refuse(r, new Refusal(429, "rate_limit_error", denied.message(), Long.toString(denied.retryAfterSeconds())));
+                return;
+            }
+            budget.reserve(r, admission -> admitted(r, admission));
+        });
     }
 
     /** Refuses max_tokens that is not a whole number in [0, 1e10], or more than the model can write (the catalog's limit). */
@@ -55,12 +61,6 @@ final class MessagesPipeline {
             }
         }
         return problem == null ? null : new Refusal(400, "invalid_request_error", problem);
-    }
-
-    private Refusal rateLimit(MessageRequest r) {
-        RateLimiter.Denied denied = limiter.admit(r.caller);
-        return denied == null ? null
-                : new Refusal(429, "rate_limit_error", denied.message(), Long.toString(denied.retryAfterSeconds()));
     }
 
     /** Forwards an admitted request; answers one its budgets refused or that waited too long for its turn. */

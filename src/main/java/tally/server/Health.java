@@ -23,11 +23,19 @@ public final class Health {
     private final Path spoolDir;
     /** One check at a time: probes arriving while the store is slow to answer share it. */
     private final AtomicReference<Future<String>> running = new AtomicReference<>();
+    /** Which part this replica plays in a fleet ("leader", "follower", "single"); null when not told. */
+    private volatile java.util.function.Supplier<String> role;
 
     public Health(Vertx vertx, Store store, Path spoolDir) {
         this.vertx = vertx;
         this.store = store;
         this.spoolDir = spoolDir;
+    }
+
+    /** {@code /readyz} also names this replica's role. */
+    public Health withRole(java.util.function.Supplier<String> role) {
+        this.role = role;
+        return this;
     }
 
     public void mount(Router router) {
@@ -44,8 +52,9 @@ public final class Health {
         }
         check.onComplete(ar -> {
             String problem = ar.succeeded() ? ar.result() : "readiness check failed";
-            if (problem == null) reply(ctx, 200, status("ready"));
-            else reply(ctx, 503, status("unavailable").put("reason", problem));
+            ObjectNode body = problem == null ? status("ready") : status("unavailable").put("reason", problem);
+            if (role != null) body.put("role", role.get());
+            reply(ctx, problem == null ? 200 : 503, body);
         });
     }
 

@@ -1,0 +1,93 @@
+package tally.gateway;
+
+import tally.cli.Main;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One {@code tally serve} process of a fleet on a shared PostgreSQL, with its own data directory (spool). */
+final class Replica implements AutoCloseable {
+    final Path data;
+    final List<String> args;
+    Process process;
+    String base;
+
+    private Replica(Path data, List<String> args) {
+        this.data = data;
+        this.args = args;
+    }
+
+    /** Starts {@code n} replicas at once and waits until each serves. */
+    static List<Replica> fleet(int n, Path dir, String db, String upstream, String... extra) throws Exception {
+        List<Replica> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--data", dir.resolve("r" + i).toString(),
+                    "--db", db, "--upstream", upstream, "--tz", "UTC"));
+            args.addAll(List.of(extra));
+            Replica r = new Replica(dir.resolve("r" + i), args);
+            r.launch();
+            out.add(r);
+        }
+        for (Replica r : out) r.awaitServing();
+        return out;
+    }
+
+    void launch() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
+        process = pb.start();
+    }
+
+    /** Waits for the serving line, then keeps draining the output so the server never blocks on it. */
+    void awaitServing() throws Exception {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        base = null;
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith("tally: serving on ")) {
+                base = line.substring("tally: serving on ".length()).split(" ")[0];
+                break;
+            }
+            seen.append(line).append('\n');
+        }
+        assertThat(base).as("the server printed its URL; it said:\n" + seen).isNotNull();
+        Thread drain = new Thread(() -> {
+            try {
+                while (lines.readLine() != null) { /* discard */ }
+            } catch (java.io.IOException ignored) {
+                // the process is gone
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    /** kill -9 of the JVM itself. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A rolling restart's step: the same data directory (its spool is replayed) and flags. */
+    void restart() throws Exception {
+        launch();
+        awaitServing();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process == null || !process.isAlive()) return;
+        process.destroy(); // SIGTERM: drains
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+}
