@@ -72,6 +72,26 @@ final class AwsServeOptions {
         }
     }
 
+    /** Refuses what the jobs could not act on before the server starts; the jobs themselves start on the leader. */
+    void validate() {
+        if (bedrockLogs.isEmpty() && namespace == null) return;
+        access();
+        Durations.parse("--bedrock-logs-every", every);
+        for (String spec : bedrockLogs) {
+            if (spec.startsWith("cloudwatch:") && spec.length() > "cloudwatch:".length()) continue;
+            try {
+                if (!spec.startsWith("s3://")) throw new IllegalArgumentException(badSource(spec));
+                S3LogsPull.Location.parse(spec);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    private static String badSource(String spec) {
+        return "--bedrock-logs: expected cloudwatch:LOG_GROUP or s3://bucket/prefix, got '" + spec + "'";
+    }
+
     Jobs start(Session session) {
         Jobs jobs = new Jobs();
         if (bedrockLogs.isEmpty() && namespace == null) return jobs;
@@ -116,7 +136,7 @@ final class AwsServeOptions {
                 S3LogsPull pull = new S3LogsPull(s3, offsets, s.writer(), s.catalog(), profiles);
                 out.add(new BedrockLogPoller.Source(spec, () -> pull.run(where, Progress.none())));
             } else {
-                throw new IllegalArgumentException("--bedrock-logs: expected cloudwatch:LOG_GROUP or s3://bucket/prefix, got '" + spec + "'");
+                throw new IllegalArgumentException(badSource(spec));
             }
         }
         return out;
