@@ -36,13 +36,36 @@ public record Reconciliation(YearMonth month, List<Line> lines, long tallyTotal,
     static final BigDecimal TOLERANCE_PCT = BigDecimal.ONE;
 
     public static Reconciliation of(ProviderReports reports, PriceCatalog catalog, YearMonth month) {
-        long from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        long to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long from = startMs(month);
+        long to = startMs(month.plusMonths(1));
         Map<String, long[]> cells = new TreeMap<>(); // "day|model" → tally, provider, claude code, has cc
         add(cells, reports.ledgerCostByDayModel(from, to), 0, catalog);
         add(cells, reports.costByDayModel(from, to), 1, catalog);
         add(cells, reports.claudeCodeEstimateByDayModel(from, to), 2, catalog);
+        return compare(month, cells, telemetry(reports, from, to));
+    }
 
+    /** Where one side's cost per UTC day and model comes from, for [fromMs, toMs). */
+    public interface Side {
+        List<ProviderReports.DayModel> byDayModel(long fromMs, long toMs);
+    }
+
+    /** Tally's cost against another provider's bill (AWS), per UTC day and model, with the same 1% rule. */
+    public static Reconciliation between(YearMonth month, Side tallySide, Side providerSide, PriceCatalog catalog) {
+        long from = startMs(month);
+        long to = startMs(month.plusMonths(1));
+        Map<String, long[]> cells = new TreeMap<>();
+        add(cells, tallySide.byDayModel(from, to), 0, catalog);
+        add(cells, providerSide.byDayModel(from, to), 1, catalog);
+        return compare(month, cells, List.of());
+    }
+
+    private static long startMs(YearMonth month) {
+        return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    /** The lines of the cells, the totals, and the days whose totals differ by more than the tolerance. */
+    private static Reconciliation compare(YearMonth month, Map<String, long[]> cells, List<EstimateDay> telemetry) {
         List<Line> lines = new ArrayList<>();
         Map<LocalDate, long[]> days = new TreeMap<>();
         long tally = 0, provider = 0;
@@ -59,38 +82,7 @@ public record Reconciliation(YearMonth month, List<Line> lines, long tallyTotal,
         }
         List<LocalDate> off = new ArrayList<>();
         days.forEach((day, d) -> { if (isOff(d[0], d[1])) off.add(day); });
-        return new Reconciliation(month, lines, tally, provider, off, telemetry(reports, from, to));
-    }
-
-    /** Where one side's cost per UTC day and model comes from, for [fromMs, toMs). */
-    public interface Side {
-        List<ProviderReports.DayModel> byDayModel(long fromMs, long toMs);
-    }
-
-    /** Tally's cost against another provider's bill (AWS), per UTC day and model, with the same 1% rule. */
-    public static Reconciliation between(YearMonth month, Side tallySide, Side providerSide, PriceCatalog catalog) {
-        long from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        long to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        Map<String, long[]> cells = new TreeMap<>();
-        add(cells, tallySide.byDayModel(from, to), 0, catalog);
-        add(cells, providerSide.byDayModel(from, to), 1, catalog);
-        List<Line> lines = new ArrayList<>();
-        Map<LocalDate, long[]> days = new TreeMap<>();
-        long tally = 0, provider = 0;
-        for (Map.Entry<String, long[]> e : cells.entrySet()) {
-            String[] k = e.getKey().split("\\|", 2);
-            long[] v = e.getValue();
-            LocalDate day = LocalDate.parse(k[0]);
-            lines.add(line(day, k[1], v[0], v[1], null));
-            long[] d = days.computeIfAbsent(day, x -> new long[2]);
-            d[0] += v[0];
-            d[1] += v[1];
-            tally += v[0];
-            provider += v[1];
-        }
-        List<LocalDate> off = new ArrayList<>();
-        days.forEach((day, d) -> { if (isOff(d[0], d[1])) off.add(day); });
-        return new Reconciliation(month, lines, tally, provider, off, List.of());
+        return new Reconciliation(month, lines, tally, provider, off, telemetry);
     }
 
     private static List<EstimateDay> telemetry(ProviderReports reports, long from, long to) {
