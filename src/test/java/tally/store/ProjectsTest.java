@@ -33,7 +33,7 @@ class ProjectsTest {
         ledger.write(List.of(
                 event("a", "2026-01-05T10:00:00Z", "alice").project("/home/alice/src/acme-web").cost(100L, "v").build(),
                 event("b", "2026-01-05T10:05:00Z", "alice").project("/home/alice/src/acme-web/server").cost(20L, "v").build(),
-                event("c", "2026-01-06T09:00:00Z", "bob").project("/home/bob/work/acme-web").cost(3L, "v").build(),
+                event("c", "2026-01-06T09:00:00Z", "bob").project("/home/bob/src/acme-web").cost(3L, "v").build(),
                 event("d", "2026-01-06T09:00:00Z", "bob").project("billing").cost(4000L, "v").build(),
                 event("e", "2026-01-07T09:00:00Z", "carol").cost(50_000L, "v").build()));
     }
@@ -47,7 +47,7 @@ class ProjectsTest {
             assertThat(costBy(ledger, Dimension.PROJECT, AnyOf.NONE)).containsExactly(
                     Map.entry("(none)", 50_000L), Map.entry("billing", 4000L),
                     Map.entry("/home/alice/src/acme-web", 100L), Map.entry("/home/alice/src/acme-web/server", 20L),
-                    Map.entry("/home/bob/work/acme-web", 3L));
+                    Map.entry("/home/bob/src/acme-web", 3L));
 
             ProjectStore projects = new ProjectStore(store);
             projects.map("/home/*/acme-web*", "acme", 0);
