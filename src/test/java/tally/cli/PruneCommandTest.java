@@ -1,27 +1,13 @@
 package tally.cli;
 
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tally.app.App;
 import tally.app.Ops;
-import tally.core.Secrets;
-import tally.identity.People;
-import tally.ingest.IngestWriter;
-import tally.ingest.Spool;
-import tally.pricing.PriceCatalog;
-import tally.server.ServerFile;
-import tally.server.TallyServer;
-import tally.store.Ledger;
-import tally.store.Store;
-import tally.store.StoreConfig;
-import tally.web.WebApp;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,11 +23,6 @@ class PruneCommandTest {
     private static final LocalDate CUT = NOW.minus(90, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC).toLocalDate();
 
     @TempDir Path dir;
-    private final Vertx vertx = Vertx.vertx();
-    private Store store;
-    private IngestWriter writer;
-    private TallyServer server;
-    private WebApp web;
 
     record Run(int code, String out, String err) {}
 
@@ -109,7 +90,7 @@ class PruneCommandTest {
 
         assertThat(pruned.code()).as(pruned.err()).isZero();
         assertThat(pruned.out()).startsWith("pruned 5 raw records before " + CUT);
-        assertThat(web.useCases().calls(Ops.PRUNE.path())).isEqualTo(1);
+        assertThat(beside.calls(Ops.PRUNE)).isEqualTo(1);
         assertThat(oldReport("user")).isEqualTo(byUser);
         assertThat(tally("export").out().lines().count()).isEqualTo(3);
     }
@@ -134,24 +115,14 @@ class PruneCommandTest {
         assertThat(r.err()).contains("the retention window must be at least 1d; got 12h");
     }
 
-    /** What `tally serve` assembles for the use cases, in this process, owning the data directory. */
     private void serve() throws Exception {
-        store = Store.open(StoreConfig.embedded(dir));
-        Ledger ledger = new Ledger(store);
-        PriceCatalog catalog = PriceCatalog.bundled();
-        writer = new IngestWriter(ledger, new Spool(store.config().spoolDir()), catalog::price, IngestWriter.Options.DEFAULT);
-        App app = new App(store, ledger, new People(store), () -> catalog, () -> writer, Clock.systemUTC());
-        String token = Secrets.randomToken(32);
-        web = WebApp.forServer(vertx, store, ledger, ZoneOffset.UTC, Clock.systemUTC(), "127.0.0.1", dir, null, app, token, () -> { });
-        server = TallyServer.start(vertx, "127.0.0.1", 0, null, List.of(web));
-        new ServerFile(ProcessHandle.current().pid(), "127.0.0.1", server.port(), token).write(dir);
+        beside = BesideServer.start(dir);
     }
+
+    private BesideServer beside;
 
     @AfterEach
     void stop() {
-        if (server != null) server.close();
-        if (writer != null) writer.close();
-        if (store != null) store.close();
-        vertx.close();
+        if (beside != null) beside.close();
     }
 }

@@ -1,31 +1,17 @@
 package tally.cli;
 
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tally.Fixtures;
-import tally.app.App;
 import tally.app.Op;
 import tally.app.Ops;
-import tally.core.Secrets;
-import tally.identity.People;
-import tally.ingest.IngestWriter;
-import tally.ingest.Spool;
-import tally.pricing.PriceCatalog;
 import tally.server.ServerFile;
-import tally.server.TallyServer;
-import tally.store.Ledger;
-import tally.store.Store;
-import tally.store.StoreConfig;
-import tally.web.WebApp;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,11 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServerCommandsTest {
     @TempDir Path dir;
-    private final Vertx vertx = Vertx.vertx();
-    private Store store;
-    private IngestWriter writer;
-    private TallyServer server;
-    private WebApp web;
 
     record Run(int code, String out, String err) {}
 
@@ -57,25 +38,15 @@ class ServerCommandsTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    /** What `tally serve` assembles for the use cases, in this process, owning {@code data}. */
     private void serve(Path data) throws Exception {
-        store = Store.open(StoreConfig.embedded(data));
-        Ledger ledger = new Ledger(store);
-        PriceCatalog catalog = PriceCatalog.bundled();
-        writer = new IngestWriter(ledger, new Spool(store.config().spoolDir()), catalog::price, IngestWriter.Options.DEFAULT);
-        App app = new App(store, ledger, new People(store), () -> catalog, () -> writer, Clock.systemUTC());
-        String token = Secrets.randomToken(32);
-        web = WebApp.forServer(vertx, store, ledger, ZoneOffset.UTC, Clock.systemUTC(), "127.0.0.1", data, null, app, token, () -> { });
-        server = TallyServer.start(vertx, "127.0.0.1", 0, null, List.of(web));
-        new ServerFile(ProcessHandle.current().pid(), "127.0.0.1", server.port(), token).write(data);
+        beside = BesideServer.start(data);
     }
+
+    private BesideServer beside;
 
     @AfterEach
     void stop() {
-        if (server != null) server.close();
-        if (writer != null) writer.close();
-        if (store != null) store.close();
-        vertx.close();
+        if (beside != null) beside.close();
     }
 
     /** The reports over time: each command, and the op it must reach on the server. */
@@ -130,11 +101,11 @@ class ServerCommandsTest {
 
         serve(dir);
         for (Map.Entry<List<String>, Op<?, ?>> c : commands.entrySet()) {
-            long before = web.useCases().calls(c.getValue().path());
+            long before = beside.calls(c.getValue());
             Run r = tally(dir, c.getKey().toArray(String[]::new));
             assertThat(r.code()).as(c.getKey() + ": " + r.err()).isZero();
             assertThat(r.out()).as(c.getKey().toString()).isEqualTo(local.get(c.getKey()).out());
-            assertThat(web.useCases().calls(c.getValue().path())).as(c.getKey() + " called " + c.getValue().path()).isGreaterThan(before);
+            assertThat(beside.calls(c.getValue())).as(c.getKey() + " called " + c.getValue().path()).isGreaterThan(before);
         }
         return local;
     }
@@ -160,7 +131,7 @@ class ServerCommandsTest {
         assertThat(Files.readString(there)).isEqualTo(Files.readString(here));
         long records = Files.readAllLines(here).size() - 1;
         assertThat(r.out()).isEqualTo("wrote " + records + " records to " + there + "\n");
-        assertThat(web.useCases().calls(Ops.EXPORT.path())).as("pages of 20,000").isEqualTo((records / 20_000) + 1);
+        assertThat(beside.calls(Ops.EXPORT)).as("pages of 20,000").isEqualTo((records / 20_000) + 1);
     }
 
     @Test
@@ -173,8 +144,8 @@ class ServerCommandsTest {
         Run first = tally(dir, "import", "claude-code", transcripts, "--user", "alice");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).isEqualTo(alone.out());
-        assertThat(web.useCases().calls(Ops.IMPORT_WRITE.path())).isPositive();
-        assertThat(web.useCases().calls(Ops.IMPORT_SAVE_OFFSETS.path())).isEqualTo(1);
+        assertThat(beside.calls(Ops.IMPORT_WRITE)).isPositive();
+        assertThat(beside.calls(Ops.IMPORT_SAVE_OFFSETS)).isEqualTo(1);
 
         Run second = tally(dir, "import", "claude-code", transcripts, "--user", "alice");
         assertThat(second.code()).as(second.err()).isZero();
@@ -184,12 +155,8 @@ class ServerCommandsTest {
 
         Run totalsThere = tally(dir, "totals", "--days", "60");
         Run exportThere = tally(dir, "export");
-        server.close();
-        server = null;
-        writer.close();
-        writer = null;
-        store.close();
-        store = null;
+        beside.close(); // stop the server: the rest reads the directory alone
+        beside = null;
         Files.deleteIfExists(ServerFile.path(dir));
         assertThat(totalsThere.out()).isEqualTo(tally(elsewhere, "totals", "--days", "60").out());
         assertThat(exportThere.out()).isEqualTo(tally(elsewhere, "export").out());
@@ -223,8 +190,8 @@ class ServerCommandsTest {
         Run there = tally(dir, "import", "bedrock", logs.toString());
         assertThat(there.code()).as(there.err()).isZero();
         assertThat(there.out()).isEqualTo(alone.out()).contains("records added:            2\n", "a.jsonl:3: ");
-        assertThat(web.useCases().calls(Ops.IMPORT_WRITE.path())).isEqualTo(1);
-        assertThat(web.useCases().calls(Ops.PEOPLE_LIST.path())).isZero(); // records keep the full ARN: aliases apply when reports read
+        assertThat(beside.calls(Ops.IMPORT_WRITE)).isEqualTo(1);
+        assertThat(beside.calls(Ops.PEOPLE_LIST)).isZero(); // records keep the full ARN: aliases apply when reports read
         Run again = tally(dir, "import", "bedrock", logs.toString());
         assertThat(again.out()).isEqualTo(tally(elsewhere, "import", "bedrock", logs.toString()).out()).contains("1 file unchanged");
         String report = String.join(" ", "report", "--by", "user", "--from", "2026-11-20", "--to", "2026-11-20");

@@ -1,30 +1,16 @@
 package tally.importers.aws;
 
-import io.vertx.core.Vertx;
+import tally.cli.BesideServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tally.app.App;
 import tally.app.Ops;
 import tally.cli.Main;
-import tally.core.Secrets;
-import tally.identity.People;
-import tally.ingest.IngestWriter;
-import tally.ingest.Spool;
-import tally.pricing.PriceCatalog;
-import tally.server.ServerFile;
-import tally.server.TallyServer;
-import tally.store.Ledger;
-import tally.store.Store;
-import tally.store.StoreConfig;
-import tally.web.WebApp;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,12 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AwsBesideServerTest {
     @TempDir Path dir;
     @TempDir Path elsewhere;
-    private final Vertx vertx = Vertx.vertx();
     private final FakeAws aws = AwsCostsTest.fake();
-    private Store store;
-    private IngestWriter writer;
-    private TallyServer server;
-    private WebApp web;
 
     private String tally(Path data, String... args) {
         StringWriter out = new StringWriter();
@@ -56,23 +37,14 @@ class AwsBesideServerTest {
     }
 
     private void serve(Path data) throws Exception {
-        store = Store.open(StoreConfig.embedded(data));
-        Ledger ledger = new Ledger(store);
-        PriceCatalog catalog = PriceCatalog.bundled();
-        writer = new IngestWriter(ledger, new Spool(store.config().spoolDir()), catalog::price, IngestWriter.Options.DEFAULT);
-        App app = new App(store, ledger, new People(store), () -> catalog, () -> writer, Clock.systemUTC());
-        String token = Secrets.randomToken(32);
-        web = WebApp.forServer(vertx, store, ledger, ZoneOffset.UTC, Clock.systemUTC(), "127.0.0.1", data, null, app, token, () -> { });
-        server = TallyServer.start(vertx, "127.0.0.1", 0, null, List.of(web));
-        new ServerFile(ProcessHandle.current().pid(), "127.0.0.1", server.port(), token).write(data);
+        beside = BesideServer.start(data);
     }
+
+    private BesideServer beside;
 
     @AfterEach
     void stop() {
-        if (server != null) server.close();
-        if (writer != null) writer.close();
-        if (store != null) store.close();
-        vertx.close();
+        if (beside != null) beside.close();
         aws.close();
     }
 
@@ -97,9 +69,9 @@ class AwsBesideServerTest {
         serve(dir);
         String there = tally(dir, pull) + tally(dir, costs) + tally(dir, reconcile);
         assertThat(there).isEqualTo(alone).containsPattern("records added: +3\n").containsPattern("2026-03-03 .*OFF");
-        assertThat(web.useCases().calls(Ops.IMPORT_AWS_COSTS.path())).isEqualTo(1);
-        assertThat(web.useCases().calls(Ops.RECONCILE_AWS.path())).isEqualTo(1);
-        assertThat(web.useCases().calls(Ops.IMPORT_SAVE_OFFSETS.path())).isEqualTo(2); // after each page of two
+        assertThat(beside.calls(Ops.IMPORT_AWS_COSTS)).isEqualTo(1);
+        assertThat(beside.calls(Ops.RECONCILE_AWS)).isEqualTo(1);
+        assertThat(beside.calls(Ops.IMPORT_SAVE_OFFSETS)).isEqualTo(2); // after each page of two
 
         String again = tally(dir, pull);
         assertThat(again).containsPattern("records added: +0\n");
