@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +21,7 @@ class ProjectsTest {
     @TempDir Path dir;
 
     private static Map<String, Long> costBy(Ledger ledger, Dimension by, AnyOf filters) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (UsageRow r : ledger.usage(UsageQuery.of(FROM, TO, by, ZoneOffset.UTC).withAnyOf(filters))) {
-            out.put(r.key(), r.costNanos());
-        }
-        return out;
+        return Events.costBy(ledger, FROM, TO, by, filters);
     }
 
     private static void writeTagged(Ledger ledger) {

@@ -23,11 +23,7 @@ class RegionsTest {
     @TempDir Path dir;
 
     private static Map<String, Long> costBy(Ledger ledger, Dimension by, AnyOf filters) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (UsageRow r : ledger.usage(UsageQuery.of(FROM, TO, by, ZoneOffset.UTC).withAnyOf(filters))) {
-            out.put(r.key(), r.costNanos());
-        }
-        return out;
+        return Events.costBy(ledger, FROM, TO, by, filters);
     }
 
     private static void writeRegions(Ledger ledger) {
