@@ -20,18 +20,27 @@ final class AwsOptions {
     boolean noSign;
 
     AwsAccess access() {
+        return access(region, endpoint, noSign, "--region", "--endpoint");
+    }
+
+    /**
+     * The access these flags describe: the region (else $AWS_REGION, then $AWS_DEFAULT_REGION), an
+     * endpoint override, and unsigned calls or the default credentials chain. Errors name the flags
+     * as the command spells them ({@code serve} prefixes its own with {@code --aws-}).
+     */
+    static AwsAccess access(String region, String endpoint, boolean noSign, String regionFlag, String endpointFlag) {
         String r = region != null ? region : env("AWS_REGION") != null ? env("AWS_REGION") : env("AWS_DEFAULT_REGION");
         URI url;
         try {
             url = endpoint == null ? null : URI.create(endpoint);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--endpoint: cannot read '" + endpoint + "' as a URL");
+            throw new UserError(endpointFlag + ": cannot read '" + endpoint + "' as a URL");
         }
         AwsCredentialsProvider credentials = noSign ? AnonymousCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
         try {
             return new AwsAccess(r, url, credentials);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw new UserError(e.getMessage().replace("--region", regionFlag).replace("--endpoint", endpointFlag));
         }
     }
 

@@ -1,8 +1,6 @@
 package tally.cli;
 
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import tally.importers.Progress;
@@ -16,7 +14,6 @@ import tally.store.ImportOffsets;
 import tally.store.UsageWindows;
 
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,17 +140,6 @@ final class AwsServeOptions {
     }
 
     private AwsAccess access() {
-        String r = region != null ? region : env("AWS_REGION") != null ? env("AWS_REGION") : env("AWS_DEFAULT_REGION");
-        try {
-            return new AwsAccess(r, endpoint == null ? null : URI.create(endpoint),
-                    noSign ? AnonymousCredentialsProvider.create() : DefaultCredentialsProvider.builder().build());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage().replace("--region", "--aws-region").replace("--endpoint", "--aws-endpoint"));
-        }
-    }
-
-    private static String env(String name) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? null : v;
+        return AwsOptions.access(region, endpoint, noSign, "--aws-region", "--aws-endpoint");
     }
 }
