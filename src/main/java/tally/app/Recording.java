@@ -36,10 +36,6 @@ public final class Recording {
 
     public Recorded record(Request r) {
         if (r.id() != null && ledger.timeOf(r.id()).isPresent()) return new Recorded(true, r.id(), null, null);
-        String refused = r.time() == null ? null : Bounds.time(r.time(), Instant.now());
-        if (refused == null) refused = Bounds.tokens(r.tokens());
-        if (refused == null) refused = Bounds.tokens("web_searches", r.webSearches());
-        if (refused != null) throw new IllegalArgumentException(refused); // the ledger's bounds, whoever calls
         UsageEvent event = UsageEvent.builder()
                 .id(r.id() == null ? "manual-" + UUID.randomUUID() : r.id())
                 .time(r.time() == null ? Instant.now() : r.time())
@@ -52,6 +48,8 @@ public final class Recording {
                 .webSearches(r.webSearches())
                 .batch(r.batch())
                 .build();
+        String refused = Bounds.check(event, Instant.now());
+        if (refused != null) throw new IllegalArgumentException(refused); // the ledger's bounds, whoever calls
         UsageEvent priced = catalog.get().price(event);
         writer.get().submit(event).join();
         if (!writer.get().flush(Duration.ofSeconds(30))) {
