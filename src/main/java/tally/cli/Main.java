@@ -6,47 +6,50 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The {@code tally} command: parses, dispatches to one subcommand, maps failures to exit codes. */
 // scope = INHERIT: every subcommand, at any depth (those added later too), gets -h/--help and -V/--version.
+// The subcommands are in COMMANDS, not in the annotation, so that one invocation builds only the one it runs.
 @Command(name = "tally",
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Who spent how many tokens and dollars on Claude, on which model, when.",
-        subcommands = {
-                HelpCommand.class,
-                DemoCommand.class,
-                ReportCommand.class,
-                TopCommand.class,
-                RecentCommand.class,
-                TailCommand.class,
-                StatuslineCommand.class,
-                TotalsCommand.class,
-                RecordCommand.class,
-                PeopleCommand.class,
-                ProjectsCommand.class,
-                RepriceCommand.class,
-                PruneCommand.class,
-                ActivityCommand.class,
-                TokensCommand.class,
-                PricesCommand.class,
-                EstimateCommand.class,
-                ImportCommand.class,
-                ServeCommand.class,
-                KeysCommand.class,
-                BudgetsCommand.class,
-                ClientConfigCommand.class,
-                ExportCommand.class,
-                ReconcileCommand.class,
-                BlocksCommand.class,
-                UsersCommand.class,
-                AlertsCommand.class,
-        })
+        description = "Who spent how many tokens and dollars on Claude, on which model, when.")
 public final class Main implements Runnable {
 
     /** Exit code for bad input of any kind: flags, values, files, an unreachable store. */
     public static final int BAD_INPUT = 2;
+
+    /** The subcommands, in the order help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
+            HelpCommand.class,
+            DemoCommand.class,
+            ReportCommand.class,
+            TopCommand.class,
+            RecentCommand.class,
+            TailCommand.class,
+            StatuslineCommand.class,
+            TotalsCommand.class,
+            RecordCommand.class,
+            PeopleCommand.class,
+            ProjectsCommand.class,
+            RepriceCommand.class,
+            PruneCommand.class,
+            ActivityCommand.class,
+            TokensCommand.class,
+            PricesCommand.class,
+            EstimateCommand.class,
+            ImportCommand.class,
+            ServeCommand.class,
+            KeysCommand.class,
+            BudgetsCommand.class,
+            ClientConfigCommand.class,
+            ExportCommand.class,
+            ReconcileCommand.class,
+            BlocksCommand.class,
+            UsersCommand.class,
+            AlertsCommand.class);
 
     @Mixin
     GlobalOptions global;
@@ -66,7 +69,7 @@ public final class Main implements Runnable {
 
     /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -92,10 +95,25 @@ public final class Main implements Runnable {
         return code;
     }
 
-    /** The whole command tree, as every invocation parses it. */
+    /** The whole command tree: what help, an unknown command or a bare {@code tally} needs. */
     static CommandLine commandLine() {
-        // `--data demo` names a folder, even though `demo` is also a command.
-        return new CommandLine(new Main()).setAllowSubcommandsAsOptionParameters(true);
+        return withSubcommands(COMMANDS);
+    }
+
+    /**
+     * The tree one invocation needs: the root and only the subcommand the arguments name, when they
+     * plainly name one. Picocli reads every command's annotations by reflection when it builds it, a
+     * third of a short command's start-up for the whole tree; anything unusual gets the whole tree.
+     */
+    static CommandLine commandLine(String[] args) {
+        return CommandChoice.named(args, COMMANDS).map(c -> withSubcommands(List.of(c))).orElseGet(Main::commandLine);
+    }
+
+    private static CommandLine withSubcommands(List<Class<?>> commands) {
+        CommandLine cli = new CommandLine(new Main());
+        for (Class<?> c : commands) cli.addSubcommand(c);
+        // `--data demo` names a folder, even though `demo` is also a command (set after adding: it applies to subcommands).
+        return cli.setAllowSubcommandsAsOptionParameters(true);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

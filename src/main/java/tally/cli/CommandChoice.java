@@ -1,0 +1,37 @@
+package tally.cli;
+
+import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which subcommand an invocation runs, read from its arguments before picocli builds anything: the
+ * first argument after the global options, when it is a subcommand's name. Empty when in doubt (no
+ * name, an unknown one, an option picocli alone understands, the help command that walks the tree).
+ */
+final class CommandChoice {
+    /** The global options that take a value as the next argument (see {@link GlobalOptions}). */
+    private static final Set<String> VALUED = Set.of("--data", "--db", "--tz", "--prices");
+
+    private CommandChoice() {}
+
+    static Optional<Class<?>> named(String[] args, List<Class<?>> commands) {
+        int i = 0;
+        while (i < args.length && args[i].startsWith("-")) {
+            String a = args[i];
+            if (VALUED.contains(a)) i += 2;
+            else if (a.contains("=") && VALUED.contains(a.substring(0, a.indexOf('=')))) i += 1;
+            else return Optional.empty();
+        }
+        if (i >= args.length) return Optional.empty();
+        String name = args[i];
+        for (Class<?> c : commands) {
+            Command command = c.getAnnotation(Command.class);
+            if (command.helpCommand()) continue;
+            if (command.name().equals(name) || List.of(command.aliases()).contains(name)) return Optional.of(c);
+        }
+        return Optional.empty();
+    }
+}
