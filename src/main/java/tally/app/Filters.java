@@ -9,6 +9,7 @@ import tally.store.AnyOf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** --user, --team, --model, --source as given: a record passes when it matches any value of each. */
 public record Filters(List<String> users, List<String> teams, List<String> models, List<String> sources,
@@ -41,6 +42,12 @@ public record Filters(List<String> users, List<String> teams, List<String> model
 
     /** The filters as the store takes them: people resolved through aliases, models through the catalog. */
     public AnyOf anyOf(People people, PriceCatalog catalog) {
+        return anyOf(people, () -> catalog);
+    }
+
+    /** As {@link #anyOf(People, PriceCatalog)}, loading the catalog only when a model is named. */
+    public AnyOf anyOf(People people, Supplier<PriceCatalog> catalogWhenNeeded) {
+        PriceCatalog catalog = clean(models).isEmpty() ? null : catalogWhenNeeded.get();
         List<String> persons = new ArrayList<>();
         for (String u : clean(users)) persons.add(people.resolve(u));
         List<String> exact = new ArrayList<>();

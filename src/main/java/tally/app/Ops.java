@@ -17,6 +17,7 @@ import tally.store.UsageRow;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Every use-case call the REST API serves to the CLI (and any other admin client), by route:
@@ -25,8 +26,6 @@ import java.util.function.BiFunction;
 public final class Ops {
     /** For calls that take nothing. */
     public record None() {}
-
-    private static final TypeFactory T = AppJson.MAPPER.getTypeFactory();
 
     public static final Op<Keys.Create, VirtualKeys.Issued> KEYS_CREATE =
             op("keys/create", Keys.Create.class, type(VirtualKeys.Issued.class), (a, q) -> a.keys().create(q));
@@ -38,11 +37,11 @@ public final class Ops {
     public static final Op<PeopleAdmin.Alias, PeopleAdmin.Done> PEOPLE_ALIAS =
             op("people/alias", PeopleAdmin.Alias.class, type(PeopleAdmin.Done.class), (a, q) -> a.people().alias(q));
     public static final Op<None, List<Person>> PEOPLE_LIST =
-            op("people/list", None.class, T.constructCollectionType(List.class, Person.class), (a, q) -> a.people().list());
+            op("people/list", None.class, t -> t.constructCollectionType(List.class, Person.class), (a, q) -> a.people().list());
     public static final Op<BudgetAdmin.Set, BudgetAdmin.Saved> BUDGETS_SET =
             op("budgets/set", BudgetAdmin.Set.class, type(BudgetAdmin.Saved.class), (a, q) -> a.budgets().set(q));
     public static final Op<BudgetAdmin.ListRequest, List<BudgetAdmin.Line>> BUDGETS_LIST = op("budgets/list",
-            BudgetAdmin.ListRequest.class, T.constructCollectionType(List.class, BudgetAdmin.Line.class), (a, q) -> a.budgets().list(q));
+            BudgetAdmin.ListRequest.class, t -> t.constructCollectionType(List.class, BudgetAdmin.Line.class), (a, q) -> a.budgets().list(q));
     public static final Op<BudgetAdmin.Remove, BudgetAdmin.Removed> BUDGETS_REMOVE =
             op("budgets/remove", BudgetAdmin.Remove.class, type(BudgetAdmin.Removed.class), (a, q) -> a.budgets().remove(q));
     public static final Op<Tokens.Create, Tokens.Created> TOKENS_CREATE =
@@ -54,7 +53,7 @@ public final class Ops {
     public static final Op<Totals.Request, UsageRow> TOTALS =
             op("totals/query", Totals.Request.class, type(UsageRow.class), (a, q) -> a.totals().totals(q));
     public static final Op<Recent.Request, List<TopRequest>> RECENT = op("records/recent", Recent.Request.class,
-            T.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.recent().list(q));
+            t -> t.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.recent().list(q));
     public static final Op<StatusLine.Request, StatusLine.Line> STATUS_LINE =
             op("statusline/render", StatusLine.Request.class, type(StatusLine.Line.class), (a, q) -> a.statusLine().line(q));
     public static final Op<ProjectsAdmin.Map, ProjectsAdmin.Done> PROJECTS_MAP =
@@ -65,13 +64,13 @@ public final class Ops {
             op("projects/list", None.class, type(ProjectsAdmin.Listing.class), (a, q) -> a.projects().list());
 
     public static final Op<Top.Request, List<TopRequest>> TOP = op("reports/top", Top.Request.class,
-            T.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.top().top(q));
+            t -> t.constructCollectionType(List.class, TopRequest.class), (a, q) -> a.top().top(q));
     public static final Op<Export.Request, Export.Page> EXPORT =
             op("records/export", Export.Request.class, type(Export.Page.class), (a, q) -> a.export().page(q));
     public static final Op<Activity.Request, ActivityReport> ACTIVITY =
             op("reports/activity", Activity.Request.class, type(ActivityReport.class), (a, q) -> a.activity().report(q));
     public static final Op<Blocks.Request, List<SessionBlocks.Block>> BLOCKS = op("reports/blocks", Blocks.Request.class,
-            T.constructCollectionType(List.class, SessionBlocks.Block.class), (a, q) -> a.blocks().blocks(q));
+            t -> t.constructCollectionType(List.class, SessionBlocks.Block.class), (a, q) -> a.blocks().blocks(q));
     public static final Op<Reconcile.Request, Reconciliation> RECONCILE =
             op("reports/reconcile", Reconcile.Request.class, type(Reconciliation.class), (a, q) -> a.reconcile().month(q));
     public static final Op<Reprice.Request, Reprice.Repriced> REPRICE =
@@ -81,7 +80,7 @@ public final class Ops {
     public static final Op<Imports.Batch, WriteResult> IMPORT_WRITE =
             op("imports/write", Imports.Batch.class, type(WriteResult.class), (a, q) -> a.imports().write(q));
     public static final Op<Imports.OffsetsRequest, Map<String, ImportOffsets.Offset>> IMPORT_OFFSETS = op("imports/offsets",
-            Imports.OffsetsRequest.class, T.constructMapType(Map.class, String.class, ImportOffsets.Offset.class),
+            Imports.OffsetsRequest.class, t -> t.constructMapType(Map.class, String.class, ImportOffsets.Offset.class),
             (a, q) -> a.imports().offsets(q));
     public static final Op<Imports.SaveOffsets, Imports.Saved> IMPORT_SAVE_OFFSETS =
             op("imports/offsets/save", Imports.SaveOffsets.class, type(Imports.Saved.class), (a, q) -> a.imports().save(q));
@@ -102,11 +101,12 @@ public final class Ops {
 
     private Ops() {}
 
-    private static JavaType type(Class<?> c) {
-        return T.constructType(c);
+    private static Function<TypeFactory, JavaType> type(Class<?> c) {
+        return t -> t.constructType(c);
     }
 
-    private static <Q, R> Op<Q, R> op(String name, Class<Q> request, JavaType result, BiFunction<App, Q, R> call) {
+    private static <Q, R> Op<Q, R> op(String name, Class<Q> request, Function<TypeFactory, JavaType> result,
+                                      BiFunction<App, Q, R> call) {
         return new Op<>(name, request, result, call);
     }
 }

@@ -61,11 +61,11 @@ public final class Reports {
         }
         if (second != null) {
             return new Rendered(SplitReportWriter.render(SplitReport.build(ledger, r.range(), dimension, second,
-                    filters.anyOf(people, catalog.get())), fmt));
+                    filters.anyOf(people, catalog)), fmt));
         }
         if (r.reported()) return new Rendered(reported(r.range(), dimension, fmt));
         return new Rendered(CostReportWriter.render(CostReport.build(ledger, r.range(), dimension,
-                filters.anyOf(people, catalog.get()), clock), fmt));
+                filters.anyOf(people, catalog), clock), fmt));
     }
 
     private String reported(ReportRange range, Dimension dimension, ReportFormat fmt) {

@@ -17,6 +17,14 @@ final class CommandChoice {
 
     private CommandChoice() {}
 
+    /** Whether the invocation names a PostgreSQL store (--db anywhere, or TALLY_DB), rather than the embedded one. */
+    static boolean choosesPostgres(String[] args) {
+        String env = System.getenv("TALLY_DB");
+        if (env != null && !env.isBlank()) return true;
+        for (String a : args) if (a.equals("--db") || a.startsWith("--db=")) return true;
+        return false;
+    }
+
     static Optional<Class<?>> named(String[] args, List<Class<?>> commands) {
         int i = 0;
         while (i < args.length && args[i].startsWith("-")) {

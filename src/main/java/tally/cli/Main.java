@@ -64,6 +64,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Logging.configure();
+        if (CommandChoice.named(args, COMMANDS).isPresent() && !CommandChoice.choosesPostgres(args)) {
+            tally.store.Store.preloadEmbeddedDriver();
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

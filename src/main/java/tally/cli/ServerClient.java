@@ -47,7 +47,7 @@ final class ServerClient implements Backend {
             throw new UserError("interrupted while waiting for tally serve");
         }
         try {
-            if (resp.statusCode() == 200) return AppJson.MAPPER.readValue(resp.body(), op.result());
+            if (resp.statusCode() == 200) return AppJson.MAPPER.readValue(resp.body(), op.result(AppJson.MAPPER.getTypeFactory()));
             JsonNode err = AppJson.MAPPER.readTree(resp.body());
             String message = err.path("error").path("message").asText("HTTP " + resp.statusCode());
             if (resp.statusCode() >= 500) throw new UserError("tally serve: " + message);

@@ -21,7 +21,11 @@ import java.util.Optional;
  */
 public record ServerFile(long pid, String host, int port, String token, String scheme, String certSha256) {
     public static final String NAME = "serve.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Built on first use: most commands only look whether the file exists. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** A plain-HTTP server. */
     public ServerFile(long pid, String host, int port, String token) {
@@ -51,7 +55,7 @@ public record ServerFile(long pid, String host, int port, String token, String s
 
     public void write(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
-        ObjectNode o = JSON.createObjectNode().put("pid", pid).put("host", host).put("port", port).put("token", token)
+        ObjectNode o = Json.MAPPER.createObjectNode().put("pid", pid).put("host", host).put("port", port).put("token", token)
                 .put("scheme", scheme).put("cert_sha256", certSha256);
         Path tmp = dataDir.resolve(NAME + ".tmp");
         Files.deleteIfExists(tmp);
@@ -67,7 +71,7 @@ public record ServerFile(long pid, String host, int port, String token, String s
         Path p = path(dataDir);
         if (!Files.isRegularFile(p)) return Optional.empty();
         try {
-            JsonNode n = JSON.readTree(Files.readString(p));
+            JsonNode n = Json.MAPPER.readTree(Files.readString(p));
             ServerFile f = new ServerFile(n.path("pid").asLong(), n.path("host").asText("127.0.0.1"),
                     n.path("port").asInt(), n.path("token").asText(), n.path("scheme").asText("http"),
                     n.path("cert_sha256").isTextual() ? n.path("cert_sha256").asText() : null);

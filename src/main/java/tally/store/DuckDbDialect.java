@@ -59,6 +59,15 @@ final class DuckDbDialect implements Dialect {
         restrictFiles();
     }
 
+    /** Initialises the driver class; a failure shows up, as before, when the store is opened. */
+    static void loadDriver() {
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+        } catch (Throwable ignored) {
+            // opening the store reports it
+        }
+    }
+
     /**
      * DuckDB creates its files with the process's umask; the records are the owner's alone. The WAL
      * comes and goes with checkpoints: a directory created by Tally (0700) covers its later copies.

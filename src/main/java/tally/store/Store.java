@@ -28,6 +28,17 @@ public final class Store implements AutoCloseable {
         return new Store(config, dialect);
     }
 
+    /**
+     * Starts loading the embedded store's JDBC driver on a daemon thread, for a process about to open
+     * one: the driver registers a JFR event when its class initialises, tens of milliseconds a short
+     * command can spend on another core while it parses its arguments. Opening waits for it if needed.
+     */
+    public static void preloadEmbeddedDriver() {
+        Thread t = new Thread(DuckDbDialect::loadDriver, "duckdb-driver-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public StoreConfig config() {
         return config;
     }
