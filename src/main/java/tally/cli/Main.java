@@ -51,6 +51,10 @@ public final class Main implements Runnable {
             UsersCommand.class,
             AlertsCommand.class);
 
+    /** Commands that open no store (estimate only with --compare): no driver to load ahead for them. */
+    private static final java.util.Set<Class<?>> STORELESS =
+            java.util.Set.of(PricesCommand.class, EstimateCommand.class, UsersCommand.class, AlertsCommand.class);
+
     @Mixin
     GlobalOptions global;
 
@@ -64,7 +68,8 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Logging.configure();
-        if (CommandChoice.named(args, COMMANDS).isPresent() && !CommandChoice.choosesPostgres(args)) {
+        java.util.Optional<Class<?>> command = CommandChoice.named(args, COMMANDS);
+        if (command.isPresent() && !STORELESS.contains(command.get()) && !CommandChoice.choosesPostgres(args)) {
             tally.store.Store.preloadEmbeddedDriver();
         }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

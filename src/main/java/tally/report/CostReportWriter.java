@@ -13,7 +13,14 @@ import java.util.stream.Collectors;
 
 /** Renders a {@link CostReport} as a table, CSV or JSON. Money is formatted here and nowhere earlier. */
 public final class CostReportWriter {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Jackson starts (a few hundred classes) only for a format that needs it, not for a table. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    static ObjectMapper mapper() {
+        return Json.MAPPER;
+    }
 
     private CostReportWriter() {}
 
@@ -99,7 +106,7 @@ public final class CostReportWriter {
     }
 
     static String json(CostReport r) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = mapper().createObjectNode();
         root.put("from", r.range().from().toString());
         root.put("to", r.range().to().toString());
         root.put("timezone", r.range().zone().getId());
@@ -118,12 +125,12 @@ public final class CostReportWriter {
     }
 
     public static ObjectNode jsonRow(UsageRow row) {
-        return UsageRowJson.fields(JSON.createObjectNode().put("key", row.key()), row);
+        return UsageRowJson.fields(mapper().createObjectNode().put("key", row.key()), row);
     }
 
     public static String toJson(Object node) {
         try {
-            return JSON.writeValueAsString(node) + "\n";
+            return mapper().writeValueAsString(node) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -97,7 +97,7 @@ public final class RequestList {
     /** Reads back what {@link #json} wrote. */
     public static List<TopRequest> parseJson(String text) {
         try {
-            JsonNode root = CostReportWriter.JSON.readTree(text);
+            JsonNode root = CostReportWriter.mapper().readTree(text);
             List<TopRequest> out = new ArrayList<>();
             for (JsonNode n : root.path("requests")) {
                 out.add(new TopRequest(n.path("id").asText(), Instant.parse(n.path("time").asText()), n.path("user").asText(),

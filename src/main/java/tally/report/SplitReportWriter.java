@@ -113,7 +113,7 @@ public final class SplitReportWriter {
     }
 
     static String json(SplitReport r) {
-        ObjectNode root = CostReportWriter.JSON.createObjectNode();
+        ObjectNode root = CostReportWriter.mapper().createObjectNode();
         root.put("from", r.range().from().toString());
         root.put("to", r.range().to().toString());
         root.put("timezone", r.range().zone().getId());

@@ -92,7 +92,7 @@ public final class WhatIf {
     }
 
     public static String json(Result r) {
-        ObjectNode root = CostReportWriter.JSON.createObjectNode();
+        ObjectNode root = CostReportWriter.mapper().createObjectNode();
         root.put("from", r.range().from().toString()).put("to", r.range().to().toString())
                 .put("timezone", r.range().zone().getId());
         if (r.range().rolling()) root.put("start", r.range().start().toString()).put("end", r.range().end().toString());
