@@ -1,0 +1,79 @@
+package tally.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A command that reads a report starts only what it needs, so that it answers in well under 300 ms:
+ * picocli builds the one subcommand the arguments name, not the whole tree; a table on the embedded
+ * store loads none of the server (Vert.x, Netty), the cloud clients (AWS SDK), OpenTelemetry, the
+ * PostgreSQL pool or a Jackson object mapper (each of them tens of milliseconds of start-up). No timing
+ * here: the real command runs in its own JVM and its class-loading log says what it started.
+ */
+class ReadingStartupTest {
+    /** Packages a table report on the embedded store has no use for. */
+    static final List<String> NOT_FOR_A_TABLE = List.of("io.vertx.", "io.netty.", "software.amazon.", "io.opentelemetry.",
+            "com.zaxxer.hikari.", "com.fasterxml.jackson.databind.ObjectMapper", "tally.pricing.CatalogReader");
+
+    @TempDir Path dir;
+
+    @Test
+    void tableReportsLoadNoServerCloudOrJsonClasses() throws Exception {
+        Path data = dir.resolve("data");
+        assertThat(Cli.run("--data", data.toString(), "record", "--user", "alice", "--model", "claude-sonnet-4-5",
+                "--input", "1200", "--output", "300", "--id", "r1").code()).isZero();
+        for (List<String> command : List.of(List.of("report"), List.of("recent"), List.of("people", "list"))) {
+            List<String> loaded = classesLoaded(data, command);
+            assertThat(loaded).as("tally " + command + " ran and logged its classes").contains("tally.cli.Main");
+            for (String unwanted : NOT_FOR_A_TABLE) {
+                assertThat(loaded).as("tally " + command + " loads nothing of " + unwanted)
+                        .noneMatch(c -> c.startsWith(unwanted));
+            }
+        }
+    }
+
+    @Test
+    void anInvocationBuildsOnlyTheCommandItNames() {
+        assertThat(Main.commandLine(new String[] {"--data", "demo", "report", "--by", "model"}).getSubcommands())
+                .containsOnlyKeys("report");
+        assertThat(Main.commandLine(new String[] {"--tz=UTC", "people", "list"}).getSubcommands()).containsOnlyKeys("people");
+        assertThat(Main.commandLine(new String[] {"--data", "report", "totals"}).getSubcommands()).containsOnlyKeys("totals");
+    }
+
+    @Test
+    void helpAnUnknownNameOrAnUnusualOptionGetTheWholeTree() {
+        int all = Main.commandLine().getSubcommands().size();
+        for (String[] args : List.of(new String[] {"help", "report"}, new String[] {"--help"}, new String[] {},
+                new String[] {"reprot"}, new String[] {"-v", "report"})) {
+            assertThat(Main.commandLine(args).getSubcommands()).as(String.join(" ", args)).hasSize(all);
+        }
+        assertThat(Cli.run("help", "budgets", "set").out()).startsWith("Usage: tally budgets set ");
+    }
+
+    /** Runs {@code tally --data DATA COMMAND…} in a JVM of its own and returns the classes it loaded. */
+    private List<String> classesLoaded(Path data, List<String> command) throws IOException, InterruptedException {
+        Path log = dir.resolve("classes-" + String.join("-", command) + ".log");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:class+load=info:file=" + log,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--data", data.toString()));
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("tally " + command + " finished").isTrue();
+        assertThat(p.exitValue()).as("tally " + command + " exit code").isZero();
+        List<String> classes = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String[] parts = line.split(" ");
+            if (parts.length > 1) classes.add(parts[1]);
+        }
+        return classes;
+    }
+}
