@@ -47,7 +47,7 @@ public final class TranscriptImporter {
      * earlier copies only within the time span of a batch, and files of scattered sessions would
      * otherwise make every batch span the whole history. Bounded, so memory stays constant.
      */
-    static final int SORT_RUN = 100_000;
+    static final int SORT_RUN = 125_000; // one bulk write's worth (the CLI's writer batch)
 
     private final OffsetBook offsets;
     private final RecordSink writer;
