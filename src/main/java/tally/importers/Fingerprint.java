@@ -9,7 +9,9 @@ import java.util.zip.CRC32C;
 
 /**
  * What a file looked like where an import stopped: a checksum of its first KiB and of the KiB
- * before the stop. An append keeps both; a rewrite or a truncation changes one.
+ * before the stop. An append keeps both; a rewrite or a truncation changes one. Saved with the
+ * file's modification time ({@link #stamped}), so a file of the same size and time is known
+ * unchanged without being opened.
  */
 public final class Fingerprint {
     private static final int SPAN = 1024;
@@ -22,6 +24,23 @@ public final class Fingerprint {
             long tailFrom = Math.max(0, upTo - SPAN);
             return upTo + ":" + crc(ch, 0, headLen) + ":" + crc(ch, tailFrom, upTo - tailFrom);
         }
+    }
+
+    /** A fingerprint with the modification time (epoch nanoseconds) the file had when it was planned. */
+    public static String stamped(String fingerprint, long modifiedNanos) {
+        return fingerprint + "@" + modifiedNanos;
+    }
+
+    /** Whether a saved fingerprint carries this modification time (older saves carry none). */
+    public static boolean modifiedAt(String saved, long modifiedNanos) {
+        int at = saved.lastIndexOf('@');
+        return at >= 0 && saved.substring(at + 1).equals(Long.toString(modifiedNanos));
+    }
+
+    /** The content part of a saved fingerprint, as {@link #of} gives it. */
+    public static String content(String saved) {
+        int at = saved.lastIndexOf('@');
+        return at < 0 ? saved : saved.substring(0, at);
     }
 
     private static String crc(FileChannel ch, long from, long len) throws IOException {

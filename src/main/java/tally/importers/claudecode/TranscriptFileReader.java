@@ -50,9 +50,10 @@ final class TranscriptFileReader {
         Result r = new Result();
         r.resumeOffset = fromOffset;
         r.resumeLine = fromLine;
+        SameStrings same = new SameStrings();
         ResponseFolder folder = new ResponseFolder(g -> {
             r.records++;
-            sink.accept(event(g, ctx, r));
+            sink.accept(event(g, ctx, r, same));
         });
         long lineNo = fromLine - 1;
         long partialAt = -1;
@@ -105,7 +106,7 @@ final class TranscriptFileReader {
         return r;
     }
 
-    private static UsageEvent event(ResponseFolder.Group g, FileContext ctx, Result r) {
+    private static UsageEvent event(ResponseFolder.Group g, FileContext ctx, Result r, SameStrings same) {
         TranscriptLine l = g.best;
         String id = g.key != null ? "cc:" + g.key
                 : l.uuid() != null ? "cc:uuid:" + l.uuid()
@@ -114,12 +115,12 @@ final class TranscriptFileReader {
                 .id(id)
                 .time(g.firstTime)
                 .source(Source.TRANSCRIPT)
-                .provider(ModelIds.parse(l.model()).provider())
+                .provider(same.provider(l.model()))
                 .identity(ctx.identity())
-                .project(l.cwd() != null ? l.cwd() : ctx.project()) // the working directory: project rules map it
-                .sessionId(l.sessionId() != null ? l.sessionId() : ctx.sessionFallback())
+                .project(l.cwd() != null ? same.of(l.cwd()) : ctx.project()) // the working directory: project rules map it
+                .sessionId(l.sessionId() != null ? same.of(l.sessionId()) : ctx.sessionFallback())
                 .requestId(l.requestId())
-                .modelId(l.model())
+                .modelId(same.of(l.model()))
                 .tokens(l.tokens())
                 .webSearches(l.webSearches())
                 .fast(l.fast())
@@ -127,6 +128,32 @@ final class TranscriptFileReader {
         UsageEvent priced = ctx.catalog().price(e);
         if (!priced.priced()) r.unpriced.merge(priced.model(), 1L, Long::sum);
         return priced;
+    }
+
+    /**
+     * One copy of the texts every line of a file repeats (session, working directory, model), and
+     * each model's provider parsed once: records waiting for the store hold a file's few strings
+     * instead of one of each per record. Bounded, for a file of unusually many distinct values.
+     */
+    private static final class SameStrings {
+        private static final int MAX = 1_000;
+        private final Map<String, String> strings = new HashMap<>();
+        private final Map<String, String> providers = new HashMap<>();
+
+        String of(String s) {
+            String known = strings.get(s);
+            if (known != null) return known;
+            if (strings.size() < MAX) strings.put(s, s);
+            return s;
+        }
+
+        String provider(String model) {
+            String known = providers.get(model);
+            if (known != null) return known;
+            String p = ModelIds.parse(model).provider();
+            if (providers.size() < MAX) providers.put(model, p);
+            return p;
+        }
     }
 
     /** Reads no further than the size the file had when the import looked at it. */

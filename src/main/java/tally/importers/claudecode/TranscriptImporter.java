@@ -15,8 +15,10 @@ import tally.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class TranscriptImporter {
      * earlier copies only within the time span of a batch, and files of scattered sessions would
      * otherwise make every batch span the whole history. Bounded, so memory stays constant.
      */
-    static final int SORT_RUN = 100_000;
+    static final int SORT_RUN = 125_000; // one bulk write's worth (the CLI's writer batch)
 
     private final OffsetBook offsets;
     private final RecordSink writer;
@@ -64,8 +66,8 @@ public final class TranscriptImporter {
     }
 
     /** What to read of one file: from where, up to which size, and how it looked (for next time). */
-    private record Plan(TranscriptFiles.TranscriptFile file, String key, long size, long from, long fromLine,
-                        boolean recent) {}
+    private record Plan(TranscriptFiles.TranscriptFile file, String key, long size, long modifiedNanos, long from,
+                        long fromLine, boolean recent) {}
 
     /** A file's records, then its result (or failure) as the last item. */
     private static final class Job {
@@ -101,7 +103,7 @@ public final class TranscriptImporter {
             skips.addAll(r.skips);
             r.unpriced.forEach((m, n) -> unpriced.merge(m, n, Long::sum));
             try {
-                String fp = Fingerprint.of(plan.file().path(), plan.size());
+                String fp = Fingerprint.stamped(Fingerprint.of(plan.file().path(), plan.size()), plan.modifiedNanos());
                 reached.add(new ImportOffsets.Offset(plan.key(), plan.size(), r.resumeOffset, r.resumeLine, fp));
             } catch (IOException e) {
                 // the file went away after it was read: its records stand, the next import starts over
@@ -176,21 +178,28 @@ public final class TranscriptImporter {
         offsets.save(KIND, reached);
     }
 
-    /** Null when the file has not changed since the last import. */
+    /**
+     * Null when the file has not changed since the last import: the same size and modification time
+     * (one stat, the file is not opened), or the same size and content where it was read.
+     */
     private Plan plan(TranscriptFiles.TranscriptFile f, ImportOffsets.Offset last, Skips skips) {
         Path path = f.path();
         String key = path.toString();
         try {
-            long size = Files.size(path);
-            boolean recent = Files.getLastModifiedTime(path).toInstant().isAfter(clock.instant().minus(STILL_WRITING));
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            long size = attrs.size();
+            Instant modified = attrs.lastModifiedTime().toInstant();
+            long modifiedNanos = modified.getEpochSecond() * 1_000_000_000L + modified.getNano();
+            boolean recent = modified.isAfter(clock.instant().minus(STILL_WRITING));
+            if (last != null && size == last.size() && Fingerprint.modifiedAt(last.fingerprint(), modifiedNanos)) return null;
             if (last != null && size >= last.size()) {
                 String fp = Fingerprint.of(path, last.size());
-                if (fp.equals(last.fingerprint())) {
+                if (fp.equals(Fingerprint.content(last.fingerprint()))) {
                     if (size == last.size()) return null;
-                    return new Plan(f, key, size, last.resumeOffset(), last.resumeLine(), recent);
+                    return new Plan(f, key, size, modifiedNanos, last.resumeOffset(), last.resumeLine(), recent);
                 }
             }
-            return new Plan(f, key, size, 0, 1, recent); // new, truncated or rewritten: from the start
+            return new Plan(f, key, size, modifiedNanos, 0, 1, recent); // new, truncated or rewritten: from the start
         } catch (IOException e) {
             skips.add(key, 0, "cannot read: " + e.getMessage());
             return null;

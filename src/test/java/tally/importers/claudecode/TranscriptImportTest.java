@@ -181,6 +181,25 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aFileOfTheSameSizeAndModificationTimeIsUnchangedWithoutBeingOpened(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        FileTime modified = Files.getLastModifiedTime(f);
+        // bytes changed in place, size and time kept: only opening the file could tell, and it is not opened
+        Files.writeString(f, Files.readString(f).replace("msg_1", "msg_7").replace("req_1", "req_7"));
+        Files.setLastModifiedTime(f, modified);
+        assertThat(importAll(tally).out()).contains("1 file unchanged since the last import");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+        // a new modification time: the content is checked, found rewritten, and read again from the start
+        Files.setLastModifiedTime(f, FileTime.from(modified.toInstant().plusSeconds(1)));
+        assertThat(importAll(tally).out()).containsPattern("records added: +1\n");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aProvisionalLastAnswerInAFileStillBeingWrittenWaitsForItsFinalUsage(TestStores.Kind kind) throws Exception {
         Path f = projects().resolve("p/s1.jsonl");
         Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json());
