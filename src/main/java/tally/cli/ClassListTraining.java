@@ -1,7 +1,14 @@
 package tally.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,10 +40,15 @@ public final class ClassListTraining {
     private ClassListTraining() {}
 
     /** Argument: the scratch data folder. Output is thrown away; a command that fails only trains less. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Logging.configure();
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        for (String command : COMMANDS) {
+        List<String> commands = new ArrayList<>(COMMANDS);
+        // an import, cold then with nothing new: the incremental import is a short command too
+        String transcripts = transcripts(Path.of(args[0] + "-transcripts"));
+        commands.add("import claude-code " + transcripts + " --user train");
+        commands.add("import claude-code " + transcripts + " --user train");
+        for (String command : commands) {
             String[] words = command.split(" ");
             String[] line = new String[words.length + 2];
             line[0] = "--data";
@@ -44,5 +56,17 @@ public final class ClassListTraining {
             System.arraycopy(words, 0, line, 2, words.length);
             Main.run(line, nowhere, nowhere);
         }
+    }
+
+    /** A folder holding one transcript with one assistant line, written an hour ago. */
+    private static String transcripts(Path folder) throws IOException {
+        Path project = Files.createDirectories(folder.resolve("train"));
+        String line = "{\"type\":\"assistant\",\"sessionId\":\"train\",\"requestId\":\"req_train\","
+                + "\"timestamp\":\"" + Instant.now().minus(Duration.ofHours(1)) + "\",\"cwd\":\"/train\","
+                + "\"message\":{\"id\":\"msg_train\",\"model\":\"claude-sonnet-4-5\",\"content\":[],"
+                + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n";
+        Path file = Files.writeString(project.resolve("train.jsonl"), line);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1)))); // quiet: read whole
+        return folder.toString();
     }
 }

@@ -15,6 +15,7 @@ import java.util.zip.CRC32C;
  */
 public final class Fingerprint {
     private static final int SPAN = 1024;
+    private static final String HELD = "h";
 
     private Fingerprint() {}
 
@@ -26,15 +27,26 @@ public final class Fingerprint {
         }
     }
 
-    /** A fingerprint with the modification time (epoch nanoseconds) the file had when it was planned. */
-    public static String stamped(String fingerprint, long modifiedNanos) {
-        return fingerprint + "@" + modifiedNanos;
+    /**
+     * A fingerprint with the modification time (epoch nanoseconds) the file had when it was planned,
+     * and whether the read held back the file's last answer (marked {@code h}: read it again once the
+     * file is quiet, though it has not changed).
+     */
+    public static String stamped(String fingerprint, long modifiedNanos, boolean held) {
+        return fingerprint + "@" + modifiedNanos + (held ? HELD : "");
     }
 
     /** Whether a saved fingerprint carries this modification time (older saves carry none). */
     public static boolean modifiedAt(String saved, long modifiedNanos) {
         int at = saved.lastIndexOf('@');
-        return at >= 0 && saved.substring(at + 1).equals(Long.toString(modifiedNanos));
+        if (at < 0) return false;
+        String time = saved.endsWith(HELD) ? saved.substring(at + 1, saved.length() - 1) : saved.substring(at + 1);
+        return time.equals(Long.toString(modifiedNanos));
+    }
+
+    /** Whether the read that saved this fingerprint held the file's last answer back. */
+    public static boolean held(String saved) {
+        return saved.lastIndexOf('@') >= 0 && saved.endsWith(HELD);
     }
 
     /** The content part of a saved fingerprint, as {@link #of} gives it. */

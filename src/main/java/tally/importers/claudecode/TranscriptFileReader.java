@@ -39,6 +39,8 @@ final class TranscriptFileReader {
         long records;
         long folded;
         long ignored;
+        /** The last answer was kept back (its file is still being written): not yet a record. */
+        boolean held;
         final Skips skips = new Skips();
         final Map<String, Long> unpriced = new HashMap<>();
     }
@@ -93,7 +95,8 @@ final class TranscriptFileReader {
         }
         ResponseFolder.Group last = folder.last();
         // A provisional answer at the end of a file still being written: its final usage is coming.
-        folder.finish(g -> ctx.recentlyModified() && g == last && g.best.stopReason() == null);
+        r.held = ctx.recentlyModified() && last != null && last.best.stopReason() == null;
+        folder.finish(g -> r.held && g == last);
         if (last != null && last.startOffset < r.resumeOffset) {
             r.resumeOffset = last.startOffset;
             r.resumeLine = last.startLine;

@@ -103,7 +103,8 @@ public final class TranscriptImporter {
             skips.addAll(r.skips);
             r.unpriced.forEach((m, n) -> unpriced.merge(m, n, Long::sum));
             try {
-                String fp = Fingerprint.stamped(Fingerprint.of(plan.file().path(), plan.size()), plan.modifiedNanos());
+                String fp = Fingerprint.stamped(Fingerprint.of(plan.file().path(), plan.size()), plan.modifiedNanos(),
+                        r.held);
                 reached.add(new ImportOffsets.Offset(plan.key(), plan.size(), r.resumeOffset, r.resumeLine, fp));
             } catch (IOException e) {
                 // the file went away after it was read: its records stand, the next import starts over
@@ -191,11 +192,15 @@ public final class TranscriptImporter {
             Instant modified = attrs.lastModifiedTime().toInstant();
             long modifiedNanos = modified.getEpochSecond() * 1_000_000_000L + modified.getNano();
             boolean recent = modified.isAfter(clock.instant().minus(STILL_WRITING));
-            if (last != null && size == last.size() && Fingerprint.modifiedAt(last.fingerprint(), modifiedNanos)) return null;
+            // A file last read while still being written may end in a held answer (its resume point is
+            // before the end): once the file is quiet, that answer is read, though the file never grew.
+            boolean settled = last == null || !Fingerprint.held(last.fingerprint()) || recent;
+            if (last != null && size == last.size() && settled
+                    && Fingerprint.modifiedAt(last.fingerprint(), modifiedNanos)) return null;
             if (last != null && size >= last.size()) {
                 String fp = Fingerprint.of(path, last.size());
                 if (fp.equals(Fingerprint.content(last.fingerprint()))) {
-                    if (size == last.size()) return null;
+                    if (size == last.size() && settled) return null;
                     return new Plan(f, key, size, modifiedNanos, last.resumeOffset(), last.resumeLine(), recent);
                 }
             }

@@ -219,6 +219,21 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aHeldLastAnswerIsCountedOnceTheFileGoesQuietEvenThoughItNeverGrew(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("requests").asLong()).isZero();
+        old(f); // Claude Code was closed mid-answer: the file stays as it was
+        importAll(tally);
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+        assertThat(importAll(tally).out()).contains("1 file unchanged since the last import");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void bedrockAndVertexModelIdsAreNormalizedAndPricedAsTheirProvider(TestStores.Kind kind) throws Exception {
         Transcript.write(projects().resolve("p/s1.jsonl"),
                 answer(T1, "s1", "msg_1", "req_1").model("us.anthropic.claude-sonnet-4-5-20250929-v1:0").usage(100_000, 0, 0, 0).json(),
