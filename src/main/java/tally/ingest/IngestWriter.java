@@ -387,15 +387,18 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /**
      * The segment and the ones queued right behind it whose records are in memory, up to a batch:
-     * small batches forced one by one for waiting clients reach the store as one write. A spooled
-     * writer waits up to maxDelay for more (its records are safe on disk meanwhile): a store write
-     * costs about as much for one record as for hundreds. A flush, or closing, ends the wait.
+     * small batches forced one by one for waiting clients reach the store as one write. While
+     * records keep coming (the last write was moments ago), a spooled writer waits a little for more
+     * (its records are safe on disk meanwhile): a store write costs about as much for one record as
+     * for hundreds. A record after a quiet spell is written at once; a flush, or closing, ends the wait.
      */
     private List<Segment> withFollowers(Segment first) {
         List<Segment> run = new ArrayList<>();
         run.add(first);
         long records = first.events == null ? options.batchSize() : first.events.size();
-        long deadline = System.nanoTime() + options.maxDelay().toNanos();
+        long now = System.nanoTime();
+        boolean flowing = now - lastWriteNanos < STREAMING_GAP_NANOS;
+        long deadline = now + (flowing ? Math.min(options.maxDelay().toNanos(), LINGER_NANOS) : 0);
         boolean barrier = !first.barriers.isEmpty();
         while (records < options.batchSize() && !barrier) {
             Segment next = backlog.peekFirst();
@@ -420,6 +423,13 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         }
         return run;
     }
+
+    /** How long a write waits for more while records keep coming; short, as reports read the store. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** A write this soon after the previous one means records are flowing. */
+    private static final long STREAMING_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** When the last store write ended; the store thread's alone. */
+    private long lastWriteNanos = System.nanoTime() - STREAMING_GAP_NANOS;
 
     private Segment waitForSegment(long nanos) {
         try {
@@ -453,6 +463,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             superseded.addAndGet(r.superseded());
             backlogRecords.addAndGet(-events.size());
             lastError = null;
+            lastWriteNanos = System.nanoTime();
         }
         inMemory.addAndGet(-fromMemory);
         boolean barrier = false;
