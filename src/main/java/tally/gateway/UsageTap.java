@@ -170,11 +170,29 @@ abstract class UsageTap {
         void finish() {
             if (overflow || copy == null || copy.length() == 0) return;
             try {
-                usage.applyMessage(JSON.readTree(copy.getBytes()));
+                usage.applyMessage(metered(copy.getBytes()));
             } catch (Exception malformed) {
                 // not a message (an error page, a truncated body): nothing to meter
             }
             copy = null;
+        }
+
+        /**
+         * The message's model, id and usage, streamed: the content (the bulk of a body) is skipped
+         * unparsed instead of built into a tree only to be dropped.
+         */
+        private static JsonNode metered(byte[] body) throws java.io.IOException {
+            try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(body)) {
+                if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+                com.fasterxml.jackson.databind.node.ObjectNode kept = JSON.createObjectNode();
+                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    if (name.equals("model") || name.equals("id") || name.equals("usage")) kept.set(name, p.readValueAsTree());
+                    else p.skipChildren();
+                }
+                return kept;
+            }
         }
     }
 }

@@ -56,24 +56,42 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         }
     }
 
-    /** A spooled batch waiting for the store; its records stay in memory only while the backlog is short. */
+    /**
+     * A spooled batch waiting for the store: a segment of its own ({@code file}) or a place in the
+     * shared one ({@code extent}). Its records stay in memory only while the backlog is short.
+     */
     private static final class Segment {
         final Path file;
+        final Spool.Extent extent;
         volatile List<UsageEvent> events;
         final List<CompletableFuture<Void>> barriers = new ArrayList<>();
 
         Segment(Path file, List<UsageEvent> events) {
+            this(file, null, events);
+        }
+
+        Segment(Path file, Spool.Extent extent, List<UsageEvent> events) {
             this.file = file;
+            this.extent = extent;
             this.events = events;
+        }
+
+        boolean onDisk() {
+            return file != null || extent != null;
         }
     }
 
+    /** Backlog records kept in memory, in batches: beyond that the store reads them back from the spool. */
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
     /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat. */
     private static final int UNSPOOLED_AHEAD = 2;
 
     private final Ledger ledger;
     private final Spool spool;
+    /** Small spooled batches go here; null for an unspooled writer. */
+    private final SpoolLog log;
+    /** Records of the backlog held in memory; bounded by {@link #SEGMENTS_KEPT_IN_MEMORY} batches. */
+    private final AtomicLong inMemory = new AtomicLong();
     private final UnaryOperator<UsageEvent> normalize;
     private final Options options;
     private final BlockingQueue<Pending> queue;
@@ -99,6 +117,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         this.normalize = normalize;
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.log = options.spooled() ? new SpoolLog(spool) : null;
         adoptLeftovers();
         this.spooler = new Thread(this::spoolLoop, "tally-ingest-spool");
         this.storer = new Thread(this::storeLoop, "tally-ingest-store");
@@ -200,6 +219,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (log != null) log.close();
     }
 
     // ---------------------------------------------------------------- spool stage
@@ -207,12 +227,13 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     /** Spool segments left by an earlier run (or a crash) go first, before anything new. */
     private void adoptLeftovers() {
         try {
+            spool.deleteDeadSpares();
             for (Path p : spool.orphans()) {
                 List<UsageEvent> events = spool.read(p, this::skip);
                 backlogRecords.addAndGet(events.size());
                 replayed.addAndGet(events.size());
                 Segment s = new Segment(p, events);
-                if (backlog.size() >= SEGMENTS_KEPT_IN_MEMORY) s.events = null;
+                keepInMemoryIfRoom(s);
                 backlog.add(s);
             }
         } catch (IOException e) {
@@ -294,7 +315,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         if (!events.isEmpty()) {
             if (options.spooled()) {
                 try {
-                    seg = new Segment(spool.append(events), events);
+                    seg = spooled(events);
                 } catch (IOException e) {
                     lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
                     acks.forEach(f -> f.completeExceptionally(e));
@@ -310,8 +331,22 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             acks.forEach(f -> f.complete(null));
         }
         seg.barriers.addAll(barriers);
-        if (backlog.size() >= SEGMENTS_KEPT_IN_MEMORY && seg.file != null) seg.events = null;
+        if (seg.onDisk()) keepInMemoryIfRoom(seg);
         backlog.add(seg);
+    }
+
+    /** Forces a batch to the spool: a small one into the shared segment, a large one into its own. */
+    private Segment spooled(List<UsageEvent> events) throws IOException {
+        byte[] lines = Spool.encode(events);
+        Spool.Extent x = SpoolLog.fits(lines) ? log.append(lines) : null;
+        return x != null ? new Segment(null, x, events) : new Segment(spool.append(lines), events);
+    }
+
+    /** Keeps a spooled segment's records in memory while the backlog held there is short; else the store reads them back. */
+    private void keepInMemoryIfRoom(Segment s) {
+        long limit = (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize();
+        if (inMemory.get() + s.events.size() > limit) s.events = null;
+        else inMemory.addAndGet(s.events.size());
     }
 
     // ---------------------------------------------------------------- store stage
@@ -352,27 +387,73 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /**
      * The segment and the ones queued right behind it whose records are in memory, up to a batch:
-     * small batches forced one by one for waiting clients reach the store as one write.
+     * small batches forced one by one for waiting clients reach the store as one write. While
+     * records keep coming (the last write was moments ago), a spooled writer waits a little for more
+     * (its records are safe on disk meanwhile): a store write costs about as much for one record as
+     * for hundreds. A record after a quiet spell is written at once; a flush, or closing, ends the wait.
      */
     private List<Segment> withFollowers(Segment first) {
         List<Segment> run = new ArrayList<>();
         run.add(first);
         long records = first.events == null ? options.batchSize() : first.events.size();
-        for (Segment next; (next = backlog.peekFirst()) != null && next.events != null
-                && records + next.events.size() <= options.batchSize(); ) {
-            if (backlog.pollFirst() != next) break; // only this thread takes, but stay safe
+        long now = System.nanoTime();
+        boolean flowing = now - lastWriteNanos < STREAMING_GAP_NANOS;
+        long deadline = now + (flowing ? Math.min(options.maxDelay().toNanos(), LINGER_NANOS) : 0);
+        boolean barrier = !first.barriers.isEmpty();
+        while (records < options.batchSize() && !barrier) {
+            Segment next = backlog.peekFirst();
+            if (next == null) {
+                long left = deadline - System.nanoTime();
+                if (!options.spooled() || closing || left <= 0) break;
+                next = waitForSegment(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+                if (next == null) {
+                    if (Thread.currentThread().isInterrupted()) break;
+                    continue;
+                }
+            } else if (backlog.pollFirst() != next) { // only this thread takes, but stay safe
+                break;
+            }
+            if (next.events == null || records + next.events.size() > options.batchSize()) {
+                backlog.addFirst(next); // for the next write
+                break;
+            }
             run.add(next);
             records += next.events.size();
+            barrier = !next.barriers.isEmpty();
         }
         return run;
+    }
+
+    /** How long a write waits for more while records keep coming; short, as reports read the store. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** A write this soon after the previous one means records are flowing. */
+    private static final long STREAMING_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** When the last store write ended; the store thread's alone. */
+    private long lastWriteNanos = System.nanoTime() - STREAMING_GAP_NANOS;
+
+    private Segment waitForSegment(long nanos) {
+        try {
+            return backlog.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Writes a run of segments in one ledger write, then retires their files and completes their barriers. */
     private void store(List<Segment> run) throws IOException {
         List<UsageEvent> events = new ArrayList<>();
+        long fromMemory = 0;
         for (Segment s : run) {
-            if (s.file != null) events.addAll(s.events != null ? s.events : spool.read(s.file, this::skip));
-            else if (!s.events.isEmpty()) events.addAll(s.events);
+            List<UsageEvent> held = s.events;
+            if (held != null) {
+                events.addAll(held);
+                if (s.onDisk()) fromMemory += held.size();
+            } else if (s.extent != null) {
+                events.addAll(spool.read(s.extent, this::skip));
+            } else {
+                events.addAll(spool.read(s.file, this::skip));
+            }
         }
         if (!events.isEmpty()) {
             // the pricer prices again a telemetry record recounted against its saved counter series
@@ -382,12 +463,19 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             superseded.addAndGet(r.superseded());
             backlogRecords.addAndGet(-events.size());
             lastError = null;
+            lastWriteNanos = System.nanoTime();
         }
+        inMemory.addAndGet(-fromMemory);
+        boolean barrier = false;
         for (Segment s : run) {
-            if (s.file != null) spool.delete(s.file);
+            if (s.extent != null) log.stored(s.extent);
+            else if (s.file != null) spool.delete(s.file);
             else if (!s.events.isEmpty()) unspooledRoom.release();
-            s.barriers.forEach(f -> f.complete(null));
+            barrier |= !s.barriers.isEmpty();
         }
+        // a flush leaves an empty spool behind when nothing more has come in
+        if (barrier && log != null && backlog.isEmpty()) log.retireIfIdle();
+        for (Segment s : run) s.barriers.forEach(f -> f.complete(null));
     }
 
     private void failBarriers() {

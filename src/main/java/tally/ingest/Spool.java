@@ -5,7 +5,6 @@ import tally.core.UsageEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -19,9 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Records accepted but not yet in the store, on disk: one JSON-lines segment per batch, forced to
- * the device before the batch counts as accepted, deleted once the store has it. Whatever is here
- * at start-up is replayed; record ids make that replay exactly-once.
+ * Records accepted but not yet in the store, on disk: JSON-lines segments, forced to the device
+ * before a batch counts as accepted, deleted once the store has them. A large batch gets a segment
+ * of its own ({@link #append}); small ones share a preallocated segment ({@link SpoolLog}), whose
+ * unwritten tail is zero bytes: reading stops at the first. Whatever is here at start-up is
+ * replayed; record ids make that replay exactly-once.
  */
 public final class Spool {
     private static final String SUFFIX = ".jsonl";
@@ -45,20 +46,70 @@ public final class Spool {
         return dir;
     }
 
+    /** A batch's place in a shared segment: {@code length} bytes from {@code offset}. */
+    public record Extent(Path file, long offset, int length) {}
+
     /** Writes and forces one segment; returns its path. Names sort in write order. */
     public Path append(List<UsageEvent> events) throws IOException {
-        Path file = dir.resolve(String.format("%013d%s%08d%s", System.currentTimeMillis(), prefix, seq.incrementAndGet(), SUFFIX));
+        return append(encode(events));
+    }
+
+    /** Writes and forces one segment holding these encoded lines. */
+    Path append(byte[] lines) throws IOException {
+        Path file = nextSegment();
         try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 tally.store.OwnerOnly.file())) {
-            Writer w = Channels.newWriter(ch, StandardCharsets.UTF_8);
-            for (UsageEvent e : events) {
-                EventCodec.write(e, w);
-                w.write('\n');
-            }
-            w.flush();
+            writeFully(ch, lines, 0);
             ch.force(false);
         }
         return file;
+    }
+
+    /** The next segment's name: names sort in write order. */
+    Path nextSegment() {
+        return dir.resolve(String.format("%013d%s%08d%s", System.currentTimeMillis(), prefix, seq.incrementAndGet(), SUFFIX));
+    }
+
+    /** A name for a preallocated segment not yet in use; it ends in {@link #SPARE}, so nothing replays it. */
+    Path nextSpare() {
+        return dir.resolve("spare" + prefix + seq.incrementAndGet() + SPARE);
+    }
+
+    static final String SPARE = ".spare";
+
+    /** Spare segments left by processes that are gone: nothing in them, only their space to give back. */
+    void deleteDeadSpares() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SPARE)) {
+            for (Path p : ds) {
+                long pid = writerPid(p);
+                if (pid > 0 && pid != ProcessHandle.current().pid()
+                        && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) delete(p);
+            }
+        }
+    }
+
+    /** Forces the directory, so a segment's name survives a crash as its contents do. */
+    void forceDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Events as the spool's lines, one JSON object and a newline each. */
+    static byte[] encode(List<UsageEvent> events) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(events.size() * 512);
+        Writer w = new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8);
+        for (UsageEvent e : events) {
+            EventCodec.write(e, w);
+            w.write('\n');
+        }
+        w.flush();
+        return bytes.toByteArray();
+    }
+
+    static void writeFully(FileChannel ch, byte[] bytes, long at) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) at += ch.write(b, at);
     }
 
     /** Segments present now, oldest first. */
@@ -97,25 +148,48 @@ public final class Spool {
     }
 
     /**
-     * Reads a segment. A line cut short (a crash mid-write, before the batch was accepted) or
-     * otherwise unreadable is reported to {@code skipped} with file and line, never thrown.
+     * Reads a segment, up to its first zero byte (a preallocated segment's unwritten tail). A line
+     * cut short (a crash mid-write, before the batch was accepted) or otherwise unreadable is
+     * reported to {@code skipped} with file and line, never thrown.
      */
     public List<UsageEvent> read(Path segment, Consumer<String> skipped) throws IOException {
-        List<UsageEvent> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(segment, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) continue;
+            return read(r, segment, skipped);
+        } catch (NoSuchFileException gone) {
+            return new ArrayList<>(); // replayed and deleted by another process meanwhile
+        }
+    }
+
+    /** Reads one batch of a shared segment. */
+    List<UsageEvent> read(Extent x, Consumer<String> skipped) throws IOException {
+        byte[] bytes = new byte[x.length()];
+        try (FileChannel ch = FileChannel.open(x.file(), StandardOpenOption.READ)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            for (long at = x.offset(); b.hasRemaining(); ) {
+                int n = ch.read(b, at);
+                if (n < 0) break;
+                at += n;
+            }
+        }
+        return read(new BufferedReader(new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8))), x.file(), skipped);
+    }
+
+    private static List<UsageEvent> read(BufferedReader r, Path segment, Consumer<String> skipped) throws IOException {
+        List<UsageEvent> out = new ArrayList<>();
+        String line;
+        int n = 0;
+        while ((line = r.readLine()) != null) {
+            n++;
+            int zero = line.indexOf('\0');
+            if (zero >= 0) line = line.substring(0, zero);
+            if (!line.isBlank()) {
                 try {
                     out.add(EventCodec.read(line));
                 } catch (IllegalArgumentException e) {
                     skipped.accept(segment.getFileName() + ":" + n + ": " + e.getMessage());
                 }
             }
-        } catch (NoSuchFileException gone) {
-            // replayed and deleted by another process meanwhile
+            if (zero >= 0) break; // the rest was never written
         }
         return out;
     }
@@ -128,14 +202,35 @@ public final class Spool {
         }
     }
 
-    /** Records waiting on disk, counted by lines; for the operator's gauges. */
+    /** Bytes of records waiting on disk (a preallocated segment's zero tail not counted); for the operator's gauges. */
     public long bytes() {
         long total = 0;
         try {
-            for (Path p : segments()) total += Files.size(p);
+            for (Path p : segments()) total += written(p);
         } catch (IOException ignored) {
             // best effort gauge
         }
         return total;
+    }
+
+    /**
+     * Where a segment's records end: its size, or the first byte of its zero tail, found by bisection
+     * (records never contain a zero byte, and a tail is zeros to the end).
+     */
+    private static long written(Path segment) {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            long lo = 0, hi = ch.size();
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (lo < hi) {
+                long mid = (lo + hi) >>> 1;
+                one.clear();
+                boolean zero = ch.read(one, mid) == 1 && one.get(0) == 0;
+                if (zero) hi = mid;
+                else lo = mid + 1;
+            }
+            return lo;
+        } catch (IOException gone) {
+            return 0;
+        }
     }
 }

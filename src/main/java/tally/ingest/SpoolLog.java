@@ -1,0 +1,164 @@
+package tally.ingest;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Small batches appended to one shared, preallocated spool segment. Forcing a batch written over
+ * blocks the file already has is a plain data flush; a new file per batch costs a journal commit
+ * for its creation, its size and later its deletion, many times slower on a busy disk. So the next
+ * segment is zero-filled ahead of time on a thread of its own, and taken into use by a rename when
+ * the current one is full. A segment is deleted once the store has every batch in it and nothing
+ * more will be written to it.
+ */
+final class SpoolLog implements AutoCloseable {
+    /** Segment size; a batch of more than a quarter of it gets a segment of its own instead. */
+    static final int SEGMENT_BYTES = 4 << 20;
+
+    private final Spool spool;
+    private final ExecutorService preparer;
+    private Future<Path> spare;
+    private FileChannel active;
+    private Path activePath;
+    private long position;
+    /** Batches not yet in the store, by segment; a segment leaves the map when it is deleted. */
+    private final Map<Path, Integer> unstored = new HashMap<>();
+    /** Segments nothing more will be written to. */
+    private final Set<Path> sealed = new HashSet<>();
+
+    SpoolLog(Spool spool) {
+        this.spool = spool;
+        this.preparer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tally-spool-prepare");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static boolean fits(byte[] lines) {
+        return lines.length <= SEGMENT_BYTES / 4;
+    }
+
+    /**
+     * Appends and forces a batch's lines; once this returns they survive a crash. Null while the
+     * first segment is still being prepared (the caller writes a segment of its own meanwhile): a
+     * one-off command never waits for, nor leaves behind, a preallocated segment.
+     */
+    synchronized Spool.Extent append(byte[] lines) throws IOException {
+        if (active == null || position + lines.length > SEGMENT_BYTES) {
+            if (spare == null) spare = preparer.submit(this::preallocate);
+            if (active == null && !spare.isDone()) return null;
+            rotate();
+        }
+        Spool.writeFully(active, lines, position);
+        active.force(false);
+        Spool.Extent x = new Spool.Extent(activePath, position, lines.length);
+        position += lines.length;
+        unstored.merge(activePath, 1, Integer::sum);
+        return x;
+    }
+
+    /** The store has this batch: its segment goes once it is sealed and holds nothing else. */
+    synchronized void stored(Spool.Extent x) {
+        Integer left = unstored.computeIfPresent(x.file(), (p, n) -> n - 1);
+        if (left != null && left == 0 && sealed.contains(x.file())) drop(x.file());
+    }
+
+    /**
+     * Everything written is stored: the current segment is deleted now rather than at the next
+     * rotation, so an idle spool is an empty directory (the next batch takes the spare).
+     */
+    synchronized void retireIfIdle() {
+        if (active == null || unstored.getOrDefault(activePath, 0) > 0) return;
+        closeActive();
+        drop(activePath);
+        active = null;
+        activePath = null;
+    }
+
+    private void rotate() throws IOException {
+        if (active != null) {
+            closeActive();
+            sealed.add(activePath);
+            if (unstored.getOrDefault(activePath, 0) == 0) drop(activePath);
+        }
+        Path fresh = takeSpare();
+        Path named = spool.nextSegment();
+        Files.move(fresh, named, StandardCopyOption.ATOMIC_MOVE);
+        spool.forceDirectory(); // the name must survive a crash as the records in it will
+        active = FileChannel.open(named, StandardOpenOption.WRITE);
+        activePath = named;
+        position = 0;
+        unstored.put(named, 0);
+        spare = preparer.submit(this::preallocate);
+    }
+
+    /** The spare prepared in the background, or one made now if that failed. */
+    private Path takeSpare() throws IOException {
+        try {
+            return spare.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while preparing a spool segment", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return preallocate();
+        }
+    }
+
+    /** A segment-sized file of zeros, forced, so writes into it never change its size or blocks. */
+    private Path preallocate() throws IOException {
+        Path p = spool.nextSpare();
+        try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                tally.store.OwnerOnly.file())) {
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 16);
+            for (long at = 0; at < SEGMENT_BYTES; ) {
+                zeros.clear();
+                at += ch.write(zeros, at);
+            }
+            ch.force(true);
+        }
+        return p;
+    }
+
+    private void closeActive() {
+        try {
+            active.close();
+        } catch (IOException ignored) {
+            // everything in it was forced already
+        }
+    }
+
+    private void drop(Path segment) {
+        unstored.remove(segment);
+        sealed.remove(segment);
+        spool.delete(segment);
+    }
+
+    /** Stops preparing; removes the spare, and the current segment if the store has all of it. */
+    @Override
+    public synchronized void close() {
+        retireIfIdle();
+        if (active != null) closeActive();
+        preparer.shutdown();
+        try {
+            preparer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (spare != null && spare.isDone()) spool.delete(spare.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException ignored) {
+            // no spare was made
+        }
+    }
+}
