@@ -16,14 +16,25 @@ final class RollupRange {
             + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
             + " sum(r.cost_nanos), sum(r.unpriced)";
 
-    /**
-     * The rollup rows that cover [from, to) exactly: whole UTC days from the daily rollup, the
-     * partial days at either edge from the 15-minute one (or only the 15-minute one when asked).
-     */
+    /** {@link #from(UsageQuery, Dimension, boolean, List)} for a question with no second dimension. */
     static String from(UsageQuery q, boolean fine, List<Object> params) {
-        String join = joins(q.by(), q);
+        return from(q, null, fine, params);
+    }
+
+    /**
+     * The rollup rows that cover [from, to) exactly, for a question grouped by q.by() and split (or
+     * null): the hourly rollup when it asks nothing of who and the range is whole hours; else whole
+     * UTC days from the daily rollup, the partial days at either edge from the 15-minute one (or
+     * only the 15-minute one when asked).
+     */
+    static String from(UsageQuery q, Dimension split, boolean fine, List<Object> params) {
+        String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q);
         long lo = q.from().toEpochMilli();
         long hi = q.to().toEpochMilli();
+        if (hourly(q, split, lo, hi) && (!q.by().isTime() || wholeHourOffsets(q))) {
+            params.addAll(List.of(lo, hi));
+            return " FROM (SELECT * FROM " + Rollups.HOURLY + " WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
+        }
         long day = Ledger.DAY_MS;
         long dayLo = Math.floorDiv(lo + day - 1, day) * day;
         long dayHi = Math.floorDiv(hi, day) * day;
@@ -35,6 +46,28 @@ final class RollupRange {
         return " FROM (SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
                 + " UNION ALL SELECT * FROM usage_rollup WHERE (bucket_ms >= ? AND bucket_ms < ?)"
                 + " OR (bucket_ms >= ? AND bucket_ms < ?)) r" + join;
+    }
+
+    /**
+     * Whether the hourly rollup answers a question over [lo, hi): it groups, splits and filters by
+     * nothing about who (person, team, key, session) and the range starts and ends on UTC hours.
+     * Cutting local hours or days from it also needs whole-hour zone offsets (the caller's check).
+     */
+    static boolean hourly(UsageQuery q, Dimension split, long lo, long hi) {
+        if (asksWho(q.by()) || (split != null && asksWho(split)) || needsPeople(q.by(), q) || q.identity() != null) return false;
+        return lo % Ledger.HOUR_MS == 0 && hi % Ledger.HOUR_MS == 0;
+    }
+
+    private static boolean asksWho(Dimension d) {
+        return d == Dimension.USER || d == Dimension.TEAM || d == Dimension.SESSION || d == Dimension.KEY;
+    }
+
+    /** Whether the zone's offset is whole hours over all of q's range. */
+    private static boolean wholeHourOffsets(UsageQuery q) {
+        for (long[] piece : UsageSeries.constantOffsetPieces(q.from(), q.to(), q.zone())) {
+            if (piece[2] % Ledger.HOUR_MS != 0) return false;
+        }
+        return true;
     }
 
     /** Whether a question needs each row's person or team (the people and aliases joins). */

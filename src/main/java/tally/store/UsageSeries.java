@@ -47,7 +47,7 @@ public final class UsageSeries {
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
             sql.append("SELECT r.period, ").append(key).append(", ").append(SIGNED_SUMS)
-                    .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
+                    .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], step, params)).append(") r")
                     .append(RollupRange.joins(split, q));
             Where where = UsageFilters.of(q);
             params.addAll(where.params());
@@ -79,15 +79,19 @@ public final class UsageSeries {
      * days inside come from the daily rollup: each daily row counts for the local day it mostly
      * falls in, and only the 15-minute rows near UTC midnight that belong to the neighbouring local
      * day are moved over (added there, subtracted here). That reads a fraction of the 15-minute
-     * rows, and is exact. The edges, and hours, come from the 15-minute rollup.
+     * rows, and is exact. The edges, and hours, come from the 15-minute rollup. A question about no
+     * one, over whole hours in a whole-hour offset, reads the hourly rollup alone.
      */
-    private String rows(long lo, long hi, long off, long step, List<Object> params) {
+    private String rows(UsageQuery q, Dimension split, long lo, long hi, long off, long step, List<Object> params) {
+        if (RollupRange.hourly(q, split, lo, hi) && off % Ledger.HOUR_MS == 0) { // a few rows per hour, no one's
+            return fine(Rollups.HOURLY, lo, hi, off, step, params);
+        }
         long day = Ledger.DAY_MS;
         long a = Math.floorDiv(lo + day - 1, day) * day;
         long b = Math.floorDiv(hi, day) * day;
-        if (step != day || a >= b) return fine(lo, hi, off, step, params);
+        if (step != day || a >= b) return fine("usage_rollup", lo, hi, off, step, params);
         StringBuilder sql = new StringBuilder();
-        if (lo < a) sql.append(fine(lo, a, off, step, params)).append(" UNION ALL ");
+        if (lo < a) sql.append(fine("usage_rollup", lo, a, off, step, params)).append(" UNION ALL ");
         sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Rollups.COLUMNS)
                 .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
         params.add(a);
@@ -99,7 +103,7 @@ public final class UsageSeries {
             sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Rollups.COLUMNS)
                     .append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
         }
-        if (b < hi) sql.append(" UNION ALL ").append(fine(b, hi, off, step, params));
+        if (b < hi) sql.append(" UNION ALL ").append(fine("usage_rollup", b, hi, off, step, params));
         return sql.toString();
     }
 
@@ -129,12 +133,12 @@ public final class UsageSeries {
         return sb.append(")").toString();
     }
 
-    private static String fine(long lo, long hi, long off, long step, List<Object> params) {
+    private static String fine(String rollup, long lo, long hi, long off, long step, List<Object> params) {
         params.add(lo);
         params.add(hi);
         String local = "(bucket_ms + " + off + ")";
         return "SELECT " + local + " - (" + local + " % " + step + ") AS period, 1 AS sgn, " + Rollups.COLUMNS
-                + " FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?";
+                + " FROM " + rollup + " WHERE bucket_ms >= ? AND bucket_ms < ?";
     }
 
     /** [from, to) cut where the zone's offset changes: {start ms, end ms, offset ms} each. */
