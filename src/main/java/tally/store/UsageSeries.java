@@ -1,13 +1,16 @@
 package tally.store;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -66,6 +69,29 @@ public final class UsageSeries {
         out.sort((x, y) -> !x.period().equals(y.period()) ? x.period().compareTo(y.period())
                 : x.usage().costNanos() != y.usage().costNanos() ? Long.compare(y.usage().costNanos(), x.usage().costNanos())
                 : x.split().compareTo(y.split()));
+        return out;
+    }
+
+    /**
+     * The people with usage on each local day in [from, to): the day's rows summed per identity on
+     * one column (requests) and no joins, then the few (day, identity) pairs resolved to people. A
+     * person has usage on a day when any of their identities has, as no identity's sum is negative.
+     */
+    public Map<LocalDate, Set<String>> activePeople(Instant from, Instant to, ZoneId zone) {
+        UsageQuery q = UsageQuery.of(from, to, Dimension.DAY, zone);
+        List<Object> params = new ArrayList<>();
+        StringBuilder days = new StringBuilder();
+        for (long[] piece : constantOffsetPieces(from, to, zone)) {
+            if (days.length() > 0) days.append(" UNION ALL ");
+            days.append("SELECT r.period, r.identity FROM (")
+                    .append(rows(q, Dimension.USER, piece[0], piece[1], piece[2], Ledger.DAY_MS, params))
+                    .append(") r GROUP BY r.period, r.identity HAVING sum(r.sgn * r.requests) > 0");
+        }
+        Map<LocalDate, Set<String>> out = new TreeMap<>();
+        if (days.length() == 0) return out;
+        String sql = "SELECT DISTINCT x.period, " + Identities.person("x") + " FROM (" + days + ") x" + Identities.aliases("x");
+        Jdbc.query(store, sql, params, rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
+                d -> new HashSet<>()).add(rs.getString(2)), store::unavailable);
         return out;
     }
 
