@@ -23,28 +23,26 @@ final class RollupRange {
 
     /**
      * The rollup rows that cover [from, to) exactly, for a question grouped by q.by() and split (or
-     * null): the hourly rollup when it asks nothing of who and the range is whole hours; else whole
-     * UTC days from the daily rollup, the partial days at either edge from the 15-minute one (or
-     * only the 15-minute one when asked).
+     * null): the hourly rollup by what when it asks nothing of who and the range is whole hours;
+     * else whole UTC days from the daily rollup and the partial days at either edge from the finest
+     * rollup the question needs ({@link #subDay}), or only that one when asked.
      */
     static String from(UsageQuery q, Dimension split, boolean fine, List<Object> params) {
         String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q);
         long lo = q.from().toEpochMilli();
         long hi = q.to().toEpochMilli();
-        if (hourly(q, split, lo, hi) && (!q.by().isTime() || wholeHourOffsets(q))) {
-            params.addAll(List.of(lo, hi));
-            return " FROM (SELECT * FROM " + Rollups.HOURLY + " WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
-        }
+        boolean wholeHours = lo % Ledger.HOUR_MS == 0 && hi % Ledger.HOUR_MS == 0 && (!q.by().isTime() || wholeHourOffsets(q));
+        String edges = subDay(q, split, wholeHours);
         long day = Ledger.DAY_MS;
         long dayLo = Math.floorDiv(lo + day - 1, day) * day;
         long dayHi = Math.floorDiv(hi, day) * day;
-        if (fine || dayLo >= dayHi) {
+        if (fine || dayLo >= dayHi || edges.equals(Rollups.HOURLY)) {
             params.addAll(List.of(lo, hi));
-            return " FROM (SELECT * FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
+            return " FROM (SELECT * FROM " + edges + " WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
         }
         params.addAll(List.of(dayLo, dayHi, lo, dayLo, dayHi, hi));
         String rows = "SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
-                + " UNION ALL SELECT * FROM usage_rollup WHERE (bucket_ms >= ? AND bucket_ms < ?)"
+                + " UNION ALL SELECT * FROM " + edges + " WHERE (bucket_ms >= ? AND bucket_ms < ?)"
                 + " OR (bucket_ms >= ? AND bucket_ms < ?)";
         return " FROM (" + (join.isEmpty() ? rows : perIdentity(rows, "", "")) + ") r" + join;
     }
@@ -72,13 +70,26 @@ final class RollupRange {
     }
 
     /**
-     * Whether the hourly rollup answers a question over [lo, hi): it groups, splits and filters by
-     * nothing about who (person, team, key, session) and the range starts and ends on UTC hours.
-     * Cutting local hours or days from it also needs whole-hour zone offsets (the caller's check).
+     * The finest rollup a question needs for the parts of its range shorter than a day, when every
+     * bound of those parts is a whole UTC hour and every zone offset they are cut at whole hours
+     * ({@code wholeHours}; an hour row then falls in one local hour): hourly by what when it groups,
+     * splits and filters by nothing about who; hourly by who when by nothing about what; else (or
+     * not whole hours) the 15-minute rollup.
      */
-    static boolean hourly(UsageQuery q, Dimension split, long lo, long hi) {
-        if (asksWho(q.by()) || (split != null && asksWho(split)) || needsPeople(q.by(), q) || q.identity() != null) return false;
-        return lo % Ledger.HOUR_MS == 0 && hi % Ledger.HOUR_MS == 0;
+    static String subDay(UsageQuery q, Dimension split, boolean wholeHours) {
+        if (!wholeHours) return "usage_rollup";
+        boolean who = asksWho(q.by()) || (split != null && asksWho(split)) || needsPeople(q.by(), q) || q.identity() != null;
+        if (!who) return Rollups.HOURLY;
+        AnyOf f = q.anyOf();
+        boolean what = asksWhat(q.by()) || (split != null && asksWhat(split)) || q.model() != null || q.source() != null
+                || f.filtersModels() || !f.sources().isEmpty() || !f.projects().isEmpty() || !f.costCenters().isEmpty()
+                || !f.regions().isEmpty();
+        return what ? "usage_rollup" : Rollups.HOURLY_WHO;
+    }
+
+    private static boolean asksWhat(Dimension d) {
+        return d == Dimension.MODEL || d == Dimension.SOURCE || d == Dimension.PROJECT || d == Dimension.COST_CENTER
+                || d == Dimension.REGION || d == Dimension.SESSION;
     }
 
     private static boolean asksWho(Dimension d) {

@@ -105,19 +105,19 @@ public final class UsageSeries {
      * days inside come from the daily rollup: each daily row counts for the local day it mostly
      * falls in, and only the 15-minute rows near UTC midnight that belong to the neighbouring local
      * day are moved over (added there, subtracted here). That reads a fraction of the 15-minute
-     * rows, and is exact. The edges, and hours, come from the 15-minute rollup. A question about no
-     * one, over whole hours in a whole-hour offset, reads the hourly rollup alone.
+     * rows, and is exact. The edges, the band and hours come from the finest rollup the question
+     * needs ({@link RollupRange#subDay}): over whole hours in a whole-hour offset an hourly one, and
+     * a question about no one reads the hourly rollup by what alone.
      */
     private String rows(UsageQuery q, Dimension split, long lo, long hi, long off, long step, List<Object> params) {
-        if (RollupRange.hourly(q, split, lo, hi) && off % Ledger.HOUR_MS == 0) { // a few rows per hour, no one's
-            return fine(Rollups.HOURLY, lo, hi, off, step, params);
-        }
         long day = Ledger.DAY_MS;
+        long hour = Ledger.HOUR_MS;
+        String fine = RollupRange.subDay(q, split, lo % hour == 0 && hi % hour == 0 && off % hour == 0);
         long a = Math.floorDiv(lo + day - 1, day) * day;
         long b = Math.floorDiv(hi, day) * day;
-        if (step != day || a >= b) return fine("usage_rollup", lo, hi, off, step, params);
+        if (step != day || a >= b || fine.equals(Rollups.HOURLY)) return fine(fine, lo, hi, off, step, params);
         StringBuilder sql = new StringBuilder();
-        if (lo < a) sql.append(fine("usage_rollup", lo, a, off, step, params)).append(" UNION ALL ");
+        if (lo < a) sql.append(fine(fine, lo, a, off, step, params)).append(" UNION ALL ");
         sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Rollups.COLUMNS)
                 .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
         params.add(a);
@@ -125,11 +125,11 @@ public final class UsageSeries {
         if (off != 0) {
             String local = "(bucket_ms + " + off + ")";
             sql.append(" UNION ALL SELECT ").append(local).append(" - (").append(local).append(" % ").append(day)
-                    .append("), 1, ").append(Rollups.COLUMNS).append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
+                    .append("), 1, ").append(Rollups.COLUMNS).append(" FROM ").append(fine).append(" WHERE ").append(band(a, b, off, params));
             sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Rollups.COLUMNS)
-                    .append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
+                    .append(" FROM ").append(fine).append(" WHERE ").append(band(a, b, off, params));
         }
-        if (b < hi) sql.append(" UNION ALL ").append(fine("usage_rollup", b, hi, off, step, params));
+        if (b < hi) sql.append(" UNION ALL ").append(fine(fine, b, hi, off, step, params));
         return sql.toString();
     }
 

@@ -1,6 +1,7 @@
--- Usage per UTC hour, model, source, project and region, identity and team left '' (the columns of
--- the other rollups, so a range can read any of them alike): questions that do not ask who read a
--- few rows per hour instead of one per developer. Filled from the 15-minute rollup, which keeps all history.
+-- Two hourly rollups with the columns of the others (so a range can read any of them alike), each
+-- filled from the 15-minute rollup, which keeps all history.
+-- Usage per UTC hour, model, source, project and region, identity and team left '': questions that
+-- do not ask who read a few rows per hour instead of one per developer.
 CREATE TABLE usage_rollup_hourly (
     bucket_ms             BIGINT  NOT NULL,
     identity              VARCHAR NOT NULL,
@@ -27,3 +28,32 @@ SELECT bucket_ms - (bucket_ms % 3600000), '', '', model, source, sum(requests), 
        sum(output_tokens), sum(web_searches), sum(cost_nanos), sum(unpriced), coalesce(project, ''), coalesce(region, '')
 FROM usage_rollup
 GROUP BY bucket_ms - (bucket_ms % 3600000), model, source, coalesce(project, ''), coalesce(region, '');
+
+-- Usage per UTC hour, identity and team, the other keys left '': the hours near midnight and at a
+-- range's edges of questions about who that ask nothing of what, one row per developer.
+CREATE TABLE usage_rollup_hourly_who (
+    bucket_ms             BIGINT  NOT NULL,
+    identity              VARCHAR NOT NULL,
+    team                  VARCHAR NOT NULL,
+    model                 VARCHAR NOT NULL,
+    source                VARCHAR NOT NULL,
+    requests              BIGINT  NOT NULL,
+    failed                BIGINT  NOT NULL,
+    input_tokens          BIGINT  NOT NULL,
+    cache_write_5m_tokens BIGINT  NOT NULL,
+    cache_write_1h_tokens BIGINT  NOT NULL,
+    cache_read_tokens     BIGINT  NOT NULL,
+    output_tokens         BIGINT  NOT NULL,
+    web_searches          BIGINT  NOT NULL,
+    cost_nanos            BIGINT  NOT NULL,
+    unpriced              BIGINT  NOT NULL,
+    project               VARCHAR DEFAULT '',
+    region                VARCHAR DEFAULT ''
+);
+
+INSERT INTO usage_rollup_hourly_who
+SELECT bucket_ms - (bucket_ms % 3600000), identity, team, '', '', sum(requests), sum(failed),
+       sum(input_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), sum(cache_read_tokens),
+       sum(output_tokens), sum(web_searches), sum(cost_nanos), sum(unpriced), '', ''
+FROM usage_rollup
+GROUP BY bucket_ms - (bucket_ms % 3600000), identity, team;

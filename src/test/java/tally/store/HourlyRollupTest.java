@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tally.core.Source;
 import tally.core.UsageEvent;
+import tally.identity.People;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
 
 /**
- * The hourly rollup (no identity or team) answers the questions that ask nothing of who: each
- * answer equals the same question summed over the raw records, on both stores, after a reprice and
- * a prune, and in a store made before the rollup existed.
+ * The hourly rollups answer the questions that ask nothing of who (by what) or nothing of what (by
+ * who, for the hours near midnight and a range's edges): each answer equals the same question
+ * summed over the raw records, on both stores, after a reprice, a prune and an alias change, and
+ * in a store made before the rollups existed.
  */
 class HourlyRollupTest {
     private static final Instant START = Instant.parse("2026-03-25T00:00:00Z");
@@ -53,7 +55,7 @@ class HourlyRollupTest {
         try (Store store = Store.open(TestStores.config(kind, dir))) {
             Ledger ledger = new Ledger(store);
             ledger.write(history());
-            assertAnswersEqualRaw(store, ledger, raw(ledger));
+            assertAnswersEqualRaw(store, ledger, raw(ledger), e -> e.identity());
 
             // reprice the middle days (every record's cost changes): taken out of the rollup and put back
             ledger.reprice(Instant.parse("2026-03-26T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z"),
@@ -61,11 +63,17 @@ class HourlyRollupTest {
             List<UsageEvent> repriced = raw(ledger);
             assertThat(repriced.stream().mapToLong(UsageEvent::costNanos).sum())
                     .isNotEqualTo(history().stream().mapToLong(UsageEvent::costNanos).sum());
-            assertAnswersEqualRaw(store, ledger, repriced);
+            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity());
 
             // pruning raw records leaves the rollups, so the answers are those of the records before the prune
             ledger.prune(Instant.parse("2026-03-27T00:00:00Z"), false);
-            assertAnswersEqualRaw(store, ledger, repriced);
+            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity());
+
+            // an alias made afterwards re-attributes dev0's history to alice
+            People people = new People(store);
+            people.add("alice", "platform");
+            people.alias("alice", "dev0");
+            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity().equals("dev0") ? "alice" : e.identity());
         }
     }
 
@@ -77,11 +85,12 @@ class HourlyRollupTest {
             new Ledger(store).write(history());
             // as the store was before: no hourly rollup, its migrations not applied
             exec(store, "DROP TABLE " + Rollups.HOURLY);
+            exec(store, "DROP TABLE " + Rollups.HOURLY_WHO);
             exec(store, "DELETE FROM schema_migrations WHERE version IN (90, 91)");
         }
         try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
-            assertAnswersEqualRaw(store, ledger, raw(ledger));
+            assertAnswersEqualRaw(store, ledger, raw(ledger), e -> e.identity());
         }
     }
 
@@ -91,10 +100,17 @@ class HourlyRollupTest {
         return out;
     }
 
-    /** Per zone: by hour, by day split by model, by model, source and region over whole local days, and the total. */
-    private static void assertAnswersEqualRaw(Store store, Ledger ledger, List<UsageEvent> events) throws Exception {
-        assertThat(hourlyRows(store)).as("hourly rollup rows = records per UTC hour and model")
+    /**
+     * Per zone, over whole local days: by hour, by day split by model, by model, source and region,
+     * the total; by person, by day split by person, and one person's hours. {@code person} is who
+     * a record's identity maps to.
+     */
+    private static void assertAnswersEqualRaw(Store store, Ledger ledger, List<UsageEvent> events,
+            Function<UsageEvent, String> person) throws Exception {
+        assertThat(hourlyRows(store, Rollups.HOURLY, "model")).as("hourly rollup by what = records per UTC hour and model")
                 .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.model()));
+        assertThat(hourlyRows(store, Rollups.HOURLY_WHO, "identity")).as("hourly rollup by who = records per UTC hour and identity")
+                .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.identity()));
         for (String z : ZONES) {
             ZoneId zone = ZoneId.of(z);
             Instant from = LocalDateTime.parse("2026-03-25T00:00").atZone(zone).toInstant();
@@ -118,6 +134,20 @@ class HourlyRollupTest {
             assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.USER, zone)).costNanos()).as(z + " total")
                     .isEqualTo(in.stream().mapToLong(UsageEvent::costNanos).sum());
             assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.USER, zone)).requests()).isEqualTo(in.size());
+
+            assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.USER, zone)))).as(z + " by person")
+                    .isEqualTo(sum(in, person));
+            Map<String, Long> byPerson = new TreeMap<>();
+            for (UsageSeries.Point p : new UsageSeries(ledger).query(UsageQuery.of(from, to, Dimension.DAY, zone), Dimension.USER)) {
+                byPerson.merge(p.period().toLocalDate() + " " + p.split(), p.usage().costNanos(), Long::sum);
+            }
+            assertThat(byPerson).as(z + " by day split by person")
+                    .isEqualTo(sum(in, e -> local.apply(e).toLocalDate() + " " + person.apply(e)));
+            String someone = person.apply(in.get(0));
+            assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.HOUR, zone).withPerson(someone))))
+                    .as(z + " " + someone + "'s hours")
+                    .isEqualTo(sum(in.stream().filter(e -> person.apply(e).equals(someone)).toList(),
+                            e -> Ledger.localKey(local.apply(e), Dimension.HOUR)));
         }
     }
 
@@ -133,10 +163,11 @@ class HourlyRollupTest {
         return out;
     }
 
-    private static Map<String, Long> hourlyRows(Store store) {
+    /** A rollup's cost per hour and one column, as "hour-ms column". */
+    private static Map<String, Long> hourlyRows(Store store, String rollup, String column) {
         Map<String, Long> out = new TreeMap<>();
-        Jdbc.query(store, "SELECT bucket_ms, model, sum(cost_nanos) FROM " + Rollups.HOURLY
-                + " GROUP BY bucket_ms, model HAVING sum(requests) <> 0", List.of(),
+        Jdbc.query(store, "SELECT bucket_ms, " + column + ", sum(cost_nanos) FROM " + rollup
+                + " GROUP BY bucket_ms, " + column + " HAVING sum(requests) <> 0", List.of(),
                 rs -> out.put(rs.getLong(1) + " " + rs.getString(2), rs.getLong(3)), store::unavailable);
         return out;
     }
