@@ -1,5 +1,7 @@
 -- Two hourly rollups with the columns of the others (so a range can read any of them alike), each
--- filled from the 15-minute rollup, which keeps all history.
+-- filled from the 15-minute rollup, which keeps all history. Their sums are DECIMAL(38, 0): a cell
+-- sums many developers' records, and a sum beyond a long must reach the reader (who refuses it with
+-- a clear error), never fail the write. The writers' delta table takes its columns from here.
 -- Usage per UTC hour, model, source, project and region, identity and team left '': questions that
 -- do not ask who read a few rows per hour instead of one per developer.
 CREATE TABLE usage_rollup_hourly (
@@ -8,16 +10,16 @@ CREATE TABLE usage_rollup_hourly (
     team                  VARCHAR NOT NULL,
     model                 VARCHAR NOT NULL,
     source                VARCHAR NOT NULL,
-    requests              BIGINT  NOT NULL,
-    failed                BIGINT  NOT NULL,
-    input_tokens          BIGINT  NOT NULL,
-    cache_write_5m_tokens BIGINT  NOT NULL,
-    cache_write_1h_tokens BIGINT  NOT NULL,
-    cache_read_tokens     BIGINT  NOT NULL,
-    output_tokens         BIGINT  NOT NULL,
-    web_searches          BIGINT  NOT NULL,
-    cost_nanos            BIGINT  NOT NULL,
-    unpriced              BIGINT  NOT NULL,
+    requests              DECIMAL(38, 0) NOT NULL,
+    failed                DECIMAL(38, 0) NOT NULL,
+    input_tokens          DECIMAL(38, 0) NOT NULL,
+    cache_write_5m_tokens DECIMAL(38, 0) NOT NULL,
+    cache_write_1h_tokens DECIMAL(38, 0) NOT NULL,
+    cache_read_tokens     DECIMAL(38, 0) NOT NULL,
+    output_tokens         DECIMAL(38, 0) NOT NULL,
+    web_searches          DECIMAL(38, 0) NOT NULL,
+    cost_nanos            DECIMAL(38, 0) NOT NULL,
+    unpriced              DECIMAL(38, 0) NOT NULL,
     project               VARCHAR DEFAULT '',
     region                VARCHAR DEFAULT ''
 );
@@ -37,16 +39,16 @@ CREATE TABLE usage_rollup_hourly_who (
     team                  VARCHAR NOT NULL,
     model                 VARCHAR NOT NULL,
     source                VARCHAR NOT NULL,
-    requests              BIGINT  NOT NULL,
-    failed                BIGINT  NOT NULL,
-    input_tokens          BIGINT  NOT NULL,
-    cache_write_5m_tokens BIGINT  NOT NULL,
-    cache_write_1h_tokens BIGINT  NOT NULL,
-    cache_read_tokens     BIGINT  NOT NULL,
-    output_tokens         BIGINT  NOT NULL,
-    web_searches          BIGINT  NOT NULL,
-    cost_nanos            BIGINT  NOT NULL,
-    unpriced              BIGINT  NOT NULL,
+    requests              DECIMAL(38, 0) NOT NULL,
+    failed                DECIMAL(38, 0) NOT NULL,
+    input_tokens          DECIMAL(38, 0) NOT NULL,
+    cache_write_5m_tokens DECIMAL(38, 0) NOT NULL,
+    cache_write_1h_tokens DECIMAL(38, 0) NOT NULL,
+    cache_read_tokens     DECIMAL(38, 0) NOT NULL,
+    output_tokens         DECIMAL(38, 0) NOT NULL,
+    web_searches          DECIMAL(38, 0) NOT NULL,
+    cost_nanos            DECIMAL(38, 0) NOT NULL,
+    unpriced              DECIMAL(38, 0) NOT NULL,
     project               VARCHAR DEFAULT '',
     region                VARCHAR DEFAULT ''
 );
