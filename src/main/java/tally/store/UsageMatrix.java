@@ -57,7 +57,7 @@ public final class UsageMatrix {
 
     private List<Cell> plain(UsageQuery q, Dimension split) {
         List<Object> params = new ArrayList<>();
-        String from = RollupRange.from(q, split, false, params);
+        String from = RollupRange.from(ledger.store(), q, split, false, params);
         Where where = UsageFilters.of(q);
         params.addAll(where.params());
         String sql = "SELECT " + RollupRange.keyOf(q.by()) + ", " + RollupRange.keyOf(split) + ", " + RollupRange.SUMS

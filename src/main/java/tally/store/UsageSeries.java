@@ -112,7 +112,7 @@ public final class UsageSeries {
     private String rows(UsageQuery q, Dimension split, long lo, long hi, long off, long step, List<Object> params) {
         long day = Ledger.DAY_MS;
         long hour = Ledger.HOUR_MS;
-        String fine = RollupRange.subDay(q, split, lo % hour == 0 && hi % hour == 0 && off % hour == 0);
+        String fine = RollupRange.subDay(store, q, split, lo % hour == 0 && hi % hour == 0 && off % hour == 0);
         long a = Math.floorDiv(lo + day - 1, day) * day;
         long b = Math.floorDiv(hi, day) * day;
         if (step != day || a >= b || fine.equals(Rollups.HOURLY)) return fine(fine, lo, hi, off, step, params);
