@@ -88,15 +88,12 @@ public final class ActivityLog {
 
     /**
      * People active per local day: anyone with usage or activity that day. Usage comes from the day
-     * series split by person ({@link UsageSeries}: the daily rollup plus the 15-minute rows near
+     * series' rows ({@link UsageSeries#activePeople}: the daily rollup plus the 15-minute rows near
      * midnight), so a month reads a few thousand rows, not every 15-minute row; activity (small) is
      * cut into local days by the database, the range split where the zone's offset changes.
      */
     public Map<LocalDate, Integer> dailyActiveUsers(Instant from, Instant to, ZoneId zone) {
-        Map<LocalDate, Set<String>> days = new TreeMap<>();
-        for (UsageSeries.Point p : new UsageSeries(store).query(UsageQuery.of(from, to, Dimension.DAY, zone), Dimension.USER)) {
-            if (p.usage().requests() > 0) days.computeIfAbsent(p.period().toLocalDate(), d -> new HashSet<>()).add(p.split());
-        }
+        Map<LocalDate, Set<String>> days = new UsageSeries(store).activePeople(from, to, zone);
         StringBuilder sql = new StringBuilder();
         List<Object> params = new ArrayList<>();
         for (long[] piece : UsageSeries.constantOffsetPieces(from, to, zone)) {

@@ -18,6 +18,7 @@ public final class Ledger {
     /** Rollup bucket: 15 minutes, the finest step of any zone offset. */
     public static final long BUCKET_MS = 15 * 60 * 1000;
     static final long DAY_MS = 24 * 60 * 60 * 1000;
+    static final long HOUR_MS = 60 * 60 * 1000;
 
     private final Store store;
     private final LedgerWriter writer;

@@ -50,7 +50,7 @@ final class LedgerQueries {
         boolean byTime = q.by().isTime();
         String key = RollupRange.keyOf(q.by());
         List<Object> params = new ArrayList<>();
-        String from = RollupRange.from(q, byTime, params);
+        String from = RollupRange.from(store, q, byTime, params);
         Where where = UsageFilters.of(q);
         params.addAll(where.params());
         String sql = "SELECT " + key + ", " + RollupRange.SUMS + from + where.sql() + " GROUP BY 1"
@@ -95,7 +95,7 @@ final class LedgerQueries {
     UsageRow totals(UsageQuery q) {
         List<Object> params = new ArrayList<>();
         UsageQuery any = q.withBy(Dimension.MODEL);
-        String from = RollupRange.from(any, false, params);
+        String from = RollupRange.from(store, any, false, params);
         Where where = UsageFilters.of(any);
         params.addAll(where.params());
         List<UsageRow> rows = query("SELECT 'total', " + RollupRange.SUMS + from + where.sql(), params,
@@ -107,7 +107,7 @@ final class LedgerQueries {
     Map<String, Long> unpricedModels(UsageQuery q) {
         List<Object> params = new ArrayList<>();
         UsageQuery any = q.withBy(Dimension.MODEL);
-        String from = RollupRange.from(any, false, params);
+        String from = RollupRange.from(store, any, false, params);
         Where where = UsageFilters.of(any);
         params.addAll(where.params());
         String sql = "SELECT r.model, sum(r.unpriced)" + from + where.sql()

@@ -65,7 +65,7 @@ final class PostgresDialect implements Dialect {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging (LIKE usage_events)");
             s.execute("TRUNCATE usage_staging");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE usage_rollup)");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE usage_rollup_hourly)"); // wide sums
         }
     }
 

@@ -57,9 +57,7 @@ public final class UsageMatrix {
 
     private List<Cell> plain(UsageQuery q, Dimension split) {
         List<Object> params = new ArrayList<>();
-        // the people joins are needed when either side is a person or team
-        UsageQuery joined = split == Dimension.USER || split == Dimension.TEAM ? q.withBy(split) : q;
-        String from = RollupRange.from(joined, false, params);
+        String from = RollupRange.from(ledger.store(), q, split, false, params);
         Where where = UsageFilters.of(q);
         params.addAll(where.params());
         String sql = "SELECT " + RollupRange.keyOf(q.by()) + ", " + RollupRange.keyOf(split) + ", " + RollupRange.SUMS

@@ -1,13 +1,16 @@
 package tally.store;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -47,7 +50,7 @@ public final class UsageSeries {
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
             sql.append("SELECT r.period, ").append(key).append(", ").append(SIGNED_SUMS)
-                    .append(" FROM (").append(rows(piece[0], piece[1], piece[2], step, params)).append(") r")
+                    .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], step, params)).append(") r")
                     .append(RollupRange.joins(split, q));
             Where where = UsageFilters.of(q);
             params.addAll(where.params());
@@ -69,6 +72,29 @@ public final class UsageSeries {
         return out;
     }
 
+    /**
+     * The people with usage on each local day in [from, to): the day's rows summed per identity on
+     * one column (requests) and no joins, then the few (day, identity) pairs resolved to people. A
+     * person has usage on a day when any of their identities has, as no identity's sum is negative.
+     */
+    public Map<LocalDate, Set<String>> activePeople(Instant from, Instant to, ZoneId zone) {
+        UsageQuery q = UsageQuery.of(from, to, Dimension.DAY, zone);
+        List<Object> params = new ArrayList<>();
+        StringBuilder days = new StringBuilder();
+        for (long[] piece : constantOffsetPieces(from, to, zone)) {
+            if (days.length() > 0) days.append(" UNION ALL ");
+            days.append("SELECT r.period, r.identity FROM (")
+                    .append(rows(q, Dimension.USER, piece[0], piece[1], piece[2], Ledger.DAY_MS, params))
+                    .append(") r GROUP BY r.period, r.identity HAVING sum(r.sgn * r.requests) > 0");
+        }
+        Map<LocalDate, Set<String>> out = new TreeMap<>();
+        if (days.length() == 0) return out;
+        String sql = "SELECT DISTINCT x.period, " + Identities.person("x") + " FROM (" + days + ") x" + Identities.aliases("x");
+        Jdbc.query(store, sql, params, rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
+                d -> new HashSet<>()).add(rs.getString(2)), store::unavailable);
+        return out;
+    }
+
     private static final String SIGNED_SUMS = "sum(r.sgn * r.requests), sum(r.sgn * r.failed), sum(r.sgn * r.input_tokens),"
             + " sum(r.sgn * r.cache_write_5m_tokens), sum(r.sgn * r.cache_write_1h_tokens), sum(r.sgn * r.cache_read_tokens),"
             + " sum(r.sgn * r.output_tokens), sum(r.sgn * r.web_searches), sum(r.sgn * r.cost_nanos), sum(r.sgn * r.unpriced)";
@@ -79,15 +105,19 @@ public final class UsageSeries {
      * days inside come from the daily rollup: each daily row counts for the local day it mostly
      * falls in, and only the 15-minute rows near UTC midnight that belong to the neighbouring local
      * day are moved over (added there, subtracted here). That reads a fraction of the 15-minute
-     * rows, and is exact. The edges, and hours, come from the 15-minute rollup.
+     * rows, and is exact. The edges, the band and hours come from the finest rollup the question
+     * needs ({@link RollupRange#subDay}): over whole hours in a whole-hour offset an hourly one, and
+     * a question about no one reads the hourly rollup by what alone.
      */
-    private String rows(long lo, long hi, long off, long step, List<Object> params) {
+    private String rows(UsageQuery q, Dimension split, long lo, long hi, long off, long step, List<Object> params) {
         long day = Ledger.DAY_MS;
+        long hour = Ledger.HOUR_MS;
+        String fine = RollupRange.subDay(store, q, split, lo % hour == 0 && hi % hour == 0 && off % hour == 0);
         long a = Math.floorDiv(lo + day - 1, day) * day;
         long b = Math.floorDiv(hi, day) * day;
-        if (step != day || a >= b) return fine(lo, hi, off, step, params);
+        if (step != day || a >= b || fine.equals(Rollups.HOURLY)) return fine(fine, lo, hi, off, step, params);
         StringBuilder sql = new StringBuilder();
-        if (lo < a) sql.append(fine(lo, a, off, step, params)).append(" UNION ALL ");
+        if (lo < a) sql.append(fine(fine, lo, a, off, step, params)).append(" UNION ALL ");
         sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Rollups.COLUMNS)
                 .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
         params.add(a);
@@ -95,11 +125,11 @@ public final class UsageSeries {
         if (off != 0) {
             String local = "(bucket_ms + " + off + ")";
             sql.append(" UNION ALL SELECT ").append(local).append(" - (").append(local).append(" % ").append(day)
-                    .append("), 1, ").append(Rollups.COLUMNS).append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
+                    .append("), 1, ").append(Rollups.COLUMNS).append(" FROM ").append(fine).append(" WHERE ").append(band(a, b, off, params));
             sql.append(" UNION ALL SELECT bucket_ms - (bucket_ms % ").append(day).append("), -1, ").append(Rollups.COLUMNS)
-                    .append(" FROM usage_rollup WHERE ").append(band(a, b, off, params));
+                    .append(" FROM ").append(fine).append(" WHERE ").append(band(a, b, off, params));
         }
-        if (b < hi) sql.append(" UNION ALL ").append(fine(b, hi, off, step, params));
+        if (b < hi) sql.append(" UNION ALL ").append(fine(fine, b, hi, off, step, params));
         return sql.toString();
     }
 
@@ -129,12 +159,12 @@ public final class UsageSeries {
         return sb.append(")").toString();
     }
 
-    private static String fine(long lo, long hi, long off, long step, List<Object> params) {
+    private static String fine(String rollup, long lo, long hi, long off, long step, List<Object> params) {
         params.add(lo);
         params.add(hi);
         String local = "(bucket_ms + " + off + ")";
         return "SELECT " + local + " - (" + local + " % " + step + ") AS period, 1 AS sgn, " + Rollups.COLUMNS
-                + " FROM usage_rollup WHERE bucket_ms >= ? AND bucket_ms < ?";
+                + " FROM " + rollup + " WHERE bucket_ms >= ? AND bucket_ms < ?";
     }
 
     /** [from, to) cut where the zone's offset changes: {start ms, end ms, offset ms} each. */
