@@ -81,6 +81,19 @@ public final class BedrockRoutes implements Wire {
         return m.matches() ? percentDecode(m.group(1)) : null;
     }
 
+    /** Converse names its output cap {@code inferenceConfig.maxTokens}; InvokeModel's body is Anthropic's. */
+    @Override
+    public RequestFacts facts(RoutingContext ctx, Buffer body) {
+        return operation(ctx).startsWith("converse") ? RequestFacts.readConverse(body) : RequestFacts.read(body);
+    }
+
+    @Override
+    public Buffer rewrite(RoutingContext ctx, Buffer body, Long maxTokens) {
+        if (maxTokens == null) return body;
+        return operation(ctx).startsWith("converse") ? RequestFacts.rewriteConverse(body, maxTokens)
+                : RequestFacts.rewrite(body, null, maxTokens);
+    }
+
     private static String operation(RoutingContext ctx) {
         Matcher m = MODEL_CALL.matcher(ctx.request().path());
         return m.matches() ? m.group(2) : "invoke";

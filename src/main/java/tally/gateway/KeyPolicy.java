@@ -33,7 +33,7 @@ final class KeyPolicy {
             newModel = downgrade;
         }
         if (newModel != null || newMax != null) {
-            r.body = r.wire == null ? RequestFacts.rewrite(r.body, newModel, newMax) : r.wire.rewrite(r.body, newMax);
+            r.body = r.wire == null ? RequestFacts.rewrite(r.body, newModel, newMax) : r.wire.rewrite(r.ctx, r.body, newMax);
             if (newModel != null) r.model = newModel;
             if (newMax != null) r.maxTokens = newMax;
         }

@@ -29,11 +29,11 @@ final class MessageRequest {
         this.ctx = ctx;
         this.caller = caller;
         this.at = at;
-        this.facts = RequestFacts.read(body);
+        this.wire = Wire.of(ctx);
+        this.facts = wire == null ? RequestFacts.read(body) : wire.facts(ctx, body);
         this.session = ctx.request().getHeader("x-claude-code-session-id");
         String p = ctx.request().getHeader(PROJECT_HEADER);
         this.project = p != null && !p.isBlank() ? p.trim() : caller.key() == null ? null : caller.key().project();
-        this.wire = Wire.of(ctx);
         this.model = wire == null ? facts.model() : wire.model(ctx);
         this.maxTokens = facts.maxTokens();
         this.body = body;

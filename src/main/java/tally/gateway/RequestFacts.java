@@ -33,14 +33,9 @@ record RequestFacts(String model, Long maxTokens, boolean stream, String inferen
                 switch (name) {
                     case "model" -> model = v == JsonToken.VALUE_STRING ? p.getText() : model;
                     case "max_tokens" -> {
-                        // an absurd max_tokens is the caller's mistake (a 400), not a body to forward or a 500
-                        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-                            maxTokens = p.getLongValue();
-                            maxProblem = Bounds.tokens("max_tokens", maxTokens);
-                        } else if (v != JsonToken.VALUE_NULL) {
-                            maxProblem = "max_tokens: expected a whole number in [0, 1e10], got " + p.getText();
-                            p.skipChildren();
-                        }
+                        MaxTokens m = maxTokens(p, v, "max_tokens");
+                        maxTokens = m.value;
+                        maxProblem = m.problem;
                     }
                     case "stream" -> stream = v == JsonToken.VALUE_TRUE;
                     case "inference_geo" -> geo = v == JsonToken.VALUE_STRING ? p.getText() : geo;
@@ -50,6 +45,62 @@ record RequestFacts(String model, Long maxTokens, boolean stream, String inferen
             return new RequestFacts(model, maxTokens, stream, geo, true, maxProblem);
         } catch (Exception e) {
             return UNREADABLE;
+        }
+    }
+
+    /**
+     * A Bedrock Converse body ({@code /converse}, {@code /converse-stream}): the model is in the path,
+     * the output cap is {@code inferenceConfig.maxTokens} (docs/formats.md, Bedrock).
+     */
+    static RequestFacts readConverse(Buffer body) {
+        if (body == null || body.length() == 0) return UNREADABLE;
+        try (JsonParser p = FACTORY.createParser(body.getBytes())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return UNREADABLE;
+            MaxTokens m = new MaxTokens(null, null);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (!name.equals("inferenceConfig") || v != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken fv = p.nextToken();
+                    if (field.equals("maxTokens")) m = maxTokens(p, fv, "inferenceConfig.maxTokens");
+                    else p.skipChildren();
+                }
+            }
+            return new RequestFacts(null, m.value, false, null, true, m.problem);
+        } catch (Exception e) {
+            return UNREADABLE;
+        }
+    }
+
+    private record MaxTokens(Long value, String problem) {}
+
+    /** An absurd cap is the caller's mistake (a 400), not a body to forward or a 500. */
+    private static MaxTokens maxTokens(JsonParser p, JsonToken v, String field) throws java.io.IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            long value = p.getLongValue();
+            return new MaxTokens(value, Bounds.tokens(field, value));
+        }
+        if (v == JsonToken.VALUE_NULL) return new MaxTokens(null, null);
+        String got = p.getText();
+        p.skipChildren();
+        return new MaxTokens(null, field + ": expected a whole number in [0, 1e10], got " + got);
+    }
+
+    /** A Converse body with {@code inferenceConfig.maxTokens} replaced; everything else stays as it was. */
+    static Buffer rewriteConverse(Buffer body, long maxTokens) {
+        try {
+            ObjectNode o = (ObjectNode) UsageTap.JSON.readTree(body.getBytes());
+            JsonNode config = o.get("inferenceConfig");
+            ObjectNode c = config instanceof ObjectNode existing ? existing : o.putObject("inferenceConfig");
+            c.put("maxTokens", maxTokens);
+            return Buffer.buffer(UsageTap.JSON.writeValueAsBytes(o));
+        } catch (Exception e) {
+            return body;
         }
     }
 

@@ -30,8 +30,13 @@ interface Wire {
      */
     String sameProvider(String requested, String target);
 
+    /** The few fields of the request body the gateway reads (its output cap, above all). */
+    default RequestFacts facts(RoutingContext ctx, Buffer body) {
+        return RequestFacts.read(body);
+    }
+
     /** The body with policy's max_tokens clamp applied (the model travels in the path, not here). */
-    default Buffer rewrite(Buffer body, Long maxTokens) {
+    default Buffer rewrite(RoutingContext ctx, Buffer body, Long maxTokens) {
         return maxTokens == null ? body : RequestFacts.rewrite(body, null, maxTokens);
     }
 

@@ -246,6 +246,28 @@ class BedrockGatewayTest {
         }
     }
 
+    @Test
+    void converse_caps_its_output_with_inference_config_max_tokens_which_the_key_clamps_and_bounds_refuse() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String converse = "/model/" + SONNET + "/converse";
+            String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"say hi\"}]}],"
+                    + "\"inferenceConfig\":{\"maxTokens\":5000,\"temperature\":0.5}}";
+            String clamped = cloud.gw.key("carol", s -> s.maxTokens(1000));
+            assertThat(Http.send("POST", cloud.base() + converse, bearer(clamped), body).statusCode()).isEqualTo(200);
+            FakeBedrock.Seen forwarded = cloud.bedrock.seen.get(0);
+            assertThat(forwarded.authProblem()).isNull(); // the rewritten body is what was signed
+            JsonNode config = parse(forwarded.body()).path("inferenceConfig");
+            assertThat(config.path("maxTokens").asLong()).isEqualTo(1000);
+            assertThat(config.path("temperature").asDouble()).isEqualTo(0.5);
+
+            String absurd = body.replace("5000", "99999999999");
+            HttpResponse<byte[]> refused = Http.send("POST", cloud.base() + converse, bearer(clamped), absurd);
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("inferenceConfig.maxTokens");
+            assertThat(cloud.bedrock.seen).hasSize(1);
+        }
+    }
+
     private static JsonNode parse(byte[] b) {
         try {
             return FakeAnthropic.JSON.readTree(b);
