@@ -3,6 +3,7 @@ package tally.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.security.SecureRandom;
@@ -45,5 +46,48 @@ public final class ApiErrors {
 
     public static void unauthorized(HttpServerResponse resp, String message) {
         send(resp, 401, "authentication_error", message);
+    }
+
+    /**
+     * Sends the error in the shape the route's clients read: on {@code /bedrock/…} AWS's as well
+     * ({@link #sendBedrock}), elsewhere Anthropic's.
+     */
+    public static void send(HttpServerRequest request, int status, String type, String message) {
+        String path = request.path();
+        if (path != null && path.startsWith("/bedrock/")) sendBedrock(request.response(), status, type, message);
+        else send(request.response(), status, type, message);
+    }
+
+    /**
+     * An error on a Bedrock route, readable by both kinds of Bedrock client: the AWS SDKs take the
+     * error code from {@code x-amzn-ErrorType} and the text from a top-level {@code message}; the
+     * Anthropic SDKs' Bedrock backends read Anthropic's {@code error} object, which stays beside it.
+     */
+    static void sendBedrock(HttpServerResponse resp, int status, String type, String message) {
+        if (resp.headWritten() || resp.ended() || resp.closed()) return;
+        String id = newRequestId();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("message", message);
+        o.put("type", "error");
+        o.putObject("error").put("type", type).put("message", message);
+        o.put("request_id", id);
+        resp.setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .putHeader("x-amzn-ErrorType", awsErrorType(status))
+                .putHeader("x-amzn-RequestId", id)
+                .end(Buffer.buffer(o.toString()));
+    }
+
+    /** Bedrock's exception names for the statuses the gateway answers itself. */
+    static String awsErrorType(int status) {
+        return switch (status) {
+            case 400, 413 -> "ValidationException";
+            case 401, 403 -> "AccessDeniedException";
+            case 402 -> "ServiceQuotaExceededException"; // a budget: not worth retrying, unlike throttling
+            case 404 -> "ResourceNotFoundException";
+            case 429 -> "ThrottlingException";
+            case 503 -> "ServiceUnavailableException";
+            default -> "InternalServerException";
+        };
     }
 }

@@ -180,11 +180,11 @@ public final class BedrockRoutes implements Wire {
 
     private static void cannotSign(HttpServerResponse resp, Throwable cause) {
         if (cause instanceof Authenticator.Rejected) {
-            ApiErrors.unauthorized(resp, cause.getMessage());
+            ApiErrors.sendBedrock(resp, 401, "authentication_error", cause.getMessage());
             return;
         }
         LOG.warning("bedrock: cannot sign the upstream request: " + cause);
-        ApiErrors.send(resp, 500, "api_error", "the gateway could not sign the request for Bedrock (its AWS credentials): " + cause.getMessage());
+        ApiErrors.sendBedrock(resp, 500, "api_error", "the gateway could not sign the request for Bedrock (its AWS credentials): " + cause.getMessage());
     }
 
     // ---------------------------------------------------------------- control plane

@@ -235,10 +235,10 @@ public final class Gateway implements AutoCloseable {
 
     private static void rejected(RoutingContext ctx, Throwable cause) {
         if (cause instanceof Authenticator.Rejected) {
-            ApiErrors.unauthorized(ctx.response(), cause.getMessage());
+            ApiErrors.send(ctx.request(), 401, "authentication_error", cause.getMessage());
         } else {
             LOG.warning("gateway: cannot authenticate: " + cause);
-            ApiErrors.send(ctx.response(), 500, "api_error", "the gateway could not check this key");
+            ApiErrors.send(ctx.request(), 500, "api_error", "the gateway could not check this key");
         }
     }
 

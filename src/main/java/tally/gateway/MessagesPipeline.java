@@ -56,7 +56,7 @@ final class MessagesPipeline {
         if (problem == null && r.maxTokens != null) {
             long limit = catalog.maxOutputTokens(r.model);
             if (r.maxTokens > limit) {
-                problem = "max_tokens: " + r.maxTokens + " > " + limit
+                problem = r.facts.maxTokensField() + ": " + r.maxTokens + " > " + limit
                         + ", which is the maximum allowed number of output tokens for " + (r.model == null ? "this model" : r.model);
             }
         }
@@ -121,7 +121,7 @@ final class MessagesPipeline {
         if (no.retryAfter() != null) r.ctx.response().putHeader("retry-after", no.retryAfter());
         recorder.recordDurably(new Recorder.Facts(recordId(null), r.at, r.caller, r.model, r.session, null, 0, no.status(), false, r.project).on(r.wire, r.ctx), null)
                 .durable().onComplete(v -> {
-                    if (!r.ctx.response().closed()) ApiErrors.send(r.ctx.response(), no.status(), no.type(), no.message());
+                    if (!r.ctx.response().closed()) ApiErrors.send(r.ctx.request(), no.status(), no.type(), no.message());
                 });
     }
 

@@ -205,9 +205,9 @@ final class ProxyExchange {
         if (response.headWritten()) {
             response.reset();
         } else if (timeout) {
-            ApiErrors.send(response, 504, "timeout_error", "the upstream API did not answer in time");
+            ApiErrors.send(request, 504, "timeout_error", "the upstream API did not answer in time");
         } else {
-            ApiErrors.send(response, 502, "api_error", "the upstream API could not be reached");
+            ApiErrors.send(request, 502, "api_error", "the upstream API could not be reached");
         }
         finish(timeout ? 504 : 502);
     }

@@ -13,10 +13,11 @@ import tally.core.Bounds;
  * with a streaming parser that skips everything else unparsed. The body is never validated: a body
  * this cannot read is forwarded untouched and the upstream answers it.
  */
-record RequestFacts(String model, Long maxTokens, boolean stream, String inferenceGeo, boolean readable, String maxTokensProblem) {
+record RequestFacts(String model, Long maxTokens, boolean stream, String inferenceGeo, boolean readable, String maxTokensProblem,
+                    String maxTokensField) {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    static final RequestFacts UNREADABLE = new RequestFacts(null, null, false, null, false, null);
+    static final RequestFacts UNREADABLE = new RequestFacts(null, null, false, null, false, null, "max_tokens");
 
     static RequestFacts read(Buffer body) {
         if (body == null || body.length() == 0) return UNREADABLE;
@@ -42,7 +43,7 @@ record RequestFacts(String model, Long maxTokens, boolean stream, String inferen
                     default -> p.skipChildren();
                 }
             }
-            return new RequestFacts(model, maxTokens, stream, geo, true, maxProblem);
+            return new RequestFacts(model, maxTokens, stream, geo, true, maxProblem, "max_tokens");
         } catch (Exception e) {
             return UNREADABLE;
         }
@@ -71,7 +72,7 @@ record RequestFacts(String model, Long maxTokens, boolean stream, String inferen
                     else p.skipChildren();
                 }
             }
-            return new RequestFacts(null, m.value, false, null, true, m.problem);
+            return new RequestFacts(null, m.value, false, null, true, m.problem, "inferenceConfig.maxTokens");
         } catch (Exception e) {
             return UNREADABLE;
         }

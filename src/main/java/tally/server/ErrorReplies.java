@@ -77,7 +77,7 @@ final class ErrorReplies {
                 root.putObject("error").put("type", apiType(status)).put("message", message);
                 resp.putHeader("content-type", "application/json").end(root.toString());
             }
-            default -> ApiErrors.send(resp, status, anthropicType(status), message);
+            default -> ApiErrors.send(request, status, anthropicType(status), message);
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The AWS SDK's own Bedrock Runtime clients, pointed at the gateway with a Tally key (the SDK's
@@ -59,6 +60,30 @@ class BedrockSdkClientTest {
             assertThat(cloud.bedrock.seen).allSatisfy(s -> assertThat(s.authProblem()).isNull());
             assertThat(cloud.gw.awaitRecords(2)).extracting(GatewayHarness.Rec::tokens)
                     .containsOnly(new TokenCounts(25, 1500, 0, 12000, 7));
+        }
+    }
+
+    @Test
+    void refusals_the_gateway_makes_itself_reach_the_sdk_as_bedrocks_own_exceptions_with_the_reason() {
+        try (BedrockGatewayTest.Cloud cloud = new BedrockGatewayTest.Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String haikuOnly = cloud.gw.key("bob", k -> k.models("claude-haiku-4-5"));
+            try (BedrockRuntimeClient sdk = BedrockRuntimeClient.builder()
+                    .endpointOverride(URI.create(cloud.base())).region(Region.US_EAST_1)
+                    .credentialsProvider(AnonymousCredentialsProvider.create())
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .overrideConfiguration(o -> o.putHeader("x-api-key", haikuOnly))
+                    .build()) {
+                assertThatThrownBy(() -> sdk.converse(r -> r.modelId(SONNET).messages(m -> m.role(ConversationRole.USER)
+                        .content(ContentBlock.fromText("say hi")))))
+                        .isInstanceOf(software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException.class)
+                        .hasMessageContaining("claude-haiku-4-5");
+                assertThatThrownBy(() -> sdk.converse(r -> r.modelId("us.anthropic.claude-haiku-4-5-20251001-v1:0")
+                        .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText("say hi")))
+                        .inferenceConfig(c -> c.maxTokens(2_000_000_000))))
+                        .isInstanceOf(software.amazon.awssdk.services.bedrockruntime.model.ValidationException.class)
+                        .hasMessageContaining("maxTokens");
+            }
+            assertThat(cloud.bedrock.seen).isEmpty();
         }
     }
 
