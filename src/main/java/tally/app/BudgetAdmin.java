@@ -76,9 +76,15 @@ public final class BudgetAdmin {
         Budgets budgets = new Budgets(store, ledger);
         Instant now = clock.instant();
         List<Line> out = new ArrayList<>();
+        java.util.Set<String> expanded = new java.util.HashSet<>();
         for (Budget b : budgets.effective(now, zone)) {
             Budgets.Spend spend = budgets.spend(b, now, zone);
             out.add(new Line(b, spend.total(), spend.bySource(), b.period().end(now, zone)));
+            expanded.add(b.name());
+        }
+        // a default nobody has spent against yet is still set: listed once, for "each person", at zero
+        for (Budget b : budgets.list()) {
+            if (b.isDefault() && !expanded.contains(b.name())) out.add(new Line(b, 0, Map.of(), b.period().end(now, zone)));
         }
         return out;
     }

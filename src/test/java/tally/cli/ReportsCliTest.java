@@ -280,6 +280,19 @@ class ReportsCliTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aDefaultForEachPersonThatNobodyHasSpentAgainstYetIsStillListedOnceAtZero(TestStores.Kind kind) throws Exception {
+        use(kind);
+        assertThat(tally("budgets", "set", "--each-person", "--weekly", "25").code()).isZero();
+        JsonNode list = json(tally("budgets", "list", "--format", "json"));
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("name").asText()).isEqualTo("each-person:weekly");
+        assertThat(list.get(0).get("subject").isNull()).isTrue();
+        assertThat(list.get(0).get("spent_usd").asText()).isEqualTo("0.00");
+        assertThat(tally("budgets", "list").out()).contains("each person").contains("$25.00");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void statuslineShowsTheSessionTodayAndTheNearestBudget(TestStores.Kind kind) throws Exception {
         use(kind);
         team();
