@@ -102,6 +102,7 @@ final class DuckDbDialect implements Dialect {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging AS SELECT * FROM usage_events WITH NO DATA");
             s.execute("DELETE FROM usage_staging");
             s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta AS SELECT * FROM usage_rollup_hourly WITH NO DATA"); // wide sums
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta_coarse AS SELECT * FROM usage_rollup_hourly WITH NO DATA");
         }
     }
 
