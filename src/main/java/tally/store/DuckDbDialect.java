@@ -101,7 +101,8 @@ final class DuckDbDialect implements Dialect {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging AS SELECT * FROM usage_events WITH NO DATA");
             s.execute("DELETE FROM usage_staging");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta AS SELECT * FROM usage_rollup_hourly WITH NO DATA"); // wide sums
+            // the 15-minute delta in longs, as its rollup; the coarser deltas wide, as theirs (see PostgresDialect)
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta AS SELECT * FROM usage_rollup WITH NO DATA");
             s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta_coarse AS SELECT * FROM usage_rollup_hourly WITH NO DATA");
         }
     }

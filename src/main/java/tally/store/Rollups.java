@@ -50,48 +50,34 @@ final class Rollups {
      */
     static void add(Connection c, String table, Where where, int sign) throws SQLException {
         boolean postgres = c.isWrapperFor(PGConnection.class);
-        Jdbc.update(c, postgres ? "TRUNCATE rollup_delta" : "DELETE FROM rollup_delta");
+        clear(c, postgres, "rollup_delta");
         long rows = Jdbc.update(c, "INSERT INTO rollup_delta (" + KEY + ", " + SUMMED + ") " + fine(table, where, sign),
                 where.params().toArray());
         if (rows == 0) return;
         long[] range = Jdbc.query(c, "SELECT min(bucket_ms), max(bucket_ms) FROM rollup_delta", List.of(),
                 rs -> new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
-        Fold fold = postgres ? Rollups::upsert : Rollups::updateThenInsert;
-        fold.into(c, "usage_rollup", "SELECT " + KEY + ", " + SUMMED + " FROM rollup_delta", range);
-        fold.into(c, "usage_rollup_daily", coarser(Ledger.DAY_MS, true, true), range);
-        fold.into(c, HOURLY, coarser(Ledger.HOUR_MS, false, true), range);
-        if (postgres) fold.into(c, HOURLY_WHO, coarser(Ledger.HOUR_MS, true, false), range);
+        fold(c, "usage_rollup", "rollup_delta", range);
+        fold(c, "usage_rollup_daily", "rollup_delta_coarse", coarser(c, postgres, range, Ledger.DAY_MS, true, true));
+        fold(c, HOURLY, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.HOUR_MS, false, true));
+        if (!postgres) return;
+        fold(c, HOURLY_WHO, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.HOUR_MS, true, false));
     }
 
-    /** Adds the rows of a delta query (columns {@link #KEY}, then {@link #SUMMED}) to a rollup. */
-    private interface Fold {
-        void into(Connection c, String rollup, String delta, long[] range) throws SQLException;
-    }
-
-    /** PostgreSQL: one upsert on the rollup's unique key (each delta has one row per key). */
-    private static void upsert(Connection c, String rollup, String delta, long[] range) throws SQLException {
-        StringBuilder set = new StringBuilder();
-        for (String s : SUMS) set.append(set.length() == 0 ? "" : ", ").append(s).append(" = r.").append(s).append(" + EXCLUDED.").append(s);
-        Jdbc.update(c, "INSERT INTO " + rollup + " AS r (" + KEY + ", " + SUMMED + ") " + delta
-                + " ON CONFLICT (" + KEY + ") DO UPDATE SET " + set);
+    /** Empties a delta table: TRUNCATE on PostgreSQL, where a DELETE leaves dead rows for the next scan to skip. */
+    private static void clear(Connection c, boolean postgres, String delta) throws SQLException {
+        Jdbc.update(c, (postgres ? "TRUNCATE " : "DELETE FROM ") + delta);
     }
 
     /**
-     * DuckDB: the delta into a small table, added to the rows that exist (probing only the buckets
-     * it covers), the rest inserted. Two plain statements instead of an upsert, so DuckDB needs no
-     * index on the rollup.
+     * Adds a delta to the rows of a rollup that exist (probing only the buckets it covers) and
+     * inserts the rest. Two set-wise statements: on PostgreSQL they beat an upsert, which probes the
+     * unique index row by row, and DuckDB needs no index on the rollup.
      */
-    private static void updateThenInsert(Connection c, String rollup, String delta, long[] range) throws SQLException {
-        String from = "rollup_delta";
-        if (!rollup.equals("usage_rollup")) {
-            Jdbc.update(c, "DELETE FROM rollup_delta_coarse");
-            Jdbc.update(c, "INSERT INTO rollup_delta_coarse (" + KEY + ", " + SUMMED + ") " + delta);
-            from = "rollup_delta_coarse";
-        }
+    private static void fold(Connection c, String rollup, String delta, long[] range) throws SQLException {
         StringBuilder set = new StringBuilder();
         for (String s : SUMS) set.append(set.length() == 0 ? "" : ", ").append(s).append(" = r.").append(s).append(" + d.").append(s);
-        Jdbc.update(c, "UPDATE " + rollup + " r SET " + set + " FROM " + from + " d WHERE " + MATCH, range[0], range[1]);
-        Jdbc.update(c, "INSERT INTO " + rollup + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM " + from + " d"
+        Jdbc.update(c, "UPDATE " + rollup + " r SET " + set + " FROM " + delta + " d WHERE " + MATCH, range[0], range[1]);
+        Jdbc.update(c, "INSERT INTO " + rollup + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM " + delta + " d"
                 + " WHERE NOT EXISTS (SELECT 1 FROM " + rollup + " r WHERE " + MATCH + ")", range[0], range[1]);
     }
 
@@ -108,13 +94,19 @@ final class Rollups {
                 + " FROM " + table + where.sql() + " GROUP BY " + bucket + ", " + keys;
     }
 
-    /** Sums the fine delta per coarser bucket; who and what '' where the rollup does not keep them. */
-    private static String coarser(long bucketMs, boolean who, boolean what) {
+    /**
+     * Sums the fine delta per coarser bucket into the coarse delta, who and what '' where the rollup
+     * does not keep them; returns the coarse buckets it covers.
+     */
+    private static long[] coarser(Connection c, boolean postgres, long[] range, long bucketMs, boolean who, boolean what)
+            throws SQLException {
+        clear(c, postgres, "rollup_delta_coarse");
         String bucket = "bucket_ms - (bucket_ms % " + bucketMs + ")";
         StringBuilder sums = new StringBuilder();
         for (String s : SUMS) sums.append(", sum(").append(s).append(")");
-        return "SELECT " + bucket + ", " + (who ? "identity, team" : "'', ''") + ", "
-                + (what ? "model, source" : "'', ''") + ", " + (what ? "project, region" : "'', ''") + sums
-                + " FROM rollup_delta GROUP BY " + bucket + (who ? ", identity, team" : "") + (what ? ", model, source, project, region" : "");
+        Jdbc.update(c, "INSERT INTO rollup_delta_coarse (" + KEY + ", " + SUMMED + ") SELECT " + bucket + ", "
+                + (who ? "identity, team" : "'', ''") + ", " + (what ? "model, source, project, region" : "'', '', '', ''") + sums
+                + " FROM rollup_delta GROUP BY " + bucket + (who ? ", identity, team" : "") + (what ? ", model, source, project, region" : ""));
+        return new long[] {range[0] - Math.floorMod(range[0], bucketMs), range[1] - Math.floorMod(range[1], bucketMs)};
     }
 }
