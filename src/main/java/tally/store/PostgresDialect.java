@@ -65,7 +65,10 @@ final class PostgresDialect implements Dialect {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging (LIKE usage_events)");
             s.execute("TRUNCATE usage_staging");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE usage_rollup_hourly)"); // wide sums
+            // the 15-minute delta in longs (as its rollup: one cell beyond a long fails there anyway), so
+            // the coarser deltas summed from it add integers, not decimals; those are wide, as their rollups
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE usage_rollup)");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta_coarse (LIKE usage_rollup_hourly)");
         }
     }
 
@@ -98,9 +101,12 @@ final class PostgresDialect implements Dialect {
                     new StringReader(csv.toString()));
             if (table.equals("usage_staging")) {
                 // a temp table has no statistics: without them the dedupe probes plan as if it were
-                // tiny or huge, and pick a scan of the ledger over its indexes
+                // tiny or huge, and pick a scan of the ledger over its indexes. A small sample of the
+                // probed columns is enough for the row count and distinctness the plans need.
                 try (Statement s = c.createStatement()) {
-                    s.execute("ANALYZE usage_staging");
+                    s.execute("SET LOCAL default_statistics_target = 10");
+                    s.execute("ANALYZE usage_staging (id, ts_ms, source, source_rank, session_id, request_id)");
+                    s.execute("RESET default_statistics_target");
                 }
             }
         } catch (java.io.IOException e) {
