@@ -71,6 +71,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
     /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat. */
     private static final int UNSPOOLED_AHEAD = 2;
+    /** Store failures in a row after which an unspooled writer gives up ({@link #giveUp}). */
+    static final int UNSPOOLED_ATTEMPTS = 3;
 
     private final Ledger ledger;
     private final Spool spool;
@@ -92,6 +94,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile String lastError;
+    private volatile StoreException gaveUp;
+    private int unspooledFailures; // the store thread's alone
 
     public IngestWriter(Ledger ledger, Spool spool, UnaryOperator<UsageEvent> normalize, Options options) {
         this.ledger = ledger;
@@ -114,6 +118,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      */
     public CompletableFuture<Void> submit(UsageEvent e) {
         if (closing) throw new IllegalStateException("writer is closed");
+        if (gaveUp != null) return CompletableFuture.failedFuture(gaveUp);
         CompletableFuture<Void> f = new CompletableFuture<>();
         try {
             queue.put(new Pending(e, f));
@@ -331,16 +336,25 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                 if (spoolerDone && backlog.isEmpty()) return;
                 continue;
             }
+            if (gaveUp != null) { // an unspooled writer that gave up drops what still comes, failing its waiters
+                drop(s);
+                continue;
+            }
             List<Segment> run = withFollowers(s);
             try {
                 store(run);
                 backoffMs = 0;
+                unspooledFailures = 0;
             } catch (IOException | RuntimeException e) { // StoreException, or anything a bad batch throws
                 for (int i = run.size() - 1; i >= 0; i--) backlog.addFirst(run.get(i));
                 lastError = e.getMessage();
                 if (spoolerDone) { // closing: the spool keeps the rest for the next start
                     failBarriers();
                     return;
+                }
+                if (!options.spooled() && ++unspooledFailures >= UNSPOOLED_ATTEMPTS) {
+                    giveUp(e);
+                    continue;
                 }
                 backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
                 LOG.warning("store unavailable, " + backlogRecords.get() + " records kept in the spool, retry in "
@@ -388,6 +402,26 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             else if (!s.events.isEmpty()) unspooledRoom.release();
             s.barriers.forEach(f -> f.complete(null));
         }
+    }
+
+    /**
+     * An unspooled writer's input is durable elsewhere (an import re-reads its files from the saved
+     * offsets), and a store that failed it several times in a row (a memory cap too small for the
+     * batch, a full disk) would fail it forever: it stops, and every waiter learns why.
+     */
+    private void giveUp(Exception e) {
+        gaveUp = new StoreException("the store refused a batch " + UNSPOOLED_ATTEMPTS + " times, giving up: "
+                + e.getMessage(), e);
+        LOG.warning(gaveUp.getMessage());
+        for (Segment s; (s = backlog.pollFirst()) != null; ) drop(s);
+    }
+
+    private void drop(Segment s) {
+        if (s.events != null && !s.events.isEmpty()) {
+            backlogRecords.addAndGet(-s.events.size());
+            unspooledRoom.release();
+        }
+        s.barriers.forEach(f -> f.completeExceptionally(gaveUp));
     }
 
     private void failBarriers() {
