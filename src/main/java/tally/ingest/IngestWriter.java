@@ -36,7 +36,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     /**
      * {@code spooled}: whether a batch is forced to the spool before it is accepted. An importer whose
      * input is itself durable (files it re-reads from its saved offsets) turns it off: its records are
-     * then accepted in memory, at most two batches ahead of the store.
+     * then accepted in memory, one batch ahead of the one being stored.
      */
     public record Options(int batchSize, Duration maxDelay, int queueCapacity, boolean spooled) {
         public static final Options DEFAULT = new Options(10_000, Duration.ofMillis(200), 100_000);
@@ -69,8 +69,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     }
 
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
-    /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat. */
-    private static final int UNSPOOLED_AHEAD = 2;
+    /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat (one: the
+     * parsers still run a batch ahead, and each batch held is ~30 MB of heap). */
+    private static final int UNSPOOLED_AHEAD = 1;
     /** Store failures in a row after which an unspooled writer gives up ({@link #giveUp}). */
     static final int UNSPOOLED_ATTEMPTS = 3;
 
