@@ -238,8 +238,16 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             while (!(closing && queue.isEmpty())) {
                 try {
                     batch.clear();
-                    collect(batch);
-                    if (!batch.isEmpty()) spoolBatch(batch);
+                    // Unspooled, room is taken before collecting: records wait in the queue, not in a
+                    // batch held here, so an import holds two batches (stored, parsed), not three.
+                    boolean room = !options.spooled();
+                    if (room) unspooledRoom.acquire();
+                    try {
+                        collect(batch);
+                        if (!batch.isEmpty()) room = !spoolBatch(batch);
+                    } finally {
+                        if (room) unspooledRoom.release();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -280,7 +288,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         }
     }
 
-    private void spoolBatch(List<Pending> batch) throws InterruptedException {
+    /** Returns whether it queued a segment holding records (an unspooled one then holds the room taken for it). */
+    private boolean spoolBatch(List<Pending> batch) {
         List<UsageEvent> events = new ArrayList<>(batch.size());
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
         List<CompletableFuture<Void>> barriers = new ArrayList<>();
@@ -305,10 +314,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                     lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
                     acks.forEach(f -> f.completeExceptionally(e));
                     barriers.forEach(f -> f.completeExceptionally(e));
-                    return;
+                    return false;
                 }
             } else {
-                unspooledRoom.acquire();
                 seg = new Segment(null, events);
             }
             accepted.addAndGet(events.size());
@@ -316,8 +324,10 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             acks.forEach(f -> f.complete(null));
         }
         seg.barriers.addAll(barriers);
+        boolean holdsRoom = seg.file == null && !seg.events.isEmpty();
         if (backlog.size() >= SEGMENTS_KEPT_IN_MEMORY && seg.file != null) seg.events = null;
         backlog.add(seg);
+        return holdsRoom;
     }
 
     // ---------------------------------------------------------------- store stage
