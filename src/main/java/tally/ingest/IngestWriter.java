@@ -36,7 +36,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     /**
      * {@code spooled}: whether a batch is forced to the spool before it is accepted. An importer whose
      * input is itself durable (files it re-reads from its saved offsets) turns it off: its records are
-     * then accepted in memory, at most two batches ahead of the store.
+     * then accepted in memory, one batch ahead of the one being stored.
      */
     public record Options(int batchSize, Duration maxDelay, int queueCapacity, boolean spooled) {
         public static final Options DEFAULT = new Options(10_000, Duration.ofMillis(200), 100_000);
@@ -83,8 +83,11 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /** Backlog records kept in memory, in batches: beyond that the store reads them back from the spool. */
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
-    /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat. */
-    private static final int UNSPOOLED_AHEAD = 2;
+    /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat (one: the
+     * parsers still run a batch ahead, and each batch held is ~30 MB of heap). */
+    private static final int UNSPOOLED_AHEAD = 1;
+    /** Store failures in a row after which an unspooled writer gives up ({@link #giveUp}). */
+    static final int UNSPOOLED_ATTEMPTS = 3;
 
     private final Ledger ledger;
     private final Spool spool;
@@ -110,6 +113,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile String lastError;
+    private volatile StoreException gaveUp;
+    private int unspooledFailures; // the store thread's alone
 
     public IngestWriter(Ledger ledger, Spool spool, UnaryOperator<UsageEvent> normalize, Options options) {
         this.ledger = ledger;
@@ -133,6 +138,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      */
     public CompletableFuture<Void> submit(UsageEvent e) {
         if (closing) throw new IllegalStateException("writer is closed");
+        if (gaveUp != null) return CompletableFuture.failedFuture(gaveUp);
         CompletableFuture<Void> f = new CompletableFuture<>();
         try {
             queue.put(new Pending(e, f));
@@ -253,8 +259,16 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             while (!(closing && queue.isEmpty())) {
                 try {
                     batch.clear();
-                    collect(batch);
-                    if (!batch.isEmpty()) spoolBatch(batch);
+                    // Unspooled, room is taken before collecting: records wait in the queue, not in a
+                    // batch held here, so an import holds two batches (stored, parsed), not three.
+                    boolean room = !options.spooled();
+                    if (room) unspooledRoom.acquire();
+                    try {
+                        collect(batch);
+                        if (!batch.isEmpty()) room = !spoolBatch(batch);
+                    } finally {
+                        if (room) unspooledRoom.release();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -295,7 +309,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         }
     }
 
-    private void spoolBatch(List<Pending> batch) throws InterruptedException {
+    /** Returns whether it queued a segment holding records (an unspooled one then holds the room taken for it). */
+    private boolean spoolBatch(List<Pending> batch) {
         List<UsageEvent> events = new ArrayList<>(batch.size());
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
         List<CompletableFuture<Void>> barriers = new ArrayList<>();
@@ -320,10 +335,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                     lastError = "cannot write spool " + spool.dir() + ": " + e.getMessage();
                     acks.forEach(f -> f.completeExceptionally(e));
                     barriers.forEach(f -> f.completeExceptionally(e));
-                    return;
+                    return false;
                 }
             } else {
-                unspooledRoom.acquire();
                 seg = new Segment(null, events);
             }
             accepted.addAndGet(events.size());
@@ -331,8 +345,10 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             acks.forEach(f -> f.complete(null));
         }
         seg.barriers.addAll(barriers);
+        boolean holdsRoom = !seg.onDisk() && !seg.events.isEmpty();
         if (seg.onDisk()) keepInMemoryIfRoom(seg);
         backlog.add(seg);
+        return holdsRoom;
     }
 
     /** Forces a batch to the spool: a small one into the shared segment, a large one into its own. */
@@ -366,16 +382,25 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                 if (spoolerDone && backlog.isEmpty()) return;
                 continue;
             }
+            if (gaveUp != null) { // an unspooled writer that gave up drops what still comes, failing its waiters
+                drop(s);
+                continue;
+            }
             List<Segment> run = withFollowers(s);
             try {
                 store(run);
                 backoffMs = 0;
+                unspooledFailures = 0;
             } catch (IOException | RuntimeException e) { // StoreException, or anything a bad batch throws
                 for (int i = run.size() - 1; i >= 0; i--) backlog.addFirst(run.get(i));
                 lastError = e.getMessage();
                 if (spoolerDone) { // closing: the spool keeps the rest for the next start
                     failBarriers();
                     return;
+                }
+                if (!options.spooled() && ++unspooledFailures >= UNSPOOLED_ATTEMPTS) {
+                    giveUp(e);
+                    continue;
                 }
                 backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
                 LOG.warning("store unavailable, " + backlogRecords.get() + " records kept in the spool, retry in "
@@ -476,6 +501,26 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         // a flush leaves an empty spool behind when nothing more has come in
         if (barrier && log != null && backlog.isEmpty()) log.retireIfIdle();
         for (Segment s : run) s.barriers.forEach(f -> f.complete(null));
+    }
+
+    /**
+     * An unspooled writer's input is durable elsewhere (an import re-reads its files from the saved
+     * offsets), and a store that failed it several times in a row (a memory cap too small for the
+     * batch, a full disk) would fail it forever: it stops, and every waiter learns why.
+     */
+    private void giveUp(Exception e) {
+        gaveUp = new StoreException("the store refused a batch " + UNSPOOLED_ATTEMPTS + " times, giving up: "
+                + e.getMessage(), e);
+        LOG.warning(gaveUp.getMessage());
+        for (Segment s; (s = backlog.pollFirst()) != null; ) drop(s);
+    }
+
+    private void drop(Segment s) {
+        if (s.events != null && !s.events.isEmpty()) {
+            backlogRecords.addAndGet(-s.events.size());
+            unspooledRoom.release();
+        }
+        s.barriers.forEach(f -> f.completeExceptionally(gaveUp));
     }
 
     private void failBarriers() {

@@ -25,6 +25,11 @@ final class DuckDbDialect implements Dialect {
      * keeps DuckDB's default.
      */
     static final String MEMORY_LIMIT = "tally.duckdb.memoryLimit";
+    /**
+     * DuckDB's worker threads, e.g. {@code 1}. An import's parser threads already use every core;
+     * each DuckDB thread adds its own buffers to the resident size.
+     */
+    static final String THREADS = "tally.duckdb.threads";
 
     private final DuckDBConnection root;
     private final Path file;
@@ -52,6 +57,8 @@ final class DuckDbDialect implements Dialect {
             s.execute("SET checkpoint_threshold = '256MB'");
             String limit = System.getProperty(MEMORY_LIMIT);
             if (limit != null && limit.matches("[0-9]+[KMG]?B")) s.execute("SET memory_limit = '" + limit + "'");
+            String threads = System.getProperty(THREADS);
+            if (threads != null && threads.matches("[1-9][0-9]?")) s.execute("SET threads = " + threads);
         } catch (SQLException e) {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
         }

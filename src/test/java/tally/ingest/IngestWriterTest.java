@@ -94,6 +94,23 @@ class IngestWriterTest {
     }
 
     @Test
+    @Timeout(60)
+    void anUnspooledWriterWhoseStoreKeepsRefusingGivesUpSayingWhyInsteadOfRetryingForever() throws Exception {
+        IngestWriter.Options unspooled = new IngestWriter.Options(100, Duration.ofMillis(20), 1_000, false);
+        Store store = Store.open(StoreConfig.embedded(dir));
+        try (IngestWriter w = writer(store, unspooled)) {
+            store.close(); // every write from now on fails, as a store over its memory cap does
+            for (int i = 0; i < 500; i++) w.submit(record(i)); // more than the two batches it holds ahead
+            long started = System.nanoTime();
+            assertThat(w.flush(Duration.ofSeconds(40))).as("the flush fails instead of waiting out its timeout").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(w.stats().lastError()).isNotBlank();
+            assertThat(w.submit(record(1_000))).as("records after it gave up are refused at once").isCompletedExceptionally();
+            assertThat(w.stats().backlog()).isZero();
+        }
+    }
+
+    @Test
     void anUnspooledWriterStoresEverythingWithoutTouchingTheSpoolAndClosesAtOnce() throws Exception {
         IngestWriter.Options unspooled = new IngestWriter.Options(100, Duration.ofSeconds(5), 1_000, false);
         try (Store store = Store.open(StoreConfig.embedded(dir))) {
