@@ -75,8 +75,13 @@ public final class GatewayBench {
         Map<String, Double> sat = new LinkedHashMap<>();
         for (var t : targets.entrySet()) {
             b.saturate(t.getValue(), 64, 2);
+            boolean gw = t.getKey().equals("gateway");
+            long cpuBefore = gw ? cpuNanos(gatewayPid) : 0;
             sat.put(t.getKey(), b.saturate(t.getValue(), 64, seconds));
-            System.out.printf("  %-8s %,10.0f requests/s%n", t.getKey(), sat.get(t.getKey()));
+            // CPU time per request holds up better than throughput on a machine others load too
+            String cpu = gw ? String.format("  (gateway CPU %.0f µs per request)",
+                    (cpuNanos(gatewayPid) - cpuBefore) / 1e3 / (sat.get("gateway") * seconds)) : "";
+            System.out.printf("  %-8s %,10.0f requests/s%s%n", t.getKey(), sat.get(t.getKey()), cpu);
         }
         System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%n",
                 sat.get("gateway") / sat.get("direct"), sat.get("nginx") / sat.get("direct"), sat.get("gateway") / sat.get("nginx"));
@@ -217,6 +222,13 @@ public final class GatewayBench {
             }
         }
         return -1;
+    }
+
+    /** The process's user + system CPU time so far, from /proc/PID/stat (clock ticks of 10 ms). */
+    static long cpuNanos(long pid) throws Exception {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime
     }
 
     static long rssKb(long pid) throws Exception {
