@@ -213,15 +213,17 @@ public final class GatewayBench {
 
     static long heapUsedKb(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
-        // "garbage-first heap   total 262144K, used 34567K" (or the collector's own words before "total")
+        // "garbage-first heap   total 262144K, used 34567K" (G1), or one such line per generation (serial,
+        // parallel: "def new generation", "tenured generation", "PSYoungGen", "ParOldGen"): their sum
+        long used = -1;
         for (String line : run("jcmd", Long.toString(pid), "GC.heap_info")) {
             int u = line.indexOf(" used ");
             if (line.contains("total") && u > 0) {
                 String v = line.substring(u + 6).trim();
-                return Long.parseLong(v.substring(0, v.indexOf('K')));
+                used = Math.max(used, 0) + Long.parseLong(v.substring(0, v.indexOf('K')));
             }
         }
-        return -1;
+        return used;
     }
 
     /** The process's user + system CPU time so far, from /proc/PID/stat (clock ticks of 10 ms). */
