@@ -274,8 +274,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * holding an awaited record closes as soon as the queue is empty: its waiter is answering a client.
      */
     private void collect(List<Pending> batch) throws InterruptedException {
-        Pending first = System.nanoTime() - lastAwaitedNanos < FLOWING_NANOS ? spinForNext() : null;
-        if (first == null) first = queue.poll(options.maxDelay().toNanos(), TimeUnit.NANOSECONDS);
+        Pending first = queue.poll(options.maxDelay().toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) return;
         batch.add(first);
         long deadline = System.nanoTime() + options.maxDelay().toNanos();
@@ -294,30 +293,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             batch.add(p);
             awaited = p.awaited();
         }
-        if (awaited) lastAwaitedNanos = System.nanoTime();
     }
-
-    /**
-     * While clients wait on their records, the next one usually comes within microseconds: polling
-     * for it briefly costs less than parking, and spares the submitter waking this thread (a wake-up
-     * on a crowded CPU takes far longer). Null after {@link #SPIN_NANOS} with nothing.
-     */
-    private Pending spinForNext() {
-        long until = System.nanoTime() + SPIN_NANOS;
-        do {
-            Pending p = queue.poll();
-            if (p != null) return p;
-            Thread.onSpinWait();
-        } while (System.nanoTime() - until < 0);
-        return null;
-    }
-
-    /** How long the spool thread polls before parking, while awaited records flow. */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    /** An awaited batch this recent means clients are waiting on records now. */
-    private static final long FLOWING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** When the spool thread last closed a batch someone awaited; that thread's alone. */
-    private long lastAwaitedNanos = System.nanoTime() - FLOWING_NANOS;
 
     private void spoolBatch(List<Pending> batch) throws InterruptedException {
         List<UsageEvent> events = new ArrayList<>(batch.size());
