@@ -75,8 +75,13 @@ public final class GatewayBench {
         Map<String, Double> sat = new LinkedHashMap<>();
         for (var t : targets.entrySet()) {
             b.saturate(t.getValue(), 64, 2);
+            boolean gw = t.getKey().equals("gateway");
+            long cpuBefore = gw ? cpuNanos(gatewayPid) : 0;
             sat.put(t.getKey(), b.saturate(t.getValue(), 64, seconds));
-            System.out.printf("  %-8s %,10.0f requests/s%n", t.getKey(), sat.get(t.getKey()));
+            // CPU time per request holds up better than throughput on a machine others load too
+            String cpu = gw ? String.format("  (gateway CPU %.0f µs per request)",
+                    (cpuNanos(gatewayPid) - cpuBefore) / 1e3 / (sat.get("gateway") * seconds)) : "";
+            System.out.printf("  %-8s %,10.0f requests/s%s%n", t.getKey(), sat.get(t.getKey()), cpu);
         }
         System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%n",
                 sat.get("gateway") / sat.get("direct"), sat.get("nginx") / sat.get("direct"), sat.get("gateway") / sat.get("nginx"));
@@ -208,15 +213,24 @@ public final class GatewayBench {
 
     static long heapUsedKb(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
-        // "garbage-first heap   total 262144K, used 34567K" (or the collector's own words before "total")
+        // "garbage-first heap   total 262144K, used 34567K" (G1), or one such line per generation (serial,
+        // parallel: "def new generation", "tenured generation", "PSYoungGen", "ParOldGen"): their sum
+        long used = -1;
         for (String line : run("jcmd", Long.toString(pid), "GC.heap_info")) {
             int u = line.indexOf(" used ");
             if (line.contains("total") && u > 0) {
                 String v = line.substring(u + 6).trim();
-                return Long.parseLong(v.substring(0, v.indexOf('K')));
+                used = Math.max(used, 0) + Long.parseLong(v.substring(0, v.indexOf('K')));
             }
         }
-        return -1;
+        return used;
+    }
+
+    /** The process's user + system CPU time so far, from /proc/PID/stat (clock ticks of 10 ms). */
+    static long cpuNanos(long pid) throws Exception {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime
     }
 
     static long rssKb(long pid) throws Exception {

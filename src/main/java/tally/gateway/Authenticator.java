@@ -1,7 +1,5 @@
 package tally.gateway;
 
-import tally.core.Secrets;
-
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -29,6 +27,7 @@ final class Authenticator {
     private final Directory directory;
     private final GatewayConfig config;
     private final Vertx vertx;
+    private final Fingerprints fingerprints = new Fingerprints();
 
     Authenticator(VirtualKeys keys, Directory directory, GatewayConfig config, Vertx vertx) {
         this.keys = keys;
@@ -80,7 +79,7 @@ final class Authenticator {
         if (!config.passThrough()) {
             return Future.failedFuture(new Rejected("invalid x-api-key (this gateway accepts only Tally keys)"));
         }
-        String fp = Secrets.fingerprint(credential);
+        String fp = fingerprints.of(credential);
         String person = directory.person(fp);
         return Future.succeededFuture(new Caller(fp, person, directory.team(person), null,
                 apiKey != null ? "x-api-key" : "authorization", apiKey != null ? apiKey : auth));

@@ -12,7 +12,6 @@ import tally.pricing.PriceCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -58,12 +57,14 @@ final class Recorder {
     private final PriceCatalog catalog;
     private final Vertx vertx;
     private final tally.metrics.GatewayLatency latency;
+    private final DurableWaits waits;
 
     Recorder(IngestWriter writer, PriceCatalog catalog, Vertx vertx, tally.metrics.GatewayLatency latency) {
         this.writer = writer;
         this.catalog = catalog;
         this.vertx = vertx;
         this.latency = latency;
+        this.waits = new DurableWaits(vertx, DURABLE_WAIT);
     }
 
     /** A priced record, and when it is durable: the moment its response's last bytes may go out. */
@@ -90,18 +91,12 @@ final class Recorder {
         }
         UsageEvent priced = catalog.price(e);
         latency.observe(priced.model(), f.status(), f.latencyMs() * 1_000_000L);
-        Context ctx = vertx.getOrCreateContext();
         CompletableFuture<Void> queued = writer.offerDurable(priced);
-        Future<Void> spooled = queued != null
-                ? Future.fromCompletionStage(queued, ctx)
-                // The writer's queue is full: wait for room on a worker, never on the event loop.
-                : vertx.executeBlocking(() -> writer.submitDurable(priced), false)
-                        .compose(cf -> Future.fromCompletionStage(cf, ctx));
-        Future<Void> durable = spooled.timeout(DURABLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .recover(t -> {
-                    LOG.severe("gateway: record " + priced.id() + " not confirmed on disk, answering anyway: " + t);
-                    return Future.succeededFuture();
-                });
+        if (queued != null) return new Recorded(priced, waits.await(queued, priced.id()));
+        // The writer's queue is full: wait for room on a worker, never on the event loop.
+        Context ctx = vertx.getOrCreateContext();
+        Future<Void> durable = vertx.executeBlocking(() -> writer.submitDurable(priced), false)
+                .compose(cf -> waits.single(ctx, cf, priced.id()));
         return new Recorded(priced, durable);
     }
 

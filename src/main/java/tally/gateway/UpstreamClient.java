@@ -15,9 +15,20 @@ import java.time.Duration;
 /**
  * The pooled HTTP client to the upstream API. No retries of its own (clients retry, and a retry
  * here would be invisible to them); an idle timeout bounds how long a silent upstream is waited on.
+ *
+ * <p>Each event loop gets a pool of its own. One shared pool lends whichever connection was used
+ * last, whatever event loop it lives on, and then every chunk of the response is handed across
+ * threads to the request's loop: a wake-up of another thread per event, on a crowded CPU. A pool per
+ * loop makes its connections on that loop, so an exchange stays on one thread end to end.
  */
 final class UpstreamClient implements AutoCloseable {
+    private final Vertx vertx;
+    private final HttpClientOptions options;
+    /** For callers outside an event loop. */
     private final HttpClientAgent client;
+    /** One pool per event loop, by the loop's thread: at most as many as Vert.x has event loops. */
+    private final java.util.Map<Thread, HttpClientAgent> perLoop = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean closed;
     private final String host;
     private final int port;
     private final boolean ssl;
@@ -31,13 +42,27 @@ final class UpstreamClient implements AutoCloseable {
         String p = base.getRawPath() == null ? "" : base.getRawPath();
         this.basePath = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         this.idleTimeoutMs = idleTimeout.toMillis();
-        HttpClientOptions options = new HttpClientOptions()
+        this.vertx = vertx;
+        this.options = new HttpClientOptions()
                 .setSsl(ssl)
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout(10_000)
                 .setDecompressionSupported(false);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(20_000).setMaxWaitQueueSize(-1));
+        this.client = newPool();
+    }
+
+    private HttpClientAgent newPool() {
+        return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(20_000).setMaxWaitQueueSize(-1));
+    }
+
+    /** The calling event loop's own pool, or the shared one off the event loops. */
+    private HttpClientAgent pool() {
+        io.vertx.core.Context ctx = Vertx.currentContext();
+        if (ctx == null || !ctx.isEventLoopContext() || closed) return client;
+        Thread loop = Thread.currentThread();
+        HttpClientAgent mine = perLoop.get(loop);
+        return mine != null ? mine : perLoop.computeIfAbsent(loop, t -> newPool());
     }
 
     /** Opens a request to {@code base path + pathAndQuery} (the client's path and query string, unchanged). */
@@ -49,7 +74,7 @@ final class UpstreamClient implements AutoCloseable {
                 .setSsl(ssl)
                 .setURI(basePath + pathAndQuery)
                 .setIdleTimeout(idleTimeoutMs);
-        return client.request(o);
+        return pool().request(o);
     }
 
     Duration idleTimeout() {
@@ -58,6 +83,9 @@ final class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         client.close();
+        perLoop.values().forEach(HttpClientAgent::close);
+        perLoop.clear();
     }
 }

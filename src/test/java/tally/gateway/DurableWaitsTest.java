@@ -1,0 +1,86 @@
+package tally.gateway;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An answer held for its record's durability goes out on its own event loop once the spool confirms
+ * the record, a whole batch of confirmations per wake-up; a record never confirmed is answered anyway
+ * once the wait has run out, never held forever.
+ */
+class DurableWaitsTest {
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aBatchConfirmedTogetherIsAnsweredOnTheEventLoopThatWaits() throws Exception {
+        DurableWaits waits = new DurableWaits(vertx, Duration.ofSeconds(10));
+        Context loop = vertx.getOrCreateContext();
+        List<CompletableFuture<Void>> spooled = new ArrayList<>();
+        List<Thread> answeredOn = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch answered = new CountDownLatch(100);
+        CountDownLatch waiting = new CountDownLatch(1);
+        loop.runOnContext(v -> {
+            for (int i = 0; i < 100; i++) {
+                CompletableFuture<Void> cf = new CompletableFuture<>();
+                spooled.add(cf);
+                waits.await(cf, "r" + i).onComplete(ar -> {
+                    answeredOn.add(Thread.currentThread());
+                    answered.countDown();
+                });
+            }
+            waiting.countDown();
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread spool = new Thread(() -> spooled.forEach(cf -> cf.complete(null)), "spool");
+        spool.start();
+        assertThat(answered.await(10, TimeUnit.SECONDS)).as("every answer released").isTrue();
+        Thread[] loopThread = new Thread[1];
+        CountDownLatch asked = new CountDownLatch(1);
+        loop.runOnContext(v -> {
+            loopThread[0] = Thread.currentThread();
+            asked.countDown();
+        });
+        asked.await(10, TimeUnit.SECONDS);
+        assertThat(answeredOn).hasSize(100).containsOnly(loopThread[0]);
+    }
+
+    @Test
+    void aFailedOrNeverConfirmedRecordIsAnsweredAnywayAfterTheWait() throws Exception {
+        DurableWaits waits = new DurableWaits(vertx, Duration.ofMillis(300));
+        Context loop = vertx.getOrCreateContext();
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        CompletableFuture<Future<Void>[]> held = new CompletableFuture<>();
+        long start = System.nanoTime();
+        loop.runOnContext(v -> {
+            @SuppressWarnings("unchecked")
+            Future<Void>[] f = new Future[] {waits.await(failed, "a"), waits.await(never, "b")};
+            held.complete(f);
+        });
+        Future<Void>[] f = held.get(10, TimeUnit.SECONDS);
+        failed.completeExceptionally(new java.io.IOException("disk full"));
+        f[0].toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(f[1].isComplete()).as("not confirmed yet, still within its wait").isFalse();
+        f[1].toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(f[1].succeeded()).as("answered, not failed").isTrue();
+        assertThat(waitedMs).as("the wait, plus at most one sweep").isBetween(300L, 300L + DurableWaits.SWEEP_MS + 2_000L);
+    }
+}
