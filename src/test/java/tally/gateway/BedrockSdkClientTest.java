@@ -37,16 +37,21 @@ class BedrockSdkClientTest {
 
     @TempDir Path dir;
 
+    /** The SDK's synchronous client pointed at the gateway with a Tally key, its own signing off. */
+    private static BedrockRuntimeClient syncClient(BedrockGatewayTest.Cloud cloud, String key) {
+        return BedrockRuntimeClient.builder()
+                .endpointOverride(URI.create(cloud.base())).region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.putHeader("x-api-key", key))
+                .build();
+    }
+
     @Test
     void the_sync_client_invokes_and_converses_through_the_gateway_and_each_call_is_recorded() {
         try (BedrockGatewayTest.Cloud cloud = new BedrockGatewayTest.Cloud(TestStores.Kind.DUCKDB, dir)) {
             String key = cloud.gw.key("alice");
-            try (BedrockRuntimeClient sdk = BedrockRuntimeClient.builder()
-                    .endpointOverride(URI.create(cloud.base())).region(Region.US_EAST_1)
-                    .credentialsProvider(AnonymousCredentialsProvider.create())
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .overrideConfiguration(o -> o.putHeader("x-api-key", key))
-                    .build()) {
+            try (BedrockRuntimeClient sdk = syncClient(cloud, key)) {
                 InvokeModelResponse invoked = sdk.invokeModel(r -> r.modelId(SONNET).contentType("application/json")
                         .body(SdkBytes.fromUtf8String(BedrockGatewayTest.SMALL_BODY)));
                 assertThat(invoked.body().asUtf8String()).contains("\"stop_reason\":\"end_turn\"");
@@ -67,12 +72,7 @@ class BedrockSdkClientTest {
     void refusals_the_gateway_makes_itself_reach_the_sdk_as_bedrocks_own_exceptions_with_the_reason() {
         try (BedrockGatewayTest.Cloud cloud = new BedrockGatewayTest.Cloud(TestStores.Kind.DUCKDB, dir)) {
             String haikuOnly = cloud.gw.key("bob", k -> k.models("claude-haiku-4-5"));
-            try (BedrockRuntimeClient sdk = BedrockRuntimeClient.builder()
-                    .endpointOverride(URI.create(cloud.base())).region(Region.US_EAST_1)
-                    .credentialsProvider(AnonymousCredentialsProvider.create())
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .overrideConfiguration(o -> o.putHeader("x-api-key", haikuOnly))
-                    .build()) {
+            try (BedrockRuntimeClient sdk = syncClient(cloud, haikuOnly)) {
                 assertThatThrownBy(() -> sdk.converse(r -> r.modelId(SONNET).messages(m -> m.role(ConversationRole.USER)
                         .content(ContentBlock.fromText("say hi")))))
                         .isInstanceOf(software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException.class)
