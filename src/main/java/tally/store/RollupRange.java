@@ -24,8 +24,9 @@ final class RollupRange {
     /**
      * The rollup rows that cover [from, to) exactly, for a question grouped by q.by() and split (or
      * null): the hourly rollup by what when it asks nothing of who and the range is whole hours;
-     * else whole UTC days from the daily rollup and the partial days at either edge from the finest
-     * rollup the question needs ({@link #subDay}), or only that one when asked.
+     * else whole UTC days from the daily rollup (by who when the edges are read by who) and the
+     * partial days at either edge from the finest rollup the question needs ({@link #subDay}), or
+     * only that one when asked.
      */
     static String from(Store store, UsageQuery q, Dimension split, boolean fine, List<Object> params) {
         String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q);
@@ -41,7 +42,7 @@ final class RollupRange {
             return " FROM (SELECT * FROM " + edges + " WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
         }
         params.addAll(List.of(dayLo, dayHi, lo, dayLo, dayHi, hi));
-        String rows = "SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
+        String rows = "SELECT * FROM " + Rollups.dailyBeside(edges) + " WHERE bucket_ms >= ? AND bucket_ms < ?"
                 + " UNION ALL SELECT * FROM " + edges + " WHERE (bucket_ms >= ? AND bucket_ms < ?)"
                 + " OR (bucket_ms >= ? AND bucket_ms < ?)";
         return " FROM (" + (join.isEmpty() ? rows : perIdentity(rows, "", "")) + ") r" + join;

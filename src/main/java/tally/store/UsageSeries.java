@@ -102,7 +102,7 @@ public final class UsageSeries {
     /**
      * Rollup rows covering [lo, hi), where the zone's offset is {@code off}, each with its local
      * period (local time as epoch ms, truncated to {@code step}) and a sign. By day, the whole UTC
-     * days inside come from the daily rollup: each daily row counts for the local day it mostly
+     * days inside come from the daily rollup (by who beside the hourly rollup by who): each daily row counts for the local day it mostly
      * falls in, and only the 15-minute rows near UTC midnight that belong to the neighbouring local
      * day are moved over (added there, subtracted here). That reads a fraction of the 15-minute
      * rows, and is exact. The edges, the band and hours come from the finest rollup the question
@@ -119,7 +119,7 @@ public final class UsageSeries {
         StringBuilder sql = new StringBuilder();
         if (lo < a) sql.append(fine(fine, lo, a, off, step, params)).append(" UNION ALL ");
         sql.append("SELECT bucket_ms AS period, 1 AS sgn, ").append(Rollups.COLUMNS)
-                .append(" FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?");
+                .append(" FROM ").append(Rollups.dailyBeside(fine)).append(" WHERE bucket_ms >= ? AND bucket_ms < ?");
         params.add(a);
         params.add(b);
         if (off != 0) {
