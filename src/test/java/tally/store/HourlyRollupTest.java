@@ -109,8 +109,8 @@ class HourlyRollupTest {
 
     /**
      * Per zone, over whole local days: by hour, by day split by model, by model, source and region,
-     * the total; by person, by day split by person and by team, the people active each day, and one
-     * person's hours. {@code person} is who a record's identity maps to, {@code peopleTeam} the team
+     * the total; by person, by day split by person and by team, the people active each day, one
+     * person's hours and models (and those of someone aliased away, and of no one). {@code person} is who a record's identity maps to, {@code peopleTeam} the team
      * of that person (a record's own team tag comes first).
      */
     private static void assertAnswersEqualRaw(Store store, Ledger ledger, List<UsageEvent> events,
@@ -174,6 +174,12 @@ class HourlyRollupTest {
                     .as(z + " " + someone + "'s hours")
                     .isEqualTo(sum(in.stream().filter(e -> person.apply(e).equals(someone)).toList(),
                             e -> Ledger.localKey(local.apply(e), Dimension.HOUR)));
+            // a person filter reads only the rows of the identities that resolve to them: dev0 is nobody once aliased to alice
+            for (String who : List.of(someone, "dev0", "nobody")) {
+                assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.MODEL, zone).withPerson(who))))
+                        .as(z + " " + who + "'s models")
+                        .isEqualTo(sum(in.stream().filter(e -> person.apply(e).equals(who)).toList(), UsageEvent::model));
+            }
         }
     }
 
