@@ -33,3 +33,8 @@ FROM usage_rollup_daily
 GROUP BY bucket_ms, identity, team;
 
 CREATE UNIQUE INDEX usage_rollup_daily_who_key ON usage_rollup_daily_who (bucket_ms, identity, team, model, source, project, region);
+
+-- A person filter reads the rollups by who for the few identities that map to them (see
+-- RollupRange.personsIdentities): over a month, seeking by identity reads their ~720 hours instead
+-- of filtering every developer's (hour & person: 14-20 ms -> 5-6 ms at 1M records).
+CREATE INDEX usage_rollup_hourly_who_identity ON usage_rollup_hourly_who (identity, bucket_ms);
