@@ -22,6 +22,8 @@ import java.util.List;
  * the dashboard's views make, against a baseline measured in the same run on the same data: the
  * per-developer question answered by a raw-row SQL group-by. On PostgreSQL the tables are analyzed
  * after the load, as autovacuum would (environment DASHBOARD_ANALYZE=noanalyze measures without).
+ * DASHBOARD_LOAD=skip measures the queries alone on a store loaded by an earlier run (to compare two
+ * builds on the same data, back to back).
  *
  * Usage: DashboardBench duckdb|postgresql DATA_DIR [POSTGRES_URL] [RECORDS]
  */
@@ -35,8 +37,10 @@ public final class DashboardBench {
                 run.kind(), run.records(), StoreBench.DEVELOPERS, RUNS);
         try (Store store = Store.open(run.config())) {
             Ledger ledger = new Ledger(store);
-            System.out.printf("ingested in %.0f s%n", run.ingestFresh(ledger, PriceCatalog.bundled()));
-            if (run.kind().equals("postgresql") && !"noanalyze".equals(System.getenv("DASHBOARD_ANALYZE"))) {
+            boolean load = !"skip".equals(System.getenv("DASHBOARD_LOAD"));
+            if (load) System.out.printf("ingested in %.0f s%n", run.ingestFresh(ledger, PriceCatalog.bundled()));
+            else System.out.println("queries only, on the store as loaded before (DASHBOARD_LOAD=skip)");
+            if (load && run.kind().equals("postgresql") && !"noanalyze".equals(System.getenv("DASHBOARD_ANALYZE"))) {
                 // as a real store's autovacuum would soon after a load: plans from statistics, not guesses
                 long t = System.nanoTime();
                 StoreBench.exec(store, "ANALYZE");

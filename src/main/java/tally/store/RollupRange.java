@@ -24,8 +24,9 @@ final class RollupRange {
     /**
      * The rollup rows that cover [from, to) exactly, for a question grouped by q.by() and split (or
      * null): the hourly rollup by what when it asks nothing of who and the range is whole hours;
-     * else whole UTC days from the daily rollup and the partial days at either edge from the finest
-     * rollup the question needs ({@link #subDay}), or only that one when asked.
+     * else whole UTC days from the daily rollup (by who when the edges are read by who) and the
+     * partial days at either edge from the finest rollup the question needs ({@link #subDay}), or
+     * only that one when asked.
      */
     static String from(Store store, UsageQuery q, Dimension split, boolean fine, List<Object> params) {
         String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q);
@@ -36,15 +37,46 @@ final class RollupRange {
         long day = Ledger.DAY_MS;
         long dayLo = Math.floorDiv(lo + day - 1, day) * day;
         long dayHi = Math.floorDiv(hi, day) * day;
+        List<String> mine = personsIdentities(store, q);
+        String whose = whose(mine);
         if (fine || dayLo >= dayHi || edges.equals(Rollups.HOURLY)) {
             params.addAll(List.of(lo, hi));
-            return " FROM (SELECT * FROM " + edges + " WHERE bucket_ms >= ? AND bucket_ms < ?) r" + join;
+            params.addAll(mine);
+            return " FROM (SELECT * FROM " + edges + " WHERE bucket_ms >= ? AND bucket_ms < ?" + whose + ") r" + join;
         }
-        params.addAll(List.of(dayLo, dayHi, lo, dayLo, dayHi, hi));
-        String rows = "SELECT * FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
-                + " UNION ALL SELECT * FROM " + edges + " WHERE (bucket_ms >= ? AND bucket_ms < ?)"
-                + " OR (bucket_ms >= ? AND bucket_ms < ?)";
+        params.addAll(List.of(dayLo, dayHi));
+        params.addAll(mine);
+        params.addAll(List.of(lo, dayLo, dayHi, hi));
+        params.addAll(mine);
+        String rows = "SELECT * FROM " + Rollups.dailyBeside(edges) + " WHERE bucket_ms >= ? AND bucket_ms < ?" + whose
+                + " UNION ALL SELECT * FROM " + edges + " WHERE ((bucket_ms >= ? AND bucket_ms < ?)"
+                + " OR (bucket_ms >= ? AND bucket_ms < ?))" + whose;
         return " FROM (" + (join.isEmpty() ? rows : perIdentity(rows, "", "")) + ") r" + join;
+    }
+
+    /** Beyond this many identities a person filter resolves every row instead (as the only way on DuckDB). */
+    private static final int PERSON_IDENTITIES_MAX = 500;
+
+    /**
+     * On PostgreSQL, the identities whose rows belong to the one person q filters by (looked up in
+     * the daily rollup by who over the UTC days q touches, which holds every identity with usage
+     * then); none when q names no person, on DuckDB, or for a person of very many identities. The
+     * person filter itself still applies: this only narrows the rows it is applied to.
+     */
+    static List<String> personsIdentities(Store store, UsageQuery q) {
+        if (q.person() == null || !store.dialect().name().equals("postgresql")) return List.of();
+        long day = Ledger.DAY_MS;
+        long first = Math.floorDiv(q.from().toEpochMilli(), day) * day;
+        List<String> ids = Jdbc.query(store, Identities.OF_PERSON_IN_DAYS, List.of(first, q.to().toEpochMilli(), q.person()),
+                rs -> rs.getString(1), store::unavailable);
+        if (ids.isEmpty()) return List.of(""); // nobody's rows: read those of '' alone, which the person filter then refuses
+        return ids.size() > PERSON_IDENTITIES_MAX ? List.of() : ids;
+    }
+
+    /** The condition on a rollup's rows that keeps those of the identities given (none: every row). */
+    private static String whose(List<String> identities) {
+        if (identities.isEmpty()) return "";
+        return " AND identity IN (" + "?, ".repeat(identities.size() - 1) + "?)";
     }
 
     private static final String[] SUMMED = {"requests", "failed", "input_tokens", "cache_write_5m_tokens",

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Keeps the rollups equal to the sums of the ledger: 15-minute and daily by every column, hourly
- * by what (model, source, project, region) and, on PostgreSQL, hourly by who (identity, team).
+ * by what (model, source, project, region) and, on PostgreSQL, hourly and daily by who (identity, team).
  * Records are folded in when stored and taken out when superseded or repriced, inside the writer's
  * transaction.
  */
@@ -37,6 +37,13 @@ final class Rollups {
     static final String HOURLY_WHO = "usage_rollup_hourly_who";
 
     /**
+     * Usage per UTC day and identity and team, the other keys left '': the whole days of the
+     * questions that read {@link #HOURLY_WHO} for their edges, one row per developer and day instead
+     * of one per developer, model, source, project and region. PostgreSQL only, like that one.
+     */
+    static final String DAILY_WHO = "usage_rollup_daily_who";
+
+    /**
      * Usage per UTC hour, model, source, project and region, with identity and team left empty: the
      * questions that do not ask who (series by hour, by model, totals) read a few rows per hour here
      * instead of one per developer in the 15-minute rollup.
@@ -61,6 +68,7 @@ final class Rollups {
         fold(c, HOURLY, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.HOUR_MS, false, true));
         if (!postgres) return;
         fold(c, HOURLY_WHO, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.HOUR_MS, true, false));
+        fold(c, DAILY_WHO, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.DAY_MS, true, false));
     }
 
     /** Empties a delta table: TRUNCATE on PostgreSQL, where a DELETE leaves dead rows for the next scan to skip. */
@@ -79,6 +87,11 @@ final class Rollups {
         Jdbc.update(c, "UPDATE " + rollup + " r SET " + set + " FROM " + delta + " d WHERE " + MATCH, range[0], range[1]);
         Jdbc.update(c, "INSERT INTO " + rollup + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM " + delta + " d"
                 + " WHERE NOT EXISTS (SELECT 1 FROM " + rollup + " r WHERE " + MATCH + ")", range[0], range[1]);
+    }
+
+    /** The daily rollup read beside a sub-day rollup: by who when the question's edges are read by who. */
+    static String dailyBeside(String subDay) {
+        return subDay.equals(HOURLY_WHO) ? DAILY_WHO : "usage_rollup_daily";
     }
 
     /** Aggregates a table's matching records per 15 minutes and every key, signed. */

@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +41,14 @@ class HourlyRollupTest {
 
     @TempDir Path dir;
 
-    /** Every 7 minutes for 6 days: three developers, three models, two sources, two regions. */
+    /** Every 7 minutes for 6 days: three developers, three models, two sources, two regions, some records team-tagged. */
     private static List<UsageEvent> history() {
         List<UsageEvent> out = new ArrayList<>();
         for (int i = 0; i < 1_200; i++) {
             out.add(event("h-" + i, START.plus(7L * i, ChronoUnit.MINUTES).toString(), "dev" + (i % 3))
                     .modelId(MODELS[i % MODELS.length]).model(MODELS[i % MODELS.length])
                     .source(i % 4 == 0 ? Source.GATEWAY : Source.MANUAL).region(i % 5 == 0 ? "us-east-1" : null)
+                    .team(i % 6 == 1 ? "tagged" : null)
                     .cost(1_000L + 17L * i, "v1").build());
         }
         return out;
@@ -56,7 +60,7 @@ class HourlyRollupTest {
         try (Store store = Store.open(TestStores.config(kind, dir))) {
             Ledger ledger = new Ledger(store);
             ledger.write(history());
-            assertAnswersEqualRaw(store, ledger, raw(ledger), e -> e.identity());
+            assertAnswersEqualRaw(store, ledger, raw(ledger), e -> e.identity(), e -> "(none)");
 
             // reprice the middle days (every record's cost changes): taken out of the rollup and put back
             ledger.reprice(Instant.parse("2026-03-26T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z"),
@@ -64,17 +68,18 @@ class HourlyRollupTest {
             List<UsageEvent> repriced = raw(ledger);
             assertThat(repriced.stream().mapToLong(UsageEvent::costNanos).sum())
                     .isNotEqualTo(history().stream().mapToLong(UsageEvent::costNanos).sum());
-            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity());
+            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity(), e -> "(none)");
 
             // pruning raw records leaves the rollups, so the answers are those of the records before the prune
             ledger.prune(Instant.parse("2026-03-27T00:00:00Z"), false);
-            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity());
+            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity(), e -> "(none)");
 
             // an alias made afterwards re-attributes dev0's history to alice
             People people = new People(store);
             people.add("alice", "platform");
             people.alias("alice", "dev0");
-            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity().equals("dev0") ? "alice" : e.identity());
+            assertAnswersEqualRaw(store, ledger, repriced, e -> e.identity().equals("dev0") ? "alice" : e.identity(),
+                    e -> e.identity().equals("dev0") ? "platform" : "(none)");
         }
     }
 
@@ -87,11 +92,12 @@ class HourlyRollupTest {
             // as the store was before: no hourly rollup, its migrations not applied
             exec(store, "DROP TABLE " + Rollups.HOURLY);
             exec(store, "DROP TABLE IF EXISTS " + Rollups.HOURLY_WHO);
-            exec(store, "DELETE FROM schema_migrations WHERE version IN (90, 91, 92)");
+            exec(store, "DROP TABLE IF EXISTS " + Rollups.DAILY_WHO);
+            exec(store, "DELETE FROM schema_migrations WHERE version IN (90, 91, 92, 93)");
         }
         try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
-            assertAnswersEqualRaw(store, ledger, raw(ledger), e -> e.identity());
+            assertAnswersEqualRaw(store, ledger, raw(ledger), e -> e.identity(), e -> "(none)");
         }
     }
 
@@ -103,18 +109,24 @@ class HourlyRollupTest {
 
     /**
      * Per zone, over whole local days: by hour, by day split by model, by model, source and region,
-     * the total; by person, by day split by person, and one person's hours. {@code person} is who
-     * a record's identity maps to.
+     * the total; by person, by day split by person and by team, the people active each day, one
+     * person's hours and models (and those of someone aliased away, and of no one). {@code person} is who a record's identity maps to, {@code peopleTeam} the team
+     * of that person (a record's own team tag comes first).
      */
     private static void assertAnswersEqualRaw(Store store, Ledger ledger, List<UsageEvent> events,
-            Function<UsageEvent, String> person) throws Exception {
+            Function<UsageEvent, String> person, Function<UsageEvent, String> peopleTeam) throws Exception {
+        Function<UsageEvent, String> team = e -> e.team() != null ? e.team() : peopleTeam.apply(e);
         assertThat(hourlyRows(store, Rollups.HOURLY, "model")).as("hourly rollup by what = records per UTC hour and model")
                 .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.model()));
         if (store.dialect().name().equals("postgresql")) {
             assertThat(hourlyRows(store, Rollups.HOURLY_WHO, "identity")).as("hourly rollup by who = records per UTC hour and identity")
                     .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.identity()));
+            assertThat(hourlyRows(store, Rollups.DAILY_WHO, "identity || '/' || team")).as("daily rollup by who = records per UTC day, identity and team tag")
+                    .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.DAYS).toEpochMilli() + " " + e.identity()
+                            + "/" + (e.team() == null ? "" : e.team())));
         } else {
             assertThat(tableExists(store, Rollups.HOURLY_WHO)).as("DuckDB keeps no hourly rollup by who: nothing reads it there").isFalse();
+            assertThat(tableExists(store, Rollups.DAILY_WHO)).as("DuckDB keeps no daily rollup by who: nothing reads it there").isFalse();
         }
         for (String z : ZONES) {
             ZoneId zone = ZoneId.of(z);
@@ -148,11 +160,26 @@ class HourlyRollupTest {
             }
             assertThat(byPerson).as(z + " by day split by person")
                     .isEqualTo(sum(in, e -> local.apply(e).toLocalDate() + " " + person.apply(e)));
+            Map<String, Long> byTeam = new TreeMap<>();
+            for (UsageSeries.Point p : new UsageSeries(ledger).query(UsageQuery.of(from, to, Dimension.DAY, zone), Dimension.TEAM)) {
+                byTeam.merge(p.period().toLocalDate() + " " + p.split(), p.usage().costNanos(), Long::sum);
+            }
+            assertThat(byTeam).as(z + " by day split by team")
+                    .isEqualTo(sum(in, e -> local.apply(e).toLocalDate() + " " + team.apply(e)));
+            Map<LocalDate, Set<String>> active = new TreeMap<>();
+            for (UsageEvent e : in) active.computeIfAbsent(local.apply(e).toLocalDate(), d -> new TreeSet<>()).add(person.apply(e));
+            assertThat(new UsageSeries(ledger).activePeople(from, to, zone)).as(z + " people active each day").isEqualTo(active);
             String someone = person.apply(in.get(0));
             assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.HOUR, zone).withPerson(someone))))
                     .as(z + " " + someone + "'s hours")
                     .isEqualTo(sum(in.stream().filter(e -> person.apply(e).equals(someone)).toList(),
                             e -> Ledger.localKey(local.apply(e), Dimension.HOUR)));
+            // a person filter reads only the rows of the identities that resolve to them: dev0 is nobody once aliased to alice
+            for (String who : List.of(someone, "dev0", "nobody")) {
+                assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.MODEL, zone).withPerson(who))))
+                        .as(z + " " + who + "'s models")
+                        .isEqualTo(sum(in.stream().filter(e -> person.apply(e).equals(who)).toList(), UsageEvent::model));
+            }
         }
     }
 
@@ -168,7 +195,7 @@ class HourlyRollupTest {
         return out;
     }
 
-    /** A rollup's cost per hour and one column, as "hour-ms column". */
+    /** A rollup's cost per bucket and one column (an expression), as "bucket-ms column". */
     private static Map<String, Long> hourlyRows(Store store, String rollup, String column) {
         Map<String, Long> out = new TreeMap<>();
         Jdbc.query(store, "SELECT bucket_ms, " + column + ", sum(cost_nanos) FROM " + rollup

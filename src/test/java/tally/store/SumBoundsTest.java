@@ -74,4 +74,30 @@ class SumBoundsTest {
                     .isInstanceOf(Bounds.OutOfRange.class).hasMessageContaining("10000000000000000000");
         }
     }
+
+    /**
+     * One developer's hour beyond a long, made of rollup cells that each fit (four models, 300
+     * records each): a day split by person, which sums as longs on PostgreSQL where every row fits,
+     * still refuses it clearly, and the developer's other days still add up.
+     */
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aDevelopersHourBeyondALongIsRefusedInADaySplitByPerson(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            String[] models = {"claude-sonnet-4-5-20250929", "claude-opus-4-5-20251101", "claude-haiku-4-5-20251001", "claude-sonnet-4-6"};
+            List<UsageEvent> events = new ArrayList<>();
+            for (int i = 0; i < 1_200; i++) {
+                events.add(Events.event("big-" + i, "2026-03-10T10:00:00Z", "p").modelId(models[i % 4]).model(models[i % 4])
+                        .cost(COST, "test").build()); // 1.2e19 nano-dollars in one hour of one developer
+            }
+            events.add(Events.event("small", "2026-03-12T10:00:00Z", "p").cost(5L, "test").build());
+            ledger.write(events);
+            UsageSeries series = new UsageSeries(ledger);
+            assertThatThrownBy(() -> series.query(UsageQuery.of(FROM, TO, Dimension.DAY, ZoneOffset.UTC), Dimension.USER))
+                    .isInstanceOf(Bounds.OutOfRange.class).hasMessageContaining("cost in nano-dollars").hasMessageContaining("exceeds");
+            assertThat(series.query(UsageQuery.of(Instant.parse("2026-03-11T00:00:00Z"), TO, Dimension.DAY, ZoneOffset.UTC), Dimension.USER))
+                    .singleElement().satisfies(p -> assertThat(p.usage().costNanos()).isEqualTo(5L));
+        }
+    }
 }
