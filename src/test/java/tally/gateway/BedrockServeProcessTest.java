@@ -86,7 +86,12 @@ class BedrockServeProcessTest {
             assertThat(fake.seen).hasSize(1);
             assertThat(fake.seen.get(0).authProblem()).isNull();
 
+            // answered once durable in the spool; the store takes it moments later (writes gather for up to 25 ms)
             JsonNode totals = FakeAnthropic.JSON.readTree(tally("totals", "--days", "2", "--format", "json")[0]);
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                 totals.get("requests").asLong() == 0 && System.nanoTime() < until; Thread.sleep(20)) {
+                totals = FakeAnthropic.JSON.readTree(tally("totals", "--days", "2", "--format", "json")[0]);
+            }
             assertThat(totals.get("requests").asLong()).isEqualTo(1);
             assertThat(totals.get("total_tokens").asLong()).isEqualTo(25 + 1500 + 12000 + 7);
             assertThat(totals.get("cost_usd").asText()).isEqualTo("0.0103455");
