@@ -21,11 +21,15 @@ public final class ApiErrors {
     private ApiErrors() {}
 
     public static String body(String type, String message, String requestId) {
-        ObjectNode o = JSON.createObjectNode();
+        return anthropic(JSON.createObjectNode(), type, message, requestId).toString();
+    }
+
+    /** Anthropic's error fields, added to {@code o}. */
+    private static ObjectNode anthropic(ObjectNode o, String type, String message, String requestId) {
         o.put("type", "error");
         o.putObject("error").put("type", type).put("message", message);
         o.put("request_id", requestId);
-        return o.toString();
+        return o;
     }
 
     public static String newRequestId() {
@@ -66,11 +70,7 @@ public final class ApiErrors {
     static void sendBedrock(HttpServerResponse resp, int status, String type, String message) {
         if (resp.headWritten() || resp.ended() || resp.closed()) return;
         String id = newRequestId();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("message", message);
-        o.put("type", "error");
-        o.putObject("error").put("type", type).put("message", message);
-        o.put("request_id", id);
+        ObjectNode o = anthropic(JSON.createObjectNode().put("message", message), type, message, id);
         resp.setStatusCode(status)
                 .putHeader("content-type", "application/json")
                 .putHeader("x-amzn-ErrorType", awsErrorType(status))
