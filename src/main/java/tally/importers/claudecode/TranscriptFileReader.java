@@ -57,6 +57,7 @@ final class TranscriptFileReader {
             r.records++;
             sink.accept(event(g, ctx, r, same));
         });
+        TranscriptLineParser parser = new TranscriptLineParser();
         long lineNo = fromLine - 1;
         long partialAt = -1;
         long partialLine = -1;
@@ -72,7 +73,7 @@ final class TranscriptFileReader {
                 String bad = null;
                 if (usage) {
                     try {
-                        parsed = TranscriptLineParser.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
+                        parsed = parser.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
                     } catch (TranscriptLineParser.Malformed m) {
                         bad = m.getMessage();
                     }

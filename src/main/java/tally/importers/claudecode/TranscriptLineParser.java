@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * Reads one transcript line with Jackson's streaming parser, pulling only the usage fields. The
+ * Reads one transcript line, pulling only the usage fields: with {@link TranscriptLineScanner} where
+ * the line is in the form Claude Code writes, else with Jackson's streaming parser. The
  * line format is internal to Claude Code and changes between versions, so unknown fields are
  * skipped and the rules are those of ccusage (formats §4.3):
  * <ul>
@@ -21,7 +22,7 @@ import java.time.format.DateTimeParseException;
  *   <li>anything unreadable is {@link Malformed}, with a reason.</li>
  * </ul>
  */
-public final class TranscriptLineParser {
+final class TranscriptLineParser {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** Not an exception path for the common cases: a sentinel result. */
@@ -33,13 +34,27 @@ public final class TranscriptLineParser {
         }
     }
 
-    private TranscriptLineParser() {}
+    private final TranscriptLineScanner scanner = new TranscriptLineScanner();
+    private final Fields fields = new Fields();
+
+    /** One per thread: it keeps the texts of the line before, to share them with the next. */
+    TranscriptLineParser() {}
 
     /** A {@link TranscriptLine}, or a {@link Result}. */
-    public static Object parse(byte[] buf, int off, int len) throws Malformed {
+    Object parse(byte[] buf, int off, int len) throws Malformed {
+        Fields f = fields;
+        f.clear();
+        if (!scanner.scan(buf, off, len, f)) {
+            f.clear();
+            jackson(buf, off, len, f);
+        }
+        return line(f);
+    }
+
+    /** The whole line through Jackson's streaming parser: what the scanner does not take on, and its errors. */
+    static void jackson(byte[] buf, int off, int len, Fields f) throws Malformed {
         try (JsonParser p = JSON.createParser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new Malformed("not a JSON object");
-            Fields f = new Fields();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
@@ -61,31 +76,35 @@ public final class TranscriptLineParser {
                     default -> p.skipChildren();
                 }
             }
-            if (!f.hasUsage) return Result.NOT_USAGE;
-            if (f.apiError || f.nulled || "<synthetic>".equals(f.model)) return Result.IGNORED;
-            if (f.model == null || f.model.isBlank()) throw new Malformed("usage without message.model");
-            if (f.timestamp == null) throw new Malformed("usage without a timestamp");
-            Instant time;
-            try {
-                time = IsoInstant.parse(f.timestamp);
-            } catch (DateTimeParseException e) {
-                throw new Malformed("unreadable timestamp '" + f.timestamp + "'");
-            }
-            long w5 = f.w5, w1 = f.w1;
-            if (!f.hasBreakdown) w5 = f.cacheCreation; // older payloads: one cache-write figure, 5-minute writes
-            if (f.input < 0 || f.output < 0 || f.cacheRead < 0 || w5 < 0 || w1 < 0) throw new Malformed("negative token count");
-            TokenCounts tokens = new TokenCounts(f.input, w5, w1, f.cacheRead, f.output);
-            String out = Bounds.tokens(tokens);
-            if (out == null) out = Bounds.tokens("web_search_requests", f.webSearches);
-            if (out == null) out = Bounds.time(time, Instant.now());
-            if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
-            return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
-                    f.uuid, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = m.indexOf('\n');
             throw new Malformed("not valid JSON: " + (nl < 0 ? m : m.substring(0, nl)));
         }
+    }
+
+    /** The fields read, as ccusage's rules take them. */
+    static Object line(Fields f) throws Malformed {
+        if (!f.hasUsage) return Result.NOT_USAGE;
+        if (f.apiError || f.nulled || "<synthetic>".equals(f.model)) return Result.IGNORED;
+        if (f.model == null || f.model.isBlank()) throw new Malformed("usage without message.model");
+        if (f.timestamp == null) throw new Malformed("usage without a timestamp");
+        Instant time;
+        try {
+            time = IsoInstant.parse(f.timestamp);
+        } catch (DateTimeParseException e) {
+            throw new Malformed("unreadable timestamp '" + f.timestamp + "'");
+        }
+        long w5 = f.w5, w1 = f.w1;
+        if (!f.hasBreakdown) w5 = f.cacheCreation; // older payloads: one cache-write figure, 5-minute writes
+        if (f.input < 0 || f.output < 0 || f.cacheRead < 0 || w5 < 0 || w1 < 0) throw new Malformed("negative token count");
+        TokenCounts tokens = new TokenCounts(f.input, w5, w1, f.cacheRead, f.output);
+        String out = Bounds.tokens(tokens);
+        if (out == null) out = Bounds.tokens("web_search_requests", f.webSearches);
+        if (out == null) out = Bounds.time(time, Instant.now());
+        if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
+        return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
+                f.uuid, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
     }
 
     private static void message(JsonParser p, Fields f) throws IOException, Malformed {
@@ -177,9 +196,18 @@ public final class TranscriptLineParser {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static final class Fields {
-        String timestamp, sessionId, requestId, uuid, messageId, model, stopReason, speed, cwd;
+    /** What one line says, reused line after line. */
+    static final class Fields {
+        CharSequence timestamp;
+        String sessionId, requestId, uuid, messageId, model, stopReason, speed, cwd;
         boolean sidechain, apiError, nulled, hasUsage, hasBreakdown;
         long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
+
+        void clear() {
+            timestamp = null;
+            sessionId = requestId = uuid = messageId = model = stopReason = speed = cwd = null;
+            sidechain = apiError = nulled = hasUsage = hasBreakdown = false;
+            input = output = cacheRead = cacheCreation = w5 = w1 = webSearches = 0;
+        }
     }
 }

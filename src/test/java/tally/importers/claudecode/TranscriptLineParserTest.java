@@ -1,0 +1,149 @@
+package tally.importers.claudecode;
+
+import org.junit.jupiter.api.Test;
+import tally.Fixtures;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The transcript line reader: its byte scanner takes the lines Claude Code writes, and whatever it
+ * reads, it reads exactly as Jackson's parser does (the same record, the same refusal, word for word).
+ */
+class TranscriptLineParserTest {
+    private static final String USAGE_LINE = "{\"parentUuid\":\"p\",\"isSidechain\":false,\"message\":{\"id\":\"msg_1\","
+            + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-8\",\"content\":[{\"type\":\"text\","
+            + "\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":22,"
+            + "\"cache_creation_input_tokens\":18519,\"cache_read_input_tokens\":47328,\"output_tokens\":857,"
+            + "\"server_tool_use\":{\"web_search_requests\":2,\"web_fetch_requests\":0},\"service_tier\":\"standard\","
+            + "\"cache_creation\":{\"ephemeral_1h_input_tokens\":100,\"ephemeral_5m_input_tokens\":18419},"
+            + "\"inference_geo\":\"\",\"iterations\":[],\"speed\":\"fast\"},\"stop_details\":null},"
+            + "\"requestId\":\"req_1\",\"type\":\"assistant\",\"uuid\":\"a-1\",\"timestamp\":\"2026-10-09T15:08:44.891Z\","
+            + "\"cwd\":\"/home/dev/app\",\"sessionId\":\"s-1\",\"version\":\"2.1.197\"}";
+
+    @Test
+    void theScannerTakesEveryUsageLineClaudeCodeWrote() throws IOException {
+        List<String> lines = fixtureUsageLines();
+        assertThat(lines).hasSizeGreaterThan(15);
+        for (String line : lines) {
+            assertThat(scans(line)).as(line).isTrue();
+            assertThat(read(line)).as(line).isEqualTo(readWithJackson(line));
+        }
+    }
+
+    @Test
+    void readsTheUsageFieldsOfALine() {
+        Object line = read(USAGE_LINE);
+        assertThat(line).isInstanceOf(TranscriptLine.class);
+        TranscriptLine l = (TranscriptLine) line;
+        assertThat(l.messageId()).isEqualTo("msg_1");
+        assertThat(l.requestId()).isEqualTo("req_1");
+        assertThat(l.model()).isEqualTo("claude-opus-4-8");
+        assertThat(l.tokens().input()).isEqualTo(22);
+        assertThat(l.tokens().cacheWrite5m()).isEqualTo(18419);
+        assertThat(l.tokens().cacheWrite1h()).isEqualTo(100);
+        assertThat(l.tokens().cacheRead()).isEqualTo(47328);
+        assertThat(l.tokens().output()).isEqualTo(857);
+        assertThat(l.webSearches()).isEqualTo(2);
+        assertThat(l.fast()).isTrue();
+        assertThat(l.cwd()).isEqualTo("/home/dev/app");
+        assertThat(l.time()).hasToString("2026-10-09T15:08:44.891Z");
+        assertThat(l).isEqualTo(readWithJackson(USAGE_LINE));
+    }
+
+    @Test
+    void stepsOverContentItNeverReadsWhateverItHolds() {
+        for (String content : new String[] {
+                "\"a \\\"quoted\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9 word\"", "\"non-ASCII: żółw 🐢\"",
+                "[1, -2.5e-3, 0, true, false, null, {\"k\": [[], {}]}]", " { \"deep\" : [ [ [ { } ] ] ] } ",
+                "\"" + "x".repeat(10_000) + "\"", "123456789012345678901234567890"}) {
+            String line = USAGE_LINE.replace("[{\"type\":\"text\",\"text\":\"hi\"}]", content);
+            assertThat(scans(line)).as(content).isTrue();
+            assertThat(read(line)).as(content).isEqualTo(readWithJackson(line));
+        }
+    }
+
+    @Test
+    void leavesToJacksonWhatItDoesNotTakeOnAndAnswersAsJacksonDoes() {
+        String[] odd = {
+                USAGE_LINE.replace("/home/dev/app", "/home/d\\u00e9v/app"),      // an escape in a kept text
+                USAGE_LINE.replace("/home/dev/app", "/home/dév/app"),            // non-ASCII in a kept text
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":857.0"),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":8.5e2"),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":1.5"),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":0857"),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":99999999999999999999"),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":\"857\""),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":-5"),
+                USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":null"),
+                USAGE_LINE.replace("\"cache_read_input_tokens\":47328", "\"cache_read_input_tokens\":null"),
+                USAGE_LINE.replace("\"model\":\"claude-opus-4-8\"", "\"model\":null"),
+                USAGE_LINE.replace("\"model\":\"claude-opus-4-8\"", "\"model\":\"<synthetic>\""),
+                USAGE_LINE.replace("\"timestamp\":\"2026-10-09T15:08:44.891Z\"", "\"timestamp\":\"yesterday\""),
+                USAGE_LINE.replace("\"timestamp\":\"2026-10-09T15:08:44.891Z\"", "\"timestamp\":17"),
+                USAGE_LINE.replace("\"isSidechain\":false", "\"isSidechain\":true,\"isApiErrorMessage\":true"),
+                USAGE_LINE.replace("\"isSidechain\":false", "\"isSidechain\":\"yes\""),
+                USAGE_LINE.replace("\"stop_reason\":\"end_turn\"", "\"stop_reason\":{\"x\":1}"),
+                USAGE_LINE.replace("\"usage\":{", "\"usage\" : {\"input_tokens\" :\t1 , "),
+                USAGE_LINE.replace("\"text\":\"hi\"", "\"text\":\"a\tb\""),                // a raw tab in a string
+                USAGE_LINE.replace("\"text\":\"hi\"", "\"text\":\"\\x\""),                 // an invalid escape
+                USAGE_LINE.replace("\"stop_sequence\":null", "\"stop_sequence\":nul"),
+                USAGE_LINE.replace("\"stop_sequence\":null", "\"stop_sequence\":tru"),
+                USAGE_LINE.replace("\"iterations\":[]", "\"iterations\":[1,,2]"),
+                USAGE_LINE.replace("\"iterations\":[]", "\"iterations\":[01]"),
+                USAGE_LINE.replace("\"iterations\":[]", "\"iterations\":[-]"),
+                USAGE_LINE.substring(0, USAGE_LINE.length() / 2),                      // half-written
+                USAGE_LINE.substring(0, USAGE_LINE.length() - 1),
+                USAGE_LINE + " trailing",
+                "[" + USAGE_LINE + "]",
+                "{}",
+                "{\"message\":{\"usage\":{}}}",
+                "",
+        };
+        for (String line : odd) assertThat(read(line)).as(line).isEqualTo(readWithJackson(line));
+    }
+
+    /** What the parser answers: a record, a sentinel, or the text of its refusal. */
+    private static Object read(String line) {
+        byte[] b = ("  junk before " + line + " junk after").getBytes(StandardCharsets.UTF_8);
+        int off = "  junk before ".length();
+        try {
+            return new TranscriptLineParser().parse(b, off, line.getBytes(StandardCharsets.UTF_8).length);
+        } catch (TranscriptLineParser.Malformed m) {
+            return "refused: " + m.getMessage();
+        }
+    }
+
+    private static Object readWithJackson(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        TranscriptLineParser.Fields f = new TranscriptLineParser.Fields();
+        try {
+            TranscriptLineParser.jackson(b, 0, b.length, f);
+            return TranscriptLineParser.line(f);
+        } catch (TranscriptLineParser.Malformed m) {
+            return "refused: " + m.getMessage();
+        }
+    }
+
+    private static boolean scans(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        return new TranscriptLineScanner().scan(b, 0, b.length, new TranscriptLineParser.Fields());
+    }
+
+    private static List<String> fixtureUsageLines() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Fixtures.CLAUDE_CODE)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl") && p.toString().contains("transcripts")).toList()) {
+                for (String l : Files.readAllLines(f)) if (l.contains("\"usage\"")) out.add(l);
+            }
+        }
+        return out;
+    }
+}
