@@ -1,7 +1,6 @@
 package tally.importers.claudecode;
 
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * {@link Instant#parse} with a fast path for the one form Claude Code writes
@@ -26,7 +25,7 @@ final class IsoInstant {
         int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
                 || second < 0 || second > 59) return null;
-        if (day > LocalDate.of(year, month, 1).lengthOfMonth()) return null;
+        if (day > monthLength(year, month)) return null;
         int nanos = 0;
         if (n > 20) {
             int fraction = n - 21; // between the '.' and the 'Z'
@@ -36,8 +35,26 @@ final class IsoInstant {
             for (int i = fraction; i < 9; i++) f *= 10;
             nanos = f;
         }
-        long days = LocalDate.of(year, month, day).toEpochDay();
+        long days = epochDay(year, month, day);
         return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    private static int monthLength(int year, int month) {
+        if (month == 2) return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
+    /**
+     * Days since 1970-01-01 of a proleptic Gregorian date, without a LocalDate per line: years
+     * counted from March, so the leap day ends a year and every other month has a fixed length.
+     */
+    static long epochDay(int year, int month, int day) {
+        long y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yearOfEra = y - era * 400;                                   // 0..399
+        long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1; // 0..365, from March 1
+        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097 + dayOfEra - 719_468;                      // 719,468: 0000-03-01 to 1970-01-01
     }
 
     /** The value of {@code len} ASCII digits at {@code at}, or -1 if any is not a digit. */

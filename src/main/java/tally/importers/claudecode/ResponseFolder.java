@@ -39,13 +39,16 @@ final class ResponseFolder {
     private final Consumer<Group> emit;
     private Group last;
     private long folded;
+    // the key of the line before: lines of one response share their ids' String objects (the parser's doing)
+    private TranscriptLine keyedLine;
+    private String lastKey;
 
     ResponseFolder(Consumer<Group> emit) {
         this.emit = emit;
     }
 
     void add(TranscriptLine line, long offset, long lineNo) {
-        String key = line.responseKey();
+        String key = keyOf(line);
         if (key == null) { // nothing to fold on: a record of its own
             Group g = new Group(null, line, offset, lineNo);
             emit.accept(g);
@@ -67,6 +70,14 @@ final class ResponseFolder {
             emit.accept(it.next().getValue());
             it.remove();
         }
+    }
+
+    private String keyOf(TranscriptLine line) {
+        TranscriptLine before = keyedLine;
+        keyedLine = line;
+        if (before != null && before.messageId() == line.messageId() && before.requestId() == line.requestId()) return lastKey;
+        lastKey = line.responseKey();
+        return lastKey;
     }
 
     /** ccusage's rule: non-sidechain over sidechain, then the larger total, then the one in fast mode. */

@@ -7,7 +7,6 @@ import tally.importers.Skips;
 import tally.pricing.ModelIds;
 import tally.pricing.PriceCatalog;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -166,7 +165,7 @@ final class TranscriptFileReader {
         private long left;
 
         BoundedStream(InputStream in, long left) {
-            this.in = new BufferedInputStream(in, 1 << 16);
+            this.in = in; // unbuffered: the line reader asks for tens of kilobytes at a time
             this.left = Math.max(0, left);
         }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
  * the line (the content, the prompt, tool input) is skipped unread.
  *
  * @param stopReason null on the provisional copy some versions write before the response ends
+ * @param uuid       the line's own id, kept only when there is no message id (it then names the record)
  * @param cwd        the working directory Claude Code ran in (the record's raw project tag), or null
  */
 public record TranscriptLine(Instant time, String sessionId, String requestId, String messageId, String uuid,

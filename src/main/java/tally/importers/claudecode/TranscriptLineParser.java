@@ -104,7 +104,7 @@ final class TranscriptLineParser {
         if (out == null) out = Bounds.time(time, Instant.now());
         if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
         return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
-                f.uuid, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
+                f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
     }
 
     private static void message(JsonParser p, Fields f) throws IOException, Malformed {
@@ -198,14 +198,14 @@ final class TranscriptLineParser {
 
     /** What one line says, reused line after line. */
     static final class Fields {
-        CharSequence timestamp;
-        String sessionId, requestId, uuid, messageId, model, stopReason, speed, cwd;
+        CharSequence timestamp, uuid;
+        String sessionId, requestId, messageId, model, stopReason, speed, cwd;
         boolean sidechain, apiError, nulled, hasUsage, hasBreakdown;
         long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
 
         void clear() {
-            timestamp = null;
-            sessionId = requestId = uuid = messageId = model = stopReason = speed = cwd = null;
+            timestamp = uuid = null;
+            sessionId = requestId = messageId = model = stopReason = speed = cwd = null;
             sidechain = apiError = nulled = hasUsage = hasBreakdown = false;
             input = output = cacheRead = cacheCreation = w5 = w1 = webSearches = 0;
         }

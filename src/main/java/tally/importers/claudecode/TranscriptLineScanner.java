@@ -70,8 +70,8 @@ final class TranscriptLineScanner {
     private final Text model = new Text();
     private final Text stopReason = new Text();
     private final Text speed = new Text();
-    private final Text uuid = new Text();
     private final AsciiView timestamp = new AsciiView();
+    private final AsciiView uuid = new AsciiView();
 
     /** Fills {@code f} from the line; false when the line must be read by Jackson instead. */
     boolean scan(byte[] buf, int off, int len, TranscriptLineParser.Fields f) {
@@ -99,7 +99,7 @@ final class TranscriptLineScanner {
         else if (keyIs(SESSION_ID)) f.sessionId = text(sessionId, f);
         else if (keyIs(REQUEST_ID)) f.requestId = text(requestId, f);
         else if (keyIs(CWD)) f.cwd = text(cwd, f);
-        else if (keyIs(UUID)) f.uuid = stringOrNull(uuid);
+        else if (keyIs(UUID)) f.uuid = uuidText();
         else if (keyIs(IS_SIDECHAIN)) f.sidechain = literal() == 't';
         else if (keyIs(IS_API_ERROR)) {
             byte l = literal();
@@ -195,6 +195,17 @@ final class TranscriptLineScanner {
         int from = plainString();
         timestamp.of(b, from, i - 1 - from);
         return timestamp;
+    }
+
+    /** The line's uuid, left in place: it is made a String only for a record it names (no message id). */
+    private CharSequence uuidText() throws GiveUp {
+        if (at() != '"') {
+            stringOrNull(null);
+            return null;
+        }
+        int from = plainString();
+        uuid.of(b, from, i - 1 - from);
+        return uuid;
     }
 
     /** The string at the cursor, the same String object as last time when its bytes are the same. */
@@ -434,18 +445,21 @@ final class TranscriptLineScanner {
 
     /** The last text read for one field: the same bytes again give the same String, not a new one. */
     private static final class Text {
-        private byte[] bytes = new byte[0];
+        private byte[] bytes = new byte[64];
+        private int length = -1;
         private String text;
 
         String of(byte[] buf, int from, int len) {
-            if (text != null && len == bytes.length && Arrays.equals(buf, from, from + len, bytes, 0, len)) return text;
-            bytes = Arrays.copyOfRange(buf, from, from + len);
-            text = new String(bytes, StandardCharsets.ISO_8859_1);
+            if (len == length && Arrays.equals(buf, from, from + len, bytes, 0, len)) return text;
+            if (len > bytes.length) bytes = new byte[Math.max(len, bytes.length * 2)];
+            System.arraycopy(buf, from, bytes, 0, len);
+            length = len;
+            text = new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
             return text;
         }
     }
 
-    /** ASCII bytes seen as characters without copying them (the timestamp, parsed at once). */
+    /** ASCII bytes seen as characters without copying them (read before the next line, or not at all). */
     private static final class AsciiView implements CharSequence {
         private byte[] buf;
         private int from;

@@ -25,6 +25,18 @@ class IsoInstantTest {
     }
 
     @Test
+    void countsDaysAsTheCalendarDoesAcrossLeapYearsAndCenturies() {
+        java.util.List<java.time.LocalDate> wrong = new java.util.ArrayList<>();
+        for (long d = java.time.LocalDate.of(1600, 1, 1).toEpochDay(); d <= java.time.LocalDate.of(2500, 12, 31).toEpochDay(); d++) {
+            java.time.LocalDate date = java.time.LocalDate.ofEpochDay(d);
+            if (IsoInstant.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()) != d) wrong.add(date);
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(IsoInstant.fast("2100-02-29T00:00:00Z")).isNull(); // not a leap year: left to Instant.parse's refusal
+        assertThat(IsoInstant.fast("2000-02-29T00:00:00Z")).isEqualTo(Instant.parse("2000-02-29T00:00:00Z"));
+    }
+
+    @Test
     void leavesEveryOtherFormToInstantParse() {
         for (String s : new String[] {"2026-10-10T13:33:21+02:00", "2026-10-10T24:00:00Z", "2026-12-31T23:59:60Z",
                 "2026-10-10T13:33:21.1234567891Z", "2026-10-10T13:33:21.Z"}) {
