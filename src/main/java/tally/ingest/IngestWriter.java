@@ -1,6 +1,7 @@
 package tally.ingest;
 
 import tally.core.UsageEvent;
+import tally.store.BulkWrite;
 import tally.store.Ledger;
 import tally.store.StoreException;
 import tally.store.WriteResult;
@@ -90,6 +91,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     static final int UNSPOOLED_ATTEMPTS = 3;
 
     private final Ledger ledger;
+    /** An unspooled writer's batches, written as one until a flush commits them; null when spooled. */
+    private final BulkWrite bulk;
     private final Spool spool;
     /** Small spooled batches go here; null for an unspooled writer. */
     private final SpoolLog log;
@@ -118,6 +121,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     public IngestWriter(Ledger ledger, Spool spool, UnaryOperator<UsageEvent> normalize, Options options) {
         this.ledger = ledger;
+        this.bulk = options.spooled() ? null : ledger.bulk();
         this.spool = spool;
         this.normalize = normalize;
         this.options = options;
@@ -286,6 +290,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     /**
      * Waits up to maxDelay for the first item, then takes what is there, up to the batch size. A batch
      * holding an awaited record closes as soon as the queue is empty: its waiter is answering a client.
+     * An unspooled (bulk) writer instead fills its batch until maxDelay or a flush: a batch of at least
+     * one DuckDB row group is written straight to the table, a smaller one through the write-ahead log
+     * and again at the checkpoint, and a producer busy sorting its next run leaves gaps of milliseconds.
      */
     private void collect(List<Pending> batch) throws InterruptedException {
         Pending first = queue.poll(options.maxDelay().toNanos(), TimeUnit.NANOSECONDS);
@@ -293,7 +300,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         batch.add(first);
         long deadline = System.nanoTime() + options.maxDelay().toNanos();
         boolean awaited = first.awaited();
-        while (batch.size() < options.batchSize()) {
+        boolean bulk = !options.spooled();
+        while (batch.size() < options.batchSize() && !(bulk && flushes(batch.get(batch.size() - 1)))) {
             int from = batch.size();
             if (queue.drainTo(batch, options.batchSize() - batch.size()) > 0) {
                 for (int i = from; i < batch.size() && !awaited; i++) awaited = batch.get(i).awaited();
@@ -303,10 +311,16 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             long left = deadline - System.nanoTime();
             if (left <= 0) break;
             Pending p = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)), TimeUnit.NANOSECONDS);
+            if (p == null && bulk) continue;
             if (p == null) break; // nothing more is coming right now: do not sit on a ready batch
             batch.add(p);
             awaited = p.awaited();
         }
+    }
+
+    /** A flush barrier: everything before it is all there is for now. */
+    private static boolean flushes(Pending p) {
+        return p.event() == null;
     }
 
     /** Returns whether it queued a segment holding records (an unspooled one then holds the room taken for it). */
@@ -369,6 +383,14 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /** Writes spooled segments oldest first; on a store failure backs off and retries the same one. */
     private void storeLoop() {
+        try {
+            storeUntilDone();
+        } finally {
+            if (bulk != null) bulk.close(); // what no flush committed is dropped; its input is read again
+        }
+    }
+
+    private void storeUntilDone() {
         long backoffMs = 0;
         while (true) {
             Segment s;
@@ -394,12 +416,16 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             } catch (IOException | RuntimeException e) { // StoreException, or anything a bad batch throws
                 for (int i = run.size() - 1; i >= 0; i--) backlog.addFirst(run.get(i));
                 lastError = e.getMessage();
+                if (bulk != null && !bulk.retriable()) { // the batches before it went with the transaction
+                    giveUp(e, 1);
+                    continue;
+                }
                 if (spoolerDone) { // closing: the spool keeps the rest for the next start
                     failBarriers();
                     return;
                 }
                 if (!options.spooled() && ++unspooledFailures >= UNSPOOLED_ATTEMPTS) {
-                    giveUp(e);
+                    giveUp(e, UNSPOOLED_ATTEMPTS);
                     continue;
                 }
                 backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
@@ -480,23 +506,26 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                 events.addAll(spool.read(s.file, this::skip));
             }
         }
+        boolean barrier = false;
+        for (Segment s : run) barrier |= !s.barriers.isEmpty();
         if (!events.isEmpty()) {
             // the pricer prices again a telemetry record recounted against its saved counter series
-            WriteResult r = ledger.write(events, normalize);
+            WriteResult r = bulk != null ? bulk.write(events, normalize) : ledger.write(events, normalize);
+            if (barrier && bulk != null) bulk.commit(); // a flush: what was written is kept
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());
             backlogRecords.addAndGet(-events.size());
             lastError = null;
             lastWriteNanos = System.nanoTime();
+        } else if (barrier && bulk != null) {
+            bulk.commit();
         }
         inMemory.addAndGet(-fromMemory);
-        boolean barrier = false;
         for (Segment s : run) {
             if (s.extent != null) log.stored(s.extent);
             else if (s.file != null) spool.delete(s.file);
             else if (!s.events.isEmpty()) unspooledRoom.release();
-            barrier |= !s.barriers.isEmpty();
         }
         // a flush leaves an empty spool behind when nothing more has come in
         if (barrier && log != null && backlog.isEmpty()) log.retireIfIdle();
@@ -508,9 +537,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * offsets), and a store that failed it several times in a row (a memory cap too small for the
      * batch, a full disk) would fail it forever: it stops, and every waiter learns why.
      */
-    private void giveUp(Exception e) {
-        gaveUp = new StoreException("the store refused a batch " + UNSPOOLED_ATTEMPTS + " times, giving up: "
-                + e.getMessage(), e);
+    private void giveUp(Exception e, int attempts) {
+        gaveUp = new StoreException("the store refused a batch" + (attempts > 1 ? " " + attempts + " times" : "")
+                + ", giving up: " + e.getMessage(), e);
         LOG.warning(gaveUp.getMessage());
         for (Segment s; (s = backlog.pollFirst()) != null; ) drop(s);
     }

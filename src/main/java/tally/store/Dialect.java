@@ -30,6 +30,14 @@ interface Dialect extends AutoCloseable {
     /** Serializes writers across processes for the current transaction (no-op where there is one writer). */
     void lockWriters(Connection c) throws SQLException;
 
+    /**
+     * Whether an import's batches are better written in one transaction (see {@link BulkWrite}):
+     * where one process writes anyway and a table's storage favours large appends.
+     */
+    default boolean bulkInOneTransaction() {
+        return false;
+    }
+
     @Override
     void close();
 }

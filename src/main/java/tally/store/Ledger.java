@@ -46,6 +46,15 @@ public final class Ledger {
     }
 
     /**
+     * Batches written as one: on DuckDB in one transaction, committed by {@link BulkWrite#commit};
+     * elsewhere each batch in its own, as {@link #write} does. For an import, whose input stays on
+     * disk until it is committed.
+     */
+    public BulkWrite bulk() {
+        return new BulkWrite(store, writer);
+    }
+
+    /**
      * Like {@link #write(List)}; {@code pricer} prices a telemetry record again when the counter
      * points it carries had to be counted again against the saved series state ({@link CounterSeries}).
      */

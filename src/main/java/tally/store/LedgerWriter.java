@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,6 +35,12 @@ final class LedgerWriter {
 
     /** See {@link Ledger#write(List, UnaryOperator)}. */
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
+        return write(batch, pricer, this::inWriteTransaction);
+    }
+
+    /** Writes a batch, its work run by {@code tx}: in a transaction of its own, or in a {@link BulkWrite}'s. */
+    WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
+                      Function<Store.Work<WriteResult>, WriteResult> tx) {
         if (batch.isEmpty()) return WriteResult.NONE;
         List<UsageEvent> events = dedupeWithinBatch(batch);
         long dropped = batch.size() - events.size();
@@ -49,7 +56,7 @@ final class LedgerWriter {
         long from = lo;
         long to = hi;
         boolean probeRequests = anyRequestId;
-        WriteResult r = inWriteTransaction(c -> writeInTransaction(c, events, from, to, probeRequests, pricer));
+        WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probeRequests, pricer));
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
 
@@ -64,6 +71,14 @@ final class LedgerWriter {
                 store.dialect().prepareStaging(c);
                 return work.run(c);
             });
+        }
+    }
+
+    /** Runs ledger-changing work in an open transaction the caller commits, with staging tables ready and empty. */
+    <T> T inOpenTransaction(Connection c, Store.Work<T> work) throws SQLException {
+        synchronized (writeLock) {
+            store.dialect().prepareStaging(c);
+            return work.run(c);
         }
     }
 
