@@ -41,7 +41,9 @@ public final class TranscriptImporter {
     public static final String KIND = "claude-code";
     /** A file written to this recently may still be finishing its last answer. */
     static final Duration STILL_WRITING = Duration.ofMinutes(10);
-    private static final int QUEUE = 2048;
+    private static final int QUEUE = 16;
+    /** Records cross from a parser thread in chunks: one queue hand-off (a lock, maybe a wake-up) per chunk, not per record. */
+    private static final int CHUNK = 256;
     /**
      * Records are handed to the writer in time-sorted runs of this many: the ledger probes for
      * earlier copies only within the time span of a batch, and files of scattered sessions would
@@ -69,7 +71,7 @@ public final class TranscriptImporter {
     private record Plan(TranscriptFiles.TranscriptFile file, String key, long size, long modifiedNanos, long from,
                         long fromLine, boolean recent) {}
 
-    /** A file's records, then its result (or failure) as the last item. */
+    /** A file's records in chunks, then its result (or failure) as the last item. */
     private static final class Job {
         final Plan plan;
         final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -149,7 +151,7 @@ public final class TranscriptImporter {
             return t;
         });
         try {
-            // A job (and its queue, 8 KB) exists only from its start until it is drained: 2,000 files
+            // A job (and its queue) exists only from its start until it is drained: 2,000 files
             // otherwise hold 16 MB of empty queues all import long.
             Job[] jobs = new Job[plans.size()];
             int started = 0;
@@ -218,15 +220,39 @@ public final class TranscriptImporter {
         Plan p = job.plan;
         TranscriptFileReader.FileContext ctx = new TranscriptFileReader.FileContext(p.file().path().toString(), identity,
                 p.file().project(), p.file().session(), p.recent(), catalog);
+        Chunks chunks = new Chunks(job);
         Done done;
         try {
             TranscriptFileReader.Result r = TranscriptFileReader.read(p.file().path(), p.from(), p.fromLine(), p.size(), ctx,
-                    e -> put(job, e));
+                    chunks);
             done = new Done(r, null);
         } catch (IOException | RuntimeException e) {
             done = new Done(null, "cannot read: " + e.getMessage());
         }
+        chunks.handOn();
         put(job, done);
+    }
+
+    /** Hands a file's records on to its job's queue {@link #CHUNK} at a time. */
+    private static final class Chunks implements java.util.function.Consumer<UsageEvent> {
+        private final Job job;
+        private List<UsageEvent> chunk = new ArrayList<>(CHUNK);
+
+        Chunks(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public void accept(UsageEvent e) {
+            chunk.add(e);
+            if (chunk.size() == CHUNK) handOn();
+        }
+
+        void handOn() {
+            if (chunk.isEmpty()) return;
+            put(job, chunk);
+            chunk = new ArrayList<>(CHUNK);
+        }
     }
 
     /** A stable sort: copies of one response (same time) keep file order, so the first file's copy wins. */
@@ -250,8 +276,10 @@ public final class TranscriptImporter {
             while (true) {
                 Object o = job.queue.take();
                 if (o instanceof Done d) return d;
-                run.add((UsageEvent) o);
-                if (run.size() >= SORT_RUN) submitSorted(run);
+                for (Object e : (List<?>) o) {
+                    run.add((UsageEvent) e);
+                    if (run.size() >= SORT_RUN) submitSorted(run);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
