@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -198,20 +197,24 @@ final class LedgerWriter {
 
     /** One record per id, and one per provider request id (the highest-precedence source wins). */
     static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch) {
-        Map<String, UsageEvent> byId = new LinkedHashMap<>(batch.size() * 2);
-        boolean anyRequestId = false;
+        int capacity = batch.size() * 4 / 3 + 1; // no rehashing: this runs on the store's one thread, per batch
+        Map<String, UsageEvent> byId = new HashMap<>(capacity);
+        List<UsageEvent> unique = new ArrayList<>(batch.size());
         for (UsageEvent e : batch) {
-            byId.putIfAbsent(e.id(), e);
-            anyRequestId |= e.requestId() != null;
+            if (byId.putIfAbsent(e.id(), e) == null) unique.add(e);
         }
-        if (!anyRequestId) return new ArrayList<>(byId.values());
-        Map<String, UsageEvent> byRequest = new HashMap<>();
-        for (UsageEvent e : byId.values()) {
+        Map<String, UsageEvent> byRequest = new HashMap<>(capacity);
+        boolean shared = false;
+        for (UsageEvent e : unique) {
             if (e.requestId() == null) continue;
-            byRequest.merge(e.requestId(), e, (a, b) -> b.source().rank() < a.source().rank() ? b : a);
+            UsageEvent before = byRequest.putIfAbsent(e.requestId(), e);
+            if (before == null) continue;
+            shared = true;
+            if (e.source().rank() < before.source().rank()) byRequest.put(e.requestId(), e);
         }
-        List<UsageEvent> out = new ArrayList<>(byId.size());
-        for (UsageEvent e : byId.values()) {
+        if (!shared) return unique; // the usual batch: every request id once
+        List<UsageEvent> out = new ArrayList<>(unique.size());
+        for (UsageEvent e : unique) {
             if (e.requestId() == null || byRequest.get(e.requestId()) == e) out.add(e);
         }
         return out;
