@@ -105,9 +105,8 @@ final class RollupRange {
      * The finest rollup a question needs for the parts of its range shorter than a day, when every
      * bound of those parts is a whole UTC hour and every zone offset they are cut at whole hours
      * ({@code wholeHours}; an hour row then falls in one local hour): hourly by what when it groups,
-     * splits and filters by nothing about who; hourly by who when by nothing about what (on
-     * PostgreSQL only: DuckDB scans the 15-minute rollup's long columns faster than it sums the hourly
-     * rollup's decimals beside the daily rollup's longs, as measured); else the 15-minute rollup.
+     * splits and filters by nothing about who; hourly by who when by nothing about what (read beside
+     * the daily rollup by who, {@link Rollups#dailyBeside}); else the 15-minute rollup.
      */
     static String subDay(Store store, UsageQuery q, Dimension split, boolean wholeHours) {
         if (!wholeHours) return "usage_rollup";
@@ -117,7 +116,7 @@ final class RollupRange {
         boolean what = asksWhat(q.by()) || (split != null && asksWhat(split)) || q.model() != null || q.source() != null
                 || f.filtersModels() || !f.sources().isEmpty() || !f.projects().isEmpty() || !f.costCenters().isEmpty()
                 || !f.regions().isEmpty();
-        return what || !store.dialect().name().equals("postgresql") ? "usage_rollup" : Rollups.HOURLY_WHO;
+        return what ? "usage_rollup" : Rollups.HOURLY_WHO;
     }
 
     private static boolean asksWhat(Dimension d) {
