@@ -171,6 +171,19 @@ final class RollupRange {
         return row(rs, 2, key);
     }
 
+    /**
+     * A row of {@link #SUMS} cast to longs, starting at column {@code first}, as usage under a key;
+     * null when a sum is NULL (DuckDB's TRY_CAST of a sum beyond a long), for the caller to sum exactly.
+     */
+    static UsageRow longRow(ResultSet rs, int first, String key) throws SQLException {
+        long[] v = new long[10];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rs.getLong(first + i);
+            if (v[i] == 0 && rs.wasNull()) return null;
+        }
+        return new UsageRow(key, v[0], v[1], new TokenCounts(v[2], v[3], v[4], v[5], v[6]), v[7], v[8], v[9]);
+    }
+
     /** A row of {@link #SUMS} starting at column {@code first} as usage under a key. */
     static UsageRow row(ResultSet rs, int first, String key) throws SQLException {
         int i = first;
