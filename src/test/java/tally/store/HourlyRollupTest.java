@@ -145,6 +145,13 @@ class HourlyRollupTest {
             assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.USER, zone)).costNanos()).as(z + " total")
                     .isEqualTo(in.stream().mapToLong(UsageEvent::costNanos).sum());
             assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.USER, zone)).requests()).isEqualTo(in.size());
+            for (String t : List.of("tagged", "platform", "(none)")) {
+                assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.MODEL, zone).withTeam(t)).costNanos()).as(z + " total of team " + t)
+                        .isEqualTo(in.stream().filter(e -> team.apply(e).equals(t)).mapToLong(UsageEvent::costNanos).sum());
+            }
+            String first = person.apply(in.get(0));
+            assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.MODEL, zone).withPerson(first)).costNanos()).as(z + " total of " + first)
+                    .isEqualTo(in.stream().filter(e -> person.apply(e).equals(first)).mapToLong(UsageEvent::costNanos).sum());
 
             assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.USER, zone)))).as(z + " by person")
                     .isEqualTo(sum(in, person));
