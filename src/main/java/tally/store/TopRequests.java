@@ -33,8 +33,17 @@ public final class TopRequests {
         try (Connection c = store.connection()) {
             RawFilters.addTo(c, q, where);
             if (after != null) where.and(keyset(after));
-            List<Row> rows = byCostAlone(c, where, limit);
-            if (rows == null) rows = byFullOrder(c, where, limit);
+            Long floor = costFloor(c, where, limit);
+            if (floor != null) where.and("cost_nanos >= ?", floor);
+            List<Object> params = where.params();
+            params.add(limit + 1);
+            String sql = "SELECT " + TopRequest.COLUMNS
+                    + " FROM (SELECT * FROM usage_events" + where.sql() + ORDER + " LIMIT ?) l" + Identities.aliases("l")
+                    + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
+            List<Row> rows = Jdbc.query(c, sql, params, rs -> {
+                TopRequest t = TopRequest.read(rs);
+                return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
+            });
             Cursor next = null;
             if (rows.size() > limit) {
                 rows = new ArrayList<>(rows.subList(0, limit));
@@ -44,44 +53,6 @@ public final class TopRequests {
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
-    }
-
-    /**
-     * The page from one scan, when costs decide it: the 2 × (limit + 1) costliest rows by cost alone
-     * (a top-N on one column, which both databases keep while scanning), sorted fully. Every row
-     * that costs more than the cheapest of them is among them, so when limit + 1 of them do, those
-     * are the page and the row past it exactly. Null when not (ties at that cost, or the unpriced
-     * rows reached): the full order decides. Half the scans of {@link #byFullOrder} (top of a person
-     * or a team at 10M records on DuckDB: two passes over the ledger's columns to one).
-     */
-    private static List<Row> byCostAlone(Connection c, Where where, int limit) throws SQLException {
-        int fetch = 2 * (limit + 1);
-        List<Row> rows = read(c, "SELECT * FROM usage_events" + where.sql() + " ORDER BY cost_nanos DESC NULLS LAST LIMIT ?",
-                where.params(), fetch);
-        if (rows.size() < fetch) return rows; // every matching row
-        Long least = rows.get(rows.size() - 1).request().costNanos();
-        if (least == null) return null;
-        int above = 0;
-        while (above < rows.size() && rows.get(above).request().costNanos() > least) above++;
-        return above > limit ? rows.subList(0, limit + 1) : null;
-    }
-
-    /** The page in the full order: every row costing at least the one past the page, sorted by all three keys. */
-    private static List<Row> byFullOrder(Connection c, Where where, int limit) throws SQLException {
-        Long floor = costFloor(c, where, limit);
-        if (floor != null) where.and("cost_nanos >= ?", floor);
-        return read(c, "SELECT * FROM usage_events" + where.sql() + ORDER + " LIMIT ?", where.params(), limit + 1);
-    }
-
-    /** The rows of {@code candidates} (a query with a LIMIT ? parameter, given last) with their people, in the page order. */
-    private static List<Row> read(Connection c, String candidates, List<Object> params, int limit) throws SQLException {
-        params.add(limit);
-        String sql = "SELECT " + TopRequest.COLUMNS + " FROM (" + candidates + ") l" + Identities.aliases("l")
-                + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
-        return Jdbc.query(c, sql, params, rs -> {
-            TopRequest t = TopRequest.read(rs);
-            return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
-        });
     }
 
     /**

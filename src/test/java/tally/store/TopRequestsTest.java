@@ -52,37 +52,4 @@ class TopRequestsTest {
             }
         }
     }
-    /**
-     * Costs mostly distinct (each page is then decided by costs alone, from one scan) with pairs of
-     * equal cost and equal time, some unpriced, three developers: every page, whole or one person's,
-     * is the spelled-out order.
-     */
-    @ParameterizedTest
-    @MethodSource("tally.store.TestStores#kinds")
-    void pagesOfMostlyDistinctCostsAreInOrderForEveryoneAndForOnePerson(TestStores.Kind kind) {
-        List<UsageEvent> events = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            var b = event(String.format("d-%03d", (i * 7919) % 300), "2026-01-1" + (i % 4) + "T10:00:00Z", "dev" + (i % 3));
-            events.add(i % 37 == 0 ? b.build() : b.cost(1_000L * ((i * 131) % 300 / 2 + 1), "v").build());
-        }
-        try (Store store = Store.open(TestStores.config(kind, dir))) {
-            new Ledger(store).write(events);
-            TopRequests top = new TopRequests(store);
-            for (String person : new String[] {null, "dev1"}) {
-                List<String> expected = events.stream().filter(e -> person == null || e.identity().equals(person))
-                        .sorted(ORDER).map(UsageEvent::id).toList();
-                for (int limit : new int[] {1, 2, 5, 20, 99, 100, 299, 300}) {
-                    List<String> walked = new ArrayList<>();
-                    TopRequests.Cursor after = null;
-                    do {
-                        TopRequests.Page page = top.page(UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC).withPerson(person), after, limit);
-                        assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
-                        page.rows().forEach(r -> walked.add(r.request().id()));
-                        after = page.next();
-                    } while (after != null);
-                    assertThat(walked).as(person + ", limit " + limit).isEqualTo(expected);
-                }
-            }
-        }
-    }
 }
