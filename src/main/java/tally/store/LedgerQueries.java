@@ -94,7 +94,9 @@ final class LedgerQueries {
     /** See {@link Ledger#totals}. */
     UsageRow totals(UsageQuery q) {
         List<Object> params = new ArrayList<>();
-        UsageQuery any = q.withBy(Dimension.MODEL);
+        // grouped by nothing: read as a question by model (the hourly rollup by what) unless it filters
+        // by person or team, then as one by person (the rollups by who, when it filters by no model)
+        UsageQuery any = q.withBy(RollupRange.needsPeople(Dimension.MODEL, q) ? Dimension.USER : Dimension.MODEL);
         String from = RollupRange.from(store, any, false, params);
         Where where = UsageFilters.of(any);
         params.addAll(where.params());

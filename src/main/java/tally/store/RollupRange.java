@@ -105,9 +105,8 @@ final class RollupRange {
      * The finest rollup a question needs for the parts of its range shorter than a day, when every
      * bound of those parts is a whole UTC hour and every zone offset they are cut at whole hours
      * ({@code wholeHours}; an hour row then falls in one local hour): hourly by what when it groups,
-     * splits and filters by nothing about who; hourly by who when by nothing about what (on
-     * PostgreSQL only: DuckDB scans the 15-minute rollup's long columns faster than it sums the hourly
-     * rollup's decimals beside the daily rollup's longs, as measured); else the 15-minute rollup.
+     * splits and filters by nothing about who; hourly by who when by nothing about what (read beside
+     * the daily rollup by who, {@link Rollups#dailyBeside}); else the 15-minute rollup.
      */
     static String subDay(Store store, UsageQuery q, Dimension split, boolean wholeHours) {
         if (!wholeHours) return "usage_rollup";
@@ -117,7 +116,7 @@ final class RollupRange {
         boolean what = asksWhat(q.by()) || (split != null && asksWhat(split)) || q.model() != null || q.source() != null
                 || f.filtersModels() || !f.sources().isEmpty() || !f.projects().isEmpty() || !f.costCenters().isEmpty()
                 || !f.regions().isEmpty();
-        return what || !store.dialect().name().equals("postgresql") ? "usage_rollup" : Rollups.HOURLY_WHO;
+        return what ? "usage_rollup" : Rollups.HOURLY_WHO;
     }
 
     private static boolean asksWhat(Dimension d) {
@@ -170,6 +169,19 @@ final class RollupRange {
     /** A row of {@link #SUMS} (from column 2 on) as usage under a key. */
     static UsageRow row(ResultSet rs, String key) throws SQLException {
         return row(rs, 2, key);
+    }
+
+    /**
+     * A row of {@link #SUMS} cast to longs, starting at column {@code first}, as usage under a key;
+     * null when a sum is NULL (DuckDB's TRY_CAST of a sum beyond a long), for the caller to sum exactly.
+     */
+    static UsageRow longRow(ResultSet rs, int first, String key) throws SQLException {
+        long[] v = new long[10];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rs.getLong(first + i);
+            if (v[i] == 0 && rs.wasNull()) return null;
+        }
+        return new UsageRow(key, v[0], v[1], new TokenCounts(v[2], v[3], v[4], v[5], v[6]), v[7], v[8], v[9]);
     }
 
     /** A row of {@link #SUMS} starting at column {@code first} as usage under a key. */

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Keeps the rollups equal to the sums of the ledger: 15-minute and daily by every column, hourly
- * by what (model, source, project, region) and, on PostgreSQL, hourly and daily by who (identity, team).
+ * by what (model, source, project, region) and hourly and daily by who (identity, team).
  * Records are folded in when stored and taken out when superseded or repriced, inside the writer's
  * transaction.
  */
@@ -32,14 +32,13 @@ final class Rollups {
      * Usage per UTC hour and identity and team, model, source, project and region left '': the
      * questions about who that ask nothing of what (series split by person or team, a person's
      * hours) read the hours near midnight and at a range's edges here, one row per developer.
-     * Kept on PostgreSQL only, the one store that reads it (see {@link RollupRange}).
      */
     static final String HOURLY_WHO = "usage_rollup_hourly_who";
 
     /**
      * Usage per UTC day and identity and team, the other keys left '': the whole days of the
      * questions that read {@link #HOURLY_WHO} for their edges, one row per developer and day instead
-     * of one per developer, model, source, project and region. PostgreSQL only, like that one.
+     * of one per developer, model, source, project and region.
      */
     static final String DAILY_WHO = "usage_rollup_daily_who";
 
@@ -66,7 +65,6 @@ final class Rollups {
         fold(c, "usage_rollup", "rollup_delta", range);
         fold(c, "usage_rollup_daily", "rollup_delta_coarse", coarser(c, postgres, range, Ledger.DAY_MS, true, true));
         fold(c, HOURLY, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.HOUR_MS, false, true));
-        if (!postgres) return;
         fold(c, HOURLY_WHO, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.HOUR_MS, true, false));
         fold(c, DAILY_WHO, "rollup_delta_coarse", coarser(c, postgres, range, Ledger.DAY_MS, true, false));
     }

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,18 +47,11 @@ public final class UsageSeries {
             case HOUR -> HOUR_MS;
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
-        Map<String, Point> merged = new TreeMap<>();
+        Map<PeriodSplit, Point> merged = new HashMap<>();
         try {
-            if (seeksRanges) {
-                try {
-                    read(q, split, step, LONG_SUMS, merged);
-                } catch (SQLException e) {
-                    if (!OUT_OF_RANGE.equals(e.getSQLState())) throw e;
-                    merged.clear(); // a rollup row beyond a long: sum exactly, for the reader to refuse
-                    read(q, split, step, RollupRange.SUMS, merged);
-                }
-            } else {
-                read(q, split, step, RollupRange.SUMS, merged);
+            if (!read(q, split, step, true, merged)) {
+                merged.clear(); // a sum (or on PostgreSQL a rollup row) beyond a long: sum exactly, for the reader to refuse
+                read(q, split, step, false, merged);
             }
         } catch (SQLException e) {
             throw store.unavailable(e);
@@ -73,17 +67,29 @@ public final class UsageSeries {
     private static final String OUT_OF_RANGE = "22003";
 
     /**
-     * {@link RollupRange#SUMS} of each row's values taken as longs: PostgreSQL sums bigints in a
-     * 128-bit state, several times smaller and faster than its numeric one, so a day split by person
-     * (thousands of groups) neither spills its hash nor pays numeric arithmetic (88 -> 55 ms at 1M
-     * records, measured). Each sum is still exact and can pass a long (it is numeric), for the reader
-     * to refuse; only a single rollup row beyond a long fails the cast, and is then summed as numeric.
+     * {@link RollupRange#SUMS} as longs. PostgreSQL sums each row's values as bigints, in a 128-bit
+     * state several times smaller and faster than its numeric one, so a day split by person (thousands
+     * of groups) neither spills its hash nor pays numeric arithmetic (88 -> 55 ms at 1M records,
+     * measured); DuckDB sums its own way. Each sum is then cast to a long, which the driver hands over
+     * as one instead of a decimal parsed from text (a quarter of the Java time of 6,000 points, profiled).
+     * A sum beyond a long fails that cast on PostgreSQL (as does a single rollup row beyond one) and is
+     * NULL on DuckDB (TRY_CAST): the series is then summed exactly, for the reader to refuse.
      */
-    private static final String LONG_SUMS = RollupRange.SUMS.replace(")", "::int8)");
+    private static String longSums(boolean postgres) {
+        return RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", postgres ? "sum($1::int8)::int8" : "TRY_CAST(sum($1) AS BIGINT)");
+    }
 
-    /** Runs the series with the given sums, local periods that straddle an offset change added up in {@code merged}. */
-    private void read(UsageQuery q, Dimension split, long step, String sums, Map<String, Point> merged) throws SQLException {
+    /** A point's key: the rows of a local period cut by an offset change are added up under it (hashed: thousands of points). */
+    private record PeriodSplit(LocalDateTime period, String split) {}
+
+    /**
+     * Runs the series, its sums as longs or exact, local periods that straddle an offset change added
+     * up in {@code merged}; false when a sum read as a long was beyond one.
+     */
+    private boolean read(UsageQuery q, Dimension split, long step, boolean longs, Map<PeriodSplit, Point> merged) throws SQLException {
         String key = split == null ? "''" : splitKey(split);
+        String sums = longs ? longSums(seeksRanges) : RollupRange.SUMS;
+        String nonzero = longs && seeksRanges ? "sum(r.requests::int8) <> 0" : "sum(r.requests) <> 0";
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
@@ -93,17 +99,42 @@ public final class UsageSeries {
                     .append(RollupRange.joins(split, q));
             Where where = UsageFilters.of(q);
             params.addAll(where.params());
-            sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(sums, 0, sums.indexOf(')') + 1).append(" <> 0");
+            sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(nonzero);
         }
+        boolean[] fits = {true};
         try (Connection c = store.connection()) {
-            Jdbc.query(c, sql.toString(), params, rs -> {
-                LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
-                UsageRow row = RollupRange.row(rs, 3, rs.getString(2));
-                merged.merge(period + "\u0000" + row.key(), new Point(period, row.key(), row),
-                        (x, y) -> new Point(x.period(), x.split(), x.usage().plus(y.usage())));
-                return null;
-            });
+            if (seeksRanges) serially(c);
+            try {
+                Jdbc.query(c, sql.toString(), params, rs -> {
+                    LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
+                    UsageRow row = longs ? RollupRange.longRow(rs, 3, rs.getString(2)) : RollupRange.row(rs, 3, rs.getString(2));
+                    if (row == null) fits[0] = false;
+                    else merged.merge(new PeriodSplit(period, row.key()), new Point(period, row.key(), row),
+                            (x, y) -> new Point(x.period(), x.split(), x.usage().plus(y.usage())));
+                    return null;
+                });
+            } finally {
+                if (seeksRanges) { // read only: nothing to keep
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            if (longs && OUT_OF_RANGE.equals(e.getSQLState())) return false;
+            throw e;
         }
+        return fits[0];
+    }
+
+    /**
+     * Plans the rest of this transaction (begun here) without parallel workers, on PostgreSQL. A series
+     * sums thousands of rollup rows into thousands of groups, and the workers' partial sums, handed
+     * to the leader as serialized 128-bit states, cost more than the split saves: a month by day split
+     * by person at 10M records, 66-111 ms in parallel, 40-46 ms without (2 cores, loaded).
+     */
+    private static void serially(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        Jdbc.update(c, "SET LOCAL max_parallel_workers_per_gather = 0");
     }
 
     /**

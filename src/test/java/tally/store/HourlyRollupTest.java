@@ -30,8 +30,7 @@ import static tally.store.Events.event;
  * The hourly rollups answer the questions that ask nothing of who (by what) or nothing of what (by
  * who, for the hours near midnight and a range's edges): each answer equals the same question
  * summed over the raw records, on both stores, after a reprice, a prune and an alias change, and
- * in a store made before the rollups existed. The rollup by who is kept on PostgreSQL only, the one
- * store that reads it.
+ * in a store made before the rollups existed.
  */
 class HourlyRollupTest {
     private static final Instant START = Instant.parse("2026-03-25T00:00:00Z");
@@ -93,7 +92,7 @@ class HourlyRollupTest {
             exec(store, "DROP TABLE " + Rollups.HOURLY);
             exec(store, "DROP TABLE IF EXISTS " + Rollups.HOURLY_WHO);
             exec(store, "DROP TABLE IF EXISTS " + Rollups.DAILY_WHO);
-            exec(store, "DELETE FROM schema_migrations WHERE version IN (90, 91, 92, 93)");
+            exec(store, "DELETE FROM schema_migrations WHERE version IN (90, 91, 92, 93, 94)");
         }
         try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
@@ -118,16 +117,11 @@ class HourlyRollupTest {
         Function<UsageEvent, String> team = e -> e.team() != null ? e.team() : peopleTeam.apply(e);
         assertThat(hourlyRows(store, Rollups.HOURLY, "model")).as("hourly rollup by what = records per UTC hour and model")
                 .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.model()));
-        if (store.dialect().name().equals("postgresql")) {
-            assertThat(hourlyRows(store, Rollups.HOURLY_WHO, "identity")).as("hourly rollup by who = records per UTC hour and identity")
-                    .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.identity()));
-            assertThat(hourlyRows(store, Rollups.DAILY_WHO, "identity || '/' || team")).as("daily rollup by who = records per UTC day, identity and team tag")
-                    .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.DAYS).toEpochMilli() + " " + e.identity()
-                            + "/" + (e.team() == null ? "" : e.team())));
-        } else {
-            assertThat(tableExists(store, Rollups.HOURLY_WHO)).as("DuckDB keeps no hourly rollup by who: nothing reads it there").isFalse();
-            assertThat(tableExists(store, Rollups.DAILY_WHO)).as("DuckDB keeps no daily rollup by who: nothing reads it there").isFalse();
-        }
+        assertThat(hourlyRows(store, Rollups.HOURLY_WHO, "identity")).as("hourly rollup by who = records per UTC hour and identity")
+                .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.HOURS).toEpochMilli() + " " + e.identity()));
+        assertThat(hourlyRows(store, Rollups.DAILY_WHO, "identity || '/' || team")).as("daily rollup by who = records per UTC day, identity and team tag")
+                .isEqualTo(sum(events, e -> e.time().truncatedTo(ChronoUnit.DAYS).toEpochMilli() + " " + e.identity()
+                        + "/" + (e.team() == null ? "" : e.team())));
         for (String z : ZONES) {
             ZoneId zone = ZoneId.of(z);
             Instant from = LocalDateTime.parse("2026-03-25T00:00").atZone(zone).toInstant();
@@ -151,6 +145,13 @@ class HourlyRollupTest {
             assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.USER, zone)).costNanos()).as(z + " total")
                     .isEqualTo(in.stream().mapToLong(UsageEvent::costNanos).sum());
             assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.USER, zone)).requests()).isEqualTo(in.size());
+            for (String t : List.of("tagged", "platform", "(none)")) {
+                assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.MODEL, zone).withTeam(t)).costNanos()).as(z + " total of team " + t)
+                        .isEqualTo(in.stream().filter(e -> team.apply(e).equals(t)).mapToLong(UsageEvent::costNanos).sum());
+            }
+            String first = person.apply(in.get(0));
+            assertThat(ledger.totals(UsageQuery.of(from, to, Dimension.MODEL, zone).withPerson(first)).costNanos()).as(z + " total of " + first)
+                    .isEqualTo(in.stream().filter(e -> person.apply(e).equals(first)).mapToLong(UsageEvent::costNanos).sum());
 
             assertThat(costs(ledger.usage(UsageQuery.of(from, to, Dimension.USER, zone)))).as(z + " by person")
                     .isEqualTo(sum(in, person));
@@ -202,11 +203,6 @@ class HourlyRollupTest {
                 + " GROUP BY bucket_ms, " + column + " HAVING sum(requests) <> 0", List.of(),
                 rs -> out.put(rs.getLong(1) + " " + rs.getString(2), rs.getLong(3)), store::unavailable);
         return out;
-    }
-
-    private static boolean tableExists(Store store, String table) {
-        return !Jdbc.query(store, "SELECT 1 FROM information_schema.tables WHERE table_name = ?", List.of(table),
-                rs -> 1, store::unavailable).isEmpty();
     }
 
     private static void exec(Store store, String sql) throws Exception {
