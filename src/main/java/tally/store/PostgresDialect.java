@@ -3,11 +3,12 @@ package tally.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +18,9 @@ import java.util.List;
 final class PostgresDialect implements Dialect {
     /** Any constant: the advisory lock that makes concurrent writers take turns per batch. */
     private static final long WRITER_LOCK = 0x7a11_7a11L;
+
+    /** How much CSV a bulk load builds before handing it to the COPY stream. */
+    private static final int COPY_CHUNK_CHARS = 256 * 1024;
 
     private final HikariDataSource pool;
 
@@ -74,44 +78,71 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
-        StringBuilder csv = new StringBuilder(events.size() * 200);
-        for (UsageEvent e : events) {
-            TokenCounts t = e.tokens();
-            text(csv, e.id()).append(',').append(e.time().toEpochMilli()).append(',');
-            text(csv, e.source().label()).append(',').append(e.source().rank()).append(',');
-            text(csv, e.provider()).append(',');
-            text(csv, e.identity()).append(',');
-            text(csv, e.team()).append(',');
-            text(csv, e.project()).append(',');
-            text(csv, e.sessionId()).append(',');
-            text(csv, e.requestId()).append(',');
-            text(csv, e.model()).append(',');
-            text(csv, e.modelId()).append(',');
-            csv.append(t.input()).append(',').append(t.cacheWrite5m()).append(',').append(t.cacheWrite1h()).append(',')
-                    .append(t.cacheRead()).append(',').append(t.output()).append(',').append(e.webSearches()).append(',')
-                    .append(e.batch()).append(',').append(e.fast()).append(',');
-            number(csv, e.costNanos()).append(',');
-            text(csv, e.catalogVersion()).append(',');
-            number(csv, e.latencyMs()).append(',').append(e.status()).append(',');
-            text(csv, e.region()).append('\n');
-        }
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + table + " (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)");
         try {
-            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY " + table + " (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)",
-                    new StringReader(csv.toString()));
-            if (table.equals("usage_staging")) {
-                // a temp table has no statistics: without them the dedupe probes plan as if it were
-                // tiny or huge, and pick a scan of the ledger over its indexes. A small sample of the
-                // probed columns is enough for the row count and distinctness the plans need.
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL default_statistics_target = 10");
-                    s.execute("ANALYZE usage_staging (id, ts_ms, source, source_rank, session_id, request_id)");
-                    s.execute("RESET default_statistics_target");
-                }
+            // streamed a chunk at a time: the server parses one chunk while the next is written,
+            // and a batch never sits in memory a second time as one CSV text
+            StringBuilder csv = new StringBuilder(COPY_CHUNK_CHARS + 4096);
+            for (UsageEvent e : events) {
+                row(csv, e);
+                if (csv.length() >= COPY_CHUNK_CHARS) send(copy, csv);
             }
-        } catch (java.io.IOException e) {
-            throw new SQLException("COPY into staging failed: " + e.getMessage(), e);
+            send(copy, csv);
+            copy.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            if (copy.isActive()) cancel(copy, e);
+            throw e;
         }
+        if (table.equals("usage_staging")) {
+            // a temp table has no statistics: without them the dedupe probes plan as if it were
+            // tiny or huge, and pick a scan of the ledger over its indexes. A small sample of the
+            // probed columns is enough for the row count and distinctness the plans need.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL default_statistics_target = 10");
+                s.execute("ANALYZE usage_staging (id, ts_ms, source, source_rank, session_id, request_id)");
+                s.execute("RESET default_statistics_target");
+            }
+        }
+    }
+
+    /** Ends a failed COPY so the connection can be used again; the first failure is the one reported. */
+    private static void cancel(CopyIn copy, Exception failure) {
+        try {
+            copy.cancelCopy();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Writes the chunk to the COPY stream and empties it. */
+    private static void send(CopyIn copy, StringBuilder csv) throws SQLException {
+        if (csv.length() == 0) return;
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        csv.setLength(0);
+    }
+
+    /** One record as a CSV line in {@link StagingColumns#LIST} order. */
+    private static void row(StringBuilder csv, UsageEvent e) {
+        TokenCounts t = e.tokens();
+        text(csv, e.id()).append(',').append(e.time().toEpochMilli()).append(',');
+        text(csv, e.source().label()).append(',').append(e.source().rank()).append(',');
+        text(csv, e.provider()).append(',');
+        text(csv, e.identity()).append(',');
+        text(csv, e.team()).append(',');
+        text(csv, e.project()).append(',');
+        text(csv, e.sessionId()).append(',');
+        text(csv, e.requestId()).append(',');
+        text(csv, e.model()).append(',');
+        text(csv, e.modelId()).append(',');
+        csv.append(t.input()).append(',').append(t.cacheWrite5m()).append(',').append(t.cacheWrite1h()).append(',')
+                .append(t.cacheRead()).append(',').append(t.output()).append(',').append(e.webSearches()).append(',')
+                .append(e.batch()).append(',').append(e.fast()).append(',');
+        number(csv, e.costNanos()).append(',');
+        text(csv, e.catalogVersion()).append(',');
+        number(csv, e.latencyMs()).append(',').append(e.status()).append(',');
+        text(csv, e.region()).append('\n');
     }
 
     @Override

@@ -217,4 +217,41 @@ class LedgerTest {
                             org.assertj.core.groups.Tuple.tuple("s2", 1L), org.assertj.core.groups.Tuple.tuple("s1", 2L));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aBatchLargerThanOneBulkLoadChunkIsStoredWhole(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 5_000; i++) { // ~1 MB of CSV on PostgreSQL: several COPY chunks
+                batch.add(priced("big-" + i, Instant.parse("2026-01-05T00:00:00Z").plusSeconds(i).toString(), "dev" + i % 7, 3));
+            }
+
+            assertThat(ledger.write(batch).added()).isEqualTo(5_000);
+            assertThat(ledger.write(batch).duplicates()).isEqualTo(5_000);
+            assertThat(ledger.countRecords()).isEqualTo(5_000);
+            assertThat(totals(ledger).costNanos()).isEqualTo(15_000);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBatchPostgresqlRefusesMidLoadIsStoredNotAtAllAndTheStoreWritesOn() {
+        try (Store store = open(TestStores.Kind.POSTGRESQL)) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                batch.add(priced("r-" + i, Instant.parse("2026-01-05T00:00:00Z").plusSeconds(i).toString(), "alice", 1));
+            }
+            batch.add(priced("bad", "2026-01-06T00:00:00Z", "nul\u0000byte", 1)); // a text PostgreSQL cannot hold, after the first chunks
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.write(batch)).isInstanceOf(StoreException.class);
+            assertThat(ledger.countRecords()).isZero();
+            for (int round = 0; round < 10; round++) { // every pooled connection is usable again
+                ledger.write(List.of(priced("ok-" + round, "2026-01-07T00:00:00Z", "bob", 5)));
+            }
+            assertThat(ledger.countRecords()).isEqualTo(10);
+            assertThat(totals(ledger).costNanos()).isEqualTo(50);
+        }
+    }
 }
