@@ -9,27 +9,35 @@ import java.util.function.UnaryOperator;
 
 /**
  * An import's batches, written as one (see {@link Ledger#bulk}). Where the store favours it
- * ({@link Dialect#bulkInOneTransaction}) the batches share one open transaction: nothing is visible
- * or kept until {@link #commit}, and a failed batch takes the uncommitted ones with it (the caller
- * gives up and reads its input again). Elsewhere each batch commits at once, and commit does nothing.
- * One thread uses it.
+ * ({@link Dialect#bulkInOneTransaction}) the batches share one open transaction, committed by
+ * {@link #commit} and every {@link #COMMIT_EVERY} records (until then DuckDB keeps every batch's
+ * staged rows, in temporary files past its memory cap, about 280 bytes a record: a long import would
+ * take that much disk). A failed batch takes the uncommitted ones with it; the caller gives up and
+ * reads its input again, whose records kept before are not stored twice. Elsewhere each batch commits
+ * at once, and commit does nothing. One thread uses it.
  */
 public final class BulkWrite implements AutoCloseable {
+    /** Records per transaction at most: about 140 MB of temporary files, four row groups written whole. */
+    static final int COMMIT_EVERY = 500_000;
+
     private final Store store;
     private final LedgerWriter writer;
     private final boolean oneTransaction;
+    private final long commitEvery;
     private Connection open; // the transaction in progress, or null
+    private long uncommitted; // records written in it
 
-    BulkWrite(Store store, LedgerWriter writer) {
+    BulkWrite(Store store, LedgerWriter writer, long commitEvery) {
         this.store = store;
         this.writer = writer;
         this.oneTransaction = store.dialect().bulkInOneTransaction();
+        this.commitEvery = commitEvery;
     }
 
     /** Like {@link Ledger#write(List, UnaryOperator)}, in the open transaction. */
     public WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
         if (!oneTransaction) return writer.write(batch, pricer);
-        return writer.write(batch, pricer, work -> {
+        WriteResult r = writer.write(batch, pricer, work -> {
             try {
                 if (open == null) {
                     open = store.connection();
@@ -44,6 +52,9 @@ public final class BulkWrite implements AutoCloseable {
                 throw e;
             }
         });
+        uncommitted += batch.size();
+        if (uncommitted >= commitEvery) commit();
+        return r;
     }
 
     /** Whether a failed batch may be tried again: true where each batch commits on its own. */
@@ -83,6 +94,7 @@ public final class BulkWrite implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        uncommitted = 0;
         try {
             open.close();
         } catch (SQLException ignored) {

@@ -46,12 +46,13 @@ public final class Ledger {
     }
 
     /**
-     * Batches written as one: on DuckDB in one transaction, committed by {@link BulkWrite#commit};
+     * Batches written as one: on DuckDB in one transaction, committed by {@link BulkWrite#commit} (and
+     * every half a million records);
      * elsewhere each batch in its own, as {@link #write} does. For an import, whose input stays on
      * disk until it is committed.
      */
     public BulkWrite bulk() {
-        return new BulkWrite(store, writer);
+        return new BulkWrite(store, writer, BulkWrite.COMMIT_EVERY);
     }
 
     /**
