@@ -47,7 +47,7 @@ public final class Ledger {
 
     /**
      * Batches written as one: on DuckDB in one transaction, committed by {@link BulkWrite#commit} (and
-     * every half a million records);
+     * every two million records);
      * elsewhere each batch in its own, as {@link #write} does. For an import, whose input stays on
      * disk until it is committed.
      */
