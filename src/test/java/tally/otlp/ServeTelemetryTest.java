@@ -80,8 +80,13 @@ class ServeTelemetryTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.statusCode()).isEqualTo(401);
 
-            // runs inside the server, which owns the embedded store
+            // runs inside the server, which owns the embedded store; an answered export is durable in the
+            // spool at once and in the store moments later (its writer gathers writes for up to 25 ms)
             JsonNode report = new ObjectMapper().readTree(tally("report", "--days", "400", "--format", "json")[0]);
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                 report.at("/total/input_tokens").asLong() < 155 && System.nanoTime() < until; Thread.sleep(20)) {
+                report = new ObjectMapper().readTree(tally("report", "--days", "400", "--format", "json")[0]);
+            }
             assertThat(report.at("/rows/0/key").asText()).isEqualTo("alice");
             assertThat(report.at("/total/input_tokens").asLong()).isEqualTo(155);
             assertThat(report.at("/total/output_tokens").asLong()).isEqualTo(43);
