@@ -2,9 +2,6 @@ package tally.importers;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -13,8 +10,6 @@ import java.util.Arrays;
  * import can resume at an exact byte.
  */
 public final class LineReader {
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     private final InputStream in;
     private byte[] buf = new byte[1 << 16];
     private int start;      // first unread byte in buf
@@ -40,7 +35,7 @@ public final class LineReader {
         int scanFrom = start;
         while (true) {
             int i = scanFrom;
-            while (i + 8 <= end && !hasNewline((long) WORDS.get(buf, i))) i += 8; // eight bytes a step
+            while (i + 8 <= end && !Words.has(Words.at(buf, i), (byte) '\n')) i += 8; // eight bytes a step
             for (; i < end; i++) {
                 if (buf[i] == '\n') {
                     set(start, i - start, true);
@@ -58,12 +53,6 @@ public final class LineReader {
             fill();
             scanFrom = start + scanned;
         }
-    }
-
-    /** Whether any of eight bytes is a newline (the usual zero-byte test on the word XOR newlines). */
-    private static boolean hasNewline(long w) {
-        long x = w ^ 0x0A0A0A0A0A0A0A0AL;
-        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
     }
 
     private void set(int from, int len, boolean nl) {

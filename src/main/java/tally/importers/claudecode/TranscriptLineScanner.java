@@ -1,8 +1,7 @@
 package tally.importers.claudecode;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import tally.importers.Words;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -18,9 +17,6 @@ import java.util.Arrays;
  * Jackson instead: the result and every error message are Jackson's own.
  */
 final class TranscriptLineScanner {
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
     /** Deeper than this, Jackson decides (it has its own nesting limit and error). */
     private static final int MAX_DEPTH = 200;
 
@@ -339,8 +335,8 @@ final class TranscriptLineScanner {
     private int stringEnd() throws GiveUp {
         int k = i;
         while (k + 8 <= end) {
-            long w = (long) WORDS.get(b, k);
-            if (special(w)) break;
+            long w = Words.at(b, k);
+            if (Words.has(w, (byte) '"') || Words.has(w, (byte) '\\') || Words.below(w, 0x20)) break;
             k += 8;
         }
         for (; k < end; k++) {
@@ -349,14 +345,6 @@ final class TranscriptLineScanner {
             if (c >= 0 && c < 0x20) throw GIVE_UP;
         }
         throw GIVE_UP;
-    }
-
-    /** Whether any of eight bytes is a quote, a backslash or a control byte (the zero-byte test, thrice). */
-    private static boolean special(long w) {
-        long quote = w ^ 0x2222222222222222L;
-        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
-        long control = (w - 0x2020202020202020L) & ~w; // a byte below 0x20 (bytes of 0x80 and up excluded by ~w)
-        return ((((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control) & HIGHS) != 0;
     }
 
     private void skipLiteral() throws GiveUp {
