@@ -12,9 +12,14 @@ import java.util.List;
 final class RollupRange {
     private RollupRange() {}
 
-    static final String SUMS = "sum(r.requests), sum(r.failed), sum(r.input_tokens), sum(r.cache_write_5m_tokens),"
-            + " sum(r.cache_write_1h_tokens), sum(r.cache_read_tokens), sum(r.output_tokens), sum(r.web_searches),"
-            + " sum(r.cost_nanos), sum(r.unpriced)";
+    /** Each of {@link Rollups#SUMS} summed over the rows r: sum(r.requests), sum(r.failed), … */
+    static final String SUMS = sums();
+
+    private static String sums() {
+        StringBuilder sql = new StringBuilder();
+        for (String c : Rollups.SUMS) sql.append(sql.length() == 0 ? "" : ", ").append("sum(r.").append(c).append(')');
+        return sql.toString();
+    }
 
     /** {@link #from(UsageQuery, Dimension, boolean, List)} for a question with no second dimension. */
     static String from(Store store, UsageQuery q, boolean fine, List<Object> params) {
@@ -79,9 +84,6 @@ final class RollupRange {
         return " AND identity IN (" + "?, ".repeat(identities.size() - 1) + "?)";
     }
 
-    private static final String[] SUMMED = {"requests", "failed", "input_tokens", "cache_write_5m_tokens",
-            "cache_write_1h_tokens", "cache_read_tokens", "output_tokens", "web_searches", "cost_nanos", "unpriced"};
-
     /**
      * Rollup rows summed per identity, team, model, source, project and region (and {@code period}
      * when given: a column of the rows, kept first), before the people joins: resolving who is then
@@ -94,7 +96,7 @@ final class RollupRange {
         StringBuilder sql = new StringBuilder("SELECT ");
         if (!period.isEmpty()) sql.append(period).append(", 1 AS sgn, ");
         sql.append(keys);
-        for (String c : SUMMED) {
+        for (String c : Rollups.SUMS) {
             sql.append(", sum(").append(sign.isEmpty() ? "" : sign + " * ").append(c).append(") AS ").append(c);
         }
         return sql.append(" FROM (").append(rows).append(") u GROUP BY ").append(period.isEmpty() ? "" : period + ", ")

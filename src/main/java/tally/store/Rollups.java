@@ -26,7 +26,8 @@ final class Rollups {
 
     private static final String SUMMED = "requests, failed, input_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
             + " cache_read_tokens, output_tokens, web_searches, cost_nanos, unpriced";
-    private static final String[] SUMS = SUMMED.split(", ");
+    /** The summed columns of every rollup, in their order. */
+    static final String[] SUMS = SUMMED.split(", ");
 
     /**
      * Usage per UTC hour and identity and team, model, source, project and region left '': the
