@@ -87,11 +87,11 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat (one: the
      * parsers still run a batch ahead, and each batch held is ~30 MB of heap). */
     private static final int UNSPOOLED_AHEAD = 1;
-    /** Store failures in a row after which an unspooled writer gives up ({@link #giveUp}). */
+    /** Store failures in a row after which an unspooled writer gives up ({@link #giveUp}), where a batch can be tried again. */
     static final int UNSPOOLED_ATTEMPTS = 3;
 
     private final Ledger ledger;
-    /** An unspooled writer's batches, written as one until a flush commits them; null when spooled. */
+    /** An unspooled writer's batches, written as one (see {@link BulkWrite}); null when spooled. */
     private final BulkWrite bulk;
     private final Spool spool;
     /** Small spooled batches go here; null for an unspooled writer. */
@@ -416,17 +416,15 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             } catch (IOException | RuntimeException e) { // StoreException, or anything a bad batch throws
                 for (int i = run.size() - 1; i >= 0; i--) backlog.addFirst(run.get(i));
                 lastError = e.getMessage();
-                if (bulk != null && !bulk.retriable()) { // the batches before it went with the transaction
-                    giveUp(e, 1);
+                // unspooled: a store that keeps refusing would refuse forever, and a failed one-transaction
+                // bulk write took the batches before it along (nothing to try again)
+                if (bulk != null && ++unspooledFailures >= (bulk.retriable() ? UNSPOOLED_ATTEMPTS : 1)) {
+                    giveUp(e, unspooledFailures);
                     continue;
                 }
                 if (spoolerDone) { // closing: the spool keeps the rest for the next start
                     failBarriers();
                     return;
-                }
-                if (!options.spooled() && ++unspooledFailures >= UNSPOOLED_ATTEMPTS) {
-                    giveUp(e, UNSPOOLED_ATTEMPTS);
-                    continue;
                 }
                 backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
                 LOG.warning("store unavailable, " + backlogRecords.get() + " records kept in the spool, retry in "
@@ -508,18 +506,17 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         }
         boolean barrier = false;
         for (Segment s : run) barrier |= !s.barriers.isEmpty();
-        if (!events.isEmpty()) {
-            // the pricer prices again a telemetry record recounted against its saved counter series
-            WriteResult r = bulk != null ? bulk.write(events, normalize) : ledger.write(events, normalize);
-            if (barrier && bulk != null) bulk.commit(); // a flush: what was written is kept
+        // the pricer prices again a telemetry record recounted against its saved counter series
+        WriteResult r = events.isEmpty() ? null
+                : bulk != null ? bulk.write(events, normalize) : ledger.write(events, normalize);
+        if (barrier && bulk != null) bulk.commit(); // a flush: what was written is kept (before it is counted)
+        if (r != null) {
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());
             backlogRecords.addAndGet(-events.size());
             lastError = null;
             lastWriteNanos = System.nanoTime();
-        } else if (barrier && bulk != null) {
-            bulk.commit();
         }
         inMemory.addAndGet(-fromMemory);
         for (Segment s : run) {
