@@ -50,7 +50,7 @@ final class DurableWaits {
         /** On the loop: done, whether the record is on disk or could not be put there. */
         void settle() {
             if (promise.future().isComplete()) return; // answered already, after the wait ran out
-            if (failure != null) LOG.severe("gateway: record " + id + " not confirmed on disk, answering anyway: " + failure);
+            if (failure != null) unconfirmed(id, failure);
             promise.complete();
         }
     }
@@ -111,8 +111,12 @@ final class DurableWaits {
     Future<Void> single(Context ctx, CompletableFuture<Void> queued, String id) {
         return Future.fromCompletionStage(queued, ctx).timeout(waitNanos / 1_000_000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .recover(t -> {
-                    LOG.severe("gateway: record " + id + " not confirmed on disk, answering anyway: " + t);
+                    unconfirmed(id, t);
                     return Future.succeededFuture();
                 });
+    }
+
+    private static void unconfirmed(String id, Throwable why) {
+        LOG.severe("gateway: record " + id + " not confirmed on disk, answering anyway: " + why);
     }
 }
