@@ -3,10 +3,13 @@ package tally.app;
 import tally.core.Source;
 import tally.identity.People;
 import tally.report.SessionBlocks;
+import tally.store.Dimension;
 import tally.store.Ledger;
+import tally.store.UsageQuery;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +33,11 @@ public final class Blocks {
         Map<String, String> resolved = new HashMap<>();
         String user = r.user();
         try {
-            ledger.scan(r.from(), Recent.FAR_FUTURE, e -> {
-                if (wanted != null && e.source() != wanted) return;
+            ledger.scanMetered(UsageQuery.of(r.from(), Recent.FAR_FUTURE, Dimension.USER, ZoneOffset.UTC), e -> {
+                if (wanted != null && !wanted.label().equals(e.source())) return;
                 if (user != null && !user.equals(e.identity())
                         && !user.equals(resolved.computeIfAbsent(e.identity(), people::resolve))) return;
-                blocks.add(e);
+                blocks.add(e.time(), e.model(), e.tokens(), e.costNanos());
             });
         } catch (RuntimeException e) {
             throw e;

@@ -1,7 +1,6 @@
 package tally.report;
 
 import tally.core.TokenCounts;
-import tally.core.UsageEvent;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -59,9 +58,8 @@ public final class SessionBlocks {
         this.now = now;
     }
 
-    /** Records must come oldest first. */
-    public void add(UsageEvent e) {
-        Instant t = e.time();
+    /** Records must come oldest first; {@code costNanos} null when unpriced. */
+    public void add(Instant t, String model, TokenCounts tokens, Long costNanos) {
         if (start != null) {
             boolean pastBlock = Duration.between(start, t).compareTo(length) > 0;
             boolean idle = Duration.between(last, t).compareTo(length) > 0;
@@ -75,15 +73,15 @@ public final class SessionBlocks {
             start = t.truncatedTo(ChronoUnit.HOURS);
             first = t;
             entries = 0;
-            tokens = TokenCounts.ZERO;
+            this.tokens = TokenCounts.ZERO;
             cost = 0;
             models = new LinkedHashSet<>();
         }
         last = t;
         entries++;
-        tokens = tokens.plus(e.tokens());
-        if (e.costNanos() != null) cost = tally.core.Bounds.add(cost, e.costNanos(), "block cost in nano-dollars");
-        models.add(e.model());
+        this.tokens = this.tokens.plus(tokens);
+        if (costNanos != null) cost = tally.core.Bounds.add(cost, costNanos, "block cost in nano-dollars");
+        models.add(model);
     }
 
     public List<Block> blocks() {

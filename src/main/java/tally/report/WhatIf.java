@@ -3,11 +3,11 @@ package tally.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tally.core.Nanos;
-import tally.core.UsageEvent;
 import tally.pricing.PriceCatalog;
 import tally.pricing.PriceRequest;
 import tally.pricing.Quote;
 import tally.store.Ledger;
+import tally.store.Metered;
 import tally.store.UsageQuery;
 
 import java.math.BigDecimal;
@@ -36,7 +36,7 @@ public final class WhatIf {
         long[] actual = new long[3];
         long[][] alt = new long[models.size()][3]; // cost, comparable cost, unpriced
         try {
-            ledger.scan(q, e -> {
+            ledger.scanMetered(q, e -> {
                 actual[0]++;
                 if (e.costNanos() == null) actual[2]++;
                 else actual[1] += e.costNanos();
@@ -61,7 +61,7 @@ public final class WhatIf {
         return new Result(range, new Actual(actual[0], actual[1], actual[2]), out);
     }
 
-    private static PriceRequest as(UsageEvent e, String model) {
+    private static PriceRequest as(Metered e, String model) {
         return new PriceRequest(model, e.time(), e.tokens(), e.webSearches(), e.batch(), e.fast(), null);
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** The questions asked of the ledger: usage from the rollups, and raw records where rollups cannot answer. */
 final class LedgerQueries {
@@ -150,11 +151,25 @@ final class LedgerQueries {
 
     /** See {@link Ledger#scan(UsageQuery, Ledger.Sink)}. */
     long scan(UsageQuery q, Ledger.Sink sink) throws Exception {
+        return stream(q, StagingColumns.LIST, rs -> sink.accept(event(rs)));
+    }
+
+    /** See {@link Ledger#scanMetered}. */
+    long scanMetered(UsageQuery q, Consumer<Metered> sink) throws Exception {
+        return stream(q, Metered.COLUMNS, rs -> sink.accept(Metered.read(rs)));
+    }
+
+    private interface RowSink {
+        void accept(ResultSet rs) throws Exception;
+    }
+
+    /** The columns of q's records in time order, one row at a time. */
+    private long stream(UsageQuery q, String columns, RowSink sink) throws Exception {
         long n = 0;
         try (Connection c = store.connection()) {
             Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli());
             RawFilters.addTo(c, q, where);
-            String sql = "SELECT " + StagingColumns.LIST + " FROM usage_events" + where.sql() + " ORDER BY ts_ms, id";
+            String sql = "SELECT " + columns + " FROM usage_events" + where.sql() + " ORDER BY ts_ms, id";
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -162,7 +177,7 @@ final class LedgerQueries {
                 Jdbc.bind(ps, where.params());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(event(rs));
+                        sink.accept(rs);
                         n++;
                     }
                 }

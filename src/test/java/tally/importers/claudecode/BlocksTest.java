@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tally.core.TokenCounts;
-import tally.core.UsageEvent;
 import tally.importers.Tally;
 import tally.store.TestStores;
 
@@ -45,18 +44,17 @@ class BlocksTest {
         assertThat(ours.get("projection")).isEqualTo(theirs.get("projection"));
     }
 
-    static UsageEvent at(String time, long tokens) {
-        return UsageEvent.builder().id(time).time(Instant.parse(time)).identity("a").model("claude-haiku-4-5")
-                .tokens(TokenCounts.of(tokens, 0)).cost(tokens * 1000, "v").build();
+    static void add(SessionBlocks b, String time, long tokens) {
+        b.add(Instant.parse(time), "claude-haiku-4-5", TokenCounts.of(tokens, 0), tokens * 1000);
     }
 
     @Test
     void aNewBlockStartsFiveHoursAfterTheLastStartOrAfterIdleTimeWhichShowsAsAGap() {
         SessionBlocks b = new SessionBlocks(Duration.ofHours(5), Instant.parse("2026-11-25T00:00:00Z"));
-        b.add(at("2026-11-24T01:30:00Z", 10));
-        b.add(at("2026-11-24T05:59:00Z", 10));   // same block: within 5 h of 01:00
-        b.add(at("2026-11-24T06:01:00Z", 10));   // more than 5 h after the block's start (01:00)
-        b.add(at("2026-11-24T14:00:00Z", 10));   // idle > 5 h: a gap, then a new block
+        add(b, "2026-11-24T01:30:00Z", 10);
+        add(b, "2026-11-24T05:59:00Z", 10);   // same block: within 5 h of 01:00
+        add(b, "2026-11-24T06:01:00Z", 10);   // more than 5 h after the block's start (01:00)
+        add(b, "2026-11-24T14:00:00Z", 10);   // idle > 5 h: a gap, then a new block
         List<SessionBlocks.Block> blocks = b.blocks();
         assertThat(blocks).extracting(SessionBlocks.Block::id).containsExactly(
                 "2026-11-24T01:00:00Z", "2026-11-24T06:00:00Z", "gap-2026-11-24T11:01:00Z", "2026-11-24T14:00:00Z");
@@ -68,8 +66,8 @@ class BlocksTest {
     @Test
     void theActiveBlockIsProjectedToItsEndAtTheCurrentBurnRate() {
         SessionBlocks b = new SessionBlocks(Duration.ofHours(5), Instant.parse("2026-11-24T11:00:00Z"));
-        b.add(at("2026-11-24T10:00:00Z", 600));
-        b.add(at("2026-11-24T10:10:00Z", 600));   // 1,200 tokens over 10 minutes: 120/min
+        add(b, "2026-11-24T10:00:00Z", 600);
+        add(b, "2026-11-24T10:10:00Z", 600);   // 1,200 tokens over 10 minutes: 120/min
         SessionBlocks.Block active = b.blocks().get(0);
         assertThat(active.active()).isTrue();
         assertThat(active.burnRate().tokensPerMinute()).isEqualTo(120.0);
