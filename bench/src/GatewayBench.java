@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,8 +49,33 @@ public final class GatewayBench {
         int rate = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
         int seconds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
         int streams = args.length > 6 ? Integer.parseInt(args[6]) : 5000;
+        // Optional: a second gateway whose spool is on a tmpfs (not durable), to tell the disk's share of
+        // the latency from the gateway's own; and the spool's directory, whose disk is probed on its own.
+        String tmpfs = System.getProperty("bench.tmpfsGateway");
+        if (tmpfs != null && !tmpfs.isBlank()) targets.put("gw-tmpfs", URI.create(tmpfs));
+        String diskDir = System.getProperty("bench.diskDir");
+        Set<String> cases = Set.of(System.getProperty("bench.cases", "rate,saturation,streams").split(","));
         GatewayBench b = new GatewayBench();
 
+        // Every target warmed up first, closed loop: a JVM's hot paths compiled (C2) before any figure is
+        // taken (nginx has no JIT), not 3,000 requests into a fixed-rate case. 0 skips it (as before).
+        int warmup = Integer.getInteger("bench.warmup", 5);
+        if (warmup > 0) {
+            System.out.printf("%nwarm-up: %d s closed loop (64 connections) per target%n", warmup);
+            for (URI t : targets.values()) b.saturate(t, 64, warmup);
+        }
+        if (cases.contains("rate")) b.fixedRates(targets, rate, seconds, diskDir);
+        if (cases.contains("saturation")) b.saturation(targets, gatewayPid, seconds);
+        if (cases.contains("streams")) {
+            System.out.printf("%nopen streams through the gateway%n");
+            b.openStreams(targets.get("gateway"), streams, gatewayPid);
+        }
+        b.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    void fixedRates(Map<String, URI> targets, int rate, int seconds, String diskDir) throws Exception {
+        GatewayBench b = this;
         System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, 3);
         System.out.printf("%-10s %-8s %9s %9s %9s %9s %7s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors");
         for (boolean stream : new boolean[] {false, true}) {
@@ -69,11 +95,25 @@ public final class GatewayBench {
             double[] g = got.get("gateway");
             System.out.printf("  gateway adds %.3f ms at p50 and %.3f ms at p99; nginx adds %.3f / %.3f ms; ratio gateway/nginx: p50 %.2fx, p99 %.2fx%n",
                     g[0] - d[0], g[1] - d[1], n[0] - d[0], n[1] - d[1], ratio(g[0] - d[0], n[0] - d[0]), ratio(g[1] - d[1], n[1] - d[1]));
+            double[] t = got.get("gw-tmpfs");
+            if (t != null) {
+                System.out.printf("  gw-tmpfs: the same gateway with its spool on a tmpfs (NOT durable), adds %.3f / %.3f ms "
+                        + "(what it saves against the line above is the spool's disk)%n", t[0] - d[0], t[1] - d[1]);
+            }
+            if (diskDir != null && !diskDir.isBlank()) {
+                double[] f = DiskProbe.fdatasync(java.nio.file.Path.of(diskDir), rate, seconds);
+                System.out.printf("  the disk alone (%s): append + fdatasync at %,d/s for %d s: p50 %.3f, p99 %.3f, max %.3f ms%n",
+                        diskDir, rate, seconds, f[0], f[1], f[2]);
+            }
         }
+    }
 
+    void saturation(Map<String, URI> targets, long gatewayPid, int seconds) throws Exception {
+        GatewayBench b = this;
         System.out.printf("%nsaturation (closed loop, 64 connections, non-streaming, %d s each)%n", seconds);
         Map<String, Double> sat = new LinkedHashMap<>();
         for (var t : targets.entrySet()) {
+            if (t.getKey().equals("gw-tmpfs")) continue; // the same code: its CPU per request tells nothing new
             b.saturate(t.getValue(), 64, 2);
             boolean gw = t.getKey().equals("gateway");
             long cpuBefore = gw ? cpuNanos(gatewayPid) : 0;
@@ -85,11 +125,6 @@ public final class GatewayBench {
         }
         System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%n",
                 sat.get("gateway") / sat.get("direct"), sat.get("nginx") / sat.get("direct"), sat.get("gateway") / sat.get("nginx"));
-
-        System.out.printf("%nopen streams through the gateway%n");
-        b.openStreams(targets.get("gateway"), streams, gatewayPid);
-        b.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        System.exit(0);
     }
 
     static double ratio(double a, double b) {

@@ -86,7 +86,8 @@ final class ProxyExchange {
             vertx = ctx.owner();
             armWatchdog(idleTimeoutNanos);
         }
-        upstream.open(request.method(), upstreamUri != null ? upstreamUri : request.uri()).onComplete(ar -> {
+        // With the watchdog armed, it alone watches for silence: no second, per-request timer in the client.
+        upstream.open(request.method(), upstreamUri != null ? upstreamUri : request.uri(), vertx == null).onComplete(ar -> {
             if (ar.failed()) {
                 failBeforeResponse(ar.cause());
                 return;
@@ -165,12 +166,13 @@ final class ProxyExchange {
         held = chunk;
     }
 
-    /** The record is durable: the held bytes and the end go to the client. */
+    /** The record is durable: the held bytes and the end go to the client, in one write (one flush, not two). */
     private void release() {
         if (response.closed()) return;
-        if (held != null) response.write(held);
+        Buffer last = held;
         held = null;
-        response.end();
+        if (last != null) response.end(last);
+        else response.end();
     }
 
     private int statusOf(int httpStatus) {

@@ -67,13 +67,21 @@ final class UpstreamClient implements AutoCloseable {
 
     /** Opens a request to {@code base path + pathAndQuery} (the client's path and query string, unchanged). */
     Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery) {
+        return open(method, pathAndQuery, true);
+    }
+
+    /**
+     * As above; {@code timed}: whether the client library fails the request after the idle timeout.
+     * False only for a caller that watches the exchange's silence itself (a timer per request saved).
+     */
+    Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, boolean timed) {
         RequestOptions o = new RequestOptions()
                 .setMethod(method)
                 .setHost(host)
                 .setPort(port)
                 .setSsl(ssl)
-                .setURI(basePath + pathAndQuery)
-                .setIdleTimeout(idleTimeoutMs);
+                .setURI(basePath + pathAndQuery);
+        if (timed) o.setIdleTimeout(idleTimeoutMs);
         return pool().request(o);
     }
 

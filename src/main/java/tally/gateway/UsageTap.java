@@ -145,10 +145,16 @@ abstract class UsageTap {
         }
     }
 
-    /** A JSON message body, copied as it passes and parsed once complete. */
+    /**
+     * A JSON message body, kept as it passes and read once complete. A body in one chunk (the usual
+     * case) is read from that chunk, not copied; its metered fields are found by a byte scan
+     * ({@link MessageScan}), with Jackson's streaming parse when the scan cannot vouch for the body.
+     */
     static final class Json extends UsageTap {
         private final long cap;
-        private Buffer copy = Buffer.buffer();
+        private Buffer copy;
+        /** Whether {@code copy} is this tap's own buffer rather than the first chunk. */
+        private boolean owned;
         private boolean overflow;
 
         Json(long cap) {
@@ -158,10 +164,19 @@ abstract class UsageTap {
         @Override
         void feed(Buffer chunk) {
             if (overflow) return;
-            if (copy.length() + (long) chunk.length() > cap) {
+            long had = copy == null ? 0 : copy.length();
+            if (had + (long) chunk.length() > cap) {
                 overflow = true;
                 copy = null;
                 return;
+            }
+            if (copy == null) { // the first chunk is kept as it is: it goes to the client too, so it is never appended to
+                copy = chunk;
+                return;
+            }
+            if (!owned) {
+                copy = Buffer.buffer().appendBuffer(copy);
+                owned = true;
             }
             copy.appendBuffer(chunk);
         }
@@ -170,7 +185,9 @@ abstract class UsageTap {
         void finish() {
             if (overflow || copy == null || copy.length() == 0) return;
             try {
-                usage.applyMessage(metered(copy.getBytes()));
+                byte[] bytes = copy.getBytes();
+                JsonNode m = MessageScan.metered(bytes, 0, bytes.length);
+                usage.applyMessage(m != null ? m : metered(bytes));
             } catch (Exception malformed) {
                 // not a message (an error page, a truncated body): nothing to meter
             }
