@@ -47,16 +47,16 @@ public final class UsageSeries {
             case HOUR -> HOUR_MS;
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
-        Map<PeriodSplit, Point> merged = new HashMap<>();
+        List<Point> read = new ArrayList<>();
         try {
-            if (!read(q, split, step, true, merged)) {
-                merged.clear(); // a sum (or on PostgreSQL a rollup row) beyond a long: sum exactly, for the reader to refuse
-                read(q, split, step, false, merged);
+            if (!read(q, split, step, true, read)) {
+                read.clear(); // a sum (or on PostgreSQL a rollup row) beyond a long: sum exactly, for the reader to refuse
+                read(q, split, step, false, read);
             }
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
-        List<Point> out = new ArrayList<>(merged.values());
+        List<Point> out = constantOffsetPieces(q.from(), q.to(), q.zone()).size() > 1 ? merged(read) : read;
         out.sort((x, y) -> !x.period().equals(y.period()) ? x.period().compareTo(y.period())
                 : x.usage().costNanos() != y.usage().costNanos() ? Long.compare(y.usage().costNanos(), x.usage().costNanos())
                 : x.split().compareTo(y.split()));
@@ -79,14 +79,33 @@ public final class UsageSeries {
         return RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", postgres ? "sum($1::int8)::int8" : "TRY_CAST(sum($1) AS BIGINT)");
     }
 
-    /** A point's key: the rows of a local period cut by an offset change are added up under it (hashed: thousands of points). */
-    private record PeriodSplit(LocalDateTime period, String split) {}
+    /**
+     * The points of a range cut by an offset change, those of a local period read from both pieces
+     * added up. Only then: each piece's SQL already groups by period and key, and hashing thousands
+     * of points was a fifth of a month split by person's Java time (profiled).
+     */
+    private static List<Point> merged(List<Point> read) {
+        Map<PeriodSplit, Point> merged = new HashMap<>();
+        for (Point p : read) {
+            merged.merge(new PeriodSplit(p.period(), p.split()), p,
+                    (x, y) -> new Point(x.period(), x.split(), x.usage().plus(y.usage())));
+        }
+        return new ArrayList<>(merged.values());
+    }
+
+    /** A point's key: the rows of a local period cut by an offset change are added up under it. */
+    private record PeriodSplit(LocalDateTime period, String split) {
+        @Override
+        public int hashCode() { // spread: a record's 31 * day + "devN" collides across days and people
+            return period.hashCode() * 0x9E3779B1 ^ split.hashCode();
+        }
+    }
 
     /**
-     * Runs the series, its sums as longs or exact, local periods that straddle an offset change added
-     * up in {@code merged}; false when a sum read as a long was beyond one.
+     * Runs the series, its sums as longs or exact, into {@code out} (a local period that straddles an
+     * offset change once per piece); false when a sum read as a long was beyond one.
      */
-    private boolean read(UsageQuery q, Dimension split, long step, boolean longs, Map<PeriodSplit, Point> merged) throws SQLException {
+    private boolean read(UsageQuery q, Dimension split, long step, boolean longs, List<Point> out) throws SQLException {
         String key = split == null ? "''" : splitKey(split);
         String sums = longs ? longSums(seeksRanges) : RollupRange.SUMS;
         String nonzero = longs && seeksRanges ? "sum(r.requests::int8) <> 0" : "sum(r.requests) <> 0";
@@ -109,8 +128,7 @@ public final class UsageSeries {
                     LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
                     UsageRow row = longs ? RollupRange.longRow(rs, 3, rs.getString(2)) : RollupRange.row(rs, 3, rs.getString(2));
                     if (row == null) fits[0] = false;
-                    else merged.merge(new PeriodSplit(period, row.key()), new Point(period, row.key(), row),
-                            (x, y) -> new Point(x.period(), x.split(), x.usage().plus(y.usage())));
+                    else out.add(new Point(period, row.key(), row));
                     return null;
                 });
             } finally {

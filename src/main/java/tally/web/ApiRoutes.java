@@ -38,12 +38,12 @@ public final class ApiRoutes implements Consumer<Router> {
         BudgetsApi budgets = new BudgetsApi(data);
         UsageApi usage = new UsageApi(data);
         get(router, "/api/overview", new OverviewApi(data, budgets)::overview);
-        get(router, "/api/usage", usage::usage);
+        written(router, "/api/usage", usage::usage);
         get(router, "/api/totals", usage::totals);
         get(router, "/api/top", new TopApi(data)::page);
         PeopleApi people = new PeopleApi(data, budgets);
         get(router, "/api/people", people::list);
-        router.get("/api/people/:name").handler(ctx -> answer(ctx, p -> people.one(p, ctx.pathParam("name"))));
+        router.get("/api/people/:name").handler(ctx -> answer(ctx, p -> Json.buffer(people.one(p, ctx.pathParam("name")))));
         get(router, "/api/keys", new KeysApi(data)::list);
         get(router, "/api/budgets", budgets::list);
         get(router, "/api/activity", new ActivityApi(data)::activity);
@@ -57,15 +57,20 @@ public final class ApiRoutes implements Consumer<Router> {
     }
 
     private void get(Router router, String path, Function<Params, JsonNode> endpoint) {
+        written(router, path, p -> Json.buffer(endpoint.apply(p)));
+    }
+
+    /** A route whose endpoint writes its JSON itself (a large answer, streamed into the body without a tree). */
+    private void written(Router router, String path, Function<Params, Buffer> endpoint) {
         router.get(path).handler(ctx -> answer(ctx, endpoint));
     }
 
-    private void answer(RoutingContext ctx, Function<Params, JsonNode> endpoint) {
+    private void answer(RoutingContext ctx, Function<Params, Buffer> endpoint) {
         Params params = new Params(ctx.queryParams(), data.zone(), data.clock());
         vertx.executeBlocking(() -> endpoint.apply(params), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
-                        .end(ar.result().toString());
+                        .end(ar.result());
             } else {
                 fail(ctx, ar.cause());
             }

@@ -1,11 +1,18 @@
 package tally.web;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
 import tally.core.Nanos;
 import tally.core.TokenCounts;
 import tally.report.ReportRange;
 import tally.store.UsageRow;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * The API's JSON shapes shared by several resources. Money leaves as an exact decimal string of
@@ -18,6 +25,44 @@ final class Json {
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** A document as the body of an answer: UTF-8, compact. */
+    static Buffer buffer(JsonNode document) {
+        return Buffer.buffer(document.toString());
+    }
+
+    /** Writes a document with a generator (the same bytes a tree would print as), for answers too large to build as a tree. */
+    interface Document {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** A document written by {@code d} straight into a body, with no tree of nodes nor a String between. */
+    static Buffer written(Document d) {
+        Buffer body = Buffer.buffer(64 * 1024);
+        OutputStream into = new OutputStream() {
+            @Override
+            public void write(int b) {
+                body.appendByte((byte) b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                body.appendBytes(b, off, len);
+            }
+        };
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(into)) {
+            d.write(g);
+        } catch (IOException e) { // nothing does I/O here: the body is in memory
+            throw new UncheckedIOException(e);
+        }
+        return body;
+    }
+
+    static void range(JsonGenerator g, ReportRange r) throws IOException {
+        g.writeStringField("from", r.from().toString());
+        g.writeStringField("to", r.to().toString());
+        g.writeStringField("timezone", r.zone().getId());
     }
 
     static ObjectNode range(ReportRange r) {
