@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * The most expensive records, a page at a time. Keyset pagination on (cost, time, id) in the
@@ -13,6 +14,11 @@ import java.util.List;
  */
 public final class TopRequests {
     private static final String ORDER = " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id";
+    private static final long DAY_MS = 86_400_000L;
+    /** PostgreSQL's index by cost is per UTC day (V95): this expression, as the index spells it. */
+    private static final String DAY = "(ts_ms / 86400000)";
+    /** Past this many days a PostgreSQL top reads the range in one sort rather than one index branch per day. */
+    private static final int MAX_DAY_BRANCHES = 400;
 
     /** Where the previous page ended; cost is null once the unpriced records are reached. */
     public record Cursor(Long costNanos, long tsMs, String id) {}
@@ -29,16 +35,27 @@ public final class TopRequests {
 
     /** One page of records in [q.from, q.to) matching q's filters, after {@code after} (null for the first page). */
     public Page page(UsageQuery q, Cursor after, int limit) {
-        Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli());
+        long from = q.from().toEpochMilli();
+        long to = q.to().toEpochMilli();
+        Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", from, to);
         try (Connection c = store.connection()) {
             RawFilters.addTo(c, q, where);
             if (after != null) where.and(keyset(after));
-            Long floor = costFloor(c, where, limit);
-            if (floor != null) where.and("cost_nanos >= ?", floor);
-            List<Object> params = where.params();
+            String rowsSql;
+            List<Object> params;
+            if (store.isPostgres()) {
+                List<Long> days = days(c, from, to);
+                if (days.isEmpty()) return new Page(List.of(), null);
+                params = new ArrayList<>();
+                rowsSql = byDays(days, where, params);
+            } else {
+                Long floor = costFloor(c, where, from, to, limit);
+                if (floor != null) where.and("cost_nanos >= ?", floor);
+                params = where.params();
+                rowsSql = "SELECT * FROM usage_events" + where.sql();
+            }
             params.add(limit + 1);
-            String sql = "SELECT " + TopRequest.COLUMNS
-                    + " FROM (SELECT * FROM usage_events" + where.sql() + ORDER + " LIMIT ?) l" + Identities.aliases("l")
+            String sql = "SELECT " + TopRequest.COLUMNS + " FROM (" + rowsSql + ORDER + " LIMIT ?) l" + Identities.aliases("l")
                     + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
             List<Row> rows = Jdbc.query(c, sql, params, rs -> {
                 TopRequest t = TopRequest.read(rs);
@@ -55,16 +72,56 @@ public final class TopRequests {
         }
     }
 
+    /** The UTC days in [from, to) that hold records, as {@link #DAY} numbers them (two probes of the time index). */
+    private static List<Long> days(Connection c, long from, long to) throws SQLException {
+        List<long[]> span = Jdbc.query(c, "SELECT min(ts_ms), max(ts_ms) FROM usage_events WHERE ts_ms >= ? AND ts_ms < ?",
+                List.of(from, to), rs -> {
+                    long min = rs.getLong(1);
+                    return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
+                });
+        List<Long> days = new ArrayList<>();
+        if (span.isEmpty() || span.get(0) == null) return days;
+        for (long d = span.get(0)[0] / DAY_MS; d <= span.get(0)[1] / DAY_MS; d++) days.add(d);
+        return days;
+    }
+
     /**
-     * The cost of the row just past this page: every row of the page costs at least that much.
-     * Sorting one column is several times cheaper than sorting rows by all three keys, and the
-     * bound then leaves the full sort only a page's worth of rows. Null when there is no such row,
-     * or it is unpriced (the page then reaches the unpriced rows and is sorted as it is).
+     * The matching rows as one branch per day, each read from that day's part of the index in cost
+     * order: PostgreSQL merges the branches (Merge Append) and stops at the limit, so the top of a
+     * month reads about as many index entries as one index over all days would, while a write only
+     * touches the current day's part of the index (its keys arrive in time order, not cost order).
      */
-    private static Long costFloor(Connection c, Where where, int limit) throws SQLException {
-        List<Long> floor = Jdbc.query(c, "SELECT cost_nanos FROM usage_events" + where.sql()
-                + " ORDER BY cost_nanos DESC NULLS LAST LIMIT 1 OFFSET " + limit, where.params(), rs -> Jdbc.nullableLong(rs, 1));
-        return floor.isEmpty() ? null : floor.get(0);
+    private static String byDays(List<Long> days, Where where, List<Object> params) {
+        if (days.size() > MAX_DAY_BRANCHES) { // rare: years of raw records in one question
+            params.addAll(where.params());
+            return "SELECT * FROM usage_events" + where.sql();
+        }
+        StringJoiner union = new StringJoiner(" UNION ALL ");
+        for (long day : days) {
+            union.add("SELECT * FROM usage_events" + where.sql() + " AND " + DAY + " = " + day);
+            params.addAll(where.params());
+        }
+        return union.toString();
+    }
+
+    /**
+     * The cost of the row just past this page, or a lower bound of it: every row of the page costs
+     * at least that much. Sorting one column is several times cheaper than sorting rows by all three
+     * keys, and the bound then leaves the full sort only a few rows. Asked first of the newest day
+     * of the range, then of eight times as many days, and so on: limit+1 priced rows found anywhere
+     * in the range bound the page's, and a day is a small part of a month to scan (DuckDB's zone
+     * maps on ts_ms skip the rest). Null when the whole range has no such priced row (the page then
+     * reaches the unpriced rows and is sorted as it is).
+     */
+    private static Long costFloor(Connection c, Where where, long from, long to, int limit) throws SQLException {
+        for (long span = DAY_MS; ; span *= 8) {
+            boolean whole = to - from <= span || span > Long.MAX_VALUE / 8;
+            Where slice = whole ? where : where.copy().and("ts_ms >= ?", to - span);
+            List<Long> floor = Jdbc.query(c, "SELECT cost_nanos FROM usage_events" + slice.sql()
+                    + " ORDER BY cost_nanos DESC NULLS LAST LIMIT 1 OFFSET " + limit, slice.params(), rs -> Jdbc.nullableLong(rs, 1));
+            if (!floor.isEmpty() && floor.get(0) != null) return floor.get(0);
+            if (whole) return null;
+        }
     }
 
     /** Rows strictly after the cursor in the page order. */
