@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.StringJoiner;
 
 /**
  * The most expensive records, a page at a time. Keyset pagination on (cost, time, id) in the
@@ -15,10 +14,6 @@ import java.util.StringJoiner;
 public final class TopRequests {
     private static final String ORDER = " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id";
     private static final long DAY_MS = 86_400_000L;
-    /** PostgreSQL's index by cost is per UTC day (V95): this expression, as the index spells it. */
-    private static final String DAY = "(ts_ms / 86400000)";
-    /** Past this many days a PostgreSQL top reads the range in one sort rather than one index branch per day. */
-    private static final int MAX_DAY_BRANCHES = 400;
 
     /** Where the previous page ended; cost is null once the unpriced records are reached. */
     public record Cursor(Long costNanos, long tsMs, String id) {}
@@ -44,10 +39,9 @@ public final class TopRequests {
             String rowsSql;
             List<Object> params;
             if (store.isPostgres()) {
-                List<Long> days = days(c, from, to);
-                if (days.isEmpty()) return new Page(List.of(), null);
                 params = new ArrayList<>();
-                rowsSql = byDays(days, where, params);
+                rowsSql = TopByDay.rows(c, where, from, to, limit + 1, params);
+                if (rowsSql == null) return new Page(List.of(), null);
             } else {
                 Long floor = costFloor(c, where, from, to, limit);
                 if (floor != null) where.and("cost_nanos >= ?", floor);
@@ -70,38 +64,6 @@ public final class TopRequests {
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
-    }
-
-    /** The UTC days in [from, to) that hold records, as {@link #DAY} numbers them (two probes of the time index). */
-    private static List<Long> days(Connection c, long from, long to) throws SQLException {
-        List<long[]> span = Jdbc.query(c, "SELECT min(ts_ms), max(ts_ms) FROM usage_events WHERE ts_ms >= ? AND ts_ms < ?",
-                List.of(from, to), rs -> {
-                    long min = rs.getLong(1);
-                    return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
-                });
-        List<Long> days = new ArrayList<>();
-        if (span.isEmpty() || span.get(0) == null) return days;
-        for (long d = span.get(0)[0] / DAY_MS; d <= span.get(0)[1] / DAY_MS; d++) days.add(d);
-        return days;
-    }
-
-    /**
-     * The matching rows as one branch per day, each read from that day's part of the index in cost
-     * order: PostgreSQL merges the branches (Merge Append) and stops at the limit, so the top of a
-     * month reads about as many index entries as one index over all days would, while a write only
-     * touches the current day's part of the index (its keys arrive in time order, not cost order).
-     */
-    private static String byDays(List<Long> days, Where where, List<Object> params) {
-        if (days.size() > MAX_DAY_BRANCHES) { // rare: years of raw records in one question
-            params.addAll(where.params());
-            return "SELECT * FROM usage_events" + where.sql();
-        }
-        StringJoiner union = new StringJoiner(" UNION ALL ");
-        for (long day : days) {
-            union.add("SELECT * FROM usage_events" + where.sql() + " AND " + DAY + " = " + day);
-            params.addAll(where.params());
-        }
-        return union.toString();
     }
 
     /**
