@@ -114,7 +114,7 @@ public final class StoreBench {
         Path baseDir = data.resolveSibling(data.getFileName() + "-baseline");
         StoreConfig baseConfig = kind.equals("duckdb") ? StoreConfig.embedded(baseDir) : StoreConfig.postgres(baseDir, url);
         try (Store base = Store.open(baseConfig)) {
-            if (kind.equals("postgresql")) exec(base, "DROP INDEX IF EXISTS usage_events_ts, usage_events_id, usage_events_request, usage_events_cost, usage_events_day_cost");
+            if (kind.equals("postgresql")) exec(base, "DROP INDEX IF EXISTS usage_events_ts, usage_events_id, usage_events_request, usage_events_cost");
             long t2 = System.nanoTime();
             Ledger baseLedger = new Ledger(base);
             List<UsageEvent> batch = new ArrayList<>(50_000);

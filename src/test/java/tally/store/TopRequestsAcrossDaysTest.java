@@ -6,8 +6,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tally.core.UsageEvent;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -162,22 +160,6 @@ class TopRequestsAcrossDaysTest {
                     .sorted(ORDER).map(UsageEvent::id).limit(25).toList();
             assertThat(ledger.top(FROM, TO, 25)).extracting(TopRequest::id).isEqualTo(expected);
             assertThat(ledger.top(FROM, TO, 0)).isEmpty();
-        }
-    }
-
-    /**
-     * PostgreSQL keeps no index whose keys arrive in cost order (every write would touch pages all
-     * over it): the top reads an index by day, then cost, whose keys arrive in time order.
-     */
-    @ParameterizedTest
-    @MethodSource("tally.store.TestStores#kinds")
-    void postgresqlIndexesTheCostOfRecordsPerDay(TestStores.Kind kind) throws SQLException {
-        if (kind != TestStores.Kind.POSTGRESQL) return;
-        try (Store store = Store.open(TestStores.config(kind, dir)); Connection c = store.connection()) {
-            List<String> defs = Jdbc.query(c, "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-                    + " AND tablename = 'usage_events'", List.of(), rs -> rs.getString(1));
-            assertThat(defs).noneMatch(d -> d.contains("(cost_nanos DESC"));
-            assertThat(defs).anyMatch(d -> d.contains("(ts_ms / 86400000)), cost_nanos DESC NULLS LAST)"));
         }
     }
 }
