@@ -135,17 +135,17 @@ class TopRequestsAcrossDaysTest {
                     e -> e.withPrice(e.model(), newCost.get(e.id()), newCost.get(e.id()) == null ? null : "v2"));
             List<UsageEvent> repriced = events.stream()
                     .map(e -> e.withPrice(e.model(), newCost.get(e.id()), newCost.get(e.id()) == null ? null : "v2")).toList();
-            assertAllFilters(store, repriced, Set.of("key-a1", "key-a2"), 9, 2000);
+            assertAllFilters(store, repriced, Set.of("key-a1", "key-a2"), 20, 2000);
 
             // retention drops the first ten days of the month
             Instant cut = FROM.plus(Duration.ofDays(10));
             ledger.prune(cut, false);
             List<UsageEvent> kept = repriced.stream().filter(e -> !e.time().isBefore(cut)).toList();
-            assertAllFilters(store, kept, Set.of("key-a1", "key-a2"), 9, 2000);
+            assertAllFilters(store, kept, Set.of("key-a1", "key-a2"), 20, 2000);
 
             // carol becomes one of alice's identities: her records join alice's and her team's pages
             new AliasStore(store).save("carol", "alice", NOW);
-            assertAllFilters(store, kept, Set.of("key-a1", "key-a2", "carol"), 9, 2000);
+            assertAllFilters(store, kept, Set.of("key-a1", "key-a2", "carol"), 20, 2000);
         }
     }
 
