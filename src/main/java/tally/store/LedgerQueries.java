@@ -120,13 +120,13 @@ final class LedgerQueries {
         return out;
     }
 
-    /** See {@link Ledger#top}. */
+    /** See {@link Ledger#top}: the first page of {@link TopRequests}, unfiltered. */
     List<TopRequest> top(Instant from, Instant to, int limit) {
-        String sql = "SELECT " + TopRequest.COLUMNS
-                + " FROM (SELECT * FROM usage_events WHERE ts_ms >= ? AND ts_ms < ?"
-                + " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id LIMIT ?) l" + Identities.aliases("l")
-                + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id";
-        return query(sql, List.of(from.toEpochMilli(), to.toEpochMilli(), limit), TopRequest::read);
+        if (limit <= 0) return List.of();
+        List<TopRequest> out = new ArrayList<>();
+        UsageQuery all = UsageQuery.of(from, to, Dimension.USER, ZoneOffset.UTC);
+        for (TopRequests.Row r : new TopRequests(store).page(all, null, limit).rows()) out.add(r.request());
+        return out;
     }
 
     /** See {@link Ledger#timeOf}. */

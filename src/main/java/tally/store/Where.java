@@ -66,6 +66,13 @@ final class Where {
         return and(Condition.in(column, values));
     }
 
+    /** A new clause with these conditions, to add more to without changing this one. */
+    Where copy() {
+        Where w = new Where();
+        w.conditions.addAll(conditions);
+        return w;
+    }
+
     boolean isEmpty() {
         return conditions.isEmpty();
     }
