@@ -53,6 +53,8 @@ final class ProxyExchange {
     private long watchdog = -1;
     private String upstreamUri;
     private String requestIdHeader = "request-id";
+    /** The upstream response was read to its end and leaves its connection open: the connection can carry another exchange. */
+    private boolean reusable;
 
     ProxyExchange(UpstreamClient upstream, HttpServerRequest request, Buffer body, MultiMap headers,
                   Function<HttpClientResponse, UsageTap> tapFor, boolean holdLast, Function<Result, Future<Void>> onDone) {
@@ -87,7 +89,7 @@ final class ProxyExchange {
             armWatchdog(idleTimeoutNanos);
         }
         // With the watchdog armed, it alone watches for silence: no second, per-request timer in the client.
-        upstream.open(request.method(), upstreamUri != null ? upstreamUri : request.uri(), vertx == null).onComplete(ar -> {
+        upstream.exchange(request.method(), upstreamUri != null ? upstreamUri : request.uri(), vertx == null).onComplete(ar -> {
             if (ar.failed()) {
                 failBeforeResponse(ar.cause());
                 return;
@@ -95,6 +97,7 @@ final class ProxyExchange {
             upstreamRequest = ar.result();
             if (done || clientClosed) { // the client left while we connected
                 upstreamRequest.reset();
+                if (done) upstream.done(upstreamRequest, false); // finish() came before the request
                 return;
             }
             upstreamRequest.headers().addAll(headers);
@@ -132,6 +135,8 @@ final class ProxyExchange {
         });
         up.endHandler(v -> {
             if (done) return;
+            reusable = !clientClosed && !timedOut && up.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
+                    && !"close".equalsIgnoreCase(up.getHeader("connection"));
             if (!holdLast) {
                 response.end();
                 finish(statusOf(up.statusCode()));
@@ -242,6 +247,7 @@ final class ProxyExchange {
         if (done) return Future.succeededFuture();
         done = true;
         if (watchdog >= 0 && vertx != null) vertx.cancelTimer(watchdog);
+        if (upstreamRequest != null) upstream.done(upstreamRequest, reusable);
         if (tap != null) tap.finish();
         return onDone.apply(new Result(status, tap, requestId, System.nanoTime() - startNanos));
     }

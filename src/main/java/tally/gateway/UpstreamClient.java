@@ -28,6 +28,8 @@ final class UpstreamClient implements AutoCloseable {
     private final HttpClientAgent client;
     /** One pool per event loop, by the loop's thread: at most as many as Vert.x has event loops. */
     private final java.util.Map<Thread, HttpClientAgent> perLoop = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each event loop's kept-open connections for {@link #exchange}, by the loop's thread. */
+    private final java.util.Map<Thread, KeptConnections> kept = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
     private final String host;
     private final int port;
@@ -85,6 +87,31 @@ final class UpstreamClient implements AutoCloseable {
         return pool().request(o);
     }
 
+    /**
+     * As {@link #open(HttpMethod, String, boolean)}, on one of the calling event loop's kept-open
+     * connections (a new one when none is free): no pool lookup per request. The caller must hand
+     * the request back with {@link #done} once its exchange has ended. Off an event loop, the pool.
+     */
+    Future<HttpClientRequest> exchange(HttpMethod method, String pathAndQuery, boolean timed) {
+        io.vertx.core.Context ctx = Vertx.currentContext();
+        if (ctx == null || !ctx.isEventLoopContext() || closed) return open(method, pathAndQuery, timed);
+        Thread loop = Thread.currentThread();
+        KeptConnections mine = kept.get(loop);
+        if (mine == null) mine = kept.computeIfAbsent(loop, t -> new KeptConnections(pool(), host, port, ssl));
+        RequestOptions o = new RequestOptions().setMethod(method).setURI(basePath + pathAndQuery);
+        if (timed) o.setIdleTimeout(idleTimeoutMs);
+        return mine.request(o);
+    }
+
+    /**
+     * An exchange opened with {@link #exchange} has ended. {@code clean}: its response was read to the
+     * end, so the connection can carry the next request; otherwise it is closed (it may hold half a request or response).
+     */
+    void done(HttpClientRequest request, boolean clean) {
+        KeptConnections mine = kept.get(Thread.currentThread());
+        if (mine != null) mine.done(request.connection(), clean);
+    }
+
     Duration idleTimeout() {
         return Duration.ofMillis(idleTimeoutMs);
     }
@@ -93,6 +120,8 @@ final class UpstreamClient implements AutoCloseable {
     public void close() {
         closed = true;
         client.close();
+        kept.values().forEach(KeptConnections::close);
+        kept.clear();
         perLoop.values().forEach(HttpClientAgent::close);
         perLoop.clear();
     }
