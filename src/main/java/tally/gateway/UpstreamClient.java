@@ -77,14 +77,14 @@ final class UpstreamClient implements AutoCloseable {
      * False only for a caller that watches the exchange's silence itself (a timer per request saved).
      */
     Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, boolean timed) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(method)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(basePath + pathAndQuery);
+        return pool().request(options(method, pathAndQuery, timed).setHost(host).setPort(port).setSsl(ssl));
+    }
+
+    /** A request's method, path and (when {@code timed}) idle timeout; where it goes is the pool's or the connection's. */
+    private RequestOptions options(HttpMethod method, String pathAndQuery, boolean timed) {
+        RequestOptions o = new RequestOptions().setMethod(method).setURI(basePath + pathAndQuery);
         if (timed) o.setIdleTimeout(idleTimeoutMs);
-        return pool().request(o);
+        return o;
     }
 
     /**
@@ -98,9 +98,7 @@ final class UpstreamClient implements AutoCloseable {
         Thread loop = Thread.currentThread();
         KeptConnections mine = kept.get(loop);
         if (mine == null) mine = kept.computeIfAbsent(loop, t -> new KeptConnections(pool(), host, port, ssl));
-        RequestOptions o = new RequestOptions().setMethod(method).setURI(basePath + pathAndQuery);
-        if (timed) o.setIdleTimeout(idleTimeoutMs);
-        return mine.request(o);
+        return mine.request(options(method, pathAndQuery, timed));
     }
 
     /**
