@@ -67,6 +67,47 @@ class IngestWriterTest {
     }
 
     @Test
+    @Timeout(60)
+    void whileRecordsKeepComingTheStoreIsWrittenAtMostOncePerMaxDelay() throws Exception {
+        IngestWriter.Options everyHalfSecond = new IngestWriter.Options(10_000, Duration.ofMillis(500), 10_000);
+        try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, everyHalfSecond)) {
+            Thread trickle = new Thread(() -> { // a record every millisecond for two seconds
+                for (int i = 0; i < 2_000 && !Thread.currentThread().isInterrupted(); i++) {
+                    w.submit(record(i));
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            });
+            long t0 = System.nanoTime();
+            trickle.start();
+            int writes = 0;
+            long seen = 0;
+            while (trickle.isAlive()) { // every store write moves the added count once
+                long added = w.stats().added();
+                if (added != seen) writes++;
+                seen = added;
+                Thread.sleep(1);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(writes).as("store writes in %.1f s of records arriving every millisecond", seconds)
+                    .isBetween(1, (int) Math.ceil(seconds / 0.5) + 1);
+            assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(w.stats().added()).isEqualTo(2_000);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aRecordAfterAQuietSpellIsWrittenAtOnceNotAfterMaxDelay() throws Exception {
+        IngestWriter.Options slow = new IngestWriter.Options(10_000, Duration.ofSeconds(20), 10_000);
+        try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, slow)) {
+            long t0 = System.nanoTime();
+            w.submit(record(1));
+            while (w.stats().added() == 0) Thread.sleep(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void aDurableRecordIsForcedToTheSpoolAtOnceWhileATrickleOfOtherRecordsKeepsBatchesOpen() throws Exception {
         IngestWriter.Options lingering = new IngestWriter.Options(10_000, Duration.ofSeconds(3), 10_000);
         try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, lingering)) {
