@@ -22,6 +22,7 @@ public final class ClassListTraining {
             "record --user train --model claude-sonnet-4-5 --input 1 --output 1 --id train",
             "report",
             "report --by model --split user --format json",
+            "report --by day --split user",
             "totals",
             "top",
             "recent",
@@ -35,6 +36,9 @@ public final class ClassListTraining {
             "keys list",
             "prices",
             "estimate --model claude-sonnet-4-5 --input 1 --output 1",
+            "estimate --compare claude-haiku-4-5 --days 30",
+            "reconcile",
+            "users list",
             "--help");
 
     private ClassListTraining() {}
