@@ -77,7 +77,9 @@ class ReportsCliTest {
 
     /** alice on Sonnet 4.5 through the gateway and Haiku in transcripts; bob on Opus 4.5 through Bedrock's id. */
     private void team() {
-        Instant t = NOW.minus(Duration.ofHours(1));
+        // an hour ago, but never before today's midnight: the statusline and by-day questions ask about today
+        Instant midnight = NOW.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        Instant t = NOW.minus(Duration.ofHours(1)).isBefore(midnight) ? midnight : NOW.minus(Duration.ofHours(1));
         seed(event("a1", t, "alice", "claude-sonnet-4-5-20250929", Source.GATEWAY, 200_000, 0),          // $0.60
                 event("a2", t.plusSeconds(1), "alice", "claude-haiku-4-5", Source.TRANSCRIPT, 1_000_000, 0), // $1
                 event("b1", t.plusSeconds(2), "bob", "us.anthropic.claude-opus-4-5-20251101-v1:0", Source.OTEL_EVENT, 1_000_000, 0)); // $5.50
