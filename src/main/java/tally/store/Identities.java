@@ -72,15 +72,6 @@ final class Identities {
                 + " LEFT JOIN aliases a_iam ON a_iam.alias = " + iamRoleOf(id);
     }
 
-    /**
-     * Each of n identities (the parameters) with its person, by the joins every report groups by: a
-     * series split by person resolves its few hundred identities once rather than every row.
-     */
-    static String personsOf(int n) {
-        return "SELECT x.identity, " + person("x") + " FROM (VALUES " + "(CAST(? AS VARCHAR)), ".repeat(n - 1)
-                + "(CAST(? AS VARCHAR))) x(identity)" + aliases("x");
-    }
-
     /** Joins the aliases and the person (as p) of the row aliased {@code row}. */
     static String people(String row) {
         return aliases(row) + " LEFT JOIN people p ON p.name = " + person(row);

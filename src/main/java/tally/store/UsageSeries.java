@@ -47,82 +47,20 @@ public final class UsageSeries {
             case HOUR -> HOUR_MS;
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
-        List<Point> out;
+        List<Point> read = new ArrayList<>();
         try {
-            out = split == Dimension.USER && !RollupRange.needsPeople(q.by(), q) ? byPerson(q, step) : null;
-            if (out == null) out = summedInSql(q, split, step);
+            if (!read(q, split, step, true, read)) {
+                read.clear(); // a sum (or on PostgreSQL a rollup row) beyond a long: sum exactly, for the reader to refuse
+                read(q, split, step, false, read);
+            }
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
+        List<Point> out = constantOffsetPieces(q.from(), q.to(), q.zone()).size() > 1 ? merged(read) : read;
         out.sort((x, y) -> !x.period().equals(y.period()) ? x.period().compareTo(y.period())
                 : x.usage().costNanos() != y.usage().costNanos() ? Long.compare(y.usage().costNanos(), x.usage().costNanos())
                 : x.split().compareTo(y.split()));
         return out;
-    }
-
-    /** The series summed by the database, points of a local period cut by an offset change added up. */
-    private List<Point> summedInSql(UsageQuery q, Dimension split, long step) throws SQLException {
-        List<Point> read = new ArrayList<>();
-        if (!read(q, split, step, true, read)) {
-            read.clear(); // a sum (or on PostgreSQL a rollup row) beyond a long: sum exactly, for the reader to refuse
-            read(q, split, step, false, read);
-        }
-        return constantOffsetPieces(q.from(), q.to(), q.zone()).size() > 1 ? merged(read) : read;
-    }
-
-    /**
-     * A series split by person that filters by no one, summed in Java ({@link PersonSums}): the
-     * database reads the rollup rows with their identity, and the few hundred identities are resolved
-     * to people once. Null when a rollup row or a sum passes a long: summed in SQL then, exactly.
-     */
-    private List<Point> byPerson(UsageQuery q, long step) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder();
-        int piece = 0;
-        for (long[] p : constantOffsetPieces(q.from(), q.to(), q.zone())) {
-            if (sql.length() > 0) sql.append(" UNION ALL ");
-            sql.append("SELECT ").append(piece++).append(", r.period, r.identity, ").append(rowLongs(seeksRanges))
-                    .append(" FROM (").append(rows(q, Dimension.USER, p[0], p[1], p[2], step, params)).append(") r");
-            Where where = UsageFilters.of(q);
-            params.addAll(where.params());
-            sql.append(where.sql());
-        }
-        if (piece == 0) return new ArrayList<>();
-        PersonSums sums = new PersonSums();
-        boolean[] fits = {true};
-        long[] row = new long[PersonSums.SUMS];
-        try (Connection c = store.connection()) {
-            Jdbc.query(c, sql.toString(), params, rs -> {
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = rs.getLong(4 + i);
-                    if (row[i] == 0 && rs.wasNull()) fits[0] = false; // beyond a long (DuckDB's TRY_CAST)
-                }
-                if (fits[0] && !sums.add(rs.getInt(1), rs.getLong(2), rs.getString(3), row)) fits[0] = false;
-                return null;
-            });
-        } catch (SQLException e) {
-            if (OUT_OF_RANGE.equals(e.getSQLState())) return null;
-            throw e;
-        }
-        return fits[0] ? sums.points(personsOf(sums.identities())) : null;
-    }
-
-    /** Each identity's person. */
-    private Map<String, String> personsOf(Set<String> identities) {
-        Map<String, String> out = new HashMap<>();
-        if (identities.isEmpty()) return out;
-        Jdbc.query(store, Identities.personsOf(identities.size()), new ArrayList<>(identities),
-                rs -> out.put(rs.getString(1), rs.getString(2)), store::unavailable);
-        return out;
-    }
-
-    /** A rollup row r's sums as longs: beyond one, NULL on DuckDB (TRY_CAST) and an error on PostgreSQL. */
-    private static String rowLongs(boolean postgres) {
-        StringBuilder sql = new StringBuilder();
-        for (String c : Rollups.SUMS) {
-            sql.append(sql.length() == 0 ? "" : ", ").append(postgres ? "r." + c + "::int8" : "TRY_CAST(r." + c + " AS BIGINT)");
-        }
-        return sql.toString();
     }
 
     /** PostgreSQL's "numeric value out of range": a value does not fit the type cast to. */
