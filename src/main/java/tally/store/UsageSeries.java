@@ -115,7 +115,7 @@ public final class UsageSeries {
             if (sql.length() > 0) sql.append(" UNION ALL ");
             sql.append("SELECT r.period, ").append(key).append(", ").append(sums)
                     .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], step, params)).append(") r")
-                    .append(RollupRange.joins(split, q));
+                    .append(joins(split, q));
             Where where = UsageFilters.of(q);
             params.addAll(where.params());
             sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(nonzero);
@@ -142,6 +142,16 @@ public final class UsageSeries {
             throw e;
         }
         return fits[0];
+    }
+
+    /**
+     * The joins a series needs: a split by person that asks nothing of teams resolves people through
+     * the aliases alone, without joining each row to its person's team (exact: a person is one row of
+     * people at most); a tenth of that query's time on DuckDB, measured.
+     */
+    private static String joins(Dimension split, UsageQuery q) {
+        boolean teams = q.team() != null || !q.anyOf().teams().isEmpty();
+        return split == Dimension.USER && !teams ? Identities.aliases("r") : RollupRange.joins(split, q);
     }
 
     /**
