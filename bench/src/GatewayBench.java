@@ -76,12 +76,13 @@ public final class GatewayBench {
 
     void fixedRates(Map<String, URI> targets, int rate, int seconds, String diskDir) throws Exception {
         GatewayBench b = this;
-        System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, 3);
+        int warm = Integer.getInteger("bench.rateWarmup", 3);
+        System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, warm);
         System.out.printf("%-10s %-8s %9s %9s %9s %9s %7s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors");
         for (boolean stream : new boolean[] {false, true}) {
             Map<String, double[]> got = new LinkedHashMap<>();
             for (var t : targets.entrySet()) {
-                b.fixedRate(t.getValue(), stream, rate, 3);
+                b.fixedRate(t.getValue(), stream, rate, warm);
                 got.put(t.getKey(), b.fixedRate(t.getValue(), stream, rate, seconds));
             }
             double[] d = got.get("direct");
