@@ -13,7 +13,6 @@ import java.util.List;
  */
 public final class TopRequests {
     private static final String ORDER = " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id";
-    private static final long DAY_MS = 86_400_000L;
 
     /** Where the previous page ended; cost is null once the unpriced records are reached. */
     public record Cursor(Long costNanos, long tsMs, String id) {}
@@ -75,7 +74,7 @@ public final class TopRequests {
      */
     Long costFloor(Connection c, Where where, long from, long to, int limit) throws SQLException {
         if (store.isPostgres()) return costFloor(c, where, from, to, Long.MAX_VALUE, limit);
-        return costFloor(c, where, from, newestEnd(c, Math.max(from, to - DAY_MS), to), DAY_MS, limit);
+        return costFloor(c, where, from, newestEnd(c, Math.max(from, to - Ledger.DAY_MS), to), Ledger.DAY_MS, limit);
     }
 
     /** Asked of the {@code firstSpan} ms before {@code end}, then of eight times as much, up to the whole range. */

@@ -47,16 +47,17 @@ public final class UsageSeries {
             case HOUR -> HOUR_MS;
             default -> throw new IllegalArgumentException("a series steps by day or hour, not " + q.by());
         };
+        List<long[]> pieces = constantOffsetPieces(q.from(), q.to(), q.zone());
         List<Point> read = new ArrayList<>();
         try {
-            if (!read(q, split, step, true, read)) {
+            if (!read(q, pieces, split, step, true, read)) {
                 read.clear(); // a sum (or on PostgreSQL a rollup row) beyond a long: sum exactly, for the reader to refuse
-                read(q, split, step, false, read);
+                read(q, pieces, split, step, false, read);
             }
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
-        List<Point> out = constantOffsetPieces(q.from(), q.to(), q.zone()).size() > 1 ? merged(read) : read;
+        List<Point> out = pieces.size() > 1 ? merged(read) : read;
         out.sort((x, y) -> !x.period().equals(y.period()) ? x.period().compareTo(y.period())
                 : x.usage().costNanos() != y.usage().costNanos() ? Long.compare(y.usage().costNanos(), x.usage().costNanos())
                 : x.split().compareTo(y.split()));
@@ -102,20 +103,22 @@ public final class UsageSeries {
     }
 
     /**
-     * Runs the series, its sums as longs or exact, into {@code out} (a local period that straddles an
-     * offset change once per piece); false when a sum read as a long was beyond one.
+     * Runs the series over each of {@code pieces} (q's range cut where its zone's offset changes), its
+     * sums as longs or exact, into {@code out} (a local period that straddles an offset change once per
+     * piece); false when a sum read as a long was beyond one.
      */
-    private boolean read(UsageQuery q, Dimension split, long step, boolean longs, List<Point> out) throws SQLException {
+    private boolean read(UsageQuery q, List<long[]> pieces, Dimension split, long step, boolean longs, List<Point> out)
+            throws SQLException {
         String key = split == null ? "''" : splitKey(split);
         String sums = longs ? longSums(seeksRanges) : RollupRange.SUMS;
         String nonzero = longs && seeksRanges ? "sum(r.requests::int8) <> 0" : "sum(r.requests) <> 0";
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
-        for (long[] piece : constantOffsetPieces(q.from(), q.to(), q.zone())) {
+        for (long[] piece : pieces) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
             sql.append("SELECT r.period, ").append(key).append(", ").append(sums)
                     .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], step, params)).append(") r")
-                    .append(joins(split, q));
+                    .append(RollupRange.joins(split, q));
             Where where = UsageFilters.of(q);
             params.addAll(where.params());
             sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(nonzero);
@@ -142,16 +145,6 @@ public final class UsageSeries {
             throw e;
         }
         return fits[0];
-    }
-
-    /**
-     * The joins a series needs: a split by person that asks nothing of teams resolves people through
-     * the aliases alone, without joining each row to its person's team (exact: a person is one row of
-     * people at most); a tenth of that query's time on DuckDB, measured.
-     */
-    private static String joins(Dimension split, UsageQuery q) {
-        boolean teams = q.team() != null || !q.anyOf().teams().isEmpty();
-        return split == Dimension.USER && !teams ? Identities.aliases("r") : RollupRange.joins(split, q);
     }
 
     /**
