@@ -15,6 +15,8 @@ final class CommandChoice {
     /** The global options that take a value as the next argument (see {@link GlobalOptions}). */
     private static final Set<String> VALUED = Set.of("--data", "--db", "--tz", "--prices");
 
+    private static final Set<String> ROOT_ONLY = Set.of("-h", "--help", "-V", "--version");
+
     private CommandChoice() {}
 
     /** Whether the invocation names a PostgreSQL store (--db anywhere, or TALLY_DB), rather than the embedded one. */
@@ -25,15 +27,27 @@ final class CommandChoice {
         return false;
     }
 
-    static Optional<Class<?>> named(String[] args, List<Class<?>> commands) {
+    /** The index of the first argument that is not a global option with its value. */
+    private static int afterGlobalOptions(String[] args) {
         int i = 0;
-        while (i < args.length && args[i].startsWith("-")) {
+        while (i < args.length) {
             String a = args[i];
             if (VALUED.contains(a)) i += 2;
             else if (a.contains("=") && VALUED.contains(a.substring(0, a.indexOf('=')))) i += 1;
-            else return Optional.empty();
+            else break;
         }
-        if (i >= args.length) return Optional.empty();
+        return Math.min(i, args.length);
+    }
+
+    /** Whether the invocation only asks the root itself: nothing, or only for help or the version. */
+    static boolean onlyTheRoot(String[] args) {
+        int i = afterGlobalOptions(args);
+        return i == args.length || i == args.length - 1 && ROOT_ONLY.contains(args[i]);
+    }
+
+    static Optional<Class<?>> named(String[] args, List<Class<?>> commands) {
+        int i = afterGlobalOptions(args);
+        if (i >= args.length || args[i].startsWith("-")) return Optional.empty();
         String name = args[i];
         for (Class<?> c : commands) {
             Command command = c.getAnnotation(Command.class);

@@ -114,7 +114,25 @@ public final class Main implements Runnable {
      * third of a short command's start-up for the whole tree; anything unusual gets the whole tree.
      */
     static CommandLine commandLine(String[] args) {
+        if (CommandChoice.onlyTheRoot(args)) return withOutlines(COMMANDS);
         return CommandChoice.named(args, COMMANDS).map(c -> withSubcommands(List.of(c))).orElseGet(Main::commandLine);
+    }
+
+    /**
+     * The root over outlines of the subcommands: each one's name, aliases and description, read from its
+     * annotation. That is all the root's usage shows of them, and it costs a fraction of building each
+     * subcommand (every option and mixin, by reflection): for {@code tally}, {@code --help}, {@code --version}.
+     */
+    private static CommandLine withOutlines(List<Class<?>> commands) {
+        CommandLine cli = new CommandLine(new Main());
+        for (Class<?> c : commands) {
+            Command command = c.getAnnotation(Command.class);
+            CommandLine.Model.CommandSpec outline = CommandLine.Model.CommandSpec.create()
+                    .name(command.name()).aliases(command.aliases());
+            outline.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
+            cli.addSubcommand(command.name(), new CommandLine(outline), command.aliases());
+        }
+        return cli.setAllowSubcommandsAsOptionParameters(true);
     }
 
     private static CommandLine withSubcommands(List<Class<?>> commands) {

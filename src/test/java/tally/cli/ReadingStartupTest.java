@@ -2,6 +2,7 @@ package tally.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,21 @@ class ReadingStartupTest {
             assertThat(Main.commandLine(args).getSubcommands()).as(String.join(" ", args)).hasSize(all);
         }
         assertThat(Cli.run("help", "budgets", "set").out()).startsWith("Usage: tally budgets set ");
+    }
+
+    @Test
+    void theRootsHelpReadsOutlinesOfTheCommandsAndPrintsWhatTheWholeTreeWould() {
+        String whole = Main.commandLine().getUsageMessage();
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {}, new String[] {"--data", "x", "--help"},
+                new String[] {"--tz=UTC"})) {
+            CommandLine root = Main.commandLine(args);
+            assertThat(root.getSubcommands().get("report").getCommandSpec().userObject())
+                    .as("report only outlined (no command object) for " + List.of(args)).isNull();
+            assertThat(root.getUsageMessage()).as(List.of(args).toString()).isEqualTo(whole);
+        }
+        assertThat(Cli.run("--help").out()).isEqualTo(whole);
+        assertThat(Cli.run().out()).isEqualTo(whole);
+        assertThat(Cli.run("--version").out()).startsWith("tally ");
     }
 
     /** Runs {@code tally --data DATA COMMAND…} in a JVM of its own and returns the classes it loaded. */
