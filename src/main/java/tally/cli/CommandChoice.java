@@ -2,7 +2,7 @@ package tally.cli;
 
 import picocli.CommandLine.Command;
 
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,15 +45,11 @@ final class CommandChoice {
         return i == args.length || i == args.length - 1 && ROOT_ONLY.contains(args[i]);
     }
 
-    static Optional<Class<?>> named(String[] args, List<Class<?>> commands) {
+    static Optional<Class<?>> named(String[] args, Map<String, Class<?>> commands) {
         int i = afterGlobalOptions(args);
-        if (i >= args.length || args[i].startsWith("-")) return Optional.empty();
-        String name = args[i];
-        for (Class<?> c : commands) {
-            Command command = c.getAnnotation(Command.class);
-            if (command.helpCommand()) continue;
-            if (command.name().equals(name) || List.of(command.aliases()).contains(name)) return Optional.of(c);
-        }
-        return Optional.empty();
+        if (i >= args.length) return Optional.empty();
+        Class<?> c = commands.get(args[i]);
+        if (c == null || c.getAnnotation(Command.class).helpCommand()) return Optional.empty();
+        return Optional.of(c);
     }
 }

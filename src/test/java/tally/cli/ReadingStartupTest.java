@@ -51,6 +51,12 @@ class ReadingStartupTest {
     }
 
     @Test
+    void everyCommandIsChosenByItsOwnName() {
+        Main.COMMANDS.forEach((name, c) -> assertThat(c.getAnnotation(CommandLine.Command.class).name()).isEqualTo(name));
+        assertThat(Main.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(Main.COMMANDS.keySet());
+    }
+
+    @Test
     void helpAnUnknownNameOrAnUnusualOptionGetTheWholeTree() {
         int all = Main.commandLine().getSubcommands().size();
         for (String[] args : List.of(new String[] {"help", "report"}, new String[] {"--help"}, new String[] {},
