@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
@@ -63,7 +64,7 @@ final class ActivityCommand implements Runnable {
     }
 
     private static String count(double d) {
-        return String.format("%,d", Math.round(d));
+        return Figures.grouped(Math.round(d));
     }
 
     private static String dollars(Long nanos) {

@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -81,9 +82,9 @@ final class BlocksCommand implements Runnable {
                 t.row(b.start().toString(), "gap", "", "", "", "", "");
                 continue;
             }
-            t.row(b.start().toString(), b.active() ? "ACTIVE" : "", String.format("%,d", b.entries()), String.format("%,d", b.totalTokens()),
+            t.row(b.start().toString(), b.active() ? "ACTIVE" : "", Figures.grouped(b.entries()), Figures.grouped(b.totalTokens()),
                     Nanos.toDollars(b.costNanos()),
-                    b.burnRate() == null ? "" : String.format("$%,.2f", b.burnRate().costPerHour()),
+                    b.burnRate() == null ? "" : "$" + Figures.twoDecimals(b.burnRate().costPerHour()),
                     b.projection() == null ? "" : "$" + b.projection().totalCost() + " (" + b.projection().remainingMinutes() + " min left)");
         }
         return t.render() + (blocks.isEmpty() ? "(no usage)\n" : "");

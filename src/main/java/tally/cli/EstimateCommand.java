@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -152,9 +153,9 @@ final class EstimateCommand implements Runnable {
         PricesCommand.Table t = new PricesCommand.Table("", "TOKENS", "USD/MTOK", "COST");
         for (TokenClass c : TokenClass.values()) {
             String rate = e.uniformRates() ? usd(q.effectiveRate(c)) : "varies";
-            t.row(c.label(), String.format("%,d", c.tokens(tokens)), rate, Nanos.toDecimal(b.of(c)));
+            t.row(c.label(), Figures.grouped(c.tokens(tokens)), rate, Nanos.toDecimal(b.of(c)));
         }
-        t.row("web search", String.format("%,d", webSearches), Nanos.toDecimal(q.webSearchNanos() * 1000) + "/1K",
+        t.row("web search", Figures.grouped(webSearches), Nanos.toDecimal(q.webSearchNanos() * 1000) + "/1K",
                 Nanos.toDecimal(b.webSearch()));
         t.row("total", "", "", "$" + Nanos.toDecimal(b.total()));
         t.print(out);
@@ -188,15 +189,16 @@ final class EstimateCommand implements Runnable {
         String what = t.totalInput() == t.input() ? "input" : "input + cache";
         List<String> lines = new ArrayList<>();
         lines.add(n == 1
-                ? String.format("long context: %s %,d > %,d tokens, the whole request is billed at the long-context rates",
-                        what, largest, above)
-                : String.format("long context: %,d of %,d requests have %s %,d > %,d tokens; each is billed whole at the "
-                        + "long-context rates", e.longContextRequests(), n, what, largest, above));
+                ? "long context: " + what + " " + Figures.grouped(largest) + " > " + Figures.grouped(above)
+                        + " tokens, the whole request is billed at the long-context rates"
+                : "long context: " + Figures.grouped(e.longContextRequests()) + " of " + Figures.grouped(n) + " requests have "
+                        + what + " " + Figures.grouped(largest) + " > " + Figures.grouped(above)
+                        + " tokens; each is billed whole at the long-context rates");
         long spread = Math.max(n + 1, up(t.totalInput(), above));
         Estimate split = catalog.estimate(totals, spread);
         while (split.longContextRequests() > 0) split = catalog.estimate(totals, ++spread); // rounding: a step or two
-        lines.add(String.format("spread over %,d requests each under %s: $%s (instead of $%s)", spread, thousands(above),
-                Nanos.toDecimal(split.costNanos()), Nanos.toDecimal(e.costNanos())));
+        lines.add("spread over " + Figures.grouped(spread) + " requests each under " + thousands(above) + ": $"
+                + Nanos.toDecimal(split.costNanos()) + " (instead of $" + Nanos.toDecimal(e.costNanos()) + ")");
         return lines;
     }
 
@@ -205,7 +207,7 @@ final class EstimateCommand implements Runnable {
     }
 
     private static String thousands(long tokens) {
-        return tokens % 1000 == 0 ? tokens / 1000 + "K" : String.format("%,d tokens", tokens);
+        return tokens % 1000 == 0 ? tokens / 1000 + "K" : Figures.grouped(tokens) + " tokens";
     }
 
     private void printJson(PrintWriter out, Estimate e, TokenCounts tokens, Instant when) {

@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.core.Figures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,7 +70,7 @@ final class ImportAnthropicCommand implements Runnable {
     }
 
     private static String n(long v) {
-        return String.format("%,d", v);
+        return Figures.grouped(v);
     }
 
     static LocalDate date(String flag, String v) {

@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
@@ -79,9 +80,9 @@ final class PricesCommand implements Runnable {
         if (!m.aliases().isEmpty()) notes.add("aliases " + String.join(", ", m.aliases()));
         for (Dated<LongContextTier> d : m.longContext().rows()) {
             LongContextTier tier = d.value();
-            notes.add(String.format("above %,d input tokens the whole request %s/%s%s", tier.above(),
-                    CatalogWriter.usdPerMillion(tier.rates().input()), CatalogWriter.usdPerMillion(tier.rates().output()),
-                    window(d.from(), d.until())));
+            notes.add("above " + Figures.grouped(tier.above()) + " input tokens the whole request "
+                    + CatalogWriter.usdPerMillion(tier.rates().input()) + "/" + CatalogWriter.usdPerMillion(tier.rates().output())
+                    + window(d.from(), d.until()));
         }
         if (m.bedrockRegionalPremium() != null) notes.add("Bedrock regional x" + m.bedrockRegionalPremium());
         for (Dated<Ratio> d : m.fast().rows()) {

@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
@@ -49,8 +50,8 @@ final class TopCommand implements Runnable {
         TextTable t = new TextTable("Time", "Developer", "Model", "Source", "Input", "Output", "Cache", "Cost (USD)", "Request");
         for (TopRequest r : top) {
             t.row(TIME.format(r.time().atZone(zone)), r.person(), r.model(), r.source(),
-                    String.format("%,d", r.tokens().input()), String.format("%,d", r.tokens().output()),
-                    String.format("%,d", r.tokens().cacheRead() + r.tokens().cacheWrite()),
+                    Figures.grouped(r.tokens().input()), Figures.grouped(r.tokens().output()),
+                    Figures.grouped(r.tokens().cacheRead() + r.tokens().cacheWrite()),
                     r.costNanos() == null ? "unpriced" : Nanos.toDollarsReadable(r.costNanos()),
                     r.requestId() == null ? r.id() : r.requestId());
         }

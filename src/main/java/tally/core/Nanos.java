@@ -27,8 +27,8 @@ public final class Nanos {
 
     /** Rounded to cents with a dollar sign and thousands separators, for tables: "$1,234.57". */
     public static String toDollars(long nanos) {
-        BigDecimal d = BigDecimal.valueOf(nanos, 9).setScale(2, RoundingMode.HALF_UP);
-        return (d.signum() < 0 ? "-$" : "$") + String.format("%,.2f", d.abs());
+        String figure = Figures.twoDecimals(BigDecimal.valueOf(nanos, 9));
+        return figure.startsWith("-") ? "-$" + figure.substring(1) : "$" + figure;
     }
 
     /**

@@ -1,5 +1,6 @@
 package tally.importers;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -69,6 +70,6 @@ public record ImportSummary(String what, long files, long filesUnchanged, long l
     }
 
     private static String n(long v) {
-        return String.format("%,d", v);
+        return Figures.grouped(v);
     }
 }

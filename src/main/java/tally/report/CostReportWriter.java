@@ -1,5 +1,6 @@
 package tally.report;
 
+import tally.core.Figures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -73,7 +74,7 @@ public final class CostReportWriter {
     }
 
     static String num(long n) {
-        return String.format("%,d", n);
+        return Figures.grouped(n);
     }
 
     static String csv(CostReport r) {

@@ -1,5 +1,6 @@
 package tally.importers.bedrock;
 
+import tally.core.Figures;
 import tally.core.Source;
 import tally.core.UsageEvent;
 import tally.importers.Fingerprint;
@@ -58,7 +59,7 @@ public final class BedrockImporter {
             long size = Files.size(file);
             String fp = Fingerprint.of(file, size);
             ImportOffsets.Offset last = known.get(key);
-            progress.update(++done, String.format("%,d lines", lines));
+            progress.update(++done, Figures.grouped(lines) + " lines");
             if (last != null && last.size() == size && last.fingerprint().equals(fp)) {
                 unchanged++;
                 continue;

@@ -1,5 +1,6 @@
 package tally.importers.bedrock;
 
+import tally.core.Figures;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
@@ -73,7 +74,7 @@ public final class CloudWatchLogsPull {
                 records.flush();
                 offsets.save(KIND, List.of(new ImportOffsets.Offset(key, seen, newest, 0, "")));
             }
-            progress.update(pages, String.format("%,d events", events));
+            progress.update(pages, Figures.grouped(events) + " events");
             token = page.nextToken();
         } while (token != null && !token.isEmpty());
         return records.summary("Bedrock invocation logs from CloudWatch Logs " + group, pages, 0, events);

@@ -1,5 +1,6 @@
 package tally.importers.bedrock;
 
+import tally.core.Figures;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -92,7 +93,7 @@ public final class S3LogsPull {
                 }
                 lines += n;
                 read.add(new ImportOffsets.Offset(url, size, size, n + 1, etag));
-                progress.update(objects, String.format("%,d lines", lines));
+                progress.update(objects, Figures.grouped(lines) + " lines");
             }
             records.flush();
             offsets.save(KIND, read);

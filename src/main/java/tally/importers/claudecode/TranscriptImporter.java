@@ -1,5 +1,6 @@
 package tally.importers.claudecode;
 
+import tally.core.Figures;
 import tally.core.UsageEvent;
 import tally.importers.Fingerprint;
 import tally.importers.ImportSummary;
@@ -165,7 +166,7 @@ public final class TranscriptImporter {
                 Job job = jobs[i];
                 jobs[i] = null;
                 Done done = drain(job, run);
-                progress.update(i + 1, String.format("%,d lines", totals.lines));
+                progress.update(i + 1, Figures.grouped(totals.lines) + " lines");
                 totals.add(job.plan, done);
             }
             submitSorted(run);
