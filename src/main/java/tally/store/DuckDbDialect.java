@@ -2,6 +2,7 @@ package tally.store;
 
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
@@ -9,10 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The embedded store: one DuckDB file. DuckDB allows one writing process, so a process holds one
@@ -42,7 +43,8 @@ final class DuckDbDialect implements Dialect {
             throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
         try {
-            root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+            // the driver itself, not DriverManager: that would first load every JDBC driver on the class path
+            root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file.toAbsolutePath(), new Properties());
         } catch (SQLException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage();
             if (msg.contains("lock")) {
@@ -66,10 +68,14 @@ final class DuckDbDialect implements Dialect {
         restrictFiles();
     }
 
-    /** Initialises the driver class; a failure shows up, as before, when the store is opened. */
+    /**
+     * Initialises the driver and loads its native library (DuckDBNative's initializer does); a failure
+     * shows up, as before, when the store is opened.
+     */
     static void loadDriver() {
         try {
             Class.forName("org.duckdb.DuckDBDriver");
+            Class.forName("org.duckdb.DuckDBNative", true, DuckDbDialect.class.getClassLoader());
         } catch (Throwable ignored) {
             // opening the store reports it
         }
