@@ -1,6 +1,5 @@
 package tally.cli;
 
-import tally.core.Figures;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
@@ -11,6 +10,7 @@ import picocli.CommandLine.Spec;
 import tally.app.Activity;
 import tally.app.Ops;
 import tally.core.Activity.Kind;
+import tally.core.Figures;
 import tally.core.Nanos;
 import tally.report.ActivityReport;
 import tally.report.CostReportWriter;

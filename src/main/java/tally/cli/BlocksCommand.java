@@ -1,6 +1,5 @@
 package tally.cli;
 
-import tally.core.Figures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,12 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.app.Blocks;
 import tally.app.Ops;
+import tally.core.Figures;
 import tally.core.Nanos;
 import tally.core.Source;
-import tally.report.SessionBlocks;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
+import tally.report.SessionBlocks;
 import tally.report.TextTable;
 
 import java.math.BigDecimal;

@@ -1,13 +1,13 @@
 package tally.cli;
 
-import tally.core.Figures;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.core.Figures;
+import tally.core.JsonTree;
 import tally.core.Nanos;
 import tally.core.TokenCounts;
 import tally.pricing.CostBreakdown;
@@ -212,8 +212,7 @@ final class EstimateCommand implements Runnable {
 
     private void printJson(PrintWriter out, Estimate e, TokenCounts tokens, Instant when) {
         Quote q = e.first();
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("model", model);
         root.put("canonical_model", q.canonicalModel());
         root.put("provider", q.provider());
@@ -248,11 +247,7 @@ final class EstimateCommand implements Runnable {
         root.put("data_residency", q.dataResidency());
         root.put("at", when.toString());
         root.put("catalog_version", q.catalogVersion());
-        try {
-            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
+        out.println(JsonTree.pretty(root));
     }
 
     /** Nano-dollars per million tokens → "3.00" USD per million tokens, exact. */

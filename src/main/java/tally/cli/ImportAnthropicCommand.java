@@ -1,16 +1,16 @@
 package tally.cli;
 
-import tally.core.Figures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.app.AnthropicImport;
+import tally.app.Ops;
+import tally.core.Figures;
 import tally.core.TokenCounts;
 import tally.importers.anthropic.AdminApiClient;
 import tally.importers.anthropic.AdminImporter;
 import tally.report.TextTable;
-import tally.app.AnthropicImport;
-import tally.app.Ops;
 
 import java.io.PrintWriter;
 import java.time.LocalDate;

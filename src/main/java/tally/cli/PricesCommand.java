@@ -1,12 +1,11 @@
 package tally.cli;
 
-import tally.core.Figures;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.core.Figures;
+import tally.core.JsonTree;
 import tally.core.Nanos;
 import tally.pricing.CatalogWriter;
 import tally.pricing.Dated;
@@ -45,12 +44,7 @@ final class PricesCommand implements Runnable {
     }
 
     private static void printJson(PrintWriter out, PriceCatalog catalog) {
-        try {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(CatalogWriter.toJson(catalog)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        out.println(JsonTree.pretty(CatalogWriter.toJson(catalog)));
     }
 
     private static void printTable(PrintWriter out, PriceCatalog catalog) {

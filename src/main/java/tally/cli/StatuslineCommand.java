@@ -1,13 +1,13 @@
 package tally.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.app.Ops;
 import tally.app.StatusLine;
+import tally.core.JsonTree;
 import tally.core.Nanos;
 
 import java.io.InputStream;
@@ -30,7 +30,6 @@ final class StatuslineCommand implements Runnable {
     /** Past this, the line is printed from what stdin said, without the ledger. */
     static final Duration DEADLINE = Duration.ofMillis(1500);
     private static final int MAX_STDIN = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec CommandSpec spec;
 
@@ -68,7 +67,7 @@ final class StatuslineCommand implements Runnable {
     /** Fills what the options left open from Claude Code's status JSON; anything unreadable is ignored. */
     void readStatus(InputStream in) {
         try {
-            JsonNode n = JSON.readTree(in.readNBytes(MAX_STDIN));
+            JsonNode n = JsonTree.read(in.readNBytes(MAX_STDIN));
             if (n == null) return;
             if (sessionId == null && n.path("session_id").isTextual()) sessionId = n.path("session_id").asText();
             if (model == null) {

@@ -1,6 +1,5 @@
 package tally.cli;
 
-import tally.core.Figures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
@@ -10,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.app.Ops;
 import tally.app.Top;
+import tally.core.Figures;
 import tally.core.Nanos;
 import tally.report.CostReportWriter;
 import tally.report.ReportFormat;

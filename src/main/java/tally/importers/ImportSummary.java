@@ -1,8 +1,8 @@
 package tally.importers;
 
-import tally.core.Figures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import tally.core.Figures;
 
 import java.util.List;
 import java.util.Map;

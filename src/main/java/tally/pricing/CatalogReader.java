@@ -1,11 +1,9 @@
 package tally.pricing;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tally.core.JsonTree;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -54,10 +52,6 @@ import java.util.TreeSet;
  * In an override, each field given for an existing model replaces that field; others are kept.
  */
 final class CatalogReader {
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private static final Set<String> TOP_KEYS = Set.of("version", "web_search_per_1000", "batch_multiplier", "models",
             "max_output_tokens");
@@ -192,7 +186,7 @@ final class CatalogReader {
 
     private JsonNode parse(byte[] bytes) {
         try {
-            JsonNode root = JSON.readTree(bytes);
+            JsonNode root = JsonTree.readExact(bytes); // decimals exact, a repeated key refused
             if (root == null || root.isMissingNode()) throw error("the file is empty");
             return root;
         } catch (JsonProcessingException e) {

@@ -1,7 +1,7 @@
 package tally.pricing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tally.core.Nanos;
 
@@ -15,12 +15,10 @@ import java.time.ZoneOffset;
  */
 public final class CatalogWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private CatalogWriter() {}
 
     public static ObjectNode toJson(PriceCatalog catalog) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("version", catalog.version());
         root.put("web_search_per_1000", Nanos.toDecimal(catalog.webSearchNanos() * 1000));
         root.put("batch_multiplier", catalog.batchMultiplier().toDecimal());
@@ -30,7 +28,7 @@ public final class CatalogWriter {
     }
 
     static ObjectNode model(ModelPrice m) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("id", m.id());
         n.put("name", m.name());
         ArrayNode aliases = n.putArray("aliases");

@@ -1,10 +1,11 @@
 package tally.report;
 
-import tally.core.Figures;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import tally.core.Figures;
+import tally.core.JsonTree;
 import tally.core.Nanos;
 import tally.core.TokenCounts;
 import tally.store.UsageRow;
@@ -14,15 +15,6 @@ import java.util.stream.Collectors;
 
 /** Renders a {@link CostReport} as a table, CSV or JSON. Money is formatted here and nowhere earlier. */
 public final class CostReportWriter {
-    /** Jackson starts (a few hundred classes) only for a format that needs it, not for a table. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    }
-
-    static ObjectMapper mapper() {
-        return Json.MAPPER;
-    }
-
     private CostReportWriter() {}
 
     public static String render(CostReport r, ReportFormat format) {
@@ -107,7 +99,7 @@ public final class CostReportWriter {
     }
 
     static String json(CostReport r) {
-        ObjectNode root = mapper().createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("from", r.range().from().toString());
         root.put("to", r.range().to().toString());
         root.put("timezone", r.range().zone().getId());
@@ -126,14 +118,11 @@ public final class CostReportWriter {
     }
 
     public static ObjectNode jsonRow(UsageRow row) {
-        return UsageRowJson.fields(mapper().createObjectNode().put("key", row.key()), row);
+        return UsageRowJson.fields(JsonNodeFactory.instance.objectNode().put("key", row.key()), row);
     }
 
-    public static String toJson(Object node) {
-        try {
-            return mapper().writeValueAsString(node) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Indented as a mapper with INDENT_OUTPUT writes it (without setting one up: see {@link JsonTree}), one newline after. */
+    public static String toJson(JsonNode node) {
+        return JsonTree.pretty(node) + "\n";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import tally.core.JsonTree;
 import tally.core.Nanos;
 import tally.core.TokenCounts;
 import tally.store.TopRequest;
@@ -97,7 +98,7 @@ public final class RequestList {
     /** Reads back what {@link #json} wrote. */
     public static List<TopRequest> parseJson(String text) {
         try {
-            JsonNode root = CostReportWriter.mapper().readTree(text);
+            JsonNode root = JsonTree.read(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             List<TopRequest> out = new ArrayList<>();
             for (JsonNode n : root.path("requests")) {
                 out.add(new TopRequest(n.path("id").asText(), Instant.parse(n.path("time").asText()), n.path("user").asText(),

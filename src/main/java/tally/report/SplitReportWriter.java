@@ -1,6 +1,7 @@
 package tally.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tally.core.TokenCounts;
 import tally.store.UsageMatrix.Cell;
@@ -113,7 +114,7 @@ public final class SplitReportWriter {
     }
 
     static String json(SplitReport r) {
-        ObjectNode root = CostReportWriter.mapper().createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("from", r.range().from().toString());
         root.put("to", r.range().to().toString());
         root.put("timezone", r.range().zone().getId());

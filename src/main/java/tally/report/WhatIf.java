@@ -1,6 +1,7 @@
 package tally.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tally.core.Nanos;
 import tally.pricing.PriceCatalog;
@@ -92,7 +93,7 @@ public final class WhatIf {
     }
 
     public static String json(Result r) {
-        ObjectNode root = CostReportWriter.mapper().createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("from", r.range().from().toString()).put("to", r.range().to().toString())
                 .put("timezone", r.range().zone().getId());
         if (r.range().rolling()) root.put("start", r.range().start().toString()).put("end", r.range().end().toString());

@@ -43,6 +43,18 @@ class ReadingStartupTest {
     }
 
     @Test
+    void jsonReportsAndThePriceCatalogSetUpNoObjectMapper() throws Exception {
+        Path data = dir.resolve("data");
+        assertThat(Cli.run("--data", data.toString(), "record", "--user", "alice", "--model", "claude-sonnet-4-5",
+                "--input", "1200", "--output", "300", "--id", "r1").code()).isZero();
+        for (List<String> command : List.of(List.of("report", "--format", "json"), List.of("top", "--format", "json"),
+                List.of("prices"), List.of("estimate", "--model", "claude-sonnet-4-5", "--input", "5", "--output", "2", "--format", "json"))) {
+            assertThat(classesLoaded(data, command)).as("tally " + command)
+                    .contains("tally.cli.Main").doesNotContain("com.fasterxml.jackson.databind.ObjectMapper");
+        }
+    }
+
+    @Test
     void anInvocationBuildsOnlyTheCommandItNames() {
         assertThat(Main.commandLine(new String[] {"--data", "demo", "report", "--by", "model"}).getSubcommands())
                 .containsOnlyKeys("report");

@@ -1,10 +1,10 @@
 package tally.importers.bedrock;
 
-import tally.core.Figures;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
+import tally.core.Figures;
 import tally.importers.ImportSummary;
 import tally.importers.Progress;
 import tally.ingest.RecordSink;

@@ -1,6 +1,5 @@
 package tally.importers.bedrock;
 
-import tally.core.Figures;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -8,6 +7,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tally.core.Figures;
 import tally.importers.ImportSummary;
 import tally.importers.Progress;
 import tally.ingest.RecordSink;
