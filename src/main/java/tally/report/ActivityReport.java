@@ -10,7 +10,6 @@ import tally.store.ActivityLog;
 import tally.store.Dimension;
 import tally.store.Ledger;
 import tally.store.UsageQuery;
-import tally.store.UsageRow;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -58,8 +57,7 @@ public record ActivityReport(ReportRange range, List<Row> rows, Map<LocalDate, I
     /** Everyone with activity or cost in the range; person and team narrow it (null means all). */
     public static ActivityReport build(Ledger ledger, ActivityLog log, People people, ReportRange range, String person, String team) {
         UsageQuery q = UsageQuery.of(range.start(), range.end(), Dimension.USER, range.zone()).withPerson(person).withTeam(team);
-        Map<String, Long> cost = new TreeMap<>();
-        for (UsageRow r : ledger.usage(q)) cost.put(r.key(), r.costNanos());
+        Map<String, Long> cost = new TreeMap<>(ledger.costs(q));
         Map<String, String> teams = new HashMap<>();
         for (Person p : people.list()) if (p.team() != null) teams.put(p.name(), p.team());
 

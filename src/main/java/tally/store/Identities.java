@@ -84,6 +84,9 @@ final class Identities {
     static final String ASSUMED_ROLES = "SELECT d.identity, " + person("d") + ", p.team FROM (SELECT DISTINCT identity"
             + " FROM usage_rollup_daily WHERE " + assumedRole("identity") + ") d" + people("d");
 
+    /** A row when the ledger holds any assumed-role ARN (its daily rollup), none otherwise. */
+    static final String ANY_ASSUMED_ROLE = "SELECT 1 FROM usage_rollup_daily WHERE " + assumedRole("identity") + " LIMIT 1";
+
     // ------------------------------------------------ the other way: people back to raw identities
 
     /**

@@ -46,7 +46,13 @@ final class RawFilters {
     /** An assumed-role ARN in the ledger, the person it resolves to and their team. */
     private record Arn(String identity, String person, String team) {}
 
+    /**
+     * Most ledgers hold no ARN: the five joins that resolve them are then not planned at all, a
+     * quarter of a person's or team's top on DuckDB at 10M records besides the page (about 3 of 12 ms
+     * before it; the check alone is 0.3 ms).
+     */
     private static List<Arn> assumedRoles(Connection c) throws SQLException {
+        if (Jdbc.query(c, Identities.ANY_ASSUMED_ROLE, List.of(), rs -> 1).isEmpty()) return List.of();
         return Jdbc.query(c, Identities.ASSUMED_ROLES, List.of(), rs -> new Arn(rs.getString(1), rs.getString(2), rs.getString(3)));
     }
 

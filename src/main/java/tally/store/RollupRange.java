@@ -184,7 +184,7 @@ final class RollupRange {
 
     /**
      * A row of {@link #SUMS} cast to longs, starting at column {@code first}, as usage under a key;
-     * null when a sum is NULL (DuckDB's TRY_CAST of a sum beyond a long), for the caller to sum exactly.
+     * null when a sum is NULL (none is: PostgreSQL fails the cast instead), for the caller to sum exactly.
      */
     static UsageRow longRow(ResultSet rs, int first, String key) throws SQLException {
         long[] v = new long[10];

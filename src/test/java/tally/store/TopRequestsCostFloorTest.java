@@ -20,9 +20,9 @@ import static tally.store.Events.event;
 
 /**
  * The cost floor a page is cut with, when the range ends after its newest record (as "the last 30
- * days" ends at today's midnight): it is read from a full day of records before the newest one, not
- * from the few minutes between the range's last midnight and the newest record, so it lets only a
- * few rows more than the page through to the sort. Pages cut with it stay exactly the brute-force
+ * days" ends at today's midnight): it is read from a full week of records before the newest one, not
+ * from the few minutes between the range's last midnight and the newest record nor from its last
+ * day alone, so it lets only a few rows more than the page through to the sort. Pages cut with it stay exactly the brute-force
  * order of the records.
  */
 class TopRequestsCostFloorTest {
@@ -83,6 +83,27 @@ class TopRequestsCostFloorTest {
             // …and at least that of the day up to the newest record, not of the cheap two hours since midnight
             assertThat(floor).isGreaterThanOrEqualTo(pastThePage(records, dayBefore, NEWEST.plusMillis(1)))
                     .isGreaterThan(30_000L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void onDuckDbTheFloorIsAtLeastThatOfTheWeekBeforeTheNewestRecord(TestStores.Kind kind) throws Exception {
+        List<UsageEvent> records = records();
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            new Ledger(store).write(records);
+            long from = FROM.toEpochMilli();
+            long to = TO.toEpochMilli();
+            Long floor;
+            try (Connection c = store.connection()) {
+                floor = new TopRequests(store).costFloor(c, new Where().and("ts_ms >= ? AND ts_ms < ?", from, to), from, to, LIMIT);
+            }
+            Instant weekBefore = NEWEST.minus(Duration.ofDays(7)).plusMillis(1);
+            long ofTheDay = pastThePage(records, NEWEST.minus(Duration.ofDays(1)).plusMillis(1), NEWEST.plusMillis(1));
+            long ofTheWeek = pastThePage(records, weekBefore, NEWEST.plusMillis(1));
+            assertThat(ofTheWeek).as("the week's floor is the tighter one").isGreaterThan(ofTheDay);
+            // a week's rows bound the page closer than a day's (PostgreSQL reads the whole range: tighter still)
+            assertThat(floor).isGreaterThanOrEqualTo(ofTheWeek).isLessThanOrEqualTo(pastThePage(records, FROM, TO));
         }
     }
 
