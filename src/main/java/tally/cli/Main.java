@@ -81,10 +81,15 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         Logging.configure();
         java.util.Optional<Class<?>> command = CommandChoice.named(args, COMMANDS);
-        if (command.isPresent() && !STORELESS.contains(command.get()) && !CommandChoice.choosesPostgres(args)) {
-            tally.store.Store.preloadEmbeddedDriver();
-        }
+        if (command.isPresent() && opensTheEmbeddedStore(command.get(), args)) tally.store.Store.preloadEmbeddedDriver();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Whether this command will open the embedded store (so its driver is worth loading ahead, beside picocli's work). */
+    static boolean opensTheEmbeddedStore(Class<?> command, String[] args) {
+        if (CommandChoice.choosesPostgres(args)) return false;
+        if (command == EstimateCommand.class) return java.util.Arrays.asList(args).contains("--compare");
+        return !STORELESS.contains(command);
     }
 
     /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */

@@ -55,6 +55,16 @@ class ReadingStartupTest {
     }
 
     @Test
+    void theEmbeddedDriverIsLoadedAheadForExactlyTheCommandsThatOpenTheStore() {
+        assertThat(Main.opensTheEmbeddedStore(ReportCommand.class, new String[] {"report"})).isTrue();
+        assertThat(Main.opensTheEmbeddedStore(EstimateCommand.class,
+                new String[] {"estimate", "--compare", "claude-haiku-4-5"})).isTrue();
+        assertThat(Main.opensTheEmbeddedStore(EstimateCommand.class, new String[] {"estimate", "--model", "m"})).isFalse();
+        assertThat(Main.opensTheEmbeddedStore(PricesCommand.class, new String[] {"prices"})).isFalse();
+        assertThat(Main.opensTheEmbeddedStore(ReportCommand.class, new String[] {"--db", "postgresql://h/db", "report"})).isFalse();
+    }
+
+    @Test
     void anInvocationBuildsOnlyTheCommandItNames() {
         assertThat(Main.commandLine(new String[] {"--data", "demo", "report", "--by", "model"}).getSubcommands())
                 .containsOnlyKeys("report");
