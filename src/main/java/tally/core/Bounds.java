@@ -65,12 +65,37 @@ public final class Bounds {
         return null;
     }
 
-    /** Why a record is refused, or null: its tokens, web searches and time. */
+    /** Why a record is refused, or null: its tokens, web searches, time and text. */
     public static String check(UsageEvent e, Instant now) {
         String why = tokens(e.tokens());
         if (why == null) why = tokens("web_searches", e.webSearches());
         if (why == null) why = time(e.time(), now);
+        if (why == null) why = text(e);
         return why;
+    }
+
+    /**
+     * Why a record's text is refused, or null. A NUL character (U+0000) is valid JSON but no PostgreSQL
+     * text can hold it: a record carrying one would make every write of its batch fail, again and again.
+     */
+    public static String text(UsageEvent e) {
+        String why = text("id", e.id());
+        if (why == null) why = text("identity", e.identity());
+        if (why == null) why = text("team", e.team());
+        if (why == null) why = text("project", e.project());
+        if (why == null) why = text("session_id", e.sessionId());
+        if (why == null) why = text("request_id", e.requestId());
+        if (why == null) why = text("model", e.model());
+        if (why == null) why = text("model_id", e.modelId());
+        if (why == null) why = text("provider", e.provider());
+        if (why == null) why = text("region", e.region());
+        if (why == null) why = text("catalog_version", e.catalogVersion());
+        return why;
+    }
+
+    /** Why a text value is refused (it holds a NUL character), or null. */
+    public static String text(String field, String value) {
+        return value != null && value.indexOf('\0') >= 0 ? field + " contains a NUL character (U+0000)" : null;
     }
 
     /** Throws {@link OutOfRange} with the reason when the record is refused. */

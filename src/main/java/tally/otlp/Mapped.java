@@ -24,4 +24,10 @@ final class Mapped {
         rejected++;
         if (firstRejection == null) firstRejection = why;
     }
+
+    /** A record counted as accepted when mapped turned out to be refused after all. */
+    void refuseAccepted(String why) {
+        accepted--;
+        reject(why);
+    }
 }

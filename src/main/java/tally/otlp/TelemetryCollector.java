@@ -2,6 +2,7 @@ package tally.otlp;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import tally.core.Bounds;
 import tally.core.Ids;
 import tally.core.UsageEvent;
 import tally.ingest.IngestWriter;
@@ -89,6 +90,11 @@ public final class TelemetryCollector implements AutoCloseable {
     }
 
     private CompletableFuture<Outcome> record(Mapped m) {
+        m.usage.removeIf(e -> { // refused alone, like a value out of range; the rest of the export is kept
+            String bad = Bounds.text(e);
+            if (bad != null) m.refuseAccepted(bad);
+            return bad != null;
+        });
         Outcome busy = new Outcome(m.accepted, m.rejected, m.firstRejection, true);
         if (!activitySink.offer(m.activity)) return notAccepted(m, busy);
         List<CompletableFuture<Void>> accepted = new ArrayList<>(m.usage.size());

@@ -131,6 +131,19 @@ class OtlpBoundsTest {
     }
 
     @Test
+    void anApiRequestWithANulCharacterIsRefusedAloneAndNamed() throws Exception {
+        // valid JSON, but no PostgreSQL text holds U+0000: stored, it would make every write of its batch fail
+        HttpResponse<String> r = post("/v1/logs", logs(
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}")),
+                apiRequest("req_\\u0000nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"))));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
+        assertThat(errorMessage(r)).contains("contains a NUL character (U+0000)");
+        assertThat(totals().tokens().input()).isEqualTo(100);
+        assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good");
+    }
+
+    @Test
     void aTimeBeyond2262IsRefusedAsTheFutureNotReadAsADateBefore1970() throws Exception {
         // 2500-01-01 in nanoseconds does not fit a signed long: OTLP's fixed64 is unsigned
         String year2500 = Long.toUnsignedString(Long.parseUnsignedLong("16725225600") * 1_000_000_000L);

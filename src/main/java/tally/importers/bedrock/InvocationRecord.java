@@ -53,9 +53,16 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         TokenCounts tokens = new TokenCounts(input, write - w1h, w1h, read, output);
         String refused = Bounds.tokens(tokens);
         if (refused == null) refused = Bounds.time(time, Instant.now());
+        String arn = text(r.path("identity"), "arn");
+        String region = text(r, "region");
+        String project = project(r.path("requestMetadata"));
+        if (refused == null) refused = Bounds.text("requestId", requestId);
+        if (refused == null) refused = Bounds.text("identity.arn", arn);
+        if (refused == null) refused = Bounds.text("region", region);
+        if (refused == null) refused = Bounds.text("modelId", modelId);
+        if (refused == null) refused = Bounds.text("requestMetadata.project", project);
         if (refused != null) throw new Invalid(refused); // a counted skip with file:line, never stored
-        return new InvocationRecord(requestId, time, text(r.path("identity"), "arn"), text(r, "region"), modelId, tokens,
-                status(text(r, "errorCode")), project(r.path("requestMetadata")));
+        return new InvocationRecord(requestId, time, arn, region, modelId, tokens, status(text(r, "errorCode")), project);
     }
 
     /** The project named in the request's metadata ({@code requestMetadata.project}, or {@code Project}), or null. */

@@ -102,6 +102,12 @@ final class TranscriptLineParser {
         String out = Bounds.tokens(tokens);
         if (out == null) out = Bounds.tokens("web_search_requests", f.webSearches);
         if (out == null) out = Bounds.time(time, Instant.now());
+        if (out == null) out = Bounds.text("sessionId", f.sessionId);
+        if (out == null) out = Bounds.text("requestId", f.requestId);
+        if (out == null) out = Bounds.text("message.id", f.messageId);
+        if (out == null) out = Bounds.text("message.model", f.model);
+        if (out == null) out = Bounds.text("cwd", f.cwd);
+        if (out == null && f.uuid != null) out = Bounds.text("uuid", f.uuid.toString());
         if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
         return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
                 f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));

@@ -116,6 +116,22 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aLineWithANulCharacterIsACountedSkipAndTheRestIsStored(TestStores.Kind kind) throws Exception {
+        // valid JSON, but no PostgreSQL text holds U+0000: stored, it would make every write of its batch fail
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f,
+                answer(T1, "s1", "msg_1", "req_1").json(),
+                answer(T2, "s1", "msg_2", "req_2").json().replace("\"req_2\"", "\"req\\u0000_2\""),
+                answer(T3, "s1", "msg_3", "req_3").json());
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("malformed lines skipped: +1\n")
+                .contains(f.toAbsolutePath() + ":2: requestId contains a NUL character (U+0000)");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aLineOutOfTheLedgersBoundsIsACountedSkipWithItsFileAndLine(TestStores.Kind kind) throws Exception {
         Path f = projects().resolve("p/s1.jsonl");
         Transcript.write(f,
