@@ -93,6 +93,15 @@ public final class Bounds {
         return why;
     }
 
+    /** Why an activity row's text is refused (see {@link #text(UsageEvent)}), or null. */
+    public static String text(Activity a) {
+        String why = text("id", a.id());
+        if (why == null) why = text("identity", a.identity());
+        if (why == null) why = text("team", a.team());
+        if (why == null) why = text("session_id", a.sessionId());
+        return why;
+    }
+
     /** Why a text value is refused (it holds a NUL character), or null. */
     public static String text(String field, String value) {
         return value != null && value.indexOf('\0') >= 0 ? field + " contains a NUL character (U+0000)" : null;

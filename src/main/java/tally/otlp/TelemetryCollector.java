@@ -90,11 +90,8 @@ public final class TelemetryCollector implements AutoCloseable {
     }
 
     private CompletableFuture<Outcome> record(Mapped m) {
-        m.usage.removeIf(e -> { // refused alone, like a value out of range; the rest of the export is kept
-            String bad = Bounds.text(e);
-            if (bad != null) m.refuseAccepted(bad);
-            return bad != null;
-        });
+        m.usage.removeIf(e -> refused(m, Bounds.text(e))); // refused alone, like a value out of range
+        m.activity.removeIf(a -> refused(m, Bounds.text(a)));
         Outcome busy = new Outcome(m.accepted, m.rejected, m.firstRejection, true);
         if (!activitySink.offer(m.activity)) return notAccepted(m, busy);
         List<CompletableFuture<Void>> accepted = new ArrayList<>(m.usage.size());
@@ -109,6 +106,11 @@ public final class TelemetryCollector implements AutoCloseable {
                 .whenComplete((o, failed) -> {
                     if (failed != null) tracker.forget(m.series);
                 });
+    }
+
+    private static boolean refused(Mapped m, String why) {
+        if (why != null) m.refuseAccepted(why);
+        return why != null;
     }
 
     /** The exporter retries the request: its cumulative points must count again then. */

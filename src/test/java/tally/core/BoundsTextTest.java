@@ -28,6 +28,13 @@ class BoundsTextTest {
     }
 
     @Test
+    void telemetryActivityIsCheckedToo() {
+        assertThat(Bounds.text(new Activity("a1", NOW, "alice", null, "s1", Activity.Kind.COMMIT, 1))).isNull();
+        assertThat(Bounds.text(new Activity("a1", NOW, "alice", null, "s\u00001", Activity.Kind.COMMIT, 1)))
+                .isEqualTo("session_id contains a NUL character (U+0000)");
+    }
+
+    @Test
     void otherControlCharactersAreKept() {
         assertThat(Bounds.check(record().project("a\tb\u0001c").build(), NOW)).isNull();
     }
