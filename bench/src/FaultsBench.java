@@ -215,6 +215,7 @@ public final class FaultsBench {
         probes.put("otlp string token count", otlp(otlpLogs(List.of("req_str"), "\"abc\"", null)));
         probes.put("otlp far-future timestamp (2500)", otlp(otlpLogs(List.of("req_future"), "10", "16725225600000000000")));
         probes.put("otlp timestamp 0 (1970)", otlp(otlpLogs(List.of("req_epoch"), "10", "0")));
+        probes.put("otlp NUL in a request id", otlp(otlpLogs(List.of("req_\\u0000nul"), "10", null)));
         probes.put("otlp malformed JSON", otlp("{\"resourceLogs\":[{\"scopeLogs\":["));
         probes.put("otlp JSON that is not an object", otlp("[1,2,3]"));
         probes.put("otlp oversized body (65 MiB)", new Probe("POST", "/v1/logs", null, "application/json", oversized(65)));

@@ -79,8 +79,7 @@ public final class Bounds {
      * text can hold it: a record carrying one would make every write of its batch fail, again and again.
      */
     public static String text(UsageEvent e) {
-        String why = text("id", e.id());
-        if (why == null) why = text("identity", e.identity());
+        String why = text("identity", e.identity());
         if (why == null) why = text("team", e.team());
         if (why == null) why = text("project", e.project());
         if (why == null) why = text("session_id", e.sessionId());
@@ -90,6 +89,7 @@ public final class Bounds {
         if (why == null) why = text("provider", e.provider());
         if (why == null) why = text("region", e.region());
         if (why == null) why = text("catalog_version", e.catalogVersion());
+        if (why == null) why = text("id", e.id()); // last: an id is mostly made of the fields above
         return why;
     }
 

@@ -138,7 +138,7 @@ class OtlpBoundsTest {
                 apiRequest("req_\\u0000nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"))));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
-        assertThat(errorMessage(r)).contains("contains a NUL character (U+0000)");
+        assertThat(errorMessage(r)).contains("request_id contains a NUL character (U+0000)");
         assertThat(totals().tokens().input()).isEqualTo(100);
         assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good");
     }
