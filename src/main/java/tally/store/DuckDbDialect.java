@@ -33,6 +33,7 @@ final class DuckDbDialect implements Dialect {
     static final String THREADS = "tally.duckdb.threads";
 
     private final DuckDBConnection root;
+    private final ReadingConnections readers;
     private final Path file;
 
     DuckDbDialect(Path dataDir) {
@@ -65,6 +66,7 @@ final class DuckDbDialect implements Dialect {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
         }
         this.file = file;
+        this.readers = new ReadingConnections(root);
         restrictFiles();
     }
 
@@ -104,9 +106,13 @@ final class DuckDbDialect implements Dialect {
         return "duckdb";
     }
 
+    ReadingConnections readers() {
+        return readers;
+    }
+
     @Override
     public Connection connection() throws SQLException {
-        return root.duplicate();
+        return readers.borrow();
     }
 
     @Override
@@ -198,6 +204,7 @@ final class DuckDbDialect implements Dialect {
 
     @Override
     public void close() {
+        readers.close();
         try {
             root.close();
         } catch (SQLException ignored) {
