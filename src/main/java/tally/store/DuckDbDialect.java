@@ -33,7 +33,6 @@ final class DuckDbDialect implements Dialect {
     static final String THREADS = "tally.duckdb.threads";
 
     private final DuckDBConnection root;
-    private final ReadingConnections readers;
     private final Path file;
 
     DuckDbDialect(Path dataDir) {
@@ -66,7 +65,6 @@ final class DuckDbDialect implements Dialect {
             throw new StoreException("cannot configure " + file + ": " + e.getMessage(), e);
         }
         this.file = file;
-        this.readers = new ReadingConnections(root);
         restrictFiles();
     }
 
@@ -106,13 +104,9 @@ final class DuckDbDialect implements Dialect {
         return "duckdb";
     }
 
-    ReadingConnections readers() {
-        return readers;
-    }
-
     @Override
     public Connection connection() throws SQLException {
-        return readers.borrow();
+        return root.duplicate();
     }
 
     @Override
@@ -204,7 +198,6 @@ final class DuckDbDialect implements Dialect {
 
     @Override
     public void close() {
-        readers.close();
         try {
             root.close();
         } catch (SQLException ignored) {
