@@ -63,9 +63,9 @@ public final class Main implements Runnable {
         return Collections.unmodifiableMap(commands);
     }
 
-    /** Commands that open no store (estimate only with --compare): no driver to load ahead for them. */
+    /** Commands that open no store: no driver to load ahead for them (estimate opens one only with --compare). */
     private static final java.util.Set<Class<?>> STORELESS =
-            java.util.Set.of(PricesCommand.class, EstimateCommand.class, UsersCommand.class, AlertsCommand.class);
+            java.util.Set.of(PricesCommand.class, UsersCommand.class, AlertsCommand.class);
 
     @Mixin
     GlobalOptions global;

@@ -77,7 +77,7 @@ public final class RequestList {
 
     /** One request as one line of JSON. */
     public static String jsonLine(TopRequest r) {
-        return object(r).toString();
+        return JsonTree.compact(object(r)); // not toString(): that starts Jackson's internal mapper
     }
 
     /** The fields of one request; the same names as {@code tally top --format json}, plus cost_nanos and the cache write classes. */

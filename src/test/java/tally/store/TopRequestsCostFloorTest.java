@@ -69,41 +69,37 @@ class TopRequestsCostFloorTest {
     @MethodSource("tally.store.TestStores#kinds")
     void theFloorOfARangeEndingAfterItsNewestRecordComesFromTheDayBeforeThatRecord(TestStores.Kind kind) throws Exception {
         List<UsageEvent> records = records();
-        try (Store store = Store.open(TestStores.config(kind, dir))) {
-            new Ledger(store).write(records);
-            long from = FROM.toEpochMilli();
-            long to = TO.toEpochMilli();
-            Long floor;
-            try (Connection c = store.connection()) {
-                floor = new TopRequests(store).costFloor(c, new Where().and("ts_ms >= ? AND ts_ms < ?", from, to), from, to, LIMIT);
-            }
-            Instant dayBefore = NEWEST.minus(Duration.ofDays(1)).plusMillis(1);
-            // a lower bound of the cost just past the page, so no row of the page is cut off…
-            assertThat(floor).isLessThanOrEqualTo(pastThePage(records, FROM, TO));
-            // …and at least that of the day up to the newest record, not of the cheap two hours since midnight
-            assertThat(floor).isGreaterThanOrEqualTo(pastThePage(records, dayBefore, NEWEST.plusMillis(1)))
-                    .isGreaterThan(30_000L);
-        }
+        Long floor = floorOverTheRange(kind, records);
+        Instant dayBefore = NEWEST.minus(Duration.ofDays(1)).plusMillis(1);
+        // a lower bound of the cost just past the page, so no row of the page is cut off…
+        assertThat(floor).isLessThanOrEqualTo(pastThePage(records, FROM, TO));
+        // …and at least that of the day up to the newest record, not of the cheap two hours since midnight
+        assertThat(floor).isGreaterThanOrEqualTo(pastThePage(records, dayBefore, NEWEST.plusMillis(1)))
+                .isGreaterThan(30_000L);
     }
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void onDuckDbTheFloorIsAtLeastThatOfTheWeekBeforeTheNewestRecord(TestStores.Kind kind) throws Exception {
         List<UsageEvent> records = records();
+        Long floor = floorOverTheRange(kind, records);
+        Instant weekBefore = NEWEST.minus(Duration.ofDays(7)).plusMillis(1);
+        long ofTheDay = pastThePage(records, NEWEST.minus(Duration.ofDays(1)).plusMillis(1), NEWEST.plusMillis(1));
+        long ofTheWeek = pastThePage(records, weekBefore, NEWEST.plusMillis(1));
+        assertThat(ofTheWeek).as("the week's floor is the tighter one").isGreaterThan(ofTheDay);
+        // a week's rows bound the page closer than a day's (PostgreSQL reads the whole range: tighter still)
+        assertThat(floor).isGreaterThanOrEqualTo(ofTheWeek).isLessThanOrEqualTo(pastThePage(records, FROM, TO));
+    }
+
+    /** The cost floor of a page of LIMIT over [FROM, TO), with the records written to a fresh store of the kind. */
+    private Long floorOverTheRange(TestStores.Kind kind, List<UsageEvent> records) throws Exception {
         try (Store store = Store.open(TestStores.config(kind, dir))) {
             new Ledger(store).write(records);
             long from = FROM.toEpochMilli();
             long to = TO.toEpochMilli();
-            Long floor;
             try (Connection c = store.connection()) {
-                floor = new TopRequests(store).costFloor(c, new Where().and("ts_ms >= ? AND ts_ms < ?", from, to), from, to, LIMIT);
+                return new TopRequests(store).costFloor(c, new Where().and("ts_ms >= ? AND ts_ms < ?", from, to), from, to, LIMIT);
             }
-            Instant weekBefore = NEWEST.minus(Duration.ofDays(7)).plusMillis(1);
-            long ofTheDay = pastThePage(records, NEWEST.minus(Duration.ofDays(1)).plusMillis(1), NEWEST.plusMillis(1));
-            long ofTheWeek = pastThePage(records, weekBefore, NEWEST.plusMillis(1));
-            assertThat(ofTheWeek).as("the week's floor is the tighter one").isGreaterThan(ofTheDay);
-            // a week's rows bound the page closer than a day's (PostgreSQL reads the whole range: tighter still)
-            assertThat(floor).isGreaterThanOrEqualTo(ofTheWeek).isLessThanOrEqualTo(pastThePage(records, FROM, TO));
         }
     }
 
