@@ -1,6 +1,8 @@
 package tally.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,7 +46,7 @@ final class UsageApi {
         UsageQuery q = p.usage(range, by);
         List<UsageRow> grouped = split == null ? data.ledger().usage(q) : null;
         List<UsageSeries.Point> series = split == null ? null : data.series().query(q, split);
-        UsageRow total = data.ledger().totals(q);
+        UsageRow total = split == null ? data.ledger().totals(q) : sum(series);
         return Json.written(g -> {
             g.writeStartObject();
             Json.range(g, range);
@@ -67,11 +69,28 @@ final class UsageApi {
         });
     }
 
+    /**
+     * A split series' total: every record in range is in exactly one point, so it is the points' sum,
+     * which spares a second reading of the rollups (a month by day split by person: ~6 ms of ~40).
+     * Summed exactly: a total beyond a long is refused as the ledger's own total would be.
+     */
+    private static UsageRow sum(List<UsageSeries.Point> series) {
+        UsageRow total = UsageRow.empty("");
+        for (UsageSeries.Point pt : series) total = total.plus(pt.usage());
+        return total;
+    }
+
+    private static final SerializableString KEY = new SerializedString("key"), SPLIT = new SerializedString("split");
+
     /** One row: its key, its split key when split (else none), and the sums. */
     private static void row(JsonGenerator g, String key, String split, UsageRow r) throws IOException {
         g.writeStartObject();
-        g.writeStringField("key", key);
-        if (split != null) g.writeStringField("split", split);
+        g.writeFieldName(KEY);
+        g.writeString(key);
+        if (split != null) {
+            g.writeFieldName(SPLIT);
+            g.writeString(split);
+        }
         UsageRowJson.fields(g, r);
         g.writeEndObject();
     }

@@ -90,6 +90,15 @@ class ApiTest {
                 assertThat(byDay.get(r.path("key").asText())).as("day " + r.path("key")).isEqualByComparingTo(usd(r.path("cost_usd")));
             }
         }
+        for (String filter : List.of("", "&team=platform", "&person=dev3", "&model=claude-opus-4-5-20251101", "&days=2")) {
+            JsonNode total = h.json("/api/totals?tz=America/New_York" + filter).path("total");
+            for (String split : List.of("person", "team", "model")) { // a series' total is the sum of its points
+                assertThat(h.json("/api/usage?by=day&split=" + split + "&tz=America/New_York" + filter).path("total"))
+                        .as(split + filter).isEqualTo(total);
+            }
+            assertThat(h.json("/api/usage?by=hour&split=person" + filter).path("total")).as("hour " + filter)
+                    .isEqualTo(h.json("/api/totals?" + filter).path("total"));
+        }
         JsonNode hours = h.json("/api/usage?by=hour&split=model&days=2");
         assertThat(hours.path("rows").get(0).path("key").asText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:00");
     }
