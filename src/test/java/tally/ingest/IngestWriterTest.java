@@ -97,6 +97,47 @@ class IngestWriterTest {
 
     @Test
     @Timeout(60)
+    void whileRecordsKeepComingASlowStoreIsWrittenATenthOfTheTimeAtMost() throws Exception {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Ledger ledger = new Ledger(store);
+            long write = Long.MAX_VALUE; // the fastest of a few warm writes like the writer's
+            for (int i = 0; i < 8; i++) {
+                List<UsageEvent> batch = new ArrayList<>();
+                for (int j = 0; j < 20; j++) batch.add(record(1_000_000 + i * 20 + j));
+                long t = System.nanoTime();
+                ledger.write(batch, e -> e.withPrice(e.model(), 42L, "test"));
+                if (i >= 3) write = Math.min(write, System.nanoTime() - t);
+            }
+            IngestWriter.Options everyMillisecond = new IngestWriter.Options(10_000, Duration.ofMillis(1), 10_000);
+            try (IngestWriter w = writer(store, everyMillisecond)) {
+                Thread trickle = new Thread(() -> { // a record every millisecond for two seconds
+                    for (int i = 0; i < 2_000 && !Thread.currentThread().isInterrupted(); i++) {
+                        w.submit(record(i));
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                });
+                long t0 = System.nanoTime();
+                trickle.start();
+                int writes = 0;
+                long seen = 0;
+                while (trickle.isAlive()) {
+                    long added = w.stats().added();
+                    if (added != seen) writes++;
+                    seen = added;
+                    Thread.sleep(1);
+                }
+                long elapsed = System.nanoTime() - t0;
+                // back to back it would write every `write` ns; waiting nine writes' length, every ten
+                assertThat(writes).as("store writes in %d ms, a write taking %.1f ms", elapsed / 1_000_000, write / 1e6)
+                        .isBetween(1, (int) (elapsed / (4 * write)) + 2);
+                assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
+                assertThat(w.stats().added()).isEqualTo(2_000);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aRecordAfterAQuietSpellIsWrittenAtOnceNotAfterMaxDelay() throws Exception {
         IngestWriter.Options slow = new IngestWriter.Options(10_000, Duration.ofSeconds(20), 10_000);
         try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, slow)) {
