@@ -84,17 +84,24 @@ final class TelemetryMapper {
         switch (name) {
             case "api_request" -> {
                 String requestId = a.string("request_id");
-                out.usage.add(usage(requestId != null ? "otel:" + requestId : key, time, who, a, session)
+                UsageEvent usage = usage(requestId != null ? "otel:" + requestId : key, time, who, a, session)
                         .requestId(requestId)
                         .tokens(new TokenCounts(a.count("input_tokens"), a.count("cache_creation_tokens"), 0,
                                 a.count("cache_read_tokens"), a.count("output_tokens")))
                         .latencyMs(a.number("duration_ms"))
-                        .build());
-                if (session != null) out.eventSessions.add(session);
+                        .build();
                 Long estimate = a.estimateNanos();
-                if (estimate != null && estimate > 0) {
-                    out.activity.add(activity(key + ":estimate", time, who, a, session, Activity.Kind.ESTIMATED_COST_EVENT, estimate));
+                Activity estimated = estimate == null || estimate <= 0 ? null
+                        : activity(key + ":estimate", time, who, a, session, Activity.Kind.ESTIMATED_COST_EVENT, estimate);
+                String unstorable = Bounds.text(usage);
+                if (unstorable == null && estimated != null) unstorable = Bounds.text(estimated);
+                if (unstorable != null) { // one record refused once, whichever of its two rows holds the NUL
+                    out.refuseAccepted(unstorable);
+                    return;
                 }
+                out.usage.add(usage);
+                if (estimated != null) out.activity.add(estimated);
+                if (session != null) out.eventSessions.add(session);
             }
             case "api_error", "api_retries_exhausted" -> {
                 String requestId = a.string("request_id");

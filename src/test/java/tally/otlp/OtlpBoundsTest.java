@@ -144,6 +144,20 @@ class OtlpBoundsTest {
     }
 
     @Test
+    void anApiRequestWhoseUsageAndCostEstimateBothCarryANulIsOneRefusedRecord() throws Exception {
+        // one log record makes a usage record and an estimated-cost activity row: refused, it is counted once
+        HttpResponse<String> r = post("/v1/logs", logs(
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), attr("cost_usd", "{\"doubleValue\":0.5}")),
+                apiRequest("req_nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"), attr("cost_usd", "{\"doubleValue\":0.5}"))
+                        .replace("eve@x", "eve\\u0000@x")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
+        assertThat(errorMessage(r)).contains("contains a NUL character (U+0000)");
+        assertThat(totals().tokens().input()).isEqualTo(100);
+        assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good");
+    }
+
+    @Test
     void aTimeBeyond2262IsRefusedAsTheFutureNotReadAsADateBefore1970() throws Exception {
         // 2500-01-01 in nanoseconds does not fit a signed long: OTLP's fixed64 is unsigned
         String year2500 = Long.toUnsignedString(Long.parseUnsignedLong("16725225600") * 1_000_000_000L);
