@@ -124,4 +124,30 @@ class BulkStagingTest {
             assertThat(projects.get(1)).isEqualTo(projects.get(0));
         }
     }
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aLargeBatchOfProviderLogsStillTakesThePersonOfTheTelemetryOfTheSameCall(TestStores.Kind kind) throws Exception {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(UsageEvent.builder().id("otel-1").time(T0.plusSeconds(100)).source(Source.OTEL_EVENT)
+                    .identity("alice").team("platform").modelId(MODELS[0]).tokens(TokenCounts.of(777, 7)).build()), null);
+            List<UsageEvent> logs = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                logs.add(UsageEvent.builder().id("log-" + i).time(T0.plusSeconds(i)).source(Source.PROVIDER_LOG)
+                        .identity("arn:aws:iam::1:role/shared").modelId(MODELS[0])
+                        .tokens(i == 101 ? TokenCounts.of(777, 7) : TokenCounts.of(1, 1)).build());
+            }
+            try (BulkWrite bulk = ledger.bulk()) {
+                bulk.write(logs, null);
+                bulk.commit();
+            }
+            Map<String, String> who = new TreeMap<>();
+            ledger.scan(T0, T0.plusSeconds(200), e -> {
+                if (e.id().equals("log-101") || e.id().equals("otel-1")) who.put(e.id(), e.identity() + "/" + e.team());
+            });
+            assertThat(who).as("the log kept, with the telemetry's person; the telemetry taken back")
+                    .containsExactly(Map.entry("log-101", "alice/platform"));
+            assertThat(ledger.countRecords()).isEqualTo(5_000);
+        }
+    }
 }
