@@ -112,8 +112,8 @@ final class DuckDbDialect implements Dialect {
     @Override
     public void prepareStaging(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging AS SELECT * FROM usage_events WITH NO DATA");
-            s.execute("DELETE FROM usage_staging");
+            // made afresh, not emptied: a bulk batch before may have left it with ENUM columns (EnumStaging)
+            s.execute("CREATE OR REPLACE TEMP TABLE usage_staging AS SELECT * FROM usage_events WITH NO DATA");
             // every delta wide: unlike PostgreSQL, DuckDB folded a 15-minute delta in longs slower (idempotent
             // ingest ~40% slower, measured), and its decimal sums are cheap
             s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta AS SELECT * FROM usage_rollup_hourly WITH NO DATA");
@@ -124,6 +124,12 @@ final class DuckDbDialect implements Dialect {
     @Override
     public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
         DuckDBConnection duck = c.unwrap(DuckDBConnection.class);
+        String staging = table.equals("usage_staging") ? EnumStaging.create(events) : null;
+        if (staging != null) {
+            try (Statement s = c.createStatement()) {
+                s.execute(staging); // its repeating texts as ENUMs, appended without a JNI call each
+            }
+        }
         try (DuckDBAppender a = table.equals("usage_staging") ? duck.createAppender("temp", "main", table)
                 : duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
             for (UsageEvent e : events) {

@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +25,9 @@ public final class ImportOffsets implements OffsetBook {
      *                     rewritten under the same name no longer matches and is read from the start
      */
     public record Offset(String path, long size, long resumeOffset, long resumeLine, String fingerprint) {}
+
+    /** Files per statement: a few thousand parameters, well within any driver's limit. */
+    private static final int CHUNK = 500;
 
     private final Store store;
 
@@ -48,35 +54,35 @@ public final class ImportOffsets implements OffsetBook {
         return out;
     }
 
-    /** Replaces the offsets of these files in one transaction. */
+    /**
+     * Replaces the offsets of these files in one transaction, {@link #CHUNK} files a statement: a
+     * statement per file cost an import of 2,000 files ~0.3 s after its last record was stored.
+     */
     @Override
     public void save(String kind, Collection<Offset> offsets) {
         if (offsets.isEmpty()) return;
         long now = System.currentTimeMillis();
+        List<Offset> all = new ArrayList<>(offsets);
         store.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM import_offsets WHERE kind = ? AND path = ?")) {
-                for (Offset o : offsets) {
-                    del.setString(1, kind);
-                    del.setString(2, o.path());
-                    del.addBatch();
-                }
-                del.executeBatch();
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO import_offsets (kind, path, size_bytes,"
-                    + " resume_offset, resume_line, fingerprint, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (Offset o : offsets) {
-                    ins.setString(1, kind);
-                    ins.setString(2, o.path());
-                    ins.setLong(3, o.size());
-                    ins.setLong(4, o.resumeOffset());
-                    ins.setLong(5, o.resumeLine());
-                    ins.setString(6, o.fingerprint());
-                    ins.setLong(7, now);
-                    ins.addBatch();
-                }
-                ins.executeBatch();
+            for (int i = 0; i < all.size(); i += CHUNK) {
+                replace(c, kind, all.subList(i, Math.min(all.size(), i + CHUNK)), now);
             }
             return null;
         });
+    }
+
+    private static void replace(Connection c, String kind, List<Offset> offsets, long now) throws SQLException {
+        List<String> paths = new ArrayList<>(offsets.size());
+        for (Offset o : offsets) paths.add(o.path());
+        Where these = new Where().and("kind = ?", kind).in("path", paths);
+        Jdbc.update(c, "DELETE FROM import_offsets" + these.sql(), these.params().toArray());
+        StringBuilder sql = new StringBuilder("INSERT INTO import_offsets (kind, path, size_bytes, resume_offset,"
+                + " resume_line, fingerprint, updated_ms) VALUES ");
+        List<Object> params = new ArrayList<>(offsets.size() * 7);
+        for (Offset o : offsets) {
+            sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
+            params.addAll(Arrays.asList(kind, o.path(), o.size(), o.resumeOffset(), o.resumeLine(), o.fingerprint(), now));
+        }
+        Jdbc.update(c, sql.toString(), params.toArray());
     }
 }

@@ -113,7 +113,7 @@ final class LedgerWriter {
     }
 
     /** Whether a provider's log and telemetry may both report one call here ({@link SameCall}). */
-    private static boolean mayReportTheSameCall(List<UsageEvent> events) {
+    static boolean mayReportTheSameCall(List<UsageEvent> events) {
         for (UsageEvent e : events) if (e.source() == Source.PROVIDER_LOG || e.source() == Source.OTEL_EVENT) return true;
         return false;
     }
