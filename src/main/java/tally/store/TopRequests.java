@@ -103,21 +103,21 @@ public final class TopRequests {
         for (long span = firstSpan; ; span *= 8) {
             boolean whole = end - from <= span || span > Long.MAX_VALUE / 8;
             Where slice = whole ? where : where.copy().and("ts_ms >= ?", end - span);
-            List<long[]> top = Jdbc.query(c, floorSql(slice, limit), slice.params(), rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-            if (top.get(0)[0] == limit + 1L) return top.get(0)[1];
+            List<Long> top = Jdbc.query(c, floorSql(slice, limit), slice.params(), rs -> Jdbc.nullableLong(rs, 1));
+            if (top.size() > limit && top.get(limit) != null) return top.get(limit);
             if (whole) return null;
         }
     }
 
     /**
-     * How many of the limit+1 highest costs of the rows of {@code where} are priced, and the lowest of
-     * them: the (limit+1)th cost when all are. An aggregate over the top costs rather than {@code LIMIT 1
-     * OFFSET limit}, which DuckDB late-materializes (a second scan of every row group for one row id:
-     * a third of the floor's CPU at 10M records); PostgreSQL walks its cost index the same way.
+     * The highest costs of the rows of {@code where}, unpriced last, at least limit+1 of them: the
+     * (limit+1)th is the floor. Not {@code LIMIT 1 OFFSET limit}, which DuckDB late-materializes (see
+     * {@link #EAGER_ROWS}: a second scan of every row group for one row id, a third of the floor's CPU
+     * at 10M records); PostgreSQL walks its cost index a few rows further.
      */
     static String floorSql(Where where, int limit) {
-        return "SELECT count(c), min(c) FROM (SELECT cost_nanos c FROM usage_events" + where.sql()
-                + " ORDER BY cost_nanos DESC NULLS LAST LIMIT " + (limit + 1) + ") t";
+        return "SELECT cost_nanos FROM usage_events" + where.sql()
+                + " ORDER BY cost_nanos DESC NULLS LAST LIMIT " + Math.max(limit + 1, EAGER_ROWS);
     }
 
     /**
