@@ -22,7 +22,9 @@ public final class TopRequests {
     public record Row(TopRequest request, Cursor position) {}
 
     private final Store store;
+    private final FloorHints hints = new FloorHints(256);
 
+    /** One per store for the process's lifetime: its floor hints serve every later question alike. */
     public TopRequests(Store store) {
         this.store = store;
     }
@@ -35,15 +37,14 @@ public final class TopRequests {
         try (Connection c = store.connection()) {
             RawFilters.addTo(c, q, where);
             if (after != null) where.and(keyset(after));
-            Long floor = costFloor(c, where, from, to, limit);
-            if (floor != null) where.and("cost_nanos >= ?", floor);
-            List<Object> params = where.params();
-            params.add(Math.max(limit + 1, EAGER_ROWS));
-            params.add(limit + 1);
-            List<Row> rows = Jdbc.query(c, pageSql(where), params, rs -> {
-                TopRequest t = TopRequest.read(rs);
-                return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
-            });
+            List<Object> question = FloorHints.key(where, limit);
+            Long hint = hints.get(question);
+            List<Row> rows = hint == null ? List.of() : rows(c, where.copy().and("cost_nanos >= ?", hint), limit);
+            if (rows.size() <= limit) { // no hint, or too high a one now: the rows past it may belong to the page
+                Long floor = costFloor(c, where, from, to, limit);
+                rows = rows(c, floor == null ? where : where.copy().and("cost_nanos >= ?", floor), limit);
+            }
+            hints.put(question, rows.size() > limit ? rows.get(limit).request().costNanos() : null);
             Cursor next = null;
             if (rows.size() > limit) {
                 rows = new ArrayList<>(rows.subList(0, limit));
@@ -53,6 +54,22 @@ public final class TopRequests {
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
+    }
+
+    /** The floor kept for the question of {@code where} (its filters and cursor) and {@code limit}, if any. */
+    Long hint(Where where, int limit) {
+        return hints.get(FloorHints.key(where, limit));
+    }
+
+    /** The first limit+1 rows of {@code where} in page order, their person resolved. */
+    private static List<Row> rows(Connection c, Where where, int limit) throws SQLException {
+        List<Object> params = where.params();
+        params.add(Math.max(limit + 1, EAGER_ROWS));
+        params.add(limit + 1);
+        return Jdbc.query(c, pageSql(where), params, rs -> {
+            TopRequest t = TopRequest.read(rs);
+            return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
+        });
     }
 
     /**
