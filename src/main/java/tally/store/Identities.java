@@ -97,11 +97,11 @@ final class Identities {
     static final String OF_PERSON_IN_DAYS = "SELECT d.identity FROM (SELECT DISTINCT identity FROM " + Rollups.DAILY_WHO
             + " WHERE bucket_ms >= ? AND bucket_ms < ?) d" + aliases("d") + " WHERE " + person("d") + " = ?";
 
-    /** Identities mapped to a person (one parameter: the person). */
-    static final String ALIASES_OF = "SELECT alias FROM aliases WHERE person = ?";
-
-    /** Identities mapped to anyone but a person (one parameter: the person). */
-    static final String ALIASES_NOT_OF = "SELECT alias FROM aliases WHERE person <> ?";
+    /**
+     * The aliases of a person and the alias spelling their name, with whom each maps to (two
+     * parameters: the person, twice).
+     */
+    static final String ALIASES_OF_OR_NAMED = "SELECT alias, person FROM aliases WHERE person = ? OR alias = ?";
 
     /** Identities of the people who have a team: their aliases and their names. */
     static final String TEAMED = "SELECT alias FROM aliases WHERE person IN (SELECT name FROM people"
