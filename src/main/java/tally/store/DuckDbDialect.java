@@ -124,13 +124,14 @@ final class DuckDbDialect implements Dialect {
     @Override
     public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
         DuckDBConnection duck = c.unwrap(DuckDBConnection.class);
-        String staging = table.equals("usage_staging") ? EnumStaging.create(events) : null;
-        if (staging != null) {
+        boolean staging = table.equals("usage_staging");
+        String enumStaging = staging ? EnumStaging.create(events) : null;
+        if (enumStaging != null) {
             try (Statement s = c.createStatement()) {
-                s.execute(staging); // its repeating texts as ENUMs, appended without a JNI call each
+                s.execute(enumStaging); // its repeating texts as ENUMs, appended without a JNI call each
             }
         }
-        try (DuckDBAppender a = table.equals("usage_staging") ? duck.createAppender("temp", "main", table)
+        try (DuckDBAppender a = staging ? duck.createAppender("temp", "main", table)
                 : duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
             for (UsageEvent e : events) {
                 TokenCounts t = e.tokens();

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,9 +41,34 @@ class IngestWriterTest {
                 .tokens(TokenCounts.of(100, 10)).build();
     }
 
+    private static final UnaryOperator<UsageEvent> PRICE = e -> e.withPrice(e.model(), 42L, "test");
+
     private static IngestWriter writer(Store store, IngestWriter.Options options) {
-        return new IngestWriter(new Ledger(store), new Spool(store.config().spoolDir()),
-                e -> e.withPrice(e.model(), 42L, "test"), options);
+        return new IngestWriter(new Ledger(store), new Spool(store.config().spoolDir()), PRICE, options);
+    }
+
+    /**
+     * Submits a record every millisecond for two seconds and counts the store writes meanwhile (each
+     * moves the added count once); returns {writes, nanoseconds it took}.
+     */
+    private static long[] writesWhileARecordComesEveryMillisecond(IngestWriter w) throws InterruptedException {
+        Thread trickle = new Thread(() -> {
+            for (int i = 0; i < 2_000 && !Thread.currentThread().isInterrupted(); i++) {
+                w.submit(record(i));
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        });
+        long t0 = System.nanoTime();
+        trickle.start();
+        long writes = 0;
+        long seen = 0;
+        while (trickle.isAlive()) {
+            long added = w.stats().added();
+            if (added != seen) writes++;
+            seen = added;
+            Thread.sleep(1);
+        }
+        return new long[] {writes, System.nanoTime() - t0};
     }
 
     @ParameterizedTest
@@ -71,25 +97,10 @@ class IngestWriterTest {
     void whileRecordsKeepComingTheStoreIsWrittenAtMostOncePerMaxDelay() throws Exception {
         IngestWriter.Options everyHalfSecond = new IngestWriter.Options(10_000, Duration.ofMillis(500), 10_000);
         try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, everyHalfSecond)) {
-            Thread trickle = new Thread(() -> { // a record every millisecond for two seconds
-                for (int i = 0; i < 2_000 && !Thread.currentThread().isInterrupted(); i++) {
-                    w.submit(record(i));
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                }
-            });
-            long t0 = System.nanoTime();
-            trickle.start();
-            int writes = 0;
-            long seen = 0;
-            while (trickle.isAlive()) { // every store write moves the added count once
-                long added = w.stats().added();
-                if (added != seen) writes++;
-                seen = added;
-                Thread.sleep(1);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            assertThat(writes).as("store writes in %.1f s of records arriving every millisecond", seconds)
-                    .isBetween(1, (int) Math.ceil(seconds / 0.5) + 1);
+            long[] trickled = writesWhileARecordComesEveryMillisecond(w);
+            double seconds = trickled[1] / 1e9;
+            assertThat(trickled[0]).as("store writes in %.1f s of records arriving every millisecond", seconds)
+                    .isBetween(1L, (long) Math.ceil(seconds / 0.5) + 1);
             assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
             assertThat(w.stats().added()).isEqualTo(2_000);
         }
@@ -105,31 +116,16 @@ class IngestWriterTest {
                 List<UsageEvent> batch = new ArrayList<>();
                 for (int j = 0; j < 20; j++) batch.add(record(1_000_000 + i * 20 + j));
                 long t = System.nanoTime();
-                ledger.write(batch, e -> e.withPrice(e.model(), 42L, "test"));
+                ledger.write(batch, PRICE);
                 if (i >= 3) write = Math.min(write, System.nanoTime() - t);
             }
             IngestWriter.Options everyMillisecond = new IngestWriter.Options(10_000, Duration.ofMillis(1), 10_000);
             try (IngestWriter w = writer(store, everyMillisecond)) {
-                Thread trickle = new Thread(() -> { // a record every millisecond for two seconds
-                    for (int i = 0; i < 2_000 && !Thread.currentThread().isInterrupted(); i++) {
-                        w.submit(record(i));
-                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                    }
-                });
-                long t0 = System.nanoTime();
-                trickle.start();
-                int writes = 0;
-                long seen = 0;
-                while (trickle.isAlive()) {
-                    long added = w.stats().added();
-                    if (added != seen) writes++;
-                    seen = added;
-                    Thread.sleep(1);
-                }
-                long elapsed = System.nanoTime() - t0;
+                long[] trickled = writesWhileARecordComesEveryMillisecond(w);
+                long elapsed = trickled[1];
                 // back to back it would write every `write` ns; waiting nine writes' length, every ten
-                assertThat(writes).as("store writes in %d ms, a write taking %.1f ms", elapsed / 1_000_000, write / 1e6)
-                        .isBetween(1, (int) (elapsed / (4 * write)) + 2);
+                assertThat(trickled[0]).as("store writes in %d ms, a write taking %.1f ms", elapsed / 1_000_000, write / 1e6)
+                        .isBetween(1L, elapsed / (4 * write) + 2);
                 assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
                 assertThat(w.stats().added()).isEqualTo(2_000);
             }

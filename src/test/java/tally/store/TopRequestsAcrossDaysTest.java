@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +18,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
+import static tally.store.TopPages.ORDER;
 
 /**
  * The most-expensive pages over a month of records spread across days, walked to the end and
@@ -34,11 +34,6 @@ class TopRequestsAcrossDaysTest {
     @TempDir Path dir;
 
     /** The page order, spelled out: cost descending with unpriced last, newest first, then id. */
-    private static final Comparator<UsageEvent> ORDER = Comparator
-            .comparing((UsageEvent e) -> e.costNanos() == null ? Long.MIN_VALUE : e.costNanos(), Comparator.reverseOrder())
-            .thenComparing(UsageEvent::time, Comparator.reverseOrder())
-            .thenComparing(UsageEvent::id);
-
     /**
      * Records from 5 days before the month to 5 days after it: few distinct costs and times (ties
      * within and across pages), some unpriced, some tagged with a team. The month's last two days
@@ -76,14 +71,7 @@ class TopRequestsAcrossDaysTest {
         assertThat(expected).hasSizeGreaterThan(20);
         TopRequests top = new TopRequests(store);
         for (int limit : limits) {
-            List<String> walked = new ArrayList<>();
-            TopRequests.Cursor after = null;
-            do {
-                TopRequests.Page page = top.page(q, after, limit);
-                assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
-                page.rows().forEach(row -> walked.add(row.request().id()));
-                after = page.next();
-            } while (after != null);
+            List<String> walked = TopPages.walk(top, q, limit);
             assertThat(walked).as("%s, person %s, team %s, limit %d", q.from(), q.person(), q.team(), limit).isEqualTo(expected);
         }
     }

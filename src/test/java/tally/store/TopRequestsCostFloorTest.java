@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
+import static tally.store.TopPages.ORDER;
 
 /**
  * The cost floor a page is cut with, when the range ends after its newest record (as "the last 30
@@ -33,11 +34,6 @@ class TopRequestsCostFloorTest {
     private static final int LIMIT = 10;
 
     @TempDir Path dir;
-
-    private static final Comparator<UsageEvent> ORDER = Comparator
-            .comparing((UsageEvent e) -> e.costNanos() == null ? Long.MIN_VALUE : e.costNanos(), Comparator.reverseOrder())
-            .thenComparing(UsageEvent::time, Comparator.reverseOrder())
-            .thenComparing(UsageEvent::id);
 
     /**
      * A record every 40 minutes up to the range's last midnight, costing 100,000 to 1,000,000 nanos
@@ -117,13 +113,7 @@ class TopRequestsCostFloorTest {
                 List<String> expected = records.stream().filter(e -> !e.time().isBefore(range[0]) && e.time().isBefore(range[1]))
                         .sorted(ORDER).map(UsageEvent::id).toList();
                 for (int limit : new int[] {LIMIT, 45, 5000}) {
-                    List<String> walked = new ArrayList<>();
-                    TopRequests.Cursor after = null;
-                    do {
-                        TopRequests.Page page = top.page(q, after, limit);
-                        page.rows().forEach(row -> walked.add(row.request().id()));
-                        after = page.next();
-                    } while (after != null);
+                    List<String> walked = TopPages.walk(top, q, limit);
                     assertThat(walked).as("%s to %s, limit %d", range[0], range[1], limit).isEqualTo(expected);
                 }
             }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -19,6 +18,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
+import static tally.store.TopPages.ORDER;
 
 /**
  * A process asks the same top-requests questions again and again (a dashboard): the cost of the row
@@ -34,11 +34,6 @@ class TopRequestsFloorHintTest {
     private static final int[] LIMITS = {7, 60};
 
     @TempDir Path dir;
-
-    private static final Comparator<UsageEvent> ORDER = Comparator
-            .comparing((UsageEvent e) -> e.costNanos() == null ? Long.MIN_VALUE : e.costNanos(), Comparator.reverseOrder())
-            .thenComparing(UsageEvent::time, Comparator.reverseOrder())
-            .thenComparing(UsageEvent::id);
 
     /** 6 records a day over the month, few distinct costs and times (ties), some unpriced, some tagged "red". */
     private static List<UsageEvent> month(String prefix, long costScale) {
@@ -75,13 +70,7 @@ class TopRequestsFloorHintTest {
                 .sorted(ORDER).map(UsageEvent::id).toList();
         for (int limit : LIMITS) {
             for (int ask = 0; ask < 2; ask++) {
-                List<String> walked = new ArrayList<>();
-                TopRequests.Cursor after = null;
-                do {
-                    TopRequests.Page page = top.page(q, after, limit);
-                    page.rows().forEach(row -> walked.add(row.request().id()));
-                    after = page.next();
-                } while (after != null);
+                List<String> walked = TopPages.walk(top, q, limit);
                 assertThat(walked).as("person %s, team %s, limit %d, ask %d", q.person(), q.team(), limit, ask).isEqualTo(expected);
             }
         }

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
+import static tally.store.TopPages.ORDER;
 
 class TopRequestsTest {
     private static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
@@ -22,11 +22,6 @@ class TopRequestsTest {
     @TempDir Path dir;
 
     /** The page order, spelled out: cost descending with unpriced last, newest first, then id. */
-    private static final Comparator<UsageEvent> ORDER = Comparator
-            .comparing((UsageEvent e) -> e.costNanos() == null ? Long.MIN_VALUE : e.costNanos(), Comparator.reverseOrder())
-            .thenComparing(UsageEvent::time, Comparator.reverseOrder())
-            .thenComparing(UsageEvent::id);
-
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void pagesWalkEveryRecordOnceInOrderThroughTiesAndIntoTheUnpricedOnes(TestStores.Kind kind) {
@@ -40,14 +35,7 @@ class TopRequestsTest {
             new Ledger(store).write(events);
             TopRequests top = new TopRequests(store);
             for (int limit : new int[] {1, 7, 50, 399, 400, 500}) {
-                List<String> walked = new ArrayList<>();
-                TopRequests.Cursor after = null;
-                do {
-                    TopRequests.Page page = top.page(UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC), after, limit);
-                    assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
-                    page.rows().forEach(r -> walked.add(r.request().id()));
-                    after = page.next();
-                } while (after != null);
+                List<String> walked = TopPages.walk(top, UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC), limit);
                 assertThat(walked).as("limit " + limit).isEqualTo(events.stream().sorted(ORDER).map(UsageEvent::id).toList());
             }
         }
