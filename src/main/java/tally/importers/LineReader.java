@@ -34,14 +34,11 @@ public final class LineReader {
     public boolean next() throws IOException {
         int scanFrom = start;
         while (true) {
-            int i = scanFrom;
-            while (i + 8 <= end && !Words.has(Words.at(buf, i), (byte) '\n')) i += 8; // eight bytes a step
-            for (; i < end; i++) {
-                if (buf[i] == '\n') {
-                    set(start, i - start, true);
-                    start = i + 1;
-                    return true;
-                }
+            int nl = newline(scanFrom);
+            if (nl >= 0) {
+                set(start, nl - start, true);
+                start = nl + 1;
+                return true;
             }
             if (eof) {
                 if (start >= end) return false;
@@ -53,6 +50,16 @@ public final class LineReader {
             fill();
             scanFrom = start + scanned;
         }
+    }
+
+    /** The first newline in buf from {@code i} to the end of what was read, or -1; eight bytes a step. */
+    private int newline(int i) {
+        for (; i + 8 <= end; i += 8) {
+            long m = Words.equalMask(Words.at(buf, i), (byte) '\n');
+            if (m != 0) return i + Words.first(m);
+        }
+        for (; i < end; i++) if (buf[i] == '\n') return i;
+        return -1;
     }
 
     private void set(int from, int len, boolean nl) {

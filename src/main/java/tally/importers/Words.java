@@ -27,6 +27,32 @@ public final class Words {
 
     /** Whether any of the word's bytes is below {@code n} (n at most 128; bytes of 0x80 and up never are). */
     public static boolean below(long word, int n) {
-        return ((word - ONES * n) & ~word & HIGHS) != 0;
+        return belowMask(word, n) != 0;
+    }
+
+    /**
+     * The word's bytes equal to {@code b}, as a mask with the high bit of each such byte set. Only the
+     * lowest flagged byte is sure (a borrow may flag bytes above it): read it with {@link #first}.
+     */
+    public static long equalMask(long word, byte b) {
+        return belowMask(word ^ (ONES * (b & 0xff)), 1);
+    }
+
+    /** The word's bytes below {@code n} (n at most 128), as {@link #equalMask} flags them. */
+    public static long belowMask(long word, int n) {
+        return (word - ONES * n) & ~word & HIGHS;
+    }
+
+    /** The word's bytes of 0x80 and up (non-ASCII), flagged as {@link #equalMask} does (exactly, here). */
+    public static long highMask(long word) {
+        return word & HIGHS;
+    }
+
+    /** Which byte of the word (0 to 7) a non-zero mask flags first. */
+    public static int first(long mask) {
+        // the lowest flag alone, moved to bit 0 of its byte; the multiply sums byte j of the constant
+        // (7 - j) into the top byte. Not numberOfTrailingZeros: the quick JIT tier CLI commands run
+        // with does not compile that to one instruction, but calls it.
+        return (int) ((((mask & -mask) >>> 7) * 0x0001020304050607L) >>> 56);
     }
 }

@@ -40,6 +40,23 @@ class LineReaderTest {
     }
 
     @Test
+    void findsEachNewlineWhereverItFallsAcrossBufferRefills() throws Exception {
+        StringBuilder text = new StringBuilder();
+        List<Line> expected = new ArrayList<>();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        long offset = 0;
+        while (offset < 300_000) { // several 64 KB reads, a line cut by each; a newline at each place of an 8-byte step
+            String line = "é".repeat(rnd.nextInt(3)) + "x".repeat(rnd.nextInt(20));
+            String end = rnd.nextInt(4) == 0 ? "\r\n" : "\n";
+            long next = offset + (line + end).getBytes(StandardCharsets.UTF_8).length;
+            expected.add(new Line(line, offset, next, true));
+            text.append(line).append(end);
+            offset = next;
+        }
+        assertThat(read(text.toString(), 0)).isEqualTo(expected);
+    }
+
+    @Test
     void findsAnAsciiNeedleOnlyWithinTheCurrentLine() throws Exception {
         LineReader r = new LineReader(new ByteArrayInputStream("{\"a\":1}\n{\"usage\":{}}\n".getBytes(StandardCharsets.UTF_8)), 0);
         byte[] needle = "\"usage\"".getBytes(StandardCharsets.US_ASCII);

@@ -20,6 +20,7 @@ final class ResponseFolder {
 
     /** One response being folded: its best line, its first time and where its first line starts. */
     static final class Group {
+        /** The response's record id ({@link #idOf}), or null for a line with nothing to fold on. */
         final String key;
         final java.time.Instant firstTime;
         final long startOffset;
@@ -76,8 +77,17 @@ final class ResponseFolder {
         TranscriptLine before = keyedLine;
         keyedLine = line;
         if (before != null && before.messageId() == line.messageId() && before.requestId() == line.requestId()) return lastKey;
-        lastKey = line.responseKey();
+        lastKey = idOf(line);
         return lastKey;
+    }
+
+    /**
+     * "cc:" and the key ccusage dedupes on ({@link TranscriptLine#responseKey}): the response's record
+     * id, made once per response and used as the fold key too.
+     */
+    static String idOf(TranscriptLine line) {
+        if (line.messageId() == null) return null;
+        return line.requestId() != null ? "cc:" + line.messageId() + ":" + line.requestId() : "cc:" + line.messageId();
     }
 
     /** ccusage's rule: non-sidechain over sidechain, then the larger total, then the one in fast mode. */

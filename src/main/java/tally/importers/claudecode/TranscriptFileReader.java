@@ -111,7 +111,7 @@ final class TranscriptFileReader {
 
     private static UsageEvent event(ResponseFolder.Group g, FileContext ctx, Result r, SameStrings same) {
         TranscriptLine l = g.best;
-        String id = g.key != null ? "cc:" + g.key
+        String id = g.key != null ? g.key
                 : l.uuid() != null ? "cc:uuid:" + l.uuid()
                 : "cc:" + ctx.displayName() + ":" + g.startOffset;
         UsageEvent e = UsageEvent.builder()

@@ -36,6 +36,8 @@ final class TranscriptLineParser {
 
     private final TranscriptLineScanner scanner = new TranscriptLineScanner();
     private final Fields fields = new Fields();
+    /** A time no later than now: a line's time before it plus a day needs no clock read to be accepted. */
+    private final Instant started = Instant.now();
 
     /** One per thread: it keeps the texts of the line before, to share them with the next. */
     TranscriptLineParser() {}
@@ -44,11 +46,13 @@ final class TranscriptLineParser {
     Object parse(byte[] buf, int off, int len) throws Malformed {
         Fields f = fields;
         f.clear();
-        if (!scanner.scan(buf, off, len, f)) {
+        if (scanner.scan(buf, off, len, f)) {
+            f.plain = true;
+        } else {
             f.clear();
             jackson(buf, off, len, f);
         }
-        return line(f);
+        return line(f, started);
     }
 
     /** The whole line through Jackson's streaming parser: what the scanner does not take on, and its errors. */
@@ -85,6 +89,11 @@ final class TranscriptLineParser {
 
     /** The fields read, as ccusage's rules take them. */
     static Object line(Fields f) throws Malformed {
+        return line(f, Instant.now());
+    }
+
+    /** The same, {@code notAfterNow} a time no later than now (the clock is read only for a time after it). */
+    static Object line(Fields f, Instant notAfterNow) throws Malformed {
         if (!f.hasUsage) return Result.NOT_USAGE;
         if (f.apiError || f.nulled || "<synthetic>".equals(f.model)) return Result.IGNORED;
         if (f.model == null || f.model.isBlank()) throw new Malformed("usage without message.model");
@@ -101,16 +110,22 @@ final class TranscriptLineParser {
         TokenCounts tokens = new TokenCounts(f.input, w5, w1, f.cacheRead, f.output);
         String out = Bounds.tokens(tokens);
         if (out == null) out = Bounds.tokens("web_search_requests", f.webSearches);
-        if (out == null) out = Bounds.time(time, Instant.now());
-        if (out == null) out = Bounds.text("sessionId", f.sessionId);
+        if (out == null && Bounds.time(time, notAfterNow) != null) out = Bounds.time(time, Instant.now());
+        if (out == null && !f.plain) out = texts(f);
+        if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
+        return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
+                f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
+    }
+
+    /** Why a text field is refused (a NUL character: the scanner's plain strings never hold one), or null. */
+    private static String texts(Fields f) {
+        String out = Bounds.text("sessionId", f.sessionId);
         if (out == null) out = Bounds.text("requestId", f.requestId);
         if (out == null) out = Bounds.text("message.id", f.messageId);
         if (out == null) out = Bounds.text("message.model", f.model);
         if (out == null) out = Bounds.text("cwd", f.cwd);
         if (out == null && f.uuid != null) out = Bounds.text("uuid", f.uuid.toString());
-        if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
-        return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
-                f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
+        return out;
     }
 
     private static void message(JsonParser p, Fields f) throws IOException, Malformed {
@@ -207,12 +222,14 @@ final class TranscriptLineParser {
         CharSequence timestamp, uuid;
         String sessionId, requestId, messageId, model, stopReason, speed, cwd;
         boolean sidechain, apiError, nulled, hasUsage, hasBreakdown;
+        /** Read by the scanner: every text is plain ASCII without escapes or control characters (so no NUL). */
+        boolean plain;
         long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
 
         void clear() {
             timestamp = uuid = null;
             sessionId = requestId = messageId = model = stopReason = speed = cwd = null;
-            sidechain = apiError = nulled = hasUsage = hasBreakdown = false;
+            sidechain = apiError = nulled = hasUsage = hasBreakdown = plain = false;
             input = output = cacheRead = cacheCreation = w5 = w1 = webSearches = 0;
         }
     }

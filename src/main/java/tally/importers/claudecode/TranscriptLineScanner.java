@@ -3,7 +3,6 @@ package tally.importers.claudecode;
 import tally.importers.Words;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The fast path of {@link TranscriptLineParser}: reads the few usage fields of a transcript line
@@ -20,28 +19,28 @@ final class TranscriptLineScanner {
     /** Deeper than this, Jackson decides (it has its own nesting limit and error). */
     private static final int MAX_DEPTH = 200;
 
-    private static final byte[] TIMESTAMP = ascii("timestamp");
-    private static final byte[] SESSION_ID = ascii("sessionId");
-    private static final byte[] REQUEST_ID = ascii("requestId");
-    private static final byte[] CWD = ascii("cwd");
-    private static final byte[] UUID = ascii("uuid");
-    private static final byte[] IS_SIDECHAIN = ascii("isSidechain");
-    private static final byte[] IS_API_ERROR = ascii("isApiErrorMessage");
-    private static final byte[] MESSAGE = ascii("message");
-    private static final byte[] ID = ascii("id");
-    private static final byte[] MODEL = ascii("model");
-    private static final byte[] STOP_REASON = ascii("stop_reason");
-    private static final byte[] USAGE = ascii("usage");
-    private static final byte[] INPUT = ascii("input_tokens");
-    private static final byte[] OUTPUT = ascii("output_tokens");
-    private static final byte[] CACHE_READ = ascii("cache_read_input_tokens");
-    private static final byte[] CACHE_CREATION_TOKENS = ascii("cache_creation_input_tokens");
-    private static final byte[] SPEED = ascii("speed");
-    private static final byte[] CACHE_CREATION = ascii("cache_creation");
-    private static final byte[] SERVER_TOOL_USE = ascii("server_tool_use");
-    private static final byte[] EPHEMERAL_5M = ascii("ephemeral_5m_input_tokens");
-    private static final byte[] EPHEMERAL_1H = ascii("ephemeral_1h_input_tokens");
-    private static final byte[] WEB_SEARCHES = ascii("web_search_requests");
+    private static final Name TIMESTAMP = new Name("timestamp");
+    private static final Name SESSION_ID = new Name("sessionId");
+    private static final Name REQUEST_ID = new Name("requestId");
+    private static final Name CWD = new Name("cwd");
+    private static final Name UUID = new Name("uuid");
+    private static final Name IS_SIDECHAIN = new Name("isSidechain");
+    private static final Name IS_API_ERROR = new Name("isApiErrorMessage");
+    private static final Name MESSAGE = new Name("message");
+    private static final Name ID = new Name("id");
+    private static final Name MODEL = new Name("model");
+    private static final Name STOP_REASON = new Name("stop_reason");
+    private static final Name USAGE = new Name("usage");
+    private static final Name INPUT = new Name("input_tokens");
+    private static final Name OUTPUT = new Name("output_tokens");
+    private static final Name CACHE_READ = new Name("cache_read_input_tokens");
+    private static final Name CACHE_CREATION_TOKENS = new Name("cache_creation_input_tokens");
+    private static final Name SPEED = new Name("speed");
+    private static final Name CACHE_CREATION = new Name("cache_creation");
+    private static final Name SERVER_TOOL_USE = new Name("server_tool_use");
+    private static final Name EPHEMERAL_5M = new Name("ephemeral_5m_input_tokens");
+    private static final Name EPHEMERAL_1H = new Name("ephemeral_1h_input_tokens");
+    private static final Name WEB_SEARCHES = new Name("web_search_requests");
 
     /** Thrown to leave the scan for Jackson; without a stack trace, it costs no more than a return. */
     private static final class GiveUp extends Exception {
@@ -57,6 +56,7 @@ final class TranscriptLineScanner {
     private int end;
     private int keyStart;
     private int keyLength;
+    private long keyHead; // the key's first eight bytes (fewer for a shorter key, zeros above): most names differ there
     private int depth;
     // the kept texts of the line before, by field: lines of one file repeat them, so they are shared
     private final Text sessionId = new Text();
@@ -214,8 +214,21 @@ final class TranscriptLineScanner {
     private int plainString() throws GiveUp {
         if (at() != '"') throw GIVE_UP;
         int from = ++i;
-        int stop = stringEnd();
-        for (int k = from; k < stop; k++) if (b[k] < 0) throw GIVE_UP; // UTF-8: Jackson decodes and checks it
+        int k = from;
+        for (; k + 8 <= end; k += 8) { // the first quote, backslash, control or non-ASCII byte ends it
+            long w = Words.at(b, k);
+            long m = Words.equalMask(w, (byte) '"') | Words.equalMask(w, (byte) '\\') | Words.belowMask(w, 0x20)
+                    | Words.highMask(w);
+            if (m != 0) return closePlain(k + Words.first(m), from);
+        }
+        for (; k < end; k++) {
+            byte c = b[k];
+            if (c == '"' || c == '\\' || c < 0x20) return closePlain(k, from); // c < 0: UTF-8, Jackson decodes and checks it
+        }
+        throw GIVE_UP;
+    }
+
+    private int closePlain(int stop, int from) throws GiveUp {
         if (b[stop] != '"') throw GIVE_UP;
         i = stop + 1;
         return from;
@@ -258,14 +271,24 @@ final class TranscriptLineScanner {
         int stop = stringEnd();
         if (b[stop] != '"') throw GIVE_UP; // an escaped name: Jackson
         keyLength = stop - keyStart;
+        keyHead = head(b, keyStart, keyLength);
         i = stop + 1;
         space();
         expect(':');
         space();
     }
 
-    private boolean keyIs(byte[] name) {
-        return keyLength == name.length && Arrays.equals(b, keyStart, keyStart + keyLength, name, 0, name.length);
+    private boolean keyIs(Name name) {
+        return keyHead == name.head && keyLength == name.length && (keyLength <= 8 || name.tailAt(b, keyStart));
+    }
+
+    /** Up to the first eight of {@code len} bytes at {@code at} as a little-endian word, zeros above them. */
+    private static long head(byte[] buf, int at, int len) {
+        int n = Math.min(len, 8);
+        if (at + 8 <= buf.length) return n == 8 ? Words.at(buf, at) : Words.at(buf, at) & ((1L << (n << 3)) - 1);
+        long w = 0;
+        for (int k = n - 1; k >= 0; k--) w = (w << 8) | (buf[at + k] & 0xff);
+        return w;
     }
 
     private void skipValue() throws GiveUp {
@@ -334,10 +357,14 @@ final class TranscriptLineScanner {
      */
     private int stringEnd() throws GiveUp {
         int k = i;
-        while (k + 8 <= end) {
+        for (; k + 8 <= end; k += 8) {
             long w = Words.at(b, k);
-            if (Words.has(w, (byte) '"') || Words.has(w, (byte) '\\') || Words.below(w, 0x20)) break;
-            k += 8;
+            long m = Words.equalMask(w, (byte) '"') | Words.equalMask(w, (byte) '\\') | Words.belowMask(w, 0x20);
+            if (m != 0) {
+                k += Words.first(m);
+                if (b[k] >= 0x20) return k;
+                throw GIVE_UP;
+            }
         }
         for (; k < end; k++) {
             byte c = b[k];
@@ -420,6 +447,11 @@ final class TranscriptLineScanner {
     }
 
     private void space() {
+        if (i < end && b[i] > ' ') return; // Claude Code writes no white space: one test, small enough to inline
+        spaces();
+    }
+
+    private void spaces() {
         while (i < end) {
             byte c = b[i];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
@@ -427,8 +459,23 @@ final class TranscriptLineScanner {
         }
     }
 
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+    /** A field name, with its first eight bytes as {@link #head} makes them of a key, to compare in one step. */
+    private static final class Name {
+        final byte[] bytes;
+        final int length;
+        final long head;
+
+        Name(String name) {
+            bytes = name.getBytes(StandardCharsets.US_ASCII);
+            length = bytes.length;
+            head = head(bytes, 0, length);
+        }
+
+        /** Whether the bytes after the first eight match, at {@code at} (a key of this length). */
+        boolean tailAt(byte[] buf, int at) {
+            for (int k = 8; k < length; k++) if (buf[at + k] != bytes[k]) return false;
+            return true;
+        }
     }
 
     /** The last text read for one field: the same bytes again give the same String, not a new one. */
@@ -438,12 +485,20 @@ final class TranscriptLineScanner {
         private String text;
 
         String of(byte[] buf, int from, int len) {
-            if (len == length && Arrays.equals(buf, from, from + len, bytes, 0, len)) return text;
+            if (len == length && same(buf, from)) return text;
             if (len > bytes.length) bytes = new byte[Math.max(len, bytes.length * 2)];
             System.arraycopy(buf, from, bytes, 0, len);
             length = len;
             text = new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
             return text;
+        }
+
+        /** Whether the {@code length} bytes at {@code from} are the kept ones; eight a step. */
+        private boolean same(byte[] buf, int from) {
+            int k = 0;
+            for (; k + 8 <= length; k += 8) if (Words.at(buf, from + k) != Words.at(bytes, k)) return false;
+            for (; k < length; k++) if (buf[from + k] != bytes[k]) return false;
+            return true;
         }
     }
 

@@ -110,12 +110,70 @@ class TranscriptLineParserTest {
         for (String line : odd) assertThat(read(line)).as(line).isEqualTo(readWithJackson(line));
     }
 
+    @Test
+    void findsEveryQuoteEscapeControlAndNonAsciiByteWhereverItFallsInAWord() {
+        // the scanner reads strings eight bytes a step: each odd byte at each place within a step
+        String[] odd = {"\\\"", "\\n", "\\u0041", "\t", "\u0001", "é", "\\u0000", "\\x"};
+        for (int at = 0; at < 17; at++) {
+            for (String o : odd) {
+                String text = "y".repeat(at) + o + "z".repeat(20);
+                String inContent = USAGE_LINE.replace("\"text\":\"hi\"", "\"text\":\"" + text + "\"");
+                String inKept = USAGE_LINE.replace("/home/dev/app", "/h" + text);
+                String inName = USAGE_LINE.replace("\"stop_details\"", "\"" + text + "\"");
+                for (String line : new String[] {inContent, inKept, inName}) {
+                    assertThat(read(line)).as(line).isEqualTo(readWithJackson(line));
+                    assertThat(readAtEndOfBuffer(line)).as(line).isEqualTo(readWithJackson(line));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNulInAKeptTextIsRefusedWhicheverWayTheLineIsRead() {
+        String line = USAGE_LINE.replace("/home/dev/app", "/home/d\\u0000v/app");
+        assertThat(read(line)).isEqualTo("refused: cwd contains a NUL character (U+0000)");
+    }
+
+    @Test
+    void takesOnlyTheNamesItReadsNotOnesThatBeginOrEndAlike() {
+        String[][] renames = {{"sessionId", "sessionIx"}, {"timestamp", "timestamps"}, {"cwd", "cw"}, {"uuid", "uuidv"},
+                {"requestId", "requestIdentity"}, {"isSidechain", "isSidechainX"}, {"model", "mode"}, {"id", "i"},
+                {"usage", "usag"}, {"input_tokens", "input_tokenz"}, {"cache_read_input_tokens", "cache_read_input_token"},
+                {"cache_creation_input_tokens", "cache_creation_input_tokensX"}, {"cache_creation", "cache_creatio"},
+                {"ephemeral_5m_input_tokens", "ephemeral_5m_input_tokenZ"}, {"web_search_requests", "web_search_request"},
+                {"speed", "speeds"}};
+        for (String[] r : renames) {
+            String line = USAGE_LINE.replace("\"" + r[0] + "\"", "\"" + r[1] + "\"");
+            assertThat(line).isNotEqualTo(USAGE_LINE);
+            assertThat(read(line)).as(r[1]).isEqualTo(readWithJackson(line));
+            assertThat(readAtEndOfBuffer(line)).as(r[1]).isEqualTo(readWithJackson(line));
+        }
+    }
+
+    @Test
+    void readsALineThatEndsItsBufferExactly() {
+        String[] lines = {USAGE_LINE, "{\"message\":{\"usage\":{}},\"cwd\":\"a\"}",
+                "{\"timestamp\":\"2026-10-09T15:08:44.891Z\",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":7}}}",
+                USAGE_LINE.substring(0, USAGE_LINE.length() - 3), "{\"cwd\":\"abc"};
+        for (String line : lines) assertThat(readAtEndOfBuffer(line)).as(line).isEqualTo(readWithJackson(line));
+    }
+
     /** What the parser answers: a record, a sentinel, or the text of its refusal. */
     private static Object read(String line) {
         byte[] b = ("  junk before " + line + " junk after").getBytes(StandardCharsets.UTF_8);
         int off = "  junk before ".length();
         try {
             return new TranscriptLineParser().parse(b, off, line.getBytes(StandardCharsets.UTF_8).length);
+        } catch (TranscriptLineParser.Malformed m) {
+            return "refused: " + m.getMessage();
+        }
+    }
+
+    /** The same with the line's last byte the buffer's last: nothing after it to read eight bytes at a time. */
+    private static Object readAtEndOfBuffer(String line) {
+        byte[] b = ("  " + line).getBytes(StandardCharsets.UTF_8);
+        try {
+            return new TranscriptLineParser().parse(b, 2, b.length - 2);
         } catch (TranscriptLineParser.Malformed m) {
             return "refused: " + m.getMessage();
         }
