@@ -22,8 +22,10 @@ public final class LineReader {
     private long lineOffset;
     private boolean terminated;
 
-    private byte[] shiftsNeedle; // the needle the skip table was built for (callers pass the same constant)
-    private int[] shifts;
+    /** Bytes of JSON text, the most common first. */
+    private static final String COMMON = "\" :,etaoinsrhldcumfpgwybvkxjqz";
+    private byte[] anchorNeedle; // the needle the anchor was chosen for (callers pass the same constant)
+    private int anchor;
 
     public LineReader(InputStream in, long startOffset) {
         this.in = in;
@@ -111,40 +113,46 @@ public final class LineReader {
     }
 
     /**
-     * Whether the current line contains these ASCII bytes. Horspool's skip: on a mismatch the window
-     * jumps by up to the needle's length, so a long line is not compared byte by byte (this scan
-     * runs over every byte of every transcript).
+     * Whether the current line contains these ASCII bytes. It looks eight bytes a step for the
+     * needle's rarest byte (for {@code "usage"}, the g) and compares the needle only where that is:
+     * this scan runs over most bytes of every transcript, and few bytes of a line are a g.
      */
     public boolean contains(byte[] needle) {
         int n = needle.length;
         if (n == 0) return true;
-        int[] shifts = shiftsFor(needle);
-        int last = lineStart + lineLength - n;
-        byte tail = needle[n - 1];
-        for (int i = lineStart; i <= last; ) {
-            byte b = buf[i + n - 1];
-            if (b == tail && matchesAt(i, needle)) return true;
-            i += shifts[b & 0xff];
+        int a = anchorOf(needle);
+        byte anchor = needle[a];
+        int i = lineStart + a;                         // where the anchor is in the first place the needle fits
+        int last = lineStart + lineLength - n + a;     // and in the last
+        for (; i + 8 <= last + 1; i += 8) {
+            for (long m = Words.equalMask(Words.at(buf, i), anchor); m != 0; m &= m - 1) {
+                int at = i + Words.first(m);
+                if (buf[at] == anchor && matchesAt(at - a, needle)) return true; // flags above the first may be false
+            }
         }
+        for (; i <= last; i++) if (buf[i] == anchor && matchesAt(i - a, needle)) return true;
         return false;
     }
 
     private boolean matchesAt(int at, byte[] needle) {
-        for (int j = 0; j < needle.length - 1; j++) {
+        for (int j = 0; j < needle.length; j++) {
             if (buf[at + j] != needle[j]) return false;
         }
         return true;
     }
 
-    /** For each byte, how far the window may move when it is the window's last: to where it could line up next. */
-    private int[] shiftsFor(byte[] needle) {
-        if (needle == shiftsNeedle) return shifts;
-        int n = needle.length;
-        int[] t = new int[256];
-        java.util.Arrays.fill(t, n);
-        for (int j = 0; j < n - 1; j++) t[needle[j] & 0xff] = n - 1 - j;
-        shiftsNeedle = needle;
-        shifts = t;
-        return t;
+    /** The needle's rarest byte in JSON text by English letter frequency (a byte not ranked counts as rarest). */
+    private int anchorOf(byte[] needle) {
+        if (needle == anchorNeedle) return anchor;
+        int best = 0;
+        for (int j = 1; j < needle.length; j++) if (rank(needle[j]) > rank(needle[best])) best = j;
+        anchorNeedle = needle;
+        anchor = best;
+        return best;
+    }
+
+    private static int rank(byte b) {
+        int r = COMMON.indexOf(Character.toLowerCase((char) b));
+        return r < 0 ? COMMON.length() : r;
     }
 }

@@ -67,6 +67,28 @@ class LineReaderTest {
     }
 
     @Test
+    void findsANeedleAtEveryPlaceOfALongLineAndNotItsNearMisses() throws Exception {
+        byte[] needle = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+        String[] nearMisses = {"\"usag\"", "usage\"", "\"usage", "\"usagg\"", "gggg", "\"Usage\""};
+        StringBuilder text = new StringBuilder();
+        List<String> lines = new ArrayList<>();
+        for (int at = 0; at < 40; at++) {
+            for (String word : new String[] {"\"usage\"", nearMisses[at % nearMisses.length]}) {
+                String line = "g".repeat(at % 3) + "x".repeat(at) + word + "y".repeat(40 - at);
+                lines.add(line);
+                lines.add(line.substring(0, at) + word); // the needle ending the line
+                lines.add(word + line.substring(at)); // and starting it
+            }
+        }
+        for (String line : lines) text.append(line).append('\n');
+        LineReader r = new LineReader(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), 0);
+        for (String line : lines) {
+            r.next();
+            assertThat(r.contains(needle)).as(line).isEqualTo(line.contains("\"usage\""));
+        }
+    }
+
+    @Test
     void findsANeedleWhereverItIsAndOnlyWhereItIs() throws Exception {
         byte[] needle = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
