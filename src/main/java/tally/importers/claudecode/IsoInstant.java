@@ -17,7 +17,8 @@ final class IsoInstant {
     }
 
     /** Null when the text is not plainly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with fields in range. */
-    static Instant fast(CharSequence s) {
+    static Instant fast(CharSequence text) {
+        String s = text.toString(); // a String's charAt is compiled inline; a CharSequence's is a call per character
         int n = s.length();
         if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
                 || s.charAt(13) != ':' || s.charAt(16) != ':') return null;
@@ -58,7 +59,7 @@ final class IsoInstant {
     }
 
     /** The value of {@code len} ASCII digits at {@code at}, or -1 if any is not a digit. */
-    private static int digits(CharSequence s, int at, int len) {
+    private static int digits(String s, int at, int len) {
         int v = 0;
         for (int i = at; i < at + len; i++) {
             char c = s.charAt(i);

@@ -86,8 +86,10 @@ final class ResponseFolder {
      * id, made once per response and used as the fold key too.
      */
     static String idOf(TranscriptLine line) {
-        if (line.messageId() == null) return null;
-        return line.requestId() != null ? "cc:" + line.messageId() + ":" + line.requestId() : "cc:" + line.messageId();
+        String m = line.messageId(), r = line.requestId();
+        if (m == null) return null;
+        StringBuilder id = new StringBuilder(4 + m.length() + (r == null ? 0 : r.length())).append("cc:").append(m);
+        return r == null ? id.toString() : id.append(':').append(r).toString(); // sized once: no regrowth
     }
 
     /** ccusage's rule: non-sidechain over sidechain, then the larger total, then the one in fast mode. */

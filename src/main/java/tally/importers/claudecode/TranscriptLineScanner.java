@@ -471,10 +471,10 @@ final class TranscriptLineScanner {
             head = head(bytes, 0, length);
         }
 
-        /** Whether the bytes after the first eight match, at {@code at} (a key of this length). */
+        /** Whether the bytes after the first eight match, at {@code at} (a key of this length, longer than 8). */
         boolean tailAt(byte[] buf, int at) {
-            for (int k = 8; k < length; k++) if (buf[at + k] != bytes[k]) return false;
-            return true;
+            for (int k = 8; k < length - 8; k += 8) if (Words.at(buf, at + k) != Words.at(bytes, k)) return false;
+            return Words.at(buf, at + length - 8) == Words.at(bytes, length - 8); // the last eight, maybe overlapping
         }
     }
 
