@@ -20,16 +20,6 @@ public final class Words {
         return (long) LONGS.get(b, at);
     }
 
-    /** Whether any of the word's bytes is {@code b} (the usual zero-byte test on the word XOR b's). */
-    public static boolean has(long word, byte b) {
-        return below(word ^ (ONES * (b & 0xff)), 1);
-    }
-
-    /** Whether any of the word's bytes is below {@code n} (n at most 128; bytes of 0x80 and up never are). */
-    public static boolean below(long word, int n) {
-        return belowMask(word, n) != 0;
-    }
-
     /**
      * The word's bytes equal to {@code b}, as a mask with the high bit of each such byte set. Only the
      * lowest flagged byte is sure (a borrow may flag bytes above it): read it with {@link #first}.
