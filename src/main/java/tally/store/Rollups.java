@@ -53,9 +53,9 @@ final class Rollups {
     /**
      * Adds (sign 1) or subtracts (sign -1) the records of a table matching {@code where} to every
      * rollup. The table is aggregated once, at the finest grain, into the delta; each rollup merges
-     * its own sums of that, which is far smaller and narrower than the records. Six statements and a
-     * probe of the delta's range: each statement costs a DuckDB write ~1-3 ms of planning whatever
-     * its size, so fewer statements is most of a small write's cost.
+     * its own sums of that, which is far smaller and narrower than the records. Eight statements (the
+     * delta emptied, filled and its range read, then one MERGE per rollup) where there were 21: a
+     * statement costs a small DuckDB write a few ms whatever its size.
      */
     static void add(Connection c, String table, Where where, int sign) throws SQLException {
         Jdbc.update(c, (c.isWrapperFor(PGConnection.class) ? "TRUNCATE " : "DELETE FROM ") + "rollup_delta"); // PostgreSQL: a DELETE leaves dead rows to skip
@@ -74,7 +74,7 @@ final class Rollups {
     /**
      * Adds a delta to the rows of a rollup that exist and inserts the rest, in one MERGE: the rollup
      * is joined once, and only over the buckets the delta covers (DuckDB prunes the rollup's row
-     * groups by their zone maps on bucket_ms, PostgreSQL seeks its unique index).
+     * groups by their zone maps on bucket_ms, PostgreSQL reads the range through its unique index).
      */
     private static void fold(Connection c, String rollup, String delta, long[] range) throws SQLException {
         StringBuilder set = new StringBuilder();
