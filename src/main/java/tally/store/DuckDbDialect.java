@@ -114,10 +114,9 @@ final class DuckDbDialect implements Dialect {
         try (Statement s = c.createStatement()) {
             // made afresh, not emptied: a bulk batch before may have left it with ENUM columns (EnumStaging)
             s.execute("CREATE OR REPLACE TEMP TABLE usage_staging AS SELECT * FROM usage_events WITH NO DATA");
-            // every delta wide: unlike PostgreSQL, DuckDB folded a 15-minute delta in longs slower (idempotent
+            // the delta wide: unlike PostgreSQL, DuckDB folded a 15-minute delta in longs slower (idempotent
             // ingest ~40% slower, measured), and its decimal sums are cheap
             s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta AS SELECT * FROM usage_rollup_hourly WITH NO DATA");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta_coarse AS SELECT * FROM usage_rollup_hourly WITH NO DATA");
         }
     }
 

@@ -70,9 +70,8 @@ final class PostgresDialect implements Dialect {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS usage_staging (LIKE usage_events)");
             s.execute("TRUNCATE usage_staging");
             // the 15-minute delta in longs (as its rollup: one cell beyond a long fails there anyway), so
-            // the coarser deltas summed from it add integers, not decimals; those are wide, as their rollups
+            // the coarser sums of it add integers, not decimals; those sums are wide (numeric), as their rollups
             s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE usage_rollup)");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS rollup_delta_coarse (LIKE usage_rollup_hourly)");
         }
     }
 
