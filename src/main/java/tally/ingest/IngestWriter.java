@@ -439,8 +439,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * The segment and the ones queued right behind it whose records are in memory, up to a batch:
      * small batches forced one by one for waiting clients reach the store as one write. A spooled
      * writer (its records are safe on disk meanwhile) writes at most once per {@link #gapNanos gap}: a
-     * store write costs about as much for one record as for thousands (some thirty statements; on
-     * DuckDB 55-90 ms of CPU for 200 records into a 10M-record ledger, about 100 ms for 1,000,
+     * store write costs about as much for one record as for thousands (some seventeen statements; on
+     * DuckDB 50-70 ms of CPU for 200 records into a 10M-record ledger, about 80 ms for 1,000,
      * measured), and writes back to back took a core at 1,000 requests a second and delayed the
      * gateway's answers. A record after a quiet spell is written at once; a flush, or closing, ends the
      * wait.
