@@ -101,10 +101,10 @@ public final class UsageSeries {
      * resolved to its person once ({@link PersonOf}) and the points of two identities of one person
      * (or of one local period read from two pieces) added up here. On DuckDB the four alias joins of
      * every rollup row cost more than reading the aliases apart: a month by day split by person at
-     * 10M records, SQL and reading, 21.3 -> 16.8 ms CPU a call (old and new alternating, 150 each;
-     * the planner's share and the joins of ~18,400 rows). PostgreSQL keeps its joins. Exact: a group's requests count its records, so one whose requests sum
-     * to 0 holds none and every sum of it is 0, whether left out per identity or per person. Null when
-     * a sum is beyond a long, here or once added up: the joined SQL then sums per person, for the
+     * 10M records, SQL and reading, 21.3 -> 16.8 ms CPU a call (old and new alternating, 150 each).
+     * PostgreSQL keeps its joins. Exact: a group's requests count its records, so one whose requests
+     * sum to 0 holds none and every sum of it is 0, whether left out per identity or per person. Null
+     * when a sum is beyond a long, here or once added up: the joined SQL then sums per person, for the
      * reader to refuse as before.
      */
     private List<Point> people(UsageQuery q, List<long[]> pieces, long step) throws SQLException {
