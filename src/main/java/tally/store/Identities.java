@@ -103,6 +103,9 @@ final class Identities {
      */
     static final String ALIASES_OF_OR_NAMED = "SELECT alias, person FROM aliases WHERE person = ? OR alias = ?";
 
+    /** Every alias and whom it maps to: {@link PersonOf} resolves identities with them outside the database. */
+    static final String ALL_ALIASES = "SELECT alias, person FROM aliases";
+
     /** Identities of the people who have a team: their aliases and their names. */
     static final String TEAMED = "SELECT alias FROM aliases WHERE person IN (SELECT name FROM people"
             + " WHERE team IS NOT NULL AND team <> '') UNION SELECT name FROM people WHERE team IS NOT NULL AND team <> ''";

@@ -15,6 +15,7 @@ import tally.store.UsageRow;
 import tally.store.UsageSeries;
 
 import java.io.IOException;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
@@ -55,8 +56,13 @@ final class UsageApi {
             if (split == null) {
                 for (UsageRow r : grouped) row(g, r.key(), null, r);
             } else {
+                LocalDateTime period = null;
+                String key = null;
                 for (UsageSeries.Point pt : series) {
-                    String key = by == Dimension.DAY ? pt.period().toLocalDate().toString() : HOUR.format(pt.period());
+                    if (!pt.period().equals(period)) { // points come by period: each period's text made once
+                        period = pt.period();
+                        key = by == Dimension.DAY ? period.toLocalDate().toString() : HOUR.format(period);
+                    }
                     row(g, key, pt.split(), pt.usage());
                 }
             }
