@@ -28,6 +28,8 @@ public final class BulkWrite implements AutoCloseable {
     private final LedgerWriter writer;
     private final boolean oneTransaction;
     private final long commitEvery;
+    /** The open transaction's shortcut past staging for batches nothing stored can collide with. */
+    private final DirectAppend direct;
     private Connection open; // the transaction in progress, or null
     private long uncommitted; // records written in it
 
@@ -36,6 +38,7 @@ public final class BulkWrite implements AutoCloseable {
         this.writer = writer;
         this.oneTransaction = store.dialect().bulkInOneTransaction();
         this.commitEvery = commitEvery;
+        this.direct = oneTransaction ? new DirectAppend(store.dialect()) : null;
     }
 
     /** Like {@link Ledger#write(List, UnaryOperator)}, in the open transaction. */
@@ -55,7 +58,7 @@ public final class BulkWrite implements AutoCloseable {
                 rollback(); // a statement that failed ends the transaction on DuckDB
                 throw e;
             }
-        });
+        }, direct);
         uncommitted += batch.size();
         if (uncommitted >= commitEvery) commit();
         return r;
@@ -99,6 +102,7 @@ public final class BulkWrite implements AutoCloseable {
 
     private void closeQuietly() {
         uncommitted = 0;
+        direct.reset(); // what it knew was of this transaction
         try {
             open.close();
         } catch (SQLException ignored) {
