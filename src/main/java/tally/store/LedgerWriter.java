@@ -44,11 +44,11 @@ final class LedgerWriter {
     }
 
     /**
-     * As above; {@code direct}, if given, may write the batch (deduped within itself) its own way
+     * As above; {@code shortcut}, if given, may write the batch (deduped within itself) its own way
      * first, answering null to leave it to the usual path.
      */
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
-                      Function<Store.Work<WriteResult>, WriteResult> tx, DirectAppend direct) {
+                      Function<Store.Work<WriteResult>, WriteResult> tx, FreshWindowWrite shortcut) {
         if (batch.isEmpty()) return WriteResult.NONE;
         List<UsageEvent> events = dedupeWithinBatch(batch);
         long dropped = batch.size() - events.size();
@@ -65,8 +65,8 @@ final class LedgerWriter {
         long to = hi;
         boolean probeRequests = anyRequestId;
         WriteResult r = tx.apply(c -> {
-            WriteResult appended = direct == null ? null : direct.tryWrite(c, events, from, to);
-            return appended != null ? appended : writeInTransaction(c, events, from, to, probeRequests, pricer);
+            WriteResult written = shortcut == null ? null : shortcut.tryWrite(c, events, from, to);
+            return written != null ? written : writeInTransaction(c, events, from, to, probeRequests, pricer);
         });
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
