@@ -69,6 +69,11 @@ public final class BulkWrite implements AutoCloseable {
         return r;
     }
 
+    /** How many batches skipped the dedupe probes ({@link FreshWindowWrite}): for tests. */
+    long shortcutBatches() {
+        return shortcut == null ? 0 : shortcut.batches();
+    }
+
     /** Whether a failed batch may be tried again: true where each batch commits on its own. */
     public boolean retriable() {
         return !oneTransaction;

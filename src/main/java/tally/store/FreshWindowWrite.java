@@ -43,6 +43,7 @@ final class FreshWindowWrite {
     private final List<long[]> oldPathWindows = new ArrayList<>();
     private long unfolded; // records written here not yet in the rollups
     private long foldFrom; // the largest rowid before them
+    private long batches; // written here, ever: for tests
     private final Dialect dialect;
 
     FreshWindowWrite(Dialect dialect) {
@@ -67,6 +68,11 @@ final class FreshWindowWrite {
         }
         Rollups.add(c, "usage_events", written, 1);
         unfolded = 0;
+    }
+
+    /** How many batches were written here (not reset): for tests. */
+    long batches() {
+        return batches;
     }
 
     /** Forgets what was written here: after a commit or a rollback. */
@@ -119,6 +125,7 @@ final class FreshWindowWrite {
             unfolded += Jdbc.update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
                     + StagingColumns.LIST + " FROM usage_staging");
         }
+        batches++;
         hashes = merge(hashes, probe);
         long[] keptTimes = new long[kept.size()];
         for (int i = 0; i < keptTimes.length; i++) keptTimes[i] = kept.get(i).time().toEpochMilli();
