@@ -225,10 +225,15 @@ final class FreshWindowWrite {
         return out;
     }
 
-    /** 64-bit FNV-1a over the chars, then MurmurHash3's finaliser. */
+    /**
+     * 64 bits of a text: its String hash (computed once per string and kept by it: the within-batch
+     * dedupe computed it already) and a hash of its last 16 chars, where ids and request ids carry
+     * their random part, mixed by MurmurHash3's finaliser. A collision costs a lookup, never a record.
+     */
     static long hash(String s, long seed) {
-        long h = seed;
-        for (int i = 0; i < s.length(); i++) h = (h ^ s.charAt(i)) * 0x100000001B3L;
+        long tail = 0;
+        for (int i = Math.max(0, s.length() - 16); i < s.length(); i++) tail = tail * 0x100000001B3L + s.charAt(i);
+        long h = seed ^ ((long) s.hashCode() << 32) ^ tail;
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
