@@ -28,22 +28,14 @@ public final class BulkWrite implements AutoCloseable {
     private final LedgerWriter writer;
     private final boolean oneTransaction;
     private final long commitEvery;
-    /** The open transaction's shortcut past the dedupe probes, for batches nothing stored can collide with. */
-    private final FreshWindowWrite shortcut;
     private Connection open; // the transaction in progress, or null
     private long uncommitted; // records written in it
 
     BulkWrite(Store store, LedgerWriter writer, long commitEvery) {
-        this(store, writer, commitEvery, true);
-    }
-
-    /** {@code shortcuts}: whether batches may skip the dedupe probes ({@link FreshWindowWrite}); off to compare. */
-    BulkWrite(Store store, LedgerWriter writer, long commitEvery, boolean shortcuts) {
         this.store = store;
         this.writer = writer;
         this.oneTransaction = store.dialect().bulkInOneTransaction();
         this.commitEvery = commitEvery;
-        this.shortcut = oneTransaction && shortcuts ? new FreshWindowWrite(store.dialect()) : null;
     }
 
     /** Like {@link Ledger#write(List, UnaryOperator)}, in the open transaction. */
@@ -63,15 +55,10 @@ public final class BulkWrite implements AutoCloseable {
                 rollback(); // a statement that failed ends the transaction on DuckDB
                 throw e;
             }
-        }, shortcut);
+        });
         uncommitted += batch.size();
         if (uncommitted >= commitEvery) commit();
         return r;
-    }
-
-    /** How many batches skipped the dedupe probes ({@link FreshWindowWrite}): for tests. */
-    long shortcutBatches() {
-        return shortcut == null ? 0 : shortcut.batches();
     }
 
     /** Whether a failed batch may be tried again: true where each batch commits on its own. */
@@ -83,16 +70,12 @@ public final class BulkWrite implements AutoCloseable {
     public void commit() {
         if (open == null) return;
         try {
-            if (shortcut != null) shortcut.fold(open);
             open.commit();
         } catch (SQLException e) {
             rollback();
             throw store.unavailable(e);
-        } catch (RuntimeException e) {
-            rollback();
-            throw e;
         } finally {
-            if (open != null) closeQuietly(); // a rollback closed it already
+            closeQuietly();
         }
     }
 
@@ -116,7 +99,6 @@ public final class BulkWrite implements AutoCloseable {
 
     private void closeQuietly() {
         uncommitted = 0;
-        if (shortcut != null) shortcut.reset(); // what it knew was of this transaction
         try {
             open.close();
         } catch (SQLException ignored) {

@@ -40,15 +40,6 @@ final class LedgerWriter {
     /** Writes a batch, its work run by {@code tx}: in a transaction of its own, or in a {@link BulkWrite}'s. */
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
                       Function<Store.Work<WriteResult>, WriteResult> tx) {
-        return write(batch, pricer, tx, null);
-    }
-
-    /**
-     * As above; {@code shortcut}, if given, may write the batch (deduped within itself) its own way
-     * first, answering null to leave it to the usual path.
-     */
-    WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
-                      Function<Store.Work<WriteResult>, WriteResult> tx, FreshWindowWrite shortcut) {
         if (batch.isEmpty()) return WriteResult.NONE;
         List<UsageEvent> events = dedupeWithinBatch(batch);
         long dropped = batch.size() - events.size();
@@ -64,10 +55,7 @@ final class LedgerWriter {
         long from = lo;
         long to = hi;
         boolean probeRequests = anyRequestId;
-        WriteResult r = tx.apply(c -> {
-            WriteResult written = shortcut == null ? null : shortcut.tryWrite(c, events, from, to);
-            return written != null ? written : writeInTransaction(c, events, from, to, probeRequests, pricer);
-        });
+        WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probeRequests, pricer));
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
 
