@@ -75,7 +75,7 @@ public final class BulkWrite implements AutoCloseable {
             rollback();
             throw store.unavailable(e);
         } finally {
-            closeQuietly();
+            if (open != null) closeQuietly(); // a failed commit's rollback closed it already
         }
     }
 
