@@ -1,6 +1,6 @@
 package tally.budget;
 
-import tally.identity.AliasKeys;
+import tally.core.AliasKeys;
 import tally.ingest.IngestWriter;
 
 import java.time.Clock;

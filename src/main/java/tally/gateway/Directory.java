@@ -1,6 +1,6 @@
 package tally.gateway;
 
-import tally.identity.AliasKeys;
+import tally.core.AliasKeys;
 import tally.identity.People;
 import tally.identity.Person;
 

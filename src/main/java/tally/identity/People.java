@@ -1,5 +1,6 @@
 package tally.identity;
 
+import tally.core.AliasKeys;
 import tally.store.AliasStore;
 import tally.store.PeopleStore;
 import tally.store.Store;

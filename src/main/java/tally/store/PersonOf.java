@@ -1,24 +1,22 @@
 package tally.store;
 
+import tally.core.AliasKeys;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * An identity's person resolved in Java, by the same rule as {@link Identities#person}: the first
- * alias found of the identity, of an assumed-role ARN's session name, its role and its IAM role;
- * else the identity as shown (an assumed-role ARN as its session name). The aliases are read once,
+ * An identity's person resolved in Java, by the same rule as {@link Identities#person} ({@link AliasKeys}:
+ * the first alias found of the identity, of an assumed-role ARN's session name, its role and its IAM
+ * role; else the identity as shown, an assumed-role ARN as its session name). The aliases are read once,
  * when made: a series split by person then groups by identity and resolves its few hundred
  * identities here, instead of joining the aliases four times to every rollup row. Not kept across
  * questions, so an alias added since is seen by the next one.
  */
 final class PersonOf {
-    /** {@code LIKE 'arn:%:assumed-role/%/_%'}: % any run of characters, _ exactly one. */
-    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:.*:assumed-role/.*/.+", Pattern.DOTALL);
-
     private final Map<String, String> aliases;
     private final Map<String, String> resolved = new HashMap<>();
     private final Map<String, String> identityOf = new HashMap<>();
@@ -53,22 +51,10 @@ final class PersonOf {
     }
 
     String resolve(String identity) {
-        String direct = aliases.get(identity);
-        if (direct != null) return direct;
-        if (!ASSUMED_ROLE.matcher(identity).matches()) return identity;
-        String[] parts = identity.split("/", -1); // as split_part: the n-th of the '/'-separated parts
-        String session = part(parts, 3);
-        String role = part(parts, 1) + "/" + part(parts, 2);
-        String iamRole = part(parts, 1).replace(":sts::", ":iam::").replace(":assumed-role", ":role") + "/" + part(parts, 2);
-        for (String key : new String[] {session, role, iamRole}) {
+        for (String key : AliasKeys.of(identity)) {
             String person = aliases.get(key);
             if (person != null) return person;
         }
-        return session;
-    }
-
-    /** split_part(s, '/', n): the n-th part (from 1), '' past the last. */
-    private static String part(String[] parts, int n) {
-        return n <= parts.length ? parts[n - 1] : "";
+        return AliasKeys.shown(identity);
     }
 }

@@ -1,4 +1,4 @@
-package tally.identity;
+package tally.core;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * The aliases a raw identity is looked up by, most specific first: the identity; for an assumed-role
  * ARN ({@code arn:aws:sts::1:assumed-role/Dev/alice}) also its session name ({@code alice}), role
  * ({@code arn:aws:sts::1:assumed-role/Dev}) and IAM role ({@code arn:aws:iam::1:role/Dev}). An unmapped assumed-role ARN is shown as its session name. The same
- * rule as the reports' SQL (tally.store.Identities), for callers resolved in memory.
+ * rule as the reports' SQL (the store's Identities), for callers resolved in memory.
  */
 public final class AliasKeys {
     private static final String ASSUMED_ROLE = ":assumed-role/";

@@ -1,4 +1,4 @@
-package tally.identity;
+package tally.core;
 
 import org.junit.jupiter.api.Test;
 
