@@ -82,8 +82,9 @@ final class ResponseFolder {
     }
 
     /**
-     * "cc:" and the key ccusage dedupes on ({@link TranscriptLine#responseKey}): the response's record
-     * id, made once per response and used as the fold key too.
+     * "cc:" and the key ccusage dedupes on (message id, and request id when there is one: one API
+     * response, however many lines and copies it was written as); null without a message id. The
+     * response's record id, made once per response and used as the fold key too.
      */
     static String idOf(TranscriptLine line) {
         String m = line.messageId(), r = line.requestId();

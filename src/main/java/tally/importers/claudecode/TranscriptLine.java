@@ -22,13 +22,6 @@ public record TranscriptLine(Instant time, String sessionId, String requestId, S
         this(time, sessionId, requestId, messageId, uuid, model, stopReason, sidechain, tokens, webSearches, fast, null);
     }
 
-    /** The key ccusage dedupes on: one API response, however many lines and copies it was written as. */
-    public String responseKey() {
-        if (messageId != null && requestId != null) return messageId + ":" + requestId;
-        if (messageId != null) return messageId;
-        return null;
-    }
-
     public long totalTokens() {
         return tokens.total();
     }
