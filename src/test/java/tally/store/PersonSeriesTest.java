@@ -40,8 +40,12 @@ class PersonSeriesTest {
     private static final List<String> IDENTITIES = List.copyOf(new TreeMap<>(PERSON_OF).keySet());
     private static final List<String> MODELS = List.of("claude-sonnet-4-5-20250929", "claude-opus-4-5-20251101");
 
-    /** Berlin and Chatham change offset inside the range (March 29, April 5), St John's and Kathmandu are off the hour. */
-    private static final List<String> ZONES = List.of("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham");
+    /**
+     * Berlin and Chatham change offset inside the range (March 29, April 5), St John's and Kathmandu are off the hour;
+     * London's first piece (to 01:00 UTC on March 29) ends an hour into a UTC day at offset 0.
+     */
+    private static final List<String> ZONES = List.of("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham",
+            "Europe/London");
 
     private static List<UsageEvent> month() {
         Random rnd = new Random(16);

@@ -9,6 +9,8 @@ import tally.core.UsageEvent;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,36 @@ class SumBoundsTest {
                     .isInstanceOf(Bounds.OutOfRange.class).hasMessageContaining("cost in nano-dollars").hasMessageContaining("exceeds");
             assertThat(series.query(UsageQuery.of(Instant.parse("2026-03-11T00:00:00Z"), TO, Dimension.DAY, ZoneOffset.UTC), Dimension.USER))
                     .singleElement().satisfies(p -> assertThat(p.usage().costNanos()).isEqualTo(5L));
+        }
+    }
+
+    /**
+     * A day's sum past 10^18 but within a long (900 records at $10M, 9e18 nano-dollars, half of them
+     * in the hour that moves to the next Berlin day) is read exactly in a series split by person,
+     * model and team: a series first reads its sums as longs (on DuckDB through 18-digit decimals,
+     * which hold less than a long), and a sum they cannot hold is summed again exactly, not refused.
+     */
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aSeriesSumPastEighteenDigitsButWithinALongIsExact(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> events = new ArrayList<>();
+            for (int i = 0; i < 900; i++) { // 23:30 UTC is 00:30 on March 11 in Berlin
+                events.add(Events.event("big-" + i, i % 2 == 0 ? "2026-03-10T23:30:00Z" : "2026-03-11T10:00:00Z", "p")
+                        .cost(COST, "test").build());
+            }
+            ledger.write(events);
+            ZoneId berlin = ZoneId.of("Europe/Berlin");
+            UsageQuery q = UsageQuery.of(FROM, TO, Dimension.DAY, berlin);
+            UsageSeries series = new UsageSeries(ledger);
+            for (Dimension split : List.of(Dimension.USER, Dimension.MODEL, Dimension.TEAM)) {
+                assertThat(series.query(q, split)).as(split.name()).singleElement().satisfies(p -> {
+                    assertThat(p.period()).isEqualTo(LocalDate.of(2026, 3, 11).atStartOfDay());
+                    assertThat(p.usage().costNanos()).isEqualTo(900 * COST);
+                    assertThat(p.usage().requests()).isEqualTo(900);
+                });
+            }
         }
     }
 }
