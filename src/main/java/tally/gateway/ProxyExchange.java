@@ -40,6 +40,14 @@ final class ProxyExchange {
     private final Function<Result, Future<Void>> onDone;
     private final boolean holdLast;
     private Buffer held;
+    /**
+     * Chunks passed on during this turn of the event loop, not yet written: they go to the client in
+     * one write (one flush, one syscall) at the turn's end rather than one each. A stream's events read
+     * from the upstream together leave together, a moment later than the first would have.
+     */
+    private Buffer unsent;
+    private boolean unsentOwned;
+    private io.vertx.core.Context context;
     private final long startNanos = System.nanoTime();
     private HttpClientRequest upstreamRequest;
     private UsageTap tap;
@@ -86,6 +94,7 @@ final class ProxyExchange {
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         if (ctx != null) {
             vertx = ctx.owner();
+            if (ctx.isEventLoopContext()) context = ctx;
             armWatchdog(idleTimeoutNanos);
         }
         // With the watchdog armed, it alone watches for silence: no second, per-request timer in the client.
@@ -138,7 +147,9 @@ final class ProxyExchange {
             reusable = !clientClosed && !timedOut && up.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
                     && !"close".equalsIgnoreCase(up.getHeader("connection"));
             if (!holdLast) {
-                response.end();
+                Buffer last = takeUnsent(null);
+                if (last != null) response.end(last);
+                else response.end();
                 finish(statusOf(up.statusCode()));
                 return;
             }
@@ -147,6 +158,39 @@ final class ProxyExchange {
     }
 
     private void send(Buffer chunk, HttpClientResponse up) {
+        if (context == null) { // off an event loop: written at once, as it comes
+            write(chunk, up);
+            return;
+        }
+        if (unsent == null) {
+            unsent = chunk; // kept as it is unless another chunk joins it
+            context.runOnContext(v -> writeUnsent(up));
+        } else {
+            if (!unsentOwned) {
+                unsent = Buffer.buffer(unsent.length() + chunk.length()).appendBuffer(unsent);
+                unsentOwned = true;
+            }
+            unsent.appendBuffer(chunk);
+        }
+    }
+
+    /** The turn's end: what was passed on meanwhile goes out, unless the response ended or broke first. */
+    private void writeUnsent(HttpClientResponse up) {
+        Buffer b = takeUnsent(null);
+        if (b == null || response.ended() || response.closed()) return;
+        write(b, up);
+    }
+
+    /** What is waiting to be written, followed by {@code then} (either may be null). */
+    private Buffer takeUnsent(Buffer then) {
+        Buffer b = unsent;
+        unsent = null;
+        unsentOwned = false;
+        if (b == null) return then;
+        return then == null ? b : Buffer.buffer(b.length() + then.length()).appendBuffer(b).appendBuffer(then);
+    }
+
+    private void write(Buffer chunk, HttpClientResponse up) {
         response.write(chunk);
         if (response.writeQueueFull()) {
             up.pause();
@@ -174,7 +218,7 @@ final class ProxyExchange {
     /** The record is durable: the held bytes and the end go to the client, in one write (one flush, not two). */
     private void release() {
         if (response.closed()) return;
-        Buffer last = held;
+        Buffer last = takeUnsent(held);
         held = null;
         if (last != null) response.end(last);
         else response.end();

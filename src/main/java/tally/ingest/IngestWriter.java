@@ -118,6 +118,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private volatile String lastError;
     private volatile StoreException gaveUp;
     private int unspooledFailures; // the store thread's alone
+    /** The store thread's Linux id once its priority was lowered ({@link ThreadNice}), else -1. */
+    private volatile long storeThreadId = -1;
 
     public IngestWriter(Ledger ledger, Spool spool, UnaryOperator<UsageEvent> normalize, Options options) {
         this.ledger = ledger;
@@ -209,6 +211,11 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         } catch (TimeoutException | ExecutionException e) {
             return false;
         }
+    }
+
+    /** The store thread's Linux thread id when its CPU priority was lowered, else -1. */
+    long storeThreadId() {
+        return storeThreadId;
     }
 
     public IngestStats stats() {
@@ -384,6 +391,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /** Writes spooled segments oldest first; on a store failure backs off and retries the same one. */
     private void storeLoop() {
+        // A spooled writer serves a server: its records are safe in the spool, so its store writes (tens
+        // of ms of CPU each) may wait for the event loops on a busy machine. An import wants all it can get.
+        if (options.spooled()) storeThreadId = ThreadNice.lowerCallingThread(ThreadNice.storeIncrement());
         try {
             storeUntilDone();
         } finally {

@@ -93,6 +93,28 @@ class IngestWriterTest {
     }
 
     @Test
+    @Timeout(30)
+    void onLinuxASpooledWritersStoreThreadGivesWayToItsCallersWhileAnImportsKeepsItsPriority() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only");
+        int callers = ThreadNice.niceOf(Path.of("/proc/thread-self/stat"));
+        try (Store store = Store.open(StoreConfig.embedded(dir)); IngestWriter w = writer(store, SMALL)) {
+            w.submit(record(1)).get();
+            assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+            long tid = w.storeThreadId();
+            assertThat(tid).as("the store thread's Linux id").isPositive();
+            Path task = Path.of("/proc/self/task/" + tid);
+            assertThat(Files.readString(task.resolve("comm")).trim()).isEqualTo("tally-ingest-st"); // 15 characters
+            assertThat(ThreadNice.niceOf(task.resolve("stat"))).as("its nice value").isEqualTo(Math.min(19, callers + 10));
+        }
+        IngestWriter.Options unspooled = new IngestWriter.Options(100, Duration.ofMillis(20), 1_000, false);
+        try (Store store = Store.open(StoreConfig.embedded(dir.resolve("import"))); IngestWriter w = writer(store, unspooled)) {
+            w.submit(record(1)).get();
+            assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(w.storeThreadId()).as("left as it was").isEqualTo(-1);
+        }
+    }
+
+    @Test
     @Timeout(60)
     void whileRecordsKeepComingTheStoreIsWrittenAtMostOncePerMaxDelay() throws Exception {
         IngestWriter.Options everyHalfSecond = new IngestWriter.Options(10_000, Duration.ofMillis(500), 10_000);
