@@ -3,16 +3,12 @@ package tally.app;
 import tally.core.Source;
 import tally.identity.People;
 import tally.report.SessionBlocks;
-import tally.store.Dimension;
 import tally.store.Ledger;
-import tally.store.UsageQuery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Usage in Claude's 5-hour windows (as 'ccusage blocks'), from a time on, optionally one developer's or one source's. */
 public final class Blocks {
@@ -28,22 +24,29 @@ public final class Blocks {
     }
 
     public List<SessionBlocks.Block> blocks(Request r) {
-        Source wanted = r.source() == null ? null : Source.fromLabel(r.source());
+        String source = r.source() == null ? null : Source.fromLabel(r.source()).label();
         SessionBlocks blocks = new SessionBlocks(r.length(), r.now());
-        Map<String, String> resolved = new HashMap<>();
-        String user = r.user();
         try {
-            ledger.scanMetered(UsageQuery.of(r.from(), Recent.FAR_FUTURE, Dimension.USER, ZoneOffset.UTC), e -> {
-                if (wanted != null && !wanted.label().equals(e.source())) return;
-                if (user != null && !user.equals(e.identity())
-                        && !user.equals(resolved.computeIfAbsent(e.identity(), people::resolve))) return;
-                blocks.add(e.time(), e.model(), e.tokens(), e.costNanos());
-            });
+            ledger.scanTimeline(r.from(), Recent.FAR_FUTURE, source, identitiesOf(r.user(), r.from(), source),
+                    e -> blocks.add(e.tsMs(), e.model(), e.tokens(), e.costNanos()));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the ledger: " + e.getMessage(), e);
         }
         return blocks.blocks();
+    }
+
+    /**
+     * The raw identities that count as {@code user} (null for everyone): the one spelled so, and every
+     * one that resolves to that person. Resolved once per identity, so the scan filters in SQL.
+     */
+    private List<String> identitiesOf(String user, Instant from, String source) {
+        if (user == null) return null;
+        List<String> out = new ArrayList<>();
+        for (String id : ledger.identities(from, Recent.FAR_FUTURE, source)) {
+            if (user.equals(id) || user.equals(people.resolve(id))) out.add(id);
+        }
+        return out;
     }
 }

@@ -42,12 +42,15 @@ public final class SessionBlocks {
     public record Projection(long totalTokens, BigDecimal totalCost, long remainingMinutes) {}
 
     private final Duration length;
+    /** The length in whole milliseconds: records are, so comparing with it is comparing with the length. */
+    private final long lengthMs;
     private final Instant now;
     private final List<Block> blocks = new ArrayList<>();
 
     private Instant start;
     private Instant first;
-    private Instant last;
+    private long startMs;
+    private long lastMs;
     private long entries;
     private TokenCounts tokens = TokenCounts.ZERO;
     private long cost;
@@ -55,33 +58,44 @@ public final class SessionBlocks {
 
     public SessionBlocks(Duration length, Instant now) {
         this.length = length;
+        this.lengthMs = length.toMillis();
         this.now = now;
     }
 
-    /** Records must come oldest first; {@code costNanos} null when unpriced. */
+    /** Records must come oldest first, times to the millisecond; {@code costNanos} null when unpriced. */
     public void add(Instant t, String model, TokenCounts tokens, Long costNanos) {
+        add(t.toEpochMilli(), model, tokens, costNanos);
+    }
+
+    /** As {@link #add(Instant, String, TokenCounts, Long)}, the time in epoch milliseconds (no objects per record). */
+    public void add(long tMs, String model, TokenCounts tokens, Long costNanos) {
         if (start != null) {
-            boolean pastBlock = Duration.between(start, t).compareTo(length) > 0;
-            boolean idle = Duration.between(last, t).compareTo(length) > 0;
+            boolean pastBlock = tMs - startMs > lengthMs;
+            boolean idle = tMs - lastMs > lengthMs;
             if (pastBlock || idle) {
                 close();
-                if (idle) blocks.add(gap(last, t));
+                if (idle) blocks.add(gap(last(), Instant.ofEpochMilli(tMs)));
                 start = null;
             }
         }
         if (start == null) {
-            start = t.truncatedTo(ChronoUnit.HOURS);
-            first = t;
+            first = Instant.ofEpochMilli(tMs);
+            start = first.truncatedTo(ChronoUnit.HOURS);
+            startMs = start.toEpochMilli();
             entries = 0;
             this.tokens = TokenCounts.ZERO;
             cost = 0;
             models = new LinkedHashSet<>();
         }
-        last = t;
+        lastMs = tMs;
         entries++;
         this.tokens = this.tokens.plus(tokens);
         if (costNanos != null) cost = tally.core.Bounds.add(cost, costNanos, "block cost in nano-dollars");
         models.add(model);
+    }
+
+    private Instant last() {
+        return Instant.ofEpochMilli(lastMs);
     }
 
     public List<Block> blocks() {
@@ -99,6 +113,7 @@ public final class SessionBlocks {
 
     private void close() {
         Instant end = start.plus(length);
+        Instant last = last();
         boolean active = Duration.between(last, now).compareTo(length) < 0 && now.isBefore(end);
         BurnRate rate = burnRate();
         Projection projection = active && rate != null ? project(rate, end) : null;
@@ -106,7 +121,7 @@ public final class SessionBlocks {
     }
 
     private BurnRate burnRate() {
-        double minutes = Duration.between(first, last).toMillis() / 60_000.0;
+        double minutes = (lastMs - first.toEpochMilli()) / 60_000.0;
         if (entries == 0 || minutes <= 0) return null;
         double dollars = cost / 1e9;
         return new BurnRate(tokens.total() / minutes, (tokens.input() + tokens.output()) / minutes, dollars / minutes * 60);

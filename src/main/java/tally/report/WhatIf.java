@@ -8,7 +8,7 @@ import tally.pricing.PriceCatalog;
 import tally.pricing.PriceRequest;
 import tally.pricing.Quote;
 import tally.store.Ledger;
-import tally.store.Metered;
+import tally.store.Requote;
 import tally.store.UsageQuery;
 
 import java.math.BigDecimal;
@@ -37,7 +37,7 @@ public final class WhatIf {
         long[] actual = new long[3];
         long[][] alt = new long[models.size()][3]; // cost, comparable cost, unpriced
         try {
-            ledger.scanMetered(q, e -> {
+            ledger.scanForRequotes(q, e -> {
                 actual[0]++;
                 if (e.costNanos() == null) actual[2]++;
                 else actual[1] += e.costNanos();
@@ -62,7 +62,7 @@ public final class WhatIf {
         return new Result(range, new Actual(actual[0], actual[1], actual[2]), out);
     }
 
-    private static PriceRequest as(Metered e, String model) {
+    private static PriceRequest as(Requote e, String model) {
         return new PriceRequest(model, e.time(), e.tokens(), e.webSearches(), e.batch(), e.fast(), null);
     }
 

@@ -4,6 +4,7 @@ import tally.core.UsageEvent;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,6 +118,29 @@ public final class Ledger {
      */
     public long scanMetered(UsageQuery q, Consumer<Metered> sink) throws Exception {
         return queries.scanMetered(q, sink);
+    }
+
+    /**
+     * As {@link #scanMetered}, each record read as only what quoting it on another model needs: no
+     * text column, so nothing is decoded per row (estimate --compare reads every record of its range).
+     */
+    public long scanForRequotes(UsageQuery q, Consumer<Requote> sink) throws Exception {
+        return queries.scanForRequotes(q, sink);
+    }
+
+    /** The raw identities with records in [from, to), of one source (its label) or of all (null). */
+    public List<String> identities(Instant from, Instant to, String source) {
+        return queries.identities(from, to, source);
+    }
+
+    /**
+     * The records of [from, to) in time order (ties by id), as time, model, tokens and cost: of one
+     * source (its label) or all (null), of these raw identities or all (null). For blocks, which read
+     * every record: fewer columns than {@link #scanMetered}, and the model not decoded per row.
+     */
+    public long scanTimeline(Instant from, Instant to, String source, Collection<String> identities,
+                             Consumer<TimedUsage> sink) throws Exception {
+        return queries.scanTimeline(from, to, source, identities, sink);
     }
 
     /**

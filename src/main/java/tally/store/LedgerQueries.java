@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,22 +182,62 @@ final class LedgerQueries {
         return stream(q, Metered.COLUMNS, rs -> sink.accept(Metered.read(rs)));
     }
 
+    /** See {@link Ledger#scanForRequotes}. */
+    long scanForRequotes(UsageQuery q, Consumer<Requote> sink) throws Exception {
+        return stream(q, Requote.COLUMNS, rs -> sink.accept(Requote.read(rs)));
+    }
+
+    /** See {@link Ledger#identities}. */
+    List<String> identities(Instant from, Instant to, String source) {
+        Where where = between(from, to, source);
+        return query("SELECT DISTINCT identity FROM usage_events" + where.sql(), where.params(), rs -> rs.getString(1));
+    }
+
+    /** See {@link Ledger#scanTimeline}. */
+    long scanTimeline(Instant from, Instant to, String source, Collection<String> identities, Consumer<TimedUsage> sink)
+            throws Exception {
+        Where where = between(from, to, source);
+        if (identities != null) where.in("identity", identities);
+        TimedUsage.Columns columns = TimedUsage.Columns.of(
+                query("SELECT DISTINCT model FROM usage_events" + where.sql(), where.params(), rs -> rs.getString(1)));
+        return stream(columns.sql(), columns.params(), c -> where, rs -> sink.accept(columns.read(rs)));
+    }
+
+    /** Records of [from, to), of one source (its label) or of every one (null). */
+    private static Where between(Instant from, Instant to, String source) {
+        Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", from.toEpochMilli(), to.toEpochMilli());
+        if (source != null) where.and("source = ?", source);
+        return where;
+    }
+
     private interface RowSink {
         void accept(ResultSet rs) throws Exception;
     }
 
+    /** The filters of a scan, made on its connection (person and team filters read the aliases first). */
+    private interface Filters {
+        Where on(Connection c) throws SQLException;
+    }
+
     /** The columns of q's records in time order, one row at a time. */
     private long stream(UsageQuery q, String columns, RowSink sink) throws Exception {
+        return stream(columns, List.of(), c -> RawFilters.addTo(c, q,
+                new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli())), sink);
+    }
+
+    /** The columns (with their parameters) of the records the filters keep, in time order, one row at a time. */
+    private long stream(String columns, List<Object> columnParams, Filters filters, RowSink sink) throws Exception {
         long n = 0;
         try (Connection c = store.connection()) {
-            Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", q.from().toEpochMilli(), q.to().toEpochMilli());
-            RawFilters.addTo(c, q, where);
+            Where where = filters.on(c);
             String sql = "SELECT " + columns + " FROM usage_events" + where.sql() + " ORDER BY ts_ms, id";
+            List<Object> params = new ArrayList<>(columnParams);
+            params.addAll(where.params());
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(10_000);
-                Jdbc.bind(ps, where.params());
+                Jdbc.bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         sink.accept(rs);
