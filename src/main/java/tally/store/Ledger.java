@@ -112,17 +112,8 @@ public final class Ledger {
     }
 
     /**
-     * As {@link #scan(UsageQuery, Sink)}, each record read as only what metering and pricing it
-     * again need: several times fewer columns than the whole event, for commands that read every
-     * record (blocks, estimate --compare).
-     */
-    public long scanMetered(UsageQuery q, Consumer<Metered> sink) throws Exception {
-        return queries.scanMetered(q, sink);
-    }
-
-    /**
-     * As {@link #scanMetered}, each record read as only what quoting it on another model needs: no
-     * text column, so nothing is decoded per row (estimate --compare reads every record of its range).
+     * As {@link #scan(UsageQuery, Sink)}, each record read as only what quoting it on another model
+     * needs: no text column, so nothing is decoded per row (estimate --compare reads every record of its range).
      */
     public long scanForRequotes(UsageQuery q, Consumer<Requote> sink) throws Exception {
         return queries.scanForRequotes(q, sink);
@@ -136,7 +127,7 @@ public final class Ledger {
     /**
      * The records of [from, to) in time order (ties by id), as time, model, tokens and cost: of one
      * source (its label) or all (null), of these raw identities or all (null). For blocks, which read
-     * every record: fewer columns than {@link #scanMetered}, and the model not decoded per row.
+     * every record: fewer columns than {@link #scan(UsageQuery, Sink)}, and the model not decoded per row.
      */
     public long scanTimeline(Instant from, Instant to, String source, Collection<String> identities,
                              Consumer<TimedUsage> sink) throws Exception {

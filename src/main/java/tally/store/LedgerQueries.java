@@ -177,11 +177,6 @@ final class LedgerQueries {
         return stream(q, StagingColumns.LIST, rs -> sink.accept(event(rs)));
     }
 
-    /** See {@link Ledger#scanMetered}. */
-    long scanMetered(UsageQuery q, Consumer<Metered> sink) throws Exception {
-        return stream(q, Metered.COLUMNS, rs -> sink.accept(Metered.read(rs)));
-    }
-
     /** See {@link Ledger#scanForRequotes}. */
     long scanForRequotes(UsageQuery q, Consumer<Requote> sink) throws Exception {
         return stream(q, Requote.COLUMNS, rs -> sink.accept(Requote.read(rs)));

@@ -52,7 +52,7 @@ class LedgerTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
-    void aMeteredScanReadsEachRecordsTimeWhoModelTokensPriceFlagsAndCostInTimeOrder(TestStores.Kind kind) throws Exception {
+    void aRequoteScanReadsEachRecordsTimeTokensPriceFlagsAndCostInTimeOrder(TestStores.Kind kind) throws Exception {
         try (Store store = open(kind)) {
             Ledger ledger = new Ledger(store);
             ledger.write(List.of(
@@ -62,13 +62,13 @@ class LedgerTest {
                             .tokens(new TokenCounts(10, 0, 0, 40, 50)).fast(true).cost(null, null).build(),
                     event("outside", "2026-03-05T10:00:00Z", "alice").cost(1L, "v").build()));
 
-            List<Metered> read = new java.util.ArrayList<>();
-            ledger.scanMetered(UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC), read::add);
+            List<Requote> read = new java.util.ArrayList<>();
+            ledger.scanForRequotes(UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC), read::add);
 
             assertThat(read).containsExactly(
-                    new Metered(Instant.parse("2026-01-05T10:00:00Z").toEpochMilli(), "transcript", "alice", "claude-haiku-4-5",
+                    new Requote(Instant.parse("2026-01-05T10:00:00Z").toEpochMilli(),
                             new TokenCounts(10, 0, 0, 40, 50), 0, false, true, null),
-                    new Metered(Instant.parse("2026-01-06T10:00:00Z").toEpochMilli(), "gateway", "bob", "claude-opus-4-1",
+                    new Requote(Instant.parse("2026-01-06T10:00:00Z").toEpochMilli(),
                             new TokenCounts(1, 2, 3, 4, 5), 2, true, false, 9L));
         }
     }
