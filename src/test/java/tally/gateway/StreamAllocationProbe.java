@@ -36,19 +36,21 @@ class StreamAllocationProbe {
         for (String event : sse.split("(?<=\n\n)")) chunks.add(Buffer.buffer(event));
         int n = 200_000;
         for (int round = 0; round < 3; round++) {
-            long bytes0 = THREADS.getCurrentThreadAllocatedBytes();
-            long cpu0 = THREADS.getCurrentThreadCpuTime();
-            long sink = 0;
-            for (int i = 0; i < n; i++) {
-                UsageTap tap = UsageTap.forContentType("text/event-stream");
-                for (Buffer c : chunks) tap.feed(c);
-                tap.finish();
-                sink += tap.usage.tokens().output();
+            for (boolean legacy : new boolean[] {true, false}) { // the tap as it was, and as it is, back to back
+                long bytes0 = THREADS.getCurrentThreadAllocatedBytes();
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
+                long sink = 0;
+                for (int i = 0; i < n; i++) {
+                    UsageTap tap = legacy ? new SseTapTest.LegacySse() : UsageTap.forContentType("text/event-stream");
+                    for (Buffer c : chunks) tap.feed(c);
+                    tap.finish();
+                    sink += tap.usage.tokens().output();
+                }
+                long bytes = THREADS.getCurrentThreadAllocatedBytes() - bytes0;
+                long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+                System.out.printf("PROBE tap %s round %d: %d events, %d bytes a stream: %d B allocated, %.2f us CPU a stream (%d)%n",
+                        legacy ? "legacy" : "now", round, chunks.size(), sse.length(), bytes / n, cpu / 1e3 / n, sink);
             }
-            long bytes = THREADS.getCurrentThreadAllocatedBytes() - bytes0;
-            long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
-            System.out.printf("PROBE tap round %d: %d events, %d bytes a stream: %d B allocated, %.2f us CPU a stream (%d)%n",
-                    round, chunks.size(), sse.length(), bytes / n, cpu / 1e3 / n, sink);
         }
     }
 
