@@ -46,6 +46,49 @@ final class MessageScan {
         }
     }
 
+    /**
+     * Where the named top-level fields of the object in {@code b[from, to)} have their values:
+     * {@code at[2k]} to {@code at[2k + 1]} for {@code names[k]} (the last one, as in Jackson's tree), -1 when
+     * absent. False when the scan cannot vouch for the object (not one object, an escaped name, truncated).
+     */
+    static boolean fields(byte[] b, int from, int to, byte[][] names, int[] at) {
+        java.util.Arrays.fill(at, -1);
+        try {
+            return findFields(b, from, to, names, at);
+        } catch (ArrayIndexOutOfBoundsException truncated) {
+            return false;
+        }
+    }
+
+    private static boolean findFields(byte[] b, int from, int to, byte[][] names, int[] at) {
+        int i = ws(b, from, to);
+        if (i >= to || b[i] != '{') return false;
+        i = ws(b, i + 1, to);
+        if (i < to && b[i] == '}') return ws(b, i + 1, to) == to;
+        while (true) {
+            if (i >= to || b[i] != '"') return false;
+            int keyStart = i + 1;
+            int keyEnd = stringEnd(b, i, to);
+            for (int j = keyStart; j < keyEnd; j++) if (b[j] == '\\') return false; // an escaped name may spell one
+            i = ws(b, keyEnd + 1, to);
+            if (i >= to || b[i] != ':') return false;
+            int value = ws(b, i + 1, to);
+            int end = valueEnd(b, value, to);
+            if (end < 0) return false;
+            for (int k = 0; k < names.length; k++) {
+                if (is(b, keyStart, keyEnd, names[k])) {
+                    at[2 * k] = value;
+                    at[2 * k + 1] = end;
+                }
+            }
+            i = ws(b, end, to);
+            if (i >= to) return false;
+            if (b[i] == '}') return ws(b, i + 1, to) == to;
+            if (b[i] != ',') return false;
+            i = ws(b, i + 1, to);
+        }
+    }
+
     /** Keeps the value if its key is one metered (a later copy of a key replaces an earlier one, as Jackson's tree does). */
     private static boolean take(ObjectNode kept, byte[] b, int keyStart, int keyEnd, int value, int end) throws java.io.IOException {
         String key = is(b, keyStart, keyEnd, ID) ? "id" : is(b, keyStart, keyEnd, MODEL) ? "model" : is(b, keyStart, keyEnd, USAGE) ? "usage" : null;

@@ -47,6 +47,8 @@ final class ProxyExchange {
      */
     private Buffer unsent;
     private boolean unsentOwned;
+    /** Writes what waits at the turn's end: one handler for the exchange, not one built each turn. */
+    private io.vertx.core.Handler<Void> writeAtTurnEnd;
     private io.vertx.core.Context context;
     private final long startNanos = System.nanoTime();
     private HttpClientRequest upstreamRequest;
@@ -129,6 +131,7 @@ final class ProxyExchange {
         if (up.statusMessage() != null) response.setStatusMessage(up.statusMessage());
         ForwardHeaders.copyResponse(up.headers(), response.headers());
         if (up.getHeader("content-length") == null) response.setChunked(true);
+        writeAtTurnEnd = v -> writeUnsent(up);
         up.handler(chunk -> {
             if (done) return;
             lastActivity = System.nanoTime();
@@ -164,7 +167,7 @@ final class ProxyExchange {
         }
         if (unsent == null) {
             unsent = chunk; // kept as it is unless another chunk joins it
-            context.runOnContext(v -> writeUnsent(up));
+            context.runOnContext(writeAtTurnEnd);
         } else {
             if (!unsentOwned) {
                 unsent = Buffer.buffer(unsent.length() + chunk.length()).appendBuffer(unsent);

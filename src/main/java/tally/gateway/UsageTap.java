@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads usage from a response while its bytes pass to the client: it sees every chunk, keeps only
  * what it needs, and never holds the stream back.
  *
- * <p>For SSE it splits lines as they arrive and parses only the data of {@code message_start},
- * {@code message_delta} and {@code error} events; {@code ping} and unknown events are skipped
- * unparsed. For a JSON body it keeps a copy (up to a cap) and parses it at the end.
+ * <p>For SSE see {@link SseTap}. For a JSON body it keeps a copy (up to a cap) and parses it at the end.
  */
 abstract class UsageTap {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +23,7 @@ abstract class UsageTap {
     abstract void finish();
 
     static UsageTap forContentType(String contentType) {
-        if (contentType != null && contentType.toLowerCase().startsWith("text/event-stream")) return new Sse();
+        if (contentType != null && contentType.toLowerCase().startsWith("text/event-stream")) return new SseTap();
         return new Json(32L << 20);
     }
 
@@ -70,79 +67,6 @@ abstract class UsageTap {
     /** A stream whose bytes pass at once until its final usage event (then the rest waits for the record). */
     interface Streamed {
         boolean usageFinal();
-    }
-
-    /** Server-sent events, parsed line by line as they arrive. */
-    static final class Sse extends ByLines implements Streamed {
-        private String event;
-        private final StringBuilder data = new StringBuilder();
-        private boolean skipping;
-        private boolean usageFinal;
-
-        Sse() {
-            super(256);
-        }
-
-        @Override
-        void endLine(byte[] bytes) {
-            int len = bytes.length;
-            if (len > 0 && bytes[len - 1] == '\r') len--;
-            if (len == 0) {
-                dispatch();
-                return;
-            }
-            String s = new String(bytes, 0, len, StandardCharsets.UTF_8);
-            if (s.startsWith("event:")) {
-                event = s.substring(6).trim();
-                skipping = !(event.equals("message_start") || event.equals("message_delta") || event.equals("error"));
-            } else if (s.startsWith("data:") && !skipping) {
-                if (data.length() > 0) data.append('\n');
-                data.append(s.substring(s.length() > 5 && s.charAt(5) == ' ' ? 6 : 5));
-            }
-        }
-
-        /**
-         * Whether the usage is final: the closing {@code message_delta} (it has a stop reason),
-         * {@code message_stop} or an {@code error} has passed. What follows is only the stream's end.
-         */
-        public boolean usageFinal() {
-            return usageFinal;
-        }
-
-        private void dispatch() {
-            try {
-                if ("message_stop".equals(event)) usageFinal = true;
-                if (data.length() == 0) return;
-                JsonNode d = JSON.readTree(data.toString());
-                String type = d.path("type").asText(event == null ? "" : event);
-                switch (type) {
-                    case "message_start" -> usage.applyMessage(d.get("message"));
-                    case "message_delta" -> {
-                        usage.apply(d.get("usage"));
-                        if (!d.path("delta").path("stop_reason").isMissingNode() && !d.path("delta").path("stop_reason").isNull()) {
-                            usageFinal = true;
-                        }
-                    }
-                    case "error" -> {
-                        usage.error(d.path("error").path("type").asText(null));
-                        usageFinal = true;
-                    }
-                    default -> { } // ping and future events are not usage
-                }
-            } catch (Exception malformed) {
-                // a broken event is the client's problem to see, not ours to crash on
-            } finally {
-                event = null;
-                skipping = false;
-                data.setLength(0);
-            }
-        }
-
-        @Override
-        void finish() {
-            flushLine();
-            dispatch();
-        }
     }
 
     /**
