@@ -82,8 +82,11 @@ public final class Main implements Runnable {
         openTheJarAhead();
         Logging.configure();
         java.util.Optional<Class<?>> command = CommandChoice.named(args, COMMANDS);
-        if (command.isPresent() && opensTheEmbeddedStore(command.get(), args)) tally.store.Store.preloadEmbeddedDriver();
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        StoreAhead ahead = command.isPresent() && opensTheEmbeddedStore(command.get(), args)
+                ? StoreAhead.start(command.get(), args) : null;
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), ahead);
+        if (ahead != null) ahead.closeUnlessTaken();
+        System.exit(code);
     }
 
     /**
@@ -120,7 +123,13 @@ public final class Main implements Runnable {
 
     /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, null);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the store being opened ahead (or null). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, StoreAhead ahead) {
         CommandLine cli = commandLine(args);
+        ((Main) cli.getCommand()).global.ahead = ahead;
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
