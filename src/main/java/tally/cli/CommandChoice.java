@@ -45,6 +45,12 @@ final class CommandChoice {
         return i == args.length || i == args.length - 1 && ROOT_ONLY.contains(args[i]);
     }
 
+    /** The first argument after the global options, or null: a subcommand's name, if any. */
+    static String firstWord(String[] args) {
+        int i = afterGlobalOptions(args);
+        return i < args.length ? args[i] : null;
+    }
+
     static Optional<Class<?>> named(String[] args, Map<String, Class<?>> commands) {
         int i = afterGlobalOptions(args);
         if (i >= args.length) return Optional.empty();

@@ -79,38 +79,53 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        openTheJarAhead();
+        openTheJarAhead(asksTheZone(args));
         Logging.configure();
+        System.exit(runOpeningAhead(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one invocation as {@link #main} does: its embedded store (or driver) opened on another thread meanwhile. */
+    static int runOpeningAhead(String[] args, PrintWriter out, PrintWriter err) {
         java.util.Optional<Class<?>> command = CommandChoice.named(args, COMMANDS);
         StoreAhead ahead = command.isPresent() && opensTheEmbeddedStore(command.get(), args)
                 ? StoreAhead.start(command.get(), args) : null;
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), ahead);
+        int code = run(args, out, err, ahead);
         if (ahead != null) ahead.closeUnlessTaken();
-        System.exit(code);
+        return code;
     }
 
     /**
      * Opens the jar (reads its directory of 23,000 entries, 10-20 ms) on another core while picocli starts:
      * the main thread needs it soon (picocli looks for Groovy's Closure class, which no archive can answer;
      * the migrations are read from it) and otherwise opened it itself. The class loader opens it once.
-     * Then reads the system's time zone (the zone database, ~8 ms), which every report asks for.
+     * Then reads the system's time zone (the zone database, ~8-13 ms of CPU), which every report asks for;
+     * not for the commands that never ask (prices, users, alerts, help), which it only slowed.
      */
-    static void openTheJarAhead() {
-        Thread open = new OpenTheJar();
+    static void openTheJarAhead(boolean readZone) {
+        Thread open = new OpenTheJar(readZone);
         open.setDaemon(true);
         open.start();
     }
 
+    /** Whether the command may ask the time zone: any but the storeless ones and help (read by name, no annotation). */
+    static boolean asksTheZone(String[] args) {
+        Class<?> c = COMMANDS.get(CommandChoice.firstWord(args));
+        return c != null && c != HelpCommand.class && !STORELESS.contains(c);
+    }
+
     /** A class rather than a lambda: the first lambda of the run links the invokedynamic machinery (~6 ms). */
     private static final class OpenTheJar extends Thread {
-        OpenTheJar() {
+        private final boolean readZone;
+
+        OpenTheJar(boolean readZone) {
             super("open-jar");
+            this.readZone = readZone;
         }
 
         @Override
         public void run() {
             Main.class.getClassLoader().getResource("META-INF/MANIFEST.MF");
-            java.time.ZoneId.systemDefault();
+            if (readZone) java.time.ZoneId.systemDefault();
         }
     }
 

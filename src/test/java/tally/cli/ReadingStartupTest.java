@@ -65,6 +65,17 @@ class ReadingStartupTest {
     }
 
     @Test
+    void theTimeZoneIsReadAheadOnlyForCommandsThatMayAskIt() {
+        assertThat(Main.asksTheZone(new String[] {"report"})).isTrue();
+        assertThat(Main.asksTheZone(new String[] {"--data", "d", "blocks"})).isTrue();
+        assertThat(Main.asksTheZone(new String[] {"estimate", "--model", "m"})).isTrue();
+        for (String[] args : List.of(new String[] {"prices"}, new String[] {"--tz=UTC", "users", "list"},
+                new String[] {"alerts"}, new String[] {"help", "report"}, new String[] {"--help"}, new String[] {})) {
+            assertThat(Main.asksTheZone(args)).as(String.join(" ", args)).isFalse();
+        }
+    }
+
+    @Test
     void anInvocationBuildsOnlyTheCommandItNames() {
         assertThat(Main.commandLine(new String[] {"--data", "demo", "report", "--by", "model"}).getSubcommands())
                 .containsOnlyKeys("report");
