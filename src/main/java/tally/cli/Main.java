@@ -79,7 +79,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        openTheJarAhead(asksTheZone(args));
+        openTheJarAhead(asksTheZone(args), COMMANDS.get(CommandChoice.firstWord(args)));
         Logging.configure();
         System.exit(runOpeningAhead(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -101,8 +101,8 @@ public final class Main implements Runnable {
      * Then reads the system's time zone (the zone database, ~8-13 ms of CPU), which every report asks for;
      * not for the commands that never ask (prices, users, alerts, help), which it only slowed.
      */
-    static void openTheJarAhead(boolean readZone) {
-        Thread open = new OpenTheJar(readZone);
+    static void openTheJarAhead(boolean readZone, Class<?> command) {
+        Thread open = new OpenTheJar(readZone, command);
         open.setDaemon(true);
         open.start();
     }
@@ -116,16 +116,31 @@ public final class Main implements Runnable {
     /** A class rather than a lambda: the first lambda of the run links the invokedynamic machinery (~6 ms). */
     private static final class OpenTheJar extends Thread {
         private final boolean readZone;
+        private final Class<?> command; // or null
 
-        OpenTheJar(boolean readZone) {
+        OpenTheJar(boolean readZone, Class<?> command) {
             super("open-jar");
             this.readZone = readZone;
+            this.command = command;
         }
 
         @Override
         public void run() {
             Main.class.getClassLoader().getResource("META-INF/MANIFEST.MF");
+            if (command != null) readAnnotations(command);
             if (readZone) java.time.ZoneId.systemDefault();
+        }
+
+        /**
+         * Parses the annotations picocli will read of this command, its mixins and subcommands (the JDK keeps
+         * them): while the main thread builds the root, this one does the subcommand's share.
+         */
+        private static void readAnnotations(Class<?> c) {
+            Command command = c.getAnnotation(Command.class);
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.getAnnotations().length > 0 && f.isAnnotationPresent(Mixin.class)) readAnnotations(f.getType());
+            }
+            if (command != null) for (Class<?> sub : command.subcommands()) readAnnotations(sub);
         }
     }
 

@@ -76,6 +76,14 @@ class ReadingStartupTest {
     }
 
     @Test
+    void theHelpCommandIsTheOnlyOneThatWalksTheTree() {
+        // CommandChoice tells it by class, without reading annotations on the main thread
+        Main.COMMANDS.forEach((name, c) -> assertThat(c.getAnnotation(CommandLine.Command.class).helpCommand())
+                .as(name).isEqualTo(c == HelpCommand.class));
+        assertThat(CommandChoice.named(new String[] {"help", "report"}, Main.COMMANDS)).isEmpty();
+    }
+
+    @Test
     void anInvocationBuildsOnlyTheCommandItNames() {
         assertThat(Main.commandLine(new String[] {"--data", "demo", "report", "--by", "model"}).getSubcommands())
                 .containsOnlyKeys("report");
