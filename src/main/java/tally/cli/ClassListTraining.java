@@ -45,7 +45,7 @@ public final class ClassListTraining {
 
     /** Argument: the scratch data folder. Output is thrown away; a command that fails only trains less. */
     public static void main(String[] args) throws IOException {
-        Main.openTheJarAhead(); // as Main.main does, so its classes are in the archive too
+        Main.openTheJarAhead(true, ReportCommand.class); // as Main.main does, so its classes are in the archive too
         Logging.configure();
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         List<String> commands = new ArrayList<>(COMMANDS);
@@ -59,7 +59,7 @@ public final class ClassListTraining {
             line[0] = "--data";
             line[1] = args[0];
             System.arraycopy(words, 0, line, 2, words.length);
-            Main.run(line, nowhere, nowhere);
+            Main.runOpeningAhead(line, nowhere, nowhere); // as Main.main does, so the classes that open ahead are archived
         }
     }
 

@@ -1,7 +1,5 @@
 package tally.cli;
 
-import picocli.CommandLine.Command;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,11 +43,19 @@ final class CommandChoice {
         return i == args.length || i == args.length - 1 && ROOT_ONLY.contains(args[i]);
     }
 
+    /** The first argument after the global options, or null: a subcommand's name, if any. */
+    static String firstWord(String[] args) {
+        int i = afterGlobalOptions(args);
+        return i < args.length ? args[i] : null;
+    }
+
     static Optional<Class<?>> named(String[] args, Map<String, Class<?>> commands) {
         int i = afterGlobalOptions(args);
         if (i >= args.length) return Optional.empty();
         Class<?> c = commands.get(args[i]);
-        if (c == null || c.getAnnotation(Command.class).helpCommand()) return Optional.empty();
+        // the help command by class, not by its annotation: the first annotation read costs 20-30 ms, which the
+        // start-up thread spends on another core meanwhile
+        if (c == null || c == HelpCommand.class) return Optional.empty();
         return Optional.of(c);
     }
 }

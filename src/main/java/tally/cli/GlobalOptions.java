@@ -28,6 +28,9 @@ public final class GlobalOptions {
             description = "Price file that overrides or adds models (default: $TALLY_PRICES).")
     Path prices;
 
+    /** The store being opened on another thread for this invocation, or null (set by Main, not an option). */
+    StoreAhead ahead;
+
     /** The options of the {@code tally} command a (sub)command runs under: the one accessor of the root. */
     static GlobalOptions of(picocli.CommandLine.Model.CommandSpec spec) {
         return ((Main) spec.root().userObject()).global;

@@ -79,35 +79,68 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        openTheJarAhead();
+        openTheJarAhead(asksTheZone(args), COMMANDS.get(CommandChoice.firstWord(args)));
         Logging.configure();
+        System.exit(runOpeningAhead(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one invocation as {@link #main} does: its embedded store (or driver) opened on another thread meanwhile. */
+    static int runOpeningAhead(String[] args, PrintWriter out, PrintWriter err) {
         java.util.Optional<Class<?>> command = CommandChoice.named(args, COMMANDS);
-        if (command.isPresent() && opensTheEmbeddedStore(command.get(), args)) tally.store.Store.preloadEmbeddedDriver();
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        StoreAhead ahead = command.isPresent() && opensTheEmbeddedStore(command.get(), args)
+                ? StoreAhead.start(command.get(), args) : null;
+        int code = run(args, out, err, ahead);
+        if (ahead != null) ahead.closeUnlessTaken();
+        return code;
     }
 
     /**
      * Opens the jar (reads its directory of 23,000 entries, 10-20 ms) on another core while picocli starts:
      * the main thread needs it soon (picocli looks for Groovy's Closure class, which no archive can answer;
      * the migrations are read from it) and otherwise opened it itself. The class loader opens it once.
-     * Then reads the system's time zone (the zone database, ~8 ms), which every report asks for.
+     * Then reads the system's time zone (the zone database, ~8-13 ms of CPU), which every report asks for;
+     * not for the commands that never ask (prices, users, alerts, help), which it only slowed.
      */
-    static void openTheJarAhead() {
-        Thread open = new OpenTheJar();
+    static void openTheJarAhead(boolean readZone, Class<?> command) {
+        Thread open = new OpenTheJar(readZone, command);
         open.setDaemon(true);
         open.start();
     }
 
+    /** Whether the command may ask the time zone: any but the storeless ones and help (read by name, no annotation). */
+    static boolean asksTheZone(String[] args) {
+        Class<?> c = COMMANDS.get(CommandChoice.firstWord(args));
+        return c != null && c != HelpCommand.class && !STORELESS.contains(c);
+    }
+
     /** A class rather than a lambda: the first lambda of the run links the invokedynamic machinery (~6 ms). */
     private static final class OpenTheJar extends Thread {
-        OpenTheJar() {
+        private final boolean readZone;
+        private final Class<?> command; // or null
+
+        OpenTheJar(boolean readZone, Class<?> command) {
             super("open-jar");
+            this.readZone = readZone;
+            this.command = command;
         }
 
         @Override
         public void run() {
             Main.class.getClassLoader().getResource("META-INF/MANIFEST.MF");
-            java.time.ZoneId.systemDefault();
+            if (command != null) readAnnotations(command);
+            if (readZone) java.time.ZoneId.systemDefault();
+        }
+
+        /**
+         * Parses the annotations picocli will read of this command, its mixins and subcommands (the JDK keeps
+         * them): while the main thread builds the root, this one does the subcommand's share.
+         */
+        private static void readAnnotations(Class<?> c) {
+            Command command = c.getAnnotation(Command.class);
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.getAnnotations().length > 0 && f.isAnnotationPresent(Mixin.class)) readAnnotations(f.getType());
+            }
+            if (command != null) for (Class<?> sub : command.subcommands()) readAnnotations(sub);
         }
     }
 
@@ -120,7 +153,13 @@ public final class Main implements Runnable {
 
     /** Runs one invocation with the given streams; returns the exit code. Tests call this directly. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, null);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the store being opened ahead (or null). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, StoreAhead ahead) {
         CommandLine cli = commandLine(args);
+        ((Main) cli.getCommand()).global.ahead = ahead;
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -39,7 +39,9 @@ final class Session implements AutoCloseable {
             throw new UserError("tally serve (pid " + s.pid() + ") owns " + options.dataDir() + "; this command cannot run "
                     + "beside it: stop the server, or use a shared PostgreSQL store (--db)");
         });
-        return new Session(options, Store.open(config(options)));
+        StoreConfig config = config(options);
+        Store ahead = options.ahead == null ? null : options.ahead.take(config).orElse(null);
+        return new Session(options, ahead != null ? ahead : Store.open(config));
     }
 
     /**

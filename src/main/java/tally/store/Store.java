@@ -29,14 +29,17 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Starts loading the embedded store's JDBC driver on a daemon thread, for a process about to open
-     * one: the driver registers a JFR event when its class initialises, tens of milliseconds a short
-     * command can spend on another core while it parses its arguments. Opening waits for it if needed.
+     * Loads the embedded store's JDBC driver on this thread, for a process about to open one: the driver
+     * registers a JFR event when its class initialises, tens of milliseconds a short command can spend on
+     * another core while it parses its arguments. Opening waits for it if needed.
      */
-    public static void preloadEmbeddedDriver() {
-        Thread t = new Thread(DuckDbDialect::loadDriver, "duckdb-driver-preload");
-        t.setDaemon(true);
-        t.start();
+    public static void loadEmbeddedDriver() {
+        DuckDbDialect.loadDriver();
+    }
+
+    /** Whether the embedded store's file exists in this directory (opening it would create none). */
+    public static boolean embeddedExists(java.nio.file.Path dataDir) {
+        return java.nio.file.Files.isRegularFile(dataDir.resolve("tally.duckdb"));
     }
 
     public StoreConfig config() {

@@ -65,6 +65,25 @@ class ReadingStartupTest {
     }
 
     @Test
+    void theTimeZoneIsReadAheadOnlyForCommandsThatMayAskIt() {
+        assertThat(Main.asksTheZone(new String[] {"report"})).isTrue();
+        assertThat(Main.asksTheZone(new String[] {"--data", "d", "blocks"})).isTrue();
+        assertThat(Main.asksTheZone(new String[] {"estimate", "--model", "m"})).isTrue();
+        for (String[] args : List.of(new String[] {"prices"}, new String[] {"--tz=UTC", "users", "list"},
+                new String[] {"alerts"}, new String[] {"help", "report"}, new String[] {"--help"}, new String[] {})) {
+            assertThat(Main.asksTheZone(args)).as(String.join(" ", args)).isFalse();
+        }
+    }
+
+    @Test
+    void theHelpCommandIsTheOnlyOneThatWalksTheTree() {
+        // CommandChoice tells it by class, without reading annotations on the main thread
+        Main.COMMANDS.forEach((name, c) -> assertThat(c.getAnnotation(CommandLine.Command.class).helpCommand())
+                .as(name).isEqualTo(c == HelpCommand.class));
+        assertThat(CommandChoice.named(new String[] {"help", "report"}, Main.COMMANDS)).isEmpty();
+    }
+
+    @Test
     void anInvocationBuildsOnlyTheCommandItNames() {
         assertThat(Main.commandLine(new String[] {"--data", "demo", "report", "--by", "model"}).getSubcommands())
                 .containsOnlyKeys("report");
