@@ -143,6 +143,10 @@ final class ProxyExchange {
         up.exceptionHandler(t -> {
             if (done) return;
             finish(clientClosed ? CLIENT_CLOSED : timedOut || isTimeout(t) ? 504 : 502);
+            // What was relayed before the break goes first, as when each chunk went at once: a reset of a
+            // response whose head was never written left the client waiting (seen when the break and the
+            // last chunk came in one turn).
+            writeUnsent(up);
             response.reset(); // the client must see a broken stream, not a complete one
         });
         up.endHandler(v -> {
