@@ -6,14 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,18 +51,9 @@ class NoStoreTest {
 
     /** Runs each command line in one JVM whose working directory is {@link #folder}, with no store in its environment. */
     private Map<String, String> runInFolder(List<String> commands) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Probe.class.getName()));
-        cmd.addAll(commands);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(folder.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TALLY_"));
-        Path log = Files.createTempFile("nostore", ".log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(25, TimeUnit.SECONDS)).as("probe finished").isTrue();
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        assertThat(p.exitValue()).as(String.join("\n", lines)).isZero();
+        ChildJvm.Finished probe = ChildJvm.run(folder, Probe.class, commands);
+        List<String> lines = probe.output().lines().toList();
+        assertThat(probe.code()).as(probe.output()).isZero();
         Map<String, String> results = new LinkedHashMap<>();
         for (String line : lines) {
             int tab = line.indexOf('\t');

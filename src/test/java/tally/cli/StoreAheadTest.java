@@ -8,12 +8,9 @@ import tally.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,9 +68,9 @@ class StoreAheadTest {
     @Test
     void noStoreInTheFolderIsStillRefusedAndNothingIsCreated() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("empty"));
-        Run run = main(folder, "report");
-        assertThat(run.code).isEqualTo(2);
-        assertThat(run.output).startsWith("tally: no Tally data in ./tally-data")
+        ChildJvm.Finished run = main(folder, "report");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.output()).startsWith("tally: no Tally data in ./tally-data")
                 .contains("run `tally demo` to try it");
         try (var files = Files.list(folder)) {
             assertThat(files.toList()).as("nothing created").isEmpty();
@@ -84,9 +81,9 @@ class StoreAheadTest {
     void aStoreLockedByAnotherProcessIsRefusedWithTheSameMessage() throws Exception {
         Path data = dir.resolve("data");
         try (Store held = Store.open(StoreConfig.embedded(data))) {
-            Run run = main(dir, "--data", data.toString(), "report");
-            assertThat(run.code).isEqualTo(2);
-            assertThat(run.output).startsWith("tally: " + data.resolve("tally.duckdb")
+            ChildJvm.Finished run = main(dir, "--data", data.toString(), "report");
+            assertThat(run.code()).isEqualTo(2);
+            assertThat(run.output()).startsWith("tally: " + data.resolve("tally.duckdb")
                     + " is in use by another process (stop it, or point this command at the running server): ");
         }
     }
@@ -96,26 +93,13 @@ class StoreAheadTest {
         Path data = dir.resolve("data");
         assertThat(Cli.run("--data", data.toString(), "record", "--user", "alice", "--model", "claude-sonnet-4-5",
                 "--input", "1", "--output", "1", "--id", "r1").code()).isZero();
-        Run run = main(dir, "--data", data.toString(), "--db", "postgresql://tally:x@127.0.0.1:1/nope", "report");
-        assertThat(run.code).isEqualTo(2);
-        assertThat(run.output).startsWith("tally: ").contains("cannot reach PostgreSQL at 127.0.0.1:1/nope");
+        ChildJvm.Finished run = main(dir, "--data", data.toString(), "--db", "postgresql://tally:x@127.0.0.1:1/nope", "report");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.output()).startsWith("tally: ").contains("cannot reach PostgreSQL at 127.0.0.1:1/nope");
     }
 
-    record Run(int code, String output) {}
-
     /** Runs {@code tally ARGS} through {@link Main#main} in its own JVM, in a folder, with no TALLY_ variables. */
-    private static Run main(Path folder, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(folder.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TALLY_"));
-        Path log = Files.createTempFile("ahead", ".log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(25, TimeUnit.SECONDS)).as("tally finished").isTrue();
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        return new Run(p.exitValue(), output);
+    private static ChildJvm.Finished main(Path folder, String... args) throws IOException, InterruptedException {
+        return ChildJvm.run(folder, Main.class, List.of(args));
     }
 }
