@@ -1,12 +1,13 @@
-package tally.importers;
+package tally.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Eight bytes at a time: the line reader and the transcript scanner step over every byte of every
- * transcript, and testing a word for a byte costs about as much as testing one byte.
+ * Eight bytes at a time: the transcript line reader and scanner step over every byte of every
+ * transcript, the gateway's SSE tap over most of every stream, and testing a word for a byte costs
+ * about as much as testing one byte.
  */
 public final class Words {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,6 +37,17 @@ public final class Words {
     /** The word's bytes of 0x80 and up (non-ASCII), flagged as {@link #equalMask} does (exactly, here). */
     public static long highMask(long word) {
         return word & HIGHS;
+    }
+
+    /** The first {@code x} in {@code b[from, to)}, or -1; eight bytes a step. */
+    public static int indexOf(byte[] b, int from, int to, byte x) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long m = equalMask(at(b, i), x);
+            if (m != 0) return i + first(m);
+        }
+        for (; i < to; i++) if (b[i] == x) return i;
+        return -1;
     }
 
     /** Which byte of the word (0 to 7) a non-zero mask flags first. */

@@ -3,6 +3,7 @@ package tally.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import tally.core.Words;
 
 import java.nio.charset.StandardCharsets;
 
@@ -56,27 +57,12 @@ final class SseTap extends UsageTap implements UsageTap.Streamed {
 
     private void feed(byte[] b, int from, int to) {
         int start = from;
-        for (int i = newline(b, from, to); i >= 0; i = newline(b, start, to)) {
+        for (int i = Words.indexOf(b, from, to, (byte) '\n'); i >= 0; i = Words.indexOf(b, start, to, (byte) '\n')) {
             take(b, start, i);
             endLine();
             start = i + 1;
         }
         take(b, start, to);
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /** The first newline in {@code b[from, to)}, or -1: eight bytes a step, as most of a stream is stepped over. */
-    static int newline(byte[] b, int from, int to) {
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL; // a newline byte becomes zero
-            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L; // the lowest flag marks the first zero byte
-            if (zero != 0) return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-        }
-        for (; i < to; i++) if (b[i] == '\n') return i;
-        return -1;
     }
 
     /** The bytes {@code [from, to)} of the current line, kept only when the line is needed. */

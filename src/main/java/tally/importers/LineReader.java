@@ -1,5 +1,7 @@
 package tally.importers;
 
+import tally.core.Words;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -54,14 +56,9 @@ public final class LineReader {
         }
     }
 
-    /** The first newline in buf from {@code i} to the end of what was read, or -1; eight bytes a step. */
+    /** The first newline in buf from {@code i} to the end of what was read, or -1. */
     private int newline(int i) {
-        for (; i + 8 <= end; i += 8) {
-            long m = Words.equalMask(Words.at(buf, i), (byte) '\n');
-            if (m != 0) return i + Words.first(m);
-        }
-        for (; i < end; i++) if (buf[i] == '\n') return i;
-        return -1;
+        return Words.indexOf(buf, i, end, (byte) '\n');
     }
 
     private void set(int from, int len, boolean nl) {

@@ -1,4 +1,4 @@
-package tally.importers;
+package tally.core;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +35,22 @@ class WordsTest {
     private static int firstWhere(byte[] b, ByteTest t) {
         for (int k = 0; k < b.length; k++) if (t.test(b[k])) return k;
         return -1;
+    }
+
+    @Test
+    void indexOfFindsTheFirstNewlineAtEveryPositionAndAlignment() {
+        for (int len = 0; len <= 40; len++) {
+            for (int at = -1; at < len; at++) {
+                for (int from = 0; from <= Math.min(3, len); from++) {
+                    byte[] b = new byte[len + 2];
+                    java.util.Arrays.fill(b, (byte) 0x8a); // bytes that differ from a newline by the high bit only
+                    if (at >= 0) b[at] = '\n';
+                    if (at >= 0 && at + 1 < len) b[at + 1] = '\n';
+                    b[len] = '\n'; // past the end: never found
+                    int expected = at >= from ? at : at >= 0 && at + 1 >= from && at + 1 < len ? at + 1 : -1;
+                    assertThat(Words.indexOf(b, from, len, (byte) '\n')).as("newline at %d of %d, from %d", at, len, from).isEqualTo(expected);
+                }
+            }
+        }
     }
 }

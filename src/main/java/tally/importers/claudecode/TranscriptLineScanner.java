@@ -1,6 +1,6 @@
 package tally.importers.claudecode;
 
-import tally.importers.Words;
+import tally.core.Words;
 
 import java.nio.charset.StandardCharsets;
 
