@@ -3,12 +3,10 @@ package tally.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,8 +17,8 @@ final class PostgresDialect implements Dialect {
     /** Any constant: the advisory lock that makes concurrent writers take turns per batch. */
     private static final long WRITER_LOCK = 0x7a11_7a11L;
 
-    /** How much CSV a bulk load builds before handing it to the COPY stream. */
-    private static final int COPY_CHUNK_CHARS = 256 * 1024;
+    /** The fields of a staged record: {@link StagingColumns#LIST}. */
+    private static final int STAGING_FIELDS = StagingColumns.LIST.split(", ").length;
 
     private final HikariDataSource pool;
 
@@ -77,20 +75,12 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY " + table + " (" + StagingColumns.LIST + ") FROM STDIN (FORMAT csv)");
+        PgBinaryCopy copy = new PgBinaryCopy(c, table, StagingColumns.LIST);
         try {
-            // streamed a chunk at a time: the server parses one chunk while the next is written,
-            // and a batch never sits in memory a second time as one CSV text
-            StringBuilder csv = new StringBuilder(COPY_CHUNK_CHARS + 4096);
-            for (UsageEvent e : events) {
-                row(csv, e);
-                if (csv.length() >= COPY_CHUNK_CHARS) send(copy, csv);
-            }
-            send(copy, csv);
-            copy.endCopy();
+            for (UsageEvent e : events) row(copy, e);
+            copy.finish();
         } catch (SQLException | RuntimeException e) {
-            if (copy.isActive()) cancel(copy, e);
+            copy.abort(e);
             throw e;
         }
         if (table.equals("usage_staging")) {
@@ -105,43 +95,16 @@ final class PostgresDialect implements Dialect {
         }
     }
 
-    /** Ends a failed COPY so the connection can be used again; the first failure is the one reported. */
-    private static void cancel(CopyIn copy, Exception failure) {
-        try {
-            copy.cancelCopy();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /** Writes the chunk to the COPY stream and empties it. */
-    private static void send(CopyIn copy, StringBuilder csv) throws SQLException {
-        if (csv.length() == 0) return;
-        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        csv.setLength(0);
-    }
-
-    /** One record as a CSV line in {@link StagingColumns#LIST} order. */
-    private static void row(StringBuilder csv, UsageEvent e) {
+    /** One record in {@link StagingColumns#LIST} order, with the ledger's column types. */
+    private static void row(PgBinaryCopy copy, UsageEvent e) throws SQLException {
         TokenCounts t = e.tokens();
-        text(csv, e.id()).append(',').append(e.time().toEpochMilli()).append(',');
-        text(csv, e.source().label()).append(',').append(e.source().rank()).append(',');
-        text(csv, e.provider()).append(',');
-        text(csv, e.identity()).append(',');
-        text(csv, e.team()).append(',');
-        text(csv, e.project()).append(',');
-        text(csv, e.sessionId()).append(',');
-        text(csv, e.requestId()).append(',');
-        text(csv, e.model()).append(',');
-        text(csv, e.modelId()).append(',');
-        csv.append(t.input()).append(',').append(t.cacheWrite5m()).append(',').append(t.cacheWrite1h()).append(',')
-                .append(t.cacheRead()).append(',').append(t.output()).append(',').append(e.webSearches()).append(',')
-                .append(e.batch()).append(',').append(e.fast()).append(',');
-        number(csv, e.costNanos()).append(',');
-        text(csv, e.catalogVersion()).append(',');
-        number(csv, e.latencyMs()).append(',').append(e.status()).append(',');
-        text(csv, e.region()).append('\n');
+        copy.row(STAGING_FIELDS).text(e.id()).int8(e.time().toEpochMilli())
+                .text(e.source().label()).int4(e.source().rank())
+                .text(e.provider()).text(e.identity()).text(e.team()).text(e.project())
+                .text(e.sessionId()).text(e.requestId()).text(e.model()).text(e.modelId())
+                .int8(t.input()).int8(t.cacheWrite5m()).int8(t.cacheWrite1h()).int8(t.cacheRead()).int8(t.output())
+                .int8(e.webSearches()).bool(e.batch()).bool(e.fast()).int8(e.costNanos())
+                .text(e.catalogVersion()).int8(e.latencyMs()).int4(e.status()).text(e.region());
     }
 
     @Override
@@ -177,10 +140,6 @@ final class PostgresDialect implements Dialect {
             sb.append(ch);
         }
         return sb.append('"');
-    }
-
-    private static StringBuilder number(StringBuilder sb, Long v) {
-        return v == null ? sb : sb.append(v.longValue());
     }
 
     @Override
