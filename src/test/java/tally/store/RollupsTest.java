@@ -4,6 +4,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tally.core.Source;
+import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
 import java.lang.reflect.InvocationTargetException;
@@ -44,7 +45,7 @@ class RollupsTest {
 
     @TempDir Path dir;
 
-    /** Every 11 minutes across midnight: three developers, two models and sources, some team, project and region tags, some unpriced or failed. */
+    /** Every 11 minutes across midnight: three developers, two models and sources, some team, project and region tags, some unpriced or failed, every token count and web searches. */
     private static List<UsageEvent> records(String prefix, int from, int count) {
         List<UsageEvent> out = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
@@ -52,6 +53,7 @@ class RollupsTest {
                     .modelId(MODELS[i % 2]).model(MODELS[i % 2]).source(i % 4 == 0 ? Source.GATEWAY : Source.MANUAL)
                     .team(i % 5 == 1 ? "platform" : null).project(i % 7 == 2 ? "/src/api" : null)
                     .region(i % 3 == 0 ? "eu-west-1" : null).status(i % 9 == 4 ? 500 : 200)
+                    .tokens(new TokenCounts(100 + i, i % 4, i % 5 * 2, i * 3L, 10 + i)).webSearches(i % 3)
                     .cost(i % 8 == 3 ? null : 1_000L + 13L * i, "v1").build());
         }
         return out;
@@ -99,13 +101,29 @@ class RollupsTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void batchesStoredWholeOrInPartFoldEqualToTheLedger(TestStores.Kind kind) throws Exception {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            assertThat(ledger.write(records("a-", 0, 150)).added()).isEqualTo(150); // fresh: stored whole
+            assertThat(ledger.write(records("b-", 100, 150)).added()).isEqualTo(150); // meets rows, makes new ones
+            List<UsageEvent> mixed = new ArrayList<>(records("a-", 140, 20)); // ten stored already, ten new
+            mixed.addAll(records("c-", 200, 30));
+            WriteResult r = ledger.write(mixed);
+            assertThat(r.added()).isEqualTo(40);
+            assertThat(r.duplicates()).isEqualTo(10);
+            assertEveryRollupEqualsTheLedger(store);
+        }
+    }
+
     private static void assertEveryRollupEqualsTheLedger(Store store) throws Exception {
         for (Grain g : ROLLUPS) {
             TreeSet<String> ledger = rows(store, ledgerAt(g));
             assertThat(ledger).as("ledger at the grain of %s", g.table()).hasSizeGreaterThan(5);
             // rows whose records were all taken out stay, summing to zero
-            assertThat(rows(store, "SELECT bucket_ms, identity, team, model, source, project, region, requests, failed,"
-                    + " input_tokens, output_tokens, cost_nanos, unpriced FROM " + g.table() + " WHERE requests <> 0"))
+            assertThat(rows(store, "SELECT bucket_ms, identity, team, model, source, project, region, " + String.join(", ", Rollups.SUMS)
+                    + " FROM " + g.table() + " WHERE requests <> 0"))
                     .as(g.table()).isEqualTo(ledger);
         }
     }
@@ -116,7 +134,8 @@ class RollupsTest {
         String who = g.who() ? "identity, coalesce(team, '')" : "'', ''";
         String what = g.what() ? "model, source, coalesce(project, ''), coalesce(region, '')" : "'', '', '', ''";
         return "SELECT " + bucket + ", " + who + ", " + what + ", count(*), sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END),"
-                + " sum(input_tokens), sum(output_tokens), coalesce(sum(cost_nanos), 0), sum(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)"
+                + " sum(input_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), sum(cache_read_tokens),"
+                + " sum(output_tokens), sum(web_searches), coalesce(sum(cost_nanos), 0), sum(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)"
                 + " FROM usage_events GROUP BY " + bucket + (g.who() ? ", " + who : "") + (g.what() ? ", " + what : "");
     }
 
