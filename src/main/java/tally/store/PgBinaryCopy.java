@@ -11,8 +11,8 @@ import java.sql.SQLException;
  * One COPY ... FROM STDIN (FORMAT binary) into a table, written field by field. Binary rather than
  * CSV: the server reads integers as 8 or 4 bytes instead of parsing text (and no quoting to scan),
  * and the client encodes straight into one buffer rather than building a string and then its bytes.
- * The caller writes fields in the column list's order and with its exact types (int8, int4, bool,
- * text), then {@link #finish}es; a failure {@link #abort}s. The buffer goes to the server a chunk
+ * The caller writes fields in the column list's order and with its exact types (int8, int4, float8,
+ * bool, text), then {@link #finish}es; a failure {@link #abort}s. The buffer goes to the server a chunk
  * at a time, so the server parses one chunk while the next is written.
  */
 final class PgBinaryCopy {
@@ -58,6 +58,10 @@ final class PgBinaryCopy {
         putInt(4);
         putInt(v);
         return this;
+    }
+
+    PgBinaryCopy float8(double v) {
+        return int8(Double.doubleToRawLongBits(v)); // the same eight bytes, big-endian
     }
 
     PgBinaryCopy bool(boolean v) {

@@ -2,11 +2,9 @@ package tally.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.postgresql.PGConnection;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -113,33 +111,17 @@ final class PostgresDialect implements Dialect {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS activity_staging (LIKE activity)");
             s.execute("TRUNCATE activity_staging");
         }
-        StringBuilder csv = new StringBuilder(rows.size() * 120);
-        for (tally.core.Activity r : rows) {
-            text(csv, r.id()).append(',').append(r.time().toEpochMilli()).append(',');
-            text(csv, r.identity()).append(',');
-            text(csv, r.team()).append(',');
-            text(csv, r.sessionId()).append(',');
-            text(csv, r.kind().label()).append(',').append(r.value()).append('\n');
-        }
+        PgBinaryCopy copy = new PgBinaryCopy(c, "activity_staging", "id, ts_ms, identity, team, session_id, kind, value");
         try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY activity_staging (id, ts_ms, identity, team, session_id, kind, value) FROM STDIN (FORMAT csv)",
-                    new StringReader(csv.toString()));
-        } catch (java.io.IOException e) {
-            throw new SQLException("COPY into activity staging failed: " + e.getMessage(), e);
+            for (tally.core.Activity r : rows) {
+                copy.row(7).text(r.id()).int8(r.time().toEpochMilli()).text(r.identity()).text(r.team())
+                        .text(r.sessionId()).text(r.kind().label()).float8(r.value());
+            }
+            copy.finish();
+        } catch (SQLException | RuntimeException e) {
+            copy.abort(e);
+            throw e;
         }
-    }
-
-    /** CSV field: unquoted empty is NULL, a quoted string is text (so "" is the empty string). */
-    private static StringBuilder text(StringBuilder sb, String v) {
-        if (v == null) return sb;
-        sb.append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            if (ch == '"') sb.append('"');
-            sb.append(ch);
-        }
-        return sb.append('"');
     }
 
     @Override

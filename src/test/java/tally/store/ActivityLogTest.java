@@ -7,9 +7,13 @@ import tally.core.Activity;
 import tally.identity.People;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +42,28 @@ class ActivityLogTest {
                     Instant.parse("2026-02-01T00:00:00Z"), ZoneId.of("Asia/Kolkata"));
             assertThat(dau).containsExactly(Map.entry(LocalDate.parse("2026-01-05"), 1), // alice
                     Map.entry(LocalDate.parse("2026-01-06"), 3)); // bob, alice (as herself), carol
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void rowsAreStoredAsWrittenTextsNullsAndFractions(TestStores.Kind kind) throws Exception {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Instant at = Instant.parse("2026-01-06T02:00:00Z");
+            new ActivityLog(store).write(List.of(
+                    new Activity("q", at, "o\"brien, é ✓", "plat,form", "", Activity.Kind.LINES_ADDED, 1.0 / 3),
+                    new Activity("n", at.plusMillis(1), "carol", null, null, Activity.Kind.ESTIMATED_COST_EVENT, 123_456_789_012L)));
+            List<String> rows = new ArrayList<>();
+            try (Connection c = store.connection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT id, ts_ms, identity, team, session_id, kind, value FROM activity ORDER BY id")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|"
+                            + rs.getString(5) + "|" + rs.getString(6) + "|" + rs.getDouble(7));
+                }
+            }
+            assertThat(rows).containsExactly(
+                    "n|" + (at.toEpochMilli() + 1) + "|carol|null|null|" + Activity.Kind.ESTIMATED_COST_EVENT.label() + "|" + 123_456_789_012.0,
+                    "q|" + at.toEpochMilli() + "|o\"brien, é ✓|plat,form||" + Activity.Kind.LINES_ADDED.label() + "|" + 1.0 / 3);
         }
     }
 }
