@@ -102,9 +102,31 @@ public final class Bounds {
         return why;
     }
 
-    /** Why a text value is refused (it holds a NUL character), or null. */
+    /**
+     * Why a text value is refused, or null. A NUL character: see {@link #text(UsageEvent)}. An unpaired
+     * UTF-16 surrogate (JSON may escape one half of a pair alone): it has no UTF-8 form, so a store
+     * would keep a replacement character instead of what was sent.
+     */
     public static String text(String field, String value) {
-        return value != null && value.indexOf('\0') >= 0 ? field + " contains a NUL character (U+0000)" : null;
+        if (value == null) return null;
+        if (value.indexOf('\0') >= 0) return field + " contains a NUL character (U+0000)";
+        int at = unpairedSurrogate(value);
+        return at < 0 ? null : field + " contains an unpaired surrogate (U+"
+                + Integer.toHexString(value.charAt(at)).toUpperCase(java.util.Locale.ROOT) + ") at character " + at;
+    }
+
+    /** Where the first surrogate without its partner is, or -1. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE) continue;
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** Throws {@link OutOfRange} with the reason when the record is refused. */

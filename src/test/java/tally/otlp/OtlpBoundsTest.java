@@ -144,6 +144,18 @@ class OtlpBoundsTest {
     }
 
     @Test
+    void anUnpairedSurrogateInAUserIsRefusedNotStoredAsAReplacementCharacter() throws Exception {
+        HttpResponse<String> r = post("/v1/logs", logs(
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}")),
+                apiRequest("req_half", NOW, attr("input_tokens", "{\"intValue\":\"7\"}")).replace("eve@x", "eve\\ud800@x")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
+        assertThat(errorMessage(r)).contains("contains an unpaired surrogate (U+D800)");
+        assertThat(totals().tokens().input()).isEqualTo(100);
+        assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good");
+    }
+
+    @Test
     void anApiRequestWhoseUsageAndCostEstimateBothCarryANulIsOneRefusedRecord() throws Exception {
         // one log record makes a usage record and an estimated-cost activity row: refused, it is counted once
         HttpResponse<String> r = post("/v1/logs", logs(

@@ -135,6 +135,14 @@ class TranscriptLineParserTest {
     }
 
     @Test
+    void anUnpairedSurrogateEscapeInAKeptTextIsRefused() {
+        String line = USAGE_LINE.replace("/home/dev/app", "/home/d\\ud800v/app");
+        assertThat(read(line)).isEqualTo("refused: cwd contains an unpaired surrogate (U+D800) at character 7");
+        String paired = USAGE_LINE.replace("/home/dev/app", "/home/d\\ud83d\\ude00v/app");
+        assertThat(read(paired)).isEqualTo(readWithJackson(paired)).asString().doesNotStartWith("refused");
+    }
+
+    @Test
     void takesOnlyTheNamesItReadsNotOnesThatBeginOrEndAlike() {
         String[][] renames = {{"sessionId", "sessionIx"}, {"timestamp", "timestamps"}, {"cwd", "cw"}, {"uuid", "uuidv"},
                 {"requestId", "requestIdentity"}, {"isSidechain", "isSidechainX"}, {"model", "mode"}, {"id", "i"},
