@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * exactly what the same command prints in-process and nothing on stderr (no JVM warning), and the start-up
  * cache of that JVM is made and used: JDK 17's class-data archive, or a JDK 25's AOT cache. The real
  * script runs in a throwaway copy of the repository's layout: the script, and a target/tally.jar of the
- * compiled classes whose manifest names the dependency jars, so nothing is built.
+ * compiled classes (and, like the fat jar, DuckDB's library for this machine) whose manifest names the
+ * dependency jars, so nothing is built.
  */
 class LauncherTest {
     private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
@@ -60,7 +61,7 @@ class LauncherTest {
         Optional<Path> jdk17 = thisJvm().filter(java -> major(java) < 25);
         assumeTrue(jdk17.isPresent(), "the tests run on a JDK >= 25: no older JDK to run the launcher on");
         answersAsInProcess(jdk17.get());
-        assertThat(repo.resolve("target/tally.jsa")).as("JDK 17's class-data archive").isRegularFile();
+        assertThat(cacheDir().resolve("tally.jsa")).as("JDK 17's class-data archive").isRegularFile();
     }
 
     @Test
@@ -68,9 +69,47 @@ class LauncherTest {
         Optional<Path> jdk25 = thisJvm().filter(java -> major(java) >= 25).or(LauncherTest::installedJdk25);
         assumeTrue(jdk25.isPresent(), "no JDK >= 25 here (neither this JVM nor under /usr/lib/jvm)");
         answersAsInProcess(jdk25.get());
-        try (Stream<Path> target = Files.list(repo.resolve("target"))) {
+        try (Stream<Path> target = Files.list(cacheDir())) {
             assertThat(target.map(f -> f.getFileName().toString())).as("the JDK's AOT cache")
                     .anyMatch(name -> name.matches("tally-jdk" + major(jdk25.get()) + "[.0-9]*\\.aot"));
+        }
+    }
+
+    @Test
+    void unpacksDuckDbsLibraryForThisMachineBesideACopyOfTheJarWithoutThem() throws Exception {
+        String entry = nativeEntry();
+        assumeTrue(entry != null, "DuckDB's driver has no library for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+        Run run = launch(thisJvm().orElseThrow(), List.of("--version"), "");
+        assertThat(run.code).isZero();
+        Path cli = repo.resolve("target/cli");
+        assertThat(cli.resolve("ready")).as("the launcher's copy for this machine").isRegularFile();
+        assertThat(Files.size(cli.resolve("libduckdb_java.so"))).isEqualTo(nativeBytes(entry).length);
+        try (java.util.jar.JarFile copy = new java.util.jar.JarFile(cli.resolve("tally.jar").toFile())) {
+            assertThat(copy.getEntry(entry)).as("the libraries left out of the copy").isNull();
+            assertThat(copy.getEntry("tally/cli/Main.class")).isNotNull();
+        }
+    }
+
+    /** Where the launcher keeps a JVM's start-up cache: beside the jar it runs, its copy for this machine if it made one. */
+    private static Path cacheDir() {
+        Path cli = repo.resolve("target/cli");
+        return Files.isRegularFile(cli.resolve("ready")) ? cli : repo.resolve("target");
+    }
+
+    /** The entry of DuckDB's driver jar holding this machine's library, or null where the launcher has none. */
+    private static String nativeEntry() {
+        if (!System.getProperty("os.name").equals("Linux")) return null;
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "libduckdb_java.so_linux_amd64";
+            case "aarch64" -> "libduckdb_java.so_linux_arm64";
+            default -> null;
+        };
+    }
+
+    private static byte[] nativeBytes(String entry) throws IOException {
+        try (var in = org.duckdb.DuckDBDriver.class.getResourceAsStream("/" + entry)) {
+            assertThat(in).as(entry + " in DuckDB's driver").isNotNull();
+            return in.readAllBytes();
         }
     }
 
@@ -125,6 +164,12 @@ class LauncherTest {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                 Files.copy(f, out);
+                out.closeEntry();
+            }
+            String entry = nativeEntry(); // as the fat jar holds it: the launcher unpacks it beside a copy without it
+            if (entry != null) {
+                out.putNextEntry(new JarEntry(entry));
+                out.write(nativeBytes(entry));
                 out.closeEntry();
             }
         }
