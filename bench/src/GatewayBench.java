@@ -64,9 +64,16 @@ public final class GatewayBench {
             System.out.printf("%nwarm-up: %d s closed loop (64 connections) per target%n", warmup);
             for (URI t : targets.values()) b.saturate(t, 64, warmup);
         }
-        if (cases.contains("rate")) b.fixedRates(targets, rate, seconds, diskDir);
-        if (cases.contains("saturation")) b.saturation(targets, gatewayPid, seconds);
+        if (cases.contains("rate")) {
+            settle(targets);
+            b.fixedRates(targets, rate, seconds, diskDir);
+        }
+        if (cases.contains("saturation")) {
+            settle(targets);
+            b.saturation(targets, gatewayPid, seconds);
+        }
         if (cases.contains("streams")) {
+            settle(targets);
             System.out.printf("%nopen streams through the gateway%n");
             b.openStreams(targets.get("gateway"), streams, gatewayPid);
         }
@@ -126,6 +133,40 @@ public final class GatewayBench {
         }
         System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%n",
                 sat.get("gateway") / sat.get("direct"), sat.get("nginx") / sat.get("direct"), sat.get("gateway") / sat.get("nginx"));
+    }
+
+    /**
+     * Waits until every gateway has stored what it was sent (its spooled backlog and in-memory queue
+     * empty, read from its own /metrics), up to 3 minutes: a warm-up or a saturation run leaves tens of
+     * thousands of records whose store writes would otherwise share the cores with the next case and
+     * set its p99, whichever target that case measures (the direct calls too). Prints how long it took.
+     */
+    static void settle(Map<String, URI> targets) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MINUTES.toNanos(3);
+        long most = 0;
+        for (var t : targets.entrySet()) {
+            if (!t.getKey().startsWith("g")) continue; // gateway, gw-tmpfs
+            java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(t.getValue().resolve("/metrics")).build();
+            while (true) {
+                String text = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                long waiting = gauge(text, "tally_ingest_backlog_records") + gauge(text, "tally_ingest_queue_depth");
+                most = Math.max(most, waiting);
+                if (waiting == 0 || System.nanoTime() > deadline) break;
+                Thread.sleep(200);
+            }
+        }
+        System.out.printf("%nthe gateways' stores caught up in %.1f s (%,d records were waiting at most)%n",
+                (System.nanoTime() - t0) / 1e9, most);
+    }
+
+    /** A gauge's value in Prometheus text, 0 when absent. */
+    static long gauge(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+        }
+        return 0;
     }
 
     static double ratio(double a, double b) {
