@@ -58,8 +58,11 @@ public final class GatewayBench {
         GatewayBench b = new GatewayBench();
 
         // Every target warmed up first, closed loop: a JVM's hot paths compiled (C2) before any figure is
-        // taken (nginx has no JIT), not 3,000 requests into a fixed-rate case. 0 skips it (as before).
-        int warmup = Integer.getInteger("bench.warmup", 5);
+        // taken (nginx has no JIT), not 3,000 requests into a fixed-rate case. 30 s: after 5 s the gateway's
+        // compiler was still busy through the first fixed-rate case on two cores (a JFR recording: ~2.4 s of
+        // C2 compiling Netty's and Vert.x's hot paths in those 13 s). The store's backlog from it is waited
+        // out before each case (settle). 0 skips it.
+        int warmup = Integer.getInteger("bench.warmup", 30);
         if (warmup > 0) {
             System.out.printf("%nwarm-up: %d s closed loop (64 connections) per target%n", warmup);
             for (URI t : targets.values()) b.saturate(t, 64, warmup);
@@ -85,7 +88,8 @@ public final class GatewayBench {
         GatewayBench b = this;
         int warm = Integer.getInteger("bench.rateWarmup", 3);
         System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, warm);
-        System.out.printf("%-10s %-8s %9s %9s %9s %9s %7s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors");
+        System.out.printf("%-10s %-8s %9s %9s %9s %9s %7s %9s  %s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors",
+                "max", "slowest sent at");
         for (boolean stream : new boolean[] {false, true}) {
             Map<String, double[]> got = new LinkedHashMap<>();
             for (var t : targets.entrySet()) {
@@ -95,9 +99,10 @@ public final class GatewayBench {
             double[] d = got.get("direct");
             for (var e : got.entrySet()) {
                 double[] r = e.getValue();
-                System.out.printf("%-10s %-8s %9.3f %9.3f %9s %9s %7d%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
+                System.out.printf("%-10s %-8s %9.3f %9.3f %9s %9s %7d %9.3f  %s%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
                         e.getKey().equals("direct") ? "" : String.format("%+.3f", r[0] - d[0]),
-                        e.getKey().equals("direct") ? "" : String.format("%+.3f", r[1] - d[1]), (long) r[2]);
+                        e.getKey().equals("direct") ? "" : String.format("%+.3f", r[1] - d[1]), (long) r[2], r[3],
+                        java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli((long) r[4]), java.time.ZoneId.systemDefault()));
             }
             double[] n = got.get("nginx");
             double[] g = got.get("gateway");
@@ -193,7 +198,7 @@ public final class GatewayBench {
         });
     }
 
-    /** p50 and p99 in ms, and the error count, at a fixed arrival rate. */
+    /** p50 and p99 in ms, the error count, the slowest in ms and when it was due (ms since the epoch), at a fixed arrival rate. */
     double[] fixedRate(URI target, boolean stream, int rate, int seconds) throws InterruptedException {
         HttpClientAgent c = client(512);
         int n = rate * seconds;
@@ -201,6 +206,7 @@ public final class GatewayBench {
         AtomicInteger errors = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(n);
         long interval = 1_000_000_000L / rate;
+        long wallAtStart = System.currentTimeMillis();
         long start = System.nanoTime() + 50_000_000L;
         for (int i = 0; i < n; i++) {
             long due = start + i * interval;
@@ -215,8 +221,13 @@ public final class GatewayBench {
         }
         done.await(60, TimeUnit.SECONDS);
         c.close();
+        int slowest = 0;
+        for (int i = 1; i < n; i++) if (latency[i] > latency[slowest]) slowest = i;
+        // when the slowest request was due, on the wall clock: to line it up with a log or recording of the gateway
+        double slowestAt = wallAtStart + (slowest * interval + 50_000_000L) / 1e6;
+        double max = latency[slowest] / 1e6;
         Arrays.sort(latency);
-        return new double[] {latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, errors.get()};
+        return new double[] {latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, errors.get(), max, slowestAt};
     }
 
     /** Requests per second with {@code connections} requests always in flight. */
