@@ -117,7 +117,10 @@ final class TranscriptLineParser {
                 f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd));
     }
 
-    /** Why a text field is refused (a NUL character: the scanner's plain strings never hold one), or null. */
+    /**
+     * Why a text field is refused (a NUL character or an unpaired surrogate: the scanner's plain strings,
+     * ASCII without escapes, never hold either), or null.
+     */
     private static String texts(Fields f) {
         String out = Bounds.text("sessionId", f.sessionId);
         if (out == null) out = Bounds.text("requestId", f.requestId);
