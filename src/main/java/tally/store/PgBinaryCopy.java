@@ -11,28 +11,52 @@ import java.sql.SQLException;
  * One COPY ... FROM STDIN (FORMAT binary) into a table, written field by field. Binary rather than
  * CSV: the server reads integers as 8 or 4 bytes instead of parsing text (and no quoting to scan),
  * and the client encodes straight into one buffer rather than building a string and then its bytes.
- * The caller writes fields in the column list's order and with its exact types (int8, int4, float8,
- * bool, text), then {@link #finish}es; a failure {@link #abort}s. The buffer goes to the server a chunk
- * at a time, so the server parses one chunk while the next is written.
+ * {@link #rows} writes each row's fields in the column list's order and with its exact types (int8,
+ * int4, float8, bool, text). The buffer goes to the server a chunk at a time, so the server parses one
+ * chunk while the next is written.
  */
 final class PgBinaryCopy {
+    /** Writes one row's fields, after {@link #row} has started it. */
+    interface RowWriter<T> {
+        void write(PgBinaryCopy copy, T row) throws SQLException;
+    }
+
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
             0, 0, 0, 0, 0, 0, 0, 0};
     private static final int CHUNK = 256 * 1024;
 
     private final CopyIn copy;
+    /** Fields per row: the column list's length. */
+    private final int fields;
     private byte[] buf = new byte[CHUNK + 4096];
     private int len;
 
-    PgBinaryCopy(Connection c, String table, String columns) throws SQLException {
+    private PgBinaryCopy(Connection c, String table, String columns) throws SQLException {
         copy = c.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)");
+        fields = columns.split(",").length;
         System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
         len = HEADER.length;
     }
 
-    /** Starts a row of {@code fields} fields; sends the buffer first when a chunk is full. */
-    PgBinaryCopy row(int fields) throws SQLException {
+    /**
+     * Copies {@code rows} into {@code table}'s {@code columns} (a comma-separated list), each written by
+     * {@code writer}; returns the rows the server took. A failure ends the COPY so the connection can be
+     * used again, and is thrown (the first failure is the one reported).
+     */
+    static <T> long rows(Connection c, String table, String columns, Iterable<T> rows, RowWriter<T> writer) throws SQLException {
+        PgBinaryCopy copy = new PgBinaryCopy(c, table, columns);
+        try {
+            for (T r : rows) writer.write(copy.row(), r);
+            return copy.finish();
+        } catch (SQLException | RuntimeException e) {
+            copy.abort(e);
+            throw e;
+        }
+    }
+
+    /** Starts a row; sends the buffer first when a chunk is full. */
+    private PgBinaryCopy row() throws SQLException {
         if (len >= CHUNK) send();
         room(2);
         buf[len++] = (byte) (fields >>> 8);
@@ -105,7 +129,7 @@ final class PgBinaryCopy {
     }
 
     /** Ends the stream; returns the rows the server took. */
-    long finish() throws SQLException {
+    private long finish() throws SQLException {
         room(2);
         buf[len++] = (byte) 0xff;
         buf[len++] = (byte) 0xff;
@@ -114,7 +138,7 @@ final class PgBinaryCopy {
     }
 
     /** Ends a failed COPY so the connection can be used again; the first failure is the one reported. */
-    void abort(Exception failure) {
+    private void abort(Exception failure) {
         if (!copy.isActive()) return;
         try {
             copy.cancelCopy();

@@ -15,9 +15,6 @@ final class PostgresDialect implements Dialect {
     /** Any constant: the advisory lock that makes concurrent writers take turns per batch. */
     private static final long WRITER_LOCK = 0x7a11_7a11L;
 
-    /** The fields of a staged record: {@link StagingColumns#LIST}. */
-    private static final int STAGING_FIELDS = StagingColumns.LIST.split(", ").length;
-
     private final HikariDataSource pool;
 
     PostgresDialect(StoreConfig config) {
@@ -73,14 +70,7 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
-        PgBinaryCopy copy = new PgBinaryCopy(c, table, StagingColumns.LIST);
-        try {
-            for (UsageEvent e : events) row(copy, e);
-            copy.finish();
-        } catch (SQLException | RuntimeException e) {
-            copy.abort(e);
-            throw e;
-        }
+        PgBinaryCopy.rows(c, table, StagingColumns.LIST, events, PostgresDialect::row);
         if (table.equals("usage_staging")) {
             // a temp table has no statistics: without them the dedupe probes plan as if it were
             // tiny or huge, and pick a scan of the ledger over its indexes. A small sample of the
@@ -96,7 +86,7 @@ final class PostgresDialect implements Dialect {
     /** One record in {@link StagingColumns#LIST} order, with the ledger's column types. */
     private static void row(PgBinaryCopy copy, UsageEvent e) throws SQLException {
         TokenCounts t = e.tokens();
-        copy.row(STAGING_FIELDS).text(e.id()).int8(e.time().toEpochMilli())
+        copy.text(e.id()).int8(e.time().toEpochMilli())
                 .text(e.source().label()).int4(e.source().rank())
                 .text(e.provider()).text(e.identity()).text(e.team()).text(e.project())
                 .text(e.sessionId()).text(e.requestId()).text(e.model()).text(e.modelId())
@@ -111,17 +101,9 @@ final class PostgresDialect implements Dialect {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS activity_staging (LIKE activity)");
             s.execute("TRUNCATE activity_staging");
         }
-        PgBinaryCopy copy = new PgBinaryCopy(c, "activity_staging", "id, ts_ms, identity, team, session_id, kind, value");
-        try {
-            for (tally.core.Activity r : rows) {
-                copy.row(7).text(r.id()).int8(r.time().toEpochMilli()).text(r.identity()).text(r.team())
-                        .text(r.sessionId()).text(r.kind().label()).float8(r.value());
-            }
-            copy.finish();
-        } catch (SQLException | RuntimeException e) {
-            copy.abort(e);
-            throw e;
-        }
+        PgBinaryCopy.rows(c, "activity_staging", "id, ts_ms, identity, team, session_id, kind, value", rows,
+                (copy, r) -> copy.text(r.id()).int8(r.time().toEpochMilli()).text(r.identity()).text(r.team())
+                        .text(r.sessionId()).text(r.kind().label()).float8(r.value()));
     }
 
     @Override
