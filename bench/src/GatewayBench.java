@@ -207,8 +207,8 @@ public final class GatewayBench {
         AtomicInteger errors = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(n);
         long interval = 1_000_000_000L / rate;
-        long wallAtStart = System.currentTimeMillis();
         long start = System.nanoTime() + 50_000_000L;
+        long startWallMs = System.currentTimeMillis() + 50; // the same moment on the wall clock
         for (int i = 0; i < n; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
@@ -225,7 +225,7 @@ public final class GatewayBench {
         int slowest = 0;
         for (int i = 1; i < n; i++) if (latency[i] > latency[slowest]) slowest = i;
         // when the slowest request was due, on the wall clock: to line it up with a log or recording of the gateway
-        double slowestAt = wallAtStart + (slowest * interval + 50_000_000L) / 1e6;
+        double slowestAt = startWallMs + slowest * interval / 1e6;
         double max = latency[slowest] / 1e6;
         Arrays.sort(latency);
         return new double[] {latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, errors.get(), max, slowestAt};
