@@ -59,14 +59,29 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = s.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(upstream);
+                if (!keep(s, client, upstream)) return;
                 pipe(client, upstream);
                 pipe(upstream, client);
             } catch (IOException e) {
                 return;
             }
         }
+    }
+
+    /**
+     * Registers a forwarded connection for {@link #down()} to cut, unless down() closed its listener while it
+     * was being accepted: then it is cut now. Registered after down() emptied the list, it would have lived
+     * on, and a database that "went away" would still have answered on it.
+     */
+    private synchronized boolean keep(ServerSocket s, Socket client, Socket upstream) {
+        if (s.isClosed()) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return false;
+        }
+        open.add(client);
+        open.add(upstream);
+        return true;
     }
 
     private void pipe(Socket from, Socket to) {
