@@ -85,9 +85,10 @@ public final class OtlpBench {
             long t1 = System.nanoTime();
             java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(16);
             AtomicLong retried = new AtomicLong();
+            io.vertx.core.Context calls = vertx.getOrCreateContext();
             for (byte[] b : bodies) {
                 window.acquire();
-                send(vertx, client, port, type, b, failed, retried, () -> {
+                send(calls, client, port, type, b, failed, retried, () -> {
                     window.release();
                     done.countDown();
                 });
@@ -109,21 +110,23 @@ public final class OtlpBench {
     }
 
     /** Posts one body; a 503 (the collector shedding load) is retried after a pause, as OTLP exporters do. */
-    static void send(Vertx vertx, HttpClient client, int port, String type, byte[] b, AtomicLong failed, AtomicLong retried,
+    static void send(io.vertx.core.Context calls, HttpClient client, int port, String type, byte[] b, AtomicLong failed, AtomicLong retried,
                      Runnable done) {
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/metrics")
+        // on one context: called from a thread of none, Vert.x 5.0's client may run the response's
+        // callback after the body has arrived, and body() then never completes
+        calls.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/metrics")
                         .putHeader("content-type", type))
                 .compose(req -> req.send(Buffer.buffer(b)))
                 .compose(resp -> resp.body().map(x -> resp.statusCode()))
                 .onComplete(ar -> {
                     if (ar.succeeded() && ar.result() == 503) {
                         retried.incrementAndGet();
-                        vertx.setTimer(50, t -> send(vertx, client, port, type, b, failed, retried, done));
+                        calls.owner().setTimer(50, t -> send(calls, client, port, type, b, failed, retried, done));
                         return;
                     }
                     if (ar.failed() || ar.result() != 200) failed.incrementAndGet();
                     done.run();
-                });
+                }));
     }
 
     static KeyValue kv(String k, String v) {

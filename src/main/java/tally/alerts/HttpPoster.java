@@ -25,18 +25,25 @@ final class HttpPoster {
     }
 
     private final Vertx vertx;
+    /**
+     * Every attempt starts here, the client's calls and their callbacks on one context. Vert.x 5.0's
+     * client, called from a thread of no context (the alerts' scheduler), may run the response's
+     * callback only after the body has arrived; {@code body()} then never completes.
+     */
+    private final io.vertx.core.Context context;
     private final HttpClient client;
     private final Retry retry;
 
     HttpPoster(Vertx vertx, Retry retry) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(30));
         this.retry = retry;
     }
 
     CompletableFuture<Void> post(String channel, String url, Map<String, String> headers, byte[] body) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(channel, url, headers, body, 1, retry.firstBackoff().toMillis(), done);
+        context.runOnContext(v -> attempt(channel, url, headers, body, 1, retry.firstBackoff().toMillis(), done));
         return done;
     }
 
