@@ -48,6 +48,16 @@ public final class Bounds {
         return null;
     }
 
+    /** The same for a number read exactly (a JSON number beyond a long, or written with a fraction part). */
+    public static String tokens(String field, java.math.BigDecimal v) {
+        java.math.BigDecimal whole = v.stripTrailingZeros();
+        if (whole.scale() > 0) return field + "=" + whole.toPlainString() + " is not a whole number";
+        if (whole.signum() < 0 || whole.compareTo(java.math.BigDecimal.valueOf(MAX_TOKENS)) > 0) {
+            return field + "=" + whole.toPlainString() + RANGE;
+        }
+        return null;
+    }
+
     /** The same for every class of a record. */
     public static String tokens(TokenCounts t) {
         String why = tokens("input_tokens", t.input());

@@ -268,10 +268,11 @@ public final class BedrockRoutes implements Wire {
             try {
                 com.fasterxml.jackson.databind.JsonNode u = JSON.readTree(body.getBytes()).path("usage");
                 com.fasterxml.jackson.databind.node.ObjectNode a = JSON.createObjectNode();
-                if (u.path("inputTokens").canConvertToLong()) a.put("input_tokens", u.get("inputTokens").asLong());
-                if (u.path("outputTokens").canConvertToLong()) a.put("output_tokens", u.get("outputTokens").asLong());
-                if (u.path("cacheReadInputTokens").canConvertToLong()) a.put("cache_read_input_tokens", u.get("cacheReadInputTokens").asLong());
-                if (u.path("cacheWriteInputTokens").canConvertToLong()) a.put("cache_creation_input_tokens", u.get("cacheWriteInputTokens").asLong());
+                // the counts as they came: MessageUsage refuses one the ledger cannot hold
+                if (u.has("inputTokens")) a.set("input_tokens", u.get("inputTokens"));
+                if (u.has("outputTokens")) a.set("output_tokens", u.get("outputTokens"));
+                if (u.has("cacheReadInputTokens")) a.set("cache_read_input_tokens", u.get("cacheReadInputTokens"));
+                if (u.has("cacheWriteInputTokens")) a.set("cache_creation_input_tokens", u.get("cacheWriteInputTokens"));
                 usage.apply(a);
             } catch (Exception malformed) {
                 // not a Converse answer: nothing to meter

@@ -113,7 +113,7 @@ final class EventStreamTap extends UsageTap implements UsageTap.Streamed {
     }
 
     private static void copy(JsonNode from, String name, ObjectNode to, String as) {
-        if (from.path(name).canConvertToLong()) to.put(as, from.get(name).asLong());
+        if (from.has(name)) to.set(as, from.get(name)); // as it came: MessageUsage refuses a count the ledger cannot hold
     }
 
     private static String header(Message m, String name) {

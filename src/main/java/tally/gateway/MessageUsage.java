@@ -1,11 +1,15 @@
 package tally.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 
 /**
  * The usage of one response as it is learned. Every field present in a later report overwrites the
  * earlier value, never adds to it: {@code message_delta} usage is cumulative (docs/formats.md §1.4).
+ * A count that is absent or null leaves what was known; one that is not a whole number in the
+ * ledger's range (negative, a fraction, beyond 10^10, a string) is never read as 0 or cut to a
+ * long: it is kept as the reason the response's record is {@link #refused}.
  */
 final class MessageUsage {
     private long input;
@@ -21,22 +25,24 @@ final class MessageUsage {
     private String messageId;
     /** A mid-stream {@code error} event's type, e.g. overloaded_error; null when none came. */
     private String errorType;
+    /** The first count the ledger cannot hold, e.g. "input_tokens=-4 out of range [0, 1e10]"; null when none. */
+    private String refused;
 
     /** Applies a {@code usage} object: every field it has replaces what was known. */
     void apply(JsonNode usage) {
         if (usage == null || !usage.isObject()) return;
         seen = true;
-        input = longOr(usage.get("input_tokens"), input);
-        cacheCreation = longOr(usage.get("cache_creation_input_tokens"), cacheCreation);
-        cacheRead = longOr(usage.get("cache_read_input_tokens"), cacheRead);
-        output = longOr(usage.get("output_tokens"), output);
+        input = count(usage, "input_tokens", "", input);
+        cacheCreation = count(usage, "cache_creation_input_tokens", "", cacheCreation);
+        cacheRead = count(usage, "cache_read_input_tokens", "", cacheRead);
+        output = count(usage, "output_tokens", "", output);
         JsonNode cc = usage.get("cache_creation");
         if (cc != null && cc.isObject()) {
-            if (cc.has("ephemeral_5m_input_tokens")) cacheWrite5m = longOr(cc.get("ephemeral_5m_input_tokens"), 0);
-            if (cc.has("ephemeral_1h_input_tokens")) cacheWrite1h = longOr(cc.get("ephemeral_1h_input_tokens"), 0);
+            if (present(cc, "ephemeral_5m_input_tokens")) cacheWrite5m = count(cc, "ephemeral_5m_input_tokens", "cache_creation.", 0);
+            if (present(cc, "ephemeral_1h_input_tokens")) cacheWrite1h = count(cc, "ephemeral_1h_input_tokens", "cache_creation.", 0);
         }
         JsonNode stu = usage.get("server_tool_use");
-        if (stu != null && stu.isObject()) webSearches = longOr(stu.get("web_search_requests"), webSearches);
+        if (stu != null && stu.isObject()) webSearches = count(stu, "web_search_requests", "server_tool_use.", webSearches);
         JsonNode speed = usage.get("speed");
         if (speed != null && speed.isTextual()) fast = speed.asText().equals("fast");
     }
@@ -51,6 +57,11 @@ final class MessageUsage {
 
     void error(String type) {
         errorType = type == null ? "error" : type;
+    }
+
+    /** Why this response's record cannot be stored: a count the ledger cannot hold; null when every count fits. */
+    String refused() {
+        return refused;
     }
 
     boolean seen() {
@@ -81,10 +92,31 @@ final class MessageUsage {
     TokenCounts tokens() {
         long w1h = cacheWrite1h == null ? 0 : cacheWrite1h;
         long w5m = cacheWrite5m == null ? cacheCreation - w1h : Math.max(cacheWrite5m, cacheCreation - w1h);
-        return new TokenCounts(Math.max(0, input), Math.max(0, w5m), Math.max(0, w1h), Math.max(0, cacheRead), Math.max(0, output));
+        // every count is in range (apply): only a split that says more 1-hour writes than were written goes below 0
+        return new TokenCounts(input, Math.max(0, w5m), w1h, cacheRead, output);
     }
 
-    private static long longOr(JsonNode n, long fallback) {
-        return n != null && n.canConvertToLong() ? n.asLong() : fallback;
+    private static boolean present(JsonNode parent, String name) {
+        JsonNode n = parent.get(name);
+        return n != null && !n.isNull();
+    }
+
+    /** The count named, or {@code before} when it is absent or null, or when it is refused (noted in {@link #refused}). */
+    private long count(JsonNode parent, String name, String path, long before) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) return before;
+        String why;
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            why = Bounds.tokens(path + name, n.asLong());
+            if (why == null) return n.asLong();
+        } else if (n.isNumber()) {
+            java.math.BigDecimal exact = n.decimalValue(); // a fraction, or beyond a long: as written
+            why = Bounds.tokens(path + name, exact);
+            if (why == null) return exact.longValueExact(); // a whole number written as 12.0
+        } else {
+            why = path + name + "=" + n + " is not a number";
+        }
+        if (refused == null) refused = why;
+        return before;
     }
 }

@@ -82,7 +82,8 @@ final class Recorder {
      */
     Recorded recordDurably(Facts f, MessageUsage usage) {
         UsageEvent e = event(f, usage);
-        String refused = tally.core.Bounds.check(e, f.at()); // tokens and web searches; the time is the gateway's own
+        String refused = usage != null && usage.refused() != null ? usage.refused() // a count not read as a long at all
+                : tally.core.Bounds.check(e, f.at()); // tokens and web searches; the time is the gateway's own
         if (refused != null) { // upstream usage the ledger cannot hold: said loudly, never stored as 0 or summed
             LOG.severe("gateway: not recording " + e.id() + " (request " + e.requestId() + "): upstream usage " + refused);
             UsageEvent unstored = UsageEvent.builder().id(e.id()).time(e.time()).source(Source.GATEWAY)

@@ -58,10 +58,15 @@ class MaxTokensTest {
     void upstreamUsageTheLedgerCannotHoldIsNotStored() throws Exception {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
             String key = gw.key("alice");
-            gw.upstream.usage = s -> s.body().contains("\"max_tokens\":11")
-                    ? new FakeAnthropic.Usage(20_000_000_000L, 0, 0, 7, 0) : FakeAnthropic.Usage.FIRST_CALL;
-            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-sonnet-4-5", 11, false)).statusCode())
-                    .isEqualTo(200); // the answer was already the caller's
+            gw.upstream.usage = s -> s.body().contains("\"max_tokens\":11") ? new FakeAnthropic.Usage(20_000_000_000L, 0, 0, 7, 0)
+                    : s.body().contains("\"max_tokens\":12") ? new FakeAnthropic.Usage(25, 0, -4, 7, 0) // never read as 0
+                    : FakeAnthropic.Usage.FIRST_CALL;
+            for (int maxTokens : new int[] {11, 12}) {
+                assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-sonnet-4-5", maxTokens, false))
+                        .statusCode()).isEqualTo(200); // the answer was already the caller's
+                assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-sonnet-4-5", maxTokens, true))
+                        .statusCode()).isEqualTo(200); // streamed too
+            }
             assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-sonnet-4-5", 10, false)).statusCode())
                     .isEqualTo(200);
             gw.awaitRecords(1);
