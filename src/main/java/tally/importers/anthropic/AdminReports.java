@@ -1,6 +1,7 @@
 package tally.importers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import tally.core.Bounds;
 import tally.store.ProviderReports;
 
 import java.math.BigDecimal;
@@ -20,64 +21,120 @@ final class AdminReports {
 
     static void usage(JsonNode data, List<ProviderReports.UsageRow> out) {
         for (JsonNode bucket : data) {
-            long start = time(bucket.get("starting_at"));
-            long end = time(bucket.get("ending_at"));
+            long start = time(bucket, "starting_at", "usage report");
+            long end = time(bucket, "ending_at", "usage report");
+            int i = 0;
             for (JsonNode r : bucket.path("results")) {
+                String at = "usage report, bucket " + bucket.get("starting_at").asText() + ", result " + (++i);
                 JsonNode cc = r.path("cache_creation");
                 out.add(new ProviderReports.UsageRow(start, end, text(r, "api_key_id"), text(r, "workspace_id"), text(r, "model"),
                         text(r, "service_tier"), text(r, "context_window"), text(r, "inference_geo"),
-                        r.path("uncached_input_tokens").asLong(0), cc.path("ephemeral_5m_input_tokens").asLong(0),
-                        cc.path("ephemeral_1h_input_tokens").asLong(0), r.path("cache_read_input_tokens").asLong(0),
-                        r.path("output_tokens").asLong(0), r.path("server_tool_use").path("web_search_requests").asLong(0)));
+                        count(r, "uncached_input_tokens", "", at), count(cc, "ephemeral_5m_input_tokens", "cache_creation.", at),
+                        count(cc, "ephemeral_1h_input_tokens", "cache_creation.", at), count(r, "cache_read_input_tokens", "", at),
+                        count(r, "output_tokens", "", at), count(r.path("server_tool_use"), "web_search_requests", "server_tool_use.", at)));
             }
         }
     }
 
     static void cost(JsonNode data, List<ProviderReports.CostRow> out) {
         for (JsonNode bucket : data) {
-            long start = time(bucket.get("starting_at"));
-            long end = time(bucket.get("ending_at"));
+            long start = time(bucket, "starting_at", "cost report");
+            long end = time(bucket, "ending_at", "cost report");
+            int i = 0;
             for (JsonNode r : bucket.path("results")) {
+                String at = "cost report, bucket " + bucket.get("starting_at").asText() + ", result " + (++i);
                 out.add(new ProviderReports.CostRow(start, end, text(r, "workspace_id"), text(r, "description"), text(r, "cost_type"),
                         text(r, "model"), text(r, "service_tier"), text(r, "token_type"), text(r, "context_window"),
-                        text(r, "inference_geo"), text(r, "currency"), centsToNanos(r.get("amount"))));
+                        text(r, "inference_geo"), text(r, "currency"), centsToNanos(r.get("amount"), at + ": amount")));
             }
         }
     }
 
     static void claudeCode(JsonNode data, List<ProviderReports.ClaudeCodeRow> out) {
         for (JsonNode r : data) {
-            long day = time(r.get("date"));
+            long day = time(r, "date", "Claude Code report");
+            String at = "Claude Code report, " + r.get("date").asText();
             JsonNode actor = r.path("actor");
             String actorName = actor.hasNonNull("email_address") ? actor.get("email_address").asText()
                     : actor.hasNonNull("api_key_name") ? actor.get("api_key_name").asText() : null;
+            if (actorName != null) at += ", " + actorName;
             Boolean remote = r.has("is_remote") && !r.get("is_remote").isNull() ? r.get("is_remote").asBoolean() : null;
-            Long sessions = r.path("core_metrics").has("num_sessions") ? r.path("core_metrics").get("num_sessions").asLong() : null;
+            JsonNode core = r.path("core_metrics");
+            Long sessions = core.hasNonNull("num_sessions") ? count(core, "num_sessions", "core_metrics.", at) : null;
             for (JsonNode m : r.path("model_breakdown")) {
                 JsonNode t = m.path("tokens");
                 JsonNode cost = m.path("estimated_cost").get("amount");
+                String model = text(m, "model");
+                String where = at + ", " + model;
                 out.add(new ProviderReports.ClaudeCodeRow(day, text(actor, "type"), actorName, text(r, "terminal_type"), remote,
-                        text(m, "model"), t.path("input").asLong(0), t.path("output").asLong(0), t.path("cache_read").asLong(0),
-                        t.path("cache_creation").asLong(0), cost == null || cost.isNull() ? null : centsToNanos(cost), sessions));
+                        model, count(t, "input", "tokens.", where), count(t, "output", "tokens.", where),
+                        count(t, "cache_read", "tokens.", where), count(t, "cache_creation", "tokens.", where),
+                        cost == null || cost.isNull() ? null : centsToNanos(cost, where + ": estimated_cost.amount"), sessions));
             }
         }
+    }
+
+    /**
+     * A report's value that Tally cannot keep as it is: the import stops with where it is and why, and
+     * nothing it fetched is kept (the days it would replace stay as they were).
+     */
+    static final class Refused extends IllegalArgumentException {
+        Refused(String where, String why) {
+            super(where + ": " + why + "; nothing was imported");
+        }
+    }
+
+    /**
+     * A count: 0 when absent or null, else a whole number in the ledger's range, read exactly. A
+     * negative count, a fraction, one beyond 10^10 or a string is refused, never read as 0 or cut.
+     */
+    static long count(JsonNode parent, String name, String path, String where) {
+        JsonNode v = parent.get(name);
+        if (v == null || v.isNull()) return 0;
+        String field = path + name;
+        String why;
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            why = Bounds.tokens(field, v.asLong());
+            if (why == null) return v.asLong();
+        } else if (v.isNumber()) {
+            why = Bounds.tokens(field, v.decimalValue());
+            if (why == null) return v.decimalValue().longValueExact(); // a whole number written as 12.0
+        } else {
+            why = field + "=" + v + " is not a number";
+        }
+        throw new Refused(where, why);
     }
 
     /**
      * Cents, as a decimal string ({@code "123.45"} = $1.2345) or a number, to nano-dollars: exact for
      * up to seven decimals of a cent, rounded half-even beyond (sub-nano-dollar dust).
      */
-    static long centsToNanos(JsonNode amount) {
+    static long centsToNanos(JsonNode amount, String where) {
         if (amount == null || amount.isNull()) return 0;
-        BigDecimal cents = amount.isNumber() ? amount.decimalValue() : new BigDecimal(amount.asText().trim());
-        return cents.movePointRight(7).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        BigDecimal cents;
+        try {
+            cents = amount.isNumber() ? amount.decimalValue() : new BigDecimal(amount.asText().trim());
+        } catch (NumberFormatException e) {
+            throw new Refused(where, amount + " is not a decimal number of cents");
+        }
+        try {
+            return cents.movePointRight(7).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new Refused(where, amount + " cents is beyond what Tally can hold in nano-dollars");
+        }
     }
 
-    static long time(JsonNode v) {
-        if (v == null || v.isNull()) throw new IllegalArgumentException("bucket without a time");
+    /** A bucket's or row's time, as an ISO instant or a date (UTC midnight). */
+    static long time(JsonNode n, String field, String report) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) throw new Refused(report, "a " + (field.equals("date") ? "row" : "bucket") + " without " + field);
         String s = v.asText();
-        if (s.length() == 10) return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        return Instant.parse(s).toEpochMilli();
+        try {
+            if (s.length() == 10) return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            return Instant.parse(s).toEpochMilli();
+        } catch (java.time.DateTimeException e) {
+            throw new Refused(report, field + "=" + v + " is not a date or an ISO-8601 instant");
+        }
     }
 
     static String text(JsonNode n, String field) {

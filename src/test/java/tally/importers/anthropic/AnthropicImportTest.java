@@ -186,8 +186,39 @@ class AnthropicImportTest {
     @Test
     void costAmountsInCentsBecomeExactNanoDollars() {
         com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        assertThat(AdminReports.centsToNanos(f.textNode("123.45"))).isEqualTo(1_234_500_000L);
-        assertThat(AdminReports.centsToNanos(f.textNode("0.0000001"))).isEqualTo(1L);
-        assertThat(AdminReports.centsToNanos(f.numberNode(new java.math.BigDecimal("1.5675")))).isEqualTo(15_675_000L);
+        assertThat(AdminReports.centsToNanos(f.textNode("123.45"), "here")).isEqualTo(1_234_500_000L);
+        assertThat(AdminReports.centsToNanos(f.textNode("0.0000001"), "here")).isEqualTo(1L);
+        assertThat(AdminReports.centsToNanos(f.numberNode(new java.math.BigDecimal("1.5675")), "here")).isEqualTo(15_675_000L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminReports.centsToNanos(f.textNode("12,5"), "cost report, result 3: amount"))
+                .hasMessage("cost report, result 3: amount: \"12,5\" is not a decimal number of cents; nothing was imported");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminReports.centsToNanos(f.textNode("1e30"), "here"))
+                .hasMessage("here: \"1e30\" cents is beyond what Tally can hold in nano-dollars; nothing was imported");
+    }
+
+    /** The usage page of {@link #usagePage} for the first day, with one count of its first result replaced. */
+    private static String usagePageWith(String count) {
+        return usagePage(DAY1, false).replace("\"output_tokens\":500", "\"output_tokens\":" + count);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aReportCountTallyCannotHoldStopsTheImportNamingWhereAndKeepsWhatWasThere(TestStores.Kind kind) {
+        Tally tally = new Tally(kind, dir);
+        importReports(tally).ok();
+        String before = tally.run("reconcile", "--month", "2026-11", "--format", "json").ok().out();
+        for (String[] bad : new String[][] {
+                {"-3", "output_tokens=-3 out of range [0, 1e10]"},
+                {"2.5", "output_tokens=2.5 is not a whole number"},
+                {"99999999999999999999", "output_tokens=99999999999999999999 out of range [0, 1e10]"},
+                {"\"500\"", "output_tokens=\"500\" is not a number"}}) {
+            api.route("/v1/organizations/usage_report/messages", q -> usagePageWith(bad[0]));
+            Tally.Result r = importReports(tally);
+            assertThat(r.code()).as(bad[0]).isEqualTo(2);
+            assertThat(r.err()).as(bad[0]).isEqualTo("tally: usage report, bucket " + DAY1 + "T00:00:00Z, result 1: " + bad[1]
+                    + "; nothing was imported\n");
+        }
+        assertThat(tally.run("reconcile", "--month", "2026-11", "--format", "json").ok().out()).isEqualTo(before);
+        api.route("/v1/organizations/usage_report/messages", q -> usagePageWith("500.0")); // a whole number all the same
+        assertThat(importReports(tally).ok().out()).containsPattern("usage report rows: +2\n");
     }
 }
