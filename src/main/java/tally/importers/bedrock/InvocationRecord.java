@@ -45,8 +45,8 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         long w1h = 0;
         JsonNode split = usage == null ? null : usage.get("cache_creation");
         if (split != null && split.isObject()) {
-            long s5 = split.path("ephemeral_5m_input_tokens").asLong(0);
-            long s1 = split.path("ephemeral_1h_input_tokens").asLong(0);
+            long s5 = count(split, "ephemeral_5m_input_tokens", null, null); // refused as the others, never cut
+            long s1 = count(split, "ephemeral_1h_input_tokens", null, null);
             if (s5 + s1 == write) w1h = s1;
         }
         if (input < 0 || read < 0 || write < 0 || output < 0) throw new Invalid("negative token count");

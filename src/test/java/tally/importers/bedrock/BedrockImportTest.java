@@ -168,15 +168,19 @@ class BedrockImportTest {
         ObjectNode text = record("r-text", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0");
         ((ObjectNode) text.get("input")).put("inputTokenCount", "lots");
         String old = record("r-old", "2021-03-02T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0").toString();
+        ObjectNode split = record("r-split", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0");
+        ((ObjectNode) split.at("/output/outputBodyJson/0/message/usage/cache_creation")) // 200.7 + 1,000.2: 1,200 once cut
+                .put("ephemeral_5m_input_tokens", 200.7).put("ephemeral_1h_input_tokens", 1_000.2);
         Files.writeString(f, record("r-ok", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0")
-                + "\n" + huge + "\n" + text + "\n" + old + "\n");
+                + "\n" + huge + "\n" + text + "\n" + old + "\n" + split + "\n");
         Tally tally = new Tally(kind, dir);
         String out = tally.run("import", "bedrock", f.toString()).ok().out();
         String at = f.toAbsolutePath().normalize().toString();
-        assertThat(out).containsPattern("malformed lines skipped: +3\n")
+        assertThat(out).containsPattern("malformed lines skipped: +4\n")
                 .contains(at + ":2: output_tokens=20000000000 out of range [0, 1e10]")
                 .contains(at + ":3: inputTokenCount=\"lots\" is not a number")
-                .contains(at + ":4: time 2021-03-02T10:00:00Z is before 2023");
+                .contains(at + ":4: time 2021-03-02T10:00:00Z is before 2023")
+                .contains(at + ":5: ephemeral_5m_input_tokens=200.7 is not a whole number");
         JsonNode total = tally.run("report", "--by", "user", "--from", DAY, "--to", DAY, "--format", "json").json().get("total");
         assertThat(total.get("requests").asLong()).isEqualTo(1);
     }
