@@ -153,7 +153,7 @@ final class MessageScan {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '+' || c == '.' || c == 'E';
     }
 
-    private static int ws(byte[] b, int i, int to) {
+    static int ws(byte[] b, int i, int to) {
         while (i < to && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
         return i;
     }

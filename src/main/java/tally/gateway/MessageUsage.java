@@ -47,6 +47,26 @@ final class MessageUsage {
         if (speed != null && speed.isTextual()) fast = speed.asText().equals("fast");
     }
 
+    /** As {@link #apply(JsonNode)}, for a usage object {@link UsageScan} read. */
+    void apply(UsageScan.Read r) {
+        seen = true;
+        input = checked("input_tokens", r.input(), input);
+        cacheCreation = checked("cache_creation_input_tokens", r.cacheCreation(), cacheCreation);
+        cacheRead = checked("cache_read_input_tokens", r.cacheRead(), cacheRead);
+        output = checked("output_tokens", r.output(), output);
+        if (r.write5m() != null) cacheWrite5m = checked("cache_creation.ephemeral_5m_input_tokens", r.write5m(), 0);
+        if (r.write1h() != null) cacheWrite1h = checked("cache_creation.ephemeral_1h_input_tokens", r.write1h(), 0);
+        webSearches = checked("server_tool_use.web_search_requests", r.webSearches(), webSearches);
+        if (r.fast() != null) fast = r.fast();
+    }
+
+    /** As {@link #applyMessage(JsonNode)}, for a message {@link UsageScan} read: id and model null where not text. */
+    void applyMessage(String id, String model, UsageScan.Read usage) {
+        if (model != null) this.model = model;
+        if (id != null) messageId = id;
+        if (usage != null) apply(usage);
+    }
+
     /** Applies a whole message object (a non-streaming response, or message_start's message). */
     void applyMessage(JsonNode message) {
         if (message == null || !message.isObject()) return;
@@ -96,6 +116,15 @@ final class MessageUsage {
         return new TokenCounts(input, Math.max(0, w5m), w1h, cacheRead, output);
     }
 
+    /** The count, or {@code before} when it is null or refused (noted in {@link #refused}). */
+    private long checked(String field, Long v, long before) {
+        if (v == null) return before;
+        String why = Bounds.tokens(field, v);
+        if (why == null) return v;
+        if (refused == null) refused = why;
+        return before;
+    }
+
     private static boolean present(JsonNode parent, String name) {
         JsonNode n = parent.get(name);
         return n != null && !n.isNull();
@@ -107,8 +136,7 @@ final class MessageUsage {
         if (n == null || n.isNull()) return before;
         String why;
         if (n.isIntegralNumber() && n.canConvertToLong()) {
-            why = Bounds.tokens(path + name, n.asLong());
-            if (why == null) return n.asLong();
+            return checked(path + name, n.asLong(), before);
         } else if (n.isNumber()) {
             java.math.BigDecimal exact = n.decimalValue(); // a fraction, or beyond a long: as written
             why = Bounds.tokens(path + name, exact);

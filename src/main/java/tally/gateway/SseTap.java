@@ -193,6 +193,7 @@ final class SseTap extends UsageTap implements UsageTap.Streamed {
         switch (type) {
             case START -> {
                 if (at[2] < 0) return true;
+                if (UsageScan.applyMessage(usage, d, at[2], at[3])) return true;
                 JsonNode m = MessageScan.metered(d, at[2], at[3]);
                 if (m == null) return false;
                 usage.applyMessage(m);
@@ -204,8 +205,7 @@ final class SseTap extends UsageTap implements UsageTap.Streamed {
                     if (d[at[6]] != '{' || !MessageScan.fields(d, at[6], at[7], STOP_REASON, stop)) return false;
                     last = stop[0] >= 0 && !java.util.Arrays.equals(d, stop[0], stop[1], NULL, 0, NULL.length);
                 }
-                JsonNode u = at[4] < 0 ? null : JSON.readTree(d, at[4], at[5] - at[4]);
-                usage.apply(u);
+                if (at[4] >= 0 && !UsageScan.applyUsage(usage, d, at[4], at[5])) usage.apply(JSON.readTree(d, at[4], at[5] - at[4]));
                 if (last) usageFinal = true;
                 return true;
             }

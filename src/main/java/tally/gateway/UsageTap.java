@@ -110,8 +110,10 @@ abstract class UsageTap {
             if (overflow || copy == null || copy.length() == 0) return;
             try {
                 byte[] bytes = copy.getBytes();
-                JsonNode m = MessageScan.metered(bytes, 0, bytes.length);
-                usage.applyMessage(m != null ? m : metered(bytes));
+                if (!UsageScan.applyMessage(usage, bytes, 0, bytes.length)) {
+                    JsonNode m = MessageScan.metered(bytes, 0, bytes.length);
+                    usage.applyMessage(m != null ? m : metered(bytes));
+                }
             } catch (Exception malformed) {
                 // not a message (an error page, a truncated body): nothing to meter
             }
