@@ -58,6 +58,23 @@ public final class Bounds {
         return null;
     }
 
+    /**
+     * The same for a count as JSON gave it: a whole number in range, written as {@code 12} or
+     * {@code 12.0}, is fine (read it with {@link #count}); a fraction, a number beyond a long or a
+     * value that is no number at all is refused, named as it was written. Null and absent counts are
+     * the caller's to decide.
+     */
+    public static String tokens(String field, com.fasterxml.jackson.databind.JsonNode v) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) return tokens(field, v.asLong());
+        if (v.isNumber()) return tokens(field, v.decimalValue());
+        return field + "=" + v + " is not a number";
+    }
+
+    /** The value of a JSON count {@link #tokens(String, com.fasterxml.jackson.databind.JsonNode)} found fine. */
+    public static long count(com.fasterxml.jackson.databind.JsonNode v) {
+        return v.isIntegralNumber() ? v.asLong() : v.decimalValue().longValueExact();
+    }
+
     /** The same for every class of a record. */
     public static String tokens(TokenCounts t) {
         String why = tokens("input_tokens", t.input());

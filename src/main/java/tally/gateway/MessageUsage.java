@@ -134,16 +134,8 @@ final class MessageUsage {
     private long count(JsonNode parent, String name, String path, long before) {
         JsonNode n = parent.get(name);
         if (n == null || n.isNull()) return before;
-        String why;
-        if (n.isIntegralNumber() && n.canConvertToLong()) {
-            return checked(path + name, n.asLong(), before);
-        } else if (n.isNumber()) {
-            java.math.BigDecimal exact = n.decimalValue(); // a fraction, or beyond a long: as written
-            why = Bounds.tokens(path + name, exact);
-            if (why == null) return exact.longValueExact(); // a whole number written as 12.0
-        } else {
-            why = path + name + "=" + n + " is not a number";
-        }
+        String why = Bounds.tokens(path + name, n);
+        if (why == null) return Bounds.count(n);
         if (refused == null) refused = why;
         return before;
     }

@@ -91,18 +91,9 @@ final class AdminReports {
     static long count(JsonNode parent, String name, String path, String where) {
         JsonNode v = parent.get(name);
         if (v == null || v.isNull()) return 0;
-        String field = path + name;
-        String why;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            why = Bounds.tokens(field, v.asLong());
-            if (why == null) return v.asLong();
-        } else if (v.isNumber()) {
-            why = Bounds.tokens(field, v.decimalValue());
-            if (why == null) return v.decimalValue().longValueExact(); // a whole number written as 12.0
-        } else {
-            why = field + "=" + v + " is not a number";
-        }
-        throw new Refused(where, why);
+        String why = Bounds.tokens(path + name, v);
+        if (why != null) throw new Refused(where, why);
+        return Bounds.count(v);
     }
 
     /**

@@ -87,11 +87,9 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) v = usage == null ? null : usage.get(usageField);
         if (v == null || v.isNull()) return 0;
-        if (!v.isNumber()) throw new Invalid(field + "=" + v + " is not a number");
-        String why = v.isIntegralNumber() ? (v.canConvertToLong() ? null : field + "=" + v + " out of range [0, 1e10]")
-                : Bounds.tokens(field, v.asDouble());
+        String why = Bounds.tokens(field, v);
         if (why != null) throw new Invalid(why);
-        return v.asLong();
+        return Bounds.count(v);
     }
 
     private static int status(String errorCode) {

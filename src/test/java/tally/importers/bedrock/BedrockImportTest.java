@@ -177,7 +177,7 @@ class BedrockImportTest {
         String out = tally.run("import", "bedrock", f.toString()).ok().out();
         String at = f.toAbsolutePath().normalize().toString();
         assertThat(out).containsPattern("malformed lines skipped: +4\n")
-                .contains(at + ":2: output_tokens=20000000000 out of range [0, 1e10]")
+                .contains(at + ":2: outputTokenCount=20000000000 out of range [0, 1e10]") // named as in the file
                 .contains(at + ":3: inputTokenCount=\"lots\" is not a number")
                 .contains(at + ":4: time 2021-03-02T10:00:00Z is before 2023")
                 .contains(at + ":5: ephemeral_5m_input_tokens=200.7 is not a whole number");
