@@ -18,6 +18,8 @@ import java.time.Instant;
 public final class Bounds {
     /** Per token class per record. */
     public static final long MAX_TOKENS = 10_000_000_000L;
+    /** What one record can cost at most (see above), in nano-dollars: a dearer estimate is not real. */
+    public static final long MAX_COST_NANOS = 50_000_000_000_000_000L;
     /** Claude usage before this cannot be real. */
     public static final Instant EARLIEST = Instant.parse("2023-01-01T00:00:00Z");
     /** Clocks drift; a day ahead cannot be. */

@@ -64,27 +64,53 @@ final class Attributes {
     /**
      * Claude Code's own cost estimate in nano-dollars: {@code cost_usd_micros} (newer, whole
      * micro-dollars) or {@code cost_usd} (a double, or a string in some exporters); null when absent.
+     * Read once {@link #estimateProblem} found none. More decimals than a nano-dollar are rounded,
+     * not refused.
      */
     Long estimateNanos() {
-        Long micros = number("cost_usd_micros");
-        if (micros != null) return micros * 1_000L;
-        AnyValue v = values.get("cost_usd");
+        java.math.BigDecimal nanos = estimate();
+        return nanos == null ? null : nanos.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /**
+     * Why the cost estimate is refused (not a number, negative, or dearer than any one request can
+     * be), or null when it is absent or fine. It was dropped when unreadable and could wrap when huge.
+     */
+    String estimateProblem() {
+        String key = values.containsKey("cost_usd_micros") ? "cost_usd_micros" : "cost_usd";
+        AnyValue v = values.get(key);
         if (v == null) return null;
+        String shown = v.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? "\"" + v.getStringValue() + "\"" : string(key);
         try {
-            return switch (v.getValueCase()) {
-                case DOUBLE_VALUE -> dollarsToNanos(Double.toString(v.getDoubleValue()));
-                case INT_VALUE -> v.getIntValue() * 1_000_000_000L;
-                case STRING_VALUE -> dollarsToNanos(v.getStringValue());
-                default -> null;
-            };
-        } catch (RuntimeException e) {
+            java.math.BigDecimal nanos = estimate();
+            if (nanos.signum() < 0) return key + "=" + shown + " is negative";
+            if (nanos.compareTo(java.math.BigDecimal.valueOf(Bounds.MAX_COST_NANOS)) > 0) {
+                return key + "=" + shown + " is more than any one request can cost";
+            }
             return null;
+        } catch (NumberFormatException e) {
+            return key + "=" + shown + " is not a number";
         }
     }
 
-    /** An estimate may carry more decimals than a nano-dollar: rounded, not refused. */
-    private static long dollarsToNanos(String dollars) {
-        return new java.math.BigDecimal(dollars.trim()).movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    /** The estimate in nano-dollars, exactly; null when absent; NumberFormatException when it is no number. */
+    private java.math.BigDecimal estimate() {
+        AnyValue micros = values.get("cost_usd_micros");
+        if (micros != null) return decimal(micros).movePointRight(3);
+        AnyValue usd = values.get("cost_usd");
+        return usd == null ? null : decimal(usd).movePointRight(9);
+    }
+
+    private static java.math.BigDecimal decimal(AnyValue v) {
+        return switch (v.getValueCase()) {
+            case INT_VALUE -> java.math.BigDecimal.valueOf(v.getIntValue());
+            case DOUBLE_VALUE -> {
+                if (!Double.isFinite(v.getDoubleValue())) throw new NumberFormatException();
+                yield new java.math.BigDecimal(Double.toString(v.getDoubleValue())); // as written, not the binary fraction
+            }
+            case STRING_VALUE -> new java.math.BigDecimal(v.getStringValue().trim());
+            default -> throw new NumberFormatException();
+        };
     }
 
     /**

@@ -71,6 +71,7 @@ final class TelemetryMapper {
         }
         String bad = name == null ? null : Bounds.time(time, Instant.now());
         if (bad == null && "api_request".equals(name)) bad = tokenProblem(a);
+        if (bad == null && "api_request".equals(name)) bad = a.estimateProblem();
         if (bad != null) {
             out.reject(name + ": " + bad); // refused alone, never stored as 0; the rest of the export is kept
             return;

@@ -131,6 +131,31 @@ class OtlpBoundsTest {
     }
 
     @Test
+    void anApiRequestWhoseCostEstimateIsNoPriceIsRefusedAloneAndNamedNotDroppedOrWrapped() throws Exception {
+        HttpResponse<String> r = post("/v1/logs", logs(
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), attr("cost_usd", "{\"doubleValue\":0.5}")),
+                apiRequest("req_micros", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd_micros", "{\"intValue\":\"1500\"}")),
+                apiRequest("req_neg", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd", "{\"doubleValue\":-0.5}")),
+                apiRequest("req_text", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd", "{\"stringValue\":\"cheap\"}")),
+                apiRequest("req_nan", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd", "{\"doubleValue\":\"NaN\"}")),
+                // 9.3e15 micro-dollars: times 1,000 it wrapped past a long into a "price"
+                apiRequest("req_wrap", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"),
+                        attr("cost_usd_micros", "{\"intValue\":\"9300000000000000\"}"))));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"4\"");
+        assertThat(errorMessage(r)).contains("cost_usd=-0.5 is negative");
+        assertThat(totals().requests()).isEqualTo(2);
+        assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good", "otel:req_micros");
+        for (String bad : List.of("cost_usd=\"cheap\" is not a number", "cost_usd=NaN is not a number",
+                "cost_usd_micros=9300000000000000 is more than any one request can cost")) {
+            HttpResponse<String> one = post("/v1/logs", logs(apiRequest("req_x", NOW, attr("cost_usd" + (bad.contains("micros") ? "_micros" : ""),
+                    bad.contains("cheap") ? "{\"stringValue\":\"cheap\"}" : bad.contains("NaN") ? "{\"doubleValue\":\"NaN\"}"
+                            : "{\"intValue\":\"9300000000000000\"}"))));
+            assertThat(errorMessage(one)).as(bad).contains(bad);
+        }
+    }
+
+    @Test
     void anApiRequestWithANulCharacterIsRefusedAloneAndNamed() throws Exception {
         // valid JSON, but no PostgreSQL text holds U+0000: stored, it would make every write of its batch fail
         HttpResponse<String> r = post("/v1/logs", logs(
