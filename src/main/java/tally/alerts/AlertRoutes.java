@@ -50,12 +50,18 @@ public final class AlertRoutes {
         }));
     }
 
+    /** {@code ?limit=}, 100 when absent; outside 1 to 1,000 it is refused, as every API's limit is, never cut to fit. */
     private static int limit(RoutingContext ctx) {
+        String v = ctx.queryParams().get("limit");
+        if (v == null) return 100;
+        int n;
         try {
-            return Math.max(1, Math.min(1000, Integer.parseInt(ctx.queryParams().get("limit") == null ? "100" : ctx.queryParams().get("limit"))));
+            n = Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit: expected a number");
+            throw new IllegalArgumentException("limit: expected a whole number, got '" + v + "'");
         }
+        if (n < 1 || n > 1000) throw new IllegalArgumentException("limit: expected 1 to 1000, got " + n);
+        return n;
     }
 
     private ObjectNode history(int limit) {

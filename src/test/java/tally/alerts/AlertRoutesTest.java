@@ -52,6 +52,13 @@ class AlertRoutesTest {
             JsonNode alerts = RuleJson.JSON.readTree(call("GET", base + "/api/alerts", null).body());
             assertThat(alerts.get("firing").findValuesAsText("rule")).contains("alice-hourly");
             assertThat(alerts.get("history").get(0).get("who").asText()).isEqualTo("alice");
+            assertThat(RuleJson.JSON.readTree(call("GET", base + "/api/alerts?limit=1", null).body()).get("history")).hasSize(1);
+            for (String[] limit : new String[][] {{"0", "limit: expected 1 to 1000, got 0"}, {"5000", "limit: expected 1 to 1000, got 5000"},
+                    {"lots", "limit: expected a whole number, got 'lots'"}}) {
+                HttpResponse<String> refused = call("GET", base + "/api/alerts?limit=" + limit[0], null);
+                assertThat(refused.statusCode()).as(limit[0]).isEqualTo(400); // refused, not cut to 1 or 1,000
+                assertThat(RuleJson.JSON.readTree(refused.body()).at("/error/message").asText()).isEqualTo(limit[1]);
+            }
 
             assertThat(call("DELETE", base + "/api/alerts/rules/alice-hourly", null).statusCode()).isEqualTo(204);
             assertThat(call("DELETE", base + "/api/alerts/rules/alice-hourly", null).statusCode()).isEqualTo(404);
