@@ -4,7 +4,6 @@ import tally.core.UsageEvent;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -98,12 +97,7 @@ public final class Spool {
     /** Events as the spool's lines, one JSON object and a newline each. */
     static byte[] encode(List<UsageEvent> events) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(events.size() * 512);
-        Writer w = new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8);
-        for (UsageEvent e : events) {
-            EventCodec.write(e, w);
-            w.write('\n');
-        }
-        w.flush();
+        EventCodec.writeLines(events, bytes);
         return bytes.toByteArray();
     }
 
