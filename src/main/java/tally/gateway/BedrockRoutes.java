@@ -267,13 +267,8 @@ public final class BedrockRoutes implements Wire {
             if (body == null || body.length() == 0) return;
             try {
                 com.fasterxml.jackson.databind.JsonNode u = JSON.readTree(body.getBytes()).path("usage");
-                com.fasterxml.jackson.databind.node.ObjectNode a = JSON.createObjectNode();
-                // the counts as they came: MessageUsage refuses one the ledger cannot hold
-                if (u.has("inputTokens")) a.set("input_tokens", u.get("inputTokens"));
-                if (u.has("outputTokens")) a.set("output_tokens", u.get("outputTokens"));
-                if (u.has("cacheReadInputTokens")) a.set("cache_read_input_tokens", u.get("cacheReadInputTokens"));
-                if (u.has("cacheWriteInputTokens")) a.set("cache_creation_input_tokens", u.get("cacheWriteInputTokens"));
-                usage.apply(a);
+                usage.apply(EventStreamTap.anthropicUsage(u, "inputTokens", "outputTokens", "cacheReadInputTokens",
+                        "cacheWriteInputTokens"));
             } catch (Exception malformed) {
                 // not a Converse answer: nothing to meter
             }

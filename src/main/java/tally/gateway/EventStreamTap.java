@@ -101,8 +101,8 @@ final class EventStreamTap extends UsageTap implements UsageTap.Streamed {
         }
     }
 
-    /** Bedrock's counts under the Anthropic usage names, so one reader applies both. */
-    private static JsonNode anthropicUsage(JsonNode counts, String in, String out, String cacheRead, String cacheWrite) {
+    /** Bedrock's counts under the Anthropic usage names, so one reader applies both (Converse's answer too). */
+    static JsonNode anthropicUsage(JsonNode counts, String in, String out, String cacheRead, String cacheWrite) {
         ObjectNode u = JSON.createObjectNode();
         if (counts == null || !counts.isObject()) return u;
         copy(counts, in, u, "input_tokens");

@@ -52,15 +52,25 @@ final class MessageScan {
      * absent. False when the scan cannot vouch for the object (not one object, an escaped name, truncated).
      */
     static boolean fields(byte[] b, int from, int to, byte[][] names, int[] at) {
+        return fields(b, from, to, names, at, null);
+    }
+
+    /** Vouches for one key or value in {@code b[from, to)} (a string with its quotes). */
+    interface Vouch {
+        boolean plain(byte[] b, int from, int to);
+    }
+
+    /** As {@link #fields(byte[], int, int, byte[][], int[])}, and false unless {@code vouch} vouches for every key and value. */
+    static boolean fields(byte[] b, int from, int to, byte[][] names, int[] at, Vouch vouch) {
         java.util.Arrays.fill(at, -1);
         try {
-            return findFields(b, from, to, names, at);
+            return findFields(b, from, to, names, at, vouch);
         } catch (ArrayIndexOutOfBoundsException truncated) {
             return false;
         }
     }
 
-    private static boolean findFields(byte[] b, int from, int to, byte[][] names, int[] at) {
+    private static boolean findFields(byte[] b, int from, int to, byte[][] names, int[] at, Vouch vouch) {
         int i = ws(b, from, to);
         if (i >= to || b[i] != '{') return false;
         i = ws(b, i + 1, to);
@@ -70,11 +80,12 @@ final class MessageScan {
             int keyStart = i + 1;
             int keyEnd = stringEnd(b, i, to);
             for (int j = keyStart; j < keyEnd; j++) if (b[j] == '\\') return false; // an escaped name may spell one
+            if (vouch != null && !vouch.plain(b, keyStart - 1, keyEnd + 1)) return false;
             i = ws(b, keyEnd + 1, to);
             if (i >= to || b[i] != ':') return false;
             int value = ws(b, i + 1, to);
             int end = valueEnd(b, value, to);
-            if (end < 0) return false;
+            if (end < 0 || (vouch != null && !vouch.plain(b, value, end))) return false;
             for (int k = 0; k < names.length; k++) {
                 if (is(b, keyStart, keyEnd, names[k])) {
                     at[2 * k] = value;
@@ -115,7 +126,7 @@ final class MessageScan {
     private static final byte[] MODEL = "model".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "usage".getBytes(StandardCharsets.US_ASCII);
 
-    private static boolean is(byte[] b, int from, int to, byte[] word) {
+    static boolean is(byte[] b, int from, int to, byte[] word) {
         return to - from == word.length && java.util.Arrays.equals(b, from, to, word, 0, word.length);
     }
 

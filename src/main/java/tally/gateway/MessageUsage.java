@@ -120,9 +120,7 @@ final class MessageUsage {
     private long checked(String field, Long v, long before) {
         if (v == null) return before;
         String why = Bounds.tokens(field, v);
-        if (why == null) return v;
-        if (refused == null) refused = why;
-        return before;
+        return why == null ? v : refuse(why, before);
     }
 
     private static boolean present(JsonNode parent, String name) {
@@ -135,7 +133,11 @@ final class MessageUsage {
         JsonNode n = parent.get(name);
         if (n == null || n.isNull()) return before;
         String why = Bounds.tokens(path + name, n);
-        if (why == null) return Bounds.count(n);
+        return why == null ? Bounds.count(n) : refuse(why, before);
+    }
+
+    /** Keeps the first reason a count was refused; what was known stays. */
+    private long refuse(String why, long before) {
         if (refused == null) refused = why;
         return before;
     }

@@ -23,16 +23,19 @@ final class UsageScan {
     private static final byte[][] CACHE_CREATION = names("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens");
     private static final byte[][] SERVER_TOOL_USE = names("web_search_requests");
     private static final byte[] FAST = "\"fast\"".getBytes(StandardCharsets.US_ASCII);
-    /** A value that is neither a plain string nor a plain literal: Jackson decides. */
-    private static final String UNSURE = new String("unsure");
+    private static final byte[][] WORDS = names("null", "true", "false");
+    private static final byte[][] NONE = {};
+    private static final int[] NOWHERE = {};
+    /** A key or value of the usage object: plain, objects one level deep at most. */
+    private static final MessageScan.Vouch PLAIN = UsageScan::plain;
+    /** A key or value inside one of its objects: plain, no object. */
+    private static final MessageScan.Vouch FLAT = UsageScan::flat;
 
     /** As {@link MessageUsage#applyMessage} on the object in {@code b[from, to)}; false, nothing applied, where unsure. */
     static boolean applyMessage(MessageUsage u, byte[] b, int from, int to) {
         int[] at = new int[6];
         if (!MessageScan.fields(b, from, to, MESSAGE, at)) return false;
-        String id = text(b, at[0], at[1]);
-        String model = text(b, at[2], at[3]);
-        if (id == UNSURE || model == UNSURE) return false;
+        if (!textOrWord(b, at[0], at[1]) || !textOrWord(b, at[2], at[3])) return false;
         Read usage = null;
         if (at[4] >= 0 && b[at[4]] == '{') {
             usage = read(b, at[4], at[5]);
@@ -40,7 +43,7 @@ final class UsageScan {
         } else if (at[4] >= 0 && !literal(b, at[4], at[5])) {
             return false;
         }
-        u.applyMessage(id, model, usage);
+        u.applyMessage(text(b, at[0], at[1]), text(b, at[2], at[3]), usage);
         return true;
     }
 
@@ -55,9 +58,8 @@ final class UsageScan {
 
     /** The usage object at {@code b[from, to)}, or null where unsure (a count that is a string or a boolean included). */
     private static Read read(byte[] b, int from, int to) {
-        if (!plainObject(b, from, to, 0)) return null;
         int[] at = new int[2 * USAGE.length];
-        if (!MessageScan.fields(b, from, to, USAGE, at)) return null;
+        if (!MessageScan.fields(b, from, to, USAGE, at, PLAIN)) return null; // one walk: found and vouched for
         for (int k = 0; k < 8; k += 2) if (!countable(b, at[k])) return null;
         Long write5m = null;
         Long write1h = null;
@@ -73,33 +75,17 @@ final class UsageScan {
             if (!MessageScan.fields(b, at[10], at[11], SERVER_TOOL_USE, stu) || !countable(b, stu[0])) return null;
             searches = number(b, stu[0], stu[1]);
         }
-        Boolean fast = at[12] >= 0 && b[at[12]] == '"' ? (Boolean) java.util.Arrays.equals(b, at[12], at[13], FAST, 0, FAST.length) : null;
+        Boolean fast = at[12] >= 0 && b[at[12]] == '"' ? (Boolean) MessageScan.is(b, at[12], at[13], FAST) : null;
         return new Read(number(b, at[0], at[1]), number(b, at[2], at[3]), number(b, at[4], at[5]), number(b, at[6], at[7]),
                 write5m, write1h, searches, fast);
     }
 
-    /** Whether every value of the object is plain (see the class), with objects one level deep at most. */
-    private static boolean plainObject(byte[] b, int from, int to, int depth) {
-        int i = MessageScan.ws(b, from + 1, to);
-        if (i < to && b[i] == '}') return MessageScan.ws(b, i + 1, to) == to;
-        while (true) {
-            if (i >= to || b[i] != '"') return false;
-            int keyEnd = MessageScan.stringEnd(b, i, to);
-            if (!plainString(b, i, keyEnd + 1)) return false;
-            i = MessageScan.ws(b, keyEnd + 1, to);
-            if (i >= to || b[i] != ':') return false;
-            int value = MessageScan.ws(b, i + 1, to);
-            int end = MessageScan.valueEnd(b, value, to);
-            if (end < 0) return false;
-            boolean plain = b[value] == '{' ? depth < 1 && plainObject(b, value, end, depth + 1)
-                    : b[value] == '"' ? plainString(b, value, end) : literal(b, value, end);
-            if (!plain) return false;
-            i = MessageScan.ws(b, end, to);
-            if (i >= to) return false;
-            if (b[i] == '}') return MessageScan.ws(b, i + 1, to) == to;
-            if (b[i] != ',') return false;
-            i = MessageScan.ws(b, i + 1, to);
-        }
+    private static boolean plain(byte[] b, int from, int to) {
+        return b[from] == '{' ? MessageScan.fields(b, from, to, NONE, NOWHERE, FLAT) : flat(b, from, to);
+    }
+
+    private static boolean flat(byte[] b, int from, int to) {
+        return b[from] == '"' ? plainString(b, from, to) : literal(b, from, to);
     }
 
     /** A string of printable ASCII without escapes, quotes included in {@code [from, to)}. */
@@ -110,7 +96,7 @@ final class UsageScan {
 
     /** null, true, false, or a whole number JSON allows ({@code -?(0|[1-9][0-9]*)}) of at most 18 digits. */
     private static boolean literal(byte[] b, int from, int to) {
-        if (is(b, from, to, "null") || is(b, from, to, "true") || is(b, from, to, "false")) return true;
+        for (byte[] word : WORDS) if (MessageScan.is(b, from, to, word)) return true;
         int i = b[from] == '-' ? from + 1 : from;
         int digits = to - i;
         if (digits < 1 || digits > 18 || (b[i] == '0' && digits > 1)) return false;
@@ -123,7 +109,7 @@ final class UsageScan {
         return at < 0 || b[at] == 'n' || b[at] == '-' || (b[at] >= '0' && b[at] <= '9');
     }
 
-    /** The whole number at {@code [from, to)} (vouched a literal by plainObject), or null when absent or null. */
+    /** The whole number at {@code [from, to)} (vouched a literal), or null when absent or null. */
     private static Long number(byte[] b, int from, int to) {
         if (from < 0 || b[from] == 'n') return null;
         boolean negative = b[from] == '-';
@@ -132,20 +118,19 @@ final class UsageScan {
         return negative ? -v : v;
     }
 
-    /** A plain string's text (non-ASCII kept, as MessageScan does), null for a literal that is not text, else UNSURE. */
-    private static String text(byte[] b, int from, int to) {
-        if (from < 0) return null;
-        if (b[from] == '"') {
-            for (int j = from + 1; j < to - 1; j++) if (b[j] == '\\' || (b[j] & 0xff) < 0x20) return UNSURE;
-            return new String(b, from + 1, to - from - 2, StandardCharsets.UTF_8);
-        }
-        return literal(b, from, to) ? null : UNSURE;
+    /**
+     * Whether an id's or model's value is read the same here: absent, a string without escapes or
+     * control bytes (other text kept, as MessageScan does), or a literal that is not text.
+     */
+    private static boolean textOrWord(byte[] b, int from, int to) {
+        if (from < 0 || b[from] != '"') return from < 0 || literal(b, from, to);
+        for (int j = from + 1; j < to - 1; j++) if (b[j] == '\\' || (b[j] & 0xff) < 0x20) return false;
+        return true;
     }
 
-    private static boolean is(byte[] b, int from, int to, String word) {
-        if (to - from != word.length()) return false;
-        for (int j = 0; j < word.length(); j++) if (b[from + j] != word.charAt(j)) return false;
-        return true;
+    /** The text of a value {@link #textOrWord} vouched for, or null when absent or not a string. */
+    private static String text(byte[] b, int from, int to) {
+        return from < 0 || b[from] != '"' ? null : new String(b, from + 1, to - from - 2, StandardCharsets.UTF_8);
     }
 
     private static byte[][] names(String... names) {

@@ -23,9 +23,10 @@ final class AdminReports {
         for (JsonNode bucket : data) {
             long start = time(bucket, "starting_at", "usage report");
             long end = time(bucket, "ending_at", "usage report");
+            String inBucket = "usage report, bucket " + bucket.get("starting_at").asText() + ", result ";
             int i = 0;
             for (JsonNode r : bucket.path("results")) {
-                String at = "usage report, bucket " + bucket.get("starting_at").asText() + ", result " + (++i);
+                String at = inBucket + (++i);
                 JsonNode cc = r.path("cache_creation");
                 out.add(new ProviderReports.UsageRow(start, end, text(r, "api_key_id"), text(r, "workspace_id"), text(r, "model"),
                         text(r, "service_tier"), text(r, "context_window"), text(r, "inference_geo"),
@@ -40,9 +41,10 @@ final class AdminReports {
         for (JsonNode bucket : data) {
             long start = time(bucket, "starting_at", "cost report");
             long end = time(bucket, "ending_at", "cost report");
+            String inBucket = "cost report, bucket " + bucket.get("starting_at").asText() + ", result ";
             int i = 0;
             for (JsonNode r : bucket.path("results")) {
-                String at = "cost report, bucket " + bucket.get("starting_at").asText() + ", result " + (++i);
+                String at = inBucket + (++i);
                 out.add(new ProviderReports.CostRow(start, end, text(r, "workspace_id"), text(r, "description"), text(r, "cost_type"),
                         text(r, "model"), text(r, "service_tier"), text(r, "token_type"), text(r, "context_window"),
                         text(r, "inference_geo"), text(r, "currency"), centsToNanos(r.get("amount"), at + ": amount")));
