@@ -122,7 +122,7 @@ final class ServeCommand implements Runnable {
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
         Duration holdTtl = Durations.parse("--fleet-hold-ttl", fleetHoldTtl);
         TallyServer.Tls tls = tls();
-        Running running = new Running(g, Session.open(g), Vertx.vertx());
+        Running running = new Running(g, Session.open(g), TallyServer.newVertx());
         try {
             running.start(config, tls, holdTtl);
         } catch (RuntimeException | IOException e) {
