@@ -7,12 +7,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Lowers the calling thread's CPU priority on Linux by raising its nice value, so that on a busy
- * machine it takes what the latency-bound threads (the gateway's event loops) leave. Java cannot call
+ * machine it takes what the threads that bound the work leave (the gateway's event loops; an
+ * import's store thread). Java cannot call
  * setpriority itself; Linux keeps a nice value per thread, so {@code renice} on the thread's id,
  * found through /proc/thread-self, is run once. Raising niceness needs no privilege. Best effort: on
  * other systems, or where it fails, the thread keeps its priority.
  */
-final class ThreadNice {
+public final class ThreadNice {
     /** A nice value of 10 gives a thread about a tenth of the CPU weight of one at 0 when both want it. */
     static final int STORE_INCREMENT = 10;
     /** The increment for the spooled writer's store thread; 0 leaves it alone. */
@@ -26,7 +27,7 @@ final class ThreadNice {
      * Raises the calling thread's nice value by {@code increment} (up to 19); returns the thread's
      * Linux id, or -1 when it was left as it was.
      */
-    static long lowerCallingThread(int increment) {
+    public static long lowerCallingThread(int increment) {
         if (increment <= 0) return -1;
         try {
             Path self = Path.of("/proc/thread-self");
@@ -54,13 +55,18 @@ final class ThreadNice {
 
     /** The increment asked for by {@link #PROPERTY}, else {@link #STORE_INCREMENT}. */
     static int storeIncrement() {
-        String v = System.getProperty(PROPERTY);
-        if (v == null || !v.matches("[0-9]{1,2}")) return STORE_INCREMENT;
+        return increment(PROPERTY, STORE_INCREMENT);
+    }
+
+    /** The increment a system property asks for (0 to 99), else {@code otherwise}. */
+    public static int increment(String property, int otherwise) {
+        String v = System.getProperty(property);
+        if (v == null || !v.matches("[0-9]{1,2}")) return otherwise;
         return Integer.parseInt(v);
     }
 
     /** The nice value in a /proc stat file (field 19, counted after the command name's closing parenthesis). */
-    static int niceOf(Path stat) throws IOException {
+    public static int niceOf(Path stat) throws IOException {
         String s = Files.readString(stat);
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(f[16]);
