@@ -71,6 +71,28 @@ class IngestWriterTest {
         return new long[] {writes, System.nanoTime() - t0};
     }
 
+    @Test
+    @Timeout(60)
+    void closingAnIdleWriterDoesNotWaitOutTheStoreThreadsIdleWait() throws Exception {
+        IngestWriter.Options unspooled = new IngestWriter.Options(100, Duration.ofMillis(20), 1_000, false);
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            for (IngestWriter.Options options : List.of(SMALL, unspooled)) {
+                for (int i = 0; i < 5; i++) {
+                    IngestWriter w = writer(store, options);
+                    w.submit(record(i)).get();
+                    assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+                    Thread.sleep(20); // the store thread is back in its idle wait
+                    long t0 = System.nanoTime();
+                    w.close();
+                    long tookMs = (System.nanoTime() - t0) / 1_000_000;
+                    assertThat(tookMs).as("close took %d ms; the idle wait is %d ms", tookMs, IngestWriter.IDLE_WAIT_MS)
+                            .isLessThan(IngestWriter.IDLE_WAIT_MS / 3);
+                }
+            }
+            assertThat(new Ledger(store).countRecords()).isEqualTo(5);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void batchesPricesAndStoresEverythingSubmittedThenEmptiesTheSpool(TestStores.Kind kind) {
