@@ -61,11 +61,12 @@ final class ImportClaudeCodeCommand implements Runnable {
             beside(g, roots, identity);
             return;
         }
+        TranscriptFiles.Search search = TranscriptFiles.startFinding(roots); // the tree is walked while the store opens
         try (Session s = Session.open(g); IngestWriter writer = bulkWriter(s)) {
             TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s.catalog(), identity, s.clock);
             ImportSummary summary;
             try (Progress progress = Progress.start("claude-code", 0)) {
-                summary = importer.run(roots, progress);
+                summary = importer.run(search, progress);
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }

@@ -128,7 +128,15 @@ public final class TranscriptImporter {
 
     /** Plans what to read → reads the files and hands their records on → waits for the store → saves the offsets. */
     public ImportSummary run(List<Path> roots, Progress progress) throws IOException {
-        List<TranscriptFiles.TranscriptFile> files = TranscriptFiles.find(roots);
+        return importFiles(TranscriptFiles.find(roots), progress);
+    }
+
+    /** As {@link #run(List, Progress)}, on files already found ({@link TranscriptFiles#startFinding}). */
+    public ImportSummary run(TranscriptFiles.Search search, Progress progress) throws IOException {
+        return importFiles(search.files(), progress);
+    }
+
+    private ImportSummary importFiles(List<TranscriptFiles.TranscriptFile> files, Progress progress) {
         Totals totals = new Totals();
         List<Plan> plans = plans(files, totals);
         progress.total(plans.size());

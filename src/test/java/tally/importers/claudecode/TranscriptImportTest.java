@@ -44,6 +44,17 @@ class TranscriptImportTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-24T12:00:00Z")));
     }
 
+    @Test
+    void aPathThatIsNotThereIsNamedAndNothingIsImported() throws Exception {
+        Transcript.write(projects().resolve("p/s1.jsonl"), answer(T1, "s1", "msg_1", "req_1").json());
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        Path missing = dir.resolve("not-there");
+        Tally.Result r = tally.run("import", "claude-code", projects().toString(), missing.toString(), "--user", "alice");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains(missing + ": no such file or directory").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(total(tally).get("requests").asLong()).isZero();
+    }
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void anAnswerWrittenAsSeveralLinesCountsOnceWithItsFinalUsage(TestStores.Kind kind) throws Exception {
