@@ -36,7 +36,7 @@ public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, U
         List<UsageRow> byUser = by == Dimension.USER ? rows : ledger.usage(q.withBy(Dimension.USER));
         List<UsageRow> top = byUser.stream().filter(r -> r.costNanos() > 0).limit(3).toList();
         return new CostReport(range, by, rows, total, projection(total.costNanos(), range, clock), top,
-                ledger.unpricedModels(q));
+                ledger.unpricedModels(q, total));
     }
 
     static long projection(long costNanos, ReportRange range, Clock clock) {

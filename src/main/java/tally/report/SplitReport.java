@@ -16,7 +16,7 @@ public record SplitReport(ReportRange range, Dimension by, Dimension split, List
 
     public static SplitReport build(Ledger ledger, ReportRange range, Dimension by, Dimension split, AnyOf filters) {
         UsageQuery q = UsageQuery.of(range.start(), range.end(), by, range.zone()).withAnyOf(filters);
-        return new SplitReport(range, by, split, new UsageMatrix(ledger).query(q, split), ledger.totals(q).withKey("TOTAL"),
-                ledger.unpricedModels(q));
+        UsageRow total = ledger.totals(q).withKey("TOTAL");
+        return new SplitReport(range, by, split, new UsageMatrix(ledger).query(q, split), total, ledger.unpricedModels(q, total));
     }
 }

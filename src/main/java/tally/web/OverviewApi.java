@@ -54,7 +54,7 @@ final class OverviewApi {
         out.put("requests_month", m.requests());
         out.put("unpriced_requests_month", m.unpriced());
         ArrayNode unpriced = out.putArray("unpriced_models");
-        data.ledger().unpricedModels(monthQ).forEach((model, n) -> unpriced.addObject().put("model", model).put("requests", n));
+        data.ledger().unpricedModels(monthQ, m).forEach((model, n) -> unpriced.addObject().put("model", model).put("requests", n));
         ArrayNode nearest = out.putArray("budgets");
         budgets.statuses(data.budgets().effective(data.clock().instant(), zone), zone).stream().limit(5).forEach(s -> s.json(nearest.addObject()));
         return out;

@@ -106,9 +106,10 @@ final class UsageApi {
         ReportRange range = p.range(30);
         UsageQuery q = p.usage(range, Dimension.USER);
         ObjectNode out = Json.range(range);
-        Json.usage(out.putObject("total"), data.ledger().totals(q));
+        UsageRow total = data.ledger().totals(q);
+        Json.usage(out.putObject("total"), total);
         ArrayNode unpriced = out.putArray("unpriced_models");
-        data.ledger().unpricedModels(q).forEach((m, n) -> unpriced.addObject().put("model", m).put("requests", n));
+        data.ledger().unpricedModels(q, total).forEach((m, n) -> unpriced.addObject().put("model", m).put("requests", n));
         return out;
     }
 
