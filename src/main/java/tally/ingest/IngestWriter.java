@@ -413,6 +413,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private void storeUntilDone() {
         long backoffMs = 0;
         while (true) {
+            if (spoolerDone && backlog.isEmpty()) return; // a give-up may have dropped the end marker too
             Segment s;
             try {
                 s = backlog.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
