@@ -87,6 +87,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * wait at once (a command's close otherwise waited the wait out, 25 ms on average). Holds nothing.
      */
     private final Segment endOfBacklog = new Segment(null, null, null);
+    /** The spooler's buffer for a batch's encoded lines, reused batch after batch (the spooler's alone). */
+    private final Spool.Lines lines = new Spool.Lines();
     /** The store thread's idle wait: a segment, or {@link #endOfBacklog} at close, ends it at once. */
     static final long IDLE_WAIT_MS = 1_000;
 
@@ -384,7 +386,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /** Forces a batch to the spool: a small one into the shared segment, a large one into its own. */
     private Segment spooled(List<UsageEvent> events) throws IOException {
-        byte[] lines = Spool.encode(events);
+        lines.encode(events);
         Spool.Extent x = SpoolLog.fits(lines) ? log.append(lines) : null;
         return x != null ? new Segment(null, x, events) : new Segment(spool.append(lines), events);
     }

@@ -47,8 +47,8 @@ final class SpoolLog implements AutoCloseable {
         });
     }
 
-    static boolean fits(byte[] lines) {
-        return lines.length <= SEGMENT_BYTES / 4;
+    static boolean fits(Spool.Lines lines) {
+        return lines.length() <= SEGMENT_BYTES / 4;
     }
 
     /**
@@ -56,16 +56,16 @@ final class SpoolLog implements AutoCloseable {
      * first segment is still being prepared (the caller writes a segment of its own meanwhile): a
      * one-off command never waits for, nor leaves behind, a preallocated segment.
      */
-    synchronized Spool.Extent append(byte[] lines) throws IOException {
-        if (active == null || position + lines.length > SEGMENT_BYTES) {
+    synchronized Spool.Extent append(Spool.Lines lines) throws IOException {
+        if (active == null || position + lines.length() > SEGMENT_BYTES) {
             if (spare == null) spare = preparer.submit(this::preallocate);
             if (active == null && !spare.isDone()) return null;
             rotate();
         }
         Spool.writeFully(active, lines, position);
         active.force(false);
-        Spool.Extent x = new Spool.Extent(activePath, position, lines.length);
-        position += lines.length;
+        Spool.Extent x = new Spool.Extent(activePath, position, lines.length());
+        position += lines.length();
         unstored.merge(activePath, 1, Integer::sum);
         return x;
     }

@@ -37,7 +37,7 @@ class SpoolEncodingTest {
             EventCodec.write(e, lines);
             lines.write('\n');
         }
-        byte[] spooled = Spool.encode(BATCH);
+        byte[] spooled = encode(new Spool.Lines(), BATCH);
         assertThat(new String(spooled, StandardCharsets.UTF_8)).isEqualTo(lines.toString());
         assertThat(spooled).isEqualTo(lines.toString().getBytes(StandardCharsets.UTF_8));
         List<UsageEvent> back = new String(spooled, StandardCharsets.UTF_8).lines().map(EventCodec::read).toList();
@@ -46,6 +46,24 @@ class SpoolEncodingTest {
 
     @Test
     void anEmptyBatchIsNoBytes() throws Exception {
-        assertThat(Spool.encode(List.of())).isEmpty();
+        assertThat(encode(new Spool.Lines(), List.of())).isEmpty();
+    }
+
+    @Test
+    void aReusedBufferHoldsOnlyTheLatestBatch() throws Exception {
+        Spool.Lines reused = new Spool.Lines();
+        encode(reused, BATCH);
+        byte[] first = encode(reused, List.of(BATCH.get(0)));
+        assertThat(first).isEqualTo(encode(new Spool.Lines(), List.of(BATCH.get(0))));
+        assertThat(reused.length()).isEqualTo(first.length);
+        assertThat(encode(reused, List.of())).isEmpty();
+    }
+
+    private static byte[] encode(Spool.Lines lines, List<UsageEvent> batch) throws Exception {
+        lines.encode(batch);
+        java.nio.ByteBuffer b = lines.bytes();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
     }
 }
