@@ -87,10 +87,10 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * wait at once (a command's close otherwise waited the wait out, 25 ms on average). Holds nothing.
      */
     private final Segment endOfBacklog = new Segment(null, null, null);
-    /** The spooler's buffer for a batch's encoded lines, reused batch after batch (the spooler's alone). */
-    private final Spool.Lines lines = new Spool.Lines();
     /** The store thread's idle wait: a segment, or {@link #endOfBacklog} at close, ends it at once. */
     static final long IDLE_WAIT_MS = 1_000;
+    /** The spooler's buffer for a batch's encoded lines, reused batch after batch (the spooler's alone). */
+    private final Spool.Lines lines = new Spool.Lines();
 
     /** Backlog records kept in memory, in batches: beyond that the store reads them back from the spool. */
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
@@ -415,7 +415,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private void storeUntilDone() {
         long backoffMs = 0;
         while (true) {
-            if (spoolerDone && backlog.isEmpty()) return; // a give-up may have dropped the end marker too
+            if (spoolerDone && backlog.isEmpty()) return; // also where a give-up dropped the end marker
             Segment s;
             try {
                 s = backlog.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -424,10 +424,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                 return;
             }
             if (s == endOfBacklog) return;
-            if (s == null) {
-                if (spoolerDone && backlog.isEmpty()) return;
-                continue;
-            }
+            if (s == null) continue; // the loop's first line ends it once the spooler is done
             if (gaveUp != null) { // an unspooled writer that gave up drops what still comes, failing its waiters
                 drop(s);
                 continue;

@@ -96,11 +96,11 @@ public final class Spool {
         }
     }
 
-    /** Events as the spool's lines, one JSON object and a newline each. */
     /**
-     * A batch's encoded lines, in a buffer its one writer thread reuses for the next batch: written to
-     * the file from where they were encoded, with no array sized up front and no copy (those were
-     * 1.2 of the spooler's 3.2 CPU-s for a million records in 50,000-record batches).
+     * A batch's events as the spool's lines (one JSON object and a newline each), in a buffer its one
+     * writer thread reuses for the next batch and written to the file from where they were encoded: no
+     * array sized up front and no copy (those were 1.2 of the spooler's 3.2 CPU-s for a million
+     * records in 50,000-record batches).
      */
     static final class Lines extends java.io.ByteArrayOutputStream {
         /** Replaces what it holds with these events' lines. */
