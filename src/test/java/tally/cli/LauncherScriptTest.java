@@ -1,0 +1,127 @@
+package tally.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher's own decisions, with stand-ins for Maven and the JVM (scripts that log how they were
+ * called): it rebuilds when a source is newer than the jar and only then, finds java on PATH behind a
+ * link and keeps that JDK's home, and gives short commands their flags. No JVM starts here.
+ */
+class LauncherScriptTest {
+    @TempDir Path repo;
+    private Path jar;
+    private Path home;
+    private Path tools;
+
+    @BeforeEach
+    void layOut() throws IOException {
+        Path script = Files.copy(Path.of("tally"), repo.resolve("tally"));
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        Path source = Files.createDirectories(repo.resolve("src/main/java/tally")).resolve("A.java");
+        Files.writeString(source, "class A {}");
+        Files.writeString(repo.resolve("pom.xml"), "<project/>");
+        jar = Files.createDirectories(repo.resolve("target")).resolve("tally.jar");
+        Files.writeString(jar, "not a zip: the launcher keeps no copy of it and runs it as it is");
+        age(source, 60);
+        age(repo.resolve("pom.xml"), 60);
+        age(repo.resolve("src/main/java/tally"), 60);
+        age(repo.resolve("src/main/java"), 60);
+        age(repo.resolve("src/main"), 60);
+        home = repo.resolve("jdk");
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"17.0.9\"\n");
+        // the stand-in JVM: prints each argument on a line when it runs the command, says nothing when it makes a cache
+        executable(home.resolve("bin/java"), "#!/bin/sh\ncase \"$*\" in *tally.cli.Main*) printf '%s\\n' \"$@\" ;; esac\n");
+        tools = Files.createDirectories(repo.resolve("tools"));
+        executable(tools.resolve("mvn"), "#!/bin/sh\necho built >> " + repo.resolve("mvn.log") + "\ntouch " + jar + "\n");
+    }
+
+    @Test
+    void runsTheJarAsItIsWhenNoSourceIsNewer() throws Exception {
+        List<String> args = launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
+        assertThat(repo.resolve("mvn.log")).doesNotExist();
+        assertThat(args).containsSubsequence("-cp", jar.toString(), "tally.cli.Main", "report");
+    }
+
+    @Test
+    void rebuildsWhenASourceIsNewerThanTheJar() throws Exception {
+        Files.writeString(repo.resolve("src/main/java/tally/A.java"), "class A { int edited; }");
+        launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
+        assertThat(Files.readAllLines(repo.resolve("mvn.log"))).containsExactly("built");
+        launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
+        assertThat(Files.readAllLines(repo.resolve("mvn.log"))).as("built once: the jar is newer now").containsExactly("built");
+    }
+
+    @Test
+    void rebuildsWhenASourceIsAddedOrThePomChanged() throws Exception {
+        Files.writeString(repo.resolve("src/main/java/tally/B.java"), "class B {}");
+        launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
+        age(repo.resolve("src/main/java/tally/B.java"), 30);
+        age(repo.resolve("src/main/java/tally"), 30);
+        Files.writeString(repo.resolve("pom.xml"), "<project><!-- edited --></project>");
+        launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
+        assertThat(Files.readAllLines(repo.resolve("mvn.log"))).containsExactly("built", "built");
+    }
+
+    @Test
+    void findsJavaOnThePathBehindALinkAndKeepsItsHome() throws Exception {
+        Path bin = Files.createDirectories(repo.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("java"), home.resolve("bin/java"));
+        Map<String, String> env = Map.of("PATH", repo.resolve("nowhere") + ":" + bin + ":" + tools + ":/usr/bin:/bin");
+        assertThat(launch(env, "totals")).contains("tally.cli.Main", "-XX:+UseSerialGC");
+        Path kept = repo.resolve("target/java-home");
+        assertThat(Files.readString(kept).strip()).isEqualTo(home.toRealPath().toString());
+
+        Files.writeString(kept, repo.resolve("elsewhere") + "\n"); // a JDK that is no longer the one linked to
+        assertThat(launch(env, "totals")).contains("tally.cli.Main");
+        assertThat(Files.readString(kept).strip()).as("found again").isEqualTo(home.toRealPath().toString());
+    }
+
+    @Test
+    void shortCommandsGoWithoutPerformanceDataAndServeKeepsIt() throws Exception {
+        Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
+        assertThat(launch(env, "report")).contains("-XX:-UsePerfData", "-XX:+UseSerialGC");
+        assertThat(launch(env, "serve")).doesNotContain("-XX:-UsePerfData").contains("-XX:+UseParallelGC");
+    }
+
+    /** Runs ./tally with this environment (JAVA_HOME and TALLY_* cleared first); returns what the stand-in JVM was given. */
+    private List<String> launch(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(repo.resolve("tally").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().remove("TALLY_JAVA");
+        pb.environment().remove("TALLY_JAVA_OPTS");
+        pb.environment().put("PATH", tools + ":/usr/bin:/bin");
+        pb.environment().putAll(env);
+        Path out = repo.resolve("out.txt");
+        Path err = repo.resolve("err.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("the launcher finished").isTrue();
+        assertThat(p.exitValue()).as("exit code; stderr: " + Files.readString(err)).isZero();
+        return Files.readAllLines(out);
+    }
+
+    private static void executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        assertThat(file.toFile().setExecutable(true)).isTrue();
+    }
+
+    private static void age(Path file, int minutes) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(minutes * 60L)));
+    }
+}
