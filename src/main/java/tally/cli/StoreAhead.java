@@ -1,5 +1,6 @@
 package tally.cli;
 
+import tally.app.AppJson;
 import tally.server.ServerFile;
 import tally.store.Store;
 import tally.store.StoreConfig;
@@ -13,8 +14,9 @@ import java.util.Set;
  * migrations check, ~25-30 ms of a ~250 ms reading command), handed to the command's {@link Session}
  * when it asks for the same data directory. Opened only where the command would open that very store
  * itself: a reading command, no PostgreSQL, no help or version asked, the store's file already there
- * (so nothing is created ahead) and no server owning it. Any failure is dropped here: the command
- * then opens the store itself, as before, and reports the same refusal.
+ * (so nothing is created ahead) and no server owning it; with a server owning it, nothing of DuckDB is
+ * loaded and the JSON mapper the call to the server needs is made instead. Any failure is dropped here:
+ * the command then opens the store itself, as before, and reports the same refusal.
  */
 final class StoreAhead extends Thread {
     /** The commands that open the embedded store whenever they run (estimate only with --compare, see Main). */
@@ -66,8 +68,13 @@ final class StoreAhead extends Thread {
 
     @Override
     public void run() {
+        if (dataDir != null && ServerFile.readLive(dataDir).isPresent()) {
+            // A server owns the data: the command will ask it, in JSON. No driver to load; the JSON mapper instead.
+            AppJson.MAPPER.getTypeFactory();
+            return;
+        }
         Store.loadEmbeddedDriver();
-        if (dataDir == null || !Store.embeddedExists(dataDir) || ServerFile.readLive(dataDir).isPresent()) return;
+        if (dataDir == null || !Store.embeddedExists(dataDir)) return;
         try {
             store = Store.open(StoreConfig.embedded(dataDir));
         } catch (RuntimeException e) {
