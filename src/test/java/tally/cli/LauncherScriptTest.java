@@ -43,8 +43,17 @@ class LauncherScriptTest {
         home = repo.resolve("jdk");
         Files.createDirectories(home.resolve("bin"));
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"17.0.9\"\n");
-        // the stand-in JVM: prints each argument on a line when it runs the command, says nothing when it makes a cache
-        executable(home.resolve("bin/java"), "#!/bin/sh\ncase \"$*\" in *tally.cli.Main*) printf '%s\\n' \"$@\" ;; esac\n");
+        // the stand-in JVM: writes the archives it is asked to make (empty), prints each argument on a line when it
+        // runs a command, and says nothing when it trains
+        executable(home.resolve("bin/java"), """
+                #!/bin/sh
+                dump=; for a in "$@"; do [ "$a" = -Xshare:dump ] && dump=1; done
+                for a in "$@"; do case $a in
+                  -XX:SharedArchiveFile=*) if [ -n "$dump" ]; then : > "${a#-XX:SharedArchiveFile=}"; fi ;;
+                  -XX:ArchiveClassesAtExit=*) : > "${a#-XX:ArchiveClassesAtExit=}" ;;
+                esac; done
+                case "$*" in *tally.cli.Main*) printf '%s\\n' "$@" ;; esac
+                """);
         tools = Files.createDirectories(repo.resolve("tools"));
         executable(tools.resolve("mvn"), "#!/bin/sh\necho built >> " + repo.resolve("mvn.log") + "\ntouch " + jar + "\n");
     }
@@ -95,6 +104,42 @@ class LauncherScriptTest {
         Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
         assertThat(launch(env, "report")).contains("-XX:-UsePerfData", "-XX:+UseSerialGC");
         assertThat(launch(env, "serve")).doesNotContain("-XX:-UsePerfData").contains("-XX:+UseParallelGC");
+    }
+
+    @Test
+    void besideARunningServerTheFirstCommandRecordsASecondArchiveAndTheNextOnesMapBoth() throws Exception {
+        Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
+        Path data = Files.createDirectories(repo.resolve("data"));
+        Files.writeString(data.resolve("serve.json"), "{}");
+        Path base = repo.resolve("target/tally.jsa");
+        Path top = repo.resolve("target/tally-beside-server.jsa");
+
+        List<String> first = launch(env, "--data", data.toString(), "report");
+        assertThat(first).contains("-XX:SharedArchiveFile=" + base).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + top));
+        assertThat(top).as("recorded as the first command exited").isRegularFile();
+
+        assertThat(launch(env, "--data=" + data, "totals")).contains("-XX:SharedArchiveFile=" + base + ":" + top)
+                .noneMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit"));
+        Map<String, String> byEnv = Map.of("TALLY_JAVA", home.resolve("bin/java").toString(), "TALLY_DATA", data.toString());
+        assertThat(launch(byEnv, "report")).as("the folder from $TALLY_DATA").contains("-XX:SharedArchiveFile=" + base + ":" + top);
+
+        assertThat(launch(env, "--data", repo.resolve("alone").toString(), "report")).as("no server there")
+                .contains("-XX:SharedArchiveFile=" + base).noneMatch(a -> a.contains(top.toString()));
+        assertThat(launch(env, "--data", data.toString(), "serve")).as("serve itself")
+                .noneMatch(a -> a.contains(top.toString()));
+    }
+
+    @Test
+    void theSecondArchiveIsRemadeWhenTheFirstIs() throws Exception {
+        Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
+        Path data = Files.createDirectories(repo.resolve("data"));
+        Files.writeString(data.resolve("serve.json"), "{}");
+        launch(env, "--data", data.toString(), "report");
+        Path top = repo.resolve("target/tally-beside-server.jsa");
+        age(top, 10);
+        Files.writeString(jar, "rebuilt"); // the first archive is older than the jar now: remade, and so the second
+        assertThat(launch(env, "--data", data.toString(), "report"))
+                .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + top));
     }
 
     /** Runs ./tally with this environment (JAVA_HOME and TALLY_* cleared first); returns what the stand-in JVM was given. */

@@ -76,6 +76,30 @@ class LauncherTest {
     }
 
     @Test
+    void besideARunningServerItAnswersAsInProcessAndMapsASecondArchiveOfTheClassesThatCallTheServer() throws Exception {
+        Optional<Path> jdk17 = thisJvm().filter(java -> major(java) < 25);
+        assumeTrue(jdk17.isPresent(), "the tests run on a JDK >= 25: no older JDK to run the launcher on");
+        Path owned = repo.resolve("owned");
+        assertThat(Cli.run("--data", owned.toString(), "record", "--user", "bob", "--model", "claude-sonnet-4-5",
+                "--input", "900", "--output", "90", "--id", "b1", "--at", "2025-06-11T10:00:00Z").code()).isZero();
+        List<String> args = List.of("--data", owned.toString(), "--tz", "UTC", "report", "--from", "2025-06-01", "--to", "2025-06-30");
+        try (BesideServer server = BesideServer.start(owned)) {
+            Cli.Result expected = Cli.run(args.toArray(String[]::new));
+            for (int run = 0; run < 2; run++) { // the first records the second archive, the next maps it
+                Run r = launch(jdk17.get(), args, "");
+                assertThat(r.err).as("stderr, run " + run).isEmpty();
+                assertThat(r.code).isZero();
+                assertThat(r.out).as("run " + run).isEqualTo(expected.out()).contains("bob");
+            }
+            assertThat(server.calls(tally.app.Ops.REPORT)).as("the launched commands asked the server").isEqualTo(3);
+            Path log = repo.resolve("classes-beside-server.log");
+            launch(jdk17.get(), args, "-Xlog:class+load=info:file=" + log);
+            assertThat(Files.readAllLines(log)).as("the HTTP client from the second archive")
+                    .anyMatch(line -> line.contains(" sun.net.www.protocol.http.HttpURLConnection source: shared objects file (top)"));
+        }
+    }
+
+    @Test
     void unpacksDuckDbsLibraryForThisMachineBesideACopyOfTheJarWithoutThem() throws Exception {
         String entry = nativeEntry();
         assumeTrue(entry != null, "DuckDB's driver has no library for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
