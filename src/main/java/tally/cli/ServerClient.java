@@ -35,9 +35,11 @@ final class ServerClient implements Backend {
         int status;
         byte[] body;
         try {
+            byte[] json = AppJson.MAPPER.writeValueAsBytes(request);
             HttpURLConnection c = open(op);
+            c.setFixedLengthStreamingMode(json.length); // streamed, so never sent twice: no silent retry of a POST
             try (OutputStream out = c.getOutputStream()) {
-                out.write(AppJson.MAPPER.writeValueAsBytes(request));
+                out.write(json);
             }
             status = c.getResponseCode();
             try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
