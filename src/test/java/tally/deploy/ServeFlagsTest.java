@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The JVM flags {@code ./tally} gives {@code serve} (collector, metaspace threshold, Netty's allocator) are
+ * The JVM flags {@code ./tally} gives {@code serve} (collector, young generation, metaspace threshold, Netty's allocator) are
  * the ones the systemd unit and the container image start the server with: each was measured for the
  * server, so a server started either way behaves like the one measured.
  */
@@ -28,7 +28,7 @@ class ServeFlagsTest {
     @Test
     void theSystemdUnitAndTheImageStartTheServerWithTheLaunchersFlags() throws IOException {
         List<String> flags = launcherServeFlags();
-        assertThat(flags).contains("-XX:+UseParallelGC", "-XX:MetaspaceSize=96m");
+        assertThat(flags).contains("-XX:+UseParallelGC", "-Xmn128m", "-XX:MetaspaceSize=96m");
         String unit = Deploy.text("systemd/tally.service");
         String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
         String entrypoint = Deploy.text("Dockerfile").lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
