@@ -57,6 +57,8 @@ public record ActivityReport(ReportRange range, List<Row> rows, Map<LocalDate, I
     /** Everyone with activity or cost in the range; person and team narrow it (null means all). */
     public static ActivityReport build(Ledger ledger, ActivityLog log, People people, ReportRange range, String person, String team) {
         UsageQuery q = UsageQuery.of(range.start(), range.end(), Dimension.USER, range.zone()).withPerson(person).withTeam(team);
+        Beside<Map<LocalDate, Integer>> daily = Beside.start("activity-daily-users",
+                () -> log.dailyActiveUsers(range.start(), range.end(), range.zone()));
         Map<String, Long> cost = new TreeMap<>(ledger.costs(q));
         Map<String, String> teams = new HashMap<>();
         for (Person p : people.list()) if (p.team() != null) teams.put(p.name(), p.team());
@@ -70,7 +72,7 @@ public record ActivityReport(ReportRange range, List<Row> rows, Map<LocalDate, I
         cost.keySet().forEach(name -> activity.computeIfAbsent(name, k -> new EnumMap<>(Kind.class)));
         List<Row> rows = new ArrayList<>();
         activity.forEach((name, kinds) -> rows.add(new Row(name, kinds, cost.getOrDefault(name, 0L))));
-        return new ActivityReport(range, rows, log.dailyActiveUsers(range.start(), range.end(), range.zone()));
+        return new ActivityReport(range, rows, daily.join());
     }
 
     /** The JSON both the command and the API print. */
