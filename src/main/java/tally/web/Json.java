@@ -13,6 +13,8 @@ import tally.store.UsageRow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The API's JSON shapes shared by several resources. Money leaves as an exact decimal string of
@@ -39,24 +41,55 @@ final class Json {
 
     /** A document written by {@code d} straight into a body, with no tree of nodes nor a String between. */
     static Buffer written(Document d) {
-        Buffer body = Buffer.buffer(64 * 1024);
-        OutputStream into = new OutputStream() {
-            @Override
-            public void write(int b) {
-                body.appendByte((byte) b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                body.appendBytes(b, off, len);
-            }
-        };
+        Chunks into = new Chunks();
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(into)) {
             d.write(g);
         } catch (IOException e) { // nothing does I/O here: the body is in memory
             throw new UncheckedIOException(e);
         }
-        return body;
+        return into.body();
+    }
+
+    /**
+     * Bytes gathered in chunks, then copied once into a body of their exact size. One body grown as
+     * it was written doubled its capacity, copying and zeroing each time: a day split by person
+     * (2.08 MB) allocated 8 MB and spent ~4 ms a call growing it (profiled); this allocates twice the answer.
+     */
+    private static final class Chunks extends OutputStream {
+        private static final int CHUNK = 64 * 1024;
+        private final List<byte[]> full = new ArrayList<>();
+        private byte[] current = new byte[CHUNK];
+        private int used;
+
+        @Override
+        public void write(int b) {
+            if (used == CHUNK) next();
+            current[used++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (used == CHUNK) next();
+                int n = Math.min(len, CHUNK - used);
+                System.arraycopy(b, off, current, used, n);
+                used += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void next() {
+            full.add(current);
+            current = new byte[CHUNK];
+            used = 0;
+        }
+
+        Buffer body() {
+            Buffer body = Buffer.buffer(full.size() * CHUNK + used);
+            for (byte[] c : full) body.appendBytes(c);
+            return body.appendBytes(current, 0, used);
+        }
     }
 
     static void range(JsonGenerator g, ReportRange r) throws IOException {
