@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.app.Ops;
 import tally.app.StatusLine;
+import tally.core.Beside;
 import tally.core.JsonTree;
 import tally.core.Nanos;
 
@@ -15,8 +16,6 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tally statusline}: one line for Claude Code's {@code statusLine} setting. It reads the status
@@ -82,21 +81,11 @@ final class StatuslineCommand implements Runnable {
         }
     }
 
-    private String withDeadline() throws Exception {
+    private String withDeadline() {
         GlobalOptions g = GlobalOptions.of(spec);
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread worker = new Thread(() -> {
-            try {
-                f.complete(compute(g));
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "tally-statusline");
-        worker.setDaemon(true); // a hung store must not keep the process alive
-        worker.start();
         try {
-            return f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+            return Beside.start("tally-statusline", () -> compute(g)).join(DEADLINE); // a hung store keeps no process alive
+        } catch (RuntimeException e) {
             return fallback();
         }
     }

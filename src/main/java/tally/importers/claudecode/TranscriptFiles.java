@@ -1,5 +1,7 @@
 package tally.importers.claudecode;
 
+import tally.core.Beside;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
@@ -11,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -77,32 +77,25 @@ public final class TranscriptFiles {
      * milliseconds) while it opens the store.
      */
     public static Search startFinding(List<Path> roots) {
-        Search s = new Search(roots);
-        Thread t = new Thread(s.task, "find-transcripts");
-        t.setDaemon(true);
-        t.start();
-        return s;
+        return new Search(Beside.start("find-transcripts", () -> find(roots)));
     }
 
     /** What {@link #startFinding} finds. */
     public static final class Search {
-        private final FutureTask<List<TranscriptFile>> task;
+        private final Beside<List<TranscriptFile>> finding;
 
-        private Search(List<Path> roots) {
-            this.task = new FutureTask<>(() -> find(roots));
+        private Search(Beside<List<TranscriptFile>> finding) {
+            this.finding = finding;
         }
 
         /** The files found, once the walk is done; what {@link #find} would throw. */
         public List<TranscriptFile> files() throws IOException {
             try {
-                return task.get();
-            } catch (ExecutionException e) {
+                return finding.join();
+            } catch (Beside.Failed e) {
                 if (e.getCause() instanceof IOException io) throw io;
-                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof InterruptedException) throw new IOException("interrupted while finding transcripts");
                 throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while finding transcripts");
             }
         }
     }
