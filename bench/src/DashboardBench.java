@@ -37,6 +37,7 @@ public final class DashboardBench {
                 run.kind(), run.records(), StoreBench.DEVELOPERS, RUNS);
         try (Store store = Store.open(run.config())) {
             Ledger ledger = new Ledger(store);
+            ledger.keepLocalDays(zone); // as `tally serve --tz Europe/Berlin` does before it listens
             boolean load = !"skip".equals(System.getenv("DASHBOARD_LOAD"));
             if (load) System.out.printf("ingested in %.0f s%n", run.ingestFresh(ledger, PriceCatalog.bundled()));
             else System.out.println("queries only, on the store as loaded before (DASHBOARD_LOAD=skip)");

@@ -79,6 +79,7 @@ public final class StoreBench {
         PriceCatalog catalog = PriceCatalog.bundled();
         try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
+            ledger.keepLocalDays(ZoneId.of("Europe/Berlin")); // as a server in that zone would: its writes keep those days too
 
             double fresh = n / run.ingestFresh(ledger, catalog);
             FRESH[0] = fresh;

@@ -175,6 +175,7 @@ final class ServeCommand implements Runnable {
 
         void start(GatewayConfig config, TallyServer.Tls tls, Duration holdTtl) throws IOException {
             aws.validate(); // refused before anything listens, whichever replica will lead
+            session.ledger.keepLocalDays(g.zone()); // the dashboard's days split by person, summed as they come
             // Built once for the process: the gateway reports latency to the same instance /metrics reads.
             tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
             // On PostgreSQL, replicas may run side by side: they share budgets and limits and take turns leading.

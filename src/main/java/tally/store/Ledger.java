@@ -40,6 +40,14 @@ public final class Ledger {
         return store;
     }
 
+    /**
+     * Keeps the sums by local day and person in a server's zone, for its day series (the embedded
+     * store only; filled again when kept for another zone until now).
+     */
+    public void keepLocalDays(java.time.ZoneId zone) {
+        store.keepLocalDays(zone, writer);
+    }
+
     // ---------------------------------------------------------------- writes
 
     /** Writes a batch in one transaction; every record is either stored, or found already stored. */

@@ -98,17 +98,17 @@ final class LedgerWriter {
             duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE request_id IN (SELECT s.request_id"
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank <= s.source_rank)", wlo, whi);
-            superseded = supersede(c, wlo, whi);
+            superseded = supersede(c, wlo, whi, store.localDays());
         }
         long[] bySession = eventSessionsFirst(c, events);
         duplicates += bySession[0];
         superseded += bySession[1];
         if (mayReportTheSameCall(events)) {
-            long[] sameCall = SameCall.apply(c, lo, hi);
+            long[] sameCall = SameCall.apply(c, lo, hi, store.localDays());
             duplicates += sameCall[0];
             superseded += sameCall[1];
         }
-        long added = insertStaged(c);
+        long added = insertStaged(c, store.localDays());
         return new WriteResult(added, duplicates, superseded);
     }
 
@@ -119,16 +119,16 @@ final class LedgerWriter {
     }
 
     /** Moves the staged records into the ledger and the rollups; returns how many. */
-    static long insertStaged(Connection c) throws SQLException {
+    static long insertStaged(Connection c, LocalDays local) throws SQLException {
         long added = Jdbc.update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
                 + StagingColumns.LIST + " FROM usage_staging");
-        Rollups.add(c, "usage_staging", new Where(), 1);
+        Rollups.add(c, "usage_staging", new Where(), 1, local);
         return added;
     }
 
     /** Takes matching ledger records out of the rollups, then out of the ledger; returns how many. */
-    static long remove(Connection c, Where where) throws SQLException {
-        Rollups.add(c, "usage_events", where, -1);
+    static long remove(Connection c, Where where, LocalDays local) throws SQLException {
+        Rollups.add(c, "usage_events", where, -1, local);
         return Jdbc.update(c, "DELETE FROM usage_events" + where.sql(), where.params().toArray());
     }
 
@@ -153,7 +153,7 @@ final class LedgerWriter {
         for (int i = 0; i < all.size(); i += CHUNK) {
             List<String> fresh = markEventSessions(c, all.subList(i, Math.min(all.size(), i + CHUNK)));
             if (fresh.isEmpty()) continue;
-            takenBack += remove(c, new Where().and("source = ?", metric).in("session_id", fresh));
+            takenBack += remove(c, new Where().and("source = ?", metric).in("session_id", fresh), store.localDays());
         }
         long skipped = !anyMetric ? 0 : Jdbc.update(c, "DELETE FROM usage_staging WHERE source = ?"
                 + " AND session_id IN (SELECT session_id FROM otel_sessions)", metric);
@@ -172,7 +172,7 @@ final class LedgerWriter {
     }
 
     /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
-    private static long supersede(Connection c, long wlo, long whi) throws SQLException {
+    private static long supersede(Connection c, long wlo, long whi, LocalDays local) throws SQLException {
         List<String> ids = new ArrayList<>();
         long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
         Jdbc.query(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
@@ -183,7 +183,7 @@ final class LedgerWriter {
             return null;
         });
         if (ids.isEmpty()) return 0;
-        return remove(c, new Where().and("ts_ms BETWEEN ? AND ?", range[0], range[1]).in("id", ids));
+        return remove(c, new Where().and("ts_ms BETWEEN ? AND ?", range[0], range[1]).in("id", ids), local);
     }
 
     /** See {@link Ledger#appendWithoutChecks}. */

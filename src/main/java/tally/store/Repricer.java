@@ -48,8 +48,8 @@ final class Repricer {
         return writer.inWriteTransaction(c -> {
             store.dialect().load(c, "usage_staging", events);
             LedgerWriter.remove(c, new Where().and("ts_ms BETWEEN ? AND ?", lo, hi)
-                    .and("id IN (SELECT id FROM usage_staging)"));
-            return LedgerWriter.insertStaged(c);
+                    .and("id IN (SELECT id FROM usage_staging)"), store.localDays());
+            return LedgerWriter.insertStaged(c, store.localDays());
         });
     }
 

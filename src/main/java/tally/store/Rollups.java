@@ -55,9 +55,10 @@ final class Rollups {
      * rollup. The table is aggregated once, at the finest grain, into the delta; each rollup merges
      * its own sums of that, which is far smaller and narrower than the records. Eight statements (the
      * delta emptied, filled and its range read, then one MERGE per rollup) where there were 21: a
-     * statement costs a small DuckDB write a few ms whatever its size.
+     * statement costs a small DuckDB write a few ms whatever its size. The local days of
+     * {@code local}'s zone are one more, when kept.
      */
-    static void add(Connection c, String table, Where where, int sign) throws SQLException {
+    static void add(Connection c, String table, Where where, int sign, LocalDays local) throws SQLException {
         Jdbc.update(c, (c.isWrapperFor(PGConnection.class) ? "TRUNCATE " : "DELETE FROM ") + "rollup_delta"); // PostgreSQL: a DELETE leaves dead rows to skip
         long rows = Jdbc.update(c, "INSERT INTO rollup_delta (" + KEY + ", " + SUMMED + ") " + fine(table, where, sign),
                 where.params().toArray());
@@ -69,6 +70,7 @@ final class Rollups {
         fold(c, HOURLY, coarser(Ledger.HOUR_MS, false, true), coarse(range, Ledger.HOUR_MS));
         fold(c, HOURLY_WHO, coarser(Ledger.HOUR_MS, true, false), coarse(range, Ledger.HOUR_MS));
         fold(c, DAILY_WHO, coarser(Ledger.DAY_MS, true, false), coarse(range, Ledger.DAY_MS));
+        if (local.kept()) fold(c, LocalDays.TABLE, "(" + local.summed("rollup_delta", range) + LocalDays.grouped() + ")", local.days(range));
     }
 
     /**

@@ -35,14 +35,14 @@ final class SameCall {
                         String session, long apartMs) {}
 
     /** Returns {staged telemetry records not stored, stored telemetry records taken back}. */
-    static long[] apply(Connection c, long lo, long hi) throws SQLException {
-        long taken = telemetryStoredFirst(c, lo, hi);
-        long dropped = logStoredFirst(c, lo, hi);
+    static long[] apply(Connection c, long lo, long hi, LocalDays local) throws SQLException {
+        long taken = telemetryStoredFirst(c, lo, hi, local);
+        long dropped = logStoredFirst(c, lo, hi, local);
         return new long[] {dropped, taken};
     }
 
     /** Staged log records take the person of the stored telemetry of the same call, which goes. */
-    private static long telemetryStoredFirst(Connection c, long lo, long hi) throws SQLException {
+    private static long telemetryStoredFirst(Connection c, long lo, long hi, LocalDays local) throws SQLException {
         List<Pair> pairs = pairs(c, "usage_staging", Source.PROVIDER_LOG, "usage_events", Source.OTEL_EVENT, lo, hi);
         if (pairs.isEmpty()) return 0;
         List<String> gone = new ArrayList<>();
@@ -51,17 +51,17 @@ final class SameCall {
             gone.add(p.storedId());
         }
         return LedgerWriter.remove(c, new Where().and("ts_ms BETWEEN ? AND ?", lo - PROBE_MARGIN_MS, hi + PROBE_MARGIN_MS)
-                .in("id", gone));
+                .in("id", gone), local);
     }
 
     /** Staged telemetry of a call whose log is stored is not stored; the stored log takes its person. */
-    private static long logStoredFirst(Connection c, long lo, long hi) throws SQLException {
+    private static long logStoredFirst(Connection c, long lo, long hi, LocalDays local) throws SQLException {
         List<Pair> pairs = pairs(c, "usage_staging", Source.OTEL_EVENT, "usage_events", Source.PROVIDER_LOG, lo, hi);
         for (Pair p : pairs) {
             Where one = new Where().and("ts_ms BETWEEN ? AND ?", lo - PROBE_MARGIN_MS, hi + PROBE_MARGIN_MS).and("id = ?", p.storedId());
-            Rollups.add(c, "usage_events", one, -1);
+            Rollups.add(c, "usage_events", one, -1, local);
             Jdbc.update(c, "UPDATE usage_events SET " + TAKE_TELEMETRYS + " WHERE id = ?", p.identity(), p.team(), p.project(), p.session(), p.storedId());
-            Rollups.add(c, "usage_events", one, 1);
+            Rollups.add(c, "usage_events", one, 1, local);
             Jdbc.update(c, "DELETE FROM usage_staging WHERE id = ?", p.stagedId());
         }
         return pairs.size();

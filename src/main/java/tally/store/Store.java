@@ -2,6 +2,7 @@ package tally.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.ZoneId;
 
 /**
  * An open, migrated store. Hands out connections; the repositories of this package hold the SQL.
@@ -9,6 +10,8 @@ import java.sql.SQLException;
 public final class Store implements AutoCloseable {
     private final StoreConfig config;
     private final Dialect dialect;
+    /** The zone whose local days the writers keep summed ({@link LocalDays}); set when opened and by a server. */
+    private volatile LocalDays localDays = LocalDays.NONE;
 
     private Store(StoreConfig config, Dialect dialect) {
         this.config = config;
@@ -25,7 +28,35 @@ public final class Store implements AutoCloseable {
             dialect.close();
             throw e;
         }
-        return new Store(config, dialect);
+        Store store = new Store(config, dialect);
+        try {
+            if (!config.isPostgres()) store.localDays = LocalDays.read(store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** The local days the writers keep summed, and the series may read. */
+    LocalDays localDays() {
+        return localDays;
+    }
+
+    /**
+     * Keeps the store's sums by local day and person in {@code zone} (the server's), filling them
+     * again when they were kept for another zone. The embedded store only: on PostgreSQL the day
+     * series sum UTC days fast enough, and a sixth rollup would slow every replica's writes.
+     */
+    void keepLocalDays(ZoneId zone, LedgerWriter writer) {
+        if (config.isPostgres()) return;
+        LocalDays before = localDays;
+        try { // set under the writers' lock: a write waiting for it folds into the days kept from now on
+            writer.inWriteTransaction(c -> localDays = LocalDays.keep(c, zone));
+        } catch (RuntimeException e) {
+            localDays = before;
+            throw e;
+        }
     }
 
     /**

@@ -57,9 +57,10 @@ public final class UsageSeries {
             out = byIdentity(q, split) ? people(q, pieces, step) : null;
             if (out == null) {
                 List<Point> read = new ArrayList<>();
-                if (!read(q, pieces, split, step, true, null, read)) {
+                Plan plan = Plan.utc(pieces, step);
+                if (!read(q, plan, split, true, null, read)) {
                     read.clear(); // a sum beyond the long sums (on PostgreSQL also a rollup row beyond a long): sum exactly, to refuse
-                    read(q, pieces, split, step, false, null, read);
+                    read(q, plan, split, false, null, read);
                 }
                 out = pieces.size() > 1 ? merged(read) : read;
             }
@@ -101,6 +102,13 @@ public final class UsageSeries {
     private static final String DUCKDB_LONG_SUMS = RollupRange.SUMS.replaceAll("(sum\\(r\\.\\w+\\))",
             "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)");
 
+    /** Each of {@link Rollups#SUMS} of a row r, as stored. */
+    private static final String VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "$1");
+
+    /** Each of {@link Rollups#SUMS} of a row r as a long, as {@link #DUCKDB_LONG_SUMS} casts its sums. */
+    private static final String DUCKDB_LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)",
+            "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)");
+
     /**
      * Whether a series is split by person and asks nothing else of people (no person or team filter),
      * on DuckDB: its rows are then grouped by identity alone and each identity's person resolved
@@ -127,15 +135,49 @@ public final class UsageSeries {
             personOf = PersonOf.read(c);
         }
         List<Point> read = new ArrayList<>();
+        Plan plan = plan(q, pieces, step);
         try {
-            if (!read(q, pieces, Dimension.USER, step, true, personOf, read)) {
+            if (!read(q, plan, Dimension.USER, true, personOf, read)) {
                 read.clear(); // a sum beyond what the long sums hold: sum exactly
-                read(q, pieces, Dimension.USER, step, false, personOf, read);
+                read(q, plan, Dimension.USER, false, personOf, read);
             }
-            return pieces.size() > 1 || personOf.shared() ? merged(read) : read;
+            return plan.cut() || personOf.shared() ? merged(read) : read;
         } catch (Bounds.OutOfRange e) {
             return null;
         }
+    }
+
+    /**
+     * What a series reads: its range as {@code pieces} of one zone offset each, stepping by {@code
+     * step}, and the whole local days {@code localDays} (from, to as {@link LocalDays} keys them;
+     * null for none) read from {@link LocalDays}. {@code cut}: whether a local period may be read
+     * twice, whose points must then be added up.
+     */
+    private record Plan(List<long[]> pieces, long step, long[] localDays, boolean cut) {
+        static Plan utc(List<long[]> pieces, long step) {
+            return new Plan(pieces, step, null, pieces.size() > 1);
+        }
+    }
+
+    /**
+     * A series by day split by person in the zone whose local days the store keeps, asking nothing
+     * of what: its whole local days from {@link LocalDays}, the partial days at its edges from the
+     * rollups by UTC bucket. Any other: all from those.
+     */
+    private Plan plan(UsageQuery q, List<long[]> pieces, long step) {
+        ZoneId zone = q.zone();
+        if (step != Ledger.DAY_MS || !store.localDays().covers(zone)
+                || !RollupRange.subDay(store, q, Dimension.USER, true).equals(Rollups.HOURLY_WHO)) return Plan.utc(pieces, step);
+        LocalDate first = q.from().atZone(zone).toLocalDate();
+        if (first.atStartOfDay(zone).toInstant().isBefore(q.from())) first = first.plusDays(1);
+        LocalDate end = q.to().atZone(zone).toLocalDate();
+        if (!first.isBefore(end)) return Plan.utc(pieces, step);
+        List<long[]> before = constantOffsetPieces(q.from(), first.atStartOfDay(zone).toInstant(), zone);
+        List<long[]> after = constantOffsetPieces(end.atStartOfDay(zone).toInstant(), q.to(), zone);
+        List<long[]> edges = new ArrayList<>(before);
+        edges.addAll(after);
+        long[] days = {first.toEpochDay() * Ledger.DAY_MS, end.toEpochDay() * Ledger.DAY_MS};
+        return new Plan(edges, step, days, before.size() > 1 || after.size() > 1);
     }
 
     /**
@@ -166,7 +208,7 @@ public final class UsageSeries {
      * when given, into {@code out} (a local period that straddles an offset change once per
      * piece); false when a sum read as a long was beyond one.
      */
-    private boolean read(UsageQuery q, List<long[]> pieces, Dimension split, long step, boolean longs, PersonOf personOf,
+    private boolean read(UsageQuery q, Plan plan, Dimension split, boolean longs, PersonOf personOf,
                          List<Point> out) throws SQLException {
         String key = personOf != null ? "r.identity" : split == null ? "''" : splitKey(split);
         String joins = personOf != null ? "" : RollupRange.joins(split, q);
@@ -174,14 +216,22 @@ public final class UsageSeries {
         String nonzero = longs && seeksRanges ? "sum(r.requests::int8) <> 0" : "sum(r.requests) <> 0";
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
-        for (long[] piece : pieces) {
+        for (long[] piece : plan.pieces()) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
             sql.append("SELECT r.period, ").append(key).append(", ").append(sums)
-                    .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], step, params)).append(") r")
+                    .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], plan.step(), params)).append(") r")
                     .append(joins);
             Where where = UsageFilters.of(q);
             params.addAll(where.params());
             sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(nonzero);
+        }
+        if (plan.localDays() != null) {
+            if (sql.length() > 0) sql.append(" UNION ALL ");
+            Where where = UsageFilters.of(q).and("r.bucket_ms >= ? AND r.bucket_ms < ?", plan.localDays()[0], plan.localDays()[1])
+                    .and("r.requests <> 0"); // a day and identity whose records all went: every sum 0
+            params.addAll(where.params());
+            sql.append("SELECT r.bucket_ms, r.identity, ").append(longs ? DUCKDB_LONG_VALUES : VALUES)
+                    .append(" FROM ").append(LocalDays.TABLE).append(" r").append(where.sql());
         }
         boolean[] fits = {true};
         try (Connection c = store.connection()) {

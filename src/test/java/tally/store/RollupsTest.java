@@ -70,7 +70,7 @@ class RollupsTest {
                 store.dialect().prepareStaging(c);
                 store.dialect().load(c, "usage_staging", next);
                 Jdbc.update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT " + StagingColumns.LIST + " FROM usage_staging");
-                Rollups.add(counting(c, statements), "usage_staging", new Where(), 1);
+                Rollups.add(counting(c, statements), "usage_staging", new Where(), 1, store.localDays());
                 return null;
             });
 
@@ -91,7 +91,7 @@ class RollupsTest {
             long removed = store.inTransaction(c -> {
                 store.dialect().prepareStaging(c);
                 return LedgerWriter.remove(counting(c, statements), new Where().and("identity = ?", "dev1")
-                        .and("ts_ms < ?", START.plus(1, ChronoUnit.DAYS).toEpochMilli()));
+                        .and("ts_ms < ?", START.plus(1, ChronoUnit.DAYS).toEpochMilli()), store.localDays());
             });
 
             assertThat(removed).isPositive();

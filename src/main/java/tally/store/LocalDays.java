@@ -1,0 +1,125 @@
+package tally.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * The daily rollup by who in the local days of one zone, on the embedded store: the zone a server
+ * last ran in (none until one has). A month by day split by person in that zone then reads one
+ * pre-summed row per developer and day; from the UTC days it sums three rows into each (the day,
+ * and the hours near midnight moved in and out), and that hash aggregate was most of the call.
+ * Every writer folds into it whatever zone it runs in, so it stays equal to the ledger; a server
+ * in another zone rebuilds it from the hourly rollup by who (or the 15-minute one) when it starts.
+ */
+final class LocalDays {
+    static final String TABLE = "usage_rollup_local_who";
+
+    static final LocalDays NONE = new LocalDays(null);
+
+    private final ZoneId zone;
+
+    private LocalDays(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    /** Whether a zone is kept at all. */
+    boolean kept() {
+        return zone != null;
+    }
+
+    /** Whether the whole local days of {@code asked} can be read here. */
+    boolean covers(ZoneId asked) {
+        return zone != null && zone.normalized().equals(asked.normalized());
+    }
+
+    /** The zone kept, as stored; none when no server has run on the store. */
+    static LocalDays read(Store store) {
+        return of(Jdbc.query(store, ZONE, List.of(), rs -> rs.getString(1), store::unavailable));
+    }
+
+    private static final String ZONE = "SELECT zone FROM usage_rollup_local_zone";
+
+    private static LocalDays of(List<String> zones) {
+        if (zones.isEmpty()) return NONE;
+        try {
+            return new LocalDays(ZoneId.of(zones.get(0)));
+        } catch (java.time.DateTimeException e) {
+            return NONE; // a zone this JDK does not know: not read, and rebuilt by the next server
+        }
+    }
+
+    /**
+     * Keeps the local days of {@code wanted}: nothing to do when they are kept already, else the
+     * rollup is filled again from the rollups by UTC bucket. Inside the writers' transaction.
+     */
+    static LocalDays keep(Connection c, ZoneId wanted) throws SQLException {
+        LocalDays now = of(Jdbc.query(c, ZONE, List.of(), rs -> rs.getString(1)));
+        if (now.kept() && now.zone.getId().equals(wanted.getId())) return now;
+        Jdbc.update(c, "DELETE FROM usage_rollup_local_zone");
+        Jdbc.update(c, "DELETE FROM " + TABLE);
+        Jdbc.update(c, "INSERT INTO usage_rollup_local_zone (zone) VALUES (?)", wanted.getId());
+        LocalDays kept = new LocalDays(wanted);
+        kept.fill(c);
+        return kept;
+    }
+
+    /** Sums the hourly rollup by who (the 15-minute rollup where an offset is not whole hours) into local days. */
+    private void fill(Connection c) throws SQLException {
+        long[] range = Jdbc.query(c, "SELECT min(bucket_ms), max(bucket_ms) FROM usage_rollup", List.of(),
+                rs -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
+        if (range == null) return;
+        boolean wholeHours = true;
+        for (long[] piece : pieces(range)) wholeHours &= piece[2] % Ledger.HOUR_MS == 0;
+        String source = wholeHours ? Rollups.HOURLY_WHO : "usage_rollup";
+        Jdbc.update(c, "INSERT INTO " + TABLE + " (" + Rollups.COLUMNS + ") " + summed(source, range)
+                + " WHERE bucket_ms BETWEEN ? AND ?" + grouped(), range[0], range[1]);
+    }
+
+    /**
+     * The sums of a rollup's rows (the writers' delta, or a rollup by UTC bucket) per local day and
+     * identity, whose bucket_ms lie in {@code range}: a MERGE's source with its WHERE still to add.
+     */
+    String summed(String rows, long[] range) {
+        StringBuilder sums = new StringBuilder();
+        for (String s : Rollups.SUMS) sums.append(", sum(").append(s).append(") AS ").append(s);
+        String local = "(bucket_ms + " + offsets(range) + ")";
+        return "SELECT " + local + " - (" + local + " % " + Ledger.DAY_MS + ") AS bucket_ms, identity, '' AS team,"
+                + " '' AS model, '' AS source" + sums + ", '' AS project, '' AS region FROM " + rows;
+    }
+
+    /** What follows {@link #summed}'s WHERE. */
+    static String grouped() {
+        return " GROUP BY 1, identity";
+    }
+
+    /** The local days (as the rollup keys them) of the first and last bucket of a range. */
+    long[] days(long[] range) {
+        return new long[] {day(range[0]), day(range[1])};
+    }
+
+    private long day(long bucketMs) {
+        long local = bucketMs + zone.getRules().getOffset(Instant.ofEpochMilli(bucketMs)).getTotalSeconds() * 1000L;
+        return local - Math.floorMod(local, Ledger.DAY_MS);
+    }
+
+    /**
+     * The zone's offset in ms at bucket_ms, for buckets in {@code range}: one number, or a CASE over
+     * the offset changes in it. Exact per 15-minute bucket: offsets change on quarter hours.
+     */
+    private String offsets(long[] range) {
+        List<long[]> pieces = pieces(range);
+        if (pieces.size() == 1) return Long.toString(pieces.get(0)[2]);
+        StringBuilder sql = new StringBuilder("CASE");
+        for (int i = 0; i < pieces.size() - 1; i++) {
+            sql.append(" WHEN bucket_ms < ").append(pieces.get(i)[1]).append(" THEN ").append(pieces.get(i)[2]);
+        }
+        return sql.append(" ELSE ").append(pieces.get(pieces.size() - 1)[2]).append(" END").toString();
+    }
+
+    private List<long[]> pieces(long[] range) {
+        return UsageSeries.constantOffsetPieces(Instant.ofEpochMilli(range[0]), Instant.ofEpochMilli(range[1] + 1), zone);
+    }
+}

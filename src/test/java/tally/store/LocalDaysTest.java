@@ -1,0 +1,165 @@
+package tally.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.store.Events.event;
+
+/**
+ * The embedded store's sums by local day and identity in a server's zone: equal to the ledger
+ * summed by local day after every kind of write, filled again for another zone, folded by a
+ * process that did not choose the zone, and read by the day series split by person with the same
+ * answer as from the rollups by UTC bucket.
+ */
+class LocalDaysTest {
+    @TempDir Path dir;
+
+    /** Around a daylight-saving change both ways, half and three-quarter hours east, and UTC. */
+    private static final List<String> ZONES = List.of("Europe/Berlin", "America/New_York", "Asia/Kolkata",
+            "Asia/Kathmandu", "Pacific/Chatham", "UTC");
+
+    /** Every 13 minutes from 2026-03-20 for about 27 days (across Europe's change on 29 March), three developers. */
+    private static List<UsageEvent> records(String prefix, int from, int count) {
+        Instant start = Instant.parse("2026-03-20T00:00:00Z");
+        List<UsageEvent> out = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            out.add(event(prefix + i, start.plus(13L * i, ChronoUnit.MINUTES).toString(), "dev" + (i % 3))
+                    .team(i % 5 == 1 ? "platform" : null).status(i % 9 == 4 ? 500 : 200)
+                    .tokens(new TokenCounts(100 + i, i % 4, i % 5 * 2, i * 3L, 10 + i)).webSearches(i % 3)
+                    .cost(i % 8 == 3 ? null : 1_000L + 13L * i, "v1").build());
+        }
+        return out;
+    }
+
+    @Test
+    void keptDaysEqualTheLedgerSummedByLocalDayAfterEveryKindOfWrite() {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(records("a-", 0, 1_500));
+            ledger.keepLocalDays(ZoneId.of("Europe/Berlin")); // filled from what is stored
+            assertKeptDaysEqualTheLedger(store, "Europe/Berlin");
+
+            ledger.write(records("b-", 1_000, 1_500)); // meets kept days, makes new ones
+            assertKeptDaysEqualTheLedger(store, "Europe/Berlin");
+
+            store.inTransaction(c -> { // records taken out, as a superseding source or a reprice does
+                store.dialect().prepareStaging(c);
+                return LedgerWriter.remove(c, new Where().and("identity = ?", "dev1"), store.localDays());
+            });
+            assertKeptDaysEqualTheLedger(store, "Europe/Berlin");
+
+            ledger.keepLocalDays(ZoneId.of("Asia/Kolkata")); // another zone: filled again, from the 15-minute rollup
+            assertKeptDaysEqualTheLedger(store, "Asia/Kolkata");
+        }
+        try (Store store = Store.open(StoreConfig.embedded(dir))) { // a later command in any zone keeps them
+            new Ledger(store).write(records("c-", 2_000, 800));
+            assertKeptDaysEqualTheLedger(store, "Asia/Kolkata");
+        }
+    }
+
+    @Test
+    void aDaySplitByPersonReadsTheSameFromKeptDaysInEveryZone() {
+        List<UsageEvent> events = records("e-", 0, 3_000);
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(events);
+            UsageSeries series = new UsageSeries(ledger);
+            for (String z : ZONES) {
+                ZoneId zone = ZoneId.of(z);
+                ledger.keepLocalDays(zone);
+                List<Instant[]> ranges = List.of(
+                        new Instant[] {LocalDate.of(2026, 3, 22).atStartOfDay(zone).toInstant(), LocalDate.of(2026, 4, 12).atStartOfDay(zone).toInstant()},
+                        new Instant[] {Instant.parse("2026-03-21T05:15:00Z"), Instant.parse("2026-04-10T19:45:00Z")}, // partial days at both edges
+                        new Instant[] {Instant.parse("2026-03-28T21:30:00Z"), Instant.parse("2026-03-30T02:15:00Z")}, // edges across Europe's change
+                        new Instant[] {Instant.parse("2026-03-24T03:00:00Z"), Instant.parse("2026-03-24T20:00:00Z")}); // no whole day
+                for (Instant[] range : ranges) {
+                    Map<String, Long> actual = new TreeMap<>();
+                    for (UsageSeries.Point p : series.query(UsageQuery.of(range[0], range[1], Dimension.DAY, zone), Dimension.USER)) {
+                        actual.merge(p.period() + " " + p.split(), p.usage().costNanos() * 1_000_000 + p.usage().requests(), Long::sum);
+                    }
+                    assertThat(actual).as(z + " " + Arrays.toString(range)).isEqualTo(expected(events, range, zone));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDaySeriesReadsKeptDaysOnlyInTheirZone() {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(records("e-", 0, 3_000));
+            ZoneId berlin = ZoneId.of("Europe/Berlin");
+            ledger.keepLocalDays(berlin);
+            // a mark only the kept days carry: a series that shows it read them
+            Jdbc.update(store, store::unavailable, "UPDATE " + LocalDays.TABLE + " SET cost_nanos = cost_nanos + 7 WHERE bucket_ms = ?",
+                    LocalDate.of(2026, 3, 25).toEpochDay() * Ledger.DAY_MS);
+            UsageSeries series = new UsageSeries(ledger);
+            Instant from = LocalDate.of(2026, 3, 22).atStartOfDay(berlin).toInstant();
+            Instant to = LocalDate.of(2026, 4, 1).atStartOfDay(berlin).toInstant();
+
+            long fromKeptDays = costOn(series.query(UsageQuery.of(from, to, Dimension.DAY, berlin), Dimension.USER), "2026-03-25");
+            // Paris: the same local days, summed from the rollups by UTC bucket
+            long fromRollups = costOn(series.query(UsageQuery.of(from, to, Dimension.DAY, ZoneId.of("Europe/Paris")), Dimension.USER), "2026-03-25");
+            assertThat(fromKeptDays).isEqualTo(fromRollups + 3 * 7);
+        }
+    }
+
+    private static long costOn(List<UsageSeries.Point> points, String day) {
+        return points.stream().filter(p -> p.period().toLocalDate().toString().equals(day))
+                .mapToLong(p -> p.usage().costNanos()).sum();
+    }
+
+    /** Per local day and developer in [from, to): cost * 10^6 + requests. */
+    private static Map<String, Long> expected(List<UsageEvent> events, Instant[] range, ZoneId zone) {
+        Map<String, Long> out = new TreeMap<>();
+        for (UsageEvent e : events) {
+            if (e.time().isBefore(range[0]) || !e.time().isBefore(range[1])) continue;
+            LocalDateTime day = LocalDateTime.ofInstant(e.time(), zone).toLocalDate().atStartOfDay();
+            out.merge(day + " " + e.identity(), (e.costNanos() == null ? 0 : e.costNanos()) * 1_000_000 + 1, Long::sum);
+        }
+        return out;
+    }
+
+    /** The kept rows (those with records) equal the ledger's records summed per local day in {@code zone} and identity. */
+    private static void assertKeptDaysEqualTheLedger(Store store, String zone) {
+        assertThat(Jdbc.query(store, "SELECT zone FROM usage_rollup_local_zone", List.of(), rs -> rs.getString(1), store::unavailable))
+                .containsExactly(zone);
+        ZoneId z = ZoneId.of(zone);
+        Map<String, List<Long>> ledger = new TreeMap<>();
+        Jdbc.query(store, "SELECT ts_ms, identity, CASE WHEN status >= 400 THEN 1 ELSE 0 END, input_tokens, cache_write_5m_tokens,"
+                + " cache_write_1h_tokens, cache_read_tokens, output_tokens, web_searches, coalesce(cost_nanos, 0),"
+                + " CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END FROM usage_events", List.of(), rs -> {
+            long day = LocalDateTime.ofInstant(Instant.ofEpochMilli(rs.getLong(1)), z).toLocalDate().toEpochDay() * Ledger.DAY_MS;
+            List<Long> sums = ledger.computeIfAbsent(day + " " + rs.getString(2), k -> new ArrayList<>(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L)));
+            sums.set(0, sums.get(0) + 1);
+            for (int i = 1; i < 10; i++) sums.set(i, sums.get(i) + rs.getLong(i + 2));
+            return null;
+        }, store::unavailable);
+        Map<String, List<Long>> kept = new TreeMap<>();
+        Jdbc.query(store, "SELECT bucket_ms, identity, team, model, source, project, region, " + String.join(", ", Rollups.SUMS)
+                + " FROM " + LocalDays.TABLE + " WHERE requests <> 0", List.of(), rs -> {
+            assertThat(List.of(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)))
+                    .containsOnly("");
+            List<Long> sums = new ArrayList<>();
+            for (int i = 0; i < 10; i++) sums.add(rs.getLong(i + 8));
+            return kept.put(rs.getLong(1) + " " + rs.getString(2), sums);
+        }, store::unavailable);
+        assertThat(ledger).hasSizeGreaterThan(20);
+        assertThat(kept).as("kept days in " + zone).isEqualTo(ledger);
+    }
+}
