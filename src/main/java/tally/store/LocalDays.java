@@ -74,25 +74,21 @@ final class LocalDays {
         boolean wholeHours = true;
         for (long[] piece : pieces(range)) wholeHours &= piece[2] % Ledger.HOUR_MS == 0;
         String source = wholeHours ? Rollups.HOURLY_WHO : "usage_rollup";
-        Jdbc.update(c, "INSERT INTO " + TABLE + " (" + Rollups.COLUMNS + ") " + summed(source, range)
-                + " WHERE bucket_ms BETWEEN ? AND ?" + grouped(), range[0], range[1]);
+        Jdbc.update(c, "INSERT INTO " + TABLE + " (" + Rollups.COLUMNS + ") "
+                + summed(source, " WHERE bucket_ms BETWEEN ? AND ?", range), range[0], range[1]);
     }
 
     /**
-     * The sums of a rollup's rows (the writers' delta, or a rollup by UTC bucket) per local day and
-     * identity, whose bucket_ms lie in {@code range}: a MERGE's source with its WHERE still to add.
+     * The rows of {@code table} (the writers' delta, or a rollup by UTC bucket) that {@code where}
+     * keeps, all with bucket_ms in {@code range}, summed per local day and identity.
      */
-    String summed(String rows, long[] range) {
+    String summed(String table, String where, long[] range) {
         StringBuilder sums = new StringBuilder();
         for (String s : Rollups.SUMS) sums.append(", sum(").append(s).append(") AS ").append(s);
         String local = "(bucket_ms + " + offsets(range) + ")";
         return "SELECT " + local + " - (" + local + " % " + Ledger.DAY_MS + ") AS bucket_ms, identity, '' AS team,"
-                + " '' AS model, '' AS source" + sums + ", '' AS project, '' AS region FROM " + rows;
-    }
-
-    /** What follows {@link #summed}'s WHERE. */
-    static String grouped() {
-        return " GROUP BY 1, identity";
+                + " '' AS model, '' AS source" + sums + ", '' AS project, '' AS region FROM " + table + where
+                + " GROUP BY 1, identity";
     }
 
     /** The local days (as the rollup keys them) of the first and last bucket of a range. */

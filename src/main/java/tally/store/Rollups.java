@@ -70,7 +70,7 @@ final class Rollups {
         fold(c, HOURLY, coarser(Ledger.HOUR_MS, false, true), coarse(range, Ledger.HOUR_MS));
         fold(c, HOURLY_WHO, coarser(Ledger.HOUR_MS, true, false), coarse(range, Ledger.HOUR_MS));
         fold(c, DAILY_WHO, coarser(Ledger.DAY_MS, true, false), coarse(range, Ledger.DAY_MS));
-        if (local.kept()) fold(c, LocalDays.TABLE, "(" + local.summed("rollup_delta", range) + LocalDays.grouped() + ")", local.days(range));
+        if (local.kept()) fold(c, LocalDays.TABLE, "(" + local.summed("rollup_delta", "", range) + ")", local.days(range));
     }
 
     /**

@@ -203,41 +203,19 @@ public final class UsageSeries {
     }
 
     /**
-     * Runs the series over each of {@code pieces} (q's range cut where its zone's offset changes), its
-     * sums as longs or exact, grouped by identity and keyed by the person {@code personOf} resolves
-     * when given, into {@code out} (a local period that straddles an offset change once per
-     * piece); false when a sum read as a long was beyond one.
+     * Runs the series as {@code plan} reads it, its sums as longs or exact, grouped by identity and
+     * keyed by the person {@code personOf} resolves when given, into {@code out} (a local period
+     * that straddles an offset change once per piece); false when a sum read as a long was beyond one.
      */
     private boolean read(UsageQuery q, Plan plan, Dimension split, boolean longs, PersonOf personOf,
                          List<Point> out) throws SQLException {
-        String key = personOf != null ? "r.identity" : split == null ? "''" : splitKey(split);
-        String joins = personOf != null ? "" : RollupRange.joins(split, q);
-        String sums = !longs ? RollupRange.SUMS : seeksRanges ? LONG_SUMS : DUCKDB_LONG_SUMS;
-        String nonzero = longs && seeksRanges ? "sum(r.requests::int8) <> 0" : "sum(r.requests) <> 0";
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder();
-        for (long[] piece : plan.pieces()) {
-            if (sql.length() > 0) sql.append(" UNION ALL ");
-            sql.append("SELECT r.period, ").append(key).append(", ").append(sums)
-                    .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], plan.step(), params)).append(") r")
-                    .append(joins);
-            Where where = UsageFilters.of(q);
-            params.addAll(where.params());
-            sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(nonzero);
-        }
-        if (plan.localDays() != null) {
-            if (sql.length() > 0) sql.append(" UNION ALL ");
-            Where where = UsageFilters.of(q).and("r.bucket_ms >= ? AND r.bucket_ms < ?", plan.localDays()[0], plan.localDays()[1])
-                    .and("r.requests <> 0"); // a day and identity whose records all went: every sum 0
-            params.addAll(where.params());
-            sql.append("SELECT r.bucket_ms, r.identity, ").append(longs ? DUCKDB_LONG_VALUES : VALUES)
-                    .append(" FROM ").append(LocalDays.TABLE).append(" r").append(where.sql());
-        }
+        String sql = sql(q, plan, split, longs, personOf != null, params);
         boolean[] fits = {true};
         try (Connection c = store.connection()) {
             if (seeksRanges) serially(c);
             try {
-                Jdbc.query(c, sql.toString(), params, rs -> {
+                Jdbc.query(c, sql, params, rs -> {
                     LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
                     String k = personOf != null ? personOf.of(rs.getString(2)) : rs.getString(2);
                     UsageRow row = longs ? RollupRange.longRow(rs, 3, k) : RollupRange.row(rs, 3, k);
@@ -257,6 +235,36 @@ public final class UsageSeries {
             throw e;
         }
         return fits[0];
+    }
+
+    /**
+     * The series' SQL: each piece's rollup rows grouped per local period and key ({@code byIdentity}:
+     * the identity, for {@link #people}), and the kept local days' rows as they are.
+     */
+    private String sql(UsageQuery q, Plan plan, Dimension split, boolean longs, boolean byIdentity, List<Object> params) {
+        String key = byIdentity ? "r.identity" : split == null ? "''" : splitKey(split);
+        String joins = byIdentity ? "" : RollupRange.joins(split, q);
+        String sums = !longs ? RollupRange.SUMS : seeksRanges ? LONG_SUMS : DUCKDB_LONG_SUMS;
+        String nonzero = longs && seeksRanges ? "sum(r.requests::int8) <> 0" : "sum(r.requests) <> 0";
+        StringBuilder sql = new StringBuilder();
+        for (long[] piece : plan.pieces()) {
+            if (sql.length() > 0) sql.append(" UNION ALL ");
+            sql.append("SELECT r.period, ").append(key).append(", ").append(sums)
+                    .append(" FROM (").append(rows(q, split, piece[0], piece[1], piece[2], plan.step(), params)).append(") r")
+                    .append(joins);
+            Where where = UsageFilters.of(q);
+            params.addAll(where.params());
+            sql.append(where.sql()).append(" GROUP BY 1, 2 HAVING ").append(nonzero);
+        }
+        if (plan.localDays() != null) {
+            if (sql.length() > 0) sql.append(" UNION ALL ");
+            Where where = UsageFilters.of(q).and("r.bucket_ms >= ? AND r.bucket_ms < ?", plan.localDays()[0], plan.localDays()[1])
+                    .and("r.requests <> 0"); // a day and identity whose records all went: every sum 0
+            params.addAll(where.params());
+            sql.append("SELECT r.bucket_ms, r.identity, ").append(longs ? DUCKDB_LONG_VALUES : VALUES)
+                    .append(" FROM ").append(LocalDays.TABLE).append(" r").append(where.sql());
+        }
+        return sql.toString();
     }
 
     /**
