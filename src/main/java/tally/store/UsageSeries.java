@@ -285,13 +285,20 @@ public final class UsageSeries {
      */
     public Map<LocalDate, Set<String>> activePeople(Instant from, Instant to, ZoneId zone) {
         UsageQuery q = UsageQuery.of(from, to, Dimension.DAY, zone);
+        Plan plan = plan(q, constantOffsetPieces(from, to, zone), Ledger.DAY_MS);
         List<Object> params = new ArrayList<>();
         StringBuilder days = new StringBuilder();
-        for (long[] piece : constantOffsetPieces(from, to, zone)) {
+        for (long[] piece : plan.pieces()) {
             if (days.length() > 0) days.append(" UNION ALL ");
             days.append("SELECT r.period, r.identity FROM (")
                     .append(rows(q, Dimension.USER, piece[0], piece[1], piece[2], Ledger.DAY_MS, params))
                     .append(") r GROUP BY r.period, r.identity HAVING sum(r.requests) > 0");
+        }
+        if (plan.localDays() != null) { // whole days kept in this zone: a row per identity with usage that day
+            if (days.length() > 0) days.append(" UNION ALL ");
+            days.append("SELECT bucket_ms AS period, identity FROM ").append(LocalDays.TABLE)
+                    .append(" WHERE bucket_ms >= ? AND bucket_ms < ? AND requests > 0");
+            params.addAll(List.of(plan.localDays()[0], plan.localDays()[1]));
         }
         Map<LocalDate, Set<String>> out = new TreeMap<>();
         if (days.length() == 0) return out;

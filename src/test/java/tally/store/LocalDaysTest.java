@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
@@ -73,7 +75,7 @@ class LocalDaysTest {
     }
 
     @Test
-    void aDaySplitByPersonReadsTheSameFromKeptDaysInEveryZone() {
+    void aDaySplitByPersonAndTheActivePeopleReadTheSameFromKeptDaysInEveryZone() {
         List<UsageEvent> events = records("e-", 0, 3_000);
         try (Store store = Store.open(StoreConfig.embedded(dir))) {
             Ledger ledger = new Ledger(store);
@@ -93,6 +95,11 @@ class LocalDaysTest {
                         actual.merge(p.period() + " " + p.split(), p.usage().costNanos() * 1_000_000 + p.usage().requests(), Long::sum);
                     }
                     assertThat(actual).as(z + " " + Arrays.toString(range)).isEqualTo(expected(events, range, zone));
+                    Map<String, Set<String>> active = new TreeMap<>();
+                    expected(events, range, zone).keySet().forEach(k -> active.computeIfAbsent(k.substring(0, 10), d -> new TreeSet<>()).add(k.substring(17)));
+                    Map<String, Set<String>> read = new TreeMap<>();
+                    series.activePeople(range[0], range[1], zone).forEach((d, people) -> read.put(d.toString(), new TreeSet<>(people)));
+                    assertThat(read).as("active " + z + " " + Arrays.toString(range)).isEqualTo(active);
                 }
             }
         }
