@@ -32,7 +32,7 @@ public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, U
     public static CostReport build(Ledger ledger, ReportRange range, Dimension by, AnyOf filters, Clock clock) {
         UsageQuery q = UsageQuery.of(range.start(), range.end(), by, range.zone()).withAnyOf(filters);
         List<UsageRow> rows = ledger.usage(q);
-        UsageRow total = ledger.totals(q).withKey("TOTAL");
+        UsageRow total = ledger.totalOf(q, rows);
         List<UsageRow> byUser = by == Dimension.USER ? rows : ledger.usage(q.withBy(Dimension.USER));
         List<UsageRow> top = byUser.stream().filter(r -> r.costNanos() > 0).limit(3).toList();
         return new CostReport(range, by, rows, total, projection(total.costNanos(), range, clock), top,

@@ -168,6 +168,20 @@ public final class Ledger {
         return queries.totals(q);
     }
 
+    /**
+     * {@link #totals} of q, given its rows as {@link #usage} answered them: their exact sum when every
+     * record is in exactly one (any grouping of the rollups: the key is a function of each row, and a
+     * group left out holds no record), which spares reading the rollups a second time; read as
+     * {@link #totals} for sessions, whose rows come from the raw records (retention may have pruned).
+     * A sum beyond a long is refused, as the read total would be.
+     */
+    public UsageRow totalOf(UsageQuery q, List<UsageRow> rows) {
+        if (q.by() == Dimension.SESSION) return totals(q);
+        UsageRow total = UsageRow.empty("TOTAL");
+        for (UsageRow r : rows) total = total.plus(r);
+        return total;
+    }
+
     /** Models with records that could not be priced, with how many. */
     public Map<String, Long> unpricedModels(UsageQuery q) {
         return queries.unpricedModels(q);

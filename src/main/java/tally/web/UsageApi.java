@@ -47,7 +47,7 @@ final class UsageApi {
         UsageQuery q = p.usage(range, by);
         List<UsageRow> grouped = split == null ? data.ledger().usage(q) : null;
         List<UsageSeries.Point> series = split == null ? null : data.series().query(q, split);
-        UsageRow total = split == null ? data.ledger().totals(q) : sum(series);
+        UsageRow total = split == null ? data.ledger().totalOf(q, grouped) : sum(series);
         return Json.written(g -> {
             g.writeStartObject();
             Json.range(g, range);
