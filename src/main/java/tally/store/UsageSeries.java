@@ -302,9 +302,16 @@ public final class UsageSeries {
         }
         Map<LocalDate, Set<String>> out = new TreeMap<>();
         if (days.length() == 0) return out;
-        String sql = "SELECT DISTINCT x.period, " + Identities.person("x") + " FROM (" + days + ") x" + Identities.aliases("x");
-        Jdbc.query(store, sql, params, rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
-                d -> new HashSet<>()).add(rs.getString(2)), store::unavailable);
+        try (Connection c = store.connection()) {
+            // on DuckDB the pairs' identities resolved here, as the series by person does: no alias joins
+            PersonOf personOf = resolvesPeopleHere ? PersonOf.read(c) : null;
+            String sql = personOf != null ? "SELECT DISTINCT x.period, x.identity FROM (" + days + ") x"
+                    : "SELECT DISTINCT x.period, " + Identities.person("x") + " FROM (" + days + ") x" + Identities.aliases("x");
+            Jdbc.query(c, sql, params, rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
+                    d -> new HashSet<>()).add(personOf != null ? personOf.of(rs.getString(2)) : rs.getString(2)));
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
         return out;
     }
 
