@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.zone.ZoneRulesProvider;
 import java.util.List;
 
 /**
@@ -35,35 +36,55 @@ final class LocalDays {
         return zone != null && zone.normalized().equals(asked.normalized());
     }
 
-    /** The zone kept, as stored; none when no server has run on the store. */
+    /**
+     * The zone kept, as stored; none when no server has run on the store. Days summed under other
+     * rules for the zone (another JDK's time-zone data, or a zone this one does not know) are
+     * forgotten here, as this process would fold its writes into them differently: the next server
+     * fills them again.
+     */
     static LocalDays read(Store store) {
-        return of(Jdbc.query(store, ZONE, List.of(), rs -> rs.getString(1), store::unavailable));
+        List<String[]> kept = Jdbc.query(store, ZONE, List.of(), rs -> new String[] {rs.getString(1), rs.getString(2)}, store::unavailable);
+        if (kept.isEmpty()) return NONE;
+        LocalDays days = of(kept.get(0));
+        if (!days.kept()) Jdbc.update(store, store::unavailable, "DELETE FROM usage_rollup_local_zone");
+        return days;
     }
 
-    private static final String ZONE = "SELECT zone FROM usage_rollup_local_zone";
+    private static final String ZONE = "SELECT zone, rules FROM usage_rollup_local_zone";
 
-    private static LocalDays of(List<String> zones) {
-        if (zones.isEmpty()) return NONE;
+    /** The days kept for a stored zone and rules, when this JDK has the same rules for it. */
+    private static LocalDays of(String[] stored) {
         try {
-            return new LocalDays(ZoneId.of(zones.get(0)));
+            ZoneId zone = ZoneId.of(stored[0]);
+            return rules(zone).equals(stored[1]) ? new LocalDays(zone) : NONE;
         } catch (java.time.DateTimeException e) {
-            return NONE; // a zone this JDK does not know: not read, and rebuilt by the next server
+            return NONE;
+        }
+    }
+
+    /** The version of this JDK's time-zone rules for a zone ("" for a fixed offset). */
+    private static String rules(ZoneId zone) {
+        try {
+            return ZoneRulesProvider.getVersions(zone.getId()).lastKey();
+        } catch (java.time.DateTimeException e) {
+            return "";
         }
     }
 
     /**
-     * Keeps the local days of {@code wanted}: nothing to do when they are kept already, else the
-     * rollup is filled again from the rollups by UTC bucket. Inside the writers' transaction.
+     * Keeps the local days of {@code wanted}: nothing to do when they are kept already (under the
+     * same rules), else the rollup is filled again from the rollups by UTC bucket. Inside the
+     * writers' transaction.
      */
     static LocalDays keep(Connection c, ZoneId wanted) throws SQLException {
-        LocalDays now = of(Jdbc.query(c, ZONE, List.of(), rs -> rs.getString(1)));
-        if (now.kept() && now.zone.getId().equals(wanted.getId())) return now;
+        List<String[]> kept = Jdbc.query(c, ZONE, List.of(), rs -> new String[] {rs.getString(1), rs.getString(2)});
+        if (!kept.isEmpty() && kept.get(0)[0].equals(wanted.getId()) && of(kept.get(0)).kept()) return new LocalDays(wanted);
         Jdbc.update(c, "DELETE FROM usage_rollup_local_zone");
         Jdbc.update(c, "DELETE FROM " + TABLE);
-        Jdbc.update(c, "INSERT INTO usage_rollup_local_zone (zone) VALUES (?)", wanted.getId());
-        LocalDays kept = new LocalDays(wanted);
-        kept.fill(c);
-        return kept;
+        Jdbc.update(c, "INSERT INTO usage_rollup_local_zone (zone, rules) VALUES (?, ?)", wanted.getId(), rules(wanted));
+        LocalDays days = new LocalDays(wanted);
+        days.fill(c);
+        return days;
     }
 
     /** Sums the hourly rollup by who (the 15-minute rollup where an offset is not whole hours) into local days. */

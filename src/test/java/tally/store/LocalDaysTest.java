@@ -75,6 +75,26 @@ class LocalDaysTest {
     }
 
     @Test
+    void daysCutUnderOtherTimeZoneRulesAreForgottenAndFilledAgainByTheNextServer() {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(records("a-", 0, 1_000));
+            ledger.keepLocalDays(ZoneId.of("Europe/Berlin"));
+            // as a JDK with other time-zone data would have cut them
+            Jdbc.update(store, store::unavailable, "UPDATE usage_rollup_local_zone SET rules = '1999z'");
+        }
+        try (Store store = Store.open(StoreConfig.embedded(dir))) { // this JDK's rules: not read, not kept
+            assertThat(store.localDays().kept()).isFalse();
+            assertThat(Jdbc.query(store, "SELECT zone FROM usage_rollup_local_zone", List.of(), rs -> rs.getString(1), store::unavailable)).isEmpty();
+            Ledger ledger = new Ledger(store);
+            ledger.write(records("b-", 900, 500)); // not folded into the forgotten days
+            ledger.keepLocalDays(ZoneId.of("Europe/Berlin")); // a server in the same zone fills them again
+            assertThat(store.localDays().covers(ZoneId.of("Europe/Berlin"))).isTrue();
+            assertKeptDaysEqualTheLedger(store, "Europe/Berlin");
+        }
+    }
+
+    @Test
     void aDaySplitByPersonAndTheActivePeopleReadTheSameFromKeptDaysInEveryZone() {
         List<UsageEvent> events = records("e-", 0, 3_000);
         try (Store store = Store.open(StoreConfig.embedded(dir))) {
