@@ -89,14 +89,21 @@ final class LocalDays {
 
     /** Sums the hourly rollup by who (the 15-minute rollup where an offset is not whole hours) into local days. */
     private void fill(Connection c) throws SQLException {
-        long[] range = Jdbc.query(c, "SELECT min(bucket_ms), max(bucket_ms) FROM usage_rollup", List.of(),
-                rs -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
+        long[] range = range(c, "usage_rollup");
         if (range == null) return;
         boolean wholeHours = true;
         for (long[] piece : pieces(range)) wholeHours &= piece[2] % Ledger.HOUR_MS == 0;
         String source = wholeHours ? Rollups.HOURLY_WHO : "usage_rollup";
+        if (wholeHours) range = range(c, source); // its first hour begins before the first 15-minute bucket
+        if (range == null) return;
         Jdbc.update(c, "INSERT INTO " + TABLE + " (" + Rollups.COLUMNS + ") "
                 + summed(source, " WHERE bucket_ms BETWEEN ? AND ?", range), range[0], range[1]);
+    }
+
+    /** The first and last bucket of a rollup; null when it is empty. */
+    private static long[] range(Connection c, String rollup) throws SQLException {
+        return Jdbc.query(c, "SELECT min(bucket_ms), max(bucket_ms) FROM " + rollup, List.of(),
+                rs -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
     }
 
     /**

@@ -35,9 +35,9 @@ class LocalDaysTest {
     private static final List<String> ZONES = List.of("Europe/Berlin", "America/New_York", "Asia/Kolkata",
             "Asia/Kathmandu", "Pacific/Chatham", "UTC");
 
-    /** Every 13 minutes from 2026-03-20 for about 27 days (across Europe's change on 29 March), three developers. */
+    /** Every 13 minutes from 2026-03-20 00:20 UTC for about 27 days (across Europe's change on 29 March), three developers. */
     private static List<UsageEvent> records(String prefix, int from, int count) {
-        Instant start = Instant.parse("2026-03-20T00:00:00Z");
+        Instant start = Instant.parse("2026-03-20T00:20:00Z"); // not on an hour: the first hour row starts before the first bucket
         List<UsageEvent> out = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
             out.add(event(prefix + i, start.plus(13L * i, ChronoUnit.MINUTES).toString(), "dev" + (i % 3))
