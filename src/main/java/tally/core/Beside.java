@@ -34,20 +34,22 @@ public final class Beside<T> {
      * interrupt flag stays set).
      */
     public T join() {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failed(e);
-        } catch (ExecutionException e) {
-            throw rethrown(e.getCause());
-        }
+        return waited(task::get);
     }
 
     /** As {@link #join()}, waiting at most {@code within}: past it, a {@link Failed} caused by a {@link TimeoutException}. */
     public T join(Duration within) {
+        return waited(() -> task.get(within.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** One of the task's two gets. */
+    private interface Get<T> {
+        T get() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    private T waited(Get<T> get) {
         try {
-            return task.get(within.toNanos(), TimeUnit.NANOSECONDS);
+            return get.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failed(e);

@@ -43,7 +43,7 @@ final class LocalDays {
      * fills them again.
      */
     static LocalDays read(Store store) {
-        List<String[]> kept = Jdbc.query(store, ZONE, List.of(), rs -> new String[] {rs.getString(1), rs.getString(2)}, store::unavailable);
+        List<String[]> kept = Jdbc.query(store, ZONE, List.of(), LocalDays::zoneAndRules, store::unavailable);
         if (kept.isEmpty()) return NONE;
         LocalDays days = of(kept.get(0));
         if (!days.kept()) Jdbc.update(store, store::unavailable, "DELETE FROM usage_rollup_local_zone");
@@ -51,6 +51,10 @@ final class LocalDays {
     }
 
     private static final String ZONE = "SELECT zone, rules FROM usage_rollup_local_zone";
+
+    private static String[] zoneAndRules(java.sql.ResultSet rs) throws SQLException {
+        return new String[] {rs.getString(1), rs.getString(2)};
+    }
 
     /** The days kept for a stored zone and rules, when this JDK has the same rules for it. */
     private static LocalDays of(String[] stored) {
@@ -77,7 +81,7 @@ final class LocalDays {
      * writers' transaction.
      */
     static LocalDays keep(Connection c, ZoneId wanted) throws SQLException {
-        List<String[]> kept = Jdbc.query(c, ZONE, List.of(), rs -> new String[] {rs.getString(1), rs.getString(2)});
+        List<String[]> kept = Jdbc.query(c, ZONE, List.of(), LocalDays::zoneAndRules);
         if (!kept.isEmpty() && kept.get(0)[0].equals(wanted.getId()) && of(kept.get(0)).kept()) return new LocalDays(wanted);
         Jdbc.update(c, "DELETE FROM usage_rollup_local_zone");
         Jdbc.update(c, "DELETE FROM " + TABLE);
@@ -117,6 +121,16 @@ final class LocalDays {
         return "SELECT " + local + " - (" + local + " % " + Ledger.DAY_MS + ") AS bucket_ms, identity, '' AS team,"
                 + " '' AS model, '' AS source" + sums + ", '' AS project, '' AS region FROM " + table + where
                 + " GROUP BY 1, identity";
+    }
+
+    /**
+     * The kept rows r (columns of r) of the local days in {@code days} (from, to, as keyed) that
+     * {@code where} keeps and that hold records (a day and identity whose records all went sums to 0).
+     */
+    static String rows(String columns, long[] days, Where where, List<Object> params) {
+        Where w = where.copy().and("r.bucket_ms >= ? AND r.bucket_ms < ?", days[0], days[1]).and("r.requests <> 0");
+        params.addAll(w.params());
+        return "SELECT " + columns + " FROM " + TABLE + " r" + w.sql();
     }
 
     /** The local days (as the rollup keys them) of the first and last bucket of a range. */

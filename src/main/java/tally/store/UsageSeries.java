@@ -87,6 +87,9 @@ public final class UsageSeries {
      * of a numeric parsed from text. A sum beyond a long fails that cast (as does a single rollup row
      * beyond one): the series is then summed exactly, for the reader to refuse.
      */
+    /** A DuckDB 128-bit expression ({@code $1} of a replacement) as a long, as {@link #DUCKDB_LONG_SUMS} says why. */
+    private static final String AS_LONG = "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)";
+
     private static final String LONG_SUMS = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "sum($1::int8)::int8");
 
     /**
@@ -99,15 +102,13 @@ public final class UsageSeries {
      * call (old and new alternating, 80 each). A sum of 10^18 or more fails the cast: the series is
      * then summed exactly, which reads a sum up to a long's maximum and refuses one beyond.
      */
-    private static final String DUCKDB_LONG_SUMS = RollupRange.SUMS.replaceAll("(sum\\(r\\.\\w+\\))",
-            "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)");
+    private static final String DUCKDB_LONG_SUMS = RollupRange.SUMS.replaceAll("(sum\\(r\\.\\w+\\))", AS_LONG);
 
     /** Each of {@link Rollups#SUMS} of a row r, as stored. */
     private static final String VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "$1");
 
     /** Each of {@link Rollups#SUMS} of a row r as a long, as {@link #DUCKDB_LONG_SUMS} casts its sums. */
-    private static final String DUCKDB_LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)",
-            "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)");
+    private static final String DUCKDB_LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", AS_LONG);
 
     /**
      * Whether a series is split by person and asks nothing else of people (no person or team filter),
@@ -258,11 +259,8 @@ public final class UsageSeries {
         }
         if (plan.localDays() != null) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            Where where = UsageFilters.of(q).and("r.bucket_ms >= ? AND r.bucket_ms < ?", plan.localDays()[0], plan.localDays()[1])
-                    .and("r.requests <> 0"); // a day and identity whose records all went: every sum 0
-            params.addAll(where.params());
-            sql.append("SELECT r.bucket_ms, r.identity, ").append(longs ? DUCKDB_LONG_VALUES : VALUES)
-                    .append(" FROM ").append(LocalDays.TABLE).append(" r").append(where.sql());
+            sql.append(LocalDays.rows("r.bucket_ms, r.identity, " + (longs ? DUCKDB_LONG_VALUES : VALUES),
+                    plan.localDays(), UsageFilters.of(q), params));
         }
         return sql.toString();
     }
@@ -296,9 +294,7 @@ public final class UsageSeries {
         }
         if (plan.localDays() != null) { // whole days kept in this zone: a row per identity with usage that day
             if (days.length() > 0) days.append(" UNION ALL ");
-            days.append("SELECT bucket_ms AS period, identity FROM ").append(LocalDays.TABLE)
-                    .append(" WHERE bucket_ms >= ? AND bucket_ms < ? AND requests > 0");
-            params.addAll(List.of(plan.localDays()[0], plan.localDays()[1]));
+            days.append(LocalDays.rows("r.bucket_ms AS period, r.identity", plan.localDays(), new Where(), params));
         }
         Map<LocalDate, Set<String>> out = new TreeMap<>();
         if (days.length() == 0) return out;
