@@ -75,6 +75,24 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aQuietBuildPrintsNothingOfMavensAndAFailedOneShowsWhyWithoutItsColours() throws Exception {
+        // Maven 3.8 prints colour resets even when quiet and in batch mode
+        executable(tools.resolve("mvn"), "#!/bin/sh\nprintf '\\033[0m\\033[0m' >&2\ntouch " + jar + "\n");
+        Files.writeString(repo.resolve("src/main/java/tally/A.java"), "class A { int edited; }");
+        launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
+        assertThat(Files.readString(repo.resolve("err.txt"))).isEqualTo("tally: building (first run or sources changed)…\n");
+
+        executable(tools.resolve("mvn"), "#!/bin/sh\nprintf '\\033[1;31m[ERROR]\\033[0m A.java:[1,9] expected\\n'\nexit 1\n");
+        Files.writeString(repo.resolve("src/main/java/tally/A.java"), "class A { int broken }");
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("tally").toString(), "report").directory(repo.toFile());
+        pb.environment().put("PATH", tools + ":/usr/bin:/bin");
+        Process p = pb.redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isEqualTo(1);
+        assertThat(said).endsWith("[ERROR] A.java:[1,9] expected\n").doesNotContain("\033");
+    }
+
+    @Test
     void rebuildsWhenASourceIsAddedOrThePomChanged() throws Exception {
         Files.writeString(repo.resolve("src/main/java/tally/B.java"), "class B {}");
         launch(Map.of("TALLY_JAVA", home.resolve("bin/java").toString()), "report");
