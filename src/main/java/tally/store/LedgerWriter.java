@@ -54,8 +54,8 @@ final class LedgerWriter {
         }
         long from = lo;
         long to = hi;
-        boolean probeRequests = anyRequestId;
-        WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probeRequests, pricer));
+        Probes probes = new Probes(anyRequestId, Growth.of(events));
+        WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probes, pricer));
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
 
@@ -81,18 +81,22 @@ final class LedgerWriter {
         }
     }
 
+    /** Which probes a batch needs beyond the one by id: by provider request id, for outgrown copies. */
+    private record Probes(boolean requests, Growth.Keys growth) {}
+
     private WriteResult writeInTransaction(Connection c, List<UsageEvent> batch, long lo, long hi,
-                                           boolean anyRequestId, UnaryOperator<UsageEvent> pricer) throws SQLException {
+                                           Probes probes, UnaryOperator<UsageEvent> pricer) throws SQLException {
         List<UsageEvent> events = CounterSeries.apply(c, batch, pricer);
         long counted = batch.size() - events.size(); // counter points applied already: nothing new
         if (events.isEmpty()) return new WriteResult(0, counted, 0);
         store.dialect().load(c, "usage_staging", events);
         counted += Retention.dropPastHorizon(c); // pruned history arriving again: its rollups hold it
 
+        long grown = Growth.makeWay(c, lo, hi, probes.growth(), store.localDays());
         long duplicates = counted + Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
-        long superseded = 0;
-        if (anyRequestId) {
+        long superseded = grown;
+        if (probes.requests()) {
             long wlo = lo - REQUEST_ID_MARGIN_MS;
             long whi = hi + REQUEST_ID_MARGIN_MS;
             duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE request_id IN (SELECT s.request_id"
@@ -173,10 +177,15 @@ final class LedgerWriter {
 
     /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
     private static long supersede(Connection c, long wlo, long whi, LocalDays local) throws SQLException {
+        return removeFound(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank > s.source_rank", List.of(wlo, whi), local);
+    }
+
+    /** Removes the stored records a query finds (its columns: id, ts_ms), from the rollups and the ledger; returns how many. */
+    static long removeFound(Connection c, String sql, List<Object> params, LocalDays local) throws SQLException {
         List<String> ids = new ArrayList<>();
         long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
-        Jdbc.query(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
-                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank > s.source_rank", List.of(wlo, whi), rs -> {
+        Jdbc.query(c, sql, params, rs -> {
             ids.add(rs.getString(1));
             range[0] = Math.min(range[0], rs.getLong(2));
             range[1] = Math.max(range[1], rs.getLong(2));
@@ -195,13 +204,18 @@ final class LedgerWriter {
         }
     }
 
-    /** One record per id, and one per provider request id (the highest-precedence source wins). */
+    /**
+     * One record per id, and one per provider request id: the highest-precedence source wins, and
+     * between copies from one source the one with more tokens ({@link Growth#outgrows}).
+     */
     static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch) {
         int capacity = batch.size() * 4 / 3 + 1; // no rehashing: this runs on the store's one thread, per batch
-        Map<String, UsageEvent> byId = new HashMap<>(capacity);
+        Map<String, Integer> at = new HashMap<>(capacity);
         List<UsageEvent> unique = new ArrayList<>(batch.size());
         for (UsageEvent e : batch) {
-            if (byId.putIfAbsent(e.id(), e) == null) unique.add(e);
+            Integer i = at.putIfAbsent(e.id(), unique.size());
+            if (i == null) unique.add(e);
+            else if (Growth.outgrows(e, unique.get(i))) unique.set(i, e); // a later, fuller copy of one record
         }
         Map<String, UsageEvent> byRequest = new HashMap<>(capacity);
         boolean shared = false;
@@ -210,7 +224,8 @@ final class LedgerWriter {
             UsageEvent before = byRequest.putIfAbsent(e.requestId(), e);
             if (before == null) continue;
             shared = true;
-            if (e.source().rank() < before.source().rank()) byRequest.put(e.requestId(), e);
+            int rank = Integer.compare(e.source().rank(), before.source().rank());
+            if (rank < 0 || rank == 0 && Growth.outgrows(e, before)) byRequest.put(e.requestId(), e);
         }
         if (!shared) return unique; // the usual batch: every request id once
         List<UsageEvent> out = new ArrayList<>(unique.size());

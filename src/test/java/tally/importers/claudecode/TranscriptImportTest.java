@@ -86,6 +86,50 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void ofCopiesOfOneAnswerInDifferentFilesTheFullestCountsWhicheverIsReadFirst(TestStores.Kind kind) throws Exception {
+        Transcript.write(projects().resolve("a/first.jsonl"), answer(T1, "s1", "msg_1", "req_1").usage(25, 10, 0, 0).json());
+        Transcript.write(projects().resolve("b/second.jsonl"), answer(T1, "s1", "msg_1", "req_1").usage(25, 500, 0, 0).json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+        assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(500);
+
+        Tally apart = new Tally(kind, dir.resolve("apart")); // the same copies, one import each, fuller one second
+        apart.run("import", "claude-code", projects().resolve("a").toString(), "--user", "alice").ok();
+        String out = apart.run("import", "claude-code", projects().resolve("b").toString(), "--user", "alice").ok().out();
+        assertThat(out).containsPattern("records added: +1\n");
+        assertThat(total(apart).get("requests").asLong()).isEqualTo(1);
+        assertThat(total(apart).get("output_tokens").asLong()).isEqualTo(500);
+        assertThat(apart.run("report", "--by", "user", "--from", DAY, "--to", DAY, "--format", "json").json()
+                .get("rows").get(0).get("output_tokens").asLong()).as("the rollups moved with it").isEqualTo(500);
+
+        // and the smaller copy read again later changes nothing
+        Files.setLastModifiedTime(projects().resolve("a/first.jsonl"), FileTime.from(Instant.now()));
+        apart.run("import", "claude-code", projects().resolve("a").toString(), "--user", "alice").ok();
+        assertThat(total(apart).get("output_tokens").asLong()).isEqualTo(500);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aFinalUsageAppendedAfterItsProvisionalCopyWasStoredReplacesIt(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json());
+        old(f); // quiet for hours: its provisional answer is taken as it is
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(1);
+        // Claude Code resumed and wrote the answer's final line, a minute later
+        Transcript.append(f, answer(DAY + "T10:01:00Z", "s1", "msg_1", "req_1").usage(25, 300, 1500, 12000).json() + "\n");
+        importAll(tally);
+        JsonNode t = total(tally);
+        assertThat(t.get("requests").asLong()).isEqualTo(1);
+        assertThat(t.get("output_tokens").asLong()).isEqualTo(300);
+        assertThat(importAll(tally).out()).contains("1 file unchanged since the last import");
+        assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(300);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void sidechainsAndSubagentFilesCount(TestStores.Kind kind) throws Exception {
         Transcript.write(projects().resolve("p/s1.jsonl"),
                 answer(T1, "s1", "msg_1", "req_1").json(),
