@@ -98,6 +98,7 @@ final class TranscriptLineParser {
         if (f.apiError || f.nulled || "<synthetic>".equals(f.model)) return Result.IGNORED;
         if (f.model == null || f.model.isBlank()) throw new Malformed("usage without message.model");
         if (f.timestamp == null) throw new Malformed("usage without a timestamp");
+        if (!f.hasInput || !f.hasOutput) throw new Malformed("usage without " + (f.hasInput ? "output_tokens" : "input_tokens"));
         Instant time;
         try {
             time = IsoInstant.parse(f.timestamp);
@@ -157,8 +158,14 @@ final class TranscriptLineParser {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
-                case "input_tokens" -> f.input = count(p, t, f, name);
-                case "output_tokens" -> f.output = count(p, t, f, name);
+                case "input_tokens" -> {
+                    f.input = required(p, t, f, name);
+                    f.hasInput = true;
+                }
+                case "output_tokens" -> {
+                    f.output = required(p, t, f, name);
+                    f.hasOutput = true;
+                }
                 case "cache_read_input_tokens" -> f.cacheRead = count(p, t, f, name, true);
                 case "cache_creation_input_tokens" -> f.cacheCreation = count(p, t, f, name, true);
                 case "speed" -> f.speed = text(p, t, f);
@@ -198,6 +205,12 @@ final class TranscriptLineParser {
         return p.getText();
     }
 
+    /** input_tokens and output_tokens: whole counts in every usage (formats §1.3), never read as 0 when null. */
+    private static long required(JsonParser p, JsonToken t, Fields f, String name) throws IOException, Malformed {
+        if (t == JsonToken.VALUE_NULL) throw new Malformed("usage." + name + " is null");
+        return count(p, t, f, name);
+    }
+
     private static long count(JsonParser p, JsonToken t, Fields f, String name) throws IOException, Malformed {
         return count(p, t, f, name, false);
     }
@@ -224,7 +237,7 @@ final class TranscriptLineParser {
     static final class Fields {
         CharSequence timestamp, uuid;
         String sessionId, requestId, messageId, model, stopReason, speed, cwd;
-        boolean sidechain, apiError, nulled, hasUsage, hasBreakdown;
+        boolean sidechain, apiError, nulled, hasUsage, hasBreakdown, hasInput, hasOutput;
         /** Read by the scanner: every text is plain ASCII without escapes or control characters (so no NUL). */
         boolean plain;
         long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
@@ -232,7 +245,7 @@ final class TranscriptLineParser {
         void clear() {
             timestamp = uuid = null;
             sessionId = requestId = messageId = model = stopReason = speed = cwd = null;
-            sidechain = apiError = nulled = hasUsage = hasBreakdown = plain = false;
+            sidechain = apiError = nulled = hasUsage = hasBreakdown = hasInput = hasOutput = plain = false;
             input = output = cacheRead = cacheCreation = w5 = w1 = webSearches = 0;
         }
     }

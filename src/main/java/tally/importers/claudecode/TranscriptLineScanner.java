@@ -125,8 +125,13 @@ final class TranscriptLineScanner {
         if (closes('}')) return;
         do {
             key();
-            if (keyIs(INPUT)) f.input = count(f, false);
-            else if (keyIs(OUTPUT)) f.output = count(f, false);
+            if (keyIs(INPUT)) {
+                f.input = required(f);
+                f.hasInput = true;
+            } else if (keyIs(OUTPUT)) {
+                f.output = required(f);
+                f.hasOutput = true;
+            }
             else if (keyIs(CACHE_READ)) f.cacheRead = count(f, true);
             else if (keyIs(CACHE_CREATION_TOKENS)) f.cacheCreation = count(f, true);
             else if (keyIs(SPEED)) f.speed = text(speed, f);
@@ -240,6 +245,12 @@ final class TranscriptLineScanner {
         if (c != 't' && c != 'f' && c != 'n') throw GIVE_UP;
         skipLiteral();
         return c;
+    }
+
+    /** A count the usage must have: a null one goes to Jackson, which names it as the line's skip. */
+    private long required(TranscriptLineParser.Fields f) throws GiveUp {
+        if (at() == 'n') throw GIVE_UP;
+        return count(f, false);
     }
 
     /** A whole token count, or null (0; with {@code nullDrops} the line is dropped). Fractions go to Jackson. */

@@ -205,6 +205,24 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aNullOrMissingInputOrOutputCountIsACountedSkipNeverAZero(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        Transcript.write(f,
+                answer(T1, "s1", "msg_1", "req_1").json(),
+                answer(T2, "s1", "msg_2", "req_2").json().replace("\"input_tokens\":25", "\"input_tokens\":null"),
+                answer(T3, "s1", "msg_3", "req_3").json().replace(",\"output_tokens\":7", ""),
+                answer(DAY + "T11:00:00Z", "s1", "msg_4", "req_4").json().replace("\"input_tokens\":25,", ""));
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("malformed lines skipped: +3\n")
+                .contains(f.toAbsolutePath() + ":2: usage.input_tokens is null")
+                .contains(f.toAbsolutePath() + ":3: usage without output_tokens")
+                .contains(f.toAbsolutePath() + ":4: usage without input_tokens");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aHalfWrittenLastLineWaitsForTheRestAndIsNotAnError(TestStores.Kind kind) throws Exception {
         Path f = projects().resolve("p/s1.jsonl");
         String second = answer(T2, "s1", "msg_2", "req_2").json();
