@@ -20,7 +20,8 @@ public final class GlobalOptions {
             description = "PostgreSQL store, postgresql://user:pass@host:port/db (default: $TALLY_DB).")
     String db;
 
-    @Option(names = "--tz", scope = ScopeType.INHERIT, paramLabel = "ZONE",
+    // checked as it is parsed, so a command that never asks the zone (import, prices) refuses a bad one too
+    @Option(names = "--tz", scope = ScopeType.INHERIT, paramLabel = "ZONE", converter = ZoneName.class,
             description = "Time zone that cuts days and hours (default: $TALLY_TZ or the system zone).")
     String tz;
 
@@ -63,15 +64,30 @@ public final class GlobalOptions {
     public ZoneId zone() {
         String z = tz != null ? tz : System.getenv("TALLY_TZ");
         if (z == null || z.isBlank()) return ZoneId.systemDefault();
+        String problem = problemOf(z);
+        if (problem != null) throw new UserError("--tz: " + problem);
+        return ZoneId.of(z);
+    }
+
+    /** What is wrong with a zone's name, or null when it names a zone Tally can cut days in. */
+    static String problemOf(String z) {
         ZoneId zone;
         try {
             zone = ZoneId.of(z);
         } catch (Exception e) {
-            throw new UserError("--tz: unknown time zone '" + z + "' (use an IANA name such as Europe/Berlin or UTC)");
+            return "unknown time zone '" + z + "' (use an IANA name such as Europe/Berlin or UTC)";
         }
-        String offset = tally.report.Zones.offsetProblem(zone);
-        if (offset != null) throw new UserError("--tz: " + offset);
-        return zone;
+        return tally.report.Zones.offsetProblem(zone);
+    }
+
+    /** --tz's value, refused as it is parsed when it names no usable zone. */
+    static final class ZoneName implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String problem = problemOf(value);
+            if (problem != null) throw new picocli.CommandLine.TypeConversionException(problem);
+            return value;
+        }
     }
 
     public Path pricesFile() {

@@ -70,7 +70,7 @@ class BoundsCliTest {
     @Test
     void aZoneWhoseOffsetIsNotWholeQuarterHoursIsRefused() {
         String data = dir.toString();
-        assertRefused(Cli.run("report", "--data", data, "--tz", "+05:07"), "--tz: time zone +05:07 has UTC offset +05:07");
+        assertRefused(Cli.run("report", "--data", data, "--tz", "+05:07"), "--tz': time zone +05:07 has UTC offset +05:07");
         assertRefused(Cli.run("report", "--data", data, "--tz", "Africa/Monrovia", "--from", "1971-01-01", "--to", "1971-01-31"),
                 "has UTC offset -00:44:30");
         Cli.Result kathmandu = Cli.run("report", "--data", data, "--tz", "Asia/Kathmandu"); // +05:45 is whole quarter hours

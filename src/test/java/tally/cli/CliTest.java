@@ -173,6 +173,9 @@ class CliTest {
         assertBad(Cli.run("report", "--data", data, "--from", "2026-02-30"), "--from: expected a date");
         assertBad(Cli.run("report", "--data", data, "--days", "0"), "--days must be at least 1");
         assertBad(Cli.run("report", "--data", data, "--tz", "Mars/Olympus"), "unknown time zone");
+        // refused by a command that never asks the zone too, before it does anything
+        assertBad(Cli.run("import", "claude-code", data, "--data", data, "--tz", "Mars/Phobos"), "unknown time zone 'Mars/Phobos'");
+        assertBad(Cli.run("--tz", "Mars/Phobos", "prices"), "unknown time zone 'Mars/Phobos'");
         assertBad(Cli.run("report", "--data", data, "--db", "postgresql://tally:x@127.0.0.1:1/nope"),
                 "cannot reach PostgreSQL at 127.0.0.1:1/nope");
         assertBad(Cli.run("report", "--data", data, "--db", "mysql://x"), "--db: expected postgresql://");

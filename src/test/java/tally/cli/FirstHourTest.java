@@ -102,6 +102,6 @@ class FirstHourTest {
         // `tally --data demo report` names a folder called demo; picocli would otherwise read a command
         Cli.Result r = Cli.run("--tz", "demo", "totals");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--tz: unknown time zone 'demo'").doesNotContain("Expected parameter");
+        assertThat(r.err()).contains("--tz': unknown time zone 'demo'").doesNotContain("Expected parameter");
     }
 }
