@@ -15,6 +15,12 @@ public final class Skips {
         if (first.size() < KEPT) first.add(file + ":" + line + ": " + reason);
     }
 
+    /** A skip of a whole file or folder: no line to name. */
+    public synchronized void add(String path, String reason) {
+        count++;
+        if (first.size() < KEPT) first.add(path + ": " + reason);
+    }
+
     public synchronized void addAll(Skips other) {
         synchronized (other) {
             count += other.count;

@@ -2,18 +2,24 @@ package tally.importers.claudecode;
 
 import tally.core.Beside;
 
+import tally.importers.Skips;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Where Claude Code keeps transcripts, and the files under a root. Subagent files
@@ -53,6 +59,15 @@ public final class TranscriptFiles {
 
     /** Every {@code *.jsonl} under the roots (a root may also be one file), in path order, once each. */
     public static List<TranscriptFile> find(List<Path> roots) throws IOException {
+        return find(roots, new Skips());
+    }
+
+    /**
+     * As {@link #find(List)}; a folder below a root that cannot be walked (a symbolic link back to a
+     * folder above it, one that cannot be read) is skipped into {@code skipped}, named, and the rest
+     * is found. A root that is not there fails the whole search: the user named it.
+     */
+    public static List<TranscriptFile> find(List<Path> roots, Skips skipped) throws IOException {
         TreeMap<String, TranscriptFile> out = new TreeMap<>();
         for (Path root : roots) {
             if (Files.isRegularFile(root)) {
@@ -61,15 +76,32 @@ public final class TranscriptFiles {
                 continue;
             }
             if (!Files.isDirectory(root)) throw new IOException(root + ": no such file or directory");
-            Path base = root.toAbsolutePath().normalize();
-            try (Stream<Path> s = Files.walk(base, FileVisitOption.FOLLOW_LINKS)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".jsonl") && Files.isRegularFile(p))
-                        .forEach(p -> out.putIfAbsent(p.toString(), describe(base, p)));
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+            walk(root.toAbsolutePath().normalize(), out, skipped);
         }
         return new ArrayList<>(out.values());
+    }
+
+    private static void walk(Path base, Map<String, TranscriptFile> out, Skips skipped) throws IOException {
+        Files.walkFileTree(base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && p.getFileName().toString().endsWith(".jsonl")) out.putIfAbsent(p.toString(), describe(base, p));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (p.equals(base)) throw e;
+                skipped.add(p.toString(), whyNotWalked(e));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static String whyNotWalked(IOException e) {
+        if (e instanceof FileSystemLoopException) return "a symbolic link back to a folder above it, not followed";
+        if (e instanceof AccessDeniedException) return "permission denied, not read";
+        return "not read: " + (e.getMessage() == null ? e.toString() : e.getMessage());
     }
 
     /**
@@ -77,15 +109,23 @@ public final class TranscriptFiles {
      * milliseconds) while it opens the store.
      */
     public static Search startFinding(List<Path> roots) {
-        return new Search(Beside.start("find-transcripts", () -> find(roots)));
+        Skips skipped = new Skips();
+        return new Search(Beside.start("find-transcripts", () -> find(roots, skipped)), skipped);
     }
 
     /** What {@link #startFinding} finds. */
     public static final class Search {
         private final Beside<List<TranscriptFile>> finding;
+        private final Skips skipped;
 
-        private Search(Beside<List<TranscriptFile>> finding) {
+        private Search(Beside<List<TranscriptFile>> finding, Skips skipped) {
             this.finding = finding;
+            this.skipped = skipped;
+        }
+
+        /** The folders the walk could not enter, once {@link #files} has returned. */
+        public Skips skipped() {
+            return skipped;
         }
 
         /** The files found, once the walk is done; what {@link #find} would throw. */

@@ -128,16 +128,18 @@ public final class TranscriptImporter {
 
     /** Plans what to read → reads the files and hands their records on → waits for the store → saves the offsets. */
     public ImportSummary run(List<Path> roots, Progress progress) throws IOException {
-        return importFiles(TranscriptFiles.find(roots), progress);
+        Skips skipped = new Skips();
+        return importFiles(TranscriptFiles.find(roots, skipped), skipped, progress);
     }
 
     /** As {@link #run(List, Progress)}, on files already found ({@link TranscriptFiles#startFinding}). */
     public ImportSummary run(TranscriptFiles.Search search, Progress progress) throws IOException {
-        return importFiles(search.files(), progress);
+        return importFiles(search.files(), search.skipped(), progress);
     }
 
-    private ImportSummary importFiles(List<TranscriptFiles.TranscriptFile> files, Progress progress) {
+    private ImportSummary importFiles(List<TranscriptFiles.TranscriptFile> files, Skips notWalked, Progress progress) {
         Totals totals = new Totals();
+        totals.skips.addAll(notWalked);
         List<Plan> plans = plans(files, totals);
         progress.total(plans.size());
         IngestStats before = writer.stats();

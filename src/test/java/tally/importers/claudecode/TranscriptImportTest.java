@@ -55,6 +55,18 @@ class TranscriptImportTest {
         assertThat(total(tally).get("requests").asLong()).isZero();
     }
 
+    @Test
+    void aSymbolicLinkLoopIsNamedAndSkippedAndTheRestIsImported() throws Exception {
+        Transcript.write(projects().resolve("p/s1.jsonl"), answer(T1, "s1", "msg_1", "req_1").json());
+        Path loop = projects().resolve("p/loop");
+        Files.createSymbolicLink(loop, projects());
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("records added: +1\n").containsPattern("malformed lines skipped: +1\n")
+                .contains(loop + ": a symbolic link back to a folder above it, not followed");
+        assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void anAnswerWrittenAsSeveralLinesCountsOnceWithItsFinalUsage(TestStores.Kind kind) throws Exception {
