@@ -49,7 +49,7 @@ public final class AnthropicImport {
         try {
             result = new AdminImporter(new AdminApiClient(url, r.key().trim(), d -> Thread.sleep(d.toMillis())), reports).run(r.from(), r.to());
         } catch (IOException e) {
-            throw new IllegalArgumentException("Admin API: " + e.getMessage(), e);
+            throw new IllegalArgumentException(e.getMessage(), e); // the client's errors name the API and endpoint
         }
         return new Imported(result, byPerson(reports, r.from(), r.to().plusDays(1)));
     }

@@ -1,14 +1,21 @@
 package tally.importers.anthropic;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +25,7 @@ import java.util.function.Consumer;
 /**
  * The Anthropic Admin API's report endpoints: authenticated GETs that page with {@code has_more} /
  * {@code next_page}, and back off on 429 (honouring {@code retry-after}) and on 5xx. The key is sent,
- * never printed.
+ * never printed. What cannot be read (no JSON, no server) is an {@link ApiError} naming the endpoint.
  */
 public final class AdminApiClient {
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -30,9 +37,13 @@ public final class AdminApiClient {
         void sleep(Duration d) throws InterruptedException;
     }
 
+    /**
+     * An endpoint that answered nothing Tally can read: one line naming it and why. Every report is
+     * fetched before any is stored, so nothing of the import is kept.
+     */
     public static final class ApiError extends IOException {
-        public ApiError(String message) {
-            super(message);
+        public ApiError(String path, String why) {
+            super("Admin API GET " + path + ": " + why + "; nothing was imported");
         }
     }
 
@@ -65,10 +76,10 @@ public final class AdminApiClient {
             StringBuilder q = new StringBuilder();
             for (Map.Entry<String, String> p : params) append(q, p.getKey(), p.getValue());
             if (cursor != null) append(q, "page", cursor);
-            JsonNode body = get(path + "?" + q);
+            JsonNode body = get(path, q.toString());
             pages++;
             JsonNode data = body.get("data");
-            if (data == null || !data.isArray()) throw new ApiError(path + ": response has no data array");
+            if (data == null || !data.isArray()) throw new ApiError(path, "the answer has no data array");
             page.accept(data);
             cursor = body.path("has_more").asBoolean(false) ? body.path("next_page").asText(null) : null;
         } while (cursor != null);
@@ -80,8 +91,8 @@ public final class AdminApiClient {
                 .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
 
-    JsonNode get(String pathAndQuery) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+    private JsonNode get(String path, String query) throws IOException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + path + "?" + query))
                 .timeout(Duration.ofSeconds(60))
                 .header("x-api-key", key)
                 .header("anthropic-version", "2023-06-01")
@@ -94,33 +105,57 @@ public final class AdminApiClient {
                 res = http.send(req, HttpResponse.BodyHandlers.ofString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
+                throw new ApiError(path, "interrupted");
             } catch (IOException e) {
-                if (attempt >= MAX_ATTEMPTS) throw new ApiError("cannot reach " + baseUrl + ": " + e.getMessage());
-                pause(backoff);
+                if (attempt >= MAX_ATTEMPTS) throw new ApiError(path, "cannot reach " + baseUrl + " (" + unreachable(e) + ")");
+                pause(path, backoff);
                 backoff = backoff.multipliedBy(2);
                 continue;
             }
             int s = res.statusCode();
-            if (s == 200) return JSON.readTree(res.body());
+            if (s == 200) return json(path, res.body());
             boolean retryable = s == 429 || s == 529 || s >= 500;
-            if (!retryable || attempt >= MAX_ATTEMPTS) {
-                throw new ApiError(pathAndQuery.substring(0, pathAndQuery.indexOf('?') < 0 ? pathAndQuery.length() : pathAndQuery.indexOf('?'))
-                        + ": HTTP " + s + " " + errorMessage(res.body()));
-            }
-            Duration wait = res.headers().firstValue("retry-after").map(AdminApiClient::seconds).orElse(backoff);
-            pause(wait);
+            if (!retryable || attempt >= MAX_ATTEMPTS) throw new ApiError(path, "HTTP " + s + errorMessage(res.body()));
+            pause(path, res.headers().firstValue("retry-after").map(AdminApiClient::seconds).orElse(backoff));
             backoff = backoff.multipliedBy(2);
         }
     }
 
-    private void pause(Duration d) throws IOException {
+    /** A 200's body, which must be JSON: a proxy's or portal's HTML page is named as such, not parsed as a report. */
+    private static JsonNode json(String path, String body) throws ApiError {
+        String start = body.stripLeading();
+        if (start.isEmpty()) throw new ApiError(path, "the answer is empty");
+        char first = start.charAt(0);
+        if (first != '{' && first != '[') throw new ApiError(path, "the answer is not JSON (starts with '" + first + "')");
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new ApiError(path, "the answer is cut short or broken JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
+    }
+
+    /** Why no answer came, in words: the JDK's exceptions for a refused connection or an unknown host have no message. */
+    static String unreachable(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) return "no connection within 10 s";
+        if (e instanceof HttpTimeoutException) return "no answer within 60 s";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) return "unknown host";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return t.getMessage();
+        }
+        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    }
+
+    private void pause(String path, Duration d) throws IOException {
         retries++;
         try {
             sleeper.sleep(d.compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+            throw new ApiError(path, "interrupted");
         }
     }
 
@@ -136,7 +171,7 @@ public final class AdminApiClient {
         try {
             JsonNode n = JSON.readTree(body);
             String m = n.path("error").path("message").asText("");
-            return m.isEmpty() ? "" : "(" + m + ")";
+            return m.isEmpty() ? "" : " (" + m + ")";
         } catch (IOException | RuntimeException e) {
             return "";
         }

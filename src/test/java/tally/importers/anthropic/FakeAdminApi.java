@@ -71,7 +71,8 @@ final class FakeAdminApi implements AutoCloseable {
             body = "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no route\"}}";
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("content-type", "application/json");
+        // a route may answer as a proxy's or a captive portal's page would
+        ex.getResponseHeaders().add("content-type", body.startsWith("<") ? "text/html" : "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
         ex.close();

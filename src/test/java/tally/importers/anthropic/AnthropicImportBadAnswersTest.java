@@ -1,0 +1,81 @@
+package tally.importers.anthropic;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.importers.Tally;
+import tally.store.TestStores;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static tally.importers.anthropic.AnthropicImportTest.DAY1;
+import static tally.importers.anthropic.AnthropicImportTest.DAY2;
+
+/**
+ * {@code tally import anthropic} when the Admin API answers what it should not. What cannot be used ends
+ * the import with one line naming where and what, and what was there is kept; nothing is read twice
+ * or summed as something else.
+ */
+class AnthropicImportBadAnswersTest {
+    static final String USAGE = "/v1/organizations/usage_report/messages";
+    static final String COST = "/v1/organizations/cost_report";
+    static final String CLAUDE_CODE = "/v1/organizations/usage_report/claude_code";
+
+    @TempDir Path dir;
+    FakeAdminApi api;
+
+    @BeforeEach
+    void start() throws Exception {
+        System.setProperty("tally.anthropic.admin.key", FakeAdminApi.KEY);
+        api = new FakeAdminApi()
+                .route(USAGE, q -> q.containsKey("page") ? AnthropicImportTest.usagePage(DAY2, false) : AnthropicImportTest.usagePage(DAY1, true))
+                .route(COST, q -> q.containsKey("page") ? AnthropicImportTest.costPage2() : AnthropicImportTest.costPage1())
+                .route(CLAUDE_CODE, q -> AnthropicImportTest.claudeCode(q.get("starting_at")));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        System.clearProperty("tally.anthropic.admin.key");
+    }
+
+    private Tally.Result importDays(Tally tally, String since, String until) {
+        return tally.run("import", "anthropic", "--since", since, "--until", until, "--base-url", api.baseUrl());
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsOneLineNamingTheEndpoint() {
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        for (String[] bad : new String[][] {
+                {"<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1></body></html>", "the answer is not JSON (starts with '<')"},
+                {"  {\"data\":[{\"starting_at\":", "the answer is cut short or broken JSON (line 1, column 27)"},
+                {"", "the answer is empty"}}) {
+            api.route(USAGE, q -> bad[0]);
+            Tally.Result r = importDays(tally, DAY1, DAY2);
+            assertThat(r.code()).as(bad[0]).isEqualTo(2);
+            assertThat(r.err()).as(bad[0]).isEqualTo("tally: Admin API GET " + USAGE + ": " + bad[1] + "; nothing was imported\n");
+        }
+    }
+
+    @Test
+    void noServerAtTheBaseUrlNamesWhy() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // nothing listens there once closed
+        }
+        List<Duration> waits = new ArrayList<>();
+        AdminApiClient client = new AdminApiClient("http://127.0.0.1:" + port, FakeAdminApi.KEY, waits::add);
+        assertThatThrownBy(() -> client.pages(USAGE, AdminReports.params("starting_at", DAY1), d -> {}))
+                .hasMessage("Admin API GET " + USAGE + ": cannot reach http://127.0.0.1:" + port + " (connection refused);"
+                        + " nothing was imported");
+        assertThat(waits).hasSize(AdminApiClient.MAX_ATTEMPTS - 1);
+    }
+
+}
