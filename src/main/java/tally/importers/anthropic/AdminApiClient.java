@@ -18,14 +18,17 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The Anthropic Admin API's report endpoints: authenticated GETs that page with {@code has_more} /
  * {@code next_page}, and back off on 429 (honouring {@code retry-after}) and on 5xx. The key is sent,
- * never printed. What cannot be read (no JSON, no server) is an {@link ApiError} naming the endpoint.
+ * never printed. What cannot be read (no JSON, a cursor given twice, no server) is an {@link ApiError}
+ * naming the endpoint.
  */
 public final class AdminApiClient {
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -71,6 +74,7 @@ public final class AdminApiClient {
 
     /** Every page of a report: calls {@code page} with each response's {@code data} array. */
     public void pages(String path, List<Map.Entry<String, String>> params, Consumer<JsonNode> page) throws IOException {
+        Set<String> cursors = new HashSet<>();
         String cursor = null;
         do {
             StringBuilder q = new StringBuilder();
@@ -81,8 +85,21 @@ public final class AdminApiClient {
             JsonNode data = body.get("data");
             if (data == null || !data.isArray()) throw new ApiError(path, "the answer has no data array");
             page.accept(data);
-            cursor = body.path("has_more").asBoolean(false) ? body.path("next_page").asText(null) : null;
+            cursor = nextPage(path, body, cursors);
         } while (cursor != null);
+    }
+
+    /**
+     * The cursor of the next page, or null after the last. A cursor given before in this pagination
+     * would serve pages already read, and again, without end: it ends the import instead, as does
+     * has_more without a cursor (which page comes next is unknown).
+     */
+    private static String nextPage(String path, JsonNode body, Set<String> seen) throws ApiError {
+        if (!body.path("has_more").asBoolean(false)) return null;
+        JsonNode next = body.get("next_page");
+        if (next == null || next.isNull() || next.asText().isEmpty()) throw new ApiError(path, "has_more is true but there is no next_page");
+        if (!seen.add(next.asText())) throw new ApiError(path, "next_page " + next + " again, a page already read");
+        return next.asText();
     }
 
     private static void append(StringBuilder q, String name, String value) {

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import tally.importers.Tally;
 import tally.store.TestStores;
 
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,6 +51,35 @@ class AnthropicImportBadAnswersTest {
 
     private Tally.Result importDays(Tally tally, String since, String until) {
         return tally.run("import", "anthropic", "--since", since, "--until", until, "--base-url", api.baseUrl());
+    }
+
+    /** What the store holds of the two days: reported usage and the bill. */
+    private static String kept(Tally tally) {
+        return tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "json").ok().out()
+                + tally.run("reconcile", "--month", "2026-11", "--format", "json").ok().out();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aCursorGivenAgainEndsTheImportNamingTheEndpointAndTheCursorAndKeepsWhatWasThere(TestStores.Kind kind) {
+        Tally tally = new Tally(kind, dir);
+        importDays(tally, DAY1, DAY2).ok();
+        String before = kept(tally);
+        AtomicInteger served = new AtomicInteger();
+        // has_more with the same cursor every time; this fake gives up after 50 pages, the real one might not
+        api.route(USAGE, q -> AnthropicImportTest.usagePage(DAY1, served.incrementAndGet() < 50));
+        Tally.Result r = importDays(tally, DAY1, DAY2);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tally: Admin API GET " + USAGE + ": next_page \"page_MjAy\" again, a page already read;"
+                + " nothing was imported\n");
+        assertThat(served).hasValue(2);
+
+        api.route(USAGE, q -> AnthropicImportTest.usagePage(DAY1, false).replace("\"has_more\":false", "\"has_more\":true"));
+        r = importDays(tally, DAY1, DAY2);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tally: Admin API GET " + USAGE + ": has_more is true but there is no next_page;"
+                + " nothing was imported\n");
+        assertThat(kept(tally)).isEqualTo(before);
     }
 
     @Test
