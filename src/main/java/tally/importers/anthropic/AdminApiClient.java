@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -133,7 +134,7 @@ public final class AdminApiClient {
             if (s == 200) return json(path, res.body());
             boolean retryable = s == 429 || s == 529 || s >= 500;
             if (!retryable || attempt >= MAX_ATTEMPTS) throw new ApiError(path, "HTTP " + s + errorMessage(res.body()));
-            pause(path, res.headers().firstValue("retry-after").map(AdminApiClient::seconds).orElse(backoff));
+            pause(path, res.headers().firstValue("retry-after").map(AdminApiClient::retryAfter).orElse(backoff));
             backoff = backoff.multipliedBy(2);
         }
     }
@@ -176,12 +177,16 @@ public final class AdminApiClient {
         }
     }
 
-    private static Duration seconds(String v) {
-        try {
-            return Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(5);
-        }
+    /**
+     * A retry-after of seconds, or null when it is none: a negative or unreadable value (or the
+     * HTTP-date form, which Anthropic does not send) is taken as absent, and the client's own backoff
+     * applies. A negative wait cannot be waited, and guessing what was meant would be coercing.
+     */
+    static Duration retryAfter(String v) {
+        String s = v.trim();
+        if (!s.matches("\\d+(\\.\\d+)?")) return null;
+        BigDecimal seconds = new BigDecimal(s).min(BigDecimal.valueOf(120)); // waited 2 minutes at most (pause)
+        return Duration.ofMillis(seconds.movePointRight(3).longValue());
     }
 
     private static String errorMessage(String body) {

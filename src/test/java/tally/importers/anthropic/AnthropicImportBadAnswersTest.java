@@ -97,6 +97,19 @@ class AnthropicImportBadAnswersTest {
     }
 
     @Test
+    void aRetryAfterThatIsNegativeOrNotANumberIsTakenAsAbsent() throws Exception {
+        for (String[] header : new String[][] {{"-5", "PT1S"}, {"soon", "PT1S"}, {"", "PT1S"}, {"2.5", "PT2.5S"}, {"0", "PT0S"}}) {
+            List<Duration> waits = new ArrayList<>();
+            api.rateLimitFirst(1, header[0]);
+            new AdminApiClient(api.baseUrl(), FakeAdminApi.KEY, waits::add).pages(CLAUDE_CODE, AdminReports.params("starting_at", DAY1), d -> {});
+            assertThat(waits).as(header[0]).containsExactly(Duration.parse(header[1]));
+        }
+        api.rateLimitFirst(1, "-5");
+        Tally.Result r = importDays(new Tally(TestStores.Kind.DUCKDB, dir), DAY1, DAY2).ok(); // waits its own second
+        assertThat(r.out()).contains("1 retries after 429/5xx");
+    }
+
+    @Test
     void noServerAtTheBaseUrlNamesWhy() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -26,6 +26,7 @@ final class FakeAdminApi implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Function<Map<String, String>, String>> routes = new HashMap<>();
     private int rateLimitsLeft;
+    private String retryAfter = "0";
 
     FakeAdminApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -44,7 +45,13 @@ final class FakeAdminApi implements AutoCloseable {
     }
 
     FakeAdminApi rateLimitFirst(int n) {
+        return rateLimitFirst(n, "0");
+    }
+
+    /** The first n requests get a 429 with this retry-after header. */
+    FakeAdminApi rateLimitFirst(int n, String retryAfter) {
         rateLimitsLeft = n;
+        this.retryAfter = retryAfter;
         return this;
     }
 
@@ -61,7 +68,7 @@ final class FakeAdminApi implements AutoCloseable {
         } else if (rateLimitsLeft > 0) {
             rateLimitsLeft--;
             status = 429;
-            ex.getResponseHeaders().add("retry-after", "0");
+            ex.getResponseHeaders().add("retry-after", retryAfter);
             body = "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}";
         } else if (routes.containsKey(path)) {
             status = 200;
