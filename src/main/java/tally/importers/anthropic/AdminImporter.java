@@ -33,31 +33,32 @@ public final class AdminImporter {
         LocalDate end = until.plusDays(1);
         String from = since.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
         String to = end.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        long fromMs = since.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        long toMs = end.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        AdminReports.Days asked = AdminReports.Days.of(since, until);
 
         List<Map.Entry<String, String>> usageParams = AdminReports.params("starting_at", from, "ending_at", to,
                 "bucket_width", "1d", "limit", 31);
         for (String g : AdminReports.USAGE_GROUPS) usageParams.add(Map.entry("group_by[]", g));
         List<ProviderReports.UsageRow> usage = new ArrayList<>();
-        api.pages("/v1/organizations/usage_report/messages", usageParams, data -> AdminReports.usage(data, usage));
+        api.pages("/v1/organizations/usage_report/messages", usageParams, data -> AdminReports.usage(data, asked, usage));
 
         List<Map.Entry<String, String>> costParams = AdminReports.params("starting_at", from, "ending_at", to,
                 "bucket_width", "1d", "limit", 31, "group_by[]", "workspace_id", "group_by[]", "description");
         List<ProviderReports.CostRow> cost = new ArrayList<>();
-        api.pages("/v1/organizations/cost_report", costParams, data -> AdminReports.cost(data, cost));
+        api.pages("/v1/organizations/cost_report", costParams, data -> AdminReports.cost(data, asked, cost));
 
         List<ProviderReports.ClaudeCodeRow> claudeCode = new ArrayList<>();
         long days = 0;
         for (LocalDate d = since; d.isBefore(end); d = d.plusDays(1)) {
             days++;
+            // one day per request: a row dated otherwise could come again with its own day's
+            AdminReports.Days day = AdminReports.Days.of(d, d);
             api.pages("/v1/organizations/usage_report/claude_code", AdminReports.params("starting_at", d.toString(), "limit", 1000),
-                    data -> AdminReports.claudeCode(data, claudeCode));
+                    data -> AdminReports.claudeCode(data, day, claudeCode));
         }
         // Everything fetched first, then each report's days replaced at once: a failed fetch changes nothing.
-        reports.replaceUsage(fromMs, toMs, usage);
-        reports.replaceCost(fromMs, toMs, cost);
-        reports.replaceClaudeCode(fromMs, toMs, claudeCode);
+        reports.replaceUsage(asked.fromMs(), asked.toMs(), usage);
+        reports.replaceCost(asked.fromMs(), asked.toMs(), cost);
+        reports.replaceClaudeCode(asked.fromMs(), asked.toMs(), claudeCode);
         return new Result(days, api.pages(), api.retries(), usage.size(), cost.size(), claudeCode.size());
     }
 }

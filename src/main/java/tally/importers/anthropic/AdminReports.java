@@ -19,11 +19,13 @@ final class AdminReports {
 
     static final List<String> USAGE_GROUPS = List.of("api_key_id", "workspace_id", "model", "service_tier", "context_window");
 
-    static void usage(JsonNode data, List<ProviderReports.UsageRow> out) {
+    static void usage(JsonNode data, Days asked, List<ProviderReports.UsageRow> out) {
         for (JsonNode bucket : data) {
             long start = time(bucket, "starting_at", "usage report");
             long end = time(bucket, "ending_at", "usage report");
-            String inBucket = "usage report, bucket " + bucket.get("starting_at").asText() + ", result ";
+            String inBucket = "usage report, bucket " + bucket.get("starting_at").asText();
+            asked.check(start, inBucket);
+            inBucket += ", result ";
             int i = 0;
             for (JsonNode r : bucket.path("results")) {
                 String at = inBucket + (++i);
@@ -37,11 +39,13 @@ final class AdminReports {
         }
     }
 
-    static void cost(JsonNode data, List<ProviderReports.CostRow> out) {
+    static void cost(JsonNode data, Days asked, List<ProviderReports.CostRow> out) {
         for (JsonNode bucket : data) {
             long start = time(bucket, "starting_at", "cost report");
             long end = time(bucket, "ending_at", "cost report");
-            String inBucket = "cost report, bucket " + bucket.get("starting_at").asText() + ", result ";
+            String inBucket = "cost report, bucket " + bucket.get("starting_at").asText();
+            asked.check(start, inBucket);
+            inBucket += ", result ";
             int i = 0;
             for (JsonNode r : bucket.path("results")) {
                 String at = inBucket + (++i);
@@ -52,7 +56,7 @@ final class AdminReports {
         }
     }
 
-    static void claudeCode(JsonNode data, List<ProviderReports.ClaudeCodeRow> out) {
+    static void claudeCode(JsonNode data, Days asked, List<ProviderReports.ClaudeCodeRow> out) {
         for (JsonNode r : data) {
             long day = time(r, "date", "Claude Code report");
             String at = "Claude Code report, " + r.get("date").asText();
@@ -60,6 +64,7 @@ final class AdminReports {
             String actorName = actor.hasNonNull("email_address") ? actor.get("email_address").asText()
                     : actor.hasNonNull("api_key_name") ? actor.get("api_key_name").asText() : null;
             if (actorName != null) at += ", " + actorName;
+            asked.check(day, at);
             Boolean remote = r.has("is_remote") && !r.get("is_remote").isNull() ? r.get("is_remote").asBoolean() : null;
             JsonNode core = r.path("core_metrics");
             Long sessions = core.hasNonNull("num_sessions") ? count(core, "num_sessions", "core_metrics.", at) : null;
@@ -83,6 +88,25 @@ final class AdminReports {
     static final class Refused extends IllegalArgumentException {
         Refused(String where, String why) {
             super(where + ": " + why + "; nothing was imported");
+        }
+    }
+
+    /**
+     * The UTC days an import asked for, [fromMs, toMs). A bucket or row of another day is refused, not
+     * skipped, as the importer refuses every value it cannot keep as given ({@link Refused}): it answers
+     * another question, and kept, it would land on a day this import does not replace and be counted
+     * again by every run.
+     */
+    record Days(long fromMs, long toMs, String named) {
+        static Days of(LocalDate first, LocalDate last) {
+            return new Days(first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
+                    last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
+                    first.equals(last) ? "the requested day " + first : "the requested days " + first + " to " + last);
+        }
+
+        /** Buckets are replaced by their start (ProviderReports), so the start is what must be inside. */
+        void check(long startMs, String where) {
+            if (startMs < fromMs || startMs >= toMs) throw new Refused(where, "outside " + named);
         }
     }
 

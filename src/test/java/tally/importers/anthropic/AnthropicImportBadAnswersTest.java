@@ -82,6 +82,46 @@ class AnthropicImportBadAnswersTest {
         assertThat(kept(tally)).isEqualTo(before);
     }
 
+    /** A day's bucket of the usage report, as {@link AnthropicImportTest#usagePage} has it. */
+    private static String usageBucket(String day) {
+        String page = AnthropicImportTest.usagePage(day, false);
+        return page.substring("{\"data\":[".length(), page.lastIndexOf("],\"has_more\""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aBucketOutsideTheRequestedDaysIsRefusedNamingItSoNothingIsCountedTwice(TestStores.Kind kind) {
+        Tally tally = new Tally(kind, dir);
+        importDays(tally, DAY1, DAY2).ok();
+        String before = kept(tally);
+        // asked for 2026-11-20 alone, the API also gives the 25th, which this import would not replace
+        String page = "{\"data\":[" + usageBucket(DAY1).replace(DAY1, "2026-11-20").replace(DAY2, "2026-11-21") + ","
+                + usageBucket(DAY2) + "],\"has_more\":false,\"next_page\":null}";
+        api.route(USAGE, q -> page)
+                .route(COST, q -> "{\"data\":[],\"has_more\":false,\"next_page\":null}");
+        for (int run = 0; run < 2; run++) {
+            Tally.Result r = importDays(tally, "2026-11-20", "2026-11-20");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("tally: usage report, bucket " + DAY2 + "T00:00:00Z: outside the requested day 2026-11-20;"
+                    + " nothing was imported\n");
+        }
+        assertThat(kept(tally)).isEqualTo(before);
+    }
+
+    @Test
+    void aCostBucketOrAClaudeCodeDayOutsideTheRequestIsRefusedToo() {
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        api.route(USAGE, q -> AnthropicImportTest.usagePage(DAY1, false));
+        Tally.Result r = importDays(tally, DAY1, DAY1); // the cost report's second page has an empty bucket of the 25th
+        assertThat(r.err()).isEqualTo("tally: cost report, bucket " + DAY2 + "T00:00:00Z: outside the requested day " + DAY1
+                + "; nothing was imported\n");
+        api.route(COST, q -> AnthropicImportTest.costPage1().replace("true,\"next_page\":\"page_2\"", "false,\"next_page\":null"))
+                .route(CLAUDE_CODE, q -> AnthropicImportTest.claudeCode(DAY1)); // the 24th, whichever day was asked for
+        r = importDays(tally, "2026-11-23", DAY1);
+        assertThat(r.err()).isEqualTo("tally: Claude Code report, " + DAY1 + "T00:00:00Z, alice@corp.com: outside the requested day"
+                + " 2026-11-23; nothing was imported\n");
+    }
+
     @Test
     void anAnswerThatIsNotJsonIsOneLineNamingTheEndpoint() {
         Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
