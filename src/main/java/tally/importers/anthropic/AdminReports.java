@@ -51,7 +51,7 @@ final class AdminReports {
                 String at = inBucket + (++i);
                 out.add(new ProviderReports.CostRow(start, end, text(r, "workspace_id"), text(r, "description"), text(r, "cost_type"),
                         text(r, "model"), text(r, "service_tier"), text(r, "token_type"), text(r, "context_window"),
-                        text(r, "inference_geo"), text(r, "currency"), centsToNanos(r.get("amount"), at + ": amount")));
+                        text(r, "inference_geo"), usd(r, at), centsToNanos(r.get("amount"), at + ": amount")));
             }
         }
     }
@@ -108,6 +108,16 @@ final class AdminReports {
         void check(long startMs, String where) {
             if (startMs < fromMs || startMs >= toMs) throw new Refused(where, "outside " + named);
         }
+    }
+
+    /**
+     * A cost line's currency, which must be the report's: amounts are US cents (formats §2.2), so one in
+     * another currency would be summed as dollars. None given is the report's own (as Cost Explorer's unit).
+     */
+    static String usd(JsonNode result, String where) {
+        JsonNode c = result.get("currency");
+        if (c == null || c.isNull() || c.asText().equals("USD")) return "USD";
+        throw new Refused(where, "currency " + c + ", but the cost report is in US cents and Tally compares US dollars only");
     }
 
     /**

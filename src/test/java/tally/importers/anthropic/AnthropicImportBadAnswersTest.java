@@ -163,4 +163,16 @@ class AnthropicImportBadAnswersTest {
         assertThat(waits).hasSize(AdminApiClient.MAX_ATTEMPTS - 1);
     }
 
+    @Test
+    void aCostInAnotherCurrencyIsRefusedNotSummedAsDollars() {
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        api.route(COST, q -> q.containsKey("page") ? AnthropicImportTest.costPage2()
+                : AnthropicImportTest.costPage1().replaceFirst("\"USD\"", "\"EUR\""));
+        Tally.Result r = importDays(tally, DAY1, DAY2);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tally: cost report, bucket " + DAY1 + "T00:00:00Z, result 1: currency \"EUR\","
+                + " but the cost report is in US cents and Tally compares US dollars only; nothing was imported\n");
+        assertThat(tally.run("reconcile", "--month", "2026-11", "--format", "json").json().get("provider_total_usd").asText())
+                .isEqualTo("0.00");
+    }
 }
