@@ -145,6 +145,8 @@ public final class Store implements AutoCloseable {
     }
 
     StoreException unavailable(SQLException e) {
+        String overflow = Overflow.explain(e);
+        if (overflow != null) return new StoreException(overflow, e);
         return new StoreException(config.describe() + ": " + PostgresDialect.rootMessage(e), e);
     }
 
