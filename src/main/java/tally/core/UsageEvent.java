@@ -32,6 +32,8 @@ import java.util.Objects;
  *                     empty for every other source): the store applies them with the record
  * @param region       the cloud region the call ran in (a Bedrock region, a Vertex location), or null
  *                     (first-party Anthropic, or a source that does not know it)
+ * @param inferenceGeo where the request was pinned to run ({@code inference_geo}: "us" is data residency,
+ *                     priced higher on the models that charge for it), or null when not pinned or unknown
  */
 public record UsageEvent(
         String id,
@@ -54,7 +56,8 @@ public record UsageEvent(
         Long latencyMs,
         int status,
         java.util.List<CounterPoint> counters,
-        String region) {
+        String region,
+        String inferenceGeo) {
 
     public UsageEvent {
         Objects.requireNonNull(id, "id");
@@ -69,6 +72,7 @@ public record UsageEvent(
         if (webSearches < 0) throw new IllegalArgumentException("web searches must not be negative");
         counters = counters == null ? java.util.List.of() : java.util.List.copyOf(counters);
         if (region != null && region.isBlank()) region = null;
+        if (inferenceGeo != null && inferenceGeo.isBlank()) inferenceGeo = null;
     }
 
     public boolean priced() {
@@ -82,13 +86,13 @@ public record UsageEvent(
     /** A copy carrying the price the catalog gave it. */
     public UsageEvent withPrice(String canonicalModel, Long costNanos, String catalogVersion) {
         return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                canonicalModel, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters, region);
+                canonicalModel, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters, region, inferenceGeo);
     }
 
     /** A copy with corrected tokens and no price: it has to be priced again. */
     public UsageEvent withTokens(TokenCounts corrected) {
         return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                model, modelId, corrected, webSearches, batch, fast, null, null, latencyMs, status, counters, region);
+                model, modelId, corrected, webSearches, batch, fast, null, null, latencyMs, status, counters, region, inferenceGeo);
     }
 
     /** A builder for the many optional fields; sources set what they know. */
@@ -118,6 +122,7 @@ public record UsageEvent(
         private int status = 200;
         private java.util.List<CounterPoint> counters; // rare: only telemetry metrics carry them
         private String region;
+        private String inferenceGeo;
 
         public Builder id(String v) { id = v; return this; }
         public Builder time(Instant v) { time = v; return this; }
@@ -138,6 +143,7 @@ public record UsageEvent(
         public Builder latencyMs(Long v) { latencyMs = v; return this; }
         public Builder status(int v) { status = v; return this; }
         public Builder region(String v) { region = v; return this; }
+        public Builder inferenceGeo(String v) { inferenceGeo = v; return this; }
         public Builder counter(CounterPoint v) {
             if (counters == null) counters = new java.util.ArrayList<>();
             counters.add(v);
@@ -146,7 +152,7 @@ public record UsageEvent(
 
         public UsageEvent build() {
             return new UsageEvent(id, time, source, provider, identity, team, project, sessionId, requestId,
-                    model, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters, region);
+                    model, modelId, tokens, webSearches, batch, fast, costNanos, catalogVersion, latencyMs, status, counters, region, inferenceGeo);
         }
     }
 }

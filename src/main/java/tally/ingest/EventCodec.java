@@ -88,6 +88,7 @@ public final class EventCodec {
         if (e.latencyMs() != null) g.writeNumberField("latency_ms", e.latencyMs());
         g.writeNumberField("status", e.status());
         if (e.region() != null) g.writeStringField("region", e.region());
+        if (e.inferenceGeo() != null) g.writeStringField("inference_geo", e.inferenceGeo());
         if (!e.counters().isEmpty()) writeCounters(e.counters(), g);
         g.writeEndObject();
     }
@@ -179,6 +180,7 @@ public final class EventCodec {
                     case "latency_ms" -> b.latencyMs(p.getLongValue());
                     case "status" -> b.status(p.getIntValue());
                     case "region" -> b.region(p.getText());
+                    case "inference_geo" -> b.inferenceGeo(p.getText());
                     case "counters" -> readCounters(p, b);
                     default -> p.skipChildren();
                 }

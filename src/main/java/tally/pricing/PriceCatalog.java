@@ -157,7 +157,7 @@ public final class PriceCatalog {
             return e.withPrice(e.model(), 0L, version);
         }
         Quote q = Pricer.quote(new PriceRequest(e.modelId(), e.time(), e.tokens(), e.webSearches(), e.batch(),
-                e.fast(), null), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
+                e.fast(), e.inferenceGeo()), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
         return e.withPrice(q.canonicalModel(), q.costNanos(), q.priced() ? version : null);
     }
 

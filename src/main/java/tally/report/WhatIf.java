@@ -63,7 +63,7 @@ public final class WhatIf {
     }
 
     private static PriceRequest as(Requote e, String model) {
-        return new PriceRequest(model, e.time(), e.tokens(), e.webSearches(), e.batch(), e.fast(), null);
+        return new PriceRequest(model, e.time(), e.tokens(), e.webSearches(), e.batch(), e.fast(), e.inferenceGeo());
     }
 
     public static String table(Result r) {

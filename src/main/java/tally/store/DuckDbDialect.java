@@ -160,6 +160,7 @@ final class DuckDbDialect implements Dialect {
                 a.append(e.latencyMs());
                 a.append(e.status());
                 a.append(e.region());
+                a.append(e.inferenceGeo());
                 a.endRow();
             }
         }

@@ -278,6 +278,7 @@ final class LedgerQueries {
                 .latencyMs(Jdbc.nullableLong(rs, 23))
                 .status(rs.getInt(24))
                 .region(rs.getString(25))
+                .inferenceGeo(rs.getString(26))
                 .build();
     }
 

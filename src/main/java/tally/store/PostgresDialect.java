@@ -92,7 +92,8 @@ final class PostgresDialect implements Dialect {
                 .text(e.sessionId()).text(e.requestId()).text(e.model()).text(e.modelId())
                 .int8(t.input()).int8(t.cacheWrite5m()).int8(t.cacheWrite1h()).int8(t.cacheRead()).int8(t.output())
                 .int8(e.webSearches()).bool(e.batch()).bool(e.fast()).int8(e.costNanos())
-                .text(e.catalogVersion()).int8(e.latencyMs()).int4(e.status()).text(e.region());
+                .text(e.catalogVersion()).int8(e.latencyMs()).int4(e.status()).text(e.region())
+                .text(e.inferenceGeo());
     }
 
     @Override

@@ -23,7 +23,7 @@ class SpoolEncodingTest {
                     .provider("anthropic").identity("alice@corp.com").team("platform").project("billing")
                     .sessionId("s-1").requestId("req_011").modelId("claude-sonnet-4-5-20250929")
                     .tokens(new TokenCounts(25, 1500, 1000, 12000, 7)).webSearches(2).fast(true).batch(true)
-                    .cost(12_345L, "2026-11-01").latencyMs(840L).status(200).region("us-east-1").build(),
+                    .cost(12_345L, "2026-11-01").latencyMs(840L).status(200).region("us-east-1").inferenceGeo("us").build(),
             UsageEvent.builder().id("cc:msg_é:req_\"quoted\"\\back\tslash").time(Instant.parse("2026-11-03T10:00:01Z"))
                     .source(Source.TRANSCRIPT).identity("Zoë 😀 \u0001").modelId("claude-opus-4-5").tokens(TokenCounts.ZERO).build(),
             UsageEvent.builder().id("otel:s:7").time(Instant.parse("2026-11-03T10:00:02Z")).source(Source.OTEL_METRIC)

@@ -77,7 +77,7 @@ class NarrowScansTest {
             ledger.scanForRequotes(UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC).withPerson("bob"), read::add);
 
             assertThat(read).containsExactly(
-                    new Requote(ms("2026-01-05T10:00:00Z"), new TokenCounts(1, 2, 3, 4, 5), 2, true, false, 9L));
+                    new Requote(ms("2026-01-05T10:00:00Z"), new TokenCounts(1, 2, 3, 4, 5), 2, true, false, 9L, null));
         }
     }
 }

@@ -127,6 +127,7 @@ final class TranscriptFileReader {
                 .tokens(l.tokens())
                 .webSearches(l.webSearches())
                 .fast(l.fast())
+                .inferenceGeo(l.inferenceGeo())
                 .build();
         UsageEvent priced = ctx.catalog().price(e);
         if (!priced.priced()) r.unpriced.merge(priced.model(), 1L, Long::sum);

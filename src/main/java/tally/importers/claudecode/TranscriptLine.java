@@ -11,15 +11,16 @@ import java.time.Instant;
  * @param stopReason null on the provisional copy some versions write before the response ends
  * @param uuid       the line's own id, kept only when there is no message id (it then names the record)
  * @param cwd        the working directory Claude Code ran in (the record's raw project tag), or null
+ * @param inferenceGeo the usage's {@code inference_geo} ("us": data residency), or null
  */
 public record TranscriptLine(Instant time, String sessionId, String requestId, String messageId, String uuid,
                              String model, String stopReason, boolean sidechain, TokenCounts tokens,
-                             long webSearches, boolean fast, String cwd) {
+                             long webSearches, boolean fast, String cwd, String inferenceGeo) {
 
     public TranscriptLine(Instant time, String sessionId, String requestId, String messageId, String uuid,
                           String model, String stopReason, boolean sidechain, TokenCounts tokens,
                           long webSearches, boolean fast) {
-        this(time, sessionId, requestId, messageId, uuid, model, stopReason, sidechain, tokens, webSearches, fast, null);
+        this(time, sessionId, requestId, messageId, uuid, model, stopReason, sidechain, tokens, webSearches, fast, null, null);
     }
 
     public long totalTokens() {

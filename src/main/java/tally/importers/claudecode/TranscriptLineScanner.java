@@ -36,6 +36,7 @@ final class TranscriptLineScanner {
     private static final Name CACHE_READ = new Name("cache_read_input_tokens");
     private static final Name CACHE_CREATION_TOKENS = new Name("cache_creation_input_tokens");
     private static final Name SPEED = new Name("speed");
+    private static final Name INFERENCE_GEO = new Name("inference_geo");
     private static final Name CACHE_CREATION = new Name("cache_creation");
     private static final Name SERVER_TOOL_USE = new Name("server_tool_use");
     private static final Name EPHEMERAL_5M = new Name("ephemeral_5m_input_tokens");
@@ -66,6 +67,7 @@ final class TranscriptLineScanner {
     private final Text model = new Text();
     private final Text stopReason = new Text();
     private final Text speed = new Text();
+    private final Text geo = new Text();
     private final AsciiView timestamp = new AsciiView();
     private final AsciiView uuid = new AsciiView();
 
@@ -135,6 +137,7 @@ final class TranscriptLineScanner {
             else if (keyIs(CACHE_READ)) f.cacheRead = count(f, true);
             else if (keyIs(CACHE_CREATION_TOKENS)) f.cacheCreation = count(f, true);
             else if (keyIs(SPEED)) f.speed = text(speed, f);
+            else if (keyIs(INFERENCE_GEO)) f.geo = stringOrNull(geo);
             else if (keyIs(CACHE_CREATION)) cacheCreation(f);
             else if (keyIs(SERVER_TOOL_USE)) serverToolUse(f);
             else skipValue();

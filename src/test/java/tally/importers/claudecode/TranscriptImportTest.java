@@ -335,6 +335,24 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void anAnswerPinnedToTheUsIsPricedWithDataResidencyAndKeepsItWhenRepriced(TestStores.Kind kind) throws Exception {
+        // formats §6.2: inference_geo "us" on a 4.6+ model costs 1.1x on every token class
+        Transcript.write(projects().resolve("p/s1.jsonl"),
+                answer(T1, "s1", "msg_1", "req_1").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json(),
+                answer(T2, "s1", "msg_2", "req_2").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json()
+                        .replace("\"service_tier\":\"standard\"", "\"service_tier\":\"standard\",\"inference_geo\":\"us\""),
+                answer(T3, "s1", "msg_3", "req_3").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json()
+                        .replace("\"service_tier\":\"standard\"", "\"service_tier\":\"standard\",\"inference_geo\":null"));
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        long expected = 3_000_000_000L + 3_300_000_000L + 3_000_000_000L; // $3.00 global, $3.30 in the US, $3.00 unpinned
+        assertThat(total(tally).get("cost_nanos").asLong()).isEqualTo(expected);
+        tally.run("reprice", "--from", DAY, "--to", DAY).ok();
+        assertThat(total(tally).get("cost_nanos").asLong()).as("the pin is stored with the record").isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void bedrockAndVertexModelIdsAreNormalizedAndPricedAsTheirProvider(TestStores.Kind kind) throws Exception {
         Transcript.write(projects().resolve("p/s1.jsonl"),
                 answer(T1, "s1", "msg_1", "req_1").model("us.anthropic.claude-sonnet-4-5-20250929-v1:0").usage(100_000, 0, 0, 0).json(),
