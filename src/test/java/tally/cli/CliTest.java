@@ -180,6 +180,8 @@ class CliTest {
                 "cannot reach PostgreSQL at 127.0.0.1:1/nope");
         assertBad(Cli.run("report", "--data", data, "--db", "mysql://x"), "--db: expected postgresql://");
         assertBad(Cli.run("people", "alias", "--data", data, "ghost", "x@y"), "no person named 'ghost'");
+        assertBad(Cli.run("report", "--data", dir.resolve("tally-dta").toString()), "tally-dta: no such folder");
+        assertThat(dir.resolve("tally-dta")).as("a reading command creates no store").doesNotExist();
     }
 
     @Test
