@@ -15,7 +15,6 @@ import tally.store.OffsetBook;
 import tally.store.StoreException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * {@code tally import bedrock}: model invocation logs from files or folders (an S3 sync of the log
@@ -46,7 +43,7 @@ public final class BedrockImporter {
     }
 
     public ImportSummary run(List<Path> paths, Progress progress) throws IOException {
-        List<Path> files = find(paths);
+        List<Path> files = LogFiles.find(paths);
         Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
         progress.total(files.size());
         IngestStats before = writer.stats();
@@ -117,31 +114,5 @@ public final class BedrockImporter {
             }
         }
         return null;
-    }
-
-    /** Log files under the paths, in path order; S3's permission-check object and large-body data/ objects are not logs. */
-    static List<Path> find(List<Path> paths) throws IOException {
-        TreeSet<Path> out = new TreeSet<>();
-        for (Path p : paths) {
-            if (Files.isRegularFile(p)) {
-                out.add(p);
-                continue;
-            }
-            if (!Files.isDirectory(p)) throw new IOException(p + ": no such file or directory");
-            try (Stream<Path> s = Files.walk(p)) {
-                s.filter(Files::isRegularFile).filter(BedrockImporter::isLog).forEach(out::add);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-        }
-        return new ArrayList<>(out);
-    }
-
-    static boolean isLog(Path p) {
-        String name = p.getFileName().toString().toLowerCase();
-        if (name.contains("permission-check")) return false;
-        for (Path part : p) if (part.toString().equals("data")) return false;
-        return name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".gz") || name.endsWith(".log")
-                || name.endsWith(".ndjson");
     }
 }

@@ -76,7 +76,7 @@ public final class S3LogsPull {
                     .prefix(where.prefix().isEmpty() ? null : where.prefix()).continuationToken(token).build());
             List<ImportOffsets.Offset> read = new ArrayList<>();
             for (S3Object o : page.contents()) {
-                if (!BedrockImporter.isLog(Path.of(o.key()))) continue; // the permission check, data/ bodies
+                if (!LogFiles.isLog(below(where, o.key()))) continue; // the permission check, data/ bodies
                 objects++;
                 String url = where.url(o.key());
                 ImportOffsets.Offset last = known.get(url);
@@ -100,5 +100,12 @@ public final class S3LogsPull {
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
         return records.summary("Bedrock invocation logs from " + where.url(where.prefix()), objects, unchanged, lines);
+    }
+
+    /** The key below the prefix's last folder: what the log root is for a folder walked on disk. */
+    private static Path below(Location where, String key) {
+        String prefix = where.prefix();
+        int dir = prefix.lastIndexOf('/') + 1;
+        return Path.of(key.startsWith(prefix.substring(0, dir)) ? key.substring(dir) : key);
     }
 }
