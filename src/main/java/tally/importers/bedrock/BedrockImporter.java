@@ -43,11 +43,11 @@ public final class BedrockImporter {
     }
 
     public ImportSummary run(List<Path> paths, Progress progress) throws IOException {
-        List<Path> files = LogFiles.find(paths);
+        Skips skips = new Skips();
+        List<Path> files = LogFiles.find(paths, skips);
         Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
         progress.total(files.size());
         IngestStats before = writer.stats();
-        Skips skips = new Skips();
         Map<String, Long> unpriced = new HashMap<>();
         List<ImportOffsets.Offset> reached = new ArrayList<>();
         long lines = 0, unchanged = 0, done = 0;
