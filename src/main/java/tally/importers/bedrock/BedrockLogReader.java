@@ -79,7 +79,17 @@ final class BedrockLogReader {
         int b2 = raw.read();
         raw.reset();
         InputStream in = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
-        return new BufferedInputStream(in, 1 << 16);
+        InputStream text = new BufferedInputStream(in, 1 << 16);
+        skipByteOrderMark(text);
+        return text;
+    }
+
+    /** A UTF-8 byte order mark (Windows tools write one) is no part of the text: dropped before the file's shape is judged. */
+    private static void skipByteOrderMark(InputStream in) throws IOException {
+        in.mark(3);
+        byte[] head = in.readNBytes(3);
+        boolean bom = head.length == 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf;
+        if (!bom) in.reset();
     }
 
     /** A pretty-printed document: walk its values, one event at a time. */

@@ -1,0 +1,52 @@
+package tally.importers.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.importers.Tally;
+import tally.store.TestStores;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.importers.bedrock.BedrockImportTest.ALICE;
+import static tally.importers.bedrock.BedrockImportTest.BOB;
+import static tally.importers.bedrock.BedrockImportTest.DAY;
+import static tally.importers.bedrock.BedrockImportTest.JSON;
+import static tally.importers.bedrock.BedrockImportTest.record;
+
+/** Log files cut short, corrupt or written unusually: what can be read is, and the rest is named where it broke. */
+class BedrockDamagedFilesTest {
+    static final String MODEL = "global.anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+    @TempDir Path dir;
+
+    /** {@code aws logs filter-log-events} as the CLI prints it: indented, one event per record. */
+    private static String filterLogEvents(JsonNode... records) throws Exception {
+        ObjectNode doc = JSON.createObjectNode();
+        ArrayNode events = doc.putArray("events");
+        long ts = 1772446500000L;
+        for (JsonNode r : records) {
+            events.addObject().put("logStreamName", "aws/bedrock/modelinvocations").put("timestamp", ts += 1000)
+                    .put("message", r.toString()).put("ingestionTime", ts + 500);
+        }
+        doc.putArray("searchedLogStreams");
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+    }
+
+    @Test
+    void aPrettyPrintedExportThatStartsWithAByteOrderMarkIsReadWhole() throws Exception {
+        Path f = dir.resolve("export.json");
+        String doc = filterLogEvents(record("r-1", DAY + "T10:15:00Z", ALICE, "us-east-1", MODEL),
+                record("r-2", DAY + "T10:16:00Z", BOB, "us-east-1", MODEL));
+        Files.writeString(f, "\uFEFF" + doc); // as Windows tools save UTF-8
+
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        String out = tally.run("import", "bedrock", f.toString()).ok().out();
+
+        assertThat(out).containsPattern("records added: +2\n").containsPattern("malformed lines skipped: +0\n");
+    }
+}
