@@ -1,9 +1,11 @@
 package tally.importers.bedrock;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import tally.importers.LineReader;
 import tally.importers.Skips;
 
@@ -13,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -27,6 +30,8 @@ import java.util.zip.GZIPInputStream;
  */
 final class BedrockLogReader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where CloudWatch Logs puts its events: filter-log-events / get-log-events, and subscription payloads. */
+    private static final List<String> EVENT_LISTS = List.of("events", "logEvents");
 
     interface RecordSink {
         /** One record (the {@code ModelInvocationLog} object), with the line it came from and the wrapper's time. */
@@ -92,26 +97,58 @@ final class BedrockLogReader {
         if (!bom) in.reset();
     }
 
-    /** A pretty-printed document: walk its values, one event at a time. */
+    /**
+     * A pretty-printed document, read one event at a time: when it is cut short or turns invalid, the
+     * whole events before stay read, and the parser's line of the fault is named.
+     */
     private static long readDocument(InputStream in, String name, Skips skips, RecordSink sink) throws IOException {
         try (JsonParser p = JSON.getFactory().createParser(in)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                long line = p.currentLocation().getLineNr();
-                if (t == JsonToken.START_ARRAY) {
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        line = p.currentLocation().getLineNr();
-                        visit(p.readValueAsTree(), name, line, null, skips, sink);
-                    }
-                } else if (t == JsonToken.START_OBJECT) {
-                    visit(p.readValueAsTree(), name, line, null, skips, sink);
+            try {
+                JsonToken t;
+                while ((t = p.nextToken()) != null) {
+                    if (t == JsonToken.START_ARRAY) readElements(p, name, skips, sink);
+                    else if (t == JsonToken.START_OBJECT) readObject(p, name, skips, sink);
+                    else skips.add(name, line(p), "not a JSON object");
                 }
+                return p.currentLocation().getLineNr();
+            } catch (JsonProcessingException e) {
+                long line = e.getLocation() != null ? e.getLocation().getLineNr() : p.currentLocation().getLineNr();
+                skips.add(name, line, "not valid JSON: " + firstLine(e.getOriginalMessage()));
+                return line;
             }
-            return p.currentLocation().getLineNr();
-        } catch (IOException e) {
-            skips.add(name, 0, "not valid JSON: " + firstLine(e.getMessage()));
-            return 0;
         }
+    }
+
+    /** The values of the array the parser is at, each visited as soon as it is read. */
+    private static void readElements(JsonParser p, String name, Skips skips, RecordSink sink) throws IOException {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            long line = line(p);
+            visit(p.readValueAsTree(), name, line, null, skips, sink);
+        }
+    }
+
+    /**
+     * The object the parser is at: the events of a {@code filter-log-events} document or a subscription
+     * payload are visited one by one as they are read; any other object (a record, one event) whole.
+     */
+    private static void readObject(JsonParser p, String name, Skips skips, RecordSink sink) throws IOException {
+        long line = line(p);
+        ObjectNode rest = JSON.createObjectNode();
+        boolean events = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            if (p.nextToken() == JsonToken.START_ARRAY && !events && EVENT_LISTS.contains(field)) {
+                readElements(p, name, skips, sink);
+                events = true;
+            } else {
+                rest.set(field, p.readValueAsTree());
+            }
+        }
+        if (!events) visit(rest, name, line, null, skips, sink);
+    }
+
+    private static long line(JsonParser p) {
+        return p.currentTokenLocation().getLineNr();
     }
 
     /** One CloudWatch Logs event (its message and time), as FilterLogEvents returns it. */
@@ -132,7 +169,7 @@ final class BedrockLogReader {
             sink.accept(node, line, timeMs);
             return;
         }
-        for (String list : new String[] {"events", "logEvents"}) {
+        for (String list : EVENT_LISTS) {
             if (node.get(list) != null && node.get(list).isArray()) {
                 for (JsonNode e : node.get(list)) visit(e, name, line, null, skips, sink);
                 return;

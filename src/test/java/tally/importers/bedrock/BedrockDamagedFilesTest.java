@@ -24,6 +24,11 @@ class BedrockDamagedFilesTest {
 
     @TempDir Path dir;
 
+    private long requests(Tally tally) {
+        return tally.run("report", "--by", "user", "--from", DAY, "--to", DAY, "--format", "json").json()
+                .get("total").get("requests").asLong();
+    }
+
     /** {@code aws logs filter-log-events} as the CLI prints it: indented, one event per record. */
     private static String filterLogEvents(JsonNode... records) throws Exception {
         ObjectNode doc = JSON.createObjectNode();
@@ -48,5 +53,22 @@ class BedrockDamagedFilesTest {
         String out = tally.run("import", "bedrock", f.toString()).ok().out();
 
         assertThat(out).containsPattern("records added: +2\n").containsPattern("malformed lines skipped: +0\n");
+    }
+
+    @Test
+    void aPrettyPrintedExportCutShortKeepsItsWholeEventsAndNamesTheLineWhereItEnds() throws Exception {
+        Path f = dir.resolve("export.json");
+        String doc = filterLogEvents(record("r-1", DAY + "T10:15:00Z", ALICE, "us-east-1", MODEL),
+                record("r-2", DAY + "T10:16:00Z", BOB, "us-east-1", MODEL));
+        String cut = doc.substring(0, doc.indexOf("r-2") + 3); // inside the second event's message
+        Files.writeString(f, cut);
+        long lastLine = cut.chars().filter(c -> c == '\n').count() + 1;
+
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        String out = tally.run("import", "bedrock", f.toString()).ok().out();
+
+        assertThat(out).containsPattern("records added: +1\n").containsPattern("malformed lines skipped: +1\n")
+                .contains(f.toAbsolutePath().normalize() + ":" + lastLine + ": not valid JSON: Unexpected end-of-input");
+        assertThat(requests(tally)).isEqualTo(1);
     }
 }
