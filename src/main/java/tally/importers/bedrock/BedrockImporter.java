@@ -53,26 +53,23 @@ public final class BedrockImporter {
         long lines = 0, unchanged = 0, done = 0;
         for (Path file : files) {
             String key = file.toAbsolutePath().normalize().toString();
-            long size = Files.size(file);
-            String fp = Fingerprint.of(file, size);
-            ImportOffsets.Offset last = known.get(key);
             progress.update(++done, Figures.grouped(lines) + " lines");
-            if (last != null && last.size() == size && last.fingerprint().equals(fp)) {
-                unchanged++;
-                continue;
-            }
-            String fileRegion = regionOf(file);
-            long n = BedrockLogReader.read(file, key, skips, (node, line, ts) -> {
-                try {
-                    UsageEvent e = event(InvocationRecord.of(node, ts), fileRegion);
-                    if (!e.priced()) unpriced.merge(e.model(), 1L, Long::sum);
-                    writer.submit(e);
-                } catch (InvocationRecord.Invalid invalid) {
-                    skips.add(key, line, invalid.getMessage());
+            try {
+                long size = Files.size(file);
+                String fp = Fingerprint.of(file, size);
+                ImportOffsets.Offset last = known.get(key);
+                if (last != null && last.size() == size && last.fingerprint().equals(fp)) {
+                    unchanged++;
+                    continue;
                 }
-            });
-            lines += n;
-            reached.add(new ImportOffsets.Offset(key, size, size, n + 1, fp));
+                BedrockLogReader.Read read = BedrockLogReader.read(file, key, skips, sink(key, regionOf(file), skips, unpriced));
+                lines += read.lines();
+                // a file whose bytes broke off (a cut or corrupt gzip) is not marked read: the next import reads it
+                // again and names it again, and the records it gave count once
+                if (read.whole()) reached.add(new ImportOffsets.Offset(key, size, size, read.lines() + 1, fp));
+            } catch (IOException e) {
+                skips.add(key, 0, "cannot read: " + e.getMessage()); // gone since the walk, or not ours to read
+            }
         }
         if (!writer.flush(Duration.ofHours(6))) {
             throw new StoreException("the store did not take the imported records; they stay in the spool and are written on the next run");
@@ -81,6 +78,19 @@ public final class BedrockImporter {
         IngestStats after = writer.stats();
         return new ImportSummary("Bedrock invocation logs", files.size(), unchanged, lines, after.added() - before.added(),
                 after.duplicates() - before.duplicates(), 0, skips.count(), skips.first(), unpriced);
+    }
+
+    /** Where a file's records go: priced and submitted, or a counted skip with the file and line. */
+    private BedrockLogReader.RecordSink sink(String key, String fileRegion, Skips skips, Map<String, Long> unpriced) {
+        return (node, line, ts) -> {
+            try {
+                UsageEvent e = event(InvocationRecord.of(node, ts), fileRegion);
+                if (!e.priced()) unpriced.merge(e.model(), 1L, Long::sum);
+                writer.submit(e);
+            } catch (InvocationRecord.Invalid invalid) {
+                skips.add(key, line, invalid.getMessage());
+            }
+        };
     }
 
     private UsageEvent event(InvocationRecord r, String fileRegion) {

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Finds model invocation log records in one file, whatever way they were delivered:
@@ -26,7 +25,7 @@ import java.util.zip.GZIPInputStream;
  *       a line, a {@code filter-log-events} / {@code get-log-events} document ({@code events[]}), a
  *       subscription payload ({@code logEvents[]}), or an S3 export task's {@code <timestamp> <json>} lines.</li>
  * </ul>
- * Gzip is recognised by its magic bytes, not the name.
+ * Gzip is recognised by its magic bytes, not the name ({@link LogText}).
  */
 final class BedrockLogReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,68 +39,79 @@ final class BedrockLogReader {
 
     private BedrockLogReader() {}
 
-    /** Returns the number of lines read; unreadable ones go to skips. */
-    static long read(Path file, String name, Skips skips, RecordSink sink) throws IOException {
+    /** What reading one file came to: its lines, and whether its bytes could be read to their end. */
+    record Read(long lines, boolean whole) {}
+
+    /** Reads one file: unreadable lines go to skips, and so does the line where its bytes broke off, if they do. */
+    static Read read(Path file, String name, Skips skips, RecordSink sink) throws IOException {
         return read(Files.newInputStream(file), name, skips, sink);
     }
 
     /** The same from a stream (an S3 object's body), closed when done; gzip still found by its magic bytes. */
-    static long read(InputStream body, String name, Skips skips, RecordSink sink) throws IOException {
-        try (InputStream in = open(body)) {
-            in.mark(64);
-            byte[] head = in.readNBytes(64);
-            in.reset();
-            String start = new String(head, StandardCharsets.UTF_8).stripLeading();
-            if (start.startsWith("[") || start.startsWith("{\n") || start.startsWith("{\r") || start.equals("{")) {
-                return readDocument(in, name, skips, sink);
+    static Read read(InputStream body, String name, Skips skips, RecordSink sink) throws IOException {
+        try (InputStream raw = new BufferedInputStream(body, 1 << 16)) {
+            boolean gzip = LogText.isGzip(raw);
+            try (InputStream in = LogText.open(raw, gzip)) {
+                return new Read(readText(in, name, skips, sink), true);
+            } catch (LogText.Broken b) {
+                skips.add(name, b.line, b.why(gzip));
+                return new Read(b.line - 1, false);
             }
-            LineReader lines = new LineReader(in, 0);
-            long n = 0;
-            while (lines.next()) {
-                n++;
-                if (lines.lineLength() == 0) continue;
-                String text = new String(lines.buffer(), lines.lineStart(), lines.lineLength(), StandardCharsets.UTF_8).strip();
-                if (text.isEmpty()) continue;
-                int brace = text.indexOf('{');
-                if (brace > 0) text = text.substring(brace); // an export task's "<timestamp> <json>"
-                JsonNode node;
-                try {
-                    node = JSON.readTree(text);
-                } catch (IOException e) {
-                    skips.add(name, n, lines.terminated() ? "not valid JSON" : "truncated last line");
-                    continue;
-                }
-                visit(node, name, n, null, skips, sink);
-            }
-            return n;
         }
     }
 
-    private static InputStream open(InputStream body) throws IOException {
-        InputStream raw = new BufferedInputStream(body, 1 << 16);
-        raw.mark(2);
-        int b1 = raw.read();
-        int b2 = raw.read();
-        raw.reset();
-        InputStream in = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
-        InputStream text = new BufferedInputStream(in, 1 << 16);
-        skipByteOrderMark(text);
-        return text;
+    /** The text as a pretty-printed document or as lines, by how it starts. */
+    private static long readText(InputStream in, String name, Skips skips, RecordSink sink) throws IOException, LogText.Broken {
+        String start;
+        try {
+            in.mark(64);
+            start = new String(in.readNBytes(64), StandardCharsets.UTF_8).stripLeading();
+            in.reset();
+        } catch (IOException e) {
+            throw new LogText.Broken(1, e);
+        }
+        if (start.startsWith("[") || start.startsWith("{\n") || start.startsWith("{\r") || start.equals("{")) {
+            return readDocument(in, name, skips, sink);
+        }
+        return readLines(in, name, skips, sink);
     }
 
-    /** A UTF-8 byte order mark (Windows tools write one) is no part of the text: dropped before the file's shape is judged. */
-    private static void skipByteOrderMark(InputStream in) throws IOException {
-        in.mark(3);
-        byte[] head = in.readNBytes(3);
-        boolean bom = head.length == 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf;
-        if (!bom) in.reset();
+    /** One record (or event) a line. */
+    private static long readLines(InputStream in, String name, Skips skips, RecordSink sink) throws LogText.Broken {
+        LineReader lines = new LineReader(in, 0);
+        long n = 0;
+        while (next(lines, n)) {
+            n++;
+            if (lines.lineLength() == 0) continue;
+            String text = new String(lines.buffer(), lines.lineStart(), lines.lineLength(), StandardCharsets.UTF_8).strip();
+            if (text.isEmpty()) continue;
+            int brace = text.indexOf('{');
+            if (brace > 0) text = text.substring(brace); // an export task's "<timestamp> <json>"
+            JsonNode node;
+            try {
+                node = JSON.readTree(text);
+            } catch (IOException e) {
+                skips.add(name, n, lines.terminated() ? "not valid JSON" : "truncated last line");
+                continue;
+            }
+            visit(node, name, n, null, skips, sink);
+        }
+        return n;
+    }
+
+    private static boolean next(LineReader lines, long read) throws LogText.Broken {
+        try {
+            return lines.next();
+        } catch (IOException e) {
+            throw new LogText.Broken(read + 1, e); // a half line before the break is never handed on
+        }
     }
 
     /**
      * A pretty-printed document, read one event at a time: when it is cut short or turns invalid, the
      * whole events before stay read, and the parser's line of the fault is named.
      */
-    private static long readDocument(InputStream in, String name, Skips skips, RecordSink sink) throws IOException {
+    private static long readDocument(InputStream in, String name, Skips skips, RecordSink sink) throws IOException, LogText.Broken {
         try (JsonParser p = JSON.getFactory().createParser(in)) {
             try {
                 JsonToken t;
@@ -115,6 +125,8 @@ final class BedrockLogReader {
                 long line = e.getLocation() != null ? e.getLocation().getLineNr() : p.currentLocation().getLineNr();
                 skips.add(name, line, "not valid JSON: " + firstLine(e.getOriginalMessage()));
                 return line;
+            } catch (IOException e) {
+                throw new LogText.Broken(p.currentLocation().getLineNr(), e);
             }
         }
     }

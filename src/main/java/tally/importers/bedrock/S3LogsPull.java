@@ -86,13 +86,14 @@ public final class S3LogsPull {
                     unchanged++;
                     continue;
                 }
-                long n;
+                BedrockLogReader.Read n;
                 try (ResponseInputStream<GetObjectResponse> body = s3.getObject(GetObjectRequest.builder()
                         .bucket(where.bucket()).key(o.key()).build())) {
                     n = BedrockLogReader.read(body, url, records.skips, records.into(url));
                 }
-                lines += n;
-                read.add(new ImportOffsets.Offset(url, size, size, n + 1, etag));
+                lines += n.lines();
+                // an object whose bytes broke off is read again by the next pull (its records count once)
+                if (n.whole()) read.add(new ImportOffsets.Offset(url, size, size, n.lines() + 1, etag));
                 progress.update(objects, Figures.grouped(lines) + " lines");
             }
             records.flush();
