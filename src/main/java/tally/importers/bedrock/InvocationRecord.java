@@ -6,6 +6,8 @@ import tally.core.TokenCounts;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The billable part of one Bedrock model invocation log record (docs/formats.md §5.2). Input counts exclude
@@ -38,15 +40,20 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         JsonNode in = r.path("input");
         JsonNode out = r.path("output");
         JsonNode usage = bodyUsage(out.path("outputBodyJson"));
-        long input = count(in, "inputTokenCount", usage, "input_tokens");
-        long read = count(in, "cacheReadInputTokenCount", usage, "cache_read_input_tokens");
-        long write = count(in, "cacheWriteInputTokenCount", usage, "cache_creation_input_tokens");
-        long output = count(out, "outputTokenCount", usage, "output_tokens");
+        int status = status(text(r, "errorCode"));
+        // a failed call (throttled, refused) may log no usage: it used none, and stays a failed request
+        List<String> missing = status == 200 ? new ArrayList<>() : null;
+        long input = count(in, "input.inputTokenCount", usage, "input_tokens", missing);
+        long read = count(in, "input.cacheReadInputTokenCount", usage, "cache_read_input_tokens", null);
+        long write = count(in, "input.cacheWriteInputTokenCount", usage, "cache_creation_input_tokens", null);
+        long output = count(out, "output.outputTokenCount", usage, "output_tokens", missing);
+        if (missing != null && !missing.isEmpty()) throw new Invalid("record without " + String.join(" and ", missing));
         long w1h = 0;
         JsonNode split = usage == null ? null : usage.get("cache_creation");
         if (split != null && split.isObject()) {
-            long s5 = count(split, "ephemeral_5m_input_tokens", null, null); // refused as the others, never cut
-            long s1 = count(split, "ephemeral_1h_input_tokens", null, null);
+            // refused as the others, never cut; one left out fails the sum below, and every write stays 5-minute
+            long s5 = count(split, "cache_creation.ephemeral_5m_input_tokens", null, null, null);
+            long s1 = count(split, "cache_creation.ephemeral_1h_input_tokens", null, null, null);
             if (s5 + s1 == write) w1h = s1;
         }
         if (input < 0 || read < 0 || write < 0 || output < 0) throw new Invalid("negative token count");
@@ -62,7 +69,7 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         if (refused == null) refused = Bounds.text("modelId", modelId);
         if (refused == null) refused = Bounds.text("requestMetadata.project", project);
         if (refused != null) throw new Invalid(refused); // a counted skip with file:line, never stored
-        return new InvocationRecord(requestId, time, arn, region, modelId, tokens, status(text(r, "errorCode")), project);
+        return new InvocationRecord(requestId, time, arn, region, modelId, tokens, status, project);
     }
 
     /** The project named in the request's metadata ({@code requestMetadata.project}, or {@code Project}), or null. */
@@ -83,10 +90,24 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
         return null;
     }
 
-    private static long count(JsonNode node, String field, JsonNode usage, String usageField) throws Invalid {
+    /**
+     * A count of the record ({@code path} names it: {@code input.inputTokenCount}), else the response
+     * body's ({@code usageField}). Absent from both: 0, and named in {@code missing} if that is given (the
+     * count is required; the cache counts are not: they are written only for models that cache). Written
+     * as null, or as anything but a whole number in range: refused, never taken as 0.
+     */
+    private static long count(JsonNode node, String path, JsonNode usage, String usageField, List<String> missing)
+            throws Invalid {
+        String field = path.substring(path.indexOf('.') + 1);
         JsonNode v = node.get(field);
-        if (v == null || v.isNull()) v = usage == null ? null : usage.get(usageField);
-        if (v == null || v.isNull()) return 0;
+        if (v == null && usage != null && usage.get(usageField) != null) {
+            return count(usage, "usage." + usageField, null, null, missing);
+        }
+        if (v == null) {
+            if (missing != null) missing.add(path);
+            return 0;
+        }
+        if (v.isNull()) throw new Invalid(path + " is null");
         String why = Bounds.tokens(field, v);
         if (why != null) throw new Invalid(why);
         return Bounds.count(v);
