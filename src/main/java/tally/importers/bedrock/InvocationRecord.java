@@ -39,14 +39,15 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
 
         JsonNode in = r.path("input");
         JsonNode out = r.path("output");
-        JsonNode usage = bodyUsage(out.path("outputBodyJson"));
+        JsonNode body = out.path("outputBodyJson");
+        JsonNode usage = bodyUsage(body);
         int status = status(text(r, "errorCode"));
         // a failed call (throttled, refused) may log no usage: it used none, and stays a failed request
         List<String> missing = status == 200 ? new ArrayList<>() : null;
         long input = count(in, "input.inputTokenCount", usage, "input_tokens", missing);
         long read = count(in, "input.cacheReadInputTokenCount", usage, "cache_read_input_tokens", null);
         long write = count(in, "input.cacheWriteInputTokenCount", usage, "cache_creation_input_tokens", null);
-        long output = count(out, "output.outputTokenCount", usage, "output_tokens", missing);
+        long output = count(out, "output.outputTokenCount", endUsage(body), "output_tokens", missing);
         if (missing != null && !missing.isEmpty()) throw new Invalid("record without " + String.join(" and ", missing));
         long w1h = 0;
         JsonNode split = usage == null ? null : usage.get("cache_creation");
@@ -88,6 +89,19 @@ record InvocationRecord(String requestId, Instant time, String arn, String regio
             }
         }
         return null;
+    }
+
+    /**
+     * The usage the response body ends with, for its output count: a Messages response's, or a stream's
+     * last {@code message_delta} (message_start's output_tokens is written before any output is).
+     */
+    private static JsonNode endUsage(JsonNode body) {
+        if (body.isObject()) return body.get("usage");
+        JsonNode last = null;
+        for (JsonNode event : body) {
+            if ("message_delta".equals(event.path("type").asText()) && event.get("usage") != null) last = event.get("usage");
+        }
+        return last;
     }
 
     /**

@@ -1,6 +1,7 @@
 package tally.importers.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +115,25 @@ class BedrockTokenCountsTest {
         assertThat(total.get("output_tokens").asLong()).isEqualTo(1_007);
         assertThat(total.get("cache_read_tokens").asLong()).isZero();
         assertThat(total.get("cache_write_tokens").asLong()).isZero();
+    }
+
+    @Test
+    void aStreamsOutputCountFromItsBodyIsTheLastMessageDeltasNotMessageStartsPlaceholder() throws Exception {
+        ObjectNode delta = rec("r-delta");
+        output(delta).remove("outputTokenCount");
+        ((ObjectNode) delta.at("/output/outputBodyJson/0/message/usage")).put("input_tokens", 100_000).put("output_tokens", 1);
+        ((ArrayNode) delta.at("/output/outputBodyJson")).addObject().put("type", "message_delta").putObject("usage").put("output_tokens", 640);
+        ObjectNode startOnly = rec("r-start-only"); // the stream's end was not logged: its output is not known
+        output(startOnly).remove("outputTokenCount");
+        ((ObjectNode) startOnly.at("/output/outputBodyJson/0/message/usage")).put("output_tokens", 1);
+
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        String out = importLines(tally, delta, startOnly);
+
+        String at = dir.resolve("logs.jsonl").toAbsolutePath().normalize().toString();
+        assertThat(out).containsPattern("records added: +1\n").containsPattern("malformed lines skipped: +1\n")
+                .contains(at + ":2: record without output.outputTokenCount");
+        assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(640);
     }
 
     @Test
