@@ -62,12 +62,14 @@ public final class Bounds {
 
     /**
      * The same for a count as JSON gave it: a whole number in range, written as {@code 12} or
-     * {@code 12.0}, is fine (read it with {@link #count}); a fraction, a number beyond a long or a
-     * value that is no number at all is refused, named as it was written. Null and absent counts are
+     * {@code 12.0}, is fine (read it with {@link #count}); a fraction, a number beyond a long, NaN,
+     * an infinity or a value that is no number at all is refused, named as it was written (a double
+     * too large for its type, such as 1e400, as Infinity). Null and absent counts are
      * the caller's to decide.
      */
     public static String tokens(String field, com.fasterxml.jackson.databind.JsonNode v) {
         if (v.isIntegralNumber() && v.canConvertToLong()) return tokens(field, v.asLong());
+        if ((v.isDouble() || v.isFloat()) && !Double.isFinite(v.doubleValue())) return tokens(field, v.doubleValue());
         if (v.isNumber()) return tokens(field, v.decimalValue());
         return field + "=" + v + " is not a number";
     }

@@ -134,10 +134,10 @@ public final class BedrockRoutes implements Wire {
     }
 
     private static UsageTap tapFor(String op, HttpClientResponse up) {
-        if (up.statusCode() >= 400) return null;
-        String type = up.getHeader("content-type");
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM)) return new EventStreamTap();
-        return op.equals("converse") ? new ConverseTap() : UsageTap.forContentType(type);
+        return UsageTap.forAnswer(up, type -> {
+            if (type != null && type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM)) return new EventStreamTap();
+            return op.equals("converse") ? new ConverseTap() : UsageTap.forContentType(type);
+        });
     }
 
     /** Only what Bedrock reads crosses, and all of it is signed: the content types and Bedrock's own request headers. */
@@ -253,26 +253,15 @@ public final class BedrockRoutes implements Wire {
     }
 
     /** Converse's JSON answer: usage under Bedrock's names. */
-    static final class ConverseTap extends UsageTap {
-        private Buffer body = Buffer.buffer();
-
-        @Override
-        void feed(Buffer chunk) {
-            if (body != null && body.length() + (long) chunk.length() <= (32L << 20)) body.appendBuffer(chunk);
-            else body = null;
+    static final class ConverseTap extends UsageTap.Whole {
+        ConverseTap() {
+            super(32L << 20);
         }
 
         @Override
-        void finish() {
-            if (body == null || body.length() == 0) return;
-            try {
-                com.fasterxml.jackson.databind.JsonNode u = JSON.readTree(body.getBytes()).path("usage");
-                usage.apply(EventStreamTap.anthropicUsage(u, "inputTokens", "outputTokens", "cacheReadInputTokens",
-                        "cacheWriteInputTokens"));
-            } catch (Exception malformed) {
-                // not a Converse answer: nothing to meter
-            }
-            body = null;
+        void read(byte[] body) throws java.io.IOException {
+            com.fasterxml.jackson.databind.JsonNode u = JSON.readTree(body).path("usage");
+            usage.apply(EventStreamTap.anthropicUsage(u, "inputTokens", "outputTokens", "cacheReadInputTokens", "cacheWriteInputTokens"));
         }
     }
 }

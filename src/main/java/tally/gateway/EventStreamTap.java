@@ -39,9 +39,11 @@ final class EventStreamTap extends UsageTap implements UsageTap.Streamed {
         try {
             decoder.feed(chunk.getBytes());
         } catch (RuntimeException badFrame) {
-            // a corrupt frame is the client's to see (its SDK checks the CRCs too); metering stops here
+            // a corrupt frame is the client's to see (its SDK checks the CRCs too); metering stops here, and a
+            // success's record is refused: what followed the frame, its final usage included, is unread
             broken = true;
-            LOG.warning("bedrock: unreadable event-stream frame, usage read so far is kept: " + badFrame.getMessage());
+            usage.unreadable("event-stream frame: " + badFrame.getMessage());
+            LOG.warning("bedrock: unreadable event-stream frame, metering stops: " + badFrame.getMessage());
         }
     }
 
@@ -76,8 +78,8 @@ final class EventStreamTap extends UsageTap implements UsageTap.Streamed {
                         "cacheReadInputTokens", "cacheWriteInputTokens"));
                 usageFinal = true;
             }
-        } catch (Exception malformed) {
-            // a frame whose payload is not what Bedrock sends: nothing to meter in it
+        } catch (Exception malformed) { // a frame whose payload is not what Bedrock sends: its usage, if any, is unread
+            if ("chunk".equals(event) || "metadata".equals(event)) usage.unreadable(event + " frame: " + reason(malformed));
         }
     }
 
@@ -101,10 +103,14 @@ final class EventStreamTap extends UsageTap implements UsageTap.Streamed {
         }
     }
 
-    /** Bedrock's counts under the Anthropic usage names, so one reader applies both (Converse's answer too). */
+    /**
+     * Bedrock's counts under the Anthropic usage names, so one reader applies both (Converse's answer
+     * too): null when there are none, and a value that is not an object as it is, for the reader to name.
+     */
     static JsonNode anthropicUsage(JsonNode counts, String in, String out, String cacheRead, String cacheWrite) {
+        if (counts == null || counts.isMissingNode()) return null;
+        if (!counts.isObject()) return counts;
         ObjectNode u = JSON.createObjectNode();
-        if (counts == null || !counts.isObject()) return u;
         copy(counts, in, u, "input_tokens");
         copy(counts, out, u, "output_tokens");
         copy(counts, cacheRead, u, "cache_read_input_tokens");

@@ -9,7 +9,9 @@ import tally.core.TokenCounts;
  * earlier value, never adds to it: {@code message_delta} usage is cumulative (docs/formats.md §1.4).
  * A count that is absent or null leaves what was known; one that is not a whole number in the
  * ledger's range (negative, a fraction, beyond 10^10, a string) is never read as 0 or cut to a
- * long: it is kept as the reason the response's record is {@link #refused}.
+ * long: it is kept as the reason the response's record is {@link #refused}. Usage that cannot be read
+ * at all (a body that is not JSON, a usage that is not an object, no usage or no input or output
+ * count) is kept as the reason a successful response's record is refused ({@link #refusal}).
  */
 final class MessageUsage {
     private long input;
@@ -27,11 +29,22 @@ final class MessageUsage {
     private String errorType;
     /** The first count the ledger cannot hold, e.g. "input_tokens=-4 out of range [0, 1e10]"; null when none. */
     private String refused;
+    /** Why the usage could not be read at all, e.g. "the body is not JSON: …"; null when it could. */
+    private String unreadable;
+    /** Whether a usage reported input_tokens, and output_tokens (a null count is not a report). */
+    private boolean inputReported;
+    private boolean outputReported;
 
     /** Applies a {@code usage} object: every field it has replaces what was known. */
     void apply(JsonNode usage) {
-        if (usage == null || !usage.isObject()) return;
+        if (usage == null) return;
+        if (!usage.isObject()) {
+            unreadable("usage=" + shown(usage) + " is not an object");
+            return;
+        }
         seen = true;
+        inputReported |= present(usage, "input_tokens");
+        outputReported |= present(usage, "output_tokens");
         input = count(usage, "input_tokens", "", input);
         cacheCreation = count(usage, "cache_creation_input_tokens", "", cacheCreation);
         cacheRead = count(usage, "cache_read_input_tokens", "", cacheRead);
@@ -50,6 +63,8 @@ final class MessageUsage {
     /** As {@link #apply(JsonNode)}, for a usage object {@link UsageScan} read. */
     void apply(UsageScan.Read r) {
         seen = true;
+        inputReported |= r.input() != null;
+        outputReported |= r.output() != null;
         input = checked("input_tokens", r.input(), input);
         cacheCreation = checked("cache_creation_input_tokens", r.cacheCreation(), cacheCreation);
         cacheRead = checked("cache_read_input_tokens", r.cacheRead(), cacheRead);
@@ -69,7 +84,10 @@ final class MessageUsage {
 
     /** Applies a whole message object (a non-streaming response, or message_start's message). */
     void applyMessage(JsonNode message) {
-        if (message == null || !message.isObject()) return;
+        if (message == null || !message.isObject()) {
+            unreadable(message == null ? "the message is missing" : "the message is not an object: " + shown(message));
+            return;
+        }
         if (message.path("model").isTextual()) model = message.get("model").asText();
         if (message.path("id").isTextual()) messageId = message.get("id").asText();
         apply(message.get("usage"));
@@ -79,9 +97,28 @@ final class MessageUsage {
         errorType = type == null ? "error" : type;
     }
 
+    /** Notes why the usage could not be read (the first reason is kept). */
+    void unreadable(String why) {
+        if (unreadable == null) unreadable = why;
+    }
+
     /** Why this response's record cannot be stored: a count the ledger cannot hold; null when every count fits. */
     String refused() {
         return refused;
+    }
+
+    /**
+     * Why the record of a response that ended with {@code status} is not stored, or null: a count the
+     * ledger cannot hold, always; and for a success, usage that could not be read or lacks its input or
+     * output count, never taken for a free request. A failed request keeps what it learned, however little.
+     */
+    String refusal(int status) {
+        if (refused != null) return refused;
+        if (status < 200 || status > 299) return null;
+        if (unreadable != null) return "unreadable: " + unreadable;
+        if (!seen) return "missing: the response has no usage";
+        if (!inputReported || !outputReported) return "missing: usage has no " + (inputReported ? "output_tokens" : "input_tokens");
+        return null;
     }
 
     boolean seen() {
@@ -126,6 +163,12 @@ final class MessageUsage {
     private static boolean present(JsonNode parent, String name) {
         JsonNode n = parent.get(name);
         return n != null && !n.isNull();
+    }
+
+    /** A value as it is named in a reason: short, whatever the upstream sent. */
+    private static String shown(JsonNode v) {
+        String s = v.toString();
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
     /** The count named, or {@code before} when it is absent or null, or when it is refused (noted in {@link #refused}). */

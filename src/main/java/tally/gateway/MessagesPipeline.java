@@ -93,7 +93,7 @@ final class MessagesPipeline {
     }
 
     private static UsageTap tapFor(HttpClientResponse up) {
-        return up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null;
+        return UsageTap.forAnswer(up, UsageTap::forContentType);
     }
 
     /**

@@ -82,10 +82,12 @@ final class Recorder {
      */
     Recorded recordDurably(Facts f, MessageUsage usage) {
         UsageEvent e = event(f, usage);
-        String refused = usage != null && usage.refused() != null ? usage.refused() // a count not read as a long at all
-                : tally.core.Bounds.check(e, f.at()); // tokens and web searches; the time is the gateway's own
-        if (refused != null) { // upstream usage the ledger cannot hold: said loudly, never stored as 0 or summed
+        // a count not read as a long at all, or a success's usage unread or missing; then the ledger's bounds
+        String refused = usage != null ? usage.refusal(f.status()) : null;
+        if (refused == null) refused = tally.core.Bounds.check(e, f.at()); // tokens and web searches; the time is the gateway's own
+        if (refused != null) { // upstream usage the ledger cannot hold: said loudly and counted, never stored as 0 or summed
             LOG.severe("gateway: not recording " + e.id() + " (request " + e.requestId() + "): upstream usage " + refused);
+            latency.refusedUsage();
             UsageEvent unstored = UsageEvent.builder().id(e.id()).time(e.time()).source(Source.GATEWAY)
                     .identity(e.identity()).modelId(e.modelId()).status(e.status()).build();
             return new Recorded(unstored, Future.succeededFuture()); // for the caller's budget and rate limit only

@@ -16,6 +16,8 @@ import tally.core.Bounds;
 record RequestFacts(String model, Long maxTokens, boolean stream, String inferenceGeo, boolean readable, String maxTokensProblem,
                     String maxTokensField) {
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** The client's body, rewritten as it came (not {@link UsageTap#JSON}, which reads the upstream's NaN as a number). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static final RequestFacts UNREADABLE = new RequestFacts(null, null, false, null, false, null, "max_tokens");
 
@@ -95,11 +97,11 @@ record RequestFacts(String model, Long maxTokens, boolean stream, String inferen
     /** A Converse body with {@code inferenceConfig.maxTokens} replaced; everything else stays as it was. */
     static Buffer rewriteConverse(Buffer body, long maxTokens) {
         try {
-            ObjectNode o = (ObjectNode) UsageTap.JSON.readTree(body.getBytes());
+            ObjectNode o = (ObjectNode) JSON.readTree(body.getBytes());
             JsonNode config = o.get("inferenceConfig");
             ObjectNode c = config instanceof ObjectNode existing ? existing : o.putObject("inferenceConfig");
             c.put("maxTokens", maxTokens);
-            return Buffer.buffer(UsageTap.JSON.writeValueAsBytes(o));
+            return Buffer.buffer(JSON.writeValueAsBytes(o));
         } catch (Exception e) {
             return body;
         }
@@ -111,11 +113,11 @@ record RequestFacts(String model, Long maxTokens, boolean stream, String inferen
      */
     static Buffer rewrite(Buffer body, String model, Long maxTokens) {
         try {
-            JsonNode tree = UsageTap.JSON.readTree(body.getBytes());
+            JsonNode tree = JSON.readTree(body.getBytes());
             ObjectNode o = (ObjectNode) tree;
             if (model != null) o.put("model", model);
             if (maxTokens != null) o.put("max_tokens", maxTokens);
-            return Buffer.buffer(UsageTap.JSON.writeValueAsBytes(o));
+            return Buffer.buffer(JSON.writeValueAsBytes(o));
         } catch (Exception e) {
             return body;
         }

@@ -172,7 +172,9 @@ final class SseTap extends UsageTap implements UsageTap.Streamed {
             }
             if (!read) parsed();
         } catch (Exception malformed) {
-            // a broken event is the client's problem to see, not ours to crash on
+            // a broken event is the client's problem to see, not ours to crash on; one that carries usage is unread, and said
+            if (event == START || event == DELTA) usage.unreadable(new String(NAMES[event], StandardCharsets.US_ASCII)
+                    + " event is not JSON: " + reason(malformed));
         } finally {
             event = NONE;
             skipping = false;
@@ -192,7 +194,7 @@ final class SseTap extends UsageTap implements UsageTap.Streamed {
         }
         switch (type) {
             case START -> {
-                if (at[2] < 0) return true;
+                if (at[2] < 0) return false; // no message: the tree's reading says so
                 if (UsageScan.applyMessage(usage, d, at[2], at[3])) return true;
                 JsonNode m = MessageScan.metered(d, at[2], at[3]);
                 if (m == null) return false;

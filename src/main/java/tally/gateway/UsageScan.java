@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * its event loops. It reads only what it can vouch Jackson reads the same: in the usage object,
  * every value a whole number of at most 18 digits, null, true, false, an ASCII string without
  * escapes, or an object of those. Anything else (a fraction, an exponent, an escape, an array,
- * other text) returns false with nothing applied, and the caller reads the bytes with Jackson.
+ * other text, a usage that is not an object) returns false with nothing applied, and the caller
+ * reads the bytes with Jackson, which names what is wrong.
  */
 final class UsageScan {
     private UsageScan() {}
@@ -37,11 +38,10 @@ final class UsageScan {
         if (!MessageScan.fields(b, from, to, MESSAGE, at)) return false;
         if (!textOrWord(b, at[0], at[1]) || !textOrWord(b, at[2], at[3])) return false;
         Read usage = null;
-        if (at[4] >= 0 && b[at[4]] == '{') {
+        if (at[4] >= 0) {
+            if (b[at[4]] != '{') return false;
             usage = read(b, at[4], at[5]);
             if (usage == null) return false;
-        } else if (at[4] >= 0 && !literal(b, at[4], at[5])) {
-            return false;
         }
         u.applyMessage(text(b, at[0], at[1]), text(b, at[2], at[3]), usage);
         return true;
@@ -49,7 +49,7 @@ final class UsageScan {
 
     /** As {@link MessageUsage#apply} on the value in {@code b[from, to)}; false, nothing applied, where unsure. */
     static boolean applyUsage(MessageUsage u, byte[] b, int from, int to) {
-        if (b[from] != '{') return literal(b, from, to); // null and the like: not usage, as in the tree
+        if (b[from] != '{') return false;
         Read r = read(b, from, to);
         if (r == null) return false;
         u.apply(r);

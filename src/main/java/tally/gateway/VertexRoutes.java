@@ -107,7 +107,7 @@ public final class VertexRoutes implements Wire {
             if (a.result() != null) h.set("authorization", a.result());
             UpstreamClient client = clients.computeIfAbsent(endpoint, e -> new UpstreamClient(vertx, e, idleTimeout));
             new ProxyExchange(client, req, body, h,
-                    up -> up.statusCode() < 400 ? UsageTap.forContentType(up.getHeader("content-type")) : null, true,
+                    up -> UsageTap.forAnswer(up, UsageTap::forContentType), true,
                     r -> onDone.apply(r.requestId() != null || r.tap() == null ? r
                             : new ProxyExchange.Result(r.status(), r.tap(), r.tap().usage.messageId(), r.latencyNanos())))
                     .to(path).start();

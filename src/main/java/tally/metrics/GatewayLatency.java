@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * rollups do not keep, so unlike the usage counters these restart from zero with the process
  * (Prometheus' rate() handles that). The gateway reports each finished request with one call:
  * {@code latency.observe(model, status, latencyNanos)} on the instance the server built and
- * handed to both the gateway and {@code /metrics}. Lock-free on that path.
+ * handed to both the gateway and {@code /metrics}. Lock-free on that path. Beside them, the count of
+ * answers whose upstream usage was refused (unreadable, missing or out of range: logged, not stored).
  */
 public final class GatewayLatency {
     /** Upper bounds in seconds: from a quick count_tokens to a long streamed response. */
@@ -28,6 +29,7 @@ public final class GatewayLatency {
     }
 
     private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private final LongAdder refusedUsage = new LongAdder();
     private final int maxModels;
 
     public GatewayLatency() {
@@ -53,6 +55,15 @@ public final class GatewayLatency {
         s.buckets[i].increment();
         s.count.increment();
         s.sumNanos.add(latencyNanos);
+    }
+
+    /** An answer whose upstream usage the gateway refused to record. */
+    public void refusedUsage() {
+        refusedUsage.increment();
+    }
+
+    long refusedUsageCount() {
+        return refusedUsage.sum();
     }
 
     /** Label set (model, status class) → series, sorted for a stable exposition. */

@@ -157,6 +157,9 @@ public final class PrometheusExposition {
     }
 
     private static void latency(PrometheusText t, GatewayLatency latency) {
+        t.family("tally_gateway_usage_refused_total", "counter",
+                "Answers whose upstream usage the gateway could not read or the ledger cannot hold: logged, not recorded.");
+        t.sample("tally_gateway_usage_refused_total", Map.of(), latency.refusedUsageCount());
         String name = "tally_gateway_request_duration_seconds";
         t.family(name, "histogram", "Gateway request duration, from arrival to the last byte, per model and status class.");
         latency.snapshot().forEach((key, s) -> {

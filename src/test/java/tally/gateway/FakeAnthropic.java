@@ -57,6 +57,10 @@ public final class FakeAnthropic implements AutoCloseable {
     public volatile int deltas = 2;
     /** When set, every /v1/messages call is answered with this error status. */
     volatile Integer errorStatus;
+    /** What a misbehaving upstream does to each message body, SSE event and batch results body it sends. */
+    volatile java.util.function.UnaryOperator<String> garble = s -> s;
+    /** When set, message bodies are sent gzip-encoded whatever the request's accept-encoding (a misbehaving upstream). */
+    volatile boolean gzip;
     final AtomicInteger streamsOpen = new AtomicInteger();
     /** The most streams open at once so far. */
     final AtomicInteger peakStreams = new AtomicInteger();
@@ -129,7 +133,13 @@ public final class FakeAnthropic implements AutoCloseable {
         String body = "{\"id\":\"msg_01Fake" + requestId + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
                 + "\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
                 + "\"usage\":" + usageJson(u, u.output) + "}";
-        json(resp, 200, body, requestId);
+        byte[] bytes = garble.apply(body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (gzip) {
+            bytes = gzipped(bytes);
+            resp.putHeader("content-encoding", "gzip");
+        }
+        sent.put(requestId, bytes);
+        resp.setStatusCode(200).putHeader("content-type", "application/json").end(Buffer.buffer(bytes));
     }
 
     private void stream(HttpServerResponse resp, String requestId, String model, Usage u) {
@@ -160,6 +170,7 @@ public final class FakeAnthropic implements AutoCloseable {
                 .putHeader("cache-control", "no-cache");
         peakStreams.accumulateAndGet(streamsOpen.incrementAndGet(), Math::max);
         resp.closeHandler(v -> streamsOpen.decrementAndGet());
+        events.replaceAll(e -> e == null ? null : garble.apply(e));
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         Mode m = mode;
         writeEvents(resp, events, 0, copy, requestId, m);
@@ -196,7 +207,17 @@ public final class FakeAnthropic implements AutoCloseable {
                 + "\"role\":\"assistant\",\"model\":\"claude-haiku-4-5-20251001\",\"content\":[],\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":500,\"output_tokens\":100,\"service_tier\":\"batch\"}}}}\n"
                 + "{\"custom_id\":\"a-4\",\"result\":{\"type\":\"expired\"}}\n";
-        resp.setStatusCode(200).putHeader("content-type", "application/binary").end(body);
+        resp.setStatusCode(200).putHeader("content-type", "application/binary").end(garble.apply(body));
+    }
+
+    private static byte[] gzipped(byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(b);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static String event(String name, String data) {

@@ -43,6 +43,8 @@ final class FakeBedrock implements AutoCloseable {
     volatile byte[] stream;
     /** When set, model calls answer 429 ThrottlingException this many more times. */
     volatile int throttle;
+    /** What a misbehaving Bedrock does to the JSON answers of invoke and converse. */
+    volatile java.util.function.UnaryOperator<String> garble = s -> s;
 
     private final HttpServer server;
 
@@ -82,15 +84,15 @@ final class FakeBedrock implements AutoCloseable {
                 for (byte[] frame : frames(stream)) resp.write(Buffer.buffer(frame));
                 resp.end();
             } else if (path.endsWith("/converse")) {
-                resp.putHeader("content-type", "application/json").end("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"hi\"}]}},"
+                resp.putHeader("content-type", "application/json").end(garble.apply("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"hi\"}]}},"
                         + "\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":25,\"outputTokens\":7,\"totalTokens\":13532,"
-                        + "\"cacheReadInputTokens\":12000,\"cacheWriteInputTokens\":1500},\"metrics\":{\"latencyMs\":412}}");
+                        + "\"cacheReadInputTokens\":12000,\"cacheWriteInputTokens\":1500},\"metrics\":{\"latencyMs\":412}}"));
             } else if (path.endsWith("/invoke")) {
                 resp.putHeader("content-type", "application/json")
                         .putHeader("X-Amzn-Bedrock-Input-Token-Count", "25").putHeader("X-Amzn-Bedrock-Output-Token-Count", "7")
-                        .end("{\"id\":\"msg_bdrk_01Invoke\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\","
+                        .end(garble.apply("{\"id\":\"msg_bdrk_01Invoke\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\","
                                 + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
-                                + "\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":1500,\"cache_read_input_tokens\":12000,\"output_tokens\":7}}");
+                                + "\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":1500,\"cache_read_input_tokens\":12000,\"output_tokens\":7}}"));
             } else {
                 resp.setStatusCode(404).putHeader("x-amzn-ErrorType", "UnknownOperationException").end();
             }

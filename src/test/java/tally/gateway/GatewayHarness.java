@@ -44,6 +44,8 @@ final class GatewayHarness implements AutoCloseable {
     final Ledger ledger;
     final IngestWriter writer;
     final PriceCatalog catalog = PriceCatalog.bundled();
+    /** The gateway's in-memory metrics, as {@code /metrics} reads them. */
+    final tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();
     final Gateway gateway;
     final TallyServer server;
     final VirtualKeys keys;
@@ -69,7 +71,7 @@ final class GatewayHarness implements AutoCloseable {
                 .withUpstreamTimeout(Duration.ofSeconds(5)).withRefreshEvery(Duration.ofHours(1)));
         keys = new VirtualKeys(store, Clock.systemUTC());
         budgets = new Budgets(store, ledger);
-        gateway = new Gateway(vertx, config, store, ledger, writer, catalog, Clock.systemUTC()).start();
+        gateway = new Gateway(vertx, config, store, ledger, writer, catalog, Clock.systemUTC(), latency).start();
         List<java.util.function.Consumer<io.vertx.ext.web.Router>> parts = new ArrayList<>();
         parts.add(gateway::mount);
         parts.addAll(more.apply(vertx, gateway));

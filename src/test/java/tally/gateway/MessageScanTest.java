@@ -84,11 +84,14 @@ class MessageScanTest {
     }
 
     @Test
-    void aBodyThatIsNotAMessageMetersNothing() {
+    void aBodyThatIsNotAMessageMetersNothingAndSaysWhyASuccessCannotBeRecorded() {
         UsageTap tap = UsageTap.forContentType("application/json");
         tap.feed(Buffer.buffer("<html>bad gateway</html>"));
         tap.finish();
+        tap.finish(); // the exchange may ask twice: the reason stays the body's
         assertThat(tap.usage.seen()).isFalse();
+        assertThat(tap.usage.refusal(200)).startsWith("unreadable: the body is not JSON: Unexpected character ('<'");
+        assertThat(tap.usage.refusal(502)).as("a failed request keeps what it learned").isNull();
     }
 
     private static JsonNode readTree(String s) {

@@ -65,11 +65,39 @@ class MessageUsageTest {
     }
 
     @Test
+    void nanAndInfinityAreCountsRefusedByNameNotAFailureToParse() throws Exception {
+        assertThat(applied("{\"input_tokens\":NaN,\"output_tokens\":1}").refused()).isEqualTo("input_tokens=NaN is not a whole number");
+        assertThat(applied("{\"input_tokens\":1,\"output_tokens\":-Infinity}").refused())
+                .isEqualTo("output_tokens=-Infinity out of range [0, 1e10]");
+        assertThat(applied("{\"input_tokens\":1e400,\"output_tokens\":1}").refused()).isEqualTo("input_tokens=Infinity out of range [0, 1e10]");
+    }
+
+    @Test
+    void aSuccessWhoseUsageIsUnreadableOrMissingIsRefusedAFailureKeepsWhatItLearned() throws Exception {
+        assertThat(applied("{\"input_tokens\":3,\"output_tokens\":0}").refusal(200)).isNull();
+        assertThat(applied("{\"output_tokens\":9}").refusal(200)).isEqualTo("missing: usage has no input_tokens");
+        assertThat(applied("{\"input_tokens\":3,\"output_tokens\":null}").refusal(200)).isEqualTo("missing: usage has no output_tokens");
+        assertThat(applied("{}").refusal(200)).isEqualTo("missing: usage has no input_tokens");
+        assertThat(applied("[1,2]").refusal(200)).isEqualTo("unreadable: usage=[1,2] is not an object");
+        assertThat(new MessageUsage().refusal(200)).isEqualTo("missing: the response has no usage");
+        MessageUsage message = new MessageUsage();
+        message.applyMessage(UsageTap.JSON.readTree("{\"id\":\"msg_1\",\"usage\":null}"));
+        assertThat(message.refusal(200)).isEqualTo("unreadable: usage=null is not an object");
+        assertThat(message.refusal(529)).isNull();
+        assertThat(applied("{\"input_tokens\":-1,\"output_tokens\":1}").refusal(529)).as("out of range whatever the status")
+                .isEqualTo("input_tokens=-1 out of range [0, 1e10]");
+    }
+
+    @Test
     void bedrockCountsAreCheckedAsTheyCame() throws Exception {
         JsonNode converse = UsageTap.JSON.readTree("{\"output\":{},\"usage\":{\"inputTokens\":7,\"outputTokens\":1.5}}");
         BedrockRoutes.ConverseTap tap = new BedrockRoutes.ConverseTap();
         tap.feed(io.vertx.core.buffer.Buffer.buffer(converse.toString()));
         tap.finish();
         assertThat(tap.usage.refused()).isEqualTo("output_tokens=1.5 is not a whole number");
+        BedrockRoutes.ConverseTap none = new BedrockRoutes.ConverseTap();
+        none.feed(io.vertx.core.buffer.Buffer.buffer("{\"output\":{},\"usage\":null}"));
+        none.finish();
+        assertThat(none.usage.refusal(200)).isEqualTo("unreadable: usage=null is not an object");
     }
 }
