@@ -175,14 +175,26 @@ final class TelemetryMapper {
 
     // ---------------------------------------------------------------- metrics
 
+    /** The attribute a metric's points are counted by, and the values it takes (docs/formats.md §3.4). */
+    private record Classifier(String attribute, List<String> values) {}
+
+    private static final Map<String, Classifier> CLASSIFIERS = Map.of(
+            "claude_code.token.usage", new Classifier("type", List.of("input", "output", "cacheRead", "cacheCreation")),
+            "claude_code.lines_of_code.count", new Classifier("type", List.of("added", "removed")),
+            "claude_code.code_edit_tool.decision", new Classifier("decision", List.of("accept", "reject")),
+            "claude_code.active_time.total", new Classifier("type", List.of("user", "cli")));
+
     /**
-     * Why a point is refused: a time out of range, a value that is not a finite non-negative
-     * number, or a token count that is not a whole number in [0, 10^10]. A cumulative token total
-     * may pass 10^10; its step is checked once the delta is known.
+     * Why a point is refused: a time out of range, no value or an unknown one for the attribute its
+     * metric is counted by (never dropped, nor counted as some other kind), a value that is not a
+     * finite non-negative number, or a token count that is not a whole number in [0, 10^10]. A
+     * cumulative token total may pass 10^10; its step is checked once the delta is known.
      */
     private static String pointProblem(String name, NumberDataPoint p, Attributes a, boolean cumulative) {
         String late = Bounds.time(unixNanos(p.getTimeUnixNano()), Instant.now());
         if (late != null) return late;
+        String unclassified = classifierProblem(CLASSIFIERS.get(name), a);
+        if (unclassified != null) return unclassified;
         double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
         if (name.equals("claude_code.token.usage")) {
             String why = p.hasAsInt() ? Bounds.tokens(tokenField(a.string("type")), p.getAsInt()) : Bounds.tokens(tokenField(a.string("type")), raw);
@@ -190,6 +202,15 @@ final class TelemetryMapper {
             return runningTotal ? null : why;
         }
         return Double.isFinite(raw) && raw >= 0 ? null : "value " + raw + " is not a finite non-negative number";
+    }
+
+    /** Why a point lacks the value its metric is counted by, or null (also for a metric counted by none). */
+    private static String classifierProblem(Classifier c, Attributes a) {
+        if (c == null) return null;
+        String v = a.string(c.attribute());
+        String expected = " (expected " + String.join(", ", c.values()) + ")";
+        if (v == null) return "data point without a " + c.attribute() + " attribute" + expected;
+        return c.values().contains(v) ? null : "data point with unknown " + c.attribute() + " \"" + v + "\"" + expected;
     }
 
     private static String tokenField(String type) {

@@ -222,9 +222,57 @@ class OtlpBoundsTest {
     }
 
     private static String point(String type, String value, Instant at) {
-        return "{" + value + ",\"timeUnixNano\":\"" + nanos(at) + "\",\"attributes\":["
-                + attr("type", "{\"stringValue\":\"" + type + "\"}") + "," + attr("user.email", "{\"stringValue\":\"eve@x\"}") + ","
-                + attr("session.id", "{\"stringValue\":\"s1\"}") + "," + attr("model", "{\"stringValue\":\"claude-sonnet-4-5-20250929\"}") + "]}";
+        return point(value, at, attr("type", "{\"stringValue\":\"" + type + "\"}"));
+    }
+
+    /** A point of eve's session s1 with the given value and extra attributes. */
+    private static String point(String value, Instant at, String... attributes) {
+        List<String> a = new ArrayList<>(List.of(attributes));
+        a.addAll(List.of(attr("user.email", "{\"stringValue\":\"eve@x\"}"), attr("session.id", "{\"stringValue\":\"s1\"}"),
+                attr("model", "{\"stringValue\":\"claude-sonnet-4-5-20250929\"}")));
+        return "{" + value + ",\"timeUnixNano\":\"" + nanos(at) + "\",\"attributes\":[" + String.join(",", a) + "]}";
+    }
+
+    /** One delta sum of {@code metric} with these points. */
+    private static String sum(String metric, String... points) {
+        return "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"" + metric + "\","
+                + "\"sum\":{\"aggregationTemporality\":1,\"isMonotonic\":true,\"dataPoints\":[" + String.join(",", points) + "]}}]}]}]}";
+    }
+
+    private static String text(String v) {
+        return "{\"stringValue\":\"" + v + "\"}";
+    }
+
+    @Test
+    void aTokenUsagePointWithoutATypeOrWithAnUnknownOneIsRefusedAndNamedNotDropped() throws Exception {
+        String expected = " (expected input, output, cacheRead, cacheCreation)";
+        HttpResponse<String> missing = post("/v1/metrics", sum("claude_code.token.usage",
+                point("input", "\"asDouble\":100", NOW), point("\"asDouble\":7", NOW)));
+        assertThat(missing.statusCode()).isEqualTo(200);
+        assertThat(missing.body()).contains("\"rejectedDataPoints\":\"1\"");
+        assertThat(errorMessage(missing)).isEqualTo("claude_code.token.usage: data point without a type attribute" + expected);
+        HttpResponse<String> unknown = post("/v1/metrics", sum("claude_code.token.usage",
+                point("\"asDouble\":7", NOW.minusSeconds(1), attr("type", text("inputt")))));
+        assertThat(unknown.body()).contains("\"rejectedDataPoints\":\"1\"");
+        assertThat(errorMessage(unknown)).isEqualTo("claude_code.token.usage: data point with unknown type \"inputt\"" + expected);
+        assertThat(totals().tokens()).isEqualTo(tally.core.TokenCounts.of(100, 0));
+    }
+
+    @Test
+    void aProductivityPointWithoutTheAttributeItIsCountedByIsRefusedNotCountedAsAnotherKind() throws Exception {
+        String[][] cases = {
+                {"claude_code.lines_of_code.count", "type", "added", "(expected added, removed)"},
+                {"claude_code.code_edit_tool.decision", "decision", "accept", "(expected accept, reject)"},
+                {"claude_code.active_time.total", "type", "cli", "(expected user, cli)"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = post("/v1/metrics", sum(c[0], point("\"asDouble\":3", NOW, attr(c[1], text(c[2]))),
+                    point("\"asDouble\":4", NOW), point("\"asDouble\":5", NOW, attr(c[1], text("maybe")))));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).as(c[0]).contains("\"rejectedDataPoints\":\"2\"");
+            assertThat(errorMessage(r)).isEqualTo(c[0] + ": data point without a " + c[1] + " attribute " + c[3]);
+            HttpResponse<String> unknown = post("/v1/metrics", sum(c[0], point("\"asDouble\":5", NOW, attr(c[1], text("maybe")))));
+            assertThat(errorMessage(unknown)).isEqualTo(c[0] + ": data point with unknown " + c[1] + " \"maybe\" " + c[3]);
+        }
     }
 
     @Test
