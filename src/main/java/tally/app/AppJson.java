@@ -38,7 +38,9 @@ public final class AppJson {
                 return LocalDate.parse(key);
             }
         });
-        return new ObjectMapper().registerModule(time).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        SimpleModule strict = new SimpleModule("tally-strict-requests");
+        strict.addDeserializer(Recording.Request.class, new RecordRequestJson()); // money: refused, never coerced
+        return new ObjectMapper().registerModule(time).registerModule(strict).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     private static <T> void text(SimpleModule m, Class<T> type, Function<String, T> parse) {

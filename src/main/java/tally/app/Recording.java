@@ -35,6 +35,8 @@ public final class Recording {
     }
 
     public Recorded record(Request r) {
+        String missing = missing(r);
+        if (missing != null) throw new IllegalArgumentException(missing); // whoever calls: never a NullPointerException
         if (r.id() != null && ledger.timeOf(r.id()).isPresent()) return new Recorded(true, r.id(), null, null);
         UsageEvent event = UsageEvent.builder()
                 .id(r.id() == null ? "manual-" + UUID.randomUUID() : r.id())
@@ -57,5 +59,12 @@ public final class Recording {
                     + " did not take it; it stays in the spool and is written on the next run");
         }
         return new Recorded(false, event.id(), priced.model(), priced.costNanos());
+    }
+
+    /** Why the request lacks what every record needs (who, which model, how many tokens), or null. */
+    private static String missing(Request r) {
+        if (r.user() == null || r.user().isBlank()) return "user must not be empty";
+        if (r.model() == null || r.model().isBlank()) return "model must not be empty";
+        return r.tokens() == null ? "tokens: required" : null;
     }
 }

@@ -71,6 +71,9 @@ public final class AppApi implements Consumer<Router> {
         try {
             byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
             request = AppJson.MAPPER.readValue(body.length == 0 ? "{}".getBytes() : body, op.request());
+        } catch (IllegalArgumentException refused) { // a strict reader's reason, naming the field
+            ApiRoutes.fail(ctx, ApiError.invalid(refused.getMessage()));
+            return;
         } catch (Exception e) {
             ApiRoutes.fail(ctx, ApiError.invalid("the body is not a " + op.request().getSimpleName() + " request: "
                     + e.getMessage().lines().findFirst().orElse("")));
