@@ -21,8 +21,8 @@ import java.util.logging.Logger;
 /**
  * OTLP/HTTP as the spec has it: POST /v1/metrics and /v1/logs (and /v1/traces, accepted and
  * dropped), protobuf or JSON, gzip or not; answered in the request's encoding, with partialSuccess
- * for refused points, 400 + Status for malformed bodies, 401 for an unknown token, 413 over the cap,
- * and 503 + Retry-After while the writer is full (exporters retry those).
+ * for refused points, 400 + Status for malformed bodies, 401 for an unknown token, 405 + Allow for
+ * another method, 413 over the cap, and 503 + Retry-After while the writer is full (exporters retry those).
  */
 public final class OtlpRoutes {
     private static final Logger LOG = Logger.getLogger(OtlpRoutes.class.getName());
@@ -51,6 +51,13 @@ public final class OtlpRoutes {
         router.post("/v1/metrics").handler(body).handler(ctx -> export(ctx, true));
         router.post("/v1/logs").handler(body).handler(ctx -> export(ctx, false));
         router.post("/v1/traces").handler(body).handler(ctx -> reply(ctx, 200, ExportLogsServiceResponse.getDefaultInstance()));
+        for (String path : new String[] {"/v1/metrics", "/v1/logs", "/v1/traces"}) {
+            // any other method: OTLP's answer, not the gateway's proxy behind /v1/* (an Anthropic 401, or a key sent upstream)
+            router.route(path).handler(ctx -> {
+                ctx.response().putHeader("allow", "POST");
+                status(ctx, 405, 12, ctx.request().method() + " is not allowed on " + path + ": OTLP exports are sent with POST");
+            });
+        }
     }
 
     /** Before the body is read: no export without a known ingest token. */

@@ -79,6 +79,20 @@ class ServeTelemetryTest {
                     .header("content-type", "application/json").header("authorization", "Bearer nope")
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.statusCode()).isEqualTo(401);
+            // another method on a collector path is OTLP's 405, not the gateway's proxy (an Anthropic 401, or the key sent upstream)
+            for (String method : List.of("GET", "PUT")) {
+                for (String path : List.of("/v1/metrics", "/v1/logs")) {
+                    HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                            .header("content-type", "application/json").header("x-api-key", "sk-ant-api03-someone-elses-key")
+                            .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(wrong.statusCode()).as(method + " " + path).isEqualTo(405);
+                    assertThat(wrong.headers().firstValue("allow")).hasValue("POST");
+                    JsonNode status = new ObjectMapper().readTree(wrong.body());
+                    assertThat(status.path("code").asInt()).isEqualTo(12); // UNIMPLEMENTED
+                    assertThat(status.path("message").asText()).isEqualTo(method + " is not allowed on " + path + ": OTLP exports are sent with POST");
+                }
+            }
 
             // runs inside the server, which owns the embedded store; an answered export is durable in the
             // spool at once and in the store moments later (its writer gathers writes for up to 25 ms)
