@@ -100,8 +100,10 @@ public final class AlertRoutes {
             Throwable e = ar.cause();
             int code = e instanceof IllegalArgumentException ? 400 : e instanceof IllegalStateException ? 409
                     : e instanceof java.util.NoSuchElementException ? 404 : 503;
-            String type = code == 400 ? "invalid_request" : code == 404 ? "not_found" : code == 409 ? "conflict" : "unavailable";
-            ObjectNode body = RuleJson.JSON.createObjectNode(); // the API's one error shape
+            // the API's one error shape and types (openapi.json's Error): invalid_request_error, as every other route says
+            String type = code == 400 ? "invalid_request_error" : code == 404 ? "not_found_error" : code == 409 ? "conflict_error"
+                    : "unavailable_error";
+            ObjectNode body = RuleJson.JSON.createObjectNode();
             body.putObject("error").put("type", type).put("message", String.valueOf(e.getMessage()));
             ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.toString());
         });

@@ -45,7 +45,7 @@ class AlertRoutesTest {
             HttpResponse<String> bad = call("POST", base + "/api/alerts/rules", "{\"name\":\"x\",\"kind\":\"psychic\"}");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(RuleJson.JSON.readTree(bad.body()).at("/error/message").asText()).contains("kind");
-            assertThat(RuleJson.JSON.readTree(bad.body()).at("/error/type").asText()).isEqualTo("invalid_request");
+            assertThat(RuleJson.JSON.readTree(bad.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
 
             h.write(priced("a", "2026-03-03T10:00:00Z", "alice", 2_500_000_000L));
             assertThat(h.tickAt("2026-03-03T12:01:00Z")).isNotEmpty();
@@ -54,14 +54,18 @@ class AlertRoutesTest {
             assertThat(alerts.get("history").get(0).get("who").asText()).isEqualTo("alice");
             assertThat(RuleJson.JSON.readTree(call("GET", base + "/api/alerts?limit=1", null).body()).get("history")).hasSize(1);
             for (String[] limit : new String[][] {{"0", "limit: expected 1 to 1000, got 0"}, {"5000", "limit: expected 1 to 1000, got 5000"},
+                    {"-1", "limit: expected 1 to 1000, got -1"},
                     {"lots", "limit: expected a whole number, got 'lots'"}}) {
                 HttpResponse<String> refused = call("GET", base + "/api/alerts?limit=" + limit[0], null);
                 assertThat(refused.statusCode()).as(limit[0]).isEqualTo(400); // refused, not cut to 1 or 1,000
                 assertThat(RuleJson.JSON.readTree(refused.body()).at("/error/message").asText()).isEqualTo(limit[1]);
+                assertThat(RuleJson.JSON.readTree(refused.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
             }
 
             assertThat(call("DELETE", base + "/api/alerts/rules/alice-hourly", null).statusCode()).isEqualTo(204);
-            assertThat(call("DELETE", base + "/api/alerts/rules/alice-hourly", null).statusCode()).isEqualTo(404);
+            HttpResponse<String> gone = call("DELETE", base + "/api/alerts/rules/alice-hourly", null);
+            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(RuleJson.JSON.readTree(gone.body()).at("/error/type").asText()).isEqualTo("not_found_error");
         }
     }
 }
