@@ -103,7 +103,8 @@ final class MessagesPipeline {
     private Future<Void> settle(MessageRequest r, BudgetGuard.Reservation reservation, ProxyExchange.Result done) {
         MessageUsage u = done.tap() == null ? null : done.tap().usage;
         Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(done.requestId()), r.at, r.caller,
-                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project).on(r.wire, r.ctx), u);
+                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project)
+                .on(r.wire, r.ctx).pinned(r.facts.inferenceGeo()), u);
         UsageEvent e = rec.event();
         guard.settle(reservation, e.costNanos(), e.tokens().total());
         limiter.spend(r.caller, e.tokens().total() - e.tokens().cacheRead());

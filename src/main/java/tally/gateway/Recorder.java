@@ -28,7 +28,13 @@ final class Recorder {
      * request named (a Bedrock profile carries the regional premium), not the one the answer reports.
      */
     record Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
-                 long latencyMs, int status, boolean batch, String project, String provider, String region) {
+                 long latencyMs, int status, boolean batch, String project, String provider, String region,
+                 String inferenceGeo) {
+        Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
+              long latencyMs, int status, boolean batch, String project, String provider, String region) {
+            this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, provider, region, null);
+        }
+
         Facts(String id, Instant at, Caller caller, String requestModel, String sessionId, String requestId,
               long latencyMs, int status, boolean batch) {
             this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, null);
@@ -42,7 +48,13 @@ final class Recorder {
         /** The same facts for a request that came through a cloud route (null: /v1/messages), with its provider and region. */
         Facts on(Wire wire, io.vertx.ext.web.RoutingContext ctx) {
             return wire == null ? this : new Facts(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch,
-                    project, wire.provider(), wire.region(ctx));
+                    project, wire.provider(), wire.region(ctx), inferenceGeo);
+        }
+
+        /** The same facts for a request pinned to run in a geography (its inference_geo; null: not pinned). */
+        Facts pinned(String geo) {
+            return new Facts(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, provider,
+                    region, geo);
         }
 
         boolean cloud() {
@@ -122,6 +134,7 @@ final class Recorder {
                 .webSearches(usage == null ? 0 : usage.webSearches())
                 .fast(usage != null && usage.fast())
                 .batch(f.batch())
+                .inferenceGeo(f.inferenceGeo())
                 .latencyMs(f.latencyMs())
                 .status(f.status())
                 .build();

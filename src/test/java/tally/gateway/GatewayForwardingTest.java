@@ -64,6 +64,20 @@ class GatewayForwardingTest {
     }
 
     @Test
+    void a_message_pinned_to_the_us_is_priced_with_data_residency_on_a_model_that_charges_it() {
+        String plain = Http.messageBody("claude-opus-4-6", 100, false);
+        String pinned = plain.replace("\"max_tokens\":100,", "\"max_tokens\":100,\"inference_geo\":\"us\",");
+        assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), plain).statusCode()).isEqualTo(200);
+        assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), pinned).statusCode()).isEqualTo(200);
+
+        List<GatewayHarness.Rec> recs = gw.awaitRecords(2);
+        assertThat(recs).hasSize(2);
+        long unpinned = recs.get(0).costNanos();
+        assertThat(unpinned).isPositive();
+        assertThat(recs.get(1).costNanos()).as("formats §6.2: 1.1x on every token class").isEqualTo(unpinned * 11 / 10);
+    }
+
+    @Test
     void a_streamed_message_through_the_SDK_arrives_event_by_event_and_is_recorded_once() {
         List<String> types = new ArrayList<>();
         try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(MessageCreateParams.builder()
