@@ -1,20 +1,14 @@
 package tally.importers.bedrock;
 
+import tally.importers.FollowedWalk;
 import tally.importers.Skips;
 
 import java.io.IOException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -36,7 +30,8 @@ final class LogFiles {
                 continue;
             }
             if (!Files.isDirectory(p)) throw new IOException(p + ": no such file or directory");
-            Files.walkFileTree(p, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new Walk(p, out, skips));
+            FollowedWalk.walk(p, dir -> !dir.getFileName().toString().equals(LARGE_BODIES),
+                    file -> isLog(p.relativize(file)), out::add, skips);
         }
         return new ArrayList<>(out);
     }
@@ -55,49 +50,5 @@ final class LogFiles {
         }
         return name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".gz") || name.endsWith(".log")
                 || name.endsWith(".ndjson");
-    }
-
-    private static final class Walk extends SimpleFileVisitor<Path> {
-        private final Path root;
-        private final Set<Path> out;
-        private final Skips skips;
-
-        Walk(Path root, Set<Path> out, Skips skips) {
-            this.root = root;
-            this.out = out;
-            this.skips = skips;
-        }
-
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            boolean bodies = !dir.equals(root) && dir.getFileName().toString().equals(LARGE_BODIES);
-            return bodies ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (!isLog(root.relativize(file))) return FileVisitResult.CONTINUE;
-            if (attrs.isRegularFile()) out.add(file);
-            // links are followed, so a link seen as a link is one whose target is not there
-            else if (attrs.isSymbolicLink()) skips.add(name(file), 0, "broken symbolic link");
-            return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) {
-            skips.add(name(file), 0, e instanceof FileSystemLoopException ? "symbolic link loop, not followed"
-                    : "cannot read: " + e.getMessage());
-            return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-            if (e != null) skips.add(name(dir), 0, "cannot read: " + e.getMessage());
-            return FileVisitResult.CONTINUE;
-        }
-
-        private static String name(Path p) {
-            return p.toAbsolutePath().normalize().toString(); // as the importer names the files it reads
-        }
     }
 }

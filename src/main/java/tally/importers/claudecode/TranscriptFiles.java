@@ -2,19 +2,13 @@ package tally.importers.claudecode;
 
 import tally.core.Beside;
 
+import tally.importers.FollowedWalk;
 import tally.importers.Skips;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,32 +70,11 @@ public final class TranscriptFiles {
                 continue;
             }
             if (!Files.isDirectory(root)) throw new IOException(root + ": no such file or directory");
-            walk(root.toAbsolutePath().normalize(), out, skipped);
+            Path base = root.toAbsolutePath().normalize();
+            FollowedWalk.walk(base, dir -> true, file -> file.getFileName().toString().endsWith(".jsonl"),
+                    file -> out.putIfAbsent(file.toString(), describe(base, file)), skipped);
         }
         return new ArrayList<>(out.values());
-    }
-
-    private static void walk(Path base, Map<String, TranscriptFile> out, Skips skipped) throws IOException {
-        Files.walkFileTree(base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path p, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile() && p.getFileName().toString().endsWith(".jsonl")) out.putIfAbsent(p.toString(), describe(base, p));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-                if (p.equals(base)) throw e;
-                skipped.add(p.toString(), whyNotWalked(e));
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static String whyNotWalked(IOException e) {
-        if (e instanceof FileSystemLoopException) return "a symbolic link back to a folder above it, not followed";
-        if (e instanceof AccessDeniedException) return "permission denied, not read";
-        return "not read: " + (e.getMessage() == null ? e.toString() : e.getMessage());
     }
 
     /**
