@@ -67,9 +67,9 @@ class LedgerTest {
 
             assertThat(read).containsExactly(
                     new Requote(Instant.parse("2026-01-05T10:00:00Z").toEpochMilli(),
-                            new TokenCounts(10, 0, 0, 40, 50), 0, false, true, null),
+                            new TokenCounts(10, 0, 0, 40, 50), 0, false, true, null, null),
                     new Requote(Instant.parse("2026-01-06T10:00:00Z").toEpochMilli(),
-                            new TokenCounts(1, 2, 3, 4, 5), 2, true, false, 9L));
+                            new TokenCounts(1, 2, 3, 4, 5), 2, true, false, 9L, null));
         }
     }
 
