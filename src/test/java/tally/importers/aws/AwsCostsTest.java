@@ -141,6 +141,8 @@ class AwsCostsTest {
         assertThat(bad.err()).contains("Cost Explorer: 2026-03-02 USE1-Claude4.5Sonnet-input-tokens amount '1e' is not a number");
         aws.costPages.add("{\"ResultsByTime\":[" + day(DAY1, false, group("Amazon Bedrock", "x", "1").replace("USD", "EUR")) + "]}");
         assertThat(tally.run(importCosts()).err()).contains("is in EUR; Tally compares US dollars only");
+        tally.run("record", "--user", "a", "--model", "claude-sonnet-4-5", "--input", "1", "--output", "1",
+                "--at", "2026-02-01T00:00:00Z").ok(); // a store that exists, with nothing of March in it
         assertThat(tally.run("reconcile", "--provider", "aws", "--month", "2026-03").ok().out()).contains("nothing to compare");
     }
 
