@@ -35,7 +35,10 @@ final class TopApi {
             nullable(o, "request_id", t.requestId());
             nullable(o, "session_id", t.sessionId());
             Json.tokens(o, t.tokens());
+            // the names `tally top --format json` and `recent` give as well: the sums and the exact cost in nano-dollars
+            o.put("cache_write_tokens", t.tokens().cacheWrite()).put("total_tokens", t.tokens().total());
             Json.money(o, "cost_usd", t.costNanos());
+            if (t.costNanos() == null) o.putNull("cost_nanos"); else o.put("cost_nanos", t.costNanos());
             o.put("status", t.status());
         }
         if (page.next() == null) out.putNull("next_cursor"); else out.put("next_cursor", encode(page.next()));
