@@ -36,7 +36,11 @@ final class ActivityCommand implements Runnable {
         ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
         try (Backend b = Backend.openForReading(g)) {
             ActivityReport report = b.call(Ops.ACTIVITY, new Activity.Request(range));
-            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(report) : table(report));
+            spec.commandLine().getOut().print(switch (fmt) {
+                case JSON -> json(report);
+                case CSV -> report.toCsv(); // the rows per developer; the daily active users are in the table and JSON
+                case TABLE -> table(report);
+            });
         }
     }
 

@@ -45,7 +45,7 @@ final class BlocksCommand implements Runnable {
     @Option(names = "--active", description = "Only the active window.")
     boolean activeOnly;
 
-    @Mixin FormatOption format;
+    @Mixin TableOrJsonOption format;
 
     @Option(names = "--now", hidden = true, description = "The current time, for reproducible output.")
     String now;
@@ -53,7 +53,7 @@ final class BlocksCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = format.tableOrJson();
+        ReportFormat fmt = format.parse();
         if (!(sessionHours > 0 && sessionHours <= 24 * 7)) throw new UserError("--session-length: expected hours between 0 and 168");
         Source only = null;
         if (source != null) {

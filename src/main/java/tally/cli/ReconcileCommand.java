@@ -32,12 +32,12 @@ final class ReconcileCommand implements Runnable {
             + "or the AWS bill for Bedrock (imported with 'tally import aws-costs').")
     String provider = "anthropic";
 
-    @Mixin FormatOption format;
+    @Mixin TableOrJsonOption format;
 
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        ReportFormat fmt = format.tableOrJson();
+        ReportFormat fmt = format.parse();
         YearMonth m;
         try {
             m = month == null ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(month.trim());

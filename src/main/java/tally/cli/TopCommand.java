@@ -1,7 +1,5 @@
 package tally.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,9 +9,9 @@ import tally.app.Ops;
 import tally.app.Top;
 import tally.core.Figures;
 import tally.core.Nanos;
-import tally.report.CostReportWriter;
 import tally.report.ReportFormat;
 import tally.report.ReportRange;
+import tally.report.RequestList;
 import tally.report.TextTable;
 import tally.store.TopRequest;
 
@@ -42,7 +40,12 @@ final class TopCommand implements Runnable {
         ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
         try (Backend b = Backend.openForReading(g)) {
             List<TopRequest> top = b.call(Ops.TOP, new Top.Request(range, limit));
-            spec.commandLine().getOut().print(fmt == ReportFormat.JSON ? json(top) : table(top, g.zone()));
+            // single requests, as `recent` lists them: the same fields and names in JSON and CSV
+            spec.commandLine().getOut().print(switch (fmt) {
+                case JSON -> RequestList.json(top);
+                case CSV -> RequestList.csv(top);
+                case TABLE -> table(top, g.zone());
+            });
         }
     }
 
@@ -56,21 +59,5 @@ final class TopCommand implements Runnable {
                     r.requestId() == null ? r.id() : r.requestId());
         }
         return t.render();
-    }
-
-    private static String json(List<TopRequest> top) {
-        ArrayNode arr = JsonNodeFactory.instance.arrayNode();
-        for (TopRequest r : top) {
-            arr.addObject()
-                    .put("id", r.id()).put("time", r.time().toString()).put("user", r.person()).put("model", r.model())
-                    .put("source", r.source()).put("request_id", r.requestId()).put("session_id", r.sessionId())
-                    .put("input_tokens", r.tokens().input()).put("output_tokens", r.tokens().output())
-                    .put("cache_read_tokens", r.tokens().cacheRead()).put("cache_write_tokens", r.tokens().cacheWrite())
-                    .put("total_tokens", r.tokens().total())
-                    .put("cost_usd", r.costNanos() == null ? null : Nanos.toDecimal(r.costNanos()))
-                    .put("cost_nanos", r.costNanos())
-                    .put("status", r.status());
-        }
-        return CostReportWriter.toJson(JsonNodeFactory.instance.objectNode().set("requests", arr));
     }
 }

@@ -83,7 +83,7 @@ public record ActivityReport(ReportRange range, List<Row> rows, Map<LocalDate, I
         for (Row r : rows) {
             ObjectNode o = out.addObject().put("key", r.person())
                     .put("sessions", Math.round(r.get(Kind.SESSION)))
-                    .put("active_hours", Math.round(r.activeHours() * 100) / 100.0)
+                    .put("active_hours", hundredths(r.activeHours()))
                     .put("lines_added", Math.round(r.get(Kind.LINES_ADDED)))
                     .put("lines_removed", Math.round(r.get(Kind.LINES_REMOVED)))
                     .put("commits", Math.round(r.get(Kind.COMMIT)))
@@ -97,6 +97,41 @@ public record ActivityReport(ReportRange range, List<Row> rows, Map<LocalDate, I
         ArrayNode dau = root.putArray("daily_active_users");
         dailyActiveUsers.forEach((day, n) -> dau.addObject().put("day", day.toString()).put("users", n));
         return root;
+    }
+
+    /** The JSON's field names, in its order, for the CSV's header. */
+    static final String CSV_HEADER = "key,sessions,active_hours,lines_added,lines_removed,commits,pull_requests,prompts,"
+            + "cost_usd,edit_accept_rate,cost_per_pr_usd,cost_per_1k_lines_usd";
+
+    /**
+     * The rows as CSV, one per developer, with the JSON's names and values (money as its exact decimal
+     * string, an empty cell where JSON has null). The daily active users are another table and stay in JSON.
+     */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (Row r : rows) {
+            sb.append(CostReportWriter.csvField(r.person())).append(',').append(Math.round(r.get(Kind.SESSION))).append(',')
+                    .append(plain(hundredths(r.activeHours()))).append(',')
+                    .append(Math.round(r.get(Kind.LINES_ADDED))).append(',').append(Math.round(r.get(Kind.LINES_REMOVED))).append(',')
+                    .append(Math.round(r.get(Kind.COMMIT))).append(',').append(Math.round(r.get(Kind.PULL_REQUEST))).append(',')
+                    .append(Math.round(r.get(Kind.PROMPT))).append(',').append(Nanos.toDecimal(r.costNanos())).append(',')
+                    .append(r.editAcceptRate() == null ? "" : plain(r.editAcceptRate())).append(',')
+                    .append(decimal(r.costPerPullRequest())).append(',').append(decimal(r.costPerThousandLines())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static double hundredths(double d) {
+        return Math.round(d * 100) / 100.0;
+    }
+
+    /** A double as the digits JSON writes, never in exponent form ("1.0E-4" is "0.00010"). */
+    private static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).toPlainString();
+    }
+
+    private static String decimal(Long nanos) {
+        return nanos == null ? "" : Nanos.toDecimal(nanos);
     }
 
     private static void money(ObjectNode o, String field, Long nanos) {

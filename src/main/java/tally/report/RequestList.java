@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Single requests as `tally recent` and `tally tail` print them: a table, fixed-width lines that
- * can be printed a few at a time, CSV, JSON (and back, for a tail that polls a server), JSON Lines.
+ * Single requests as `tally recent` and `tally tail` print them (and `tally top` its CSV and JSON): a table,
+ * fixed-width lines that can be printed a few at a time, CSV, JSON (and back, for a tail that polls a server), JSON Lines.
  */
 public final class RequestList {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -80,7 +80,7 @@ public final class RequestList {
         return JsonTree.compact(object(r)); // not toString(): that starts Jackson's internal mapper
     }
 
-    /** The fields of one request; the same names as {@code tally top --format json}, plus cost_nanos and the cache write classes. */
+    /** The fields of one request, for recent, tail and top alike: the names /api/top gives too (there the developer is "person"). */
     public static ObjectNode object(TopRequest r) {
         TokenCounts t = r.tokens();
         ObjectNode o = JsonNodeFactory.instance.objectNode()

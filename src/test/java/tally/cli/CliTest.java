@@ -185,6 +185,17 @@ class CliTest {
     }
 
     @Test
+    void blocksAndReconcileHaveNoCsvAndSayWhichFormatsTheyHave() {
+        for (String command : new String[] {"blocks", "reconcile"}) {
+            for (String format : new String[] {"csv", "xml"}) {
+                Cli.Result r = Cli.run(command, "--data", dir.toString(), "--format", format);
+                assertBad(r, "--format: expected table or json; got '" + format + "'");
+                assertThat(r.out()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aFailedCommandWritesNothing() throws Exception {
         String data = dir.toString();
         Cli.run("record", "--data", data, "--user", "a", "--model", "m", "--input", "-1", "--output", "1");

@@ -184,6 +184,55 @@ class ReportsCliTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void topTotalsAndActivityPrintCsvWithTheNamesOfTheirJsonAndExactAmounts(TestStores.Kind kind) throws Exception {
+        use(kind);
+        team();
+        List<String> top = tally("top", "--format", "csv").out().lines().toList();
+        List<String> header = List.of(top.get(0).split(","));
+        assertThat(header).contains("id", "user", "cost_usd", "cost_nanos").isSubsetOf(fieldNames(
+                json(tally("top", "--format", "json")).at("/requests/0")));
+        assertThat(top.get(0)).isEqualTo(tally("recent", "--format", "csv").out().lines().findFirst().orElseThrow());
+        assertThat(top).hasSize(4);
+        List<String> first = List.of(top.get(1).split(",", -1)); // the most expensive: bob's $5.50
+        assertThat(first.get(header.indexOf("id"))).isEqualTo("b1");
+        assertThat(first.get(header.indexOf("cost_usd"))).isEqualTo("5.50");
+        assertThat(first.get(header.indexOf("cost_nanos"))).isEqualTo("5500000000");
+
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String from = LocalDate.now(ZoneOffset.UTC).minusDays(29).toString();
+        List<String> totals = tally("totals", "--format", "csv").out().lines().toList();
+        assertThat(totals.get(0)).isEqualTo(String.join(",", fieldNames(json(tally("totals", "--format", "json")))));
+        assertThat(totals).containsExactly("requests,total_tokens,cost_usd,unpriced_requests,from,to",
+                "3,2200000,7.10,0," + from + "," + today);
+
+        List<String> activity = tally("activity", "--format", "csv").out().lines().toList();
+        assertThat(activity.get(0)).isEqualTo(String.join(",", fieldNames(json(tally("activity", "--format", "json")).at("/rows/0"))));
+        // no telemetry: counts of zero, and empty cells where JSON has null (no edits, PRs or lines to divide by)
+        assertThat(activity.subList(1, activity.size())).containsExactly("alice,0,0.0,0,0,0,0,0,1.60,,,", "bob,0,0.0,0,0,0,0,0,5.50,,,");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void topJsonNamesEveryFieldRecentDoes(TestStores.Kind kind) throws Exception {
+        use(kind);
+        seed(UsageEvent.builder().id("cw").time(NOW.minusSeconds(60)).source(Source.GATEWAY).identity("alice")
+                .modelId("claude-haiku-4-5").tokens(new TokenCounts(10, 300, 700, 0, 5)).build());
+        JsonNode top = json(tally("top", "--format", "json")).at("/requests/0");
+        assertThat(fieldNames(top)).isEqualTo(fieldNames(json(tally("recent", "--format", "json")).at("/requests/0")));
+        assertThat(top.get("cache_write_5m_tokens").asLong()).isEqualTo(300);
+        assertThat(top.get("cache_write_1h_tokens").asLong()).isEqualTo(700);
+        assertThat(top.get("cache_write_tokens").asLong()).isEqualTo(1000);
+        assertThat(top.get("cost_nanos").asLong()).isPositive();
+    }
+
+    private static List<String> fieldNames(JsonNode o) {
+        List<String> names = new ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void rollingWindowsAndNamedMonths(TestStores.Kind kind) throws Exception {
         use(kind);
         YearMonth thisMonth = YearMonth.now(ZoneOffset.UTC);
