@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tally.app.Ops;
 import tally.app.Recent;
+import tally.report.ReportRange;
 import tally.report.RequestList;
 import tally.store.RecentRequests;
 import tally.store.TopRequest;
@@ -56,7 +57,7 @@ final class TailCommand implements Runnable {
             default -> throw new UserError("--format: expected table or jsonl; got '" + format + "'");
         };
         Duration every = Durations.parse("--interval", interval);
-        long floor = System.currentTimeMillis() - (since == null ? 0 : Durations.parse("--since", since).toMillis());
+        long floor = System.currentTimeMillis() - (since == null ? 0 : back(since).toMillis());
         PrintWriter out = spec.commandLine().getOut();
         if (!jsonl) out.println(RequestList.lineHeader());
         out.flush();
@@ -92,6 +93,15 @@ final class TailCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopped: what was printed stands
         }
+    }
+
+    /** How far back --since starts: as long as --last may be, so that a typo is not read as the year 1753 (or an overflow). */
+    private static Duration back(String since) {
+        Duration d = Durations.parse("--since", since);
+        if (d.compareTo(Duration.ofDays(ReportRange.MAX_DAYS)) > 0) {
+            throw new UserError("--since must be at most " + ReportRange.MAX_DAYS + "d, got " + d.toDays() + " days");
+        }
+        return d;
     }
 
     /** Reads the records from a time on, oldest first, wherever the store is. */

@@ -13,6 +13,8 @@ import java.time.format.DateTimeParseException;
  * window (--last 24h) is an exact [startAt, endAt) instead; from and to are then the local days it touches.
  */
 public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant startAt, Instant endAt) {
+    /** The longest range a command or the API answers (about ten years): --days 2147483647 meant year -5877584. */
+    public static final int MAX_DAYS = 3660;
 
     public ReportRange {
         if (to.isBefore(from)) throw new IllegalArgumentException("--from " + from + " is after --to " + to);
@@ -27,6 +29,7 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
     /** The last n days, today included. */
     public static ReportRange lastDays(int n, ZoneId zone, Clock clock) {
         if (n < 1) throw new IllegalArgumentException("--days must be at least 1, got " + n);
+        if (n > MAX_DAYS) throw new IllegalArgumentException("--days must be at most " + MAX_DAYS + ", got " + n);
         LocalDate today = LocalDate.now(clock.withZone(zone));
         return new ReportRange(today.minusDays(n - 1L), today, zone);
     }
@@ -38,6 +41,9 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
      */
     public static ReportRange rolling(Duration length, ZoneId zone, Clock clock) {
         if (length.isNegative() || length.isZero()) throw new IllegalArgumentException("--last must be longer than zero");
+        if (length.compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
+            throw new IllegalArgumentException("--last must be at most " + MAX_DAYS + "d, got " + length.toDays() + " days");
+        }
         long bucket = tally.store.Ledger.BUCKET_MS;
         long now = clock.millis();
         Instant end = Instant.ofEpochMilli(Math.floorDiv(now, bucket) * bucket + bucket);
@@ -55,6 +61,11 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
         LocalDate f = from == null ? null : date("--from", from);
         LocalDate t = to == null ? today : date("--to", to);
         if (f == null) f = t.withDayOfMonth(1);
+        long span = java.time.temporal.ChronoUnit.DAYS.between(f, t) + 1;
+        if (span > MAX_DAYS) {
+            throw new IllegalArgumentException("--from/--to: a range is at most " + MAX_DAYS + " days, got " + span
+                    + " (" + f + " to " + t + ")");
+        }
         return new ReportRange(f, t, zone);
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
 final class Params {
     static final List<String> RANGE = List.of("from", "to", "days", "tz");
     static final List<String> FILTERS = List.of("person", "team", "model", "source", "region");
-    static final int MAX_DAYS = 3660;
+    static final int MAX_DAYS = ReportRange.MAX_DAYS;
 
     private final MultiMap query;
     private final ZoneId defaultZone;

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +79,44 @@ class BoundsCliTest {
         assertThat(kathmandu.code()).as(kathmandu.err()).isZero();
         Cli.Result monrovia = Cli.run("report", "--data", data, "--tz", "Africa/Monrovia"); // GMT since 1972
         assertThat(monrovia.code()).as(monrovia.err()).isZero();
+    }
+
+    @Test
+    void everyCommandThatTakesDaysOrLastRefusesMoreThanTheApisTenYears() {
+        String data = dir.toString();
+        List<String> withDays = commandsWithOption("--days");
+        assertThat(withDays).contains("report", "top", "totals", "activity", "reprice", "estimate");
+        for (String command : withDays) {
+            Cli.Result r = Cli.run(concat(periodOf(command), "--days", "2147483647", "--data", data));
+            assertRefused(r, "--days must be");
+            assertThat(r.err()).as(command).containsPattern("at most 3660|between 1 and 400"); // the demo writes at most 400 days
+        }
+        List<String> withLast = commandsWithOption("--last");
+        assertThat(withLast).contains("report", "estimate");
+        for (String command : withLast) {
+            assertRefused(Cli.run(concat(periodOf(command), "--last", "99999d", "--data", data)), "--last must be at most 3660d, got 99999 days");
+        }
+        assertRefused(Cli.run("report", "--from", "1900-01-01", "--data", data), "--from/--to: a range is at most 3660 days");
+        assertRefused(Cli.run("tail", "--since", "99999999999d", "--data", data), "--since must be at most 3660d");
+        // the bound itself is fine
+        Cli.Result tenYears = Cli.run("report", "--days", "3660", "--data", data);
+        assertThat(tenYears.code()).as(tenYears.err()).isZero();
+        Cli.Result lastTenYears = Cli.run("report", "--last", "3660d", "--data", data);
+        assertThat(lastTenYears.code()).as(lastTenYears.err()).isZero();
+    }
+
+    /** The commands (first words) with this option, found in the tree as picocli builds it: one added later is covered too. */
+    private static List<String> commandsWithOption(String option) {
+        List<String> names = new ArrayList<>();
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().findOption(option) != null) names.add(name);
+        });
+        return names;
+    }
+
+    /** The command's words, with what makes it read a period: estimate reads one only with --compare. */
+    private static String[] periodOf(String command) {
+        return command.equals("estimate") ? new String[] {"estimate", "--compare", "claude-haiku-4-5"} : new String[] {command};
     }
 
     private static String[] concat(String[] a, String... b) {
