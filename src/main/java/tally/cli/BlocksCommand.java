@@ -65,7 +65,7 @@ final class BlocksCommand implements Runnable {
         }
         Clock clock = Clock.systemUTC();
         Instant at = now == null ? clock.instant() : Times.parse("--now", now, g.zone());
-        Instant from = since == null ? Instant.EPOCH : ReportRange.parse(null, since, since, 1, g.zone(), clock).start();
+        Instant from = since == null ? Instant.EPOCH : ReportRange.day("--since", since, g.zone()).start();
         Duration length = Duration.ofMillis((long) (sessionHours * 3_600_000));
         try (Backend b = Backend.openForReading(g)) {
             List<SessionBlocks.Block> list = b.call(Ops.BLOCKS,

@@ -54,9 +54,8 @@ final class ExportCommand implements Runnable {
             case "jsonl", "json-lines", "ndjson" -> false;
             default -> throw new UserError("--format: expected csv or jsonl; got '" + format + "'");
         };
-        Clock clock = Clock.systemUTC();
-        Instant lo = from == null ? Instant.EPOCH : ReportRange.parse(null, from, from, 1, g.zone(), clock).start();
-        Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.parse(null, to, to, 1, g.zone(), clock).end();
+        Instant lo = from == null ? Instant.EPOCH : ReportRange.day("--from", from, g.zone()).start();
+        Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.day("--to", to, g.zone()).end();
         if (!hi.isAfter(lo)) throw new UserError("--from " + from + " is after --to " + to);
         try (Backend b = Backend.openForReading(g)) {
             Writer w = open();

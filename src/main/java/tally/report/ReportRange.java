@@ -69,6 +69,12 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
         return new ReportRange(f, t, zone);
     }
 
+    /** One day given on a command line, as the flag the user typed: --since 2026-11-01. */
+    public static ReportRange day(String flag, String value, ZoneId zone) {
+        LocalDate d = date(flag, value);
+        return new ReportRange(d, d, zone);
+    }
+
     /** A month given as YYYY-MM. */
     public static ReportRange month(String yyyyMm, ZoneId zone) {
         try {

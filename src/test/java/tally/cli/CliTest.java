@@ -185,6 +185,17 @@ class CliTest {
     }
 
     @Test
+    void aBadDayIsNamedByTheFlagTheUserTyped() {
+        String data = dir.toString();
+        Cli.Result blocks = Cli.run("blocks", "--data", data, "--since", "2026-13-01");
+        assertBad(blocks, "--since: expected a date YYYY-MM-DD, got '2026-13-01'");
+        assertThat(blocks.err()).doesNotContain("--from");
+        assertBad(Cli.run("export", "--data", data, "--to", "2026-13-01"), "--to: expected a date YYYY-MM-DD, got '2026-13-01'");
+        assertBad(Cli.run("export", "--data", data, "--from", "2026-02-30"), "--from: expected a date YYYY-MM-DD, got '2026-02-30'");
+        assertBad(Cli.run("report", "--data", data, "--to", "2026-13-01"), "--to: expected a date YYYY-MM-DD, got '2026-13-01'");
+    }
+
+    @Test
     void blocksAndReconcileHaveNoCsvAndSayWhichFormatsTheyHave() {
         for (String command : new String[] {"blocks", "reconcile"}) {
             for (String format : new String[] {"csv", "xml"}) {
