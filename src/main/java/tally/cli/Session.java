@@ -41,7 +41,15 @@ final class Session implements AutoCloseable {
         });
         StoreConfig config = config(options);
         Store ahead = options.ahead == null ? null : options.ahead.take(config).orElse(null);
-        return new Session(options, ahead != null ? ahead : Store.open(config));
+        return new Session(options, ahead != null ? ahead : openStore(config));
+    }
+
+    private static Store openStore(StoreConfig config) {
+        try {
+            return Store.open(config);
+        } catch (tally.store.StoreException e) {
+            throw DataFolderError.explain(config.dataDir(), e);
+        }
     }
 
     /**

@@ -196,6 +196,17 @@ class CliTest {
     }
 
     @Test
+    void aDataFolderThatIsAFileIsSaidToBeOne() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("afile"), "not a folder");
+        Cli.Result self = Cli.run("record", "--data", file.toString(), "--user", "a", "--model", "claude-haiku-4-5",
+                "--input", "1", "--output", "1");
+        assertBad(self, "cannot create data directory " + file + ": it is a file, not a folder");
+        Cli.Result below = Cli.run("report", "--data", file.resolve("store").toString());
+        assertBad(below, "cannot create data directory " + file.resolve("store") + ": " + file + " is a file, not a folder");
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("not a folder");
+    }
+
+    @Test
     void blocksAndReconcileHaveNoCsvAndSayWhichFormatsTheyHave() {
         for (String command : new String[] {"blocks", "reconcile"}) {
             for (String format : new String[] {"csv", "xml"}) {
