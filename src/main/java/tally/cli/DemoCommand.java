@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-@Command(name = "demo", description = "Write a realistic month for eight developers and print the report.")
+// DemoHelp gives --data the default this command writes to (./tally-demo); the other commands keep the option's own
+@Command(name = "demo", description = "Write a realistic month for eight developers and print the report.",
+        resourceBundle = "tally.cli.DemoHelp")
 final class DemoCommand implements Runnable {
     @Spec CommandSpec spec;
 

@@ -74,6 +74,27 @@ class HelpTreeTest {
     }
 
     @Test
+    void demoSaysWhereItWritesWhileOtherCommandsKeepTheDefaultStore() {
+        assertThat(dataLine("demo")).contains("./tally-demo").doesNotContain("tally-data");
+        for (String command : List.of("report", "import", "serve")) {
+            assertThat(dataLine(command)).as(command).contains("tally-data").doesNotContain("tally-demo");
+        }
+        assertThat(Cli.run("help", "demo").out()).isEqualTo(Cli.run("demo", "--help").out());
+    }
+
+    /** The --data option's description in the command's help, its wrapped lines joined. */
+    private static String dataLine(String command) {
+        List<String> lines = Cli.run(command, "--help").out().lines().toList();
+        StringBuilder sb = new StringBuilder();
+        boolean in = false;
+        for (String line : lines) {
+            if (line.strip().startsWith("-")) in = line.strip().startsWith("--data=DIR");
+            if (in) sb.append(line.strip()).append(' ');
+        }
+        return sb.toString();
+    }
+
+    @Test
     void helpForACommandThatDoesNotExistSaysWhichOnesDo() {
         Cli.Result r = Cli.run("help", "budgets", "sett");
         assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
