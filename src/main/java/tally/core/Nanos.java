@@ -35,9 +35,13 @@ public final class Nanos {
      * For tables: like {@link #toDollars}, except that a nonzero amount under a cent keeps two
      * significant digits ("$0.0012") instead of reading as "$0.00".
      */
+    private static final BigDecimal CENT = new BigDecimal("0.01");
+
     public static String toDollarsReadable(long nanos) {
         if (nanos == 0 || Math.abs(nanos) >= PER_DOLLAR / 100) return toDollars(nanos);
-        BigDecimal d = BigDecimal.valueOf(nanos, 9).round(new java.math.MathContext(2, RoundingMode.HALF_UP)).stripTrailingZeros();
+        // two significant digits, a trailing zero kept ($0.0050); one that rounds up to a cent is a cent
+        BigDecimal d = BigDecimal.valueOf(nanos, 9).round(new java.math.MathContext(2, RoundingMode.HALF_UP));
+        if (d.abs().compareTo(CENT) >= 0) return toDollars(nanos);
         return (d.signum() < 0 ? "-$" : "$") + d.abs().toPlainString();
     }
 
