@@ -201,7 +201,8 @@ class CliTest {
         Cli.Result self = Cli.run("record", "--data", file.toString(), "--user", "a", "--model", "claude-haiku-4-5",
                 "--input", "1", "--output", "1");
         assertBad(self, "cannot create data directory " + file + ": it is a file, not a folder");
-        Cli.Result below = Cli.run("report", "--data", file.resolve("store").toString());
+        Cli.Result below = Cli.run("record", "--data", file.resolve("store").toString(), "--user", "a", "--model",
+                "claude-haiku-4-5", "--input", "1", "--output", "1");
         assertBad(below, "cannot create data directory " + file.resolve("store") + ": " + file + " is a file, not a folder");
         assertThat(java.nio.file.Files.readString(file)).isEqualTo("not a folder");
     }
