@@ -128,6 +128,7 @@ final class TranscriptFileReader {
                 .webSearches(l.webSearches())
                 .fast(l.fast())
                 .inferenceGeo(l.inferenceGeo())
+                .batch(l.batch())
                 .build();
         UsageEvent priced = ctx.catalog().price(e);
         if (!priced.priced()) r.unpriced.merge(priced.model(), 1L, Long::sum);

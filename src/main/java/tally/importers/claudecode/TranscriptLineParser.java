@@ -115,7 +115,7 @@ final class TranscriptLineParser {
         if (out == null && !f.plain) out = texts(f);
         if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
         return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
-                f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd), blankToNull(f.geo));
+                f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd), blankToNull(f.geo), "batch".equals(f.tier));
     }
 
     /**
@@ -170,10 +170,8 @@ final class TranscriptLineParser {
                 case "cache_read_input_tokens" -> f.cacheRead = count(p, t, f, name, true);
                 case "cache_creation_input_tokens" -> f.cacheCreation = count(p, t, f, name, true);
                 case "speed" -> f.speed = text(p, t, f);
-                case "inference_geo" -> { // string|null (formats §1.3): a null one drops nothing
-                    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) p.skipChildren();
-                    f.geo = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                }
+                case "inference_geo" -> f.geo = optionalText(p, t);
+                case "service_tier" -> f.tier = optionalText(p, t);
                 case "cache_creation" -> {
                     if (t != JsonToken.START_OBJECT) { p.skipChildren(); continue; }
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -234,6 +232,12 @@ final class TranscriptLineParser {
         throw new Malformed("usage." + name + " is not a number");
     }
 
+    /** A string|null field (formats §1.3): null, or any other type, is no value and drops nothing. */
+    private static String optionalText(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) p.skipChildren();
+        return t == JsonToken.VALUE_STRING ? p.getText() : null;
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -241,7 +245,7 @@ final class TranscriptLineParser {
     /** What one line says, reused line after line. */
     static final class Fields {
         CharSequence timestamp, uuid;
-        String sessionId, requestId, messageId, model, stopReason, speed, cwd, geo;
+        String sessionId, requestId, messageId, model, stopReason, speed, cwd, geo, tier;
         boolean sidechain, apiError, nulled, hasUsage, hasBreakdown, hasInput, hasOutput;
         /** Read by the scanner: every text is plain ASCII without escapes or control characters (so no NUL). */
         boolean plain;
@@ -249,7 +253,7 @@ final class TranscriptLineParser {
 
         void clear() {
             timestamp = uuid = null;
-            sessionId = requestId = messageId = model = stopReason = speed = cwd = geo = null;
+            sessionId = requestId = messageId = model = stopReason = speed = cwd = geo = tier = null;
             sidechain = apiError = nulled = hasUsage = hasBreakdown = hasInput = hasOutput = plain = false;
             input = output = cacheRead = cacheCreation = w5 = w1 = webSearches = 0;
         }

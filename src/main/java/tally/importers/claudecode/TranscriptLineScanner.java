@@ -37,6 +37,7 @@ final class TranscriptLineScanner {
     private static final Name CACHE_CREATION_TOKENS = new Name("cache_creation_input_tokens");
     private static final Name SPEED = new Name("speed");
     private static final Name INFERENCE_GEO = new Name("inference_geo");
+    private static final Name SERVICE_TIER = new Name("service_tier");
     private static final Name CACHE_CREATION = new Name("cache_creation");
     private static final Name SERVER_TOOL_USE = new Name("server_tool_use");
     private static final Name EPHEMERAL_5M = new Name("ephemeral_5m_input_tokens");
@@ -68,6 +69,7 @@ final class TranscriptLineScanner {
     private final Text stopReason = new Text();
     private final Text speed = new Text();
     private final Text geo = new Text();
+    private final Text tier = new Text();
     private final AsciiView timestamp = new AsciiView();
     private final AsciiView uuid = new AsciiView();
 
@@ -138,6 +140,7 @@ final class TranscriptLineScanner {
             else if (keyIs(CACHE_CREATION_TOKENS)) f.cacheCreation = count(f, true);
             else if (keyIs(SPEED)) f.speed = text(speed, f);
             else if (keyIs(INFERENCE_GEO)) f.geo = stringOrNull(geo);
+            else if (keyIs(SERVICE_TIER)) f.tier = stringOrNull(tier);
             else if (keyIs(CACHE_CREATION)) cacheCreation(f);
             else if (keyIs(SERVER_TOOL_USE)) serverToolUse(f);
             else skipValue();

@@ -353,6 +353,19 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void anAnswerOfTheBatchTierIsPricedAtTheBatchRate(TestStores.Kind kind) throws Exception {
+        Transcript.write(projects().resolve("p/s1.jsonl"),
+                answer(T1, "s1", "msg_1", "req_1").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json(),
+                answer(T2, "s1", "msg_2", "req_2").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json()
+                        .replace("\"service_tier\":\"standard\"", "\"service_tier\":\"batch\""));
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("cost_nanos").asLong()).as("$3.00, then half of it (formats §1.7)")
+                .isEqualTo(3_000_000_000L + 1_500_000_000L);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void bedrockAndVertexModelIdsAreNormalizedAndPricedAsTheirProvider(TestStores.Kind kind) throws Exception {
         Transcript.write(projects().resolve("p/s1.jsonl"),
                 answer(T1, "s1", "msg_1", "req_1").model("us.anthropic.claude-sonnet-4-5-20250929-v1:0").usage(100_000, 0, 0, 0).json(),
