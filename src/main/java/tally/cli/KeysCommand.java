@@ -18,7 +18,6 @@ import tally.report.TextTable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 @Command(name = "keys", description = "Gateway keys issued to developers (stored hashed; shown once).",
@@ -63,12 +62,19 @@ final class KeysCommand implements Runnable {
     }
 
     static Instant expiry(String s, Instant now, ZoneId zone) {
+        Instant until = when(s, now, zone);
+        // a key born expired would be refused on its first use, with nothing to say it was never usable
+        if (!until.isAfter(now)) throw new UserError("--expires: " + s.trim() + " is already past (" + until + ")");
+        return until;
+    }
+
+    private static Instant when(String s, Instant now, ZoneId zone) {
         String v = s.trim();
         try {
             if (v.matches("\\d{4}-\\d{2}-\\d{2}")) return LocalDate.parse(v).plusDays(1).atStartOfDay(zone).toInstant();
             if (v.contains("T")) return Instant.parse(v);
             return now.plus(Durations.parse("--expires", v));
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) { // unreadable, or past the calendar's end
             throw new UserError("--expires: expected 30d, 12h, a date (2026-12-31) or an instant; got '" + s + "'");
         }
     }

@@ -41,6 +41,9 @@ final class TailCommand implements Runnable {
             description = "Start this far back, e.g. 10m or 2h, instead of with the next new record.")
     String since;
 
+    /** Longer between polls is not following: `recent` answers that question. */
+    static final Duration MAX_INTERVAL = Duration.ofHours(1);
+
     @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION",
             description = "How often to look for new records (default 1s).")
     String interval;
@@ -57,6 +60,7 @@ final class TailCommand implements Runnable {
             default -> throw new UserError("--format: expected table or jsonl; got '" + format + "'");
         };
         Duration every = Durations.parse("--interval", interval);
+        if (every.compareTo(MAX_INTERVAL) > 0) throw new UserError("--interval must be at most 1h, got " + interval.trim());
         long floor = System.currentTimeMillis() - (since == null ? 0 : back(since).toMillis());
         PrintWriter out = spec.commandLine().getOut();
         if (!jsonl) out.println(RequestList.lineHeader());

@@ -180,6 +180,11 @@ class CliTest {
                 "cannot reach PostgreSQL at 127.0.0.1:1/nope");
         assertBad(Cli.run("report", "--data", data, "--db", "mysql://x"), "--db: expected postgresql://");
         assertBad(Cli.run("people", "alias", "--data", data, "ghost", "x@y"), "no person named 'ghost'");
+        assertBad(Cli.run("keys", "create", "--data", data, "--user", "a", "--expires", "2020-01-01"),
+                "--expires: 2020-01-01 is already past (2020-01-02T");
+        assertBad(Cli.run("keys", "create", "--data", data, "--user", "a", "--expires", "999999999999d"),
+                "--expires: expected 30d, 12h");
+        assertBad(Cli.run("tail", "--data", data, "--interval", "2h"), "--interval must be at most 1h, got 2h");
         assertBad(Cli.run("report", "--data", dir.resolve("tally-dta").toString()), "tally-dta: no such folder");
         assertThat(dir.resolve("tally-dta")).as("a reading command creates no store").doesNotExist();
     }
