@@ -31,12 +31,12 @@ public final class Nanos {
         return figure.startsWith("-") ? "-$" + figure.substring(1) : "$" + figure;
     }
 
+    private static final BigDecimal CENT = new BigDecimal("0.01");
+
     /**
      * For tables: like {@link #toDollars}, except that a nonzero amount under a cent keeps two
      * significant digits ("$0.0012") instead of reading as "$0.00".
      */
-    private static final BigDecimal CENT = new BigDecimal("0.01");
-
     public static String toDollarsReadable(long nanos) {
         if (nanos == 0 || Math.abs(nanos) >= PER_DOLLAR / 100) return toDollars(nanos);
         // two significant digits, a trailing zero kept ($0.0050); one that rounds up to a cent is a cent

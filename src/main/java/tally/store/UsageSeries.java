@@ -79,6 +79,9 @@ public final class UsageSeries {
     /** How DuckDB's driver begins the message of a value that does not fit the type cast to (it sets no SQL state). */
     private static final String DUCKDB_CONVERSION = "Conversion Error";
 
+    /** A DuckDB 128-bit expression ({@code $1} of a replacement) as a long, as {@link #DUCKDB_LONG_SUMS} says why. */
+    private static final String AS_LONG = "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)";
+
     /**
      * {@link RollupRange#SUMS} as longs, on PostgreSQL. It sums each row's values as bigints, in a
      * 128-bit state several times smaller and faster than its numeric one, so a day split by person
@@ -87,9 +90,6 @@ public final class UsageSeries {
      * of a numeric parsed from text. A sum beyond a long fails that cast (as does a single rollup row
      * beyond one): the series is then summed exactly, for the reader to refuse.
      */
-    /** A DuckDB 128-bit expression ({@code $1} of a replacement) as a long, as {@link #DUCKDB_LONG_SUMS} says why. */
-    private static final String AS_LONG = "CAST(CAST($1 AS DECIMAL(18, 0)) AS BIGINT)";
-
     private static final String LONG_SUMS = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "sum($1::int8)::int8");
 
     /**
