@@ -64,28 +64,35 @@ public final class GlobalOptions {
     public ZoneId zone() {
         String z = tz != null ? tz : System.getenv("TALLY_TZ");
         if (z == null || z.isBlank()) return ZoneId.systemDefault();
-        String problem = problemOf(z);
-        if (problem != null) throw new UserError("--tz: " + problem);
-        return ZoneId.of(z);
+        try {
+            return usable(z);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--tz: " + e.getMessage());
+        }
     }
 
-    /** What is wrong with a zone's name, or null when it names a zone Tally can cut days in. */
-    static String problemOf(String z) {
+    /** The zone a name gives, when Tally can cut days in it; else an IllegalArgumentException saying what is wrong. */
+    static ZoneId usable(String z) {
         ZoneId zone;
         try {
             zone = ZoneId.of(z);
         } catch (Exception e) {
-            return "unknown time zone '" + z + "' (use an IANA name such as Europe/Berlin or UTC)";
+            throw new IllegalArgumentException("unknown time zone '" + z + "' (use an IANA name such as Europe/Berlin or UTC)");
         }
-        return tally.report.Zones.offsetProblem(zone);
+        String offset = tally.report.Zones.offsetProblem(zone);
+        if (offset != null) throw new IllegalArgumentException(offset);
+        return zone;
     }
 
     /** --tz's value, refused as it is parsed when it names no usable zone. */
     static final class ZoneName implements picocli.CommandLine.ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            String problem = problemOf(value);
-            if (problem != null) throw new picocli.CommandLine.TypeConversionException(problem);
+            try {
+                usable(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
             return value;
         }
     }

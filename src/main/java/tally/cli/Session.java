@@ -58,12 +58,12 @@ final class Session implements AutoCloseable {
      * and printing an empty report.
      */
     static Session openForReading(GlobalOptions options) {
-        if (!options.dataChosen() && !java.nio.file.Files.exists(options.dataDir())) {
-            throw new UserError("no Tally data in ./" + options.dataDir() + " (choose a store with --data DIR, --db URL "
-                    + "or TALLY_DATA); run `tally demo` to try it, or `tally import claude-code` to read your Claude Code logs");
-        }
-        // a folder named that is not there is most likely mistyped: an empty report of it would read as $0 spent
         if (options.dbUrl() == null && !java.nio.file.Files.exists(options.dataDir())) {
+            if (!options.dataChosen()) {
+                throw new UserError("no Tally data in ./" + options.dataDir() + " (choose a store with --data DIR, --db URL "
+                        + "or TALLY_DATA); run `tally demo` to try it, or `tally import claude-code` to read your Claude Code logs");
+            }
+            // a folder named that is not there is most likely mistyped: an empty report of it would read as $0 spent
             throw new UserError("no Tally data in " + options.dataDir() + ": no such folder (commands that write,"
                     + " such as import, record or serve, create it)");
         }
