@@ -37,10 +37,7 @@ class AnthropicImportBadAnswersTest {
     @BeforeEach
     void start() throws Exception {
         System.setProperty("tally.anthropic.admin.key", FakeAdminApi.KEY);
-        api = new FakeAdminApi()
-                .route(USAGE, q -> q.containsKey("page") ? AnthropicImportTest.usagePage(DAY2, false) : AnthropicImportTest.usagePage(DAY1, true))
-                .route(COST, q -> q.containsKey("page") ? AnthropicImportTest.costPage2() : AnthropicImportTest.costPage1())
-                .route(CLAUDE_CODE, q -> AnthropicImportTest.claudeCode(q.get("starting_at")));
+        api = AnthropicImportTest.twoDays();
     }
 
     @AfterEach

@@ -31,7 +31,12 @@ class AnthropicImportTest {
     @BeforeEach
     void start() throws Exception {
         System.setProperty("tally.anthropic.admin.key", FakeAdminApi.KEY);
-        api = new FakeAdminApi()
+        api = twoDays();
+    }
+
+    /** The fake answering the two days: usage and cost on two pages each, and the Claude Code report. */
+    static FakeAdminApi twoDays() throws Exception {
+        return new FakeAdminApi()
                 .route("/v1/organizations/usage_report/messages", q -> q.containsKey("page") ? usagePage(DAY2, false) : usagePage(DAY1, true))
                 .route("/v1/organizations/cost_report", q -> q.containsKey("page") ? costPage2() : costPage1())
                 .route("/v1/organizations/usage_report/claude_code", q -> claudeCode(q.get("starting_at")));
