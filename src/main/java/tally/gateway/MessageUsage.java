@@ -22,6 +22,8 @@ final class MessageUsage {
     private long output;
     private long webSearches;
     private boolean fast;
+    /** Where the answer says it ran ({@code usage.inference_geo}); null when it did not say. */
+    private String inferenceGeo;
     private boolean seen;
     private String model;
     private String messageId;
@@ -58,6 +60,8 @@ final class MessageUsage {
         if (stu != null && stu.isObject()) webSearches = count(stu, "web_search_requests", "server_tool_use.", webSearches);
         JsonNode speed = usage.get("speed");
         if (speed != null && speed.isTextual()) fast = speed.asText().equals("fast");
+        JsonNode geo = usage.get("inference_geo");
+        if (geo != null && geo.isTextual()) inferenceGeo = geo.asText();
     }
 
     /** As {@link #apply(JsonNode)}, for a usage object {@link UsageScan} read. */
@@ -73,6 +77,7 @@ final class MessageUsage {
         if (r.write1h() != null) cacheWrite1h = checked("cache_creation.ephemeral_1h_input_tokens", r.write1h(), 0);
         webSearches = checked("server_tool_use.web_search_requests", r.webSearches(), webSearches);
         if (r.fast() != null) fast = r.fast();
+        if (r.inferenceGeo() != null) inferenceGeo = r.inferenceGeo();
     }
 
     /** As {@link #applyMessage(JsonNode)}, for a message {@link UsageScan} read: id and model null where not text. */
@@ -139,6 +144,11 @@ final class MessageUsage {
 
     boolean fast() {
         return fast;
+    }
+
+    /** Where the answer says it ran, or null when it did not say. */
+    String inferenceGeo() {
+        return inferenceGeo;
     }
 
     long webSearches() {

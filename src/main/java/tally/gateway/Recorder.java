@@ -134,7 +134,8 @@ final class Recorder {
                 .webSearches(usage == null ? 0 : usage.webSearches())
                 .fast(usage != null && usage.fast())
                 .batch(f.batch())
-                .inferenceGeo(f.inferenceGeo())
+                // the answer's own word on where it ran wins: an organisation's default geography is in no request
+                .inferenceGeo(usage != null && usage.inferenceGeo() != null ? usage.inferenceGeo() : f.inferenceGeo())
                 .latencyMs(f.latencyMs())
                 .status(f.status())
                 .build();

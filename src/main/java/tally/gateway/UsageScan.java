@@ -16,11 +16,11 @@ final class UsageScan {
 
     /** A usage object's counts as read; null where absent or null (what was known stays). */
     record Read(Long input, Long cacheCreation, Long cacheRead, Long output, Long write5m, Long write1h, Long webSearches,
-                Boolean fast) {}
+                Boolean fast, String inferenceGeo) {}
 
     private static final byte[][] MESSAGE = names("id", "model", "usage");
     private static final byte[][] USAGE = names("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-            "output_tokens", "cache_creation", "server_tool_use", "speed");
+            "output_tokens", "cache_creation", "server_tool_use", "speed", "inference_geo");
     private static final byte[][] CACHE_CREATION = names("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens");
     private static final byte[][] SERVER_TOOL_USE = names("web_search_requests");
     private static final byte[] FAST = "\"fast\"".getBytes(StandardCharsets.US_ASCII);
@@ -77,7 +77,7 @@ final class UsageScan {
         }
         Boolean fast = at[12] >= 0 && b[at[12]] == '"' ? (Boolean) MessageScan.is(b, at[12], at[13], FAST) : null;
         return new Read(number(b, at[0], at[1]), number(b, at[2], at[3]), number(b, at[4], at[5]), number(b, at[6], at[7]),
-                write5m, write1h, searches, fast);
+                write5m, write1h, searches, fast, text(b, at[14], at[15]));
     }
 
     private static boolean plain(byte[] b, int from, int to) {

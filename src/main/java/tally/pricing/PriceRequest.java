@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param batch        sent through the Message Batches API (50% off every token class)
  * @param fast         fast mode ({@code speed:"fast"})
  * @param inferenceGeo the request's {@code inference_geo}, or null; a pinned geo other than "global"
- *                     costs the data-residency multiplier on models that have one
+ *                     (and "not_available", what models without geographies report) costs the
+ *                     data-residency multiplier on models that have one
  */
 public record PriceRequest(String modelId, Instant at, TokenCounts tokens, long webSearches,
                            boolean batch, boolean fast, String inferenceGeo) {
@@ -36,6 +37,8 @@ public record PriceRequest(String modelId, Instant at, TokenCounts tokens, long 
     }
 
     boolean pinsGeo() {
-        return inferenceGeo != null && !inferenceGeo.isBlank() && !inferenceGeo.trim().equalsIgnoreCase("global");
+        if (inferenceGeo == null || inferenceGeo.isBlank()) return false;
+        String geo = inferenceGeo.trim();
+        return !geo.equalsIgnoreCase("global") && !geo.equalsIgnoreCase("not_available");
     }
 }

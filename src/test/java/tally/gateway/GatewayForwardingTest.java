@@ -78,6 +78,28 @@ class GatewayForwardingTest {
     }
 
     @Test
+    void where_the_answer_says_it_ran_prices_it_whatever_the_request_said() {
+        String plain = Http.messageBody("claude-opus-4-6", 100, false);
+        String streamed = Http.messageBody("claude-opus-4-6", 100, true);
+        String pinned = plain.replace("\"max_tokens\":100,", "\"max_tokens\":100,\"inference_geo\":\"us\",");
+        assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), plain).statusCode()).isEqualTo(200);
+        // an organisation whose default geography is the US: the request names none, the usage says "us"
+        gw.upstream.garble = s -> s.replace("\"service_tier\":\"standard\"", "\"service_tier\":\"standard\",\"inference_geo\":\"us\"");
+        assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), plain).statusCode()).isEqualTo(200);
+        assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), streamed).statusCode()).isEqualTo(200);
+        gw.upstream.garble = s -> s.replace("\"service_tier\":\"standard\"", "\"service_tier\":\"standard\",\"inference_geo\":\"global\"");
+        assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), pinned).statusCode()).isEqualTo(200);
+
+        List<GatewayHarness.Rec> recs = gw.awaitRecords(4);
+        assertThat(recs).hasSize(4);
+        long list = recs.get(0).costNanos();
+        assertThat(recs.get(1).costNanos()).as("usage inference_geo us: 1.1x").isEqualTo(list * 11 / 10);
+        assertThat(recs.get(2).tokens()).isEqualTo(recs.get(0).tokens());
+        assertThat(recs.get(2).costNanos()).as("streamed: message_start's usage says us").isEqualTo(list * 11 / 10);
+        assertThat(recs.get(3).costNanos()).as("the answer ran it globally: list price").isEqualTo(list);
+    }
+
+    @Test
     void a_streamed_message_through_the_SDK_arrives_event_by_event_and_is_recorded_once() {
         List<String> types = new ArrayList<>();
         try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(MessageCreateParams.builder()

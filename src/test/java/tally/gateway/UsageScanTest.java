@@ -18,9 +18,9 @@ class UsageScanTest {
             + "\"server_tool_use\":{\"web_search_requests\":2},\"service_tier\":\"standard\",\"inference_geo\":null}";
 
     /** What a usage holds once applied, for comparing one reading with another. */
-    record State(Object tokens, long webSearches, boolean fast, boolean seen, String refused, String model, String id) {
+    record State(Object tokens, long webSearches, boolean fast, String geo, boolean seen, String refused, String model, String id) {
         static State of(MessageUsage u) {
-            return new State(u.tokens(), u.webSearches(), u.fast(), u.seen(), u.refused(), u.model(), u.messageId());
+            return new State(u.tokens(), u.webSearches(), u.fast(), u.inferenceGeo(), u.seen(), u.refused(), u.model(), u.messageId());
         }
     }
 
@@ -54,6 +54,9 @@ class UsageScanTest {
             "{\"speed\":\"standard\"}",
             "{\"speed\":\"f\\u0061st\"}",
             "{\"speed\":7}",
+            "{\"inference_geo\":\"us\",\"input_tokens\":1}",
+            "{\"inference_geo\":\"\\u0075s\"}",
+            "{\"inference_geo\":7}",
             "{\"service_tier\":\"st\u00e4ndard\",\"input_tokens\":1}",
             "{\"service_tier\":\"a\\\"b\",\"input_tokens\":1}",
             "{\"output_tokens_details\":{\"thinking_tokens\":3},\"output_tokens\":9}",
@@ -87,7 +90,8 @@ class UsageScanTest {
     @Test
     void anthropicsOwnShapesAreReadWithoutJackson() {
         for (String json : List.of(USAGE, "{\"output_tokens\":15}", "{\"input_tokens\":-4}", "{\"input_tokens\":10000000001}",
-                "{\"speed\":\"fast\",\"input_tokens\":1}", "{\"cache_creation\":null}")) {
+                "{\"speed\":\"fast\",\"input_tokens\":1}", "{\"cache_creation\":null}",
+                "{\"inference_geo\":\"us\",\"input_tokens\":1}")) {
             byte[] b = json.getBytes(StandardCharsets.UTF_8);
             assertThat(UsageScan.applyUsage(new MessageUsage(), b, 0, b.length)).as(json).isTrue();
         }

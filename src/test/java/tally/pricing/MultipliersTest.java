@@ -240,6 +240,8 @@ class MultipliersTest {
         @Test
         void globalOrNoGeoIsListPrice() {
             assertThat(price("claude-opus-4-6", tokens(M, 0), false, false, "global", 0).costNanos()).isEqualTo(usd("5"));
+            // what models without geographies report (formats §2): no geography was pinned
+            assertThat(price("claude-opus-4-6", tokens(M, 0), false, false, "not_available", 0).costNanos()).isEqualTo(usd("5"));
             assertThat(price("claude-opus-4-6", tokens(M, 0), false, false, null, 0).costNanos()).isEqualTo(usd("5"));
         }
 
