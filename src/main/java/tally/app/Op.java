@@ -3,24 +3,58 @@ package tally.app;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 
-import java.util.function.BiFunction;
-import java.util.function.Function;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One use-case call as the REST API exposes it: {@code POST /api/<name>} with a JSON {@code request},
  * answered with a JSON {@code result}. The CLI calls it the same way, in process or over HTTP.
  */
-// The result type is made from a TypeFactory when asked: a command that runs in process never starts Jackson for it.
-public record Op<Q, R>(String name, Class<Q> request, Function<TypeFactory, JavaType> resultType, BiFunction<App, Q, R> call) {
+public abstract class Op<Q, R> {
+    /** What a result is made of: one {@code result} object, a list of them, or a map of them by name. */
+    public enum Shape { ONE, LIST, MAP }
+
+    private final String name;
+    private final Class<Q> request;
+    private final Class<?> result;
+    private final Shape shape;
+
+    protected Op(String name, Class<Q> request, Class<?> result) {
+        this(name, request, result, Shape.ONE);
+    }
+
+    protected Op(String name, Class<Q> request, Class<?> result, Shape shape) {
+        this.name = name;
+        this.request = request;
+        this.result = result;
+        this.shape = shape;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<Q> request() {
+        return request;
+    }
+
+    /** The result's type, made from a TypeFactory when asked: a command that runs in process never starts Jackson for it. */
     public JavaType result(TypeFactory types) {
-        return resultType.apply(types);
+        return switch (shape) {
+            case ONE -> types.constructType(result);
+            case LIST -> types.constructCollectionType(List.class, result);
+            case MAP -> types.constructMapType(Map.class, String.class, result);
+        };
     }
 
     public String path() {
         return "/api/" + name;
     }
 
-    public R run(App app, Q q) {
-        return call.apply(app, q);
+    public abstract R run(App app, Q q);
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -18,12 +18,14 @@ interface Backend extends AutoCloseable {
 
     /** Read-write: the server's when one owns the data, else the store opened here. */
     static Backend open(GlobalOptions g) {
-        return server(g).<Backend>map(ServerClient::new).orElseGet(() -> new Local(Session.open(g)));
+        Optional<ServerFile> server = server(g); // no lambdas on a command's start: each call site costs its linking
+        return server.isPresent() ? new ServerClient(server.get()) : new Local(Session.open(g));
     }
 
     /** For commands that only read (an absent default store is a clear error, not an empty report). */
     static Backend openForReading(GlobalOptions g) {
-        return server(g).<Backend>map(ServerClient::new).orElseGet(() -> new Local(Session.openForReading(g)));
+        Optional<ServerFile> server = server(g);
+        return server.isPresent() ? new ServerClient(server.get()) : new Local(Session.openForReading(g));
     }
 
     /** The running server that owns this process's embedded data directory, if any. */

@@ -76,6 +76,17 @@ class ReadingStartupTest {
     }
 
     @Test
+    void thePriceCatalogIsReadAheadOnlyForCommandsThatPrice() {
+        for (Class<?> c : List.of(EstimateCommand.class, PricesCommand.class, RepriceCommand.class, RecordCommand.class)) {
+            assertThat(Main.readsPricesAhead(c)).as(c.getSimpleName()).isTrue();
+        }
+        for (Class<?> c : List.of(ReportCommand.class, TopCommand.class, RecentCommand.class, PeopleCommand.class, HelpCommand.class)) {
+            assertThat(Main.readsPricesAhead(c)).as("%s: a table loads no catalog", c.getSimpleName()).isFalse();
+        }
+        assertThat(Main.readsPricesAhead(null)).isFalse();
+    }
+
+    @Test
     void theHelpCommandIsTheOnlyOneThatWalksTheTree() {
         // CommandChoice tells it by class, without reading annotations on the main thread
         Main.COMMANDS.forEach((name, c) -> assertThat(c.getAnnotation(CommandLine.Command.class).helpCommand())
