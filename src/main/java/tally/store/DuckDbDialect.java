@@ -2,7 +2,6 @@ package tally.store;
 
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
@@ -43,8 +42,11 @@ final class DuckDbDialect implements Dialect {
             throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
         try {
-            // the driver itself, not DriverManager: that would first load every JDBC driver on the class path
-            root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file.toAbsolutePath(), new Properties());
+            // The connection itself, not a driver: DriverManager would first load every JDBC driver on the class
+            // path, and DuckDB's driver class registers with it (a string concatenation of the JDK's own, whose
+            // first linking cost a command ~10 ms) and starts a scheduler, only for query timeouts, which Tally
+            // does not set.
+            root = DuckDBConnection.newConnection("jdbc:duckdb:" + file.toAbsolutePath(), false, null, new Properties());
         } catch (SQLException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage();
             if (msg.contains("lock")) {
@@ -69,12 +71,11 @@ final class DuckDbDialect implements Dialect {
     }
 
     /**
-     * Initialises the driver and loads its native library (DuckDBNative's initializer does); a failure
+     * Loads the driver's native library (DuckDBNative's initializer does); a failure
      * shows up, as before, when the store is opened.
      */
     static void loadDriver() {
         try {
-            Class.forName("org.duckdb.DuckDBDriver");
             Class.forName("org.duckdb.DuckDBNative", true, DuckDbDialect.class.getClassLoader());
         } catch (Throwable ignored) {
             // opening the store reports it
