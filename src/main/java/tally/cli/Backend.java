@@ -22,6 +22,31 @@ interface Backend extends AutoCloseable {
         return server.isPresent() ? new ServerClient(server.get()) : new Local(Session.open(g));
     }
 
+    /**
+     * For commands that price with this process's catalog (record, reprice, estimate --compare): as
+     * {@link #open} or {@link #openForReading}, but a {@code --prices} file cannot reach a running server,
+     * which prices with its own catalog, so one it was not started with is refused rather than silently ignored.
+     */
+    static Backend openPricing(GlobalOptions g, boolean reading) {
+        Optional<ServerFile> server = server(g);
+        if (server.isPresent() && g.pricesFile() != null && !samePrices(g.pricesFile(), server.get())) {
+            throw new UserError("--prices " + g.pricesFile() + " cannot apply: the running tally serve (pid " + server.get().pid()
+                    + ", " + server.get().baseUrl() + ") owns " + g.dataDir() + " and prices with its own catalog; "
+                    + "restart it with this --prices file, or stop it and run this again");
+        }
+        if (server.isPresent()) return new ServerClient(server.get());
+        return new Local(reading ? Session.openForReading(g) : Session.open(g));
+    }
+
+    /** Whether the server prices with this very file (same bytes); an unreadable file is the catalog's to report. */
+    private static boolean samePrices(java.nio.file.Path prices, ServerFile server) {
+        try {
+            return ServerFile.sha256(prices).equals(server.pricesSha256());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** For commands that only read (an absent default store is a clear error, not an empty report). */
     static Backend openForReading(GlobalOptions g) {
         Optional<ServerFile> server = server(g);

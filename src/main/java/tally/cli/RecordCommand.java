@@ -73,7 +73,7 @@ final class RecordCommand implements Runnable {
         if (when != null) throw new UserError("--at: " + when);
         Recording.Request request = new Recording.Request(id, time, user, team, requestId, model,
                 new TokenCounts(input, cacheWrite, cacheWrite1h, cacheRead, output), webSearches, batch);
-        try (Backend b = Backend.open(g)) {
+        try (Backend b = Backend.openPricing(g, false)) {
             Recording.Recorded r = b.call(Ops.RECORD, request);
             if (r.already()) {
                 out.println("already recorded " + r.id() + " (nothing added)");

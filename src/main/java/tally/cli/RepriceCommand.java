@@ -18,7 +18,7 @@ final class RepriceCommand implements Runnable {
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
         ReportRange range = when.range(g.zone(), java.time.Clock.systemUTC());
-        try (Backend b = Backend.openForReading(g)) {
+        try (Backend b = Backend.openPricing(g, true)) {
             Reprice.Repriced r = b.call(Ops.REPRICE, new Reprice.Request(range));
             long changed = r.changed();
             spec.commandLine().getOut().printf("repriced %s to %s with catalog %s: %,d record%s changed%n",

@@ -206,6 +206,7 @@ final class ServeCommand implements Runnable {
                 file = tls == null ? new ServerFile(ProcessHandle.current().pid(), host, server.port(), token)
                         : new ServerFile(ProcessHandle.current().pid(), host, server.port(), token, "https",
                                 ServerFile.fingerprint(tls.cert()));
+                if (g.pricesFile() != null) file = file.pricedWith(ServerFile.sha256(g.pricesFile()));
                 file.write(g.dataDir());
             }
         }

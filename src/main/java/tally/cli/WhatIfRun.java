@@ -20,7 +20,7 @@ final class WhatIfRun {
         f.teams = c.teams;
         f.sources = c.sources;
         if (c.model != null) f.models = List.of(c.model);
-        try (Backend b = Backend.open(g)) {
+        try (Backend b = Backend.openPricing(g, false)) {
             ReportRange range = c.period.range(g.zone(), Clock.systemUTC());
             WhatIf.Result r = b.call(Ops.COMPARE, new Compare.Request(range, given, f.spec()));
             c.spec.commandLine().getOut().print(c.format == EstimateCommand.Format.json ? WhatIf.json(r) : WhatIf.table(r));

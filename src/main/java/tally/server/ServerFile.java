@@ -16,10 +16,11 @@ import java.util.Optional;
 /**
  * {@code serve.json} in the data directory: how other {@code tally} processes reach the server that
  * owns that data (scheme, port, process id, the SHA-256 of its TLS certificate when it serves HTTPS,
- * and a random token that makes its holder the local admin of the REST API). Readable by the owner
- * only; written when the server listens, removed when it stops.
+ * a random token that makes its holder the local admin of the REST API, and the SHA-256 of the price
+ * file it prices with, if any, so a command given one can tell whether the server prices as it would).
+ * Readable by the owner only; written when the server listens, removed when it stops.
  */
-public record ServerFile(long pid, String host, int port, String token, String scheme, String certSha256) {
+public record ServerFile(long pid, String host, int port, String token, String scheme, String certSha256, String pricesSha256) {
     public static final String NAME = "serve.json";
 
     /** Built on first use: most commands only look whether the file exists. */
@@ -30,6 +31,25 @@ public record ServerFile(long pid, String host, int port, String token, String s
     /** A plain-HTTP server. */
     public ServerFile(long pid, String host, int port, String token) {
         this(pid, host, port, token, "http", null);
+    }
+
+    /** A server that prices with the bundled catalog alone. */
+    public ServerFile(long pid, String host, int port, String token, String scheme, String certSha256) {
+        this(pid, host, port, token, scheme, certSha256, null);
+    }
+
+    /** The same server, pricing with the price file of this SHA-256 (null: none). */
+    public ServerFile pricedWith(String sha256) {
+        return new ServerFile(pid, host, port, token, scheme, certSha256, sha256);
+    }
+
+    /** The hex SHA-256 of a file's bytes: how a price file is told from another. */
+    public static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Where this machine reaches the server: a wildcard address is reached on loopback. */
@@ -56,7 +76,7 @@ public record ServerFile(long pid, String host, int port, String token, String s
     public void write(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         ObjectNode o = Json.MAPPER.createObjectNode().put("pid", pid).put("host", host).put("port", port).put("token", token)
-                .put("scheme", scheme).put("cert_sha256", certSha256);
+                .put("scheme", scheme).put("cert_sha256", certSha256).put("prices_sha256", pricesSha256);
         Path tmp = dataDir.resolve(NAME + ".tmp");
         Files.deleteIfExists(tmp);
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
@@ -74,7 +94,8 @@ public record ServerFile(long pid, String host, int port, String token, String s
             JsonNode n = Json.MAPPER.readTree(Files.readString(p));
             ServerFile f = new ServerFile(n.path("pid").asLong(), n.path("host").asText("127.0.0.1"),
                     n.path("port").asInt(), n.path("token").asText(), n.path("scheme").asText("http"),
-                    n.path("cert_sha256").isTextual() ? n.path("cert_sha256").asText() : null);
+                    n.path("cert_sha256").isTextual() ? n.path("cert_sha256").asText() : null,
+                    n.path("prices_sha256").isTextual() ? n.path("prices_sha256").asText() : null);
             boolean alive = ProcessHandle.of(f.pid()).map(ProcessHandle::isAlive).orElse(false);
             return alive && f.port() > 0 ? Optional.of(f) : Optional.empty();
         } catch (IOException | RuntimeException e) {

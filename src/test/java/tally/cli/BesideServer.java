@@ -35,22 +35,32 @@ public final class BesideServer implements AutoCloseable {
     private final ServerFile file;
 
     private BesideServer(Path data, TallyServer.Tls tls) throws IOException {
+        this(data, tls, null);
+    }
+
+    private BesideServer(Path data, TallyServer.Tls tls, Path prices) throws IOException {
         store = Store.open(StoreConfig.embedded(data));
         Ledger ledger = new Ledger(store);
-        PriceCatalog catalog = PriceCatalog.bundled();
+        PriceCatalog catalog = prices == null ? PriceCatalog.bundled() : PriceCatalog.load(prices);
         writer = new IngestWriter(ledger, new Spool(store.config().spoolDir()), catalog::price, IngestWriter.Options.DEFAULT);
         App app = new App(store, ledger, new People(store), () -> catalog, () -> writer, Clock.systemUTC());
         String token = Secrets.randomToken(32);
         web = WebApp.forServer(vertx, store, ledger, ZoneOffset.UTC, Clock.systemUTC(), "127.0.0.1", data, null, app, token, () -> { });
         server = TallyServer.start(vertx, "127.0.0.1", 0, tls, List.of(web));
         long pid = ProcessHandle.current().pid();
-        file = tls == null ? new ServerFile(pid, "127.0.0.1", server.port(), token)
+        ServerFile f = tls == null ? new ServerFile(pid, "127.0.0.1", server.port(), token)
                 : new ServerFile(pid, "127.0.0.1", server.port(), token, "https", ServerFile.fingerprint(tls.cert()));
+        file = prices == null ? f : f.pricedWith(ServerFile.sha256(prices));
         file.write(data);
     }
 
     public static BesideServer start(Path data) throws IOException {
         return new BesideServer(data, null);
+    }
+
+    /** Pricing with this price file laid over the bundled catalog, as {@code tally serve --prices FILE} does. */
+    public static BesideServer pricedWith(Path data, Path prices) throws IOException {
+        return new BesideServer(data, null, prices);
     }
 
     /** Over HTTPS with this certificate, which the server file records for the CLI to pin. */

@@ -72,6 +72,41 @@ class ServerBackendTest {
     }
 
     @Test
+    void aPriceFileCannotReachARunningServerSoCommandsThatPriceRefuseIt() throws Exception {
+        Path prices = dir.resolveSibling(dir.getFileName() + "-prices.json");
+        Files.writeString(prices, "{\"models\":[{\"id\":\"my-model\",\"prices\":[{\"from\":\"2026-01-01\",\"input\":\"1.00\",\"output\":\"2.00\"}]}]}");
+        serve(null);
+        for (String[] command : new String[][] {
+                {"record", "--user", "a", "--model", "my-model", "--input", "1000", "--output", "0"},
+                {"reprice", "--days", "3"},
+                {"estimate", "--compare", "my-model", "--days", "3"}}) {
+            String[] args = new String[command.length + 2];
+            args[0] = "--prices";
+            args[1] = prices.toString();
+            System.arraycopy(command, 0, args, 2, command.length);
+            Run run = tally(args);
+            assertThat(run.code()).as(String.join(" ", command)).isEqualTo(2);
+            assertThat(run.err()).as(command[0]).contains("--prices " + prices + " cannot apply: the running tally serve")
+                    .contains("prices with its own catalog");
+        }
+        assertThat(beside.calls(Ops.RECORD) + beside.calls(Ops.REPRICE) + beside.calls(Ops.COMPARE)).isZero();
+        Run plain = tally("record", "--user", "a", "--model", "claude-haiku-4-5", "--input", "10", "--output", "1");
+        assertThat(plain.code()).as("without --prices the server records it: %s", plain.err()).isZero();
+        assertThat(beside.calls(Ops.RECORD)).isEqualTo(1);
+    }
+
+    @Test
+    void theServersOwnPriceFileIsAcceptedBesideIt() throws Exception {
+        Path prices = dir.resolveSibling(dir.getFileName() + "-prices.json");
+        Files.writeString(prices, "{\"models\":[{\"id\":\"my-model\",\"prices\":[{\"from\":\"2026-01-01\",\"input\":\"1.00\",\"output\":\"2.00\"}]}]}");
+        beside = BesideServer.pricedWith(dir, prices);
+        Run run = tally("--prices", prices.toString(), "record", "--user", "a", "--model", "my-model", "--input", "1000000", "--output", "0");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("$1.00");
+        assertThat(beside.calls(Ops.RECORD)).isEqualTo(1);
+    }
+
+    @Test
     void theTokenFileIsTheOwnersAloneAndOnlyItsTokenIsServed() throws Exception {
         String base = serve(null);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ServerFile.path(dir)))).isEqualTo("rw-------");
