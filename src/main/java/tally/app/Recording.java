@@ -52,6 +52,11 @@ public final class Recording {
                 .build();
         String refused = Bounds.check(event, Instant.now());
         if (refused != null) throw new IllegalArgumentException(refused); // the ledger's bounds, whoever calls
+        java.util.Optional<Instant> cut = ledger.retentionHorizon();
+        if (cut.isPresent() && event.time().isBefore(cut.get())) { // it would be dropped as pruned history: say so
+            throw new IllegalArgumentException("time " + event.time() + " is before the retention cut " + cut.get()
+                    + " (tally prune): records older than it are not kept");
+        }
         UsageEvent priced = catalog.get().price(event);
         writer.get().submit(event).join();
         if (!writer.get().flush(Duration.ofSeconds(30))) {

@@ -99,6 +99,11 @@ public final class Ledger {
         return retention.prune(before, dryRun);
     }
 
+    /** The retention cut: a record older than it is not stored (it reads as a duplicate); empty when nothing was pruned. */
+    public java.util.Optional<Instant> retentionHorizon() {
+        return retention.horizon();
+    }
+
     // ---------------------------------------------------------------- reads
 
     /** Receives streamed records; may fail with what it writes to (an export's file, say). */

@@ -35,6 +35,13 @@ final class Retention {
         return new PruneResult(before, n, false);
     }
 
+    /** The cut of the latest prune: records older than it are not stored; empty when nothing was pruned. */
+    java.util.Optional<Instant> horizon() {
+        long ms = Jdbc.query(store, "SELECT coalesce(max(before_ms), 0) FROM retention_horizon", List.of(),
+                rs -> rs.getLong(1), store::unavailable).get(0);
+        return ms == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(ms));
+    }
+
     /** The horizon only moves forward: a shorter window later must not readmit pruned history. */
     private static void raiseHorizon(Connection c, long cut) throws SQLException {
         long current = Jdbc.query(c, "SELECT coalesce(max(before_ms), 0) FROM retention_horizon", List.of(),

@@ -96,6 +96,21 @@ class PruneCommandTest {
     }
 
     @Test
+    void aNewRecordOlderThanTheCutIsRefusedNotConfirmedAndDropped() {
+        history();
+        assertThat(tally("prune", "--older-than", "90d").code()).isZero();
+        Run old = tally("record", "--user", "zed", "--model", "claude-haiku-4-5", "--input", "100", "--output", "100",
+                "--at", NOW.minus(100, ChronoUnit.DAYS).toString());
+        assertThat(old.code()).isEqualTo(2);
+        assertThat(old.err()).contains("is before the retention cut " + CUT + "T00:00:00Z (tally prune)");
+        assertThat(old.out()).doesNotContain("recorded");
+        Run recent = tally("record", "--user", "zed", "--model", "claude-haiku-4-5", "--input", "100", "--output", "100",
+                "--at", NOW.minus(80, ChronoUnit.DAYS).toString());
+        assertThat(recent.code()).as(recent.err()).isZero();
+        assertThat(recent.out()).contains("recorded");
+    }
+
+    @Test
     void aWindowUnderADayIsRefusedWithTheReason() {
         record("alice", 200, 1_000);
 
