@@ -9,9 +9,12 @@ package tally.store;
 final class ProjectRules {
     private ProjectRules() {}
 
-    /** The project of a rollup or ledger row aliased {@code row}; "(none)" when it has no tag. */
+    /**
+     * The project of a rollup or ledger row aliased {@code row}; "(none)" when it has no tag. A rule maps
+     * tags: a row without one (null in the ledger, '' in the rollups) matches none, not even {@code *}.
+     */
     static String project(String row) {
-        return "coalesce((SELECT pr.project FROM project_rules pr WHERE " + row + ".project LIKE pr.pattern ESCAPE '\\'"
+        return "coalesce((SELECT pr.project FROM project_rules pr WHERE nullif(" + row + ".project, '') LIKE pr.pattern ESCAPE '\\'"
                 + " ORDER BY length(pr.pattern) DESC, pr.pattern LIMIT 1), nullif(" + row + ".project, ''), '(none)')";
     }
 
