@@ -35,7 +35,7 @@ public record BudgetRule(Basics basics, List<Integer> percentages) implements Al
         if (r.budgets() == null) return out;
         for (Budget b : r.budgets().effective(r.now(), r.zone())) {
             long spent = r.budgets().spent(b, r.now(), r.zone());
-            long pct = spent * 100 / b.amount();
+            long pct = b.percentUsed(spent);
             String resets = RESET.format(b.period().end(r.now(), r.zone()).atZone(r.zone()));
             String group = "budget:" + b.name() + (b.scope() == Budget.Scope.EACH_PERSON ? ":" + b.subject() : "")
                     + ":" + b.period().start(r.now(), r.zone()).toEpochMilli();

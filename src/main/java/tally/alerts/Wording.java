@@ -10,7 +10,7 @@ final class Wording {
     private Wording() {}
 
     static String dollars(long nanos) {
-        return Nanos.toDollars(nanos);
+        return Nanos.toDollarsReadable(nanos); // "$0.0045", not "$0.00", for a threshold under a cent
     }
 
     static String tokens(long n) {

@@ -11,8 +11,6 @@ import tally.store.Store;
 import tally.store.UsageQuery;
 import tally.store.UsageRow;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,14 +59,14 @@ public final class StatusLine {
 
     /** The budget over this person (their own, their team's, the organization's) that is nearest its limit. */
     private String nearestBudget(String person, Instant now, ZoneId zone) {
-        String team = people.list().stream().filter(p -> p.name().equals(person)).map(Person::team).findFirst().orElse(null);
+        // a person without a team has a null one: mapped before findFirst, it threw
+        String team = people.list().stream().filter(p -> p.name().equals(person)).findFirst().map(Person::team).orElse(null);
         Budgets budgets = new Budgets(store, ledger);
         String best = null;
         long bestPct = -1;
         for (Budget b : budgets.over(person, team, List.of())) {
             long spent = budgets.spent(b, now, zone);
-            long pct = BigDecimal.valueOf(spent).multiply(BigDecimal.valueOf(100))
-                    .divide(BigDecimal.valueOf(b.amount()), 0, RoundingMode.HALF_UP).longValue();
+            long pct = b.percentUsed(spent); // as budgets list shows it
             if (pct > bestPct) {
                 bestPct = pct;
                 best = "budget " + pct + "% of " + b.format(b.amount()) + " " + b.period().label() + " (" + b.who() + ")";

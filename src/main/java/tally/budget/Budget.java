@@ -109,9 +109,15 @@ public record Budget(String name, Scope scope, String subject, Period period, Un
         }
     }
 
-    /** "$1.00" or "50,000 tokens". */
+    /** "$1.00", "$0.0045" (two significant digits under a cent) or "50,000 tokens". */
     public String format(long value) {
-        return unit == Unit.USD ? Nanos.toDollars(value) : String.format(Locale.ROOT, "%,d tokens", value);
+        return unit == Unit.USD ? Nanos.toDollarsReadable(value) : String.format(Locale.ROOT, "%,d tokens", value);
+    }
+
+    /** How much of the amount {@code spent} is, in whole percent (rounded down), exact however large the spend. */
+    public long percentUsed(long spent) {
+        return java.math.BigInteger.valueOf(spent).multiply(java.math.BigInteger.valueOf(100))
+                .divide(java.math.BigInteger.valueOf(amount)).longValue();
     }
 
     /** "person alice", "team platform", "key key_…", "project shop", "cost-center cc-7", "organization", "each person", "person bob (each-person default)". */

@@ -174,7 +174,7 @@ final class BudgetsCommand implements Runnable {
                         Budget b = line.budget();
                         long spent = line.spent();
                         t.row(b.name(), b.who(), b.period().label(), b.hard() ? "hard" : "soft " + b.thresholdPct() + "%",
-                                b.format(b.amount()), b.format(spent), (spent * 100 / b.amount()) + "%", bySource(b, line),
+                                b.format(b.amount()), b.format(spent), b.percentUsed(spent) + "%", bySource(b, line),
                                 line.resets().atZone(g.zone()).toOffsetDateTime().toString());
                     }
                     spec.commandLine().getOut().print(t.render());

@@ -165,7 +165,7 @@ class RuleKindsTest {
             // 03:00 UTC: 23:00 in New York (after hours), 03:00 in UTC (also after hours for the zone-less team)
             h.write(Events.event("n1", "2026-03-10T03:00:00Z", "alice").team("platform").build());
             assertThat(texts(h.tickAt("2026-03-10T03:05:00Z"))).singleElement().asString()
-                    .isEqualTo("FIRING alice (team platform) made 1 requests ($0.00) up to 23:05 America/New_York, outside working hours (mon,tue,wed,thu,fri 09:00-18:00).");
+                    .isEqualTo("FIRING alice (team platform) made 1 requests ($0.0000010) up to 23:05 America/New_York, outside working hours (mon,tue,wed,thu,fri 09:00-18:00).");
             assertThat(h.tickAt("2026-03-10T03:10:00Z")).isEmpty();
             h.write(Events.event("n2", "2026-03-10T14:00:00Z", "alice").team("platform").build()); // 10:00 in New York
             assertThat(h.tickAt("2026-03-10T14:05:00Z")).extracting(Notification::type).containsExactly(Notification.Type.RESOLVED);

@@ -360,6 +360,18 @@ class ReportsCliTest {
         assertThat(unknown.out()).isEqualTo("session ~$0.0012 (Claude Code's estimate) | bob today $5.50\n");
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aPersonWithoutATeamGetsTheirStatuslineAndBudget(TestStores.Kind kind) throws Exception {
+        use(kind);
+        assertThat(tally("people", "add", "frank").code()).isZero();
+        assertThat(tally("record", "--user", "frank", "--model", "claude-haiku-4-5", "--input", "1000", "--output", "100").code()).isZero();
+        assertThat(tally("budgets", "set", "--person", "frank", "--daily", "0.002").code()).isZero();
+        Cli.Result r = withStdin("{\"session_id\":\"elsewhere\"}", () -> tally("statusline", "--user", "frank"));
+        // Haiku 4.5: 1,000 x $1 + 100 x $5 per million = $0.0015, 75% of a $0.002 budget
+        assertThat(r.out()).isEqualTo("frank today $0.0015 | budget 75% of $0.0020 daily (person frank)\n");
+    }
+
     @Test
     void statuslineNeverFailsThePrompt() throws Exception {
         Cli.Result noStore = withStdin("{\"model\":{\"display_name\":\"Opus\"},\"cost\":{\"total_cost_usd\":1.5}}",
