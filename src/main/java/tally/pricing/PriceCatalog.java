@@ -152,9 +152,10 @@ public final class PriceCatalog {
      * catalog version that priced it (null when unpriced, so a later catalog can fill it in).
      */
     public UsageEvent price(UsageEvent e) {
-        // a request that failed before naming a model billed nothing: it costs 0, it is not "unpriced"
-        if (e.failed() && noModel(e.modelId()) && e.tokens().total() == 0 && e.webSearches() == 0) {
-            return e.withPrice(e.model(), 0L, version);
+        // a request that failed without using a token (refused, or before naming a model) billed nothing:
+        // it costs 0, whatever model it named, known or not; it is not "unpriced"
+        if (e.failed() && e.tokens().total() == 0 && e.webSearches() == 0) {
+            return e.withPrice(noModel(e.modelId()) ? e.model() : resolve(e.modelId()).canonicalId(), 0L, version);
         }
         Quote q = Pricer.quote(new PriceRequest(e.modelId(), e.time(), e.tokens(), e.webSearches(), e.batch(),
                 e.fast(), e.inferenceGeo()), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);

@@ -94,6 +94,16 @@ class PriceCatalogTest {
     }
 
     @Test
+    void aRequestRefusedBeforeUsingATokenCostsNothingWhateverModelItNamed() {
+        // a gateway 403 for a model outside a key's list: nothing ran, so nothing is "unpriced"
+        UsageEvent refused = UsageEvent.builder().id("r5").time(NOW).identity("erin").modelId("haiku").status(403).build();
+        assertThat(CATALOG.price(refused).costNanos()).isZero();
+        assertThat(CATALOG.price(refused).catalogVersion()).isEqualTo("2026-08-21");
+        UsageEvent answered = UsageEvent.builder().id("r6").time(NOW).identity("erin").modelId("haiku").status(200).build();
+        assertThat(CATALOG.price(answered).costNanos()).as("a success with an unknown model stays unpriced").isNull();
+    }
+
+    @Test
     void pricesAUsageEventAtItsOwnTime() {
         UsageEvent e = UsageEvent.builder().id("r1").time(Instant.parse("2026-03-01T10:00:00Z"))
                 .source(Source.PROVIDER_LOG).provider("bedrock").identity("alice")
