@@ -135,6 +135,23 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void anEachPersonDefaultIsOneSeriesPerPersonWhoSpentNotTheOrganizationsTotal() throws Exception {
+        try (Running r = new Running(StoreConfig.embedded(dir), new GatewayLatency(), 50)) {
+            new Budgets(r.store, r.ledger()).set(new Budget("each-person:daily", Budget.Scope.EACH_PERSON, null, Budget.Period.DAILY,
+                    Budget.Unit.USD, 2_000_000_000L, true, 100));
+            r.ledger().write(List.of(Events.priced("e1", "2026-03-10T10:00:00Z", "alice", 2_500_000_000L),
+                    Events.priced("e2", "2026-03-10T10:05:00Z", "bob", 500_000_000L)));
+            Map<String, String> s = r.scrape();
+            String alice = "{budget=\"each-person:daily\",scope=\"each-person\",subject=\"alice\",period=\"daily\",hard=\"true\"}";
+            String bob = alice.replace("alice", "bob");
+            assertThat(s).containsEntry("tally_budget_spent_usd" + alice, "2.50").containsEntry("tally_budget_remaining_usd" + alice, "0.00")
+                    .containsEntry("tally_budget_spent_usd" + bob, "0.50").containsEntry("tally_budget_remaining_usd" + bob, "1.50")
+                    .containsEntry("tally_budget_limit_usd" + bob, "2.00");
+            assertThat(s.keySet()).filteredOn(k -> k.startsWith("tally_budget_spent_usd")).hasSize(2);
+        }
+    }
+
+    @Test
     void budgetsLatencyAndTheIngestPipelineAreGauges() throws Exception {
         GatewayLatency latency = new GatewayLatency();
         latency.observe("claude-sonnet-4-5", 200, 80_000_000L);
