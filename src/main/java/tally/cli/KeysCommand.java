@@ -123,7 +123,7 @@ final class KeysCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", description = "Revoke a key by its id (key_…); it stops working at once.")
+    @Command(name = "revoke", description = "Revoke a key by its id (key_…); it stops working at once here (other gateways sharing a PostgreSQL ledger drop it at their next refresh, within 10 s).")
     static final class Revoke implements Runnable {
         @Spec CommandSpec spec;
         @Parameters(index = "0", paramLabel = "KEY_ID", description = "The key's id (key_…), as 'tally keys list' shows it.") String id;
