@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tally.core.Bounds;
 import tally.core.Figures;
 import tally.core.JsonTree;
 import tally.core.Nanos;
@@ -113,11 +114,13 @@ final class EstimateCommand implements Runnable {
                 count("--cache-read", cacheRead), count("--output", output));
         count("--web-searches", webSearches);
         if (requests < 1) throw new UserError("--requests must be at least 1 (got " + requests + ")");
+        checkModes();
         Instant when = at == null ? Instant.now() : parseAt(at, global);
 
         PriceCatalog catalog = PriceCatalog.load(global.pricesFile());
         PriceRequest totals = new PriceRequest(model, when, tokens, webSearches, batch, fast, inferenceGeo);
         Estimate estimate = catalog.estimate(totals, requests);
+        if (!estimate.priced()) throw unpriced(estimate.first());
 
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) printJson(out, estimate, tokens, when);
@@ -125,28 +128,47 @@ final class EstimateCommand implements Runnable {
         out.flush();
     }
 
+    /** A count the ledger could hold: whole, not negative, at most 10^10 (what {@code tally record} takes). */
     private static long count(String flag, long value) {
         if (value < 0) throw new UserError(flag + " must not be negative (got " + value + ")");
+        String why = Bounds.tokens(flag, value);
+        if (why != null) throw new UserError(why);
         return value;
     }
 
+    /** Refuses what no real request can be: fast mode through the Batches API, a geography the API does not have. */
+    private void checkModes() {
+        if (fast && batch) throw new UserError("--fast and --batch: fast mode is not available with the Message Batches API");
+        if (inferenceGeo != null && !PriceRequest.knownGeography(inferenceGeo)) {
+            throw new UserError("--inference-geo: '" + inferenceGeo + "' is not a geography; use one of "
+                    + String.join(", ", PriceRequest.GEOGRAPHIES));
+        }
+    }
+
+    /** An unknown model's cost is unknown, not zero: said on stderr, exit 2, so no script takes it for a price. */
+    private static UserError unpriced(Quote q) {
+        String read = q.canonicalModel().equals(q.modelId()) ? "" : " (read as '" + q.canonicalModel() + "')";
+        return new UserError("--model: UNPRICED: the catalog (" + q.catalogVersion() + ") does not know model '"
+                + q.modelId() + "'" + read + ", so its cost is unknown, not zero; add it to a price file (--prices)");
+    }
+
+    /** A date or instant within what the ledger takes (from 2023 to a day ahead, as {@code tally record --at}). */
     private static Instant parseAt(String s, GlobalOptions global) {
+        Instant when;
         try {
-            if (s.length() == 10) return LocalDate.parse(s).atStartOfDay(global.zone()).toInstant();
-            return OffsetDateTime.parse(s).toInstant();
+            if (s.length() == 10) when = LocalDate.parse(s).atStartOfDay(global.zone()).toInstant();
+            else when = OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeParseException e) {
             throw new UserError("--at: '" + s + "' is not a date (use YYYY-MM-DD or an instant such as 2026-03-01T12:00:00Z)");
         }
+        String why = Bounds.time(when, Instant.now());
+        if (why != null) throw new UserError("--at: " + why);
+        return when;
     }
 
     private void printTable(PrintWriter out, Estimate e, TokenCounts tokens, List<String> notes) {
         Quote q = e.first();
         String given = q.canonicalModel().equals(model) ? "" : " (given as " + model + ")";
-        if (!e.priced()) {
-            out.println(model + ": UNPRICED. The catalog (" + q.catalogVersion() + ") does not know model '"
-                    + q.canonicalModel() + "', so its cost is unknown, not zero. Add it to a price file (--prices).");
-            return;
-        }
         out.println(q.canonicalModel() + given + ", catalog " + q.catalogVersion()
                 + (e.requests() > 1 ? ", " + e.requests() + " requests priced one by one" : ""));
         CostBreakdown b = e.breakdown();

@@ -21,6 +21,13 @@ import java.util.Objects;
 public record PriceRequest(String modelId, Instant at, TokenCounts tokens, long webSearches,
                            boolean batch, boolean fast, String inferenceGeo) {
 
+    /**
+     * The {@code inference_geo} values a request may pin (the Messages API's {@code "global"} and
+     * {@code "us"}); what a usage report says for models without geographies ({@code "not_available"})
+     * is an answer, not something to ask for.
+     */
+    public static final java.util.List<String> GEOGRAPHIES = java.util.List.of("global", "us");
+
     public PriceRequest {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(tokens, "tokens");
@@ -34,6 +41,11 @@ public record PriceRequest(String modelId, Instant at, TokenCounts tokens, long 
 
     public PriceRequest withTokens(TokenCounts t, long searches) {
         return new PriceRequest(modelId, at, t, searches, batch, fast, inferenceGeo);
+    }
+
+    /** Whether a request may pin this geography: one of {@link #GEOGRAPHIES}, in any case. */
+    public static boolean knownGeography(String geo) {
+        return geo != null && GEOGRAPHIES.contains(geo.trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     boolean pinsGeo() {

@@ -92,14 +92,66 @@ class EstimateCommandTest {
     }
 
     @Test
-    void anUnknownModelIsReportedAsUnpricedNotZero() throws Exception {
-        CliRun table = CliRun.of("estimate", "--model", "claude-opus-9", "--input", "10", "--output", "10");
-        assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("UNPRICED").doesNotContain("$0");
-        JsonNode j = json(CliRun.of("estimate", "--model", "claude-opus-9", "--input", "10", "--output", "10", "--format", "json"));
-        assertThat(j.get("priced").asBoolean()).isFalse();
-        assertThat(j.get("cost_usd").isNull()).isTrue();
-        assertThat(j.get("breakdown").isNull()).isTrue();
+    void anUnknownModelIsRefusedAsUnpricedNeverPricedAtZero() {
+        for (String format : new String[] {"table", "json"}) {
+            CliRun run = CliRun.of("estimate", "--model", "claude-opus-9", "--input", "10", "--output", "10", "--format", format);
+            assertThat(run.exitCode()).as(format).isEqualTo(2);
+            assertThat(run.err()).as(format).contains("UNPRICED", "does not know model 'claude-opus-9'", "--prices")
+                    .doesNotContain("Exception", "\tat ");
+            assertThat(run.out()).as(format).doesNotContain("$0");
+        }
+    }
+
+    @Test
+    void fastModeThroughTheBatchesApiIsRefusedNotPriced() {
+        CliRun run = CliRun.of("estimate", "--model", "claude-opus-4-8", "--input", "1000", "--output", "10", "--fast", "--batch");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--fast and --batch", "not available");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void onlyTheGeographiesTheApiHasArePinned() throws Exception {
+        CliRun mars = CliRun.of("estimate", "--model", "claude-opus-4-6", "--input", "1000", "--output", "10",
+                "--inference-geo", "mars");
+        assertThat(mars.exitCode()).isEqualTo(2);
+        assertThat(mars.err()).contains("--inference-geo", "'mars'", "global, us");
+        JsonNode us = json(CliRun.of("estimate", "--model", "claude-opus-4-6", "--input", "1000000", "--output", "0",
+                "--inference-geo", "US", "--format", "json"));
+        assertThat(us.get("data_residency").asBoolean()).isTrue();
+        assertThat(us.get("cost_usd").asText()).isEqualTo("5.50");
+        JsonNode global = json(CliRun.of("estimate", "--model", "claude-opus-4-6", "--input", "1000000", "--output", "0",
+                "--inference-geo", "global", "--format", "json"));
+        assertThat(global.get("data_residency").asBoolean()).isFalse();
+        assertThat(global.get("cost_usd").asText()).isEqualTo("5.00");
+    }
+
+    @Test
+    void countsBeyondWhatTheLedgerHoldsAreRefusedNamingTheFlag() throws Exception {
+        for (String flag : new String[] {"--input", "--output", "--cache-read", "--cache-write-5m", "--cache-write-1h",
+                "--web-searches"}) {
+            List<String> args = new ArrayList<>(List.of("estimate", "--model", "claude-opus-4-8"));
+            if (!flag.equals("--input")) args.addAll(List.of("--input", "1"));
+            if (!flag.equals("--output")) args.addAll(List.of("--output", "1"));
+            args.addAll(List.of(flag, "10000000001"));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(flag).isEqualTo(2);
+            assertThat(run.err()).as(flag).contains(flag + "=10000000001 out of range [0, 1e10]");
+        }
+        JsonNode bound = json(CliRun.of("estimate", "--model", "claude-opus-4-8", "--input", "10000000000", "--output", "0",
+                "--requests", "100000", "--format", "json"));
+        assertThat(bound.get("tokens").get("input").asLong()).isEqualTo(10_000_000_000L);
+    }
+
+    @Test
+    void aTimeTheLedgerCouldNotHoldIsRefused() {
+        CliRun old = CliRun.of("estimate", "--model", "claude-opus-4-8", "--input", "1", "--output", "1", "--at", "1900-01-01");
+        assertThat(old.exitCode()).isEqualTo(2);
+        assertThat(old.err()).contains("--at:", "is before 2023");
+        CliRun ahead = CliRun.of("estimate", "--model", "claude-opus-4-8", "--input", "1", "--output", "1",
+                "--at", "2999-01-01T00:00:00Z");
+        assertThat(ahead.exitCode()).isEqualTo(2);
+        assertThat(ahead.err()).contains("--at:", "more than a day in the future");
     }
 
     @Test
