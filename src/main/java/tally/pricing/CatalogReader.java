@@ -46,8 +46,9 @@ import java.util.TreeSet;
  *   }]
  * }
  * </pre>
- * Prices are USD per million tokens as decimal strings (plain JSON numbers are accepted too).
- * Omitted cache prices follow the standard multipliers of input (1.25×, 2×, 0.1×). Dates are UTC days
+ * Prices are USD per million tokens as decimal strings (plain JSON numbers are accepted too), each a
+ * whole number of nano-dollars per token: a multiple of 0.001. Omitted cache prices follow the
+ * standard multipliers of input (1.25×, 2×, 0.1×) and must come out whole too. Dates are UTC days
  * ({@code 2026-02-08}) or instants; {@code until} is exclusive. Keys starting with "_" are comments.
  * In an override, each field given for an existing model replaces that field; others are kept.
  */
@@ -324,23 +325,36 @@ final class CatalogReader {
         return usdPerMillion(v, at + "." + key);
     }
 
+    /** A cache price as given, or the standard multiple of input; either must be whole nano-dollars per token. */
     private long optionalRate(JsonNode row, TokenClass c, long input, String at) {
         JsonNode v = row.get(c.key());
-        return v == null || v.isNull() ? TokenRates.standardCacheRate(c, input) : usdPerMillion(v, at + "." + c.key());
+        if (v != null && !v.isNull()) return usdPerMillion(v, at + "." + c.key());
+        long derived = TokenRates.standardCacheRate(c, input); // exact: input is whole nano-dollars per token
+        if (derived % TokenRates.TOKENS_PER_UNIT != 0) {
+            throw error(at + "." + c.key() + ": the standard multiple of input would be "
+                    + BigDecimal.valueOf(derived).movePointLeft(9).stripTrailingZeros().toPlainString()
+                    + ", finer than a nano-dollar per token (USD per million tokens must be a multiple of 0.001);"
+                    + " give \"" + c.key() + "\" in this row");
+        }
+        return derived;
     }
 
-    /** USD per million tokens → nano-dollars per million tokens, exactly. */
+    /**
+     * USD per million tokens → nano-dollars per million tokens, exactly. A list price is a whole number
+     * of nano-dollars per token (so costs never hang on rounding): a multiple of $0.001 per million.
+     */
     private long usdPerMillion(JsonNode v, String at) {
         BigDecimal usd = decimal(v, at, "price");
         if (usd.signum() < 0) throw error(at + ": price '" + v.asText() + "' is negative");
         if (usd.compareTo(MAX_USD_PER_MILLION) > 0) {
             throw error(at + ": price '" + v.asText() + "' is too large for USD per million tokens");
         }
-        BigDecimal nanos = usd.movePointRight(9);
-        if (nanos.stripTrailingZeros().scale() > 0) {
-            throw error(at + ": price '" + v.asText() + "' is finer than a nano-dollar per million tokens");
+        BigDecimal perTokenNanos = usd.movePointRight(3);
+        if (perTokenNanos.stripTrailingZeros().scale() > 0) {
+            throw error(at + ": price '" + v.asText() + "' is finer than a nano-dollar per token"
+                    + " (USD per million tokens must be a multiple of 0.001)");
         }
-        return nanos.longValueExact();
+        return usd.movePointRight(9).longValueExact();
     }
 
     private long perSearchNanos(JsonNode v) {

@@ -181,6 +181,33 @@ class OverrideFileTest {
     }
 
     @Test
+    void aPriceFinerThanANanoDollarPerTokenIsRefusedNamingTheModelFieldAndValue() throws IOException {
+        assertRejected("{\"models\": [{\"id\": \"x\", \"prices\": [{\"input\": \"0.0001\", \"output\": \"1\"}]}]}",
+                "model 'x': prices[0].input: price '0.0001' is finer than a nano-dollar per token", "multiple of 0.001");
+        assertRejected("{\"models\": [{\"id\": \"claude-sonnet-4-5\", \"prices\": [{\"input\": \"3\", \"output\": \"15.0005\"}]}]}",
+                "model 'claude-sonnet-4-5': prices[0].output: price '15.0005'");
+        assertRejected("{\"models\": [{\"id\": \"x\", \"prices\": [{\"input\": \"1\", \"cache_read\": 0.0995, \"output\": \"1\"}]}]}",
+                "model 'x': prices[0].cache_read: price '0.0995'");
+        assertRejected("{\"models\": [{\"id\": \"claude-sonnet-4-5\", \"long_context\": [{\"above\": 200000, "
+                + "\"input\": \"6\", \"output\": \"22.5001\"}]}]}", "long_context[0].output: price '22.5001'");
+        // A cache price left out is the standard multiple of input: that too must be whole nano-dollars per token.
+        assertRejected("{\"models\": [{\"id\": \"x\", \"prices\": [{\"input\": \"0.005\", \"output\": \"1\"}]}]}",
+                "model 'x': prices[0].cache_write_5m: the standard multiple of input would be 0.00625", "give \"cache_write_5m\"");
+    }
+
+    @Test
+    void aPriceOfWholeNanoDollarsPerTokenIsTakenExactly() throws IOException {
+        PriceCatalog c = PriceCatalog.load(file("""
+                {"models": [{"id": "x", "prices": [{"input": "0.001", "cache_write_5m": "0.002", "cache_write_1h": "0.002",
+                  "cache_read": "0.001", "output": "0.005"}]}]}
+                """));
+        assertThat(cost(c, "x", 1, 1)).isEqualTo(6L); // 1 + 5 nano-dollars
+        assertThat(cost(PriceCatalog.load(file("""
+                {"models": [{"id": "y", "prices": [{"input": "0.04", "output": "1"}]}]}
+                """)), "y", 1, 0)).isEqualTo(40L); // cache prices left out: 0.05, 0.08 and 0.004, all whole
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         Path missing = dir.resolve("nope.json");
         assertThatThrownBy(() -> PriceCatalog.load(missing))
