@@ -8,10 +8,12 @@ import tally.core.Nanos;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A catalog as JSON in the same shape {@link CatalogReader} reads, so a listing can be edited and
- * used as an override file.
+ * used as an override file: every field is written, so reading the listing gives the same catalog.
  */
 public final class CatalogWriter {
 
@@ -22,9 +24,24 @@ public final class CatalogWriter {
         root.put("version", catalog.version());
         root.put("web_search_per_1000", Nanos.toDecimal(catalog.webSearchNanos() * 1000));
         root.put("batch_multiplier", catalog.batchMultiplier().toDecimal());
+        root.set("max_output_tokens", outputLimits(catalog));
         ArrayNode models = root.putArray("models");
         for (ModelPrice m : catalog.models()) models.add(model(m));
         return root;
+    }
+
+    /** Each model's output limit in the catalog's model order, then any others by id, then "default". */
+    static ObjectNode outputLimits(PriceCatalog catalog) {
+        Map<String, Long> limits = new TreeMap<>(catalog.outputLimits());
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        for (ModelPrice m : catalog.models()) {
+            Long limit = limits.remove(m.id());
+            if (limit != null) n.put(m.id(), limit);
+        }
+        Long fallback = limits.remove("default");
+        limits.forEach(n::put);
+        if (fallback != null) n.put("default", fallback);
+        return n;
     }
 
     static ObjectNode model(ModelPrice m) {

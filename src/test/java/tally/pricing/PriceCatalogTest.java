@@ -147,4 +147,18 @@ class PriceCatalogTest {
         assertThat(again.models()).isEqualTo(CATALOG.models());
         assertThat(again.webSearchNanos()).isEqualTo(CATALOG.webSearchNanos());
     }
+
+    @Test
+    void theJsonListingIsACompleteCatalog_outputLimitsIncluded() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        byte[] listing = json.writeValueAsBytes(CatalogWriter.toJson(CATALOG));
+        PriceCatalog again = CatalogReader.read("listing.json", listing, null, null); // read alone, not laid over the bundled one
+        assertThat(again.version()).isEqualTo(CATALOG.version());
+        assertThat(again.webSearchNanos()).isEqualTo(CATALOG.webSearchNanos());
+        assertThat(again.batchMultiplier()).isEqualTo(CATALOG.batchMultiplier());
+        assertThat(again.models()).isEqualTo(CATALOG.models());
+        assertThat(again.outputLimits()).isEqualTo(CATALOG.outputLimits()).containsEntry("default", 128_000L)
+                .containsEntry("claude-3-haiku-20240307", 4096L);
+        assertThat(json.readTree(json.writeValueAsBytes(CatalogWriter.toJson(again)))).isEqualTo(json.readTree(listing));
+    }
 }
