@@ -40,6 +40,7 @@ public final class AppJson {
         });
         SimpleModule strict = new SimpleModule("tally-strict-requests");
         strict.addDeserializer(Recording.Request.class, new RecordRequestJson()); // money: refused, never coerced
+        strict.addDeserializer(Pruning.Request.class, new Pruning.Json()); // "90d" as on the command line, or "P90D"
         return new ObjectMapper().registerModule(time).registerModule(strict).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 

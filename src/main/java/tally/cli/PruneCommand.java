@@ -17,7 +17,7 @@ final class PruneCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Option(names = "--older-than", required = true, paramLabel = "DURATION",
-            description = "Records older than this go, cut at a UTC midnight (e.g. 90d; at least 1d).")
+            description = "Records older than this go, cut at a UTC midnight (e.g. 90d; from 1d to 3660d).")
     String olderThan;
 
     @Option(names = "--dry-run", description = "Count what would go; delete nothing.")
@@ -26,10 +26,7 @@ final class PruneCommand implements Runnable {
     @Override
     public void run() {
         GlobalOptions g = GlobalOptions.of(spec);
-        Duration window = Durations.parse("--older-than", olderThan);
-        if (window.compareTo(Pruning.MIN_WINDOW) < 0) {
-            throw new UserError("--older-than: the retention window must be at least 1d; got '" + olderThan + "'");
-        }
+        Duration window = Pruning.window("--older-than", olderThan);
         PruneResult r;
         try (Backend b = Backend.open(g)) {
             r = b.call(Ops.PRUNE, new Pruning.Request(window, dryRun));

@@ -86,7 +86,7 @@ final class ServeCommand implements Runnable {
     String drainTimeout;
 
     @Option(names = "--retention", paramLabel = "DURATION",
-            description = "Prune raw records older than this (e.g. 400d) at start and daily; reports keep their daily rollups. Off unless given.")
+            description = "Prune raw records older than this (e.g. 400d; from 1d to 3660d) at start and daily; reports keep their daily rollups. Off unless given.")
     String retention;
 
     @Option(names = "--metrics-token", paramLabel = "TOKEN",
@@ -121,6 +121,7 @@ final class ServeCommand implements Runnable {
         GatewayConfig config = config(g);
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
         Duration holdTtl = Durations.parse("--fleet-hold-ttl", fleetHoldTtl);
+        if (retention != null) tally.app.Pruning.window("--retention", retention); // refused before anything opens
         TallyServer.Tls tls = tls();
         Running running = new Running(g, Session.open(g), TallyServer.newVertx());
         try {
@@ -193,7 +194,7 @@ final class ServeCommand implements Runnable {
             server = TallyServer.start(vertx, host, port, tls, parts(token, config));
             alerting.start(leadership);
             if (retention != null) { // idempotent, but once per fleet is enough
-                retentionJob = new tally.app.RetentionJob(session.app().pruning(), Durations.parse("--retention", retention),
+                retentionJob = new tally.app.RetentionJob(session.app().pruning(), tally.app.Pruning.window("--retention", retention),
                         leadership::leading).start();
             }
             // log polling and CloudWatch publishing: on the leader only, handed over when leadership moves

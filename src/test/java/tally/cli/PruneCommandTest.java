@@ -4,9 +4,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tally.app.Ops;
+import tally.gateway.Http;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,11 +126,57 @@ class PruneCommandTest {
     }
 
     @Test
-    void serveRefusesARetentionUnderADay() {
+    void aWindowOfNothingTooLongOrWithoutAUnitIsRefusedSayingWhatWouldDo() {
+        record("alice", 200, 1_000);
+
+        Run zero = tally("prune", "--older-than", "0d");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--older-than: the retention window must be at least 1d; got '0d'");
+        Run forever = tally("prune", "--older-than", "99999999d", "--dry-run");
+        assertThat(forever.code()).isEqualTo(2);
+        assertThat(forever.err()).contains("--older-than: the retention window must be at most 3660d; got '99999999d'");
+        assertThat(forever.out()).isEmpty();
+        Run bare = tally("prune", "--older-than", "90");
+        assertThat(bare.code()).isEqualTo(2);
+        assertThat(bare.err()).contains("--older-than", "give a unit: '90d'");
+        assertThat(tally("export").out().lines().count()).isEqualTo(2); // nothing deleted
+        // the bounds themselves are fine, and ISO-8601 is read too
+        assertThat(tally("prune", "--older-than", "3660d", "--dry-run").code()).isZero();
+        assertThat(tally("prune", "--older-than", "P1D", "--dry-run").out()).startsWith("would prune 1 raw record before");
+    }
+
+    @Test
+    void theApiTakesTheWindowAsTheCommandLineWritesItOrInIso8601() throws Exception {
+        history();
+        serve();
+        String base = beside.file().baseUrl();
+        Map<String, String> admin = Map.of("content-type", "application/json", "authorization", "Bearer " + beside.file().token());
+
+        HttpResponse<byte[]> days = Http.post(base + "/api/records/prune", admin, "{\"olderThan\":\"90d\",\"dryRun\":true}");
+        assertThat(days.statusCode()).as(new String(days.body())).isEqualTo(200);
+        assertThat(new String(days.body())).contains("\"records\":5", "\"dryRun\":true");
+        HttpResponse<byte[]> iso = Http.post(base + "/api/records/prune", admin, "{\"olderThan\":\"P90D\",\"dryRun\":true}");
+        assertThat(iso.statusCode()).as(new String(iso.body())).isEqualTo(200);
+        assertThat(new String(iso.body())).contains("\"records\":5");
+
+        HttpResponse<byte[]> tooLong = Http.post(base + "/api/records/prune", admin, "{\"olderThan\":\"99999999d\"}");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(new String(tooLong.body())).contains("olderThan: the retention window must be at most 3660d");
+        HttpResponse<byte[]> bare = Http.post(base + "/api/records/prune", admin, "{\"olderThan\":90}");
+        assertThat(bare.statusCode()).isEqualTo(400);
+        assertThat(new String(bare.body())).contains("olderThan: expected a string such as");
+        assertThat(tally("export").out().lines().count()).isEqualTo(8); // nothing deleted
+    }
+
+    @Test
+    void serveRefusesARetentionUnderADayOrOverTenYears() {
         Run r = tally("serve", "--port", "0", "--retention", "12h");
 
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("the retention window must be at least 1d; got 12h");
+        assertThat(r.err()).contains("--retention: the retention window must be at least 1d; got '12h'");
+        Run forever = tally("serve", "--port", "0", "--retention", "99999999d");
+        assertThat(forever.code()).isEqualTo(2);
+        assertThat(forever.err()).contains("--retention: the retention window must be at most 3660d");
     }
 
     private void serve() throws Exception {
