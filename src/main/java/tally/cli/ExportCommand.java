@@ -27,7 +27,8 @@ import java.time.Instant;
 final class ExportCommand implements Runnable {
     static final String CSV_HEADER = "id,time,source,provider,identity,team,project,session_id,request_id,model,model_id,"
             + "input_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,output_tokens,web_searches,"
-            + "batch,fast,cost_usd,catalog_version,latency_ms,status,cost_nanos"; // cost_nanos: the exact cost, as in JSON Lines
+            + "batch,fast,cost_usd,catalog_version,latency_ms,status,cost_nanos," // cost_nanos: the exact cost, as in JSON Lines
+            + "region,inference_geo"; // added last, so the columns before keep their places
 
     /** Records a call: the ledger is read a page at a time, here or from a running server. */
     private static final int PAGE = 20_000;
@@ -106,7 +107,8 @@ final class ExportCommand implements Runnable {
                 .append(e.batch()).append(',').append(e.fast()).append(',')
                 .append(e.costNanos() == null ? "" : Nanos.toDecimal(e.costNanos())).append(',')
                 .append(field(e.catalogVersion())).append(',').append(e.latencyMs() == null ? "" : e.latencyMs()).append(',')
-                .append(e.status()).append(',').append(e.costNanos() == null ? "" : e.costNanos()).append('\n');
+                .append(e.status()).append(',').append(e.costNanos() == null ? "" : e.costNanos()).append(',')
+                .append(field(e.region())).append(',').append(field(e.inferenceGeo())).append('\n');
         w.write(sb.toString());
     }
 

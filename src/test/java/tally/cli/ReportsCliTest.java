@@ -184,6 +184,29 @@ class ReportsCliTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void csvExportKeepsRegionAndInferenceGeoAsJsonLinesDoes_inTheLastColumns(TestStores.Kind kind) throws Exception {
+        use(kind);
+        seed(UsageEvent.builder().id("geo").time(NOW.minusSeconds(60)).source(Source.GATEWAY).identity("alice")
+                        .modelId("claude-opus-4-6").tokens(new TokenCounts(100, 0, 0, 0, 10)).inferenceGeo("us").build(),
+                UsageEvent.builder().id("eu").time(NOW.minusSeconds(30)).source(Source.PROVIDER_LOG).identity("bob")
+                        .modelId("eu.anthropic.claude-sonnet-4-5-20250929-v1:0").tokens(new TokenCounts(100, 0, 0, 0, 10))
+                        .region("eu-west-1").build());
+        List<String> csv = tally("export", "--format", "csv").out().lines().toList();
+        assertThat(csv.get(0)).isEqualTo(ExportCommand.CSV_HEADER)
+                .startsWith("id,time,source,provider,identity,team,project,session_id,request_id,model,model_id,")
+                .endsWith(",latency_ms,status,cost_nanos,region,inference_geo");
+        assertThat(csv.subList(1, csv.size())).hasSize(2).allSatisfy(row ->
+                assertThat(row.split(",", -1)).hasSameSizeAs(csv.get(0).split(",")));
+        assertThat(csv.get(1)).startsWith("geo,").endsWith(",,us");
+        assertThat(csv.get(2)).startsWith("eu,").endsWith(",eu-west-1,");
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : tally("export", "--format", "jsonl").out().lines().toList()) lines.add(JSON.readTree(l));
+        assertThat(lines.get(0).get("inference_geo").asText()).isEqualTo("us");
+        assertThat(lines.get(1).get("region").asText()).isEqualTo("eu-west-1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void topTotalsAndActivityPrintCsvWithTheNamesOfTheirJsonAndExactAmounts(TestStores.Kind kind) throws Exception {
         use(kind);
         team();
