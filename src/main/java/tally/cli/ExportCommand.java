@@ -55,8 +55,16 @@ final class ExportCommand implements Runnable {
             case "jsonl", "json-lines", "ndjson" -> false;
             default -> throw new UserError("--format: expected csv or jsonl; got '" + format + "'");
         };
-        Instant lo = from == null ? Instant.EPOCH : ReportRange.day("--from", from, g.zone()).start();
-        Instant hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.day("--to", to, g.zone()).end();
+        Instant lo;
+        Instant hi;
+        if (from != null && to != null) { // at most 3660 days, refused as report, top and totals refuse it
+            ReportRange range = ReportRange.parse(null, from, to, 1, g.zone(), Clock.systemUTC());
+            lo = range.start();
+            hi = range.end();
+        } else {
+            lo = from == null ? Instant.EPOCH : ReportRange.day("--from", from, g.zone()).start();
+            hi = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE / 2) : ReportRange.day("--to", to, g.zone()).end();
+        }
         if (!hi.isAfter(lo)) throw new UserError("--from " + from + " is after --to " + to);
         try (Backend b = Backend.openForReading(g)) {
             Writer w = open();

@@ -105,6 +105,27 @@ class BoundsCliTest {
         assertThat(lastTenYears.code()).as(lastTenYears.err()).isZero();
     }
 
+    @Test
+    void exportRefusesARangeLongerThanTheReportsTenYearsAsTheyDo() {
+        String data = dir.toString();
+        Cli.Result record = Cli.run("record", "--data", data, "--user", "a", "--model", "claude-haiku-4-5", "--input", "1",
+                "--output", "1");
+        assertThat(record.code()).as(record.err()).isZero();
+
+        assertRefused(Cli.run("export", "--from", "2000-01-01", "--to", "2030-01-01", "--data", data),
+                "--from/--to: a range is at most 3660 days, got 10959 (2000-01-01 to 2030-01-01)");
+        assertRefused(Cli.run("export", "--from", "2026-02-01", "--to", "2026-01-01", "--data", data),
+                "--from 2026-02-01 is after --to 2026-01-01");
+        // the bound itself is fine, and one open end is the first or last record, as before
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        Cli.Result tenYears = Cli.run("export", "--from", LocalDate.now(ZoneOffset.UTC).minusDays(3659).toString(), "--to", today,
+                "--data", data, "--tz", "UTC");
+        assertThat(tenYears.code()).as(tenYears.err()).isZero();
+        assertThat(tenYears.out().lines()).hasSize(2);
+        Cli.Result since = Cli.run("export", "--from", "2023-01-01", "--data", data, "--tz", "UTC");
+        assertThat(since.out().lines()).as(since.err()).hasSize(2);
+    }
+
     /** The commands (first words) with this option, found in the tree as picocli builds it: one added later is covered too. */
     private static List<String> commandsWithOption(String option) {
         List<String> names = new ArrayList<>();
