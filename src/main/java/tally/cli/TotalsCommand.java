@@ -48,12 +48,14 @@ final class TotalsCommand implements Runnable {
         o.put("unpriced_requests", t.unpriced());
         o.put("from", range.from().toString());
         o.put("to", range.to().toString());
+        o.put("cost_nanos", t.costNanos()); // the exact cost, as /api/totals and every other JSON name it; added last
         return CostReportWriter.toJson(o);
     }
 
     /** The JSON's one object as a header and one row: a line a spreadsheet can append day after day. */
     private static String csv(UsageRow t, ReportRange range) {
-        return "requests,total_tokens,cost_usd,unpriced_requests,from,to\n" + t.requests() + ',' + t.tokens().total() + ','
-                + Nanos.toDecimal(t.costNanos()) + ',' + t.unpriced() + ',' + range.from() + ',' + range.to() + '\n';
+        return "requests,total_tokens,cost_usd,unpriced_requests,from,to,cost_nanos\n" + t.requests() + ',' + t.tokens().total()
+                + ',' + Nanos.toDecimal(t.costNanos()) + ',' + t.unpriced() + ',' + range.from() + ',' + range.to() + ','
+                + t.costNanos() + '\n';
     }
 }

@@ -225,8 +225,10 @@ class ReportsCliTest {
         String from = LocalDate.now(ZoneOffset.UTC).minusDays(29).toString();
         List<String> totals = tally("totals", "--format", "csv").out().lines().toList();
         assertThat(totals.get(0)).isEqualTo(String.join(",", fieldNames(json(tally("totals", "--format", "json")))));
-        assertThat(totals).containsExactly("requests,total_tokens,cost_usd,unpriced_requests,from,to",
-                "3,2200000,7.10,0," + from + "," + today);
+        // cost_nanos, the exact cost /api/totals gives too, comes last: the columns before keep their places
+        assertThat(totals).containsExactly("requests,total_tokens,cost_usd,unpriced_requests,from,to,cost_nanos",
+                "3,2200000,7.10,0," + from + "," + today + ",7100000000");
+        assertThat(json(tally("totals", "--format", "json")).get("cost_nanos").asLong()).isEqualTo(7_100_000_000L);
 
         List<String> activity = tally("activity", "--format", "csv").out().lines().toList();
         assertThat(activity.get(0)).isEqualTo(String.join(",", fieldNames(json(tally("activity", "--format", "json")).at("/rows/0"))));
