@@ -161,6 +161,8 @@ public final class BudgetGuard {
     public Admission admit(Spender c, CostBound bound, Consumer<Admission> later) {
         List<State> covering = covering(c);
         if (covering.isEmpty()) return new Admitted(new Reservation(List.of(), new long[0], new boolean[0], false));
+        Blocked unpriced = unpriced(covering, bound);
+        if (unpriced != null) return unpriced;
         if (fleet != null && covering.stream().anyMatch(s -> s.budget.hard())) return admitOnFleet(c, covering, bound, later);
         Instant now = clock.instant();
         synchronized (this) {
@@ -193,6 +195,8 @@ public final class BudgetGuard {
      * {@code waitsOn} (it queues behind those only, never behind a budget it fits in). Caller holds the lock.
      */
     private Admission decide(List<State> covering, CostBound bound, Set<State> held, Instant now, Set<State> waitsOn) {
+        Blocked unpriced = unpriced(covering, bound);
+        if (unpriced != null) return unpriced;
         for (State s : covering) {
             if (s.budget.hard() && s.spent() >= s.budget.amount()) return new Blocked(s.budget, exhausted(s, now));
         }
@@ -225,6 +229,23 @@ public final class BudgetGuard {
             s.alone |= alone[i];
         }
         return new Admitted(new Reservation(covering, amounts, alone, true));
+    }
+
+    /**
+     * A hard dollar budget cannot bound what the price catalog cannot price (it would count as $0 however
+     * much it used), so it refuses the request, naming the model; token budgets count tokens whatever
+     * the price, and soft budgets never block.
+     */
+    private static Blocked unpriced(List<State> covering, CostBound bound) {
+        if (bound.unpriced() == null) return null;
+        for (State s : covering) {
+            if (!s.budget.hard() || s.budget.unit() != Budget.Unit.USD) continue;
+            return new Blocked(s.budget, s.budget.describe() + " cannot hold a request for " + bound.unpriced()
+                    + ": the price catalog has no price for it, so what it costs is unknown. Use a model the catalog prices"
+                    + " ('tally prices'), or add this one's prices with a price file (tally serve --prices FILE; "
+                    + "'tally prices --format json' shows the shape).");
+        }
+        return null;
     }
 
     /** Hard budgets someone already waits on: a newcomer queues behind them. Caller holds the lock. */

@@ -32,6 +32,10 @@ final class BudgetStep {
     void reserve(MessageRequest r, Consumer<BudgetGuard.Admission> decided) {
         CostBound bound = guard.none() ? CostBound.NONE
                 : worstCase.of(r.model, r.maxTokens, r.body, r.ctx.request().headers(), r.facts.inferenceGeo(), r.at);
+        if (bound.unpriced() != null && r.downgradedFrom != null) {
+            bound = bound.unpricedAs(bound.unpriced() + " (this key's --downgrade-to model, used instead of '" + r.downgradedFrom
+                    + "' since a soft budget passed its threshold)");
+        }
         Context here = vertx.getOrCreateContext();
         long[] timer = {-1}; // a request decided later cancels its timeout (on a fleet, every hard-budget request is)
         BudgetGuard.Admission admission = guard.admit(r.caller.spender(r.project), bound,

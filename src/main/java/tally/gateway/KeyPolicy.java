@@ -34,7 +34,10 @@ final class KeyPolicy {
         }
         if (newModel != null || newMax != null) {
             r.body = r.wire == null ? RequestFacts.rewrite(r.body, newModel, newMax) : r.wire.rewrite(r.ctx, r.body, newMax);
-            if (newModel != null) r.model = newModel;
+            if (newModel != null) {
+                r.downgradedFrom = r.model;
+                r.model = newModel;
+            }
             if (newMax != null) r.maxTokens = newMax;
         }
         return null;

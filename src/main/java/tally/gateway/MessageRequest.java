@@ -22,6 +22,8 @@ final class MessageRequest {
     /** How a cloud route (Bedrock, Vertex) differs; null on /v1/messages. */
     final Wire wire;
     String model;
+    /** The model the client asked for, when the key's downgrade replaced it; else null. */
+    String downgradedFrom;
     Long maxTokens;
     Buffer body;
 

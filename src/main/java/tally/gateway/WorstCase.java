@@ -31,36 +31,48 @@ final class WorstCase {
     }
 
     CostBound of(String model, Long maxTokens, Buffer body, MultiMap headers, String inferenceGeo, Instant at) {
+        return of(model, maxTokens, body, headers, inferenceGeo, at, false);
+    }
+
+    /**
+     * As above; {@code batch}: one request of a Message Batch, at the batch price. A model the catalog
+     * cannot price reserves no dollars and says so ({@link CostBound#unpriced}), so a hard dollar
+     * budget refuses it rather than let it through for free; a request naming no model is refused upstream.
+     */
+    CostBound of(String model, Long maxTokens, Buffer body, MultiMap headers, String inferenceGeo, Instant at, boolean batch) {
         // The body-based estimate, as before: soft budgets keep reserving it.
         long inEstimate = body.length();
         long outEstimate = maxTokens == null ? 0 : Math.max(0, maxTokens);
         Long estimate = catalog.quote(new PriceRequest(model, at, new TokenCounts(inEstimate, 0, 0, 0, outEstimate),
-                0, false, false, inferenceGeo)).costNanos();
+                0, batch, false, inferenceGeo)).costNanos();
+        ResolvedModel m = catalog.resolve(model);
+        String unpriced = m.known() || model == null || model.isBlank() ? null : "model '" + model + "'";
 
         CostDrivers d = CostDrivers.read(body);
         if (maxTokens == null || maxTokens < 0 || !d.bounded()) {
-            return new CostBound(estimate, inEstimate + outEstimate, CostBound.UNBOUNDED, CostBound.UNBOUNDED);
+            return new CostBound(estimate, inEstimate + outEstimate, CostBound.UNBOUNDED, CostBound.UNBOUNDED, unpriced);
         }
-        ResolvedModel m = catalog.resolve(model);
         ContextWindow w = m.known() ? m.model().context() : ContextWindow.STANDARD;
         long window = w.forRequest(asksLongContext(headers));
         try {
             long tokens = Math.multiplyExact(d.rounds(), Math.addExact(window, maxTokens));
-            long nanos = m.known() ? worstNanos(model, at, window, maxTokens, d, inferenceGeo) : 0;
-            return new CostBound(estimate, inEstimate + outEstimate, nanos, tokens);
+            long nanos = m.known() ? worstNanos(new PriceRequest(model, at, TokenCounts.ZERO, 0, batch, d.fast(), inferenceGeo),
+                    window, maxTokens, d) : 0;
+            return new CostBound(estimate, inEstimate + outEstimate, nanos, tokens, unpriced);
         } catch (ArithmeticException tooLarge) {
-            return new CostBound(estimate, inEstimate + outEstimate, CostBound.UNBOUNDED, CostBound.UNBOUNDED);
+            return new CostBound(estimate, inEstimate + outEstimate, CostBound.UNBOUNDED, CostBound.UNBOUNDED, unpriced);
         }
     }
 
-    private long worstNanos(String model, Instant at, long window, long maxTokens, CostDrivers d, String geo) {
+    /** {@code as}: the request's model, time, batch, fast mode and geography; its tokens are replaced. */
+    private long worstNanos(PriceRequest as, long window, long maxTokens, CostDrivers d) {
         long round = 0;
         TokenCounts[] dearest = {
                 new TokenCounts(window, 0, 0, 0, maxTokens),
                 new TokenCounts(0, window, 0, 0, maxTokens),
                 new TokenCounts(0, 0, window, 0, maxTokens)};
         for (TokenCounts t : dearest) {
-            Long c = catalog.quote(new PriceRequest(model, at, t, 0, false, d.fast(), geo)).costNanos();
+            Long c = catalog.quote(as.withTokens(t, 0)).costNanos();
             if (c != null) round = Math.max(round, c);
         }
         long searches = Math.multiplyExact(d.searches(), catalog.webSearchNanos());

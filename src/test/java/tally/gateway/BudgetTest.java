@@ -282,6 +282,60 @@ class BudgetTest {
         }
     }
 
+    static final String FUTURE = "claude-future-9"; // in no price catalog
+
+    static Budget daily(String name, Budget.Unit unit, long amount, boolean hard) {
+        return new Budget(name, Budget.Scope.PERSON, "alice", Budget.Period.DAILY, unit, amount, hard, 50);
+    }
+
+    @Test
+    void a_model_the_catalog_cannot_price_is_refused_under_a_hard_dollar_budget_naming_the_model_and_the_price_file() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.budget(daily("alice-daily", Budget.Unit.USD, 10_000_000L, true)); // $0.01, nothing spent
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<byte[]> refused = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(FUTURE, 10, false));
+                assertThat(refused.statusCode()).isEqualTo(402);
+                assertThat(new String(refused.body())).contains("\"type\":\"billing_error\"").contains("budget 'alice-daily'")
+                        .contains("model '" + FUTURE + "'").contains("no price").contains("--prices");
+            }
+            assertThat(gw.upstream.seen).isEmpty();
+            // the budget itself is not exhausted: a priced model still goes
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(HAIKU, 10, false)).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void a_model_the_catalog_cannot_price_still_goes_under_a_token_budget_a_soft_budget_or_none_and_is_recorded_unpriced() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            String body = Http.messageBody(FUTURE, 10, false);
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), body).statusCode()).isEqualTo(200);
+            gw.budget(daily("alice-tokens", Budget.Unit.TOKENS, 1_000_000L, true));
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), body).statusCode()).isEqualTo(200);
+            gw.budget(daily("alice-soft", Budget.Unit.USD, 10_000_000L, false));
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), body).statusCode()).isEqualTo(200);
+            assertThat(gw.awaitRecords(3)).hasSize(3).allSatisfy(r -> assertThat(r.costNanos()).isNull());
+        }
+    }
+
+    @Test
+    void a_keys_downgrade_to_a_model_the_catalog_cannot_price_is_refused_under_a_hard_dollar_budget_and_says_it_is_the_downgrade() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice", s -> s.downgrade(FUTURE));
+            gw.budget(new Budget("alice-soft", Budget.Scope.PERSON, "alice", Budget.Period.WEEKLY, Budget.Unit.USD, 200_000_000L, false, 50));
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 100 * DOLLAR));
+            gw.upstream.usage = s -> TWELVE_CENTS;
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 10, false)).statusCode()).isEqualTo(200);
+            // $0.12 passes 50% of the soft $0.20: the key now downgrades to a model nobody can price
+            HttpResponse<byte[]> refused = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody(SONNET, 10, false));
+            assertThat(refused.statusCode()).isEqualTo(402);
+            assertThat(new String(refused.body())).contains("budget 'alice-monthly'").contains("model '" + FUTURE + "'")
+                    .contains("--downgrade-to").contains("instead of '" + SONNET + "'").contains("--prices");
+            assertThat(gw.upstream.seen).hasSize(1);
+        }
+    }
+
     @Test
     void periods_are_calendar_days_weeks_and_months_in_the_configured_zone() {
         var zone = java.time.ZoneId.of("America/New_York");

@@ -81,5 +81,7 @@ class WorstCaseTest {
         CostBound b = of("claude-opus-9", 1_000, "");
         assertThat(b.worstNanos()).isZero();
         assertThat(b.worstTokens()).isEqualTo(201_000);
+        assertThat(b.unpriced()).isEqualTo("model 'claude-opus-9'"); // so a hard dollar budget refuses it
+        assertThat(of(SONNET, 1_000, "").unpriced()).isNull();
     }
 }
