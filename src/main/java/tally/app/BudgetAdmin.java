@@ -47,11 +47,32 @@ public final class BudgetAdmin {
         this.clock = clock;
     }
 
+    /**
+     * Saves a budget. A person budget named by an alias (an email, a key) is saved for the person the
+     * alias belongs to, under that person's default name, and the confirmation says so: spend is
+     * counted per person, so a budget on the alias itself would never count or block anything.
+     */
     public Saved set(Set s) {
         Budget b = s.budget();
+        String alias = null;
+        if (b.scope() == Budget.Scope.PERSON) {
+            String person = people.resolve(b.subject());
+            if (!person.equals(b.subject())) {
+                alias = b.subject();
+                String name = b.name().equals(defaultName(b, alias)) ? defaultName(b, person) : b.name();
+                b = new Budget(name, b.scope(), person, b.period(), b.unit(), b.amount(), b.hard(), b.thresholdPct());
+            }
+        }
         boolean added = b.scope() == Budget.Scope.PERSON && knownOrCreated(b.subject(), s.create(), ZoneId.of(s.zone()));
         new Budgets(store, ledger).set(b);
-        return new Saved(added, b.describe());
+        String said = alias == null ? b.describe()
+                : b.describe() + " (" + alias + " resolves to person " + b.subject() + ", so the budget is set for " + b.subject() + ")";
+        return new Saved(added, said);
+    }
+
+    /** The name the CLI gives a budget by default: scope:subject:period (e.g. person:alice:monthly). */
+    private static String defaultName(Budget b, String subject) {
+        return b.scope().label() + ":" + subject + ":" + b.period().label();
     }
 
     /** A budget for a name nobody uses would never be reached: refuse it unless asked to create the person. */

@@ -1,5 +1,7 @@
 package tally.budget;
 
+import tally.core.AliasKeys;
+import tally.store.AliasStore;
 import tally.store.AnyOf;
 import tally.store.BudgetStore;
 import tally.store.Dimension;
@@ -23,10 +25,12 @@ import java.util.TreeMap;
 public final class Budgets {
     private final BudgetStore budgets;
     private final ProjectStore projects;
+    private final AliasStore aliases;
     private final Ledger ledger;
 
     public Budgets(Store store, Ledger ledger) {
         this.budgets = new BudgetStore(store);
+        this.aliases = new AliasStore(store);
         this.projects = new ProjectStore(store);
         this.ledger = ledger;
     }
@@ -54,13 +58,40 @@ public final class Budgets {
         return budgets.remove(name);
     }
 
+    /**
+     * Every budget, a person budget on the person its subject resolves to now: one set on an identity
+     * (an email, a key fingerprint, an ARN) that has since become someone's alias is that person's, as
+     * the records of that identity are (reports and the gateway both resolve identities to people).
+     */
     public List<Budget> list() {
         List<Budget> out = new ArrayList<>();
+        Map<String, String> personOf = null;
         for (BudgetStore.Row r : budgets.list()) {
-            out.add(new Budget(r.name(), Budget.parseScope(r.scope()), r.subject(), Budget.parsePeriod(r.period()),
-                    Budget.Unit.valueOf(r.unit().toUpperCase()), r.amount(), r.hard(), r.thresholdPct()));
+            Budget b = new Budget(r.name(), Budget.parseScope(r.scope()), r.subject(), Budget.parsePeriod(r.period()),
+                    Budget.Unit.valueOf(r.unit().toUpperCase()), r.amount(), r.hard(), r.thresholdPct());
+            if (b.scope() == Budget.Scope.PERSON) {
+                if (personOf == null) personOf = personByAlias();
+                b = b.forPerson(resolve(personOf, b.subject()));
+            }
+            out.add(b);
         }
         return out;
+    }
+
+    /** Every alias's person, read once per listing. */
+    private Map<String, String> personByAlias() {
+        Map<String, String> out = new HashMap<>();
+        aliases.byPerson().forEach((person, as) -> as.forEach(a -> out.put(a, person)));
+        return out;
+    }
+
+    /** The person an identity resolves to, by the same rule as {@link tally.identity.People#resolve}. */
+    private static String resolve(Map<String, String> personOf, String identity) {
+        for (String key : AliasKeys.of(identity)) {
+            String person = personOf.get(key);
+            if (person != null) return person;
+        }
+        return AliasKeys.shown(identity);
     }
 
     /** What was spent against a budget this period: the ledger's total, and the same split by source. */

@@ -337,6 +337,24 @@ class BudgetTest {
     }
 
     @Test
+    void a_person_budget_on_an_identity_that_is_an_alias_of_the_caller_blocks_the_caller() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            tally.identity.People people = new tally.identity.People(gw.store);
+            people.add("carol", null);
+            people.alias("carol", "carol@corp.com");
+            String key = gw.key("carol");
+            gw.budget(hard("carol-by-email", Budget.Scope.PERSON, "carol@corp.com", 1));
+            String body = Http.messageBody(HAIKU, 10, false);
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), body).statusCode()).isEqualTo(200);
+            gw.awaitRecords(1);
+            gw.gateway.reload();
+            HttpResponse<byte[]> second = Http.post(gw.url() + "/v1/messages", Http.withKey(key), body);
+            assertThat(second.statusCode()).isEqualTo(402);
+            assertThat(new String(second.body())).contains("budget 'carol-by-email'").contains("for person carol)");
+        }
+    }
+
+    @Test
     void periods_are_calendar_days_weeks_and_months_in_the_configured_zone() {
         var zone = java.time.ZoneId.of("America/New_York");
         Instant t = Instant.parse("2026-03-01T03:00:00Z"); // still Feb 28, 22:00 in New York
