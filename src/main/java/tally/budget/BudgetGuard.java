@@ -179,6 +179,36 @@ public final class BudgetGuard {
         }
     }
 
+    /**
+     * A Message Batch at its creation: refused when a hard budget covering the caller is exhausted, cannot
+     * price one of its models (a dollar budget), or has less left (after what requests in flight reserved)
+     * than the batch's worst case, every request's at the batch price; null when it may go. Nothing is
+     * reserved: the batch runs upstream for up to a day, and its cost counts when its results are fetched
+     * ({@link #record}). Checked in this process, against the spend it saw at its last refresh and since.
+     */
+    public Blocked checkBatch(Spender c, CostBound bound) {
+        List<State> covering = covering(c);
+        Blocked unpriced = unpriced(covering, bound);
+        if (unpriced != null) return unpriced;
+        Instant now = clock.instant();
+        synchronized (this) {
+            for (State s : covering) {
+                roll(s, now);
+                if (!s.budget.hard()) continue;
+                if (s.spent() >= s.budget.amount()) return new Blocked(s.budget, exhausted(s, now));
+                long left = Math.max(0, s.budget.amount() - s.committed());
+                long worst = bound.worst(s.budget.unit());
+                if (worst <= left) continue;
+                String cost = worst == CostBound.UNBOUNDED
+                        ? "an unbounded amount (a request without max_tokens, or server tools without max_uses)"
+                        : "up to " + s.budget.format(worst) + " (every request's worst case at the batch price)";
+                return new Blocked(s.budget, s.budget.describe() + " has " + s.budget.format(left) + " left and this batch could cost "
+                        + cost + ". Send fewer requests or a lower max_tokens, or raise the budget.");
+            }
+        }
+        return null;
+    }
+
     /** Takes a request out of line (it waited too long, or its client left); false when it was already decided. */
     public boolean giveUp(Ticket t) {
         if (fleetWaiting.remove(t)) return true;

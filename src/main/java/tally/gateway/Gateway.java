@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable {
     private final Recorder recorder;
     private final UpstreamClient upstream;
     private final MessagesPipeline pipeline;
+    private final BatchAdmission batches;
     private long refreshTimer = -1;
     private tally.budget.FleetBudgets fleet;
 
@@ -70,9 +71,12 @@ public final class Gateway implements AutoCloseable {
         this.limiter = new RateLimiter(config);
         this.recorder = new Recorder(writer, catalog, vertx, latency);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.upstreamTimeout());
-        this.pipeline = new MessagesPipeline(new KeyPolicy(catalog, guard),
-                new BudgetStep(vertx, guard, new WorstCase(catalog), config.upstreamTimeout().toMillis()),
+        KeyPolicy policy = new KeyPolicy(catalog, guard);
+        WorstCase worstCase = new WorstCase(catalog);
+        this.pipeline = new MessagesPipeline(policy,
+                new BudgetStep(vertx, guard, worstCase, config.upstreamTimeout().toMillis()),
                 catalog, guard, limiter, recorder, upstream);
+        this.batches = new BatchAdmission(catalog, policy, guard, worstCase);
     }
 
     /**
@@ -117,6 +121,7 @@ public final class Gateway implements AutoCloseable {
         router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(MESSAGES_BODY_LIMIT)).handler(this::messages);
         router.post("/v1/messages/count_tokens").handler(BodyHandler.create(false).setBodyLimit(MESSAGES_BODY_LIMIT))
                 .handler(this::passOn);
+        router.post("/v1/messages/batches").handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::createBatch);
         router.get("/v1/messages/batches/:id/results").handler(this::batchResults);
         router.route("/v1/*").last().handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::passOn);
     }
@@ -153,6 +158,39 @@ public final class Gateway implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- batches
+
+    /**
+     * A batch is checked as its requests would be on /v1/messages ({@link BatchAdmission}: the key's
+     * models and max_tokens cap, the caller's hard budgets), off the event loop as its body may be
+     * large, then forwarded (rewritten where the key's cap clamped a request). Its results are metered when fetched.
+     */
+    private void createBatch(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        Buffer body = body(ctx);
+        Instant at = clock.instant();
+        auth.authenticate(req.headers()).onComplete(ar -> {
+            if (ar.failed()) {
+                rejected(ctx, ar.cause());
+                return;
+            }
+            Caller c = ar.result();
+            vertx.executeBlocking(() -> batches.check(c, body, req.headers(), MessageRequest.projectOf(req, c), at), false)
+                    .onComplete(checked -> {
+                        if (checked.failed()) {
+                            LOG.warning("gateway: cannot check a batch: " + checked.cause());
+                            ApiErrors.send(req, 500, "api_error", "the gateway could not check this batch");
+                            return;
+                        }
+                        BatchAdmission.Decision d = checked.result();
+                        if (d.refusal() != null) {
+                            ApiErrors.send(req, d.refusal().status(), d.refusal().type(), d.refusal().message());
+                            return;
+                        }
+                        new ProxyExchange(upstream, req, d.body(), upstreamHeaders(req, c, false), null, false,
+                                r -> io.vertx.core.Future.succeededFuture()).start();
+                    });
+        });
+    }
 
     /** Results pass through as they stream; once complete, each succeeded request is recorded at the batch price. */
     private void batchResults(RoutingContext ctx) {
@@ -205,7 +243,7 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- everything else under /v1
 
-    /** count_tokens, models, batches and any other /v1 path: authenticated and forwarded, never recorded. */
+    /** count_tokens, models, batch status and any other /v1 path: authenticated and forwarded, never recorded. */
     private void passOn(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         Buffer body = body(ctx);

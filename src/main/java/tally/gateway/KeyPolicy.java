@@ -20,10 +20,8 @@ final class KeyPolicy {
     Refusal apply(MessageRequest r) {
         VirtualKey k = r.caller.key();
         if (k == null) return null;
-        if (!k.models().isEmpty() && !allowed(k, r.model)) {
-            return new Refusal(403, "permission_error",
-                    "model '" + r.model + "' is not allowed for this key (allowed: " + String.join(", ", k.models()) + ")");
-        }
+        Refusal notAllowed = notAllowed(k, r.model, "");
+        if (notAllowed != null) return notAllowed;
         String newModel = null;
         Long newMax = null;
         if (k.maxTokens() != null && r.maxTokens != null && r.maxTokens > k.maxTokens()) newMax = k.maxTokens();
@@ -41,6 +39,13 @@ final class KeyPolicy {
             if (newMax != null) r.maxTokens = newMax;
         }
         return null;
+    }
+
+    /** 403 for a model the key does not allow ({@code where} prefixes the message, e.g. a batch request's custom_id); else null. */
+    Refusal notAllowed(VirtualKey k, String model, String where) {
+        if (k == null || k.models().isEmpty() || allowed(k, model)) return null;
+        return new Refusal(403, "permission_error",
+                where + "model '" + model + "' is not allowed for this key (allowed: " + String.join(", ", k.models()) + ")");
     }
 
     /** A model is allowed when it, or the model it resolves to, is on the key's list. */

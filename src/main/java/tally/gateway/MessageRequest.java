@@ -34,10 +34,15 @@ final class MessageRequest {
         this.wire = Wire.of(ctx);
         this.facts = wire == null ? RequestFacts.read(body) : wire.facts(ctx, body);
         this.session = ctx.request().getHeader("x-claude-code-session-id");
-        String p = ctx.request().getHeader(PROJECT_HEADER);
-        this.project = p != null && !p.isBlank() ? p.trim() : caller.key() == null ? null : caller.key().project();
+        this.project = projectOf(ctx.request(), caller);
         this.model = wire == null ? facts.model() : wire.model(ctx);
         this.maxTokens = facts.maxTokens();
         this.body = body;
+    }
+
+    /** The project a request names ({@code X-Tally-Project}), else its caller's key's, or null. */
+    static String projectOf(io.vertx.core.http.HttpServerRequest request, Caller caller) {
+        String p = request.getHeader(PROJECT_HEADER);
+        return p != null && !p.isBlank() ? p.trim() : caller.key() == null ? null : caller.key().project();
     }
 }

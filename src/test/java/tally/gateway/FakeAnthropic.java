@@ -108,6 +108,9 @@ public final class FakeAnthropic implements AutoCloseable {
                 else message(resp, requestId, model, u);
             } else if (path.equals("/v1/messages/count_tokens")) {
                 json(resp, 200, "{\"input_tokens\":22}", requestId);
+            } else if (path.equals("/v1/messages/batches") && req.method().name().equals("POST")) {
+                json(resp, 200, "{\"id\":\"msgbatch_fake_" + ids.get() + "\",\"type\":\"message_batch\",\"processing_status\":\"in_progress\","
+                        + "\"created_at\":\"2026-11-20T10:00:00Z\"}", requestId);
             } else if (path.matches("/v1/messages/batches/[^/]+/results")) {
                 batchResults(resp, path.split("/")[4]);
             } else if (path.matches("/v1/messages/batches/[^/]+")) {
