@@ -33,7 +33,11 @@ import java.util.List;
                         + " reports are organization totals kept for reconciliation and are not counted.",
                 "",
                 "--each-person sets a default for everyone (e.g. budgets set --each-person --daily 5); a person's own"
-                        + " budget for the same period replaces it for them.",
+                        + " budget for the same period replaces it for them. --person ALIAS sets the budget for the person"
+                        + " the alias belongs to.",
+                "",
+                "A hard dollar budget refuses (402) a request for a model the price catalog cannot price, whose cost it"
+                        + " could not bound; serve --prices FILE adds the model. Message Batches are checked against it too.",
                 "",
                 "A hard budget holds whatever a request's usage turns out to be (files by id, images and PDFs by URL,"
                         + " server tools, cache reads). Before forwarding, the gateway reserves the most the request can"
