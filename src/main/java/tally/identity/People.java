@@ -22,7 +22,7 @@ public final class People {
         this.aliases = new AliasStore(store);
     }
 
-    /** Adds a person, or updates the team of an existing one. */
+    /** Adds a person, or updates the team of an existing one (a null team leaves theirs as it is; a new person then has none). */
     public void add(String name, String team) {
         requireName(name);
         people.save(name, team, System.currentTimeMillis());

@@ -14,12 +14,12 @@ public final class PeopleStore {
         this.store = store;
     }
 
-    /** Adds a person, or updates the team of an existing one. */
+    /** Adds a person, or updates the team of an existing one; a null team leaves an existing person's team as it is. */
     public void save(String name, String team, long nowMs) {
         try (Connection c = store.connection()) {
             boolean exists = !Jdbc.query(c, "SELECT 1 FROM people WHERE name = ?", List.of(name), rs -> 1).isEmpty();
-            if (exists) Jdbc.update(c, "UPDATE people SET team = ? WHERE name = ?", Jdbc.text(team), name);
-            else Jdbc.update(c, "INSERT INTO people (team, name, created_ms) VALUES (?, ?, ?)", Jdbc.text(team), name, nowMs);
+            if (!exists) Jdbc.update(c, "INSERT INTO people (team, name, created_ms) VALUES (?, ?, ?)", Jdbc.text(team), name, nowMs);
+            else if (team != null) Jdbc.update(c, "UPDATE people SET team = ? WHERE name = ?", team, name);
         } catch (SQLException e) {
             throw new StoreException("cannot save person '" + name + "': " + e.getMessage(), e);
         }

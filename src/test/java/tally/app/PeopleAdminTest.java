@@ -1,0 +1,50 @@
+package tally.app;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.identity.People;
+import tally.identity.Person;
+import tally.pricing.PriceCatalog;
+import tally.store.Ledger;
+import tally.store.Store;
+import tally.store.TestStores;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** `people add` and `people alias` (the CLI's and POST /api/people/*'s use case): what they keep and what they refuse. */
+class PeopleAdminTest {
+    @TempDir Path dir;
+
+    private static PeopleAdmin admin(Store store) {
+        PriceCatalog catalog = PriceCatalog.bundled();
+        App app = new App(store, new Ledger(store), new People(store), () -> catalog, () -> null,
+                Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneOffset.UTC));
+        return app.people();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void addingAPersonAgainWithoutATeamKeepsTheirTeam(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            PeopleAdmin people = admin(store);
+            people.add(new PeopleAdmin.Add("alice", "platform", List.of("alice@corp.com")));
+            people.add(new PeopleAdmin.Add("alice", null, List.of("alice-laptop")));
+            people.add(new PeopleAdmin.Add("bob", null, null));
+
+            assertThat(people.list()).extracting(Person::name, Person::team)
+                    .containsExactly(tuple("alice", "platform"), tuple("bob", null));
+            assertThat(people.list().get(0).aliases()).containsExactlyInAnyOrder("alice@corp.com", "alice-laptop");
+
+            people.add(new PeopleAdmin.Add("alice", "data", null));
+            assertThat(people.list().get(0).team()).isEqualTo("data");
+        }
+    }
+}
