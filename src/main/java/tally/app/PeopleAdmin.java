@@ -19,13 +19,18 @@ public final class PeopleAdmin {
         this.people = people;
     }
 
+    /** Adds (or updates) a person and maps their aliases; everything is checked before anything is saved. */
     public Done add(Add a) {
+        List<String> aliases = a.aliases() == null ? List.of() : a.aliases();
+        People.check(a.name(), a.team(), aliases);
         people.add(a.name(), a.team());
-        if (a.aliases() != null) a.aliases().forEach(alias -> people.alias(a.name(), alias));
+        aliases.forEach(alias -> people.alias(a.name(), alias));
         return new Done(true);
     }
 
+    /** Maps identities to an existing person; every identity is checked before any is saved. */
     public Done alias(Alias a) {
+        People.check(a.name(), null, a.identities());
         a.identities().forEach(i -> people.alias(a.name(), i));
         return new Done(true);
     }

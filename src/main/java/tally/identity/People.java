@@ -24,14 +24,14 @@ public final class People {
 
     /** Adds a person, or updates the team of an existing one (a null team leaves theirs as it is; a new person then has none). */
     public void add(String name, String team) {
-        requireName(name);
+        check(name, team, List.of());
         people.save(name, team, System.currentTimeMillis());
     }
 
     /** Maps a raw identity to a person; remapping an alias moves it (and its history) to the new person. */
     public void alias(String person, String alias) {
         requireName(person);
-        if (alias == null || alias.isBlank()) throw new IllegalArgumentException("alias must not be empty");
+        requireAlias(alias);
         if (!exists(person)) {
             throw new IllegalArgumentException("no person named '" + person + "' (add them first: tally people add " + person + ")");
         }
@@ -59,7 +59,21 @@ public final class People {
         return out;
     }
 
+    /**
+     * Refuses ({@link IllegalArgumentException}, naming what) a person, team (null: none given) or
+     * alias that cannot be saved: a caller saving several checks them all first, so that a refusal
+     * leaves nothing half-written.
+     */
+    public static void check(String name, String team, List<String> aliases) {
+        requireName(name);
+        if (aliases != null) aliases.forEach(People::requireAlias);
+    }
+
     private static void requireName(String name) {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("person name must not be empty");
+    }
+
+    private static void requireAlias(String alias) {
+        if (alias == null || alias.isBlank()) throw new IllegalArgumentException("alias must not be empty");
     }
 }

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** `people add` and `people alias` (the CLI's and POST /api/people/*'s use case): what they keep and what they refuse. */
@@ -45,6 +47,24 @@ class PeopleAdminTest {
 
             people.add(new PeopleAdmin.Add("alice", "data", null));
             assertThat(people.list().get(0).team()).isEqualTo("data");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aRefusedAliasLeavesNothingSaved(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            PeopleAdmin people = admin(store);
+            people.add(new PeopleAdmin.Add("alice", "platform", null));
+
+            assertThatThrownBy(() -> people.add(new PeopleAdmin.Add("newguy", "x", List.of("good", " "))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("alias must not be empty");
+            assertThatThrownBy(() -> people.add(new PeopleAdmin.Add("alice", "data", Arrays.asList("alice-2", null))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("alias must not be empty");
+            assertThatThrownBy(() -> people.alias(new PeopleAdmin.Alias("alice", List.of("alice-3", ""))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("alias must not be empty");
+
+            assertThat(people.list()).containsExactly(new Person("alice", "platform", List.of()));
         }
     }
 }
