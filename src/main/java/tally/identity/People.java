@@ -1,6 +1,7 @@
 package tally.identity;
 
 import tally.core.AliasKeys;
+import tally.core.Bounds;
 import tally.store.AliasStore;
 import tally.store.PeopleStore;
 import tally.store.Store;
@@ -60,20 +61,53 @@ public final class People {
     }
 
     /**
+     * What reports show in place of a name, by label: a person or team named so would be read as it
+     * (the rows without a team, the columns summed beyond a split's widest, the totals row).
+     */
+    private static final Map<String, String> RESERVED = Map.of(
+            "(none)", "reports show it for no team, project or region",
+            "(others)", "split reports show it for the columns summed together",
+            "(other)", "metrics show it for the identities summed together",
+            "TOTAL", "reports show it for their totals row");
+
+    /**
      * Refuses ({@link IllegalArgumentException}, naming what) a person, team (null: none given) or
-     * alias that cannot be saved: a caller saving several checks them all first, so that a refusal
-     * leaves nothing half-written.
+     * alias that cannot be saved: empty, one of the labels reports use ({@link #RESERVED}), or with a
+     * control character. A caller saving several checks them all first, so that a refusal leaves
+     * nothing half-written.
      */
     public static void check(String name, String team, List<String> aliases) {
         requireName(name);
+        if (team != null) label("team", team, " (leave it out to keep the person's team, or for none)");
         if (aliases != null) aliases.forEach(People::requireAlias);
     }
 
     private static void requireName(String name) {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("person name must not be empty");
+        label("person name", name, "");
     }
 
     private static void requireAlias(String alias) {
-        if (alias == null || alias.isBlank()) throw new IllegalArgumentException("alias must not be empty");
+        text("alias", alias, "");
+    }
+
+    private static void label(String what, String value, String ifEmpty) {
+        text(what, value, ifEmpty);
+        RESERVED.forEach((label, use) -> {
+            if (label.equalsIgnoreCase(value.trim())) {
+                throw new IllegalArgumentException(what + " '" + value + "' is reserved: " + use);
+            }
+        });
+    }
+
+    private static void text(String what, String value, String ifEmpty) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(what + " must not be empty" + ifEmpty);
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new IllegalArgumentException(what + " contains a control character (U+"
+                        + String.format("%04X", (int) value.charAt(i)) + ") at character " + i);
+            }
+        }
+        String why = Bounds.text(what, value); // an unpaired surrogate
+        if (why != null) throw new IllegalArgumentException(why);
     }
 }

@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +65,34 @@ class PeopleAdminTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("alias must not be empty");
             assertThatThrownBy(() -> people.alias(new PeopleAdmin.Alias("alice", List.of("alice-3", ""))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("alias must not be empty");
+
+            assertThat(people.list()).containsExactly(new Person("alice", "platform", List.of()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anEmptyTeamAReportsLabelOrAControlCharacterIsRefusedWithTheReason(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            PeopleAdmin people = admin(store);
+            people.add(new PeopleAdmin.Add("alice", "platform", null));
+            Map<PeopleAdmin.Add, String> refused = new LinkedHashMap<>(); // request -> the reason given
+            refused.put(new PeopleAdmin.Add("bob", "", null), "team must not be empty (leave it out to keep the person's team, or for none)");
+            refused.put(new PeopleAdmin.Add("alice", " ", null), "team must not be empty (leave it out to keep the person's team, or for none)");
+            refused.put(new PeopleAdmin.Add("(none)", "x", null), "person name '(none)' is reserved: reports show it for no team, project or region");
+            refused.put(new PeopleAdmin.Add("TOTAL", null, null), "person name 'TOTAL' is reserved: reports show it for their totals row");
+            refused.put(new PeopleAdmin.Add("bob", "(none)", null), "team '(none)' is reserved: reports show it for no team, project or region");
+            refused.put(new PeopleAdmin.Add("alice", "total", null), "team 'total' is reserved: reports show it for their totals row");
+            refused.put(new PeopleAdmin.Add("bob", "(others)", null), "team '(others)' is reserved: split reports show it for the columns summed together");
+            refused.put(new PeopleAdmin.Add("bob\nsmith", null, null), "person name contains a control character (U+000A) at character 3");
+            refused.put(new PeopleAdmin.Add("bob", "data\tscience", null), "team contains a control character (U+0009) at character 4");
+            refused.put(new PeopleAdmin.Add("bob", null, List.of("bob@corp.com\r")), "alias contains a control character (U+000D) at character 12");
+            refused.put(new PeopleAdmin.Add("bob", null, List.of("bob\uD800")), "alias contains an unpaired surrogate (U+D800) at character 3");
+
+            refused.forEach((add, why) -> assertThatThrownBy(() -> people.add(add)).as(add.toString())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage(why));
+            assertThatThrownBy(() -> people.alias(new PeopleAdmin.Alias("alice", List.of("a\u0000b"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("alias contains a control character (U+0000) at character 1");
 
             assertThat(people.list()).containsExactly(new Person("alice", "platform", List.of()));
         }
