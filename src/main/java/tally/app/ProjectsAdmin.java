@@ -24,10 +24,17 @@ public final class ProjectsAdmin {
         this.clock = clock;
     }
 
+    /** Maps tags matching a glob to a project; a glob that reads as another rule's pattern ('**' as '*') is refused, naming it. */
     public Done map(Map m) {
         if (m.glob() == null || m.glob().isBlank()) throw new IllegalArgumentException("projects map: the pattern is empty");
         if (m.project() == null || m.project().isBlank()) throw new IllegalArgumentException("projects map: the project is empty");
-        projects.map(m.glob().trim(), m.project().trim(), clock.millis());
+        String glob = m.glob().trim();
+        ProjectStore.Rule same = projects.samePattern(glob);
+        if (same != null && !same.glob().equals(glob)) { // the same glob again replaces its project
+            throw new IllegalArgumentException("projects map: '" + glob + "' is the same pattern as the rule '" + same.glob()
+                    + "' (to " + same.project() + "); map '" + same.glob() + "' again to change its project");
+        }
+        projects.map(glob, m.project().trim(), clock.millis());
         return new Done(true);
     }
 

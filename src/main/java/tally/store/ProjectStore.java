@@ -30,6 +30,13 @@ public final class ProjectStore {
         }
     }
 
+    /** The rule whose glob reads as the same pattern as this one ('**' as '*'), or null. */
+    public Rule samePattern(String glob) {
+        List<Rule> same = Jdbc.query(store, "SELECT path_glob, project FROM project_rules WHERE pattern = ?",
+                List.of(ProjectRules.likePattern(glob)), rs -> new Rule(rs.getString(1), rs.getString(2)), ProjectStore::readFailed);
+        return same.isEmpty() ? null : same.get(0);
+    }
+
     /** Sets a project's cost center (null clears it). */
     public void setCostCenter(String project, String costCenter, long nowMs) {
         try (Connection c = store.connection()) {
