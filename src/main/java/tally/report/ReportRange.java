@@ -16,14 +16,48 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
     /** The longest range a command or the API answers (about ten years): --days 2147483647 meant year -5877584. */
     public static final int MAX_DAYS = 3660;
 
+    /**
+     * The years a date may be in: what YYYY-MM-DD can say (a date as JSON may have a signed year of
+     * nine digits, whose instants do not fit the ledger's milliseconds).
+     */
+    public static final int MIN_YEAR = 0;
+    public static final int MAX_YEAR = 9999;
+
     public ReportRange {
+        if (from == null || to == null || zone == null) {
+            throw new IllegalArgumentException((from == null ? "from" : to == null ? "to" : "zone") + ": required");
+        }
+        year("--from", from.getYear());
+        year("--to", to.getYear());
         if (to.isBefore(from)) throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+        span(from, to, startAt, endAt, zone);
         String offset = Zones.offsetProblem(zone, from.atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant());
         if (offset != null) throw new IllegalArgumentException("--tz: " + offset);
     }
 
     public ReportRange(LocalDate from, LocalDate to, ZoneId zone) {
         this(from, to, zone, null, null);
+    }
+
+    /** Refuses a year YYYY-MM-DD cannot say. */
+    public static void year(String field, int year) {
+        if (year < MIN_YEAR || year > MAX_YEAR) {
+            throw new IllegalArgumentException(field + ": the year must be from " + MIN_YEAR + " to " + MAX_YEAR + ", got " + year);
+        }
+    }
+
+    /** Refuses a range of more than MAX_DAYS days, and a rolling window (both ends or neither) outside its days. */
+    private static void span(LocalDate from, LocalDate to, Instant startAt, Instant endAt, ZoneId zone) {
+        long days = java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+        if (days > MAX_DAYS + (startAt == null ? 0 : 2)) { // a rolling window of MAX_DAYS touches two days more
+            throw new IllegalArgumentException("--from/--to: a range is at most " + MAX_DAYS + " days, got " + days
+                    + " (" + from + " to " + to + ")");
+        }
+        if ((startAt == null) != (endAt == null)) throw new IllegalArgumentException("startAt and endAt: give both or neither");
+        if (startAt != null && (startAt.isBefore(from.atStartOfDay(zone).toInstant()) || !startAt.isBefore(endAt)
+                || endAt.isAfter(to.plusDays(1).atStartOfDay(zone).toInstant()))) {
+            throw new IllegalArgumentException("startAt and endAt: a window within " + from + " to " + to + ", start before end");
+        }
     }
 
     /** The last n days, today included. */
@@ -78,7 +112,7 @@ public record ReportRange(LocalDate from, LocalDate to, ZoneId zone, Instant sta
     /** A month given as YYYY-MM. */
     public static ReportRange month(String yyyyMm, ZoneId zone) {
         try {
-            YearMonth m = YearMonth.parse(yyyyMm);
+            YearMonth m = YearMonth.parse(yyyyMm.length() == 7 ? yyyyMm : "not YYYY-MM");
             return new ReportRange(m.atDay(1), m.atEndOfMonth(), zone);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("--month: expected YYYY-MM, 'this' or 'last'; got '" + yyyyMm + "'");

@@ -106,8 +106,10 @@ final class Params {
         }
     }
 
+    /** A date as the CLI reads one: YYYY-MM-DD, so a year of four digits (LocalDate alone reads -292275055-01-01). */
     private static LocalDate date(String name, String v) {
         try {
+            if (v.length() != 10) throw new DateTimeParseException("not YYYY-MM-DD", v, 0);
             return LocalDate.parse(v);
         } catch (DateTimeParseException e) {
             throw ApiError.badParam(name, "expected a date YYYY-MM-DD, got '" + v + "'");

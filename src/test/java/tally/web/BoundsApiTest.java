@@ -67,4 +67,23 @@ class BoundsApiTest {
             assertThat(h.get("/api/totals?days=7&tz=Asia/Kathmandu", Map.of()).statusCode()).isEqualTo(200);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aDateTheCliWouldRefuseIsA400NamingTheParameter(TestStores.Kind kind) {
+        try (WebHarness h = new WebHarness(kind, dir)) {
+            Map<String, String> refused = new java.util.LinkedHashMap<>(); // query -> the reason given
+            refused.put("from=-292275055-01-01&to=-292275055-01-02", "to: expected a date YYYY-MM-DD, got '-292275055-01-02'");
+            refused.put("from=-100000000-01-01&to=2026-01-02", "from: expected a date YYYY-MM-DD, got '-100000000-01-01'");
+            refused.put("from=2026-01-01&to=%2B10000-01-02", "to: expected a date YYYY-MM-DD, got '+10000-01-02'");
+            refused.put("from=0000-01-01&to=2026-01-02", "from: a range is at most 3660 days");
+            for (String route : List.of("/api/usage", "/api/totals", "/api/top", "/api/activity")) {
+                refused.forEach((query, why) -> {
+                    HttpResponse<String> r = h.get(route + "?" + query, Map.of());
+                    assertThat(r.statusCode()).as(route + "?" + query + " " + r.body()).isEqualTo(400);
+                    assertThat(WebHarness.read(r.body()).path("error").path("message").asText()).isEqualTo(why);
+                });
+            }
+        }
+    }
 }
