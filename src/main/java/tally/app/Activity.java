@@ -22,6 +22,7 @@ public final class Activity {
     }
 
     public ActivityReport report(Request r) {
+        Fields.required("range", r.range());
         return ActivityReport.build(ledger, new ActivityLog(store), people, r.range(), null, null);
     }
 }

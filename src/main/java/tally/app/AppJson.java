@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
+import tally.report.ReportRange;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +29,11 @@ public final class AppJson {
 
     private static ObjectMapper mapper() {
         SimpleModule time = new SimpleModule("tally-time");
-        text(time, Instant.class, Instant::parse);
-        text(time, LocalDate.class, LocalDate::parse);
+        text(time, Instant.class, AppJson::instant);
+        text(time, LocalDate.class, AppJson::date);
         text(time, Duration.class, Duration::parse);
         text(time, ZoneId.class, ZoneId::of);
-        text(time, YearMonth.class, YearMonth::parse);
+        text(time, YearMonth.class, AppJson::month);
         time.addKeyDeserializer(LocalDate.class, new KeyDeserializer() { // a report's days, as map keys
             @Override
             public Object deserializeKey(String key, DeserializationContext ctx) {
@@ -42,6 +44,30 @@ public final class AppJson {
         strict.addDeserializer(Recording.Request.class, new RecordRequestJson()); // money: refused, never coerced
         strict.addDeserializer(Pruning.Request.class, new Pruning.Json()); // "90d" as on the command line, or "P90D"
         return new ObjectMapper().registerModule(time).registerModule(strict).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** Beyond this many milliseconds from 1970 an instant is refused: further, a sum or a day added would overflow. */
+    private static final long MAX_INSTANT_MS = Long.MAX_VALUE / 2;
+
+    private static Instant instant(String text) {
+        Instant t = Instant.parse(text);
+        if (t.getEpochSecond() > MAX_INSTANT_MS / 1000 || t.getEpochSecond() < -MAX_INSTANT_MS / 1000) {
+            throw new IllegalArgumentException("the instant " + text + " is out of range (about 146 million years from 1970)");
+        }
+        return t;
+    }
+
+    /** A date, its year one that YYYY-MM-DD can say ({@link ReportRange#year}). */
+    private static LocalDate date(String text) {
+        LocalDate d = LocalDate.parse(text);
+        ReportRange.year("the date " + text, d.getYear());
+        return d;
+    }
+
+    private static YearMonth month(String text) {
+        YearMonth m = YearMonth.parse(text);
+        ReportRange.year("the month " + text, m.getYear());
+        return m;
     }
 
     private static <T> void text(SimpleModule m, Class<T> type, Function<String, T> parse) {

@@ -24,6 +24,9 @@ public final class Blocks {
     }
 
     public List<SessionBlocks.Block> blocks(Request r) {
+        Fields.required("from", r.from());
+        Fields.required("length", r.length());
+        Fields.required("now", r.now());
         String source = r.source() == null ? null : Source.fromLabel(r.source()).label();
         SessionBlocks blocks = new SessionBlocks(r.length(), r.now());
         try {

@@ -53,7 +53,7 @@ public final class BudgetAdmin {
      * counted per person, so a budget on the alias itself would never count or block anything.
      */
     public Saved set(Set s) {
-        Budget b = s.budget();
+        Budget b = Fields.required("budget", s.budget());
         String alias = null;
         if (b.scope() == Budget.Scope.PERSON) {
             String person = people.resolve(b.subject());
@@ -63,7 +63,7 @@ public final class BudgetAdmin {
                 b = new Budget(name, b.scope(), person, b.period(), b.unit(), b.amount(), b.hard(), b.thresholdPct());
             }
         }
-        boolean added = b.scope() == Budget.Scope.PERSON && knownOrCreated(b.subject(), s.create(), ZoneId.of(s.zone()));
+        boolean added = b.scope() == Budget.Scope.PERSON && knownOrCreated(b.subject(), s.create(), Fields.zone("zone", s.zone()));
         new Budgets(store, ledger).set(b);
         String said = alias == null ? b.describe()
                 : b.describe() + " (" + alias + " resolves to person " + b.subject() + ", so the budget is set for " + b.subject() + ")";
@@ -93,7 +93,7 @@ public final class BudgetAdmin {
     }
 
     public List<Line> list(ListRequest r) {
-        ZoneId zone = ZoneId.of(r.zone());
+        ZoneId zone = Fields.zone("zone", r.zone());
         Budgets budgets = new Budgets(store, ledger);
         Instant now = clock.instant();
         List<Line> out = new ArrayList<>();

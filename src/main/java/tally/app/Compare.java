@@ -30,6 +30,8 @@ public final class Compare {
     }
 
     public WhatIf.Result price(Request r) {
+        Fields.required("range", r.range());
+        if (r.models() == null || r.models().isEmpty()) throw new IllegalArgumentException("models: required, at least one model to price");
         PriceCatalog prices = catalog.get();
         List<String> models = new ArrayList<>();
         for (String m : r.models()) models.add(model(prices, m));

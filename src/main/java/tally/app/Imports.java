@@ -61,7 +61,12 @@ public final class Imports {
 
     public Saved save(SaveOffsets r) {
         String kind = kind(r.kind());
-        if (r.offsets() != null) offsets.save(kind, r.offsets());
+        if (r.offsets() == null) return new Saved(0);
+        for (int i = 0; i < r.offsets().size(); i++) {
+            ImportOffsets.Offset o = Fields.required("offsets[" + i + "]", r.offsets().get(i));
+            Fields.required("offsets[" + i + "].path", o.path());
+        }
+        offsets.save(kind, r.offsets());
         return new Saved(r.offsets() == null ? 0 : r.offsets().size());
     }
 

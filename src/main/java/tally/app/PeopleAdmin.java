@@ -30,6 +30,9 @@ public final class PeopleAdmin {
 
     /** Maps identities to an existing person; every identity is checked before any is saved. */
     public Done alias(Alias a) {
+        if (a.identities() == null || a.identities().isEmpty()) {
+            throw new IllegalArgumentException("identities: required, a list of at least one raw identity");
+        }
         People.check(a.name(), null, a.identities());
         a.identities().forEach(i -> people.alias(a.name(), i));
         return new Done(true);

@@ -34,7 +34,7 @@ public final class Recent {
     public List<TopRequest> list(Request r) {
         if (r.limit() < 1 || r.limit() > 10_000) throw new IllegalArgumentException("--limit must be between 1 and 10000 (got " + r.limit() + ")");
         Filters f = r.filters() == null ? Filters.NONE : r.filters();
-        UsageQuery q = UsageQuery.of(Instant.EPOCH, FAR_FUTURE, Dimension.USER, ZoneId.of(r.zone()))
+        UsageQuery q = UsageQuery.of(Instant.EPOCH, FAR_FUTURE, Dimension.USER, Fields.zone("zone", r.zone()))
                 .withAnyOf(f.anyOf(people, catalog));
         RecentRequests recent = new RecentRequests(store);
         return r.after() == null ? recent.latest(q, r.limit()) : recent.after(q, r.after(), r.limit());

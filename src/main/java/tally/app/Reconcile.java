@@ -2,6 +2,7 @@ package tally.app;
 
 import tally.importers.anthropic.Reconciliation;
 import tally.pricing.PriceCatalog;
+import tally.report.ReportRange;
 import tally.store.AwsCosts;
 import tally.store.ProviderReports;
 import tally.store.Store;
@@ -22,12 +23,17 @@ public final class Reconcile {
     }
 
     public Reconciliation month(Request r) {
-        return Reconciliation.of(new ProviderReports(store), catalog.get(), r.month());
+        return Reconciliation.of(new ProviderReports(store), catalog.get(), monthOf(r));
     }
 
     /** Tally's cost of Bedrock records against the AWS bill (imported with 'tally import aws-costs'). */
+    private static YearMonth monthOf(Request r) {
+        ReportRange.year("month", Fields.required("month", r.month()).getYear());
+        return r.month();
+    }
+
     public Reconciliation aws(Request r) {
         AwsCosts costs = new AwsCosts(store);
-        return Reconciliation.between(r.month(), costs::ledgerCostByDayModel, costs::costByDayModel, catalog.get());
+        return Reconciliation.between(monthOf(r), costs::ledgerCostByDayModel, costs::costByDayModel, catalog.get());
     }
 }

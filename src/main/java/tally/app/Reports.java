@@ -52,6 +52,9 @@ public final class Reports {
     }
 
     public Rendered report(Request r) {
+        Fields.required("range", r.range());
+        Fields.required("by", r.by());
+        Fields.required("format", r.format());
         Dimension dimension = Dimension.parse(r.by());
         ReportFormat fmt = ReportFormat.parse(r.format());
         Dimension second = r.split() == null ? null : splitDimension(r.split());

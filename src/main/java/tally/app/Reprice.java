@@ -22,6 +22,7 @@ public final class Reprice {
     }
 
     public Repriced reprice(Request r) {
+        Fields.required("range", r.range());
         PriceCatalog prices = catalog.get();
         long changed = ledger.reprice(r.range().start(), r.range().end(), prices::price);
         return new Repriced(r.range().from(), r.range().to(), prices.version(), changed);

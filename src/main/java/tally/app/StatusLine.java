@@ -39,7 +39,8 @@ public final class StatusLine {
     }
 
     public Line line(Request r) {
-        ZoneId zone = ZoneId.of(r.zone());
+        ZoneId zone = Fields.zone("zone", r.zone());
+        Fields.required("user", r.user());
         Instant now = clock.instant();
         List<String> parts = new ArrayList<>();
         if (r.model() != null) parts.add("[" + r.model() + "]");

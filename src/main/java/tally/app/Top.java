@@ -17,6 +17,7 @@ public final class Top {
     }
 
     public List<TopRequest> top(Request r) {
+        Fields.required("range", r.range());
         if (r.limit() < 1 || r.limit() > 10_000) throw new IllegalArgumentException("--limit must be between 1 and 10000 (got " + r.limit() + ")");
         return ledger.top(r.range().start(), r.range().end(), r.limit());
     }

@@ -17,6 +17,7 @@ public final class Totals {
     }
 
     public UsageRow totals(Request r) {
+        Fields.required("range", r.range());
         return ledger.totals(UsageQuery.of(r.range().start(), r.range().end(), Dimension.USER, r.range().zone()));
     }
 }

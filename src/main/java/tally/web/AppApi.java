@@ -1,5 +1,6 @@
 package tally.web;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,6 +61,30 @@ public final class AppApi implements Consumer<Router> {
                 && Secrets.constantTimeEquals(token, auth.substring(7).trim());
     }
 
+    /**
+     * Why a body is not the op's request, in one line naming the field: a strict reader's or a
+     * request's own reason ({@link IllegalArgumentException}), else Jackson's, after the field's path.
+     */
+    static String unreadable(Op<?, ?> op, Exception e) {
+        if (e instanceof IllegalArgumentException) return e.getMessage();
+        String field = e instanceof JsonMappingException m ? path(m.getPath()) : "";
+        Throwable cause = e.getCause();
+        String why = cause instanceof IllegalArgumentException || cause instanceof java.time.DateTimeException ? cause.getMessage()
+                : e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
+        why = String.valueOf(why).lines().findFirst().orElse("");
+        return field.isEmpty() ? "the body is not a " + op.request().getSimpleName() + " request: " + why : field + ": " + why;
+    }
+
+    /** A field's path as a request names it: range.from, aliases[1]. */
+    private static String path(java.util.List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            else if (r.getIndex() >= 0) sb.append('[').append(r.getIndex()).append(']');
+        }
+        return sb.toString();
+    }
+
     private <Q, R> void handle(RoutingContext ctx, Op<Q, R> op) {
         boolean token = bearsToken(ctx, adminToken);
         if (!token && !(loginRequired && ctx.request().getHeader("authorization") == null)) {
@@ -71,12 +96,9 @@ public final class AppApi implements Consumer<Router> {
         try {
             byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
             request = AppJson.MAPPER.readValue(body.length == 0 ? "{}".getBytes() : body, op.request());
-        } catch (IllegalArgumentException refused) { // a strict reader's reason, naming the field
-            ApiRoutes.fail(ctx, ApiError.invalid(refused.getMessage()));
-            return;
+            if (request == null) throw new IllegalArgumentException("the body must be a JSON object, not null");
         } catch (Exception e) {
-            ApiRoutes.fail(ctx, ApiError.invalid("the body is not a " + op.request().getSimpleName() + " request: "
-                    + e.getMessage().lines().findFirst().orElse("")));
+            ApiRoutes.fail(ctx, ApiError.invalid(unreadable(op, e)));
             return;
         }
         calls.computeIfAbsent(op.path(), p -> new LongAdder()).increment();
