@@ -1,5 +1,6 @@
 package tally.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
+import tally.budget.Budget;
 import tally.report.ReportRange;
 
 import java.io.IOException;
@@ -43,7 +45,14 @@ public final class AppJson {
         SimpleModule strict = new SimpleModule("tally-strict-requests");
         strict.addDeserializer(Recording.Request.class, new RecordRequestJson()); // money: refused, never coerced
         strict.addDeserializer(Pruning.Request.class, new Pruning.Json()); // "90d" as on the command line, or "P90D"
-        return new ObjectMapper().registerModule(time).registerModule(strict).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return new ObjectMapper().registerModule(time).registerModule(strict).addMixIn(Budget.class, BudgetJson.class)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES); // results; the API reads requests strictly
+    }
+
+    /** A budget's JSON is its fields: isDefault() is derived from them, and a request carrying it would be an unknown field. */
+    private abstract static class BudgetJson {
+        @JsonIgnore
+        abstract boolean isDefault();
     }
 
     /** Beyond this many milliseconds from 1970 an instant is refused: further, a sum or a day added would overflow. */

@@ -1,6 +1,8 @@
 package tally.web;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -69,6 +71,9 @@ public final class AppApi implements Consumer<Router> {
         if (e instanceof IllegalArgumentException) return e.getMessage();
         String field = e instanceof JsonMappingException m ? path(m.getPath()) : "";
         Throwable cause = e.getCause();
+        if (e instanceof UnrecognizedPropertyException u) {
+            return field + ": unknown field (expected " + String.join(", ", u.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")";
+        }
         String why = cause instanceof IllegalArgumentException || cause instanceof java.time.DateTimeException ? cause.getMessage()
                 : e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
         why = String.valueOf(why).lines().findFirst().orElse("");
@@ -95,7 +100,8 @@ public final class AppApi implements Consumer<Router> {
         Q request;
         try {
             byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-            request = AppJson.MAPPER.readValue(body.length == 0 ? "{}".getBytes() : body, op.request());
+            request = AppJson.MAPPER.readerFor(op.request()).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(body.length == 0 ? "{}".getBytes() : body); // a misspelt field is refused, not ignored
             if (request == null) throw new IllegalArgumentException("the body must be a JSON object, not null");
         } catch (Exception e) {
             ApiRoutes.fail(ctx, ApiError.invalid(unreadable(op, e)));

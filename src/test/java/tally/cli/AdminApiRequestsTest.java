@@ -7,9 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tally.gateway.Http;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,5 +95,34 @@ class AdminApiRequestsTest {
         cases.put("people/add {\"name\":{\"a\":1}}",
                 "name: Cannot deserialize value of type `java.lang.String` from Object value (token `JsonToken.START_OBJECT`)");
         refused(cases);
+    }
+
+    @Test
+    void aFieldAnOpDoesNotKnowIsA400NamingItAndNothingIsSaved() throws Exception {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("people/add {\"name\":\"x\",\"bogus\":1}", "bogus: unknown field (expected name, team, aliases)");
+        cases.put("people/alias {\"name\":\"x\",\"identity\":[\"a\"]}", "identity: unknown field (expected name, identities)");
+        cases.put("projects/map {\"glob\":\"*\",\"project\":\"p\",\"pattern\":\"*\"}", "pattern: unknown field (expected glob, project)");
+        cases.put("totals/query {\"range\":{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\",\"zone\":\"UTC\",\"tz\":\"UTC\"}}",
+                "range.tz: unknown field (expected from, to, zone, startAt, endAt)");
+        refused(cases);
+        assertThat(JSON.readTree(post("people/list", "{}").body())).isEmpty();
+        assertThat(JSON.readTree(post("projects/list", "{}").body()).path("rules")).isEmpty();
+    }
+
+    @Test
+    void theCliBesideTheServerSendsNoFieldTheStrictReadingRefuses() {
+        for (List<String> command : List.of(List.of("people", "add", "alice", "--team", "platform", "--alias", "alice@corp.com"),
+                List.of("budgets", "set", "--person", "alice", "--monthly", "50"), List.of("budgets", "set", "--each-person", "--monthly", "20"),
+                List.of("keys", "create", "--user", "alice", "--models", "claude-sonnet-4-5", "--max-tokens", "1000"),
+                List.of("projects", "map", "acme*", "acme"), List.of("projects", "set", "acme", "--cost-center", "CC-1"),
+                List.of("record", "--user", "alice", "--model", "claude-sonnet-4-5", "--input", "10", "--output", "5"),
+                List.of("prune", "--older-than", "400d", "--dry-run"))) {
+            StringWriter err = new StringWriter();
+            List<String> args = new ArrayList<>(List.of("--data", dir.toString()));
+            args.addAll(command);
+            int code = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err));
+            assertThat(code).as(command + ": " + err).isZero();
+        }
     }
 }
