@@ -29,10 +29,25 @@ public final class Keys {
         this.clock = clock;
     }
 
+    /** The latest expiry a key may have: its milliseconds, and a day added to them, must fit. */
+    private static final Instant LAST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
     public VirtualKeys.Issued create(Create c) {
         if (c.user() == null || c.user().isBlank()) throw new IllegalArgumentException("--user must not be empty");
+        String wrong = limitsProblem(c);
+        if (wrong != null) throw new IllegalArgumentException(wrong); // the API's callers too, not only the CLI's
         return new VirtualKeys(store, clock).create(c.user(), c.team(), c.models(), c.maxTokens(), c.downgradeTo(),
                 c.rpm(), c.tpm(), c.expires(), c.project() == null || c.project().isBlank() ? null : c.project().trim());
+    }
+
+    /** Why a key's limits could never work (a key that is always refused, or born expired), or null. */
+    private String limitsProblem(Create c) {
+        if (c.maxTokens() != null && c.maxTokens() <= 0) return "maxTokens must be more than zero, got " + c.maxTokens();
+        if (c.rpm() != null && c.rpm() <= 0) return "rpm must be more than zero, got " + c.rpm();
+        if (c.tpm() != null && c.tpm() <= 0) return "tpm must be more than zero, got " + c.tpm();
+        if (c.expires() != null && !c.expires().isAfter(clock.instant())) return "expires " + c.expires() + " is already past";
+        if (c.expires() != null && c.expires().isAfter(LAST_EXPIRY)) return "expires " + c.expires() + " is past " + LAST_EXPIRY;
+        return null;
     }
 
     public Listing list() {

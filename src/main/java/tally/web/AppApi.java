@@ -101,6 +101,7 @@ public final class AppApi implements Consumer<Router> {
         try {
             byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
             request = AppJson.MAPPER.readerFor(op.request()).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // {"tpm": 1.7} is refused, never cut to 1
                     .readValue(body.length == 0 ? "{}".getBytes() : body); // a misspelt field is refused, not ignored
             if (request == null) throw new IllegalArgumentException("the body must be a JSON object, not null");
         } catch (Exception e) {

@@ -98,6 +98,23 @@ class AdminApiRequestsTest {
     }
 
     @Test
+    void aKeyWhoseLimitsCouldNeverWorkIsRefusedOverTheApiAsOnTheCommandLine() throws Exception {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("keys/create {\"user\":\"z1\",\"rpm\":-5}", "rpm must be more than zero, got -5");
+        cases.put("keys/create {\"user\":\"z2\",\"maxTokens\":0}", "maxTokens must be more than zero, got 0");
+        cases.put("keys/create {\"user\":\"z3\",\"expires\":\"2020-01-01T00:00:00Z\"}", "expires 2020-01-01T00:00:00Z is already past");
+        refused(cases);
+        for (String body : List.of("{\"user\":\"z5\",\"tpm\":1.7}", "{\"user\":\"z9\",\"expires\":\"+1000000000-01-01T00:00:00Z\"}")) {
+            HttpResponse<byte[]> r = post("keys/create", body);
+            assertThat(r.statusCode()).as(body + " " + new String(r.body())).isEqualTo(400);
+        }
+        HttpResponse<byte[]> fine = post("keys/create", "{\"user\":\"z6\",\"tpm\":1000,\"rpm\":10,\"maxTokens\":4096}");
+        assertThat(fine.statusCode()).as(new String(fine.body())).isEqualTo(200);
+        String listed = new String(post("keys/list", "{}").body());
+        for (String refusedUser : List.of("z1", "z2", "z3", "z5", "z9")) assertThat(listed).doesNotContain("\"" + refusedUser + "\"");
+    }
+
+    @Test
     void aFieldAnOpDoesNotKnowIsA400NamingItAndNothingIsSaved() throws Exception {
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("people/add {\"name\":\"x\",\"bogus\":1}", "bogus: unknown field (expected name, team, aliases)");
