@@ -63,11 +63,23 @@ public final class BudgetAdmin {
                 b = new Budget(name, b.scope(), person, b.period(), b.unit(), b.amount(), b.hard(), b.thresholdPct());
             }
         }
+        Budgets budgets = new Budgets(store, ledger);
+        refuseAnothersName(budgets, b);
         boolean added = b.scope() == Budget.Scope.PERSON && knownOrCreated(b.subject(), s.create(), Fields.zone("zone", s.zone()));
-        new Budgets(store, ledger).set(b);
+        budgets.set(b);
         String said = alias == null ? b.describe()
                 : b.describe() + " (" + alias + " resolves to person " + b.subject() + ", so the budget is set for " + b.subject() + ")";
         return new Saved(added, said);
+    }
+
+    /** A name is one budget's: saving another scope or subject under it would silently replace that one. */
+    private static void refuseAnothersName(Budgets budgets, Budget b) {
+        for (Budget old : budgets.list()) {
+            if (old.name().equals(b.name()) && (old.scope() != b.scope() || !java.util.Objects.equals(old.subject(), b.subject()))) {
+                throw new IllegalArgumentException("budget name '" + b.name() + "' is " + old.who() + "'s; choose another"
+                        + " --name, or remove that budget first (budgets rm " + b.name() + ")");
+            }
+        }
     }
 
     /** The name the CLI gives a budget by default: scope:subject:period (e.g. person:alice:monthly). */

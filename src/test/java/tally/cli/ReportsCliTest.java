@@ -356,6 +356,22 @@ class ReportsCliTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aBudgetNameIsOneBudgetsAndAnotherScopeCannotTakeItOver(TestStores.Kind kind) throws Exception {
+        use(kind);
+        team();
+        assertThat(tally("budgets", "set", "--person", "alice", "--usd", "10", "--period", "monthly").code()).isZero();
+        Cli.Result taken = tally("budgets", "set", "--org", "--usd", "1000", "--name", "person:alice:monthly");
+        assertThat(taken.code()).isEqualTo(2);
+        assertThat(taken.err()).contains("budget name 'person:alice:monthly' is person alice's");
+        JsonNode list = json(tally("budgets", "list", "--format", "json"));
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("scope").asText()).isEqualTo("person");
+        assertThat(tally("budgets", "set", "--person", "alice", "--usd", "20", "--period", "monthly").code())
+                .as("the same budget under its own name is still replaced").isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aDefaultForEachPersonThatNobodyHasSpentAgainstYetIsStillListedOnceAtZero(TestStores.Kind kind) throws Exception {
         use(kind);
         assertThat(tally("budgets", "set", "--each-person", "--weekly", "25").code()).isZero();
