@@ -322,9 +322,11 @@ public final class BudgetGuard {
         long worst = bound.worst(s.budget.unit());
         String cost = worst == CostBound.UNBOUNDED ? "an unbounded amount (server tools without max_uses)"
                 : "up to " + s.budget.format(worst);
-        return s.budget.describe() + " has " + s.budget.format(Math.max(0, s.budget.amount() - s.spent()))
-                + " left and this request could cost " + cost + ", so its requests go one at a time and the one"
-                + " before it is still in flight. Retry shortly.";
+        // what is left after the requests in flight reserved theirs: the spent figure alone read "$0.30 left"
+        // beside a request of "up to $0.21" that was made to wait
+        return s.budget.describe() + " has " + s.budget.format(Math.max(0, s.budget.amount() - s.committed()))
+                + " left after the requests in flight and this request could cost " + cost + ", so its requests go one"
+                + " at a time and the one before it is still in flight. Retry shortly.";
     }
 
     /** No budget at all: nothing to estimate or reserve. */

@@ -140,6 +140,23 @@ class BudgetTest {
     }
 
     @Test
+    void a_request_that_waited_its_turn_too_long_is_told_what_is_left_after_the_one_in_flight() throws Exception {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.budget(hard("alice-monthly", Budget.Scope.PERSON, "alice", 30 * DOLLAR / 100)); // one Haiku worst case fits, not two
+            gw.upstream.eventDelayMs = 900; // the first answer (~8 events) outlasts the harness's 5 s upstream timeout for the second
+            String body = Http.messageBody(HAIKU, 16, true);
+            CompletableFuture<Long> first = finishedAt(gw, key, body);
+            Thread.sleep(300);
+            HttpResponse<byte[]> second = Http.post(gw.url() + "/v1/messages", Http.withKey(key), body);
+            assertThat(second.statusCode()).isEqualTo(429);
+            String why = new String(second.body());
+            assertThat(why).contains("left after the requests in flight").doesNotContain("has $0.30 left");
+            first.join();
+        }
+    }
+
+    @Test
     void under_a_comfortable_hard_budget_ordinary_requests_run_side_by_side() {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
             String key = gw.key("alice");
