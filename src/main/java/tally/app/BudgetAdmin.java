@@ -2,6 +2,7 @@ package tally.app;
 
 import tally.budget.Budget;
 import tally.budget.Budgets;
+import tally.gateway.VirtualKeys;
 import tally.identity.People;
 import tally.store.Dimension;
 import tally.store.Ledger;
@@ -65,6 +66,10 @@ public final class BudgetAdmin {
         }
         Budgets budgets = new Budgets(store, ledger);
         refuseAnothersName(budgets, b);
+        if (b.scope() == Budget.Scope.KEY && b.subject().startsWith("key_") && new VirtualKeys(store, clock).byId(b.subject()) == null) {
+            // a budget on a key id nobody was given would never be reached, like one on an unknown person
+            throw new IllegalArgumentException("--key " + b.subject() + ": no such key (see 'tally keys list')");
+        }
         boolean added = b.scope() == Budget.Scope.PERSON && knownOrCreated(b.subject(), s.create(), Fields.zone("zone", s.zone()));
         budgets.set(b);
         String said = alias == null ? b.describe()

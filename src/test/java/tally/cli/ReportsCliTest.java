@@ -368,6 +368,9 @@ class ReportsCliTest {
         assertThat(list.get(0).get("scope").asText()).isEqualTo("person");
         assertThat(tally("budgets", "set", "--person", "alice", "--usd", "20", "--period", "monthly").code())
                 .as("the same budget under its own name is still replaced").isZero();
+        Cli.Result noKey = tally("budgets", "set", "--key", "key_doesnotexist", "--usd", "5");
+        assertThat(noKey.code()).isEqualTo(2);
+        assertThat(noKey.err()).contains("--key key_doesnotexist: no such key");
     }
 
     @ParameterizedTest
