@@ -19,12 +19,15 @@ import java.util.concurrent.Callable;
 public final class AlertRoutes {
     private final Vertx vertx;
     private final RuleBook rules;
+    private final Channels channels;
     private final AlertStore store;
     private final Clock clock;
 
-    public AlertRoutes(Vertx vertx, RuleBook rules, AlertStore store, Clock clock) {
+    /** {@code channels}: those configured, which a rule added here may name. */
+    public AlertRoutes(Vertx vertx, RuleBook rules, Channels channels, AlertStore store, Clock clock) {
         this.vertx = vertx;
         this.rules = rules;
+        this.channels = channels;
         this.store = store;
         this.clock = clock;
     }
@@ -41,6 +44,7 @@ public final class AlertRoutes {
                 throw new IllegalArgumentException("the body is not JSON");
             }
             AlertRule rule = RuleJson.parse(body);
+            checkChannels(rule);
             rules.save(rule, clock.millis());
             return RuleJson.write(rule).put("origin", "api");
         }));
@@ -48,6 +52,15 @@ public final class AlertRoutes {
             if (!rules.delete(ctx.pathParam("name"))) throw new java.util.NoSuchElementException("no rule named '" + ctx.pathParam("name") + "'");
             return null;
         }));
+    }
+
+    /** Refuses a rule naming a channel that is not configured, as the config file's rules are refused at start. */
+    private void checkChannels(AlertRule rule) {
+        try {
+            rule.basics().channels().forEach(channels::get);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rule '" + rule.name() + "': channels: " + e.getMessage(), e);
+        }
     }
 
     /** {@code ?limit=}, 100 when absent; outside 1 to 1,000 it is refused, as every API's limit is, never cut to fit. */

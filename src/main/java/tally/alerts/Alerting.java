@@ -71,7 +71,7 @@ public final class Alerting implements AutoCloseable {
 
     /** The server part: {@code /api/alerts…}. */
     public void mount(Router router) {
-        new AlertRoutes(vertx, rules, alerts, clock).mount(router);
+        new AlertRoutes(vertx, rules, channels, alerts, clock).mount(router);
     }
 
     /** What {@code /metrics} shows; the server mounts it. */

@@ -131,6 +131,11 @@ public final class Channels implements AutoCloseable {
         return byName.keySet();
     }
 
+    /** Whether an alert to these channels (every channel for an empty list) reaches at least one configured channel. */
+    boolean reachesAny(List<String> names) {
+        return names.isEmpty() || names.stream().anyMatch(byName::containsKey);
+    }
+
     /** The named channels, or every channel for an empty list; unknown names are logged and skipped. */
     List<Channel> select(List<String> names) {
         if (names.isEmpty()) return new ArrayList<>(byName.values());

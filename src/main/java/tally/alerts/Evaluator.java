@@ -62,8 +62,9 @@ public final class Evaluator {
             }
             Map<String, AlertStore.State> mine = states.getOrDefault(rule.name(), new HashMap<>());
             Set<String> seen = new HashSet<>();
-            List<Breach> fired = fire(rule, breaches, mine, seen, now);
-            List<String> resolved = resolve(rule, mine, seen, now);
+            boolean reachable = channels.reachesAny(rule.basics().channels());
+            List<Breach> fired = fire(rule, breaches, mine, seen, now, reachable);
+            List<String> resolved = resolve(rule, mine, seen, now, reachable);
             if (fired.isEmpty() && resolved.isEmpty()) continue;
             Notification n = Notification.digest(rule, fired, resolved, now);
             sent.add(n);
@@ -75,9 +76,11 @@ public final class Evaluator {
 
     /**
      * Records every scope newly out of bounds; returns those to announce: not cooling down, and of
-     * several in one group (a budget past 50, 80 and 90% at once) only the last.
+     * several in one group (a budget past 50, 80 and 90% at once) only the last. None when the rule
+     * names no configured channel ({@code reachable} false): the history then says not notified.
      */
-    private List<Breach> fire(AlertRule rule, List<Breach> breaches, Map<String, AlertStore.State> mine, Set<String> seen, Instant now) {
+    private List<Breach> fire(AlertRule rule, List<Breach> breaches, Map<String, AlertStore.State> mine, Set<String> seen, Instant now,
+                              boolean reachable) {
         List<Breach> fresh = new ArrayList<>();
         Map<String, Breach> lastOfGroup = new HashMap<>();
         for (Breach b : breaches) {
@@ -92,24 +95,31 @@ public final class Evaluator {
             AlertStore.State st = mine.get(b.scopeKey());
             boolean cooling = st != null && st.notifiedMs() != null
                     && now.toEpochMilli() - st.notifiedMs() < rule.basics().cooldown().toMillis();
-            boolean send = !cooling && lastOfGroup.get(b.group()) == b;
+            boolean send = reachable && !cooling && lastOfGroup.get(b.group()) == b;
             store.putState(rule.name(), b.scopeKey(), new AlertStore.State(true, now.toEpochMilli(),
                     send ? Long.valueOf(now.toEpochMilli()) : st == null ? null : st.notifiedMs(), b.who()));
             store.record(new AlertStore.Entry(UUID.randomUUID().toString(), now.toEpochMilli(), rule.name(), rule.kind(),
                     b.scopeKey(), "firing", send, b.who(), b.amount(), b.threshold(), b.message()));
             if (send) announce.add(b);
         }
+        if (!fresh.isEmpty() && !reachable) {
+            LOG.warning("alerts: rule " + rule.name() + " names no configured channel (" + String.join(", ", rule.basics().channels())
+                    + "; configured: " + String.join(", ", channels.names()) + "): recorded, not sent");
+        }
         return announce;
     }
 
-    /** Records every firing scope now back in bounds; returns who to announce (those whose firing was sent). */
-    private List<String> resolve(AlertRule rule, Map<String, AlertStore.State> mine, Set<String> seen, Instant now) {
+    /**
+     * Records every firing scope now back in bounds; returns who to announce (those whose firing was
+     * sent, when the rule still names a configured channel).
+     */
+    private List<String> resolve(AlertRule rule, Map<String, AlertStore.State> mine, Set<String> seen, Instant now, boolean reachable) {
         List<String> announce = new ArrayList<>();
         for (Map.Entry<String, AlertStore.State> e : mine.entrySet()) {
             AlertStore.State st = e.getValue();
             if (!st.firing() || seen.contains(e.getKey())) continue;
             // notified since it began firing: its resolution is news too; a cooled-down firing was never sent
-            boolean news = rule.announcesResolution() && st.notifiedMs() != null && st.notifiedMs() >= st.sinceMs();
+            boolean news = reachable && rule.announcesResolution() && st.notifiedMs() != null && st.notifiedMs() >= st.sinceMs();
             String who = store.lastWho(rule.name(), e.getKey());
             store.putState(rule.name(), e.getKey(), new AlertStore.State(false, now.toEpochMilli(), st.notifiedMs(), who));
             store.record(new AlertStore.Entry(UUID.randomUUID().toString(), now.toEpochMilli(), rule.name(), rule.kind(),

@@ -27,16 +27,59 @@ class AlertRoutesTest {
         return tally.gateway.Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The routes over the harness's rules and channels (log, slack, hook); answers the base URL. */
+    private static String serve(AlertHarness h) throws Exception {
+        Router router = Router.router(h.vertx);
+        new AlertRoutes(h.vertx, h.rules, h.channels, h.alerts, h.clock).mount(router);
+        HttpServer server = h.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    @Test
+    void aRuleNamingAChannelThatIsNotConfiguredIsRefusedNamingTheChannelsThatAre() throws Exception {
+        try (AlertHarness h = new AlertHarness(StoreConfig.embedded(dir), "2026-03-03T12:00:00Z")) {
+            String base = serve(h);
+            HttpResponse<String> refused = call("POST", base + "/api/alerts/rules", "{\"name\":\"t7\",\"kind\":\"threshold\","
+                    + "\"scope\":\"person\",\"above\":\"0.001\",\"channels\":[\"slack\",\"nope\"]}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(RuleJson.JSON.readTree(refused.body()).at("/error/message").asText())
+                    .isEqualTo("rule 't7': channels: no channel named 'nope' (configured: log, slack, hook)");
+            assertThat(RuleJson.JSON.readTree(refused.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+            assertThat(RuleJson.JSON.readTree(call("GET", base + "/api/alerts/rules", null).body()).get("rules")).isEmpty();
+        }
+    }
+
+    @Test
+    void anAlertForARuleWhoseChannelsAreAllGoneIsRecordedAsNotNotified() throws Exception {
+        try (AlertHarness h = new AlertHarness(StoreConfig.embedded(dir), "2026-03-03T12:00:00Z")) {
+            String base = serve(h);
+            // added when a channel 'pager' was configured; the config no longer has it
+            h.rules.save(RuleJson.parse(RuleJson.JSON.readTree("{\"name\":\"t7\",\"kind\":\"threshold\",\"scope\":\"person\","
+                    + "\"above\":\"1\",\"channels\":[\"pager\"]}")), h.clock.millis());
+            h.write(priced("a", "2026-03-03T10:00:00Z", "alice", 2_500_000_000L));
+
+            assertThat(h.tickAt("2026-03-03T12:01:00Z")).as("nothing sent").isEmpty();
+            JsonNode alerts = RuleJson.JSON.readTree(call("GET", base + "/api/alerts", null).body());
+            assertThat(alerts.get("firing").findValuesAsText("rule")).containsExactly("t7");
+            assertThat(alerts.get("history")).singleElement().satisfies(e -> {
+                assertThat(e.get("state").asText()).isEqualTo("firing");
+                assertThat(e.get("notified").asBoolean()).as("no channel got it").isFalse();
+            });
+            assertThat(h.slack.requests).isEmpty();
+            assertThat(h.hook.requests).isEmpty();
+
+            assertThat(h.tickAt("2026-03-04T00:01:00Z")).as("a firing never sent resolves silently").isEmpty();
+            assertThat(h.alerts.history(1).get(0).notified()).isFalse();
+        }
+    }
+
     @Test
     void rulesAreAddedListedAndRemovedAndHistoryShowsWhatFired() throws Exception {
         String rule = "{\"name\":\"alice-hourly\",\"kind\":\"threshold\",\"metric\":\"cost\",\"period\":\"day\","
                 + "\"scope\":\"person\",\"above\":\"1\",\"channels\":[\"slack\"]}";
         try (AlertHarness h = new AlertHarness(StoreConfig.embedded(dir), "2026-03-03T12:00:00Z")) {
-            Router router = Router.router(h.vertx);
-            new AlertRoutes(h.vertx, h.rules, h.alerts, h.clock).mount(router);
-            HttpServer server = h.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            String base = "http://127.0.0.1:" + server.actualPort();
+            String base = serve(h);
 
             assertThat(call("POST", base + "/api/alerts/rules", rule).statusCode()).isEqualTo(201);
             JsonNode rules = RuleJson.JSON.readTree(call("GET", base + "/api/alerts/rules", null).body());
