@@ -53,8 +53,12 @@ public record AlertsConfig(boolean defaults, Duration interval, JsonNode channel
         }
     }
 
+    private static final List<String> KEYS = List.of("defaults", "interval", "channels", "rules", "reports", "metrics");
+
     public static AlertsConfig parse(JsonNode root) {
         if (root == null || !root.isObject()) throw new IllegalArgumentException("expected a JSON object");
+        Wording.refuseUnknownKeys(root, KEYS);
+        Channels.refuseUnknownKeys(root.get("channels"));
         List<AlertRule> rules = new ArrayList<>();
         JsonNode r = root.get("rules");
         if (r != null) {
@@ -68,6 +72,13 @@ public record AlertsConfig(boolean defaults, Duration interval, JsonNode channel
             for (JsonNode n : rep) reports.add(ReportSchedule.parse(n));
         }
         JsonNode m = root.path("metrics");
+        if (m.isObject()) {
+            try {
+                Wording.refuseUnknownKeys(m, List.of("people", "cacheSeconds"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("metrics: " + e.getMessage(), e);
+            }
+        }
         int people = m.path("people").asInt(50);
         if (people < 1) throw new IllegalArgumentException("metrics.people: must be at least 1");
         Duration interval = root.has("interval") ? Wording.parseDuration("interval", root.get("interval").asText()) : Duration.ofMinutes(1);

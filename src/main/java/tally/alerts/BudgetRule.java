@@ -14,6 +14,9 @@ public record BudgetRule(Basics basics, List<Integer> percentages) implements Al
 
     public BudgetRule {
         percentages = List.copyOf(percentages);
+        if (percentages.isEmpty()) {
+            throw new IllegalArgumentException("percentages: expected at least one, such as [50, 80, 90, 100] (an empty list would never warn)");
+        }
         for (int p : percentages) {
             if (p < 1 || p > 1000) throw new IllegalArgumentException("percentages: expected 1 to 1000, got " + p);
         }

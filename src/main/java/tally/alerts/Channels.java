@@ -63,6 +63,31 @@ public final class Channels implements AutoCloseable {
         return new Channels(out, cooldowns);
     }
 
+    /** What each type of channel takes beside {@code type} and {@code cooldown}. */
+    private static final Map<String, List<String>> KEYS = Map.of("log", List.of(),
+            "slack", List.of("url", "attempts", "backoff"),
+            "webhook", List.of("url", "secret", "attempts", "backoff"),
+            "email", List.of("host", "port", "starttls", "ssl", "username", "password", "from", "to", "trustAll"));
+
+    /**
+     * Refuses a key a channel of its type does not take (a misspelt "secret" would send unsigned).
+     * A channel without a known type is left to {@link #build}, which says what is wrong with it.
+     */
+    static void refuseUnknownKeys(JsonNode config) {
+        if (config == null || !config.isObject()) return;
+        config.fields().forEachRemaining(e -> {
+            List<String> own = e.getValue().isObject() ? KEYS.get(e.getValue().path("type").asText()) : null;
+            if (own == null) return;
+            List<String> known = new ArrayList<>(List.of("type", "cooldown"));
+            known.addAll(own);
+            try {
+                Wording.refuseUnknownKeys(e.getValue(), known);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("channel '" + e.getKey() + "': " + ex.getMessage(), ex);
+            }
+        });
+    }
+
     private static Channel channel(Vertx vertx, String name, JsonNode c, HttpPoster.Retry retry) {
         String type = str(c, "type", null);
         if (type == null) throw new IllegalArgumentException("needs a type: slack, webhook, email or log");

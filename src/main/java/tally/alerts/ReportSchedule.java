@@ -18,6 +18,12 @@ public record ReportSchedule(Every every, List<String> channels) {
     public enum Every { DAILY, WEEKLY, MONTHLY }
 
     public static ReportSchedule parse(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("reports: each report must be a JSON object");
+        try {
+            Wording.refuseUnknownKeys(n, List.of("every", "channels"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("reports: " + e.getMessage(), e);
+        }
         String every = n.path("every").asText("");
         Every e;
         try {

@@ -22,6 +22,21 @@ import java.util.Map;
 public final class RuleJson {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The fields every rule may have, then each kind's own: anything else is refused, never ignored. */
+    private static final List<String> BASICS = List.of("name", "kind", "cooldown", "channels");
+    private static final Map<String, List<String>> FIELDS = Map.of(
+            "threshold", List.of("metric", "period", "scope", "subject", "above", "source", "model", "team", "project"),
+            "budget", List.of("percentages"),
+            "baseline", List.of("factor", "days", "minDays", "minimum"),
+            "runaway", List.of("rpm", "minutes"),
+            "after-hours", List.of("hours", "days", "zones", "source", "model", "team", "project"),
+            "long-response", List.of("outputTokens", "minutes"),
+            "unpriced-model", List.of("hours"),
+            "telemetry-stopped", List.of("after", "lookback"));
+
+    private static final String KINDS = "kind: expected threshold, budget, baseline, runaway, after-hours, long-response,"
+            + " unpriced-model or telemetry-stopped";
+
     private RuleJson() {}
 
     public static AlertRule parse(JsonNode n) {
@@ -34,6 +49,7 @@ public final class RuleJson {
         String kind = text(n, "kind", null);
         if (kind == null) throw new IllegalArgumentException("rule '" + name + "' needs a kind");
         try {
+            checkFields(n, kind);
             AlertRule.Basics b = new AlertRule.Basics(name,
                     n.has("cooldown") ? Wording.parseDuration("cooldown", n.get("cooldown").asText()) : AlertRule.Basics.DEFAULT_COOLDOWN,
                     strings(n.get("channels")));
@@ -48,12 +64,20 @@ public final class RuleJson {
                 case "unpriced-model" -> new UnpricedModelRule(b, integer(n, "hours", 24));
                 case "telemetry-stopped" -> new TelemetryStoppedRule(b, Wording.parseDuration("after", text(n, "after", "24h")),
                         Wording.parseDuration("lookback", text(n, "lookback", "7d")));
-                default -> throw new IllegalArgumentException("kind: expected threshold, budget, baseline, runaway, after-hours,"
-                        + " long-response, unpriced-model or telemetry-stopped; got '" + kind + "'");
+                default -> throw new IllegalArgumentException(KINDS + "; got '" + kind + "'");
             };
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("rule '" + name + "': " + e.getMessage(), e);
         }
+    }
+
+    /** Refuses a key the rule's kind does not take (a misspelt one would otherwise be dropped unseen). */
+    private static void checkFields(JsonNode n, String kind) {
+        List<String> own = FIELDS.get(kind);
+        if (own == null) throw new IllegalArgumentException(KINDS + "; got '" + kind + "'");
+        List<String> known = new ArrayList<>(BASICS);
+        known.addAll(own);
+        Wording.refuseUnknownKeys(n, known);
     }
 
     private static ThresholdRule threshold(JsonNode n, AlertRule.Basics b) {
@@ -128,11 +152,24 @@ public final class RuleJson {
         }
     }
 
+    /** A budget rule's percentages: whole numbers, each once; anything else is refused by value, never read as 0. */
     private static List<Integer> ints(JsonNode n) {
         List<Integer> out = new ArrayList<>();
         if (!n.isArray()) throw new IllegalArgumentException("percentages: expected a list such as [50, 80, 90, 100]");
-        n.forEach(v -> out.add(v.asInt()));
+        for (JsonNode v : n) {
+            int p = percentage(v);
+            if (out.contains(p)) throw new IllegalArgumentException("percentages: " + p + " is listed twice");
+            out.add(p);
+        }
         return out;
+    }
+
+    /** 80 or "80", as other whole-number fields are read; "x", 80.5 or null is refused by value. */
+    private static int percentage(JsonNode v) {
+        if (v.isIntegralNumber() && v.canConvertToInt()) return v.intValue();
+        if (v.isTextual() && v.asText().trim().matches("[0-9]{1,9}")) return Integer.parseInt(v.asText().trim());
+        throw new IllegalArgumentException("percentages: expected whole numbers such as [50, 80, 90, 100]; got "
+                + (v.isTextual() ? "'" + v.asText() + "'" : v.toString()));
     }
 
     static List<String> strings(JsonNode n) {

@@ -56,4 +56,14 @@ final class Wording {
         if (d.toSeconds() % 60 == 0) return d.toMinutes() + "m";
         return d.toSeconds() + "s";
     }
+
+    /** Refuses a key of {@code n} (an object) that is not {@code known}: a misspelt key is an error, never ignored. */
+    static void refuseUnknownKeys(com.fasterxml.jackson.databind.JsonNode n, java.util.List<String> known) {
+        n.fieldNames().forEachRemaining(k -> {
+            if (known.contains(k)) return;
+            String expected = known.size() == 1 ? known.get(0)
+                    : String.join(", ", known.subList(0, known.size() - 1)) + " or " + known.get(known.size() - 1);
+            throw new IllegalArgumentException("unknown key '" + k + "' (expected " + expected + ")");
+        });
+    }
 }

@@ -75,6 +75,32 @@ class AlertRoutesTest {
     }
 
     @Test
+    void aBudgetRuleWithNoPercentagesOrOneThatIsNotAWholeNumberIsRefusedByValue() throws Exception {
+        try (AlertHarness h = new AlertHarness(StoreConfig.embedded(dir), "2026-03-03T12:00:00Z")) {
+            String base = serve(h);
+            for (String[] bad : new String[][] {
+                    {"[]", "rule 'b': percentages: expected at least one, such as [50, 80, 90, 100] (an empty list would never warn)"},
+                    {"[50,\"x\"]", "rule 'b': percentages: expected whole numbers such as [50, 80, 90, 100]; got 'x'"},
+                    {"[50,80.5]", "rule 'b': percentages: expected whole numbers such as [50, 80, 90, 100]; got 80.5"},
+                    {"[50,null]", "rule 'b': percentages: expected whole numbers such as [50, 80, 90, 100]; got null"},
+                    {"[80,80]", "rule 'b': percentages: 80 is listed twice"}}) {
+                HttpResponse<String> refused = call("POST", base + "/api/alerts/rules",
+                        "{\"name\":\"b\",\"kind\":\"budget\",\"percentages\":" + bad[0] + "}");
+                assertThat(refused.statusCode()).as(bad[0]).isEqualTo(400);
+                assertThat(RuleJson.JSON.readTree(refused.body()).at("/error/message").asText()).as(bad[0]).isEqualTo(bad[1]);
+            }
+            HttpResponse<String> colour = call("POST", base + "/api/alerts/rules", "{\"name\":\"b\",\"kind\":\"budget\",\"colour\":\"red\"}");
+            assertThat(colour.statusCode()).isEqualTo(400);
+            assertThat(RuleJson.JSON.readTree(colour.body()).at("/error/message").asText())
+                    .isEqualTo("rule 'b': unknown key 'colour' (expected name, kind, cooldown, channels or percentages)");
+            assertThat(RuleJson.JSON.readTree(call("GET", base + "/api/alerts/rules", null).body()).get("rules")).isEmpty();
+
+            assertThat(call("POST", base + "/api/alerts/rules", "{\"name\":\"b\",\"kind\":\"budget\",\"percentages\":[75]}")
+                    .statusCode()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void rulesAreAddedListedAndRemovedAndHistoryShowsWhatFired() throws Exception {
         String rule = "{\"name\":\"alice-hourly\",\"kind\":\"threshold\",\"metric\":\"cost\",\"period\":\"day\","
                 + "\"scope\":\"person\",\"above\":\"1\",\"channels\":[\"slack\"]}";
