@@ -2,7 +2,11 @@ package tally.web;
 
 import io.vertx.core.MultiMap;
 import tally.core.Source;
+import tally.pricing.ModelIds;
+import tally.pricing.PriceCatalog;
+import tally.pricing.ResolvedModel;
 import tally.report.ReportRange;
+import tally.store.AnyOf;
 import tally.store.Dimension;
 import tally.store.UsageQuery;
 
@@ -131,9 +135,27 @@ final class Params {
                         + " otel (otel-event and otel-metric), otel-event, transcript, otel-metric, manual, demo)");
             }
         }
-        UsageQuery filtered = q.withPerson(string("person")).withTeam(string("team")).withModel(string("model")).withSource(source);
+        UsageQuery filtered = q.withPerson(string("person")).withTeam(string("team")).withSource(source);
+        String model = string("model");
+        if (model != null) filtered = filtered.withAnyOf(models(filtered.anyOf(), model));
         String region = string("region"); // a cloud region, or (none) for first-party records
         return region == null ? filtered : filtered.withAnyOf(filtered.anyOf().withRegions(List.of(region)));
+    }
+
+    /**
+     * A model as the CLI's --model reads it: a spelling the catalog knows (an undated alias, a Bedrock or
+     * Vertex id) is its canonical id; another word is a family, every stored model whose id contains it
+     * (opus, sonnet-4-5). Only canonical ids matched before: model=opus silently answered nothing.
+     */
+    private static AnyOf models(AnyOf f, String raw) {
+        ResolvedModel r = PriceCatalog.bundled().resolve(raw);
+        if (r.known()) {
+            return new AnyOf(f.people(), f.teams(), List.of(r.canonicalId()), f.modelFamilies(), f.sources(), f.projects(),
+                    f.costCenters(), f.regions());
+        }
+        String family = ModelIds.parse(raw).id();
+        if (family.isEmpty()) throw ApiError.badParam("model", "'" + raw + "' names no model");
+        return new AnyOf(f.people(), f.teams(), f.models(), List.of(family), f.sources(), f.projects(), f.costCenters(), f.regions());
     }
 
     /** A grouping from a fixed set: the API's names (person, not user). */

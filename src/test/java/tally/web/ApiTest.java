@@ -112,6 +112,10 @@ class ApiTest {
         assertThat(platform).containsExactlyInAnyOrder("dev1", "dev2", "dev3", "dev4");
         JsonNode opus = h.json("/api/usage?by=model&model=claude-opus-4-5-20251101");
         assertThat(opus.path("rows")).hasSize(1);
+        // any spelling the CLI's --model takes: an undated alias, or a family word
+        for (String spelling : List.of("claude-opus-4-5", "opus", "opus-4-5")) {
+            assertThat(h.json("/api/usage?by=model&model=" + spelling).path("rows")).as(spelling).isEqualTo(opus.path("rows"));
+        }
         assertThat(h.json("/api/usage?by=source&source=gateway").path("rows").get(0).path("requests").asLong()).isEqualTo(3);
         assertThat(h.json("/api/totals?person=dev9").path("total").path("unpriced_requests").asLong()).isEqualTo(1);
         JsonNode dev3 = h.json("/api/totals?person=dev3");
