@@ -66,7 +66,7 @@ public final class ApiRoutes implements Consumer<Router> {
     }
 
     private void answer(RoutingContext ctx, Function<Params, Buffer> endpoint) {
-        Params params = new Params(ctx.queryParams(), data.zone(), data.clock());
+        Params params = new Params(ctx.queryParams(), data.zone(), data.clock(), data.people()::resolve);
         vertx.executeBlocking(() -> endpoint.apply(params), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")

@@ -30,11 +30,18 @@ final class Params {
     private final MultiMap query;
     private final ZoneId defaultZone;
     private final Clock clock;
+    /** The person an identity or alias belongs to, as the CLI's --user resolves it. */
+    private final java.util.function.UnaryOperator<String> personOf;
 
     Params(MultiMap query, ZoneId defaultZone, Clock clock) {
+        this(query, defaultZone, clock, java.util.function.UnaryOperator.identity());
+    }
+
+    Params(MultiMap query, ZoneId defaultZone, Clock clock, java.util.function.UnaryOperator<String> personOf) {
         this.query = query;
         this.defaultZone = defaultZone;
         this.clock = clock;
+        this.personOf = personOf;
     }
 
     Clock clock() {
@@ -135,7 +142,8 @@ final class Params {
                         + " otel (otel-event and otel-metric), otel-event, transcript, otel-metric, manual, demo)");
             }
         }
-        UsageQuery filtered = q.withPerson(string("person")).withTeam(string("team")).withSource(source);
+        String person = string("person"); // an alias or raw identity means its person, as --user does
+        UsageQuery filtered = q.withPerson(person == null ? null : personOf.apply(person)).withTeam(string("team")).withSource(source);
         String model = string("model");
         if (model != null) filtered = filtered.withAnyOf(models(filtered.anyOf(), model));
         String region = string("region"); // a cloud region, or (none) for first-party records

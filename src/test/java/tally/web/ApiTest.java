@@ -118,6 +118,8 @@ class ApiTest {
         }
         assertThat(h.json("/api/usage?by=source&source=gateway").path("rows").get(0).path("requests").asLong()).isEqualTo(3);
         assertThat(h.json("/api/totals?person=dev9").path("total").path("unpriced_requests").asLong()).isEqualTo(1);
+        // an alias means its person, as the CLI's --user reads it
+        assertThat(h.json("/api/totals?person=key_dev9").path("total")).isEqualTo(h.json("/api/totals?person=dev9").path("total"));
         JsonNode dev3 = h.json("/api/totals?person=dev3");
         JsonNode all = h.json("/api/totals");
         assertThat(usd(dev3.path("total").path("cost_usd"))).isLessThan(usd(all.path("total").path("cost_usd")));
