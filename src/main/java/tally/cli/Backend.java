@@ -18,8 +18,7 @@ interface Backend extends AutoCloseable {
 
     /** Read-write: the server's when one owns the data, else the store opened here. */
     static Backend open(GlobalOptions g) {
-        Optional<ServerFile> server = server(g); // no lambdas on a command's start: each call site costs its linking
-        return server.isPresent() ? new ServerClient(server.get()) : new Local(Session.open(g));
+        return on(server(g), g, false);
     }
 
     /**
@@ -34,8 +33,7 @@ interface Backend extends AutoCloseable {
                     + ", " + server.get().baseUrl() + ") owns " + g.dataDir() + " and prices with its own catalog; "
                     + "restart it with this --prices file, or stop it and run this again");
         }
-        if (server.isPresent()) return new ServerClient(server.get());
-        return new Local(reading ? Session.openForReading(g) : Session.open(g));
+        return on(server, g, reading);
     }
 
     /** Whether the server prices with this very file (same bytes); an unreadable file is the catalog's to report. */
@@ -49,8 +47,14 @@ interface Backend extends AutoCloseable {
 
     /** For commands that only read (an absent default store is a clear error, not an empty report). */
     static Backend openForReading(GlobalOptions g) {
-        Optional<ServerFile> server = server(g);
-        return server.isPresent() ? new ServerClient(server.get()) : new Local(Session.openForReading(g));
+        return on(server(g), g, true);
+    }
+
+    /** The server's use cases when one owns the data, else a session opened here (for reading: an absent store is an error). */
+    private static Backend on(Optional<ServerFile> server, GlobalOptions g, boolean reading) {
+        // no lambdas on a command's start: each call site costs its linking
+        if (server.isPresent()) return new ServerClient(server.get());
+        return new Local(reading ? Session.openForReading(g) : Session.open(g));
     }
 
     /** The running server that owns this process's embedded data directory, if any. */

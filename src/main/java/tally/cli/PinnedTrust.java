@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 
 /**
  * Trusts exactly one server certificate, by its SHA-256: the one {@code tally serve} wrote into the
@@ -35,13 +34,9 @@ final class PinnedTrust extends X509ExtendedTrustManager {
 
     private void check(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) throw new CertificateException("no server certificate");
-        try {
-            String got = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
-            if (!MessageDigest.isEqual(got.getBytes(), sha256.getBytes())) {
-                throw new CertificateException("the server's certificate is not the one tally serve recorded");
-            }
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new CertificateException(e);
+        String got = tally.core.Secrets.sha256Hex(chain[0].getEncoded());
+        if (!MessageDigest.isEqual(got.getBytes(), sha256.getBytes())) {
+            throw new CertificateException("the server's certificate is not the one tally serve recorded");
         }
     }
 

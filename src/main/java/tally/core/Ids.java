@@ -21,10 +21,6 @@ public final class Ids {
 
     /** Full SHA-256 hex, for secrets kept only as hashes. */
     public static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
+        return Secrets.sha256Hex(secret);
     }
 }

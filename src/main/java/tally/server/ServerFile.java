@@ -45,11 +45,7 @@ public record ServerFile(long pid, String host, int port, String token, String s
 
     /** The hex SHA-256 of a file's bytes: how a price file is told from another. */
     public static String sha256(Path file) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return tally.core.Secrets.sha256Hex(Files.readAllBytes(file));
     }
 
     /** Where this machine reaches the server: a wildcard address is reached on loopback. */
@@ -63,7 +59,7 @@ public record ServerFile(long pid, String host, int port, String token, String s
     public static String fingerprint(Path pem) throws IOException {
         try (java.io.InputStream in = Files.newInputStream(pem)) {
             java.security.cert.Certificate c = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+            return tally.core.Secrets.sha256Hex(c.getEncoded());
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("not a PEM certificate: " + pem + " (" + e.getMessage() + ")", e);
         }
