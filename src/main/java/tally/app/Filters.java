@@ -53,13 +53,7 @@ public record Filters(List<String> users, List<String> teams, List<String> model
         List<String> exact = new ArrayList<>();
         List<String> families = new ArrayList<>();
         for (String m : clean(models)) {
-            ResolvedModel r = catalog.resolve(m);
-            if (r.known()) exact.add(r.canonicalId());
-            else {
-                String family = ModelIds.parse(m).id();
-                if (family.isEmpty()) throw new IllegalArgumentException("--model: '" + m + "' names no model");
-                families.add(family);
-            }
+            if (!readModel(m, catalog, exact, families)) throw new IllegalArgumentException("--model: '" + m + "' names no model");
         }
         for (String s : clean(sources)) {
             try {
@@ -70,6 +64,18 @@ public record Filters(List<String> users, List<String> teams, List<String> model
         }
         return new AnyOf(persons, clean(teams), exact, families, clean(sources), clean(projects), clean(costCenters),
                 clean(regions));
+    }
+
+    /**
+     * A model as --model (and the API's model=) reads it: a spelling the catalog knows (an undated alias, a
+     * Bedrock or Vertex id) goes to {@code exact} as its canonical id; another word to {@code families}, every
+     * stored model whose id contains it (opus, sonnet-4-5). False when it names no model at all.
+     */
+    public static boolean readModel(String m, PriceCatalog catalog, List<String> exact, List<String> families) {
+        ResolvedModel r = catalog.resolve(m);
+        if (r.known()) return exact.add(r.canonicalId());
+        String family = ModelIds.parse(m).id();
+        return !family.isEmpty() && families.add(family);
     }
 
     private static List<String> clean(List<String> values) {

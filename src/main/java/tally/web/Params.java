@@ -1,10 +1,9 @@
 package tally.web;
 
 import io.vertx.core.MultiMap;
+import tally.app.Filters;
 import tally.core.Source;
-import tally.pricing.ModelIds;
 import tally.pricing.PriceCatalog;
-import tally.pricing.ResolvedModel;
 import tally.report.ReportRange;
 import tally.store.AnyOf;
 import tally.store.Dimension;
@@ -150,20 +149,13 @@ final class Params {
         return region == null ? filtered : filtered.withAnyOf(filtered.anyOf().withRegions(List.of(region)));
     }
 
-    /**
-     * A model as the CLI's --model reads it: a spelling the catalog knows (an undated alias, a Bedrock or
-     * Vertex id) is its canonical id; another word is a family, every stored model whose id contains it
-     * (opus, sonnet-4-5). Only canonical ids matched before: model=opus silently answered nothing.
-     */
+    /** A model as the CLI's --model reads it (Filters.readModel): only canonical ids matched before, so model=opus answered nothing. */
     private static AnyOf models(AnyOf f, String raw) {
-        ResolvedModel r = PriceCatalog.bundled().resolve(raw);
-        if (r.known()) {
-            return new AnyOf(f.people(), f.teams(), List.of(r.canonicalId()), f.modelFamilies(), f.sources(), f.projects(),
-                    f.costCenters(), f.regions());
-        }
-        String family = ModelIds.parse(raw).id();
-        if (family.isEmpty()) throw ApiError.badParam("model", "'" + raw + "' names no model");
-        return new AnyOf(f.people(), f.teams(), f.models(), List.of(family), f.sources(), f.projects(), f.costCenters(), f.regions());
+        List<String> exact = new java.util.ArrayList<>();
+        List<String> families = new java.util.ArrayList<>();
+        if (!Filters.readModel(raw, PriceCatalog.bundled(), exact, families)) throw ApiError.badParam("model", "'" + raw + "' names no model");
+        return new AnyOf(f.people(), f.teams(), exact.isEmpty() ? f.models() : exact, families.isEmpty() ? f.modelFamilies() : families,
+                f.sources(), f.projects(), f.costCenters(), f.regions());
     }
 
     /** A grouping from a fixed set: the API's names (person, not user). */
