@@ -146,16 +146,29 @@ public final class Budgets {
      * period who has no budget of their own for that period (others have spent nothing against it).
      */
     public List<Budget> effective(Instant now, ZoneId zone) {
+        return new ArrayList<>(spentNow(now, zone, false).keySet());
+    }
+
+    /**
+     * {@link #effective} with what is spent against each this period: one question per budget, and one
+     * per each-person default for all its people at once (its per-person figures, not one question each).
+     */
+    public Map<Budget, Long> spentNow(Instant now, ZoneId zone) {
+        return spentNow(now, zone, true);
+    }
+
+    private Map<Budget, Long> spentNow(Instant now, ZoneId zone, boolean withOwnSpend) {
         List<Budget> all = list();
-        List<Budget> out = new ArrayList<>();
+        Map<Budget, Long> out = new java.util.LinkedHashMap<>();
         for (Budget b : all) {
             if (!b.isDefault()) {
-                out.add(b);
+                out.put(b, withOwnSpend ? spent(b, now, zone) : null);
                 continue;
             }
-            List<String> people = new ArrayList<>(spentByPerson(b, now, zone).keySet());
+            Map<String, Long> byPerson = spentByPerson(b, now, zone);
+            List<String> people = new ArrayList<>(byPerson.keySet());
             Collections.sort(people);
-            for (String person : people) if (!overridden(all, b, person)) out.add(b.forPerson(person));
+            for (String person : people) if (!overridden(all, b, person)) out.put(b.forPerson(person), byPerson.get(person));
         }
         return out;
     }

@@ -124,14 +124,15 @@ public final class PrometheusExposition {
     }
 
     private void budgets(PrometheusText t, Instant now) {
-        List<Budget> all = budgets.effective(now, zone); // an each-person default: one series per person who spent
+        Map<Budget, Long> spentNow = budgets.spentNow(now, zone); // an each-person default: one series per person who spent
+        List<Budget> all = List.copyOf(spentNow.keySet());
         for (Budget.Unit unit : Budget.Unit.values()) {
             String suffix = unit == Budget.Unit.USD ? "usd" : "tokens";
             List<Budget> these = all.stream().filter(b -> b.unit() == unit).toList();
             if (these.isEmpty()) continue;
             t.family("tally_budget_limit_" + suffix, "gauge", "Budget limit for the current period.");
             for (Budget b : these) t.sample("tally_budget_limit_" + suffix, labels(b), amount(unit, b.amount()));
-            long[] spent = these.stream().mapToLong(b -> budgets.spent(b, now, zone)).toArray();
+            long[] spent = these.stream().mapToLong(spentNow::get).toArray();
             t.family("tally_budget_spent_" + suffix, "gauge", "Spent against the budget in the current period (every source).");
             for (int i = 0; i < these.size(); i++) t.sample("tally_budget_spent_" + suffix, labels(these.get(i)), amount(unit, spent[i]));
             t.family("tally_budget_remaining_" + suffix, "gauge", "Left of the budget in the current period (zero when exhausted).");
