@@ -12,6 +12,9 @@ import java.util.List;
  * repricing. The horizon is remembered so a pruned record that arrives again is not counted twice.
  */
 final class Retention {
+    /** The cut of the latest prune, in epoch milliseconds; 0 when nothing was pruned. */
+    private static final String HORIZON = "SELECT coalesce(max(before_ms), 0) FROM retention_horizon";
+
     private final LedgerWriter writer;
     private final Store store;
 
@@ -37,14 +40,14 @@ final class Retention {
 
     /** The cut of the latest prune: records older than it are not stored; empty when nothing was pruned. */
     java.util.Optional<Instant> horizon() {
-        long ms = Jdbc.query(store, "SELECT coalesce(max(before_ms), 0) FROM retention_horizon", List.of(),
+        long ms = Jdbc.query(store, HORIZON, List.of(),
                 rs -> rs.getLong(1), store::unavailable).get(0);
         return ms == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(ms));
     }
 
     /** The horizon only moves forward: a shorter window later must not readmit pruned history. */
     private static void raiseHorizon(Connection c, long cut) throws SQLException {
-        long current = Jdbc.query(c, "SELECT coalesce(max(before_ms), 0) FROM retention_horizon", List.of(),
+        long current = Jdbc.query(c, HORIZON, List.of(),
                 rs -> rs.getLong(1)).get(0);
         if (cut <= current) return;
         Jdbc.update(c, "DELETE FROM retention_horizon");
@@ -57,7 +60,6 @@ final class Retention {
      * operator chose not to keep that history).
      */
     static long dropPastHorizon(Connection c) throws SQLException {
-        return Jdbc.update(c, "DELETE FROM usage_staging WHERE ts_ms < (SELECT coalesce(max(before_ms), 0)"
-                + " FROM retention_horizon)");
+        return Jdbc.update(c, "DELETE FROM usage_staging WHERE ts_ms < (" + HORIZON + ")");
     }
 }
