@@ -7,7 +7,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Each budget passing 50, 80, 90 and 100 percent (by default) of its limit in the current period, over every source. */
+/**
+ * Each budget passing 50, 80, 90 and 100 percent (by default) of its limit in the current period, over every source;
+ * a soft budget also at its own threshold ({@code budgets set --soft --threshold}), which is where its owner asked to hear.
+ */
 public record BudgetRule(Basics basics, List<Integer> percentages) implements AlertRule {
     public static final List<Integer> DEFAULT_PERCENTAGES = List.of(50, 80, 90, 100);
     private static final DateTimeFormatter RESET = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
@@ -43,7 +46,7 @@ public record BudgetRule(Basics basics, List<Integer> percentages) implements Al
             String group = "budget:" + b.name() + (b.scope() == Budget.Scope.EACH_PERSON ? ":" + b.subject() : "")
                     + ":" + b.period().start(r.now(), r.zone()).toEpochMilli();
             String who = "Budget '" + b.name() + "'" + (b.scope() == Budget.Scope.EACH_PERSON ? " for " + b.subject() : "");
-            for (int p : percentages.stream().sorted().toList()) {
+            for (int p : marks(b)) {
                 if (spent * 100 < b.amount() * p) continue;
                 out.add(new Breach(group + ":" + p, who, p + "% of the " + b.period().label() + " budget",
                         b.format(spent), p + "% of " + b.format(b.amount()),
@@ -53,6 +56,13 @@ public record BudgetRule(Basics basics, List<Integer> percentages) implements Al
             }
         }
         return out;
+    }
+
+    /** The rule's percentages, and a soft budget's own threshold among them, in order. */
+    private List<Integer> marks(Budget b) {
+        java.util.TreeSet<Integer> marks = new java.util.TreeSet<>(percentages);
+        if (!b.hard()) marks.add(b.thresholdPct());
+        return List.copyOf(marks);
     }
 
     /** A budget's marks clear when its period resets: not news. */

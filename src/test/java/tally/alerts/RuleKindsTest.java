@@ -127,6 +127,23 @@ class RuleKindsTest {
     }
 
     @Test
+    void aSoftBudgetAlsoWarnsAtItsOwnThreshold() throws Exception {
+        try (AlertHarness h = duck("2026-03-10T10:00:00Z", "{\"name\":\"budgets\",\"kind\":\"budget\"}")) {
+            new Budgets(h.store, h.ledger).set(new Budget("eng", Budget.Scope.ORG, null, Budget.Period.DAILY, Budget.Unit.USD,
+                    10_000_000_000L, false, 75));
+            h.write(Events.event("a", "2026-03-10T09:00:00Z", "alice").cost(7_600_000_000L, "t").build());
+            List<Notification> n = h.tickAt("2026-03-10T10:00:00Z");
+            assertThat(n).extracting(x -> x.fields().get("What")).containsExactly("75% of the daily budget");
+            assertThat(n.get(0).text()).contains("Budget 'eng' (organization, soft) is at 76%: $7.60 of $10.00 spent, past the 75% mark");
+            assertThat(h.slack.requests).as("reaches the channels, not only the log").hasSize(1);
+
+            h.write(Events.event("b", "2026-03-10T10:01:00Z", "alice").cost(500_000_000L, "t").build());
+            assertThat(h.tickAt("2026-03-10T10:05:00Z")).extracting(x -> x.fields().get("What"))
+                    .containsExactly("80% of the daily budget");
+        }
+    }
+
+    @Test
     void aDayFarAboveThePersonsOwnMedianFires() throws Exception {
         try (AlertHarness h = duck("2026-03-10T10:00:00Z", "{\"name\":\"spike\",\"kind\":\"baseline\",\"factor\":3,\"days\":14,\"minimum\":\"1\"}")) {
             h.write(Events.priced("d1", "2026-03-05T10:00:00Z", "alice", 1_000_000_000L),
