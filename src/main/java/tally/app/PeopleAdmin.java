@@ -7,7 +7,12 @@ import java.util.List;
 
 /** People, their teams and the raw identities that are theirs. */
 public final class PeopleAdmin {
-    public record Add(String name, String team, List<String> aliases) {}
+    /** {@code noTeam}: take the person's team away (their history then shows under no team). */
+    public record Add(String name, String team, List<String> aliases, Boolean noTeam) {
+        public Add(String name, String team, List<String> aliases) {
+            this(name, team, aliases, null);
+        }
+    }
 
     public record Alias(String name, List<String> identities) {}
 
@@ -22,8 +27,13 @@ public final class PeopleAdmin {
     /** Adds (or updates) a person and maps their aliases; everything is checked before anything is saved. */
     public Done add(Add a) {
         List<String> aliases = a.aliases() == null ? List.of() : a.aliases();
+        boolean clear = Boolean.TRUE.equals(a.noTeam());
+        if (clear && a.team() != null) {
+            throw new IllegalArgumentException("give a team or take it away, not both (--team and --no-team; team and noTeam)");
+        }
         People.check(a.name(), a.team(), aliases);
-        people.add(a.name(), a.team());
+        if (clear) people.clearTeam(a.name());
+        else people.add(a.name(), a.team());
         aliases.forEach(alias -> people.alias(a.name(), alias));
         return new Done(true);
     }

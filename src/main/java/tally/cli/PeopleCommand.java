@@ -30,13 +30,14 @@ final class PeopleCommand implements Runnable {
         @Spec CommandSpec spec;
         @Parameters(index = "0", paramLabel = "NAME", description = "The person's name, as reports show it.") String name;
         @Option(names = "--team", paramLabel = "TEAM", description = "Their team (reports group by it with --by team).") String team;
+        @Option(names = "--no-team", description = "Take the person's team away: their usage then shows under no team.") boolean noTeam;
         @Option(names = "--alias", description = "A raw identity that is this person's (repeatable).") List<String> aliases;
 
         @Override
         public void run() {
             try (Backend b = Backend.open(GlobalOptions.of(spec))) {
-                b.call(Ops.PEOPLE_ADD, new PeopleAdmin.Add(name, team, aliases));
-                spec.commandLine().getOut().println("saved " + name + (team == null ? "" : " (team " + team + ")")
+                b.call(Ops.PEOPLE_ADD, new PeopleAdmin.Add(name, team, aliases, noTeam ? Boolean.TRUE : null));
+                spec.commandLine().getOut().println("saved " + name + (team == null ? noTeam ? " (no team)" : "" : " (team " + team + ")")
                         + (aliases == null ? "" : " with " + aliases.size() + " alias" + (aliases.size() == 1 ? "" : "es")));
             }
         }

@@ -29,6 +29,12 @@ public final class People {
         people.save(name, team, System.currentTimeMillis());
     }
 
+    /** Adds a person without a team, or takes an existing one's team away. */
+    public void clearTeam(String name) {
+        check(name, null, List.of());
+        people.clearTeam(name, System.currentTimeMillis());
+    }
+
     /** Maps a raw identity to a person; remapping an alias moves it (and its history) to the new person. */
     public void alias(String person, String alias) {
         requireName(person);
@@ -78,7 +84,7 @@ public final class People {
      */
     public static void check(String name, String team, List<String> aliases) {
         requireName(name);
-        if (team != null) label("team", team, " (leave it out to keep the person's team, or for none)");
+        if (team != null) label("team", team, " (leave it out to keep the person's team; --no-team takes it away)");
         if (aliases != null) aliases.forEach(People::requireAlias);
     }
 

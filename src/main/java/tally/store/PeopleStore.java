@@ -25,6 +25,17 @@ public final class PeopleStore {
         }
     }
 
+    /** Adds a person without a team, or takes an existing one's team away. */
+    public void clearTeam(String name, long nowMs) {
+        try (Connection c = store.connection()) {
+            if (Jdbc.update(c, "UPDATE people SET team = NULL WHERE name = ?", name) == 0) {
+                Jdbc.update(c, "INSERT INTO people (team, name, created_ms) VALUES (NULL, ?, ?)", name, nowMs);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot save person '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
     public boolean exists(String name) {
         return !Jdbc.query(store, "SELECT 1 FROM people WHERE name = ?", List.of(name), rs -> 1, PeopleStore::readFailed).isEmpty();
     }

@@ -54,6 +54,23 @@ class PeopleAdminTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void noTeamTakesAPersonsTeamAwayAndCannotComeWithOne(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            PeopleAdmin people = admin(store);
+            people.add(new PeopleAdmin.Add("alice", "platform", null));
+            people.add(new PeopleAdmin.Add("alice", null, List.of("alice@corp.com"), true));
+            people.add(new PeopleAdmin.Add("carol", null, null, true));
+
+            assertThat(people.list()).extracting(Person::name, Person::team, Person::aliases)
+                    .containsExactly(tuple("alice", null, List.of("alice@corp.com")), tuple("carol", null, List.of()));
+            assertThatThrownBy(() -> people.add(new PeopleAdmin.Add("alice", "data", null, true)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+            assertThat(people.list().get(0).team()).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aRefusedAliasLeavesNothingSaved(TestStores.Kind kind) {
         try (Store store = Store.open(TestStores.config(kind, dir))) {
             PeopleAdmin people = admin(store);
@@ -77,8 +94,8 @@ class PeopleAdminTest {
             PeopleAdmin people = admin(store);
             people.add(new PeopleAdmin.Add("alice", "platform", null));
             Map<PeopleAdmin.Add, String> refused = new LinkedHashMap<>(); // request -> the reason given
-            refused.put(new PeopleAdmin.Add("bob", "", null), "team must not be empty (leave it out to keep the person's team, or for none)");
-            refused.put(new PeopleAdmin.Add("alice", " ", null), "team must not be empty (leave it out to keep the person's team, or for none)");
+            refused.put(new PeopleAdmin.Add("bob", "", null), "team must not be empty (leave it out to keep the person's team; --no-team takes it away)");
+            refused.put(new PeopleAdmin.Add("alice", " ", null), "team must not be empty (leave it out to keep the person's team; --no-team takes it away)");
             refused.put(new PeopleAdmin.Add("(none)", "x", null), "person name '(none)' is reserved: reports show it for no team, project or region");
             refused.put(new PeopleAdmin.Add("TOTAL", null, null), "person name 'TOTAL' is reserved: reports show it for their totals row");
             refused.put(new PeopleAdmin.Add("bob", "(none)", null), "team '(none)' is reserved: reports show it for no team, project or region");

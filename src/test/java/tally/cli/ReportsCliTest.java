@@ -416,6 +416,22 @@ class ReportsCliTest {
         assertThat(r.out()).isEqualTo("frank today $0.0015 | budget 75% of $0.0020 daily (person frank)\n");
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aPersonsTeamCanBeTakenAwayAndTheirHistoryThenShowsUnderNoTeam(TestStores.Kind kind) throws Exception {
+        use(kind);
+        team();
+        assertThat(tally("people", "add", "alice", "--team", "platform").code()).isZero();
+        assertThat(json(tally("report", "--by", "team", "--user", "alice", "--format", "json")).at("/rows/0/key").asText())
+                .isEqualTo("platform");
+
+        Cli.Result cleared = tally("people", "add", "alice", "--no-team");
+        assertThat(cleared.out()).isEqualTo("saved alice (no team)\n");
+        assertThat(json(tally("report", "--by", "team", "--user", "alice", "--format", "json")).at("/rows/0/key").asText())
+                .isEqualTo("(none)");
+        assertThat(tally("people", "add", "alice", "--team", "data", "--no-team").err()).contains("not both");
+    }
+
     @Test
     void statuslineNeverFailsThePrompt() throws Exception {
         Cli.Result noStore = withStdin("{\"model\":{\"display_name\":\"Opus\"},\"cost\":{\"total_cost_usd\":1.5}}",
