@@ -117,7 +117,7 @@ class AdminApiRequestsTest {
     @Test
     void aFieldAnOpDoesNotKnowIsA400NamingItAndNothingIsSaved() throws Exception {
         Map<String, String> cases = new LinkedHashMap<>();
-        cases.put("people/add {\"name\":\"x\",\"bogus\":1}", "bogus: unknown field (expected name, team, aliases)");
+        cases.put("people/add {\"name\":\"x\",\"bogus\":1}", "bogus: unknown field (expected name, team, aliases, noTeam)");
         cases.put("people/alias {\"name\":\"x\",\"identity\":[\"a\"]}", "identity: unknown field (expected name, identities)");
         cases.put("projects/map {\"glob\":\"*\",\"project\":\"p\",\"pattern\":\"*\"}", "pattern: unknown field (expected glob, project)");
         cases.put("totals/query {\"range\":{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\",\"zone\":\"UTC\",\"tz\":\"UTC\"}}",
