@@ -222,6 +222,29 @@ public final class BedrockRoutes implements Wire {
 
     // ---------------------------------------------------------------- ids in paths
 
+    /**
+     * The path as the router matched it: dot segments and doubled slashes resolved, unreserved
+     * %-escapes decoded (the raw path of {@code /bedrock//model/…} is no model call at all).
+     */
+    static String routedPath(RoutingContext ctx) {
+        try {
+            return ctx.normalizedPath();
+        } catch (IllegalArgumentException badEscape) { // never routed here: the router refuses it first
+            return ctx.request().path();
+        }
+    }
+
+    /** A path segment for an error message: quoted, control characters written as escapes, long ones cut. */
+    static String quoted(String s) {
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char ch = s.charAt(i);
+            if (Character.isISOControl(ch)) b.append(String.format("\\u%04x", (int) ch));
+            else b.append(ch);
+        }
+        return b.append(s.length() > 200 ? "…'" : "'").toString();
+    }
+
     /** RFC 3986 encoding of one path segment: everything but unreserved characters. */
     static String percentEncode(String s) {
         StringBuilder b = new StringBuilder();

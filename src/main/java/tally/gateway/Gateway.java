@@ -130,6 +130,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Runs a cloud route's request (Bedrock, Vertex) through the same steps as /v1/messages. */
     void admit(RoutingContext ctx, Wire wire) {
+        String refused = wire.refusal(ctx);
+        if (refused != null) {
+            ApiErrors.send(ctx.request(), 400, "invalid_request_error", refused);
+            return;
+        }
         ctx.put(Wire.CONTEXT_KEY, wire);
         messages(ctx);
     }

@@ -34,7 +34,18 @@ public final class VertexRoutes implements Wire {
     private static final Logger LOG = Logger.getLogger(VertexRoutes.class.getName());
     private static final long BODY_LIMIT = 32L << 20;
     private static final Pattern CALL = Pattern.compile(
-            "^/vertex(/v1/projects/[^/]+/locations/([^/]+)/publishers/anthropic/models/)([^/:]+):(rawPredict|streamRawPredict)$");
+            "^/vertex/v1/projects/([^/]+)/locations/([^/]+)/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)$");
+    /**
+     * A Google Cloud location: {@code global}, a multi-region ({@code us}, {@code eu}) or a region
+     * ({@code us-east5}). Without {@code --vertex-endpoint} it names the upstream host, which gets
+     * the server's Google token: nothing else may get there.
+     */
+    private static final Pattern LOCATION = Pattern.compile("global|us|eu|[a-z]+-[a-z]+[0-9]+");
+    /** Project ids and numbers (and legacy domain-scoped ids, {@code example.com:proj}). */
+    private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
+    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
+    /** Distinct upstream hosts kept open; past this, a new location's exchange gets a client of its own, closed after it. */
+    private static final int KEPT_ENDPOINTS = 64;
 
     private final Vertx vertx;
     private final Gateway gateway;
@@ -62,17 +73,45 @@ public final class VertexRoutes implements Wire {
         return "vertex";
     }
 
+    /** One call's path, %-decoded: as the router matched it (dot segments and doubled slashes gone). */
+    private record Call(String project, String location, String model, String method) {
+        static Call of(RoutingContext ctx) {
+            Matcher m = CALL.matcher(BedrockRoutes.routedPath(ctx));
+            if (!m.matches()) return null;
+            return new Call(BedrockRoutes.percentDecode(m.group(1)), BedrockRoutes.percentDecode(m.group(2)),
+                    BedrockRoutes.percentDecode(m.group(3)), m.group(4));
+        }
+    }
+
     /** The location the request names in its path ({@code …/locations/{l}/…}). */
     @Override
     public String region(RoutingContext ctx) {
-        Matcher m = CALL.matcher(ctx.request().path());
-        return m.matches() ? BedrockRoutes.percentDecode(m.group(2)) : null;
+        Call c = Call.of(ctx);
+        return c == null ? null : c.location();
     }
 
     @Override
     public String model(RoutingContext ctx) {
-        Matcher m = CALL.matcher(ctx.request().path());
-        return m.matches() ? BedrockRoutes.percentDecode(m.group(3)) : null;
+        Call c = Call.of(ctx);
+        return c == null ? null : c.model();
+    }
+
+    /** A location, project or model that is not one of Google's names is refused before anything is fetched or sent. */
+    @Override
+    public String refusal(RoutingContext ctx) {
+        Call c = Call.of(ctx);
+        if (c == null) return "not a Vertex call: " + BedrockRoutes.quoted(ctx.request().path());
+        if (!LOCATION.matcher(c.location()).matches()) {
+            return "location " + BedrockRoutes.quoted(c.location())
+                    + " is not a Google Cloud location (global, us, eu, or a region such as us-east5)";
+        }
+        if (!PROJECT.matcher(c.project()).matches()) {
+            return "project " + BedrockRoutes.quoted(c.project()) + " is not a Google Cloud project id";
+        }
+        if (!MODEL.matcher(c.model()).matches()) {
+            return "model " + BedrockRoutes.quoted(c.model()) + " is not a Vertex model id (such as claude-sonnet-4-5@20250929)";
+        }
+        return null;
     }
 
     /** A first-party target becomes Vertex's id: {@code claude-haiku-4-5} is {@code claude-haiku-4-5@20251001}. */
@@ -86,10 +125,11 @@ public final class VertexRoutes implements Wire {
     @Override
     public void forward(RoutingContext ctx, Caller c, String model, Buffer body, Function<ProxyExchange.Result, Future<Void>> onDone) {
         HttpServerRequest req = ctx.request();
-        Matcher m = CALL.matcher(req.path());
-        if (!m.matches()) throw new IllegalStateException("not a Vertex call: " + req.path());
-        String path = m.group(1) + BedrockRoutes.percentEncode(model).replace("%40", "@") + ":" + m.group(4);
-        URI endpoint = config.endpoint() != null ? config.endpoint() : VertexConfig.endpointFor(BedrockRoutes.percentDecode(m.group(2)));
+        Call call = Call.of(ctx);
+        if (call == null) throw new IllegalStateException("not a Vertex call: " + req.path());
+        String path = "/v1/projects/" + BedrockRoutes.percentEncode(call.project()) + "/locations/" + call.location()
+                + "/publishers/anthropic/models/" + BedrockRoutes.percentEncode(model).replace("%40", "@") + ":" + call.method();
+        URI endpoint = config.endpoint() != null ? config.endpoint() : VertexConfig.endpointFor(call.location());
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         ForwardHeaders.copyRequest(req.headers(), h, Set.of(), true);
         authorization(c).onComplete(a -> {
@@ -105,13 +145,25 @@ public final class VertexRoutes implements Wire {
                 return;
             }
             if (a.result() != null) h.set("authorization", a.result());
-            UpstreamClient client = clients.computeIfAbsent(endpoint, e -> new UpstreamClient(vertx, e, idleTimeout));
+            UpstreamClient kept = clientFor(endpoint);
+            UpstreamClient client = kept != null ? kept : new UpstreamClient(vertx, endpoint, idleTimeout);
             new ProxyExchange(client, req, body, h,
                     up -> UsageTap.forAnswer(up, UsageTap::forContentType), true,
-                    r -> onDone.apply(r.requestId() != null || r.tap() == null ? r
-                            : new ProxyExchange.Result(r.status(), r.tap(), r.tap().usage.messageId(), r.latencyNanos())))
+                    r -> {
+                        Future<Void> recorded = onDone.apply(r.requestId() != null || r.tap() == null ? r
+                                : new ProxyExchange.Result(r.status(), r.tap(), r.tap().usage.messageId(), r.latencyNanos()));
+                        if (kept == null) recorded.onComplete(v -> client.close());
+                        return recorded;
+                    })
                     .to(path).start();
         });
+    }
+
+    /** The kept client for an endpoint, or null when as many are kept as {@link #KEPT_ENDPOINTS} allows. */
+    private UpstreamClient clientFor(URI endpoint) {
+        UpstreamClient c = clients.get(endpoint);
+        if (c != null || clients.size() >= KEPT_ENDPOINTS) return c;
+        return clients.computeIfAbsent(endpoint, e -> new UpstreamClient(vertx, e, idleTimeout));
     }
 
     /** A developer's own bearer token (pass-through) is forwarded; otherwise the server's Google credentials. */

@@ -21,6 +21,14 @@ interface Wire {
         return null;
     }
 
+    /**
+     * Why the request's path cannot be forwarded (a 400, answered before anything else is done), or
+     * null: what the path names must be safe to send on, and storable.
+     */
+    default String refusal(RoutingContext ctx) {
+        return null;
+    }
+
     /** The model the request asks for (from its path). */
     String model(RoutingContext ctx);
 

@@ -43,12 +43,16 @@ class VertexGatewayTest {
         final FakeVertex vertex;
 
         Cloud(TestStores.Kind kind, Path dir) {
+            this(kind, dir, true, () -> GoogleCredentials.create(new AccessToken(FakeVertex.TOKEN,
+                    Date.from(Instant.now().plus(Duration.ofHours(1))))));
+        }
+
+        /** {@code atFake}: --vertex-endpoint is the fake's; else unset, each location's Google host (as in production). */
+        Cloud(TestStores.Kind kind, Path dir, boolean atFake, java.util.function.Supplier<GoogleCredentials> google) {
             FakeVertex[] fake = new FakeVertex[1];
             gw = new GatewayHarness(kind, dir, c -> c, (vertx, gateway) -> {
                 fake[0] = new FakeVertex(vertx, bytes("say-hi.sse.txt"));
-                GoogleCredentials google = GoogleCredentials.create(new AccessToken(FakeVertex.TOKEN,
-                        Date.from(Instant.now().plus(Duration.ofHours(1)))));
-                VertexConfig config = new VertexConfig(URI.create(fake[0].url()), () -> google);
+                VertexConfig config = new VertexConfig(atFake ? URI.create(fake[0].url()) : null, google);
                 List<Consumer<Router>> parts = new ArrayList<>();
                 parts.add(new VertexRoutes(vertx, gateway, config, tally.pricing.PriceCatalog.bundled(), Duration.ofSeconds(5))::mount);
                 return parts;
@@ -144,6 +148,75 @@ class VertexGatewayTest {
             HttpResponse<byte[]> stranger = Http.send("POST", cloud.gw.url() + CALL + "rawPredict", tallyKey("sk-ant-someone-elses"), body);
             assertThat(stranger.statusCode()).isEqualTo(401);
             assertThat(cloud.vertex.seen).hasSize(1);
+        }
+    }
+
+    static final String BODY = "{\"anthropic_version\":\"vertex-2023-10-16\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    record Answer(int statusCode, String body) {}
+
+    static Answer post(String url, Map<String, String> headers, String body) {
+        HttpResponse<byte[]> r = Http.send("POST", url, headers, body);
+        return new Answer(r.statusCode(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static String call(String project, String location, String model) {
+        return "/vertex/v1/projects/" + project + "/locations/" + location + "/publishers/anthropic/models/" + model + ":rawPredict";
+    }
+
+    @Test
+    void a_location_that_is_no_google_region_is_refused_before_the_servers_google_token_is_fetched() {
+        java.util.concurrent.atomic.AtomicInteger tokenLookups = new java.util.concurrent.atomic.AtomicInteger();
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir, false, () -> {
+            tokenLookups.incrementAndGet();
+            return GoogleCredentials.create(new AccessToken(FakeVertex.TOKEN, Date.from(Instant.now().plus(Duration.ofHours(1)))));
+        })) {
+            String key = cloud.gw.key("mallory");
+            // without --vertex-endpoint the location becomes the host: https://LOCATION-aiplatform.googleapis.com
+            for (String location : List.of("127.0.0.1:9444%23", "attacker.example%3F", "attacker.example%2F", "us-east5.attacker.example",
+                    "evil@host", "US-EAST5", "us%00east5", "us-east5%20", "%20")) {
+                Answer resp = post(cloud.gw.url() + call("p", location, "claude-sonnet-4-5@20250929"),
+                        tallyKey(key), BODY);
+                assertThat(resp.statusCode()).as(location).isEqualTo(400);
+                assertThat(resp.body()).as(location).contains("invalid_request_error").contains("location '")
+                        .contains("is not a Google Cloud location");
+            }
+            Answer hash = post(cloud.gw.url() + call("p", "127.0.0.1:9444%23", "claude-sonnet-4-5@20250929"),
+                    tallyKey(key), BODY);
+            assertThat(hash.body()).contains("location '127.0.0.1:9444#'");
+            assertThat(tokenLookups).hasValue(0);
+            assertThat(cloud.vertex.seen).isEmpty();
+            assertThat(cloud.gw.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_project_or_model_that_could_change_where_the_call_goes_is_refused_and_google_location_names_pass() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            for (String[] bad : new String[][] {{"p%2F..%2Fx", "us-east5", "claude-sonnet-4-5@20250929", "project 'p/../x'"},
+                    {"p%23", "us-east5", "claude-sonnet-4-5@20250929", "project 'p#'"},
+                    {"p%3Fq", "us-east5", "claude-sonnet-4-5@20250929", "project 'p?q'"},
+                    {"p", "us-east5", "claude%2F..%2Fx", "model 'claude/../x'"},
+                    {"p", "us-east5", "claude%00x", "model 'claude\\\\u0000x'"}, // the message's escape, as JSON writes it
+                    {"p", "us-east5", "%20", "model ' '"}}) {
+                Answer resp = post(cloud.gw.url() + call(bad[0], bad[1], bad[2]), tallyKey(key), BODY);
+                assertThat(resp.statusCode()).as(bad[3]).isEqualTo(400);
+                assertThat(resp.body()).as(bad[3]).contains(bad[3]);
+            }
+            assertThat(cloud.vertex.seen).isEmpty();
+
+            for (String location : List.of("global", "us", "eu", "europe-west1", "northamerica-northeast1")) {
+                Answer resp = post(cloud.gw.url() + call("my-proj-123", location, "claude-sonnet-4-5@20250929"),
+                        tallyKey(key), BODY);
+                assertThat(resp.statusCode()).as(location).isEqualTo(200);
+            }
+            assertThat(cloud.vertex.seen).extracting(FakeVertex.Seen::path).containsExactly(
+                    "/v1/projects/my-proj-123/locations/global/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict",
+                    "/v1/projects/my-proj-123/locations/us/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict",
+                    "/v1/projects/my-proj-123/locations/eu/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict",
+                    "/v1/projects/my-proj-123/locations/europe-west1/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict",
+                    "/v1/projects/my-proj-123/locations/northamerica-northeast1/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict");
         }
     }
 }
