@@ -44,6 +44,7 @@ public final class ModelIds {
 
         String provider = ANTHROPIC;
         boolean regional = false;
+        boolean profiled = false; // a cross-region inference profile prefix said where it runs
 
         if (s.startsWith("arn:")) {
             provider = BEDROCK;
@@ -63,13 +64,14 @@ public final class ModelIds {
                 s = s.substring(prefix.length());
                 provider = BEDROCK;
                 regional = !prefix.equals("global.");
+                profiled = true;
                 break;
             }
         }
         if (s.startsWith("anthropic.")) {
-            boolean profiled = provider.equals(BEDROCK);
             s = s.substring("anthropic.".length());
-            if (!profiled) regional = true; // a bare base id runs in the caller's region
+            // a bare base id, or a foundation-model ARN naming one, runs in the caller's region
+            if (!profiled) regional = true;
             provider = BEDROCK;
         }
 

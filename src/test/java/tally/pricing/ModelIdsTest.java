@@ -43,6 +43,9 @@ class ModelIdsTest {
             "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0, claude-sonnet-4-5-20250929, bedrock, true",
             "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/global.anthropic.claude-opus-4-6-v1, claude-opus-4-6, bedrock, false",
             "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0, claude-3-haiku-20240307, bedrock, false",
+            // a foundation-model ARN is an in-region call, like the bare id it names
+            "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0, claude-sonnet-4-5-20250929, bedrock, true",
+            "arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-opus-4-6-v1, claude-opus-4-6, bedrock, true",
             "us.anthropic.claude-sonnet-4-5-20250929-v1%3A0, claude-sonnet-4-5-20250929, bedrock, true",
             // Vertex
             "claude-sonnet-4-5@20250929,                 claude-sonnet-4-5-20250929, vertex,    false",

@@ -157,6 +157,18 @@ class MultipliersTest {
         }
 
         @Test
+        void foundationModelArnRunsInRegionAndCostsWhatTheBareIdCosts() {
+            // the fixture's usage: 3 uncached in, 3,000 5m writes, 0 reads, 14 out; Sonnet 4.5 at 1.1x
+            TokenCounts t = new TokenCounts(3, 3_000, 0, 0, 14);
+            String bare = "anthropic.claude-sonnet-4-5-20250929-v1:0";
+            Quote q = quote("arn:aws:bedrock:us-east-1::foundation-model/" + bare, t);
+            assertThat(q.regionalPremium()).isTrue();
+            assertThat(q.costNanos()).isEqualTo(12_615_900L).isEqualTo(cost(bare, t));
+            assertThat(cost("arn:aws:bedrock:us-east-1::foundation-model%2Fanthropic.claude-haiku-4-5-20251001-v1:0", tokens(M, 0)))
+                    .isEqualTo(usd("1.10"));
+        }
+
+        @Test
         void olderModelsHaveNoPremium() {
             Quote q = quote("us.anthropic.claude-3-7-sonnet-20250219-v1:0", tokens(M, M));
             assertThat(q.regionalPremium()).isFalse();

@@ -96,6 +96,23 @@ class BedrockImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aFoundationModelArnIsAnInRegionCallPricedLikeTheBareId(TestStores.Kind kind) throws Exception {
+        gzipLines(s3("us-east-1", "a"),
+                record("r-bare", DAY + "T10:15:00Z", ALICE, "us-east-1", "anthropic.claude-sonnet-4-5-20250929-v1:0"),
+                record("r-arn", DAY + "T10:16:00Z", BOB, "us-east-1",
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0"));
+
+        Tally tally = new Tally(kind, dir);
+        tally.run("import", "bedrock", dir.resolve("bucket").toString()).ok();
+
+        Map<String, JsonNode> users = byKey(tally, "user");
+        // the list price 0.33375 (above) with the in-region 10%, both ways of naming the model
+        assertThat(users.get("alice@corp.com").get("cost_usd").asText()).isEqualTo("0.367125");
+        assertThat(users.get("bob").get("cost_usd").asText()).isEqualTo("0.367125");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void cloudWatchExportsUnwrapTheRecordAndTheSameRequestCountsOnce(TestStores.Kind kind) throws Exception {
         ObjectNode a = record("r-1", DAY + "T10:15:00Z", ALICE, "us-east-1", "global.anthropic.claude-sonnet-4-5-20250929-v1:0");
         ObjectNode b = record("r-2", DAY + "T10:20:00Z", BOB, "us-east-1", "global.anthropic.claude-sonnet-4-5-20250929-v1:0");
