@@ -12,7 +12,7 @@ import java.util.Set;
 final class Mapped {
     final List<UsageEvent> usage = new ArrayList<>();
     final List<Activity> activity = new ArrayList<>();
-    /** Sessions seen sending per-request api_request events in this request. */
+    /** Sessions seen sending per-request api_request events in this request, with whose ({@code ActivityLog.sessionKey}). */
     final Set<String> eventSessions = new LinkedHashSet<>();
     /** Cumulative series whose points this request counted (forgotten again if it is not accepted). */
     final Set<String> series = new LinkedHashSet<>();

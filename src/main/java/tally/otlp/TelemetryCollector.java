@@ -85,7 +85,7 @@ public final class TelemetryCollector implements AutoCloseable {
 
     public CompletableFuture<Outcome> metrics(ExportMetricsServiceRequest request, String tokenPerson) {
         Mapped m = mapper.metrics(request, tokenPerson, tracker);
-        m.usage.removeIf(e -> e.sessionId() != null && eventSessions.contains(e.sessionId()));
+        m.usage.removeIf(e -> e.sessionId() != null && eventSessions.contains(ActivityLog.sessionKey(e.identity(), e.sessionId())));
         return record(m);
     }
 

@@ -17,6 +17,7 @@ import tally.core.Ids;
 import tally.core.Source;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
+import tally.store.ActivityLog;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -102,7 +103,7 @@ final class TelemetryMapper {
                 }
                 out.usage.add(usage);
                 if (estimated != null) out.activity.add(estimated);
-                if (session != null) out.eventSessions.add(session);
+                if (session != null) out.eventSessions.add(ActivityLog.sessionKey(who, session));
             }
             case "api_error", "api_retries_exhausted" -> {
                 String requestId = a.string("request_id");

@@ -113,16 +113,24 @@ public final class ActivityLog {
         return out;
     }
 
-    /** Sessions known to send per-request events (the ledger marks them when it stores their first one). */
+    /**
+     * Sessions known to send per-request events (the ledger marks them when it stores their first one),
+     * each as {@link #sessionKey} of the identity that sent them.
+     */
     public Set<String> eventSessions() {
         Set<String> out = new HashSet<>();
         try (Connection c = store.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT session_id FROM otel_sessions")) {
-            while (rs.next()) out.add(rs.getString(1));
+             ResultSet rs = s.executeQuery("SELECT identity, session_id FROM metered_sessions WHERE source = 'otel-event'")) {
+            while (rs.next()) out.add(sessionKey(rs.getString(1), rs.getString(2)));
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
         return out;
+    }
+
+    /** One identity's session, as {@link #eventSessions} names it. */
+    public static String sessionKey(String identity, String session) {
+        return identity + '\u0000' + session;
     }
 
     /** Saves an ingest token's hash for a person. */

@@ -26,7 +26,9 @@ final class Growth {
                 + row + ".cache_read_tokens + " + row + ".output_tokens)";
     }
 
-    private static final String OUTGROWN = " AND s.source = ? AND " + total("s") + " > " + total("l");
+    /** A staged copy with more tokens, of the same person's record (a transcript can name anyone's request id). */
+    private static final String OUTGROWN = " AND s.source = ? AND " + total("s") + " > " + total("l")
+            + " AND " + Identities.samePerson("s.identity", "l.identity");
 
     /** Whether {@code a} is a fuller copy of the record {@code b} is: more tokens in all. */
     static boolean outgrows(UsageEvent a, UsageEvent b) {

@@ -63,6 +63,18 @@ final class Identities {
     /** The team of a row r, joined by {@link #people(String)} (as p). */
     static final String TEAM = "coalesce(nullif(r.team, ''), p.team, '(none)')";
 
+    /** The person an identity (SQL expression) resolves to, by the rule of {@link #person}, looked up rather than joined. */
+    static String personOf(String identity) {
+        String alias = "(SELECT person FROM aliases WHERE alias = ";
+        return "coalesce(" + alias + identity + "), " + alias + sessionOf(identity) + "), " + alias + roleOf(identity)
+                + "), " + alias + iamRoleOf(identity) + "), " + shown(identity) + ")";
+    }
+
+    /** Whether two identities (SQL expressions) are one person: the same, or resolving to the same person. */
+    static String samePerson(String a, String b) {
+        return "(" + a + " = " + b + " OR " + personOf(a) + " = " + personOf(b) + ")";
+    }
+
     /** Joins the aliases of the row aliased {@code row}: of its identity (as a), session name, role and IAM role. */
     static String aliases(String row) {
         String id = row + ".identity";

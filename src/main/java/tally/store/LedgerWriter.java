@@ -6,8 +6,8 @@ import tally.core.UsageEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +23,6 @@ import java.util.function.UnaryOperator;
 final class LedgerWriter {
     /** How far apart two sources may stamp the same provider request. */
     static final long REQUEST_ID_MARGIN_MS = 2 * 60 * 60 * 1000;
-    private static final int CHUNK = 500;
 
     private final Store store;
     private final Object writeLock = new Object();
@@ -99,12 +98,13 @@ final class LedgerWriter {
         if (probes.requests()) {
             long wlo = lo - REQUEST_ID_MARGIN_MS;
             long whi = hi + REQUEST_ID_MARGIN_MS;
-            duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE request_id IN (SELECT s.request_id"
+            duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id"
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
-                    + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank <= s.source_rank)", wlo, whi);
+                    + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")
+                    + " AND " + Precedence.mayStandFor("l", "s") + ")", wlo, whi);
             superseded = supersede(c, wlo, whi, store.localDays());
         }
-        long[] bySession = eventSessionsFirst(c, events);
+        long[] bySession = MeteredSessions.apply(c, store.localDays());
         duplicates += bySession[0];
         superseded += bySession[1];
         if (mayReportTheSameCall(events)) {
@@ -136,49 +136,11 @@ final class LedgerWriter {
         return Jdbc.update(c, "DELETE FROM usage_events" + where.sql(), where.params().toArray());
     }
 
-    /**
-     * Telemetry precedence by session: a session that sends per-request events is metered from those
-     * alone. Its first event record takes back the metric-derived records stored for it, and
-     * metric-derived records of such a session are not stored. Done here, in the write transaction,
-     * so it holds across restarts and replicas, and the OTLP path needs no store to answer.
-     * Returns {metric records not stored, stored metric records taken back}.
-     */
-    private long[] eventSessionsFirst(Connection c, List<UsageEvent> events) throws SQLException {
-        Set<String> sessions = new LinkedHashSet<>();
-        boolean anyMetric = false;
-        for (UsageEvent e : events) {
-            if (e.sessionId() == null) continue;
-            if (e.source() == Source.OTEL_EVENT && !e.failed()) sessions.add(e.sessionId());
-            anyMetric |= e.source() == Source.OTEL_METRIC;
-        }
-        String metric = Source.OTEL_METRIC.label();
-        long takenBack = 0;
-        List<String> all = new ArrayList<>(sessions);
-        for (int i = 0; i < all.size(); i += CHUNK) {
-            List<String> fresh = markEventSessions(c, all.subList(i, Math.min(all.size(), i + CHUNK)));
-            if (fresh.isEmpty()) continue;
-            takenBack += remove(c, new Where().and("source = ?", metric).in("session_id", fresh), store.localDays());
-        }
-        long skipped = !anyMetric ? 0 : Jdbc.update(c, "DELETE FROM usage_staging WHERE source = ?"
-                + " AND session_id IN (SELECT session_id FROM otel_sessions)", metric);
-        return new long[] {skipped, takenBack};
-    }
-
-    /** Saves the sessions not yet known to send events; returns those. */
-    private static List<String> markEventSessions(Connection c, List<String> sessions) throws SQLException {
-        Set<String> fresh = new LinkedHashSet<>(sessions);
-        Where known = new Where().in("session_id", sessions);
-        fresh.removeAll(Jdbc.query(c, "SELECT session_id FROM otel_sessions" + known.sql(), known.params(),
-                rs -> rs.getString(1)));
-        long now = System.currentTimeMillis();
-        for (String s : fresh) Jdbc.update(c, "INSERT INTO otel_sessions (session_id, first_ms) VALUES (?, ?)", s, now);
-        return new ArrayList<>(fresh);
-    }
-
     /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
     private static long supersede(Connection c, long wlo, long whi, LocalDays local) throws SQLException {
         return removeFound(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
-                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source_rank > s.source_rank", List.of(wlo, whi), local);
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " > " + Precedence.rank("s")
+                + " AND " + Precedence.mayStandFor("s", "l"), List.of(wlo, whi), local);
     }
 
     /** Removes the stored records a query finds (its columns: id, ts_ms), from the rollups and the ledger; returns how many. */
@@ -205,8 +167,8 @@ final class LedgerWriter {
     }
 
     /**
-     * One record per id, and one per provider request id: the highest-precedence source wins, and
-     * between copies from one source the one with more tokens ({@link Growth#outgrows}).
+     * One record per id, and one per provider request id and person: the highest-precedence copy wins
+     * ({@link Precedence}), and between copies from one source the one with more tokens ({@link Growth#outgrows}).
      */
     static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch) {
         int capacity = batch.size() * 4 / 3 + 1; // no rehashing: this runs on the store's one thread, per batch
@@ -217,21 +179,34 @@ final class LedgerWriter {
             if (i == null) unique.add(e);
             else if (Growth.outgrows(e, unique.get(i))) unique.set(i, e); // a later, fuller copy of one record
         }
-        Map<String, UsageEvent> byRequest = new HashMap<>(capacity);
+        Map<String, List<UsageEvent>> byRequest = new HashMap<>(capacity);
         boolean shared = false;
         for (UsageEvent e : unique) {
             if (e.requestId() == null) continue;
-            UsageEvent before = byRequest.putIfAbsent(e.requestId(), e);
-            if (before == null) continue;
-            shared = true;
-            int rank = Integer.compare(e.source().rank(), before.source().rank());
-            if (rank < 0 || rank == 0 && Growth.outgrows(e, before)) byRequest.put(e.requestId(), e);
+            List<UsageEvent> copies = byRequest.computeIfAbsent(e.requestId(), k -> new ArrayList<>(1));
+            copies.add(e);
+            shared |= copies.size() > 1;
         }
         if (!shared) return unique; // the usual batch: every request id once
+        Set<UsageEvent> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (List<UsageEvent> copies : byRequest.values()) counted.addAll(counted(copies));
         List<UsageEvent> out = new ArrayList<>(unique.size());
         for (UsageEvent e : unique) {
-            if (e.requestId() == null || byRequest.get(e.requestId()) == e) out.add(e);
+            if (e.requestId() == null || counted.contains(e)) out.add(e);
         }
         return out;
+    }
+
+    /** The copies of one request that count: best first, each unless a better one may stand for it. */
+    private static List<UsageEvent> counted(List<UsageEvent> copies) {
+        if (copies.size() == 1) return copies;
+        List<UsageEvent> best = new ArrayList<>(copies);
+        best.sort(Comparator.<UsageEvent>comparingInt(e -> Precedence.rank(e)) // stable: between equals the first wins
+                .thenComparingLong(e -> e.source() == Growth.SOURCE ? -e.tokens().total() : 0));
+        List<UsageEvent> kept = new ArrayList<>(1);
+        for (UsageEvent e : best) {
+            if (kept.stream().noneMatch(k -> Precedence.mayStandFor(k, e))) kept.add(e);
+        }
+        return kept;
     }
 }

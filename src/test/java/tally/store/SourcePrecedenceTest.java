@@ -1,0 +1,165 @@
+package tally.store;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tally.core.Source;
+import tally.core.TokenCounts;
+import tally.core.UsageEvent;
+import tally.identity.People;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tally.store.Events.event;
+
+/**
+ * Which report of a request or a session counts when several sources report it, and whose reports
+ * one record may replace: only its own person's (a client names request and session ids itself),
+ * never with an empty copy.
+ */
+class SourcePrecedenceTest {
+    private static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant TO = Instant.parse("2026-02-01T00:00:00Z");
+
+    @TempDir Path dir;
+
+    private Store open(TestStores.Kind kind) {
+        return Store.open(TestStores.config(kind, dir));
+    }
+
+    private static Map<String, Long> costByUser(Ledger ledger) {
+        return Events.costBy(ledger, FROM, TO, Dimension.USER, AnyOf.NONE);
+    }
+
+    private static Map<String, Long> costBySource(Ledger ledger) {
+        return Events.costBy(ledger, FROM, TO, Dimension.SOURCE, AnyOf.NONE);
+    }
+
+    private static UsageEvent transcript(String id, String who, String requestId, long cost) {
+        return event(id, "2026-01-05T10:00:03Z", who).source(Source.TRANSCRIPT).requestId(requestId).sessionId("s1")
+                .cost(cost, "v").build();
+    }
+
+    private static UsageEvent otelEvent(String id, String who, String requestId, TokenCounts tokens, long cost) {
+        return event(id, "2026-01-05T10:00:01Z", who).source(Source.OTEL_EVENT).requestId(requestId).sessionId("s1")
+                .tokens(tokens).cost(cost, "v").build();
+    }
+
+    private static UsageEvent metric(String id, String who, String session, long cost) {
+        return event(id, "2026-01-05T10:05:00Z", who).source(Source.OTEL_METRIC).sessionId(session).cost(cost, "v").build();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anEventNamingAnotherPersonsRequestIdReplacesNothingOfTheirs(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(transcript("t1", "alice", "req_1", 900)));
+
+            WriteResult r = ledger.write(List.of(otelEvent("o1", "carol", "req_1", TokenCounts.of(1, 1), 2)));
+
+            assertThat(r).isEqualTo(new WriteResult(1, 0, 0));
+            assertThat(costByUser(ledger)).containsEntry("alice", 900L).containsEntry("carol", 2L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anotherPersonsEarlierEventDoesNotDropATranscriptOfTheSameRequestId(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(otelEvent("o1", "carol", "req_1", TokenCounts.of(1, 1), 2)));
+
+            assertThat(ledger.write(List.of(transcript("t1", "alice", "req_1", 900)))).isEqualTo(new WriteResult(1, 0, 0));
+            assertThat(ledger.write(List.of(otelEvent("o2", "carol", "req_1", TokenCounts.of(1, 1), 2),
+                    transcript("t2", "alice", "req_2", 5)))).isEqualTo(new WriteResult(1, 1, 0));
+            assertThat(costByUser(ledger)).containsEntry("alice", 905L).containsEntry("carol", 2L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void withinOneBatchACopyReplacesOnlyItsOwnPersonsCopy(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            WriteResult r = ledger.write(List.of(transcript("t1", "alice", "req_1", 900),
+                    otelEvent("o1", "carol", "req_1", TokenCounts.of(1, 1), 2),
+                    otelEvent("o2", "alice", "req_1", TokenCounts.of(100, 10), 1000)));
+
+            assertThat(r).isEqualTo(new WriteResult(2, 1, 0));
+            assertThat(costByUser(ledger)).containsEntry("alice", 1000L).containsEntry("carol", 2L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void identitiesAliasedToOnePersonAreOnePersonsCopies(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            People people = new People(store);
+            people.add("alice", null);
+            people.alias("alice", "alice@corp.com");
+            ledger.write(List.of(transcript("t1", "alice", "req_1", 900)));
+
+            assertThat(ledger.write(List.of(otelEvent("o1", "alice@corp.com", "req_1", TokenCounts.of(100, 10), 1000))))
+                    .isEqualTo(new WriteResult(1, 0, 1));
+            assertThat(costBySource(ledger)).containsExactly(Map.entry("otel-event", 1000L));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void theGatewaysCopyStandsForAnyonesSinceItsRequestIdIsTheProvidersOwn(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(otelEvent("o1", "alice@corp.com", "req_1", TokenCounts.of(100, 10), 1000)));
+
+            ledger.write(List.of(event("g1", "2026-01-05T10:00:00Z", "key:abc").source(Source.GATEWAY)
+                    .requestId("req_1").cost(1100L, "v").build()));
+
+            assertThat(costBySource(ledger)).containsExactly(Map.entry("gateway", 1100L));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anEmptyCopyNeverWipesARealOneAndARealOneReplacesAnEmptyOne(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(transcript("t1", "alice", "req_1", 900)));
+            assertThat(ledger.write(List.of(otelEvent("o1", "alice", "req_1", TokenCounts.ZERO, 0))))
+                    .isEqualTo(new WriteResult(0, 1, 0));
+
+            ledger.write(List.of(otelEvent("o2", "alice", "req_2", TokenCounts.ZERO, 0)));
+            assertThat(ledger.write(List.of(transcript("t2", "alice", "req_2", 700))))
+                    .isEqualTo(new WriteResult(1, 0, 1));
+
+            assertThat(costBySource(ledger)).containsExactly(Map.entry("transcript", 1600L));
+            assertThat(ledger.totals(UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC)).requests()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anEventTakesBackOnlyItsOwnPersonsMetricsOfASession(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(metric("m1", "alice", "s1", 500)));
+
+            assertThat(ledger.write(List.of(otelEvent("o1", "carol", "req_9", TokenCounts.of(1, 1), 2))))
+                    .isEqualTo(new WriteResult(1, 0, 0));
+            assertThat(ledger.write(List.of(metric("m2", "alice", "s1", 300)))).isEqualTo(new WriteResult(1, 0, 0));
+            assertThat(costByUser(ledger)).containsEntry("alice", 800L).containsEntry("carol", 2L);
+
+            assertThat(ledger.write(List.of(otelEvent("o2", "alice", "req_8", TokenCounts.of(100, 10), 1000))))
+                    .isEqualTo(new WriteResult(1, 0, 2));
+            assertThat(ledger.write(List.of(metric("m3", "alice", "s1", 300)))).isEqualTo(new WriteResult(0, 1, 0));
+            assertThat(costByUser(ledger)).containsEntry("alice", 1000L).containsEntry("carol", 2L);
+        }
+    }
+}
