@@ -23,7 +23,7 @@ final class MeteredSessions {
 
     /** Staged requests (not failed, with tokens) of sessions not yet known to be metered by request for their identity. */
     private static final String FRESH = "SELECT DISTINCT s.session_id, s.identity, s.source FROM usage_staging s"
-            + " WHERE s.session_id IS NOT NULL AND s.source = ? AND s.status < 400"
+            + " WHERE s.session_id IS NOT NULL AND s.source_rank < ? AND s.status < 400"
             + " AND s.input_tokens + s.cache_write_5m_tokens + s.cache_write_1h_tokens + s.cache_read_tokens + s.output_tokens > 0"
             + " AND NOT EXISTS (SELECT 1 FROM metered_sessions m WHERE m.session_id = s.session_id AND m.identity = s.identity)";
 
@@ -32,7 +32,7 @@ final class MeteredSessions {
     /** Returns {staged metric records not stored, stored metric records taken back}. */
     static long[] apply(Connection c, LocalDays local) throws SQLException {
         Map<Metered, String> fresh = new LinkedHashMap<>();
-        Jdbc.query(c, FRESH, List.of(Source.OTEL_EVENT.label()), rs -> fresh.putIfAbsent(
+        Jdbc.query(c, FRESH, List.of(Source.OTEL_METRIC.rank()), rs -> fresh.putIfAbsent(
                 new Metered(rs.getString(1), rs.getString(2)), rs.getString(3)));
         long takenBack = 0;
         if (!fresh.isEmpty()) {

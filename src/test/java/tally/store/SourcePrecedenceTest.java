@@ -162,4 +162,64 @@ class SourcePrecedenceTest {
             assertThat(costByUser(ledger)).containsEntry("alice", 1000L).containsEntry("carol", 2L);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aTranscriptOfASessionTakesBackItsPersonsTokenMetricsInEitherOrder(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(metric("m1", "alice", "s1", 500), metric("m2", "alice", "s2", 400)));
+
+            assertThat(ledger.write(List.of(transcript("t1", "alice", "req_1", 900)))).isEqualTo(new WriteResult(1, 0, 1));
+            assertThat(ledger.write(List.of(metric("m3", "alice", "s1", 300)))).isEqualTo(new WriteResult(0, 1, 0));
+
+            assertThat(costBySource(ledger)).containsEntry("transcript", 900L).containsEntry("otel-metric", 400L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aTranscriptOfAnotherPersonsSessionIdTakesNothingBack(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(metric("m1", "alice", "s1", 500)));
+
+            ledger.write(List.of(transcript("t1", "carol", "req_1", 900)));
+
+            assertThat(costByUser(ledger)).containsEntry("alice", 500L).containsEntry("carol", 900L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void theGatewaysRecordsOfASessionTakeBackItsPersonsTokenMetricsInEitherOrder(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            People people = new People(store);
+            people.add("alice", null);
+            people.alias("alice", "alice@corp.com");
+            ledger.write(List.of(metric("m1", "alice@corp.com", "s1", 500)));
+
+            UsageEvent gateway = event("g1", "2026-01-05T10:00:00Z", "alice").source(Source.GATEWAY).requestId("req_1")
+                    .sessionId("s1").cost(1100L, "v").build();
+            assertThat(ledger.write(List.of(gateway))).isEqualTo(new WriteResult(1, 0, 1));
+            assertThat(ledger.write(List.of(metric("m2", "alice@corp.com", "s1", 300)))).isEqualTo(new WriteResult(0, 1, 0));
+
+            assertThat(costBySource(ledger)).containsExactly(Map.entry("gateway", 1100L));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aFailedRequestOfASessionLeavesItsTokenMetricsCounted(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(metric("m1", "alice", "s1", 500)));
+
+            ledger.write(List.of(event("g1", "2026-01-05T10:00:00Z", "alice").source(Source.GATEWAY).sessionId("s1")
+                    .tokens(TokenCounts.ZERO).status(529).cost(0L, "v").build()));
+
+            assertThat(costBySource(ledger)).containsEntry("otel-metric", 500L);
+        }
+    }
 }
