@@ -17,8 +17,10 @@ import java.time.format.DateTimeParseException;
  * skipped and the rules are those of ccusage (formats §4.3):
  * <ul>
  *   <li>a line without {@code message.usage} is not a usage line ({@link Result#NOT_USAGE});</li>
- *   <li>{@code isApiErrorMessage:true}, model {@code <synthetic>}, or an explicit {@code null} in a
- *       field ccusage requires are {@link Result#IGNORED}: written by Claude Code, never billed;</li>
+ *   <li>{@code isApiErrorMessage:true} or model {@code <synthetic>} are {@link Result#IGNORED}: written
+ *       by Claude Code, never billed;</li>
+ *   <li>a {@code null} field is read as absent (ccusage drops the line): a session or project from the
+ *       file's path, no cache counts, no id to fold on; a null timestamp or model is {@link Malformed};</li>
  *   <li>anything unreadable is {@link Malformed}, with a reason.</li>
  * </ul>
  */
@@ -63,16 +65,13 @@ final class TranscriptLineParser {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "timestamp" -> f.timestamp = text(p, t, f);
-                    case "sessionId" -> f.sessionId = text(p, t, f);
-                    case "requestId" -> f.requestId = text(p, t, f);
-                    case "cwd" -> f.cwd = text(p, t, f);
+                    case "timestamp" -> f.timestamp = requiredText(p, t, f, "timestamp");
+                    case "sessionId" -> f.sessionId = text(p, t);
+                    case "requestId" -> f.requestId = text(p, t);
+                    case "cwd" -> f.cwd = text(p, t);
                     case "uuid" -> f.uuid = t == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "isSidechain" -> f.sidechain = t == JsonToken.VALUE_TRUE;
-                    case "isApiErrorMessage" -> {
-                        if (t == JsonToken.VALUE_NULL) f.nulled = true;
-                        f.apiError = t == JsonToken.VALUE_TRUE;
-                    }
+                    case "isApiErrorMessage" -> f.apiError = t == JsonToken.VALUE_TRUE;
                     case "message" -> {
                         if (t == JsonToken.START_OBJECT) message(p, f);
                         else p.skipChildren();
@@ -95,7 +94,8 @@ final class TranscriptLineParser {
     /** The same, {@code notAfterNow} a time no later than now (the clock is read only for a time after it). */
     static Object line(Fields f, Instant notAfterNow) throws Malformed {
         if (!f.hasUsage) return Result.NOT_USAGE;
-        if (f.apiError || f.nulled || "<synthetic>".equals(f.model)) return Result.IGNORED;
+        if (f.apiError || "<synthetic>".equals(f.model)) return Result.IGNORED;
+        if (f.nullField != null) throw new Malformed(f.nullField + " is null");
         if (f.model == null || f.model.isBlank()) throw new Malformed("usage without message.model");
         if (f.timestamp == null) throw new Malformed("usage without a timestamp");
         if (!f.hasInput || !f.hasOutput) throw new Malformed("usage without " + (f.hasInput ? "output_tokens" : "input_tokens"));
@@ -138,8 +138,8 @@ final class TranscriptLineParser {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
-                case "id" -> f.messageId = text(p, t, f);
-                case "model" -> f.model = text(p, t, f);
+                case "id" -> f.messageId = text(p, t);
+                case "model" -> f.model = requiredText(p, t, f, "message.model");
                 case "stop_reason" -> f.stopReason = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "usage" -> {
                     if (t == JsonToken.START_OBJECT) {
@@ -160,16 +160,16 @@ final class TranscriptLineParser {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "input_tokens" -> {
-                    f.input = required(p, t, f, name);
+                    f.input = required(p, t, name);
                     f.hasInput = true;
                 }
                 case "output_tokens" -> {
-                    f.output = required(p, t, f, name);
+                    f.output = required(p, t, name);
                     f.hasOutput = true;
                 }
-                case "cache_read_input_tokens" -> f.cacheRead = count(p, t, f, name, true);
-                case "cache_creation_input_tokens" -> f.cacheCreation = count(p, t, f, name, true);
-                case "speed" -> f.speed = text(p, t, f);
+                case "cache_read_input_tokens" -> f.cacheRead = count(p, t, name);
+                case "cache_creation_input_tokens" -> f.cacheCreation = count(p, t, name);
+                case "speed" -> f.speed = text(p, t);
                 case "inference_geo" -> f.geo = optionalText(p, t);
                 case "service_tier" -> f.tier = optionalText(p, t);
                 case "cache_creation" -> {
@@ -177,8 +177,8 @@ final class TranscriptLineParser {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String n = p.currentName();
                         JsonToken v = p.nextToken();
-                        if (n.equals("ephemeral_5m_input_tokens")) { f.w5 = count(p, v, f, n); f.hasBreakdown = true; }
-                        else if (n.equals("ephemeral_1h_input_tokens")) { f.w1 = count(p, v, f, n); f.hasBreakdown = true; }
+                        if (n.equals("ephemeral_5m_input_tokens")) { f.w5 = count(p, v, n); f.hasBreakdown = true; }
+                        else if (n.equals("ephemeral_1h_input_tokens")) { f.w1 = count(p, v, n); f.hasBreakdown = true; }
                         else p.skipChildren();
                     }
                 }
@@ -187,7 +187,7 @@ final class TranscriptLineParser {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String n = p.currentName();
                         JsonToken v = p.nextToken();
-                        if (n.equals("web_search_requests")) f.webSearches = count(p, v, f, n);
+                        if (n.equals("web_search_requests")) f.webSearches = count(p, v, n);
                         else p.skipChildren();
                     }
                 }
@@ -196,11 +196,15 @@ final class TranscriptLineParser {
         }
     }
 
-    private static String text(JsonParser p, JsonToken t, Fields f) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            f.nulled = true; // ccusage drops a line where a field it reads is null
-            return null;
-        }
+    /** A field the line cannot be billed without: null is named as the line's skip (absent is named too). */
+    private static String requiredText(JsonParser p, JsonToken t, Fields f, String name) throws IOException {
+        if (t == JsonToken.VALUE_NULL) f.isNull(name);
+        return text(p, t);
+    }
+
+    /** A text field; null (or a container) is no value, as if the field were absent. */
+    private static String text(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) return null;
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
             p.skipChildren();
             return null;
@@ -209,20 +213,14 @@ final class TranscriptLineParser {
     }
 
     /** input_tokens and output_tokens: whole counts in every usage (formats §1.3), never read as 0 when null. */
-    private static long required(JsonParser p, JsonToken t, Fields f, String name) throws IOException, Malformed {
+    private static long required(JsonParser p, JsonToken t, String name) throws IOException, Malformed {
         if (t == JsonToken.VALUE_NULL) throw new Malformed("usage." + name + " is null");
-        return count(p, t, f, name);
+        return count(p, t, name);
     }
 
-    private static long count(JsonParser p, JsonToken t, Fields f, String name) throws IOException, Malformed {
-        return count(p, t, f, name, false);
-    }
-
-    private static long count(JsonParser p, JsonToken t, Fields f, String name, boolean nullDrops) throws IOException, Malformed {
-        if (t == JsonToken.VALUE_NULL) {
-            if (nullDrops) f.nulled = true;
-            return 0;
-        }
+    /** An optional count: null is 0 (cache counts "may be absent or null in older payloads", formats §1.3). */
+    private static long count(JsonParser p, JsonToken t, String name) throws IOException, Malformed {
+        if (t == JsonToken.VALUE_NULL) return 0;
         if (t == JsonToken.VALUE_NUMBER_INT) return p.getLongValue();
         if (t == JsonToken.VALUE_NUMBER_FLOAT) {
             String whole = Bounds.tokens("usage." + name, p.getDoubleValue()); // 1.5 or 1e30 is not a count
@@ -246,15 +244,22 @@ final class TranscriptLineParser {
     static final class Fields {
         CharSequence timestamp, uuid;
         String sessionId, requestId, messageId, model, stopReason, speed, cwd, geo, tier;
-        boolean sidechain, apiError, nulled, hasUsage, hasBreakdown, hasInput, hasOutput;
+        /** The first field the line cannot do without that was written as null (timestamp, message.model), or null. */
+        String nullField;
+        boolean sidechain, apiError, hasUsage, hasBreakdown, hasInput, hasOutput;
         /** Read by the scanner: every text is plain ASCII without escapes or control characters (so no NUL). */
         boolean plain;
         long input, output, cacheRead, cacheCreation, w5, w1, webSearches;
 
+        void isNull(String field) {
+            if (nullField == null) nullField = field;
+        }
+
         void clear() {
             timestamp = uuid = null;
             sessionId = requestId = messageId = model = stopReason = speed = cwd = geo = tier = null;
-            sidechain = apiError = nulled = hasUsage = hasBreakdown = hasInput = hasOutput = plain = false;
+            nullField = null;
+            sidechain = apiError = hasUsage = hasBreakdown = hasInput = hasOutput = plain = false;
             input = output = cacheRead = cacheCreation = w5 = w1 = webSearches = 0;
         }
     }

@@ -96,16 +96,13 @@ final class TranscriptLineScanner {
 
     private void topLevel(TranscriptLineParser.Fields f) throws GiveUp {
         if (keyIs(TIMESTAMP)) f.timestamp = timestampText(f);
-        else if (keyIs(SESSION_ID)) f.sessionId = text(sessionId, f);
-        else if (keyIs(REQUEST_ID)) f.requestId = text(requestId, f);
-        else if (keyIs(CWD)) f.cwd = text(cwd, f);
+        else if (keyIs(SESSION_ID)) f.sessionId = text(sessionId);
+        else if (keyIs(REQUEST_ID)) f.requestId = text(requestId);
+        else if (keyIs(CWD)) f.cwd = text(cwd);
         else if (keyIs(UUID)) f.uuid = uuidText();
         else if (keyIs(IS_SIDECHAIN)) f.sidechain = literal() == 't';
-        else if (keyIs(IS_API_ERROR)) {
-            byte l = literal();
-            if (l == 'n') f.nulled = true;
-            f.apiError = l == 't';
-        } else if (keyIs(MESSAGE) && at() == '{') message(f);
+        else if (keyIs(IS_API_ERROR)) f.apiError = literal() == 't';
+        else if (keyIs(MESSAGE) && at() == '{') message(f);
         else skipValue();
     }
 
@@ -114,8 +111,11 @@ final class TranscriptLineScanner {
         if (closes('}')) return;
         do {
             key();
-            if (keyIs(ID)) f.messageId = text(messageId, f);
-            else if (keyIs(MODEL)) f.model = text(model, f);
+            if (keyIs(ID)) f.messageId = text(messageId);
+            else if (keyIs(MODEL)) {
+                f.model = text(model);
+                if (f.model == null) f.isNull("message.model");
+            }
             else if (keyIs(STOP_REASON)) f.stopReason = stringOrNull(stopReason);
             else if (keyIs(USAGE) && at() == '{') {
                 f.hasUsage = true;
@@ -130,15 +130,15 @@ final class TranscriptLineScanner {
         do {
             key();
             if (keyIs(INPUT)) {
-                f.input = required(f);
+                f.input = required();
                 f.hasInput = true;
             } else if (keyIs(OUTPUT)) {
-                f.output = required(f);
+                f.output = required();
                 f.hasOutput = true;
             }
-            else if (keyIs(CACHE_READ)) f.cacheRead = count(f, true);
-            else if (keyIs(CACHE_CREATION_TOKENS)) f.cacheCreation = count(f, true);
-            else if (keyIs(SPEED)) f.speed = text(speed, f);
+            else if (keyIs(CACHE_READ)) f.cacheRead = count();
+            else if (keyIs(CACHE_CREATION_TOKENS)) f.cacheCreation = count();
+            else if (keyIs(SPEED)) f.speed = text(speed);
             else if (keyIs(INFERENCE_GEO)) f.geo = stringOrNull(geo);
             else if (keyIs(SERVICE_TIER)) f.tier = stringOrNull(tier);
             else if (keyIs(CACHE_CREATION)) cacheCreation(f);
@@ -153,10 +153,10 @@ final class TranscriptLineScanner {
         do {
             key();
             if (keyIs(EPHEMERAL_5M)) {
-                f.w5 = count(f, false);
+                f.w5 = count();
                 f.hasBreakdown = true;
             } else if (keyIs(EPHEMERAL_1H)) {
-                f.w1 = count(f, false);
+                f.w1 = count();
                 f.hasBreakdown = true;
             } else skipValue();
         } while (next('}'));
@@ -167,18 +167,17 @@ final class TranscriptLineScanner {
         if (closes('}')) return;
         do {
             key();
-            if (keyIs(WEB_SEARCHES)) f.webSearches = count(f, false);
+            if (keyIs(WEB_SEARCHES)) f.webSearches = count();
             else skipValue();
         } while (next('}'));
     }
 
     // --- kept values ---
 
-    /** A text field: a string, or null (which drops the line, as in ccusage); any other type goes to Jackson. */
-    private String text(Text last, TranscriptLineParser.Fields f) throws GiveUp {
+    /** A text field: a string, or null (no value, as if absent); any other type goes to Jackson. */
+    private String text(Text last) throws GiveUp {
         if (at() == 'n') {
             literal();
-            f.nulled = true;
             return null;
         }
         return string(last);
@@ -196,7 +195,7 @@ final class TranscriptLineScanner {
     private CharSequence timestampText(TranscriptLineParser.Fields f) throws GiveUp {
         if (at() == 'n') {
             literal();
-            f.nulled = true;
+            f.isNull("timestamp");
             return null;
         }
         int from = plainString();
@@ -254,17 +253,16 @@ final class TranscriptLineScanner {
     }
 
     /** A count the usage must have: a null one goes to Jackson, which names it as the line's skip. */
-    private long required(TranscriptLineParser.Fields f) throws GiveUp {
+    private long required() throws GiveUp {
         if (at() == 'n') throw GIVE_UP;
-        return count(f, false);
+        return count();
     }
 
-    /** A whole token count, or null (0; with {@code nullDrops} the line is dropped). Fractions go to Jackson. */
-    private long count(TranscriptLineParser.Fields f, boolean nullDrops) throws GiveUp {
+    /** A whole token count, or null (0: optional counts may be null in older payloads). Fractions go to Jackson. */
+    private long count() throws GiveUp {
         byte c = at();
         if (c == 'n') {
             literal();
-            if (nullDrops) f.nulled = true;
             return 0;
         }
         boolean negative = c == '-';

@@ -235,6 +235,34 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aNullFieldIsReadAsAbsentOrNamedAsTheLinesSkipNeverDroppedUnsaid(TestStores.Kind kind) throws Exception {
+        Path f = projects().resolve("-home-alice-app/s1.jsonl");
+        Transcript.write(f,
+                answer(T1, "s1", "msg_1", "req_1").json().replace("\"cwd\":\"/home/alice/app\"", "\"cwd\":null")
+                        .replace("\"sessionId\":\"s1\"", "\"sessionId\":null"),
+                answer(T2, "s1", "msg_2", "req_2").json().replace("\"cache_read_input_tokens\":12000", "\"cache_read_input_tokens\":null")
+                        .replace("\"speed\":\"standard\"", "\"speed\":null"),
+                answer(T3, "s1", "msg_3", "req_3").json().replace("\"cache_creation_input_tokens\":1500", "\"cache_creation_input_tokens\":null")
+                        .replace(",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":1500}", ""),
+                answer(DAY + "T11:00:00Z", "s1", "msg_4", "req_4").json().replace("\"requestId\":\"req_4\"", "\"requestId\":null")
+                        .replace("\"id\":\"msg_4\"", "\"id\":null").replace("\"isSidechain\":false", "\"isApiErrorMessage\":null"),
+                answer(DAY + "T12:00:00Z", "s1", "msg_5", "req_5").json().replace("\"timestamp\":\"" + DAY + "T12:00:00Z\"", "\"timestamp\":null"),
+                answer(DAY + "T13:00:00Z", "s1", "msg_6", "req_6").json().replace("\"model\":\"claude-sonnet-4-5-20250929\"", "\"model\":null"));
+        Tally tally = new Tally(kind, dir);
+        String out = importAll(tally).out();
+        assertThat(out).containsPattern("records added: +4\n").containsPattern("malformed lines skipped: +2\n")
+                .doesNotContain("ignored")
+                .contains(f.toAbsolutePath() + ":5: timestamp is null")
+                .contains(f.toAbsolutePath() + ":6: message.model is null");
+        JsonNode t = total(tally);
+        assertThat(t.get("requests").asLong()).isEqualTo(4);
+        assertThat(t.get("cache_read_tokens").asLong()).as("the null cache read is none").isEqualTo(3 * 12000);
+        JsonNode sessions = tally.run("report", "--by", "session", "--from", DAY, "--to", DAY, "--format", "json").json().get("rows");
+        assertThat(sessions.findValuesAsText("key")).as("a null session is the file's, as an absent one").containsOnly("s1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aHalfWrittenLastLineWaitsForTheRestAndIsNotAnError(TestStores.Kind kind) throws Exception {
         Path f = projects().resolve("p/s1.jsonl");
         String second = answer(T2, "s1", "msg_2", "req_2").json();

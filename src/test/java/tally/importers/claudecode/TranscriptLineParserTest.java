@@ -85,6 +85,11 @@ class TranscriptLineParserTest {
                 USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":null"),
                 USAGE_LINE.replace("\"cache_read_input_tokens\":47328", "\"cache_read_input_tokens\":null"),
                 USAGE_LINE.replace("\"model\":\"claude-opus-4-8\"", "\"model\":null"),
+                USAGE_LINE.replace("\"timestamp\":\"2026-10-09T15:08:44.891Z\"", "\"timestamp\":null"),
+                USAGE_LINE.replace("\"cwd\":\"/home/dev/app\"", "\"cwd\":null").replace("\"sessionId\":\"s-1\"", "\"sessionId\":null"),
+                USAGE_LINE.replace("\"requestId\":\"req_1\"", "\"requestId\":null").replace("\"id\":\"msg_1\"", "\"id\":null"),
+                USAGE_LINE.replace("\"speed\":\"fast\"", "\"speed\":null").replace("\"isSidechain\":false", "\"isApiErrorMessage\":null"),
+                USAGE_LINE.replace("\"cache_creation_input_tokens\":18519", "\"cache_creation_input_tokens\":null"),
                 USAGE_LINE.replace("\"model\":\"claude-opus-4-8\"", "\"model\":\"<synthetic>\""),
                 USAGE_LINE.replace("\"timestamp\":\"2026-10-09T15:08:44.891Z\"", "\"timestamp\":\"yesterday\""),
                 USAGE_LINE.replace("\"timestamp\":\"2026-10-09T15:08:44.891Z\"", "\"timestamp\":17"),
@@ -126,6 +131,21 @@ class TranscriptLineParserTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aNullTextOrCacheCountIsReadAsAbsentAndANullTimestampOrModelIsNamed() {
+        TranscriptLine l = (TranscriptLine) read(USAGE_LINE.replace("\"cwd\":\"/home/dev/app\"", "\"cwd\":null")
+                .replace("\"sessionId\":\"s-1\"", "\"sessionId\":null").replace("\"speed\":\"fast\"", "\"speed\":null")
+                .replace("\"cache_read_input_tokens\":47328", "\"cache_read_input_tokens\":null"));
+        assertThat(l.cwd()).isNull();
+        assertThat(l.sessionId()).isNull();
+        assertThat(l.fast()).isFalse();
+        assertThat(l.tokens().cacheRead()).isZero();
+        assertThat(read(USAGE_LINE.replace("\"timestamp\":\"2026-10-09T15:08:44.891Z\"", "\"timestamp\":null")))
+                .isEqualTo("refused: timestamp is null");
+        assertThat(read(USAGE_LINE.replace("\"model\":\"claude-opus-4-8\"", "\"model\":null")))
+                .isEqualTo("refused: message.model is null");
     }
 
     @Test
