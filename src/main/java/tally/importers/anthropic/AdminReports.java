@@ -121,12 +121,13 @@ final class AdminReports {
     }
 
     /**
-     * A count: 0 when absent or null, else a whole number in the ledger's range, read exactly. A
+     * A count: 0 when absent, else a whole number in the ledger's range, read exactly. A null, a
      * negative count, a fraction, one beyond 10^10 or a string is refused, never read as 0 or cut.
      */
     static long count(JsonNode parent, String name, String path, String where) {
         JsonNode v = parent.get(name);
-        if (v == null || v.isNull()) return 0;
+        if (v == null) return 0;
+        if (v.isNull()) throw new Refused(where, path + name + " is null");
         String why = Bounds.tokens(path + name, v);
         if (why != null) throw new Refused(where, why);
         return Bounds.count(v);

@@ -215,7 +215,8 @@ class AnthropicImportTest {
                 {"-3", "output_tokens=-3 out of range [0, 1e10]"},
                 {"2.5", "output_tokens=2.5 is not a whole number"},
                 {"99999999999999999999", "output_tokens=99999999999999999999 out of range [0, 1e10]"},
-                {"\"500\"", "output_tokens=\"500\" is not a number"}}) {
+                {"\"500\"", "output_tokens=\"500\" is not a number"},
+                {"null", "output_tokens is null"}}) {
             api.route("/v1/organizations/usage_report/messages", q -> usagePageWith(bad[0]));
             Tally.Result r = importReports(tally);
             assertThat(r.code()).as(bad[0]).isEqualTo(2);
