@@ -1,5 +1,6 @@
 package tally.app;
 
+import tally.core.Bounds;
 import tally.core.TokenCounts;
 import tally.identity.People;
 import tally.importers.anthropic.AdminApiClient;
@@ -8,6 +9,7 @@ import tally.store.ProviderReports;
 import tally.store.Store;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -32,15 +34,18 @@ public final class AnthropicImport {
 
     private final Store store;
     private final People people;
+    private final Clock clock;
 
-    AnthropicImport(Store store, People people) {
+    AnthropicImport(Store store, People people, Clock clock) {
         this.store = store;
         this.people = people;
+        this.clock = clock;
     }
 
     public Imported run(Request r) {
         if (r.from() == null || r.to() == null) throw new IllegalArgumentException("from and to are required");
         if (r.to().isBefore(r.from())) throw new IllegalArgumentException("--since " + r.from() + " is after --until " + r.to());
+        checkDays(r.from(), r.to());
         if (r.key() == null || r.key().isBlank()) throw new IllegalArgumentException("set ANTHROPIC_ADMIN_KEY to an Admin API key (sk-ant-admin…)");
         String url = r.baseUrl() == null ? AdminApiClient.DEFAULT_BASE_URL : r.baseUrl();
         if (!url.startsWith("http://") && !url.startsWith("https://")) throw new IllegalArgumentException("--base-url: expected an http(s) URL, got '" + url + "'");
@@ -52,6 +57,21 @@ public final class AnthropicImport {
             throw new IllegalArgumentException(e.getMessage(), e); // the client's errors name the API and endpoint
         }
         return new Imported(result, byPerson(reports, r.from(), r.to().plusDays(1)));
+    }
+
+    /**
+     * Days the ledger could hold (formats: from 2023 to now): the API answers a day to come with empty
+     * or stray buckets, which would be kept as reported usage and projected from.
+     */
+    private void checkDays(LocalDate from, LocalDate to) {
+        LocalDate earliest = LocalDate.ofInstant(Bounds.EARLIEST, ZoneOffset.UTC);
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        if (from.isBefore(earliest)) {
+            throw new IllegalArgumentException("--since " + from + " is before " + earliest + ", the earliest day Tally keeps");
+        }
+        if (to.isAfter(today)) {
+            throw new IllegalArgumentException("--until " + to + " is after today (" + today + " UTC): the reports have no days to come");
+        }
     }
 
     private Map<String, TokenCounts> byPerson(ProviderReports reports, LocalDate from, LocalDate end) {

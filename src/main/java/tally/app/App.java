@@ -57,7 +57,7 @@ public final class App {
         this.reprice = new Reprice(ledger, catalog);
         this.compare = new Compare(ledger, people, catalog);
         this.imports = new Imports(ledger, new ImportOffsets(store), catalog, clock);
-        this.anthropic = new AnthropicImport(store, people);
+        this.anthropic = new AnthropicImport(store, people, clock);
         this.awsCosts = new AwsCostsAdmin(store);
         this.projects = new ProjectsAdmin(store, clock);
         this.pruning = new Pruning(ledger, clock);

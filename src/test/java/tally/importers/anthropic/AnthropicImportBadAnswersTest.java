@@ -106,6 +106,21 @@ class AnthropicImportBadAnswersTest {
     }
 
     @Test
+    void daysToComeOrBefore2023AreRefusedBeforeAnythingIsAsked() {
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        Tally.Result r = importDays(tally, DAY1, today.plusDays(1).toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tally: --until " + today.plusDays(1) + " is after today (" + today
+                + " UTC): the reports have no days to come\n");
+        r = importDays(tally, "2022-12-31", "2023-01-02");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tally: --since 2022-12-31 is before 2023-01-01, the earliest day Tally keeps\n");
+        assertThat(api.requests).isEmpty();
+        importDays(tally, DAY1, today.toString()).ok(); // today itself is a day the reports have
+    }
+
+    @Test
     void aCostBucketOrAClaudeCodeDayOutsideTheRequestIsRefusedToo() {
         Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
         api.route(USAGE, q -> AnthropicImportTest.usagePage(DAY1, false));
