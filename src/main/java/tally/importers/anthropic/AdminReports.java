@@ -70,13 +70,13 @@ final class AdminReports {
             Long sessions = core.hasNonNull("num_sessions") ? count(core, "num_sessions", "core_metrics.", at) : null;
             for (JsonNode m : r.path("model_breakdown")) {
                 JsonNode t = m.path("tokens");
-                JsonNode cost = m.path("estimated_cost").get("amount");
                 String model = text(m, "model");
                 String where = at + ", " + model;
+                Long estimate = estimate(m.path("estimated_cost"), where);
                 out.add(new ProviderReports.ClaudeCodeRow(day, text(actor, "type"), actorName, text(r, "terminal_type"), remote,
                         model, count(t, "input", "tokens.", where), count(t, "output", "tokens.", where),
                         count(t, "cache_read", "tokens.", where), count(t, "cache_creation", "tokens.", where),
-                        cost == null || cost.isNull() ? null : centsToNanos(cost, where + ": estimated_cost.amount"), sessions));
+                        estimate, sessions));
             }
         }
     }
@@ -118,6 +118,22 @@ final class AdminReports {
         JsonNode c = result.get("currency");
         if (c == null || c.isNull() || c.asText().equals("USD")) return "USD";
         throw new Refused(where, "currency " + c + ", but the cost report is in US cents and Tally compares US dollars only");
+    }
+
+    /**
+     * Claude Code's estimate in nano-dollars, or null when none is given: US cents (formats §2.3), so one
+     * in another currency or below zero is refused, as a cost line in another currency is.
+     */
+    static Long estimate(JsonNode estimatedCost, String where) {
+        JsonNode amount = estimatedCost.get("amount");
+        if (amount == null || amount.isNull()) return null;
+        JsonNode c = estimatedCost.get("currency");
+        if (c != null && !c.isNull() && !c.asText().equals("USD")) {
+            throw new Refused(where, "estimated_cost.currency " + c + ", but Tally compares US dollars only");
+        }
+        long nanos = centsToNanos(amount, where + ": estimated_cost.amount");
+        if (nanos < 0) throw new Refused(where, "estimated_cost.amount " + amount + " is negative");
+        return nanos;
     }
 
     /**

@@ -176,6 +176,23 @@ class AnthropicImportBadAnswersTest {
     }
 
     @Test
+    void aClaudeCodeEstimateInAnotherCurrencyOrBelowZeroIsRefusedNotKeptAsDollars() {
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        String where = "tally: Claude Code report, " + DAY1 + "T00:00:00Z, alice@corp.com, claude-opus-4-8: ";
+        for (String[] bad : new String[][] {
+                {"\"currency\":\"EUR\"", "estimated_cost.currency \"EUR\", but Tally compares US dollars only"},
+                {"\"amount\":-5", "estimated_cost.amount -5 is negative"}}) {
+            String from = bad[0].startsWith("\"currency") ? "\"currency\":\"USD\"" : "\"amount\":1.5675";
+            api.route(CLAUDE_CODE, q -> AnthropicImportTest.claudeCode(q.get("starting_at")).replace(from, bad[0]));
+            Tally.Result r = importDays(tally, DAY1, DAY2);
+            assertThat(r.code()).as(bad[0]).isEqualTo(2);
+            assertThat(r.err()).as(bad[0]).isEqualTo(where + bad[1] + "; nothing was imported\n");
+        }
+        assertThat(tally.run("reconcile", "--month", "2026-11", "--format", "json").json().get("provider_total_usd").asText())
+                .isEqualTo("0.00");
+    }
+
+    @Test
     void aCostInAnotherCurrencyIsRefusedNotSummedAsDollars() {
         Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
         api.route(COST, q -> q.containsKey("page") ? AnthropicImportTest.costPage2()
