@@ -43,7 +43,7 @@ public final class App {
         this.keys = new Keys(store, clock);
         this.people = new PeopleAdmin(people);
         this.budgets = new BudgetAdmin(store, ledger, people, clock);
-        this.tokens = new Tokens(store);
+        this.tokens = new Tokens(store, clock);
         this.recording = new Recording(ledger, catalog, writer, store.config().describe());
         this.reports = new Reports(store, ledger, people, catalog, clock);
         this.totals = new Totals(ledger);

@@ -64,6 +64,13 @@ public final class Ops {
             new Op<>("tokens/create", Tokens.Create.class, Tokens.Created.class) {
         @Override public Tokens.Created run(App a, Tokens.Create q) { return a.tokens().create(q); }
     };
+    public static final Op<None, Tokens.Listing> TOKENS_LIST = new Op<>("tokens/list", None.class, Tokens.Listing.class) {
+        @Override public Tokens.Listing run(App a, None q) { return a.tokens().list(); }
+    };
+    public static final Op<Tokens.Revoke, Tokens.Revoked> TOKENS_REVOKE =
+            new Op<>("tokens/revoke", Tokens.Revoke.class, Tokens.Revoked.class) {
+        @Override public Tokens.Revoked run(App a, Tokens.Revoke q) { return a.tokens().revoke(q); }
+    };
     public static final Op<Recording.Request, Recording.Recorded> RECORD =
             new Op<>("records/create", Recording.Request.class, Recording.Recorded.class) {
         @Override public Recording.Recorded run(App a, Recording.Request q) { return a.recording().record(q); }
@@ -155,7 +162,7 @@ public final class Ops {
     };
 
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
-            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
+            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, TOKENS_LIST, TOKENS_REVOKE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
             TOP, EXPORT, ACTIVITY, BLOCKS, RECONCILE, REPRICE, COMPARE, IMPORT_WRITE, IMPORT_OFFSETS, IMPORT_SAVE_OFFSETS,
             IMPORT_ANTHROPIC, IMPORT_AWS_COSTS, RECONCILE_AWS,
             PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST, PRUNE);

@@ -188,6 +188,7 @@ final class ServeCommand implements Runnable {
             gateway.start();
             collector = new TelemetryCollector(session.writer(), session.ledger, new ActivityLog(session.store),
                     otelIdentityAttribute, otelTeamAttribute, otelProjectAttribute);
+            keepTokensFresh(config.refreshEvery());
             alerting = new tally.alerts.Alerting(vertx, tally.alerts.Alerting.config(alertsFile), session.store,
                     session.ledger, session.writer(), g.zone(), session.clock, latency, session.app().reports());
             String token = Secrets.randomToken(32);
@@ -224,8 +225,19 @@ final class ServeCommand implements Runnable {
             // The use cases, for the CLI beside this server (as the local admin, by the token in the server file).
             parts.add(tally.web.WebApp.forServer(vertx, session.store, session.ledger, g.zone(), session.clock, host, g.dataDir(),
                     metricsToken != null ? metricsToken : env("TALLY_METRICS_TOKEN"), session.app(), token,
-                    gateway::reload));
+                    () -> {
+                        gateway.reload();
+                        collector.reloadTokens(); // a token revoked through this server is refused at once
+                    }));
             return parts;
+        }
+
+        /** Ingest tokens revoked by another process on the same PostgreSQL are refused from the next refresh on. */
+        private void keepTokensFresh(Duration every) {
+            vertx.setPeriodic(every.toMillis(), every.toMillis(), id -> vertx.executeBlocking(() -> {
+                collector.reloadTokens();
+                return null;
+            }, false).onFailure(t -> LOG.warning("telemetry: cannot re-read ingest tokens: " + t.getMessage())));
         }
 
         void close() {

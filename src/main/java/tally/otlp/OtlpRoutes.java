@@ -67,8 +67,8 @@ public final class OtlpRoutes {
                 status(ctx, 401, 16, "this collector requires an ingest token (Authorization: Bearer …; create one with: tally tokens create --user NAME)");
                 return;
             }
-        } catch (SecurityException e) {
-            status(ctx, 401, 16, "unknown ingest token (create one with: tally tokens create --user NAME)");
+        } catch (SecurityException e) { // unknown or revoked: the reason says which
+            status(ctx, 401, 16, e.getMessage());
             return;
         }
         ctx.next();
@@ -81,8 +81,8 @@ public final class OtlpRoutes {
         String person;
         try {
             person = collector.personForToken(token(ctx));
-        } catch (SecurityException e) {
-            status(ctx, 401, 16, "unknown ingest token (create one with: tally tokens create --user NAME)");
+        } catch (SecurityException e) { // unknown or revoked: the reason says which
+            status(ctx, 401, 16, e.getMessage());
             return;
         } catch (tally.store.StoreException e) { // a token not seen yet, and the store is down: retry later
             ctx.response().putHeader("retry-after", "5");

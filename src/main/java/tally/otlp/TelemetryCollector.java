@@ -3,7 +3,6 @@ package tally.otlp;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import tally.core.Bounds;
-import tally.core.Ids;
 import tally.core.UsageEvent;
 import tally.ingest.IngestWriter;
 import tally.store.ActivityLog;
@@ -11,7 +10,6 @@ import tally.store.Ledger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +37,7 @@ public final class TelemetryCollector implements AutoCloseable {
     private final TelemetryMapper mapper;
     private final SeriesTracker tracker = new SeriesTracker();
     private final Set<String> eventSessions = ConcurrentHashMap.newKeySet();
-    private volatile Map<String, String> tokens;
+    private final IngestTokenCheck tokens;
 
     /** {@code ledger} is no longer consulted here (the ledger settles sessions in its writes); kept for callers. */
     public TelemetryCollector(IngestWriter writer, Ledger ledger, ActivityLog activity,
@@ -55,24 +53,21 @@ public final class TelemetryCollector implements AutoCloseable {
         this.activitySink = new ActivitySink(activity);
         this.mapper = new TelemetryMapper(identityAttribute, teamAttribute, projectAttribute);
         this.eventSessions.addAll(activity.eventSessions());
-        this.tokens = activity.tokens();
+        this.tokens = new IngestTokenCheck(activity.ingestTokens());
     }
 
     /**
      * The person an ingest token belongs to; null when the request carries none. A token that is
-     * not known throws {@link SecurityException} (401). Re-reads the table once on a miss, so a
-     * token created while the server runs works at once.
+     * not known, or revoked, throws {@link SecurityException} (401) with the reason. Re-reads the table
+     * once on a miss, so a token created while the server runs works at once.
      */
     public String personForToken(String token) {
-        if (token == null || token.isBlank()) return null;
-        String hash = Ids.sha256(token.trim());
-        String person = tokens.get(hash);
-        if (person == null) {
-            tokens = activity.tokens();
-            person = tokens.get(hash);
-        }
-        if (person == null) throw new SecurityException("unknown ingest token");
-        return person;
+        return tokens.person(token);
+    }
+
+    /** Re-reads the ingest tokens (blocking): a token revoked since is refused from now on. */
+    public void reloadTokens() {
+        tokens.reload();
     }
 
     public CompletableFuture<Outcome> logs(ExportLogsServiceRequest request, String tokenPerson) {

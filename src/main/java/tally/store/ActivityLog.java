@@ -135,27 +135,19 @@ public final class ActivityLog {
 
     /** Saves an ingest token's hash for a person. */
     public void addToken(String sha256, String person) {
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO ingest_tokens (token_sha256, person, created_ms) VALUES (?, ?, ?)")) {
-            ps.setString(1, sha256);
-            ps.setString(2, person);
-            ps.setLong(3, System.currentTimeMillis());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw store.unavailable(e);
-        }
+        ingestTokens().insert(sha256, person, System.currentTimeMillis());
     }
 
-    /** Every live token hash → its person. Small: loaded once and kept by the collector. */
+    /** Every live token hash → its person. */
     public Map<String, String> tokens() {
         Map<String, String> out = new java.util.HashMap<>();
-        try (Connection c = store.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT token_sha256, person FROM ingest_tokens WHERE revoked_ms IS NULL")) {
-            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-        } catch (SQLException e) {
-            throw store.unavailable(e);
-        }
+        for (IngestTokenStore.Row r : ingestTokens().all()) if (r.revokedMs() == null) out.put(r.sha256(), r.person());
         return out;
+    }
+
+    /** The ingest tokens, revoked ones included (the collector must tell a revoked token from an unknown one). */
+    public IngestTokenStore ingestTokens() {
+        return new IngestTokenStore(store);
     }
 
 }

@@ -75,6 +75,7 @@ class AdminApiRequestsTest {
         cases.put("budgets/list {}", "zone: required");
         cases.put("imports/offsets/save {\"kind\":\"bedrock\",\"offsets\":[{}]}", "offsets[0].path: required");
         cases.put("reports/render {\"range\":{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\"}}", "range: zone: required");
+        cases.put("tokens/revoke {}", "id: required, a token id (tok_…) as 'tally tokens list' shows it, or the token");
         cases.put("people/add null", "the body must be a JSON object, not null");
         refused(cases);
     }
@@ -112,6 +113,26 @@ class AdminApiRequestsTest {
         assertThat(fine.statusCode()).as(new String(fine.body())).isEqualTo(200);
         String listed = new String(post("keys/list", "{}").body());
         for (String refusedUser : List.of("z1", "z2", "z3", "z5", "z9")) assertThat(listed).doesNotContain("\"" + refusedUser + "\"");
+    }
+
+    @Test
+    void anIngestTokenIsListedWithoutItsSecretAndRevokedOverTheApi() throws Exception {
+        String token = JSON.readTree(post("tokens/create", "{\"user\":\"dana\"}").body()).path("token").asText();
+        HttpResponse<byte[]> listed = post("tokens/list", "{}");
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(new String(listed.body())).doesNotContain(token.substring(7));
+        var entry = JSON.readTree(listed.body()).path("tokens").get(0);
+        assertThat(entry.path("user").asText()).isEqualTo("dana");
+        assertThat(entry.path("revoked").isNull()).isTrue();
+        String id = entry.path("id").asText();
+
+        HttpResponse<byte[]> revoked = post("tokens/revoke", "{\"id\":\"" + id + "\"}");
+        assertThat(revoked.statusCode()).as(new String(revoked.body())).isEqualTo(200);
+        assertThat(JSON.readTree(revoked.body()).path("revoked").asBoolean()).isTrue();
+        assertThat(JSON.readTree(post("tokens/list", "{}").body()).path("tokens").get(0).path("revoked").isNull()).isFalse();
+        assertThat(JSON.readTree(post("tokens/revoke", "{\"id\":\"" + token + "\"}").body()).path("revoked").asBoolean())
+                .as("already revoked").isFalse();
+        refused(Map.of("tokens/revoke {\"id\":\"tok_0\"}", "id: expected a token id (tok_ and 4 to 12 hex digits, as 'tally tokens list' shows it) or the token; got 'tok_0'"));
     }
 
     @Test

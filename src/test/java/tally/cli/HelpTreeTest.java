@@ -41,7 +41,8 @@ class HelpTreeTest {
     @Test
     void theTreeIncludesTheNestedCommandsANewcomerLooksFor() {
         assertThat(allCommands()).contains(List.of("import", "bedrock"), List.of("keys", "create"),
-                List.of("budgets", "set"), List.of("people", "add"), List.of("report"));
+                List.of("budgets", "set"), List.of("people", "add"), List.of("report"),
+                List.of("tokens", "list"), List.of("tokens", "revoke"));
     }
 
     @Test

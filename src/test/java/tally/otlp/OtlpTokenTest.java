@@ -14,6 +14,7 @@ import tally.ingest.Spool;
 import tally.pricing.PriceCatalog;
 import tally.server.TallyServer;
 import tally.store.ActivityLog;
+import tally.store.IngestTokenStore;
 import tally.store.Ledger;
 import tally.store.Store;
 import tally.store.StoreConfig;
@@ -36,6 +37,7 @@ class OtlpTokenTest {
     private Store store;
     private IngestWriter writer;
     private TallyServer server;
+    private TelemetryCollector collector;
     private String base;
 
     @BeforeEach
@@ -47,7 +49,7 @@ class OtlpTokenTest {
         ActivityLog activity = new ActivityLog(store);
         activity.addToken(Ids.sha256("tok-alice"), "alice");
         vertx = Vertx.vertx();
-        TelemetryCollector collector = new TelemetryCollector(writer, ledger, activity, "developer.id", "team.id");
+        collector = new TelemetryCollector(writer, ledger, activity, "developer.id", "team.id");
         server = TallyServer.start(vertx, "127.0.0.1", 0, List.of(new OtlpRoutes(vertx, collector, true)::mount));
         base = "http://127.0.0.1:" + server.port();
     }
@@ -83,5 +85,26 @@ class OtlpTokenTest {
         assertThat(Http.send("POST", base + "/v1/traces", alice, "{}").statusCode()).isEqualTo(200);
         assertThat(Http.send("POST", base + "/v1/logs", Map.of("content-type", "application/json", "x-api-key", "tok-alice"), "{}")
                 .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedWithTheReasonOnceTheCollectorRereadsItsTokens() throws Exception {
+        Map<String, String> alice = Map.of("content-type", "application/json", "authorization", "Bearer tok-alice");
+        assertThat(Http.send("POST", base + "/v1/logs", alice, "{}").statusCode()).isEqualTo(200);
+
+        // revoked by another process on the same store: `tally tokens revoke` beside a server on PostgreSQL
+        assertThat(new IngestTokenStore(store).revoke(Ids.sha256("tok-alice"), System.currentTimeMillis())).isTrue();
+        collector.reloadTokens(); // what the server does after each admin call and on its refresh timer
+
+        for (String path : new String[] {"/v1/logs", "/v1/metrics"}) {
+            HttpResponse<byte[]> refused = Http.send("POST", base + path, alice, "{}");
+            assertThat(refused.statusCode()).as(path).isEqualTo(401);
+            var status = new ObjectMapper().readTree(refused.body());
+            assertThat(status.path("code").asInt()).isEqualTo(16);
+            assertThat(status.path("message").asText()).startsWith("this ingest token was revoked");
+        }
+        HttpResponse<byte[]> unknown = Http.send("POST", base + "/v1/logs",
+                Map.of("content-type", "application/json", "authorization", "Bearer tok-mallory"), "{}");
+        assertThat(new ObjectMapper().readTree(unknown.body()).path("message").asText()).startsWith("unknown ingest token");
     }
 }

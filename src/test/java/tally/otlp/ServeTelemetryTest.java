@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,6 +115,38 @@ class ServeTelemetryTest {
         JsonNode after = new ObjectMapper().readTree(tally("totals", "--days", "400", "--format", "json")[0]);
         assertThat(after.get("cost_usd").asText()).isEqualTo("0.035095");
         assertThat(List.of(tally("activity", "--days", "400")[0].split("\n"))).anyMatch(l -> l.startsWith("alice"));
+    }
+
+    @Test
+    @Timeout(120)
+    void aTokenRevokedWithTheCliBesideTheRunningServerIsRefusedAtOnce() throws Exception {
+        String token = tally("tokens", "create", "--user", "carol")[0].trim();
+        Served served = serve();
+        try {
+            Map<String, String> carol = Map.of("content-type", "application/json", "authorization", "Bearer " + token);
+            assertThat(tally.gateway.Http.send("POST", served.base() + "/v1/logs", carol, "{}").statusCode()).isEqualTo(200);
+
+            String listed = tally("tokens", "list", "--format", "json")[0];
+            assertThat(listed).doesNotContain(token.substring(7));
+            JsonNode entry = new ObjectMapper().readTree(listed).get(0);
+            assertThat(entry.path("user").asText()).isEqualTo("carol");
+            assertThat(entry.path("status").asText()).isEqualTo("active");
+            String id = entry.path("id").asText();
+            assertThat(tally("tokens", "revoke", id)[0]).isEqualTo("revoked " + id + " (carol)\n");
+
+            HttpResponse<byte[]> refused = tally.gateway.Http.send("POST", served.base() + "/v1/logs", carol, "{}");
+            assertThat(refused.statusCode()).as("refused at once, without a restart").isEqualTo(401);
+            assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("this ingest token was revoked");
+            assertThat(tally("tokens", "list")[0]).contains(id, "carol", "revoked");
+
+            StringWriter err = new StringWriter();
+            int again = Main.run(new String[] {"tokens", "revoke", token, "--data", dir.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+            assertThat(again).isEqualTo(Main.BAD_INPUT);
+            assertThat(err.toString()).contains("ingest token " + id + " (carol) was already revoked at ");
+        } finally {
+            served.process().destroy();
+            assertThat(served.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private record Served(Process process, String base) {}
