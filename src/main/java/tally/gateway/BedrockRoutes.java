@@ -77,7 +77,7 @@ public final class BedrockRoutes implements Wire {
     /** The model id from the path, %-decoded (an ARN arrives with its '/' as %2F, its colons raw). */
     @Override
     public String model(RoutingContext ctx) {
-        Matcher m = MODEL_CALL.matcher(ctx.request().path());
+        Matcher m = MODEL_CALL.matcher(routedPath(ctx));
         return m.matches() ? percentDecode(m.group(1)) : null;
     }
 
@@ -95,7 +95,7 @@ public final class BedrockRoutes implements Wire {
     }
 
     private static String operation(RoutingContext ctx) {
-        Matcher m = MODEL_CALL.matcher(ctx.request().path());
+        Matcher m = MODEL_CALL.matcher(routedPath(ctx));
         return m.matches() ? m.group(2) : "invoke";
     }
 
@@ -122,7 +122,7 @@ public final class BedrockRoutes implements Wire {
         HttpServerRequest req = ctx.request();
         String op = operation(ctx);
         String path = "/model/" + percentEncode(model) + "/" + op;
-        credentials(c, config.runtime(), path, requestHeaders(req), body).onComplete(h -> {
+        credentials(c, config.runtime(), path, requestHeaders(req), body).onComplete(h -> Wire.guarded(req, onDone, () -> {
             if (h.failed()) {
                 cannotSign(req.response(), h.cause());
                 onDone.apply(new ProxyExchange.Result(h.cause() instanceof Authenticator.Rejected ? 401 : 500, null, null, 0));
@@ -130,7 +130,7 @@ public final class BedrockRoutes implements Wire {
             }
             new ProxyExchange(runtime, req, body, h.result(), up -> tapFor(op, up), true, onDone)
                     .to(path).requestIdFrom("x-amzn-requestid").start();
-        });
+        }));
     }
 
     private static UsageTap tapFor(String op, HttpClientResponse up) {

@@ -8,12 +8,16 @@ import tally.core.Secrets;
 import tally.core.UsageEvent;
 import tally.pricing.PriceCatalog;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 /**
  * The steps of an authenticated POST /v1/messages (and of Bedrock's and Vertex's routes), in order: the key's policy → max_tokens bounds →
  * rate limit → budget reservation → forward → settle. A step that refuses ends the request with an
  * Anthropic-style error, recorded as a failed request first. Nothing here blocks the event loop.
  */
 final class MessagesPipeline {
+    private static final Logger LOG = Logger.getLogger(MessagesPipeline.class.getName());
     private final KeyPolicy keyPolicy;
     private final BudgetStep budget;
     private final PriceCatalog catalog;
@@ -81,15 +85,31 @@ final class MessagesPipeline {
         forward(r, reservation);
     }
 
-    /** Relays the request upstream, metering a successful response as it streams; settles when the exchange ends. */
+    /**
+     * Relays the request upstream, metering a successful response as it streams; settles when the
+     * exchange ends. A fault of ours before the exchange ends it (a 500, recorded) and settles the
+     * reservation: an unsettled one would hold the budget's turn until a restart.
+     */
     private void forward(MessageRequest r, BudgetGuard.Reservation reservation) {
-        if (r.wire != null) {
-            r.wire.forward(r.ctx, r.caller, r.model, r.body, done -> settle(r, reservation, done));
-            return;
+        boolean[] settled = {false};
+        java.util.function.Function<ProxyExchange.Result, Future<Void>> onDone = done -> {
+            if (settled[0]) return Future.succeededFuture();
+            settled[0] = true;
+            return settle(r, reservation, done);
+        };
+        try {
+            if (r.wire != null) {
+                r.wire.forward(r.ctx, r.caller, r.model, r.body, onDone);
+                return;
+            }
+            HttpServerRequest req = r.ctx.request();
+            new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true), MessagesPipeline::tapFor, true,
+                    onDone).start();
+        } catch (RuntimeException fault) {
+            LOG.log(Level.SEVERE, "gateway: cannot forward " + r.ctx.request().path(), fault);
+            onDone.apply(new ProxyExchange.Result(500, null, null, 0));
+            ApiErrors.send(r.ctx.request(), 500, "api_error", "the gateway could not forward this request");
         }
-        HttpServerRequest req = r.ctx.request();
-        new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true), MessagesPipeline::tapFor, true,
-                done -> settle(r, reservation, done)).start();
     }
 
     private static UsageTap tapFor(HttpClientResponse up) {
@@ -102,9 +122,16 @@ final class MessagesPipeline {
      */
     private Future<Void> settle(MessageRequest r, BudgetGuard.Reservation reservation, ProxyExchange.Result done) {
         MessageUsage u = done.tap() == null ? null : done.tap().usage;
-        Recorder.Recorded rec = recorder.recordDurably(new Recorder.Facts(recordId(done.requestId()), r.at, r.caller,
-                r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project)
-                .on(r.wire, r.ctx).pinned(r.facts.inferenceGeo()), u);
+        Recorder.Recorded rec;
+        try {
+            rec = recorder.recordDurably(new Recorder.Facts(recordId(done.requestId()), r.at, r.caller,
+                    r.model, r.session, done.requestId(), done.latencyNanos() / 1_000_000, done.status(), false, r.project)
+                    .on(r.wire, r.ctx).pinned(r.facts.inferenceGeo()), u);
+        } catch (RuntimeException fault) { // the turn is given back whatever happened to the record
+            LOG.log(Level.SEVERE, "gateway: cannot record " + r.ctx.request().path(), fault);
+            guard.settle(reservation, 0L, 0);
+            return Future.succeededFuture();
+        }
         UsageEvent e = rec.event();
         guard.settle(reservation, e.costNanos(), e.tokens().total());
         limiter.spend(r.caller, e.tokens().total() - e.tokens().cacheRead());

@@ -132,7 +132,7 @@ public final class VertexRoutes implements Wire {
         URI endpoint = config.endpoint() != null ? config.endpoint() : VertexConfig.endpointFor(call.location());
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         ForwardHeaders.copyRequest(req.headers(), h, Set.of(), true);
-        authorization(c).onComplete(a -> {
+        authorization(c).onComplete(a -> Wire.guarded(req, onDone, () -> {
             if (a.failed() && a.cause() instanceof Authenticator.Rejected) {
                 ApiErrors.unauthorized(req.response(), a.cause().getMessage());
                 onDone.apply(new ProxyExchange.Result(401, null, null, 0));
@@ -156,7 +156,7 @@ public final class VertexRoutes implements Wire {
                         return recorded;
                     })
                     .to(path).start();
-        });
+        }));
     }
 
     /** The kept client for an endpoint, or null when as many are kept as {@link #KEPT_ENDPOINTS} allows. */

@@ -55,6 +55,21 @@ interface Wire {
     void forward(RoutingContext ctx, Caller caller, String model, Buffer body,
                  Function<ProxyExchange.Result, Future<Void>> onDone);
 
+    /**
+     * Runs the part of a forward that follows an asynchronous step (credentials, a signature): a fault
+     * in it ends the exchange as a 500 and is recorded, so its budget reservation is settled.
+     */
+    static void guarded(io.vertx.core.http.HttpServerRequest req, Function<ProxyExchange.Result, Future<Void>> onDone, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException fault) {
+            java.util.logging.Logger.getLogger(Wire.class.getName())
+                    .log(java.util.logging.Level.SEVERE, "gateway: cannot forward " + req.path(), fault);
+            onDone.apply(new ProxyExchange.Result(500, null, null, 0));
+            ApiErrors.send(req, 500, "api_error", "the gateway could not forward this request");
+        }
+    }
+
     /** The caller brought their own cloud credential (a bearer token, in pass-through): it is forwarded as sent. */
     static boolean ownCredential(Caller c) {
         return c.key() == null && "authorization".equals(c.credentialName()) && c.credentialValue() != null;

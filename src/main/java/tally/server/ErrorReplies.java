@@ -57,6 +57,19 @@ final class ErrorReplies {
         send(ctx.request(), status, message(status, ctx.request().path()));
     }
 
+    /**
+     * Why a path cannot be routed (an invalid %-escape, which routes read as a 500 or as no reason),
+     * or null.
+     */
+    static String unroutable(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "the request path is malformed: " + shorten(ctx.request().path()) + " (" + e.getMessage() + ")";
+        }
+    }
+
     /** For requests Vert.x could not parse: over-long request line or headers, malformed HTTP. */
     static void invalid(HttpServerRequest request) {
         Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();

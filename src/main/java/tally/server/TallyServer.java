@@ -78,6 +78,11 @@ public final class TallyServer implements AutoCloseable {
                 ErrorReplies.send(ctx.request(), 414, "the request URI is too long (at most " + ErrorReplies.MAX_URI + " bytes)");
                 return;
             }
+            String badPath = ErrorReplies.unroutable(ctx);
+            if (badPath != null) {
+                ErrorReplies.send(ctx.request(), 400, badPath);
+                return;
+            }
             s.inFlight.incrementAndGet();
             ctx.addEndHandler(v -> s.inFlight.decrementAndGet());
             ctx.next();

@@ -316,4 +316,25 @@ class BedrockGatewayTest {
             assertThat(rec.requestId()).isEqualTo(s.requestId());
         }
     }
+
+    @Test
+    void a_path_with_empty_or_dot_segments_is_read_as_it_was_routed_and_holds_no_budgets_turn_after_it() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("bob");
+            cloud.gw.budget(new Budget("bob-cap", Budget.Scope.PERSON, "bob", Budget.Period.MONTHLY, Budget.Unit.USD,
+                    50_000_000L, true, 100)); // $0.05: his requests go one at a time
+            for (String path : List.of("//model/" + SONNET + "/invoke", "/./model/" + SONNET + "/invoke",
+                    "/model/../model/" + SONNET + "/invoke")) {
+                assertThat(Http.send("POST", cloud.base() + path, bearer(key), SMALL_BODY).statusCode()).as(path).isEqualTo(200);
+            }
+            assertThat(cloud.bedrock.seen).extracting(FakeBedrock.Seen::rawPath).containsOnly(
+                    "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke");
+            cloud.gw.awaitRecords(3);
+            assertThat(provenance(cloud.gw)).extracting(p -> p[2]).containsExactly(SONNET, SONNET, SONNET);
+
+            long start = System.nanoTime();
+            assertThat(Http.send("POST", cloud.base() + streamUri(SONNET), bearer(key), SMALL_BODY).statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
 }

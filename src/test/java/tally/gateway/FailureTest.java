@@ -97,4 +97,47 @@ class FailureTest {
             assertThat(r.tokens()).isEqualTo(TokenCounts.ZERO);
         }
     }
+
+    /** A cloud route whose forwarding fails with a fault of the gateway's own. */
+    static final class Faulty implements Wire {
+        @Override
+        public String provider() {
+            return "bedrock";
+        }
+
+        @Override
+        public String model(io.vertx.ext.web.RoutingContext ctx) {
+            return "claude-sonnet-4-5-20250929";
+        }
+
+        @Override
+        public String sameProvider(String requested, String target) {
+            return target;
+        }
+
+        @Override
+        public void forward(io.vertx.ext.web.RoutingContext ctx, Caller caller, String model, io.vertx.core.buffer.Buffer body,
+                            java.util.function.Function<ProxyExchange.Result, io.vertx.core.Future<Void>> onDone) {
+            throw new IllegalStateException("a fault of the gateway's own");
+        }
+    }
+
+    @Test
+    void a_fault_after_a_hard_budget_reservation_answers_500_is_recorded_and_gives_the_budgets_turn_back() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c, (vertx, gateway) -> java.util.List.of(
+                router -> router.post("/faulty").handler(io.vertx.ext.web.handler.BodyHandler.create(false))
+                        .handler(ctx -> gateway.admit(ctx, new Faulty()))))) {
+            String key = gw.key("bob");
+            gw.budget(BudgetTest.hard("bob-cap", tally.budget.Budget.Scope.PERSON, "bob", 50_000_000L)); // his requests go one at a time
+            HttpResponse<byte[]> fault = Http.post(gw.url() + "/faulty", Http.withKey(key), BODY);
+            assertThat(fault.statusCode()).isEqualTo(500);
+            assertThat(new String(fault.body())).contains("the gateway could not forward this request");
+            assertThat(gw.awaitRecords(1).get(0).status()).isEqualTo(500);
+
+            long start = System.nanoTime();
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), BODY).statusCode()).isEqualTo(200);
+            // the upstream timeout is 5 s: a turn never given back would hold this one that long, then refuse it
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
 }

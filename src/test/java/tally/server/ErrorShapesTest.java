@@ -117,6 +117,12 @@ class ErrorShapesTest {
         Reply unparsable = raw("GET /v1/messages?q=" + "a".repeat(70 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(unparsable.status()).isEqualTo(414);
         assertAnthropic(unparsable.json(), "invalid_request_error");
+        for (String path : List.of("/v1/messages%ZZ", "/bedrock/model/%ZZ/invoke", "/vertex/v1/projects/p/locations/%ZZ/x")) {
+            Reply badEscape = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+            assertThat(badEscape.status()).as(path).isEqualTo(400);
+            assertAnthropic(badEscape.json(), "invalid_request_error");
+            assertThat(badEscape.json().path("error").path("message").asText()).as(path).contains("%ZZ");
+        }
     }
 
     @Test
