@@ -48,6 +48,8 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamClient upstream;
     private final MessagesPipeline pipeline;
     private final BatchAdmission batches;
+    /** The request headers that are Tally's own (the trusted identity headers): never forwarded upstream. */
+    private final Set<String> ownHeaders;
     private long refreshTimer = -1;
     private tally.budget.FleetBudgets fleet;
 
@@ -71,11 +73,12 @@ public final class Gateway implements AutoCloseable {
         this.limiter = new RateLimiter(config);
         this.recorder = new Recorder(writer, catalog, vertx, latency);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.upstreamTimeout());
+        this.ownHeaders = ForwardHeaders.named(config.trustHeader(), config.trustTeamHeader());
         KeyPolicy policy = new KeyPolicy(catalog, guard);
         WorstCase worstCase = new WorstCase(catalog);
         this.pipeline = new MessagesPipeline(policy,
                 new BudgetStep(vertx, guard, worstCase, config.upstreamTimeout().toMillis()),
-                catalog, guard, limiter, recorder, upstream);
+                catalog, guard, limiter, recorder, upstream, ownHeaders);
         this.batches = new BatchAdmission(catalog, policy, guard, worstCase);
     }
 
@@ -191,7 +194,7 @@ public final class Gateway implements AutoCloseable {
                             ApiErrors.send(req, d.refusal().status(), d.refusal().type(), d.refusal().message());
                             return;
                         }
-                        new ProxyExchange(upstream, req, d.body(), upstreamHeaders(req, c, false), null, false,
+                        new ProxyExchange(upstream, req, d.body(), upstreamHeaders(req, c, false, ownHeaders), null, false,
                                 r -> io.vertx.core.Future.succeededFuture()).start();
                     });
         });
@@ -207,7 +210,7 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
             Caller c = ar.result();
-            MultiMap headers = upstreamHeaders(req, c, true);
+            MultiMap headers = upstreamHeaders(req, c, true, ownHeaders);
             new ProxyExchange(upstream, req, Buffer.buffer(), headers,
                     up -> up.statusCode() == 200 ? new BatchResultsTap() : null, false,
                     r -> {
@@ -257,7 +260,7 @@ public final class Gateway implements AutoCloseable {
                 rejected(ctx, ar.cause());
                 return;
             }
-            new ProxyExchange(upstream, req, body, upstreamHeaders(req, ar.result(), false), null, false,
+            new ProxyExchange(upstream, req, body, upstreamHeaders(req, ar.result(), false, ownHeaders), null, false,
                     r -> io.vertx.core.Future.succeededFuture()).start();
         });
     }
@@ -269,9 +272,14 @@ public final class Gateway implements AutoCloseable {
         return b == null ? Buffer.buffer() : b;
     }
 
-    static MultiMap upstreamHeaders(HttpServerRequest req, Caller c, boolean metered) {
+    /** The request headers that are Tally's own, which a cloud route does not forward either. */
+    Set<String> ownHeaders() {
+        return ownHeaders;
+    }
+
+    static MultiMap upstreamHeaders(HttpServerRequest req, Caller c, boolean metered, Set<String> ownHeaders) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        ForwardHeaders.copyRequest(req.headers(), h, Set.of(), metered);
+        ForwardHeaders.copyRequest(req.headers(), h, ownHeaders, metered);
         h.set(c.credentialName(), c.credentialValue());
         return h;
     }

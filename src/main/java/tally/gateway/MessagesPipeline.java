@@ -25,9 +25,10 @@ final class MessagesPipeline {
     private final RateLimiter limiter;
     private final Recorder recorder;
     private final UpstreamClient upstream;
+    private final java.util.Set<String> ownHeaders;
 
     MessagesPipeline(KeyPolicy keyPolicy, BudgetStep budget, PriceCatalog catalog, BudgetGuard guard,
-                     RateLimiter limiter, Recorder recorder, UpstreamClient upstream) {
+                     RateLimiter limiter, Recorder recorder, UpstreamClient upstream, java.util.Set<String> ownHeaders) {
         this.keyPolicy = keyPolicy;
         this.budget = budget;
         this.catalog = catalog;
@@ -35,6 +36,7 @@ final class MessagesPipeline {
         this.limiter = limiter;
         this.recorder = recorder;
         this.upstream = upstream;
+        this.ownHeaders = ownHeaders;
     }
 
     void handle(MessageRequest r) {
@@ -103,7 +105,7 @@ final class MessagesPipeline {
                 return;
             }
             HttpServerRequest req = r.ctx.request();
-            new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true), MessagesPipeline::tapFor, true,
+            new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true, ownHeaders), MessagesPipeline::tapFor, true,
                     onDone).start();
         } catch (RuntimeException fault) {
             LOG.log(Level.SEVERE, "gateway: cannot forward " + r.ctx.request().path(), fault);

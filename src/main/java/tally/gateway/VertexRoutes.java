@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -131,7 +130,7 @@ public final class VertexRoutes implements Wire {
                 + "/publishers/anthropic/models/" + BedrockRoutes.percentEncode(model).replace("%40", "@") + ":" + call.method();
         URI endpoint = config.endpoint() != null ? config.endpoint() : VertexConfig.endpointFor(call.location());
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        ForwardHeaders.copyRequest(req.headers(), h, Set.of(), true);
+        ForwardHeaders.copyRequest(req.headers(), h, gateway.ownHeaders(), true);
         authorization(c).onComplete(a -> Wire.guarded(req, onDone, () -> {
             if (a.failed() && a.cause() instanceof Authenticator.Rejected) {
                 ApiErrors.unauthorized(req.response(), a.cause().getMessage());

@@ -120,4 +120,18 @@ class IdentityTest {
             assertThat(gw.upstream.last().headers().get("x-api-key")).isEqualTo(GatewayHarness.UPSTREAM_KEY);
         }
     }
+
+    @Test
+    void tallys_own_headers_the_trusted_identity_ones_and_x_tally_ones_are_not_forwarded_to_anthropic() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withTrustedHeaders("X-Dev-Id", "X-Team"))) {
+            Http.post(gw.url() + "/v1/messages", Map.of("X-Dev-Id", "dave@example.test", "X-Team", "web", "X-Tally-Project", "shop",
+                    "X-Claude-Code-Session-Id", "s-dave", "content-type", "application/json"), BODY);
+            assertThat(gw.awaitRecords(1).get(0).identity()).isEqualTo("dave@example.test");
+            var sent = gw.upstream.last().headers();
+            assertThat(sent.get("x-dev-id")).isNull();
+            assertThat(sent.get("x-team")).isNull();
+            assertThat(sent.get("x-tally-project")).isNull();
+            assertThat(sent.get("x-claude-code-session-id")).isEqualTo("s-dave"); // the client's own headers cross as before
+        }
+    }
 }

@@ -153,6 +153,20 @@ class VertexGatewayTest {
 
     static final String BODY = "{\"anthropic_version\":\"vertex-2023-10-16\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
+    @Test
+    void tallys_own_headers_are_not_forwarded_to_google() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("dave");
+            Map<String, String> h = tallyKey(key);
+            h.put("X-Tally-Project", "web");
+            h.put("X-Claude-Code-Session-Id", "s-dave");
+            assertThat(post(cloud.gw.url() + CALL + "rawPredict", h, BODY).statusCode()).isEqualTo(200);
+            FakeVertex.Seen seen = cloud.vertex.seen.get(0);
+            assertThat(seen.headers().get("x-tally-project")).isNull();
+            assertThat(seen.headers().get("x-claude-code-session-id")).isEqualTo("s-dave");
+        }
+    }
+
     record Answer(int statusCode, String body) {}
 
     static Answer post(String url, Map<String, String> headers, String body) {
