@@ -81,6 +81,20 @@ public final class BedrockRoutes implements Wire {
         return m.matches() ? percentDecode(m.group(1)) : null;
     }
 
+    /** A model id the ledger could not store, or that no Bedrock model has (blank, control characters), is refused before it is sent. */
+    @Override
+    public String refusal(RoutingContext ctx) {
+        String model = model(ctx);
+        if (model == null) return "not a Bedrock model call: " + quoted(ctx.request().path());
+        if (model.isBlank()) return "the model id in the path is blank";
+        for (int i = 0; i < model.length(); i++) {
+            if (Character.isISOControl(model.charAt(i)) || Character.isWhitespace(model.charAt(i))) {
+                return "model id " + quoted(model) + " holds a control or whitespace character";
+            }
+        }
+        return null;
+    }
+
     /** Converse names its output cap {@code inferenceConfig.maxTokens}; InvokeModel's body is Anthropic's. */
     @Override
     public RequestFacts facts(RoutingContext ctx, Buffer body) {

@@ -337,4 +337,21 @@ class BedrockGatewayTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         }
     }
+
+    @Test
+    void a_model_id_holding_a_nul_or_a_blank_one_is_refused_as_bedrock_refuses_it_before_anything_is_sent() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            for (String model : List.of("abc%00def", "%20", "us.anthropic.claude%0A", "a%20b")) {
+                HttpResponse<byte[]> resp = Http.send("POST", cloud.base() + "/model/" + model + "/invoke", bearer(key), SMALL_BODY);
+                assertThat(resp.statusCode()).as(model).isEqualTo(400);
+                assertThat(resp.headers().firstValue("x-amzn-ErrorType")).as(model).contains("ValidationException");
+                JsonNode body = parse(resp.body());
+                assertThat(body.path("message").asText()).as(model).containsAnyOf("model id", "blank");
+            }
+            assertThat(parse(Http.send("POST", cloud.base() + "/model/abc%00def/invoke", bearer(key), SMALL_BODY).body())
+                    .path("message").asText()).isEqualTo("model id 'abc\\u0000def' holds a control or whitespace character");
+            assertThat(cloud.bedrock.seen).isEmpty();
+        }
+    }
 }
