@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *       {@code …/converse}, {@code …/converse-stream}: admitted like {@code /v1/messages} (key,
  *       policy, rate limit, budget), signed with SigV4 (or the server's Bedrock API key) and relayed
  *       byte for byte; event streams are metered frame by frame. The record's request id is
- *       {@code x-amzn-requestid}, so the invocation log of the same call dedupes against it;</li>
+ *       {@code x-amzn-requestid}, so the invocation log of the same call dedupes against it; the
+ *       answer repeats it as {@code request-id}, the header Claude Code reports;</li>
  *   <li>{@code GET /bedrock/inference-profiles[/{id}]}: forwarded to the control plane for an
  *       authenticated caller; anyone else gets a 404, on which Claude Code uses its built-in ids.</li>
  * </ul>
@@ -143,7 +144,7 @@ public final class BedrockRoutes implements Wire {
                 return;
             }
             new ProxyExchange(runtime, req, body, h.result(), up -> tapFor(op, up), true, onDone)
-                    .to(path).requestIdFrom("x-amzn-requestid").start();
+                    .to(path).requestIdFrom("x-amzn-requestid").tellRequestId().start();
         }));
     }
 

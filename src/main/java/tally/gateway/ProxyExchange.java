@@ -63,6 +63,7 @@ final class ProxyExchange {
     private long watchdog = -1;
     private String upstreamUri;
     private String requestIdHeader = "request-id";
+    private boolean tellRequestId;
     /** The upstream response was read to its end and leaves its connection open: the connection can carry another exchange. */
     private boolean reusable;
 
@@ -88,6 +89,16 @@ final class ProxyExchange {
     /** The response header that carries the upstream's request id (Bedrock: x-amzn-requestid). */
     ProxyExchange requestIdFrom(String header) {
         this.requestIdHeader = header;
+        return this;
+    }
+
+    /**
+     * The client is told the id the record is stored under, as {@code request-id}: the upstream's id
+     * (from {@link #requestIdFrom}'s header), else one of the gateway's own. Claude Code reports that
+     * header's id in its telemetry and transcripts, so their copies of the call dedupe against the record.
+     */
+    ProxyExchange tellRequestId() {
+        this.tellRequestId = true;
         return this;
     }
 
@@ -130,6 +141,10 @@ final class ProxyExchange {
         response.setStatusCode(up.statusCode());
         if (up.statusMessage() != null) response.setStatusMessage(up.statusMessage());
         ForwardHeaders.copyResponse(up.headers(), response.headers());
+        if (tellRequestId) {
+            if (requestId == null || requestId.isBlank()) requestId = ApiErrors.newRequestId();
+            response.headers().set("request-id", requestId);
+        }
         if (up.getHeader("content-length") == null) response.setChunked(true);
         writeAtTurnEnd = v -> writeUnsent(up);
         up.handler(chunk -> {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code :streamRawPredict} (Claude Code appends {@code /projects/…} to its base URL, so that is
  * {@code http://HOST:PORT/vertex/v1}). Admitted like {@code /v1/messages}, forwarded with Google's
  * application default credentials, metered from the standard Anthropic SSE or JSON. The record's
- * request id is the response's {@code request-id}, else the message id.
+ * request id is the response's {@code request-id}; when Google's answer has none, the gateway's own,
+ * given to the client as {@code request-id} (which Claude Code reports, so its copies of the call dedupe).
  */
 public final class VertexRoutes implements Wire {
     private static final Logger LOG = Logger.getLogger(VertexRoutes.class.getName());
@@ -149,12 +150,11 @@ public final class VertexRoutes implements Wire {
             new ProxyExchange(client, req, body, h,
                     up -> UsageTap.forAnswer(up, UsageTap::forContentType), true,
                     r -> {
-                        Future<Void> recorded = onDone.apply(r.requestId() != null || r.tap() == null ? r
-                                : new ProxyExchange.Result(r.status(), r.tap(), r.tap().usage.messageId(), r.latencyNanos()));
+                        Future<Void> recorded = onDone.apply(r);
                         if (kept == null) recorded.onComplete(v -> client.close());
                         return recorded;
                     })
-                    .to(path).start();
+                    .to(path).tellRequestId().start();
         }));
     }
 

@@ -354,4 +354,52 @@ class BedrockGatewayTest {
             assertThat(cloud.bedrock.seen).isEmpty();
         }
     }
+
+    /** Claude Code's api_request event for one call, carrying the request id it read from the answer's request-id header. */
+    static String apiRequestEvent(String session, String requestId, TokenCounts t) {
+        long nanos = System.currentTimeMillis() * 1_000_000L;
+        StringBuilder attrs = new StringBuilder();
+        String[][] kv = {{"event.name", "api_request"}, {"session.id", session}, {"user.email", "gina@example.test"},
+                {"model", SONNET}, {"request_id", requestId}, {"input_tokens", "" + t.input()}, {"output_tokens", "" + t.output()},
+                {"cache_read_tokens", "" + t.cacheRead()}, {"cache_creation_tokens", "" + t.cacheWrite5m()}};
+        for (String[] a : kv) {
+            if (attrs.length() > 0) attrs.append(',');
+            attrs.append("{\"key\":\"").append(a[0]).append("\",\"value\":{\"stringValue\":\"").append(a[1]).append("\"}}");
+        }
+        return "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"claude-code\"}}]},"
+                + "\"scopeLogs\":[{\"scope\":{\"name\":\"com.anthropic.claude_code.events\"},\"logRecords\":[{\"timeUnixNano\":\"" + nanos
+                + "\",\"body\":{\"stringValue\":\"claude_code.api_request\"},\"attributes\":[" + attrs + "]}]}]}]}";
+    }
+
+    @Test
+    void the_answer_carries_the_records_request_id_as_request_id_so_claude_codes_telemetry_of_the_call_is_counted_once() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir);
+             tally.otlp.TelemetryCollector collector = new tally.otlp.TelemetryCollector(cloud.gw.writer, cloud.gw.ledger,
+                     new tally.store.ActivityLog(cloud.gw.store), "developer.id", "team.id");
+             tally.server.TallyServer otlp = tally.server.TallyServer.start(cloud.gw.vertx, "127.0.0.1", 0,
+                     List.of(new tally.otlp.OtlpRoutes(cloud.gw.vertx, collector)::mount))) {
+            String key = cloud.gw.key("gina");
+            Map<String, String> h = bearer(key);
+            h.put("X-Claude-Code-Session-Id", "sess-gina-1");
+            HttpResponse<byte[]> resp = Http.send("POST", cloud.base() + streamUri(SONNET), h, SMALL_BODY);
+            assertThat(resp.statusCode()).isEqualTo(200);
+            String requestId = resp.headers().firstValue("request-id").orElseThrow();
+            assertThat(requestId).isEqualTo(cloud.bedrock.seen.get(0).requestId()); // x-amzn-requestid
+            GatewayHarness.Rec rec = cloud.gw.awaitRecords(1).get(0);
+            assertThat(rec.requestId()).isEqualTo(requestId);
+
+            HttpResponse<byte[]> exported = Http.post("http://127.0.0.1:" + otlp.port() + "/v1/logs",
+                    Map.of("content-type", "application/json"), apiRequestEvent("sess-gina-1", requestId, rec.tokens()));
+            assertThat(exported.statusCode()).isEqualTo(200);
+            assertThat(cloud.gw.records()).singleElement().satisfies(r -> {
+                assertThat(r.requestId()).isEqualTo(requestId);
+                assertThat(r.costNanos()).isEqualTo(10_345_500L);
+            });
+            assertThat(provenance(cloud.gw)).extracting(p -> p[3]).containsExactly("gateway");
+            // the same event for another call is kept: only the shared id made it one
+            Http.post("http://127.0.0.1:" + otlp.port() + "/v1/logs", Map.of("content-type", "application/json"),
+                    apiRequestEvent("sess-gina-1", "another-call", rec.tokens()));
+            assertThat(provenance(cloud.gw)).extracting(p -> p[3]).containsExactlyInAnyOrder("gateway", "otel-event");
+        }
+    }
 }
