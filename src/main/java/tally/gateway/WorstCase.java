@@ -40,11 +40,17 @@ final class WorstCase {
      * budget refuses it rather than let it through for free; a request naming no model is refused upstream.
      */
     CostBound of(String model, Long maxTokens, Buffer body, MultiMap headers, String inferenceGeo, Instant at, boolean batch) {
+        return of(model, maxTokens, body, headers, inferenceGeo, at, batch, null, null);
+    }
+
+    /** As above, for a request a cloud {@code provider} serves in {@code region} (null, null: first-party). */
+    CostBound of(String model, Long maxTokens, Buffer body, MultiMap headers, String inferenceGeo, Instant at, boolean batch,
+                 String provider, String region) {
         // The body-based estimate, as before: soft budgets keep reserving it.
         long inEstimate = body.length();
         long outEstimate = maxTokens == null ? 0 : Math.max(0, maxTokens);
         Long estimate = catalog.quote(new PriceRequest(model, at, new TokenCounts(inEstimate, 0, 0, 0, outEstimate),
-                0, batch, false, inferenceGeo)).costNanos();
+                0, batch, false, inferenceGeo, provider, region)).costNanos();
         ResolvedModel m = catalog.resolve(model);
         String unpriced = m.known() || model == null || model.isBlank() ? null : "model '" + model + "'";
 
@@ -56,8 +62,8 @@ final class WorstCase {
         long window = w.forRequest(asksLongContext(headers));
         try {
             long tokens = Math.multiplyExact(d.rounds(), Math.addExact(window, maxTokens));
-            long nanos = m.known() ? worstNanos(new PriceRequest(model, at, TokenCounts.ZERO, 0, batch, d.fast(), inferenceGeo),
-                    window, maxTokens, d) : 0;
+            PriceRequest as = new PriceRequest(model, at, TokenCounts.ZERO, 0, batch, d.fast(), inferenceGeo, provider, region);
+            long nanos = m.known() ? worstNanos(as, window, maxTokens, d) : 0;
             return new CostBound(estimate, inEstimate + outEstimate, nanos, tokens, unpriced);
         } catch (ArithmeticException tooLarge) {
             return new CostBound(estimate, inEstimate + outEstimate, CostBound.UNBOUNDED, CostBound.UNBOUNDED, unpriced);

@@ -12,8 +12,9 @@ import java.util.List;
  * @param prices                 list prices over time; before the first row the first row applies
  * @param longContext            whole-request premium tiers over time (empty = none)
  * @param fast                   fast-mode multipliers over time (empty = fast mode bills standard)
- * @param bedrockRegionalPremium multiplier for Bedrock regional/in-region ids, or null when list price
- * @param dataResidency          multiplier when a specific {@code inference_geo} is pinned, or null
+ * @param bedrockRegionalPremium multiplier for Bedrock regional/in-region ids and Vertex regional locations,
+ *                               or null when list price
+ * @param dataResidency          multiplier when a first-party request pins a specific {@code inference_geo}, or null
  * @param context                the largest prompt one request can send (bounds a request's worst-case cost)
  */
 public record ModelPrice(

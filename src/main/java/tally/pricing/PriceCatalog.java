@@ -158,7 +158,7 @@ public final class PriceCatalog {
             return e.withPrice(noModel(e.modelId()) ? e.model() : resolve(e.modelId()).canonicalId(), 0L, version);
         }
         Quote q = Pricer.quote(new PriceRequest(e.modelId(), e.time(), e.tokens(), e.webSearches(), e.batch(),
-                e.fast(), e.inferenceGeo()), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
+                e.fast(), e.inferenceGeo(), e.provider(), e.region()), resolve(e.modelId()), version, webSearchNanos, batchMultiplier);
         return e.withPrice(q.canonicalModel(), q.costNanos(), q.priced() ? version : null);
     }
 

@@ -6,6 +6,7 @@ import tally.core.TokenCounts;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.math.BigDecimal;
+import java.util.Locale;
 
 /**
  * The arithmetic of one request's price. Every token class is priced as
@@ -17,7 +18,7 @@ final class Pricer {
 
     static Quote quote(PriceRequest r, ResolvedModel m, String version, long webSearchNanos, Ratio batchDiscount) {
         if (!m.known()) {
-            return new Quote(r.modelId(), m.canonicalId(), false, m.provider(), null, null, null, Ratio.ONE,
+            return new Quote(r.modelId(), m.canonicalId(), false, providerOf(r, m), null, null, null, Ratio.ONE,
                     r.batch(), false, false, false, false, webSearchNanos, version);
         }
         ModelPrice model = m.model();
@@ -29,14 +30,16 @@ final class Pricer {
         boolean longContext = tier != null && tier.appliesTo(t.totalInput());
         if (longContext) rates = tier.rates();
 
+        String provider = providerOf(r, m);
         Ratio multiplier = Ratio.ONE;
         if (r.batch()) multiplier = multiplier.times(batchDiscount);
-        boolean regional = m.regionalPremium();
+        boolean regional = regional(provider, r, m);
         if (regional) multiplier = multiplier.times(model.bedrockRegionalPremium());
         Ratio fast = r.fast() ? model.fastAt(r.at()) : null;
         if (fast != null && fast.isOne()) fast = null; // no multiplier in force: fast bills standard
         if (fast != null) multiplier = multiplier.times(fast);
-        boolean residency = r.pinsGeo() && model.dataResidency() != null;
+        // data residency is the Messages API's own price; a cloud prices where it runs by profile or location
+        boolean residency = provider.equals(ModelIds.ANTHROPIC) && r.pinsGeo() && model.dataResidency() != null;
         if (residency) multiplier = multiplier.times(model.dataResidency());
 
         CostBreakdown b = new CostBreakdown(
@@ -46,8 +49,20 @@ final class Pricer {
                 cost(t.cacheRead(), rates.cacheRead(), multiplier),
                 cost(t.output(), rates.output(), multiplier),
                 Math.multiplyExact(r.webSearches(), webSearchNanos));
-        return new Quote(r.modelId(), model.id(), true, m.provider(), b.total(), b, rates, multiplier,
+        return new Quote(r.modelId(), model.id(), true, provider, b.total(), b, rates, multiplier,
                 r.batch(), longContext, regional, fast != null, residency, webSearchNanos, version);
+    }
+
+    /** An id spelt for Bedrock or Vertex names its provider; a first-party spelling is whoever served it. */
+    private static String providerOf(PriceRequest r, ResolvedModel m) {
+        if (!m.provider().equals(ModelIds.ANTHROPIC)) return m.provider();
+        String p = r.provider() == null ? "" : r.provider().trim().toLowerCase(Locale.ROOT);
+        return p.equals(ModelIds.BEDROCK) || p.equals(ModelIds.VERTEX) ? p : ModelIds.ANTHROPIC;
+    }
+
+    /** The Bedrock regional premium, on the models that carry it: the id says where the call ran. */
+    private static boolean regional(String provider, PriceRequest r, ResolvedModel m) {
+        return provider.equals(ModelIds.BEDROCK) && m.regionalPremium();
     }
 
     /**

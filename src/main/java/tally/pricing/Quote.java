@@ -9,14 +9,14 @@ import java.math.MathContext;
  * @param modelId         the id as given
  * @param canonicalModel  the catalog's id, or the normalized id when unknown
  * @param known           the catalog has the model; when false the request is unpriced
- * @param provider        "anthropic", "bedrock" or "vertex"
+ * @param provider        "anthropic", "bedrock" or "vertex": the id's spelling, else who served it
  * @param costNanos       total in nano-dollars; null when unpriced (never 0 for an unknown model)
  * @param breakdown       cost per part; null when unpriced
  * @param rates           the list (or long-context) rates used, before multipliers; null when unpriced
  * @param multiplier      batch × regional × fast × data residency, applied to every token class
  * @param batch           the batch discount was applied
  * @param longContext     the whole request was billed at the long-context tier
- * @param regionalPremium the Bedrock regional premium was applied
+ * @param regionalPremium the cloud regional premium was applied (a Bedrock regional id, a Vertex regional location)
  * @param fastApplied     a fast-mode multiplier was applied (false when the model bills fast as standard)
  * @param dataResidency   the data-residency multiplier was applied
  * @param webSearchNanos  price of one web search

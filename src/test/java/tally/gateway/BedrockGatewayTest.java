@@ -247,6 +247,27 @@ class BedrockGatewayTest {
     }
 
     @Test
+    void a_pinned_inference_geo_is_first_party_data_residency_and_never_costs_a_bedrock_call_more() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("erin");
+            // the answer's usage says where it ran; the last call pins it in its body instead
+            cloud.bedrock.garble = s -> s.replace("\"output_tokens\":7}", "\"output_tokens\":7,\"inference_geo\":\"us\"}");
+            String pinned = SMALL_BODY.replace("\"max_tokens\"", "\"inference_geo\":\"us\",\"max_tokens\"");
+            for (String[] call : new String[][] {{"us.anthropic.claude-opus-4-6-v1", SMALL_BODY},
+                    {"global.anthropic.claude-opus-4-6-v1", SMALL_BODY}, {"us.anthropic.claude-opus-4-6-v1", pinned}}) {
+                if (call[1] == pinned) cloud.bedrock.garble = s -> s;
+                assertThat(Http.send("POST", cloud.base() + "/model/" + call[0] + "/invoke", bearer(key), call[1]).statusCode())
+                        .isEqualTo(200);
+            }
+            Map<String, Long> costs = new LinkedHashMap<>();
+            for (GatewayHarness.Rec r : cloud.gw.awaitRecords(3)) costs.put(r.requestId(), r.costNanos());
+            // Opus 4.6, 25 in / 1,500 5m writes / 12,000 reads / 7 out: $0.015675 at list; a us. profile 1.1x, never 1.21x
+            assertThat(cloud.bedrock.seen).extracting(seen -> costs.get(seen.requestId()))
+                    .containsExactly(17_242_500L, 15_675_000L, 17_242_500L);
+        }
+    }
+
+    @Test
     void converse_caps_its_output_with_inference_config_max_tokens_which_the_key_clamps_and_bounds_refuse() {
         try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
             String converse = "/model/" + SONNET + "/converse";

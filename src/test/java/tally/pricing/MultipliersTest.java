@@ -264,11 +264,36 @@ class MultipliersTest {
 
         @Test
         void stacksWithEverythingElseExactly() {
-            // Sonnet 5 cache read $0.20 × batch 1/2 × regional 11/10 × residency 11/10 = $0.121 per million.
-            Quote q = CATALOG.quote(new PriceRequest("us.anthropic.claude-sonnet-5", NOW,
+            // Sonnet 5 cache read $0.20 × batch 1/2 × residency 11/10 = $0.11 per million.
+            Quote q = CATALOG.quote(new PriceRequest("claude-sonnet-5", NOW,
                     new TokenCounts(0, 0, 0, M, 0), 0, true, false, "us"));
-            assertThat(q.multiplier()).isEqualTo(Ratio.of(121, 200));
-            assertThat(q.costNanos()).isEqualTo(usd("0.121"));
+            assertThat(q.multiplier()).isEqualTo(Ratio.of(11, 20));
+            assertThat(q.costNanos()).isEqualTo(usd("0.11"));
+        }
+
+        @Test
+        void isAFirstPartyRuleThatBedrockAndVertexRecordsNeverTake() {
+            TokenCounts t = new TokenCounts(M, 0, 0, 0, 0);
+            // Opus 4.6 at $5: the us. profile's premium only, never 1.1 × 1.1
+            Quote us = CATALOG.quote(new PriceRequest("us.anthropic.claude-opus-4-6-v1", NOW, t, 0, false, false, "us"));
+            assertThat(us.dataResidency()).isFalse();
+            assertThat(us.costNanos()).isEqualTo(usd("5.50"));
+            assertThat(CATALOG.quote(new PriceRequest("global.anthropic.claude-opus-4-6-v1", NOW, t, 0, false, false, "us"))
+                    .costNanos()).isEqualTo(usd("5"));
+            // Sonnet 5 cache read $0.20 × batch 1/2 × regional 11/10 = $0.11 per million: no residency on top
+            Quote stacked = CATALOG.quote(new PriceRequest("us.anthropic.claude-sonnet-5", NOW,
+                    new TokenCounts(0, 0, 0, M, 0), 0, true, false, "us"));
+            assertThat(stacked.multiplier()).isEqualTo(Ratio.of(11, 20));
+            assertThat(stacked.costNanos()).isEqualTo(usd("0.11"));
+            // Vertex's dateless id is spelt like the first-party one: who served it decides
+            Quote vertex = CATALOG.quote(new PriceRequest("claude-opus-4-6", NOW, t, 0, false, false, "us", "vertex", "global"));
+            assertThat(vertex.provider()).isEqualTo("vertex");
+            assertThat(vertex.dataResidency()).isFalse();
+            assertThat(vertex.costNanos()).isEqualTo(usd("5"));
+            assertThat(CATALOG.quote(new PriceRequest("claude-opus-4-6", NOW, t, 0, false, false, "us", "bedrock", "us-east-1"))
+                    .costNanos()).isEqualTo(usd("5"));
+            assertThat(CATALOG.quote(new PriceRequest("claude-opus-4-6", NOW, t, 0, false, false, "us", "anthropic", null))
+                    .costNanos()).isEqualTo(usd("5.50"));
         }
     }
 

@@ -118,7 +118,7 @@ final class TranscriptFileReader {
                 .id(id)
                 .time(g.firstTime)
                 .source(Source.TRANSCRIPT)
-                .provider(same.provider(l.model()))
+                .provider(provider(l, same))
                 .identity(ctx.identity())
                 .project(l.cwd() != null ? same.of(l.cwd()) : ctx.project()) // the working directory: project rules map it
                 .sessionId(l.sessionId() != null ? same.of(l.sessionId()) : ctx.sessionFallback())
@@ -133,6 +133,20 @@ final class TranscriptFileReader {
         UsageEvent priced = ctx.catalog().price(e);
         if (!priced.priced()) r.unpriced.merge(priced.model(), 1L, Long::sum);
         return priced;
+    }
+
+    /**
+     * Who served the line: the model's spelling, else the message id, since in Bedrock and Vertex modes
+     * Claude Code writes the first-party model name but keeps the cloud's own message id
+     * ({@code msg_bdrk_…}, {@code msg_vrtx_…}); a cloud's record is priced by its own rules.
+     */
+    private static String provider(TranscriptLine l, SameStrings same) {
+        String spelt = same.provider(l.model());
+        String id = l.messageId();
+        if (!spelt.equals(ModelIds.ANTHROPIC) || id == null) return spelt;
+        if (id.startsWith("msg_bdrk_")) return ModelIds.BEDROCK;
+        if (id.startsWith("msg_vrtx_")) return ModelIds.VERTEX;
+        return spelt;
     }
 
     /**

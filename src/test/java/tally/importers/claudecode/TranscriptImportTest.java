@@ -381,6 +381,23 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aPinnedGeoInBedrockOrVertexModeIsNotFirstPartyDataResidency(TestStores.Kind kind) throws Exception {
+        // In those modes Claude Code writes the first-party model name; the message id is the cloud's own.
+        String us = "\"service_tier\":\"standard\",\"inference_geo\":\"us\"";
+        Transcript.write(projects().resolve("p/s1.jsonl"),
+                answer(T1, "s1", "msg_bdrk_01A", "req_1").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json()
+                        .replace("\"service_tier\":\"standard\"", us),
+                answer(T2, "s1", "msg_vrtx_01B", "req_2").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json()
+                        .replace("\"service_tier\":\"standard\"", us));
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        assertThat(total(tally).get("cost_nanos").asLong()).as("$3.00 each, as the cloud bills it").isEqualTo(6_000_000_000L);
+        assertThat(tally.run("export", "--format", "jsonl").ok().out())
+                .contains("\"provider\":\"bedrock\"").contains("\"provider\":\"vertex\"").doesNotContain("\"provider\":\"anthropic\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void anAnswerOfTheBatchTierIsPricedAtTheBatchRate(TestStores.Kind kind) throws Exception {
         Transcript.write(projects().resolve("p/s1.jsonl"),
                 answer(T1, "s1", "msg_1", "req_1").model("claude-opus-4-6").usage(100_000, 100_000, 0, 0).json(),
