@@ -257,7 +257,7 @@ final class LedgerQueries {
     }
 
     /** A ledger row (columns in {@link StagingColumns#LIST} order) back into its event. */
-    private static UsageEvent event(ResultSet rs) throws SQLException {
+    static UsageEvent event(ResultSet rs) throws SQLException {
         return UsageEvent.builder()
                 .id(rs.getString(1))
                 .time(Instant.ofEpochMilli(rs.getLong(2)))

@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +39,7 @@ final class LedgerWriter {
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
                       Function<Store.Work<WriteResult>, WriteResult> tx) {
         if (batch.isEmpty()) return WriteResult.NONE;
-        List<UsageEvent> events = dedupeWithinBatch(batch);
+        List<UsageEvent> events = dedupeWithinBatch(batch, pricer);
         long dropped = batch.size() - events.size();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
@@ -98,10 +97,12 @@ final class LedgerWriter {
         if (probes.requests()) {
             long wlo = lo - REQUEST_ID_MARGIN_MS;
             long whi = hi + REQUEST_ID_MARGIN_MS;
+            KeptDetail.intoStored(c, wlo, whi, pricer, store.localDays());
             duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id"
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")
                     + " AND " + Precedence.mayStandFor("l", "s") + ")", wlo, whi);
+            KeptDetail.intoStaged(c, wlo, whi, pricer);
             superseded = supersede(c, wlo, whi, store.localDays());
         }
         long[] bySession = MeteredSessions.apply(c, store.localDays());
@@ -170,7 +171,7 @@ final class LedgerWriter {
      * One record per id, and one per provider request id and person: the highest-precedence copy wins
      * ({@link Precedence}), and between copies from one source the one with more tokens ({@link Growth#outgrows}).
      */
-    static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch) {
+    static List<UsageEvent> dedupeWithinBatch(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
         int capacity = batch.size() * 4 / 3 + 1; // no rehashing: this runs on the store's one thread, per batch
         Map<String, Integer> at = new HashMap<>(capacity);
         List<UsageEvent> unique = new ArrayList<>(batch.size());
@@ -188,24 +189,44 @@ final class LedgerWriter {
             shared |= copies.size() > 1;
         }
         if (!shared) return unique; // the usual batch: every request id once
-        Set<UsageEvent> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (List<UsageEvent> copies : byRequest.values()) counted.addAll(counted(copies));
+        Map<UsageEvent, UsageEvent> counted = new java.util.IdentityHashMap<>(); // as found → as counted
+        for (List<UsageEvent> copies : byRequest.values()) counted.putAll(counted(copies, pricer));
         List<UsageEvent> out = new ArrayList<>(unique.size());
         for (UsageEvent e : unique) {
-            if (e.requestId() == null || counted.contains(e)) out.add(e);
+            if (e.requestId() == null) out.add(e);
+            else if (counted.containsKey(e)) out.add(counted.get(e));
         }
         return out;
     }
 
-    /** The copies of one request that count: best first, each unless a better one may stand for it. */
-    private static List<UsageEvent> counted(List<UsageEvent> copies) {
-        if (copies.size() == 1) return copies;
+    /**
+     * The copies of one request that count (each as found, and as counted: with what a copy it stands
+     * for knew better, {@link KeptDetail}): best first, each unless a better one may stand for it.
+     */
+    private static Map<UsageEvent, UsageEvent> counted(List<UsageEvent> copies, UnaryOperator<UsageEvent> pricer) {
+        Map<UsageEvent, UsageEvent> kept = new java.util.LinkedHashMap<>(); // ids differ: no two copies are equal
+        if (copies.size() == 1) {
+            kept.put(copies.get(0), copies.get(0));
+            return kept;
+        }
         List<UsageEvent> best = new ArrayList<>(copies);
         best.sort(Comparator.<UsageEvent>comparingInt(e -> Precedence.rank(e)) // stable: between equals the first wins
                 .thenComparingLong(e -> e.source() == Growth.SOURCE ? -e.tokens().total() : 0));
-        List<UsageEvent> kept = new ArrayList<>(1);
         for (UsageEvent e : best) {
-            if (kept.stream().noneMatch(k -> Precedence.mayStandFor(k, e))) kept.add(e);
+            UsageEvent standIn = null;
+            for (UsageEvent k : kept.keySet()) {
+                if (Precedence.mayStandFor(k, e)) {
+                    standIn = k;
+                    break;
+                }
+            }
+            if (standIn == null) {
+                kept.put(e, e);
+                continue;
+            }
+            UsageEvent counted = kept.get(standIn);
+            UsageEvent merged = counted.source().rank() < e.source().rank() ? KeptDetail.merged(counted, e, pricer) : null;
+            if (merged != null) kept.put(standIn, merged);
         }
         return kept;
     }

@@ -7,6 +7,7 @@ import tally.core.Source;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 import tally.identity.People;
+import tally.pricing.PriceCatalog;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -220,6 +221,95 @@ class SourcePrecedenceTest {
                     .tokens(TokenCounts.ZERO).status(529).cost(0L, "v").build()));
 
             assertThat(costBySource(ledger)).containsEntry("otel-metric", 500L);
+        }
+    }
+
+    // ---------------------------------------------------------------- what the lower copy knew better
+
+    private static final PriceCatalog PRICES = PriceCatalog.bundled();
+
+    /** Claude Code's transcript of one opus request: 1,500 one-hour cache writes, pinned to the US. */
+    private static UsageEvent opusTranscript() {
+        return PRICES.price(event("t1", "2026-01-05T10:00:03Z", "alice").source(Source.TRANSCRIPT).requestId("req_1")
+                .modelId("claude-opus-4-1-20250805").tokens(new TokenCounts(3, 0, 1500, 20_000, 40)).inferenceGeo("us")
+                .cost(null, null).build());
+    }
+
+    /** Its api_request event: one cache-creation count, read as five-minute writes, and no geo. */
+    private static UsageEvent opusEvent() {
+        return PRICES.price(event("o1", "2026-01-05T10:00:01Z", "alice").source(Source.OTEL_EVENT).requestId("req_1")
+                .modelId("claude-opus-4-1-20250805").tokens(new TokenCounts(3, 1500, 0, 20_000, 40)).cost(null, null).build());
+    }
+
+    private static void assertPricedAsTheTranscript(Ledger ledger) throws Exception {
+        UsageEvent transcript = opusTranscript();
+        List<UsageEvent> stored = new java.util.ArrayList<>();
+        ledger.scan(FROM, TO, stored::add);
+        assertThat(stored).hasSize(1);
+        UsageEvent counted = stored.get(0);
+        assertThat(counted.source()).isEqualTo(Source.OTEL_EVENT);
+        assertThat(counted.tokens()).isEqualTo(transcript.tokens());
+        assertThat(counted.inferenceGeo()).isEqualTo("us");
+        assertThat(counted.costNanos()).isEqualTo(transcript.costNanos()).isGreaterThan(opusEvent().costNanos());
+        assertThat(costBySource(ledger)).containsExactly(Map.entry("otel-event", transcript.costNanos()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void anEventReplacingATranscriptKeepsItsOneHourCacheWritesAndGeo(TestStores.Kind kind) throws Exception {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(opusTranscript()), PRICES::price);
+
+            assertThat(ledger.write(List.of(opusEvent()), PRICES::price)).isEqualTo(new WriteResult(1, 0, 1));
+
+            assertPricedAsTheTranscript(ledger);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aTranscriptArrivingAfterItsEventGivesTheStoredEventItsSplit(TestStores.Kind kind) throws Exception {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(opusEvent()), PRICES::price);
+
+            assertThat(ledger.write(List.of(opusTranscript()), PRICES::price)).isEqualTo(new WriteResult(0, 1, 0));
+            assertThat(ledger.write(List.of(opusTranscript()), PRICES::price)).isEqualTo(new WriteResult(0, 1, 0));
+
+            assertPricedAsTheTranscript(ledger);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void inOneBatchTheEventTakesTheTranscriptsSplit(TestStores.Kind kind) throws Exception {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+
+            assertThat(ledger.write(List.of(opusTranscript(), opusEvent()), PRICES::price)).isEqualTo(new WriteResult(1, 1, 0));
+
+            assertPricedAsTheTranscript(ledger);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void cacheWritesThatDisagreeInAllKeepTheCountedCopysOwn(TestStores.Kind kind) throws Exception {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(opusTranscript()), PRICES::price);
+            UsageEvent event = opusEvent();
+            UsageEvent other = PRICES.price(event.withTokens(new TokenCounts(3, 1400, 0, 20_000, 40)));
+
+            ledger.write(List.of(other), PRICES::price);
+
+            List<UsageEvent> stored = new java.util.ArrayList<>();
+            ledger.scan(FROM, TO, stored::add);
+            assertThat(stored).singleElement().satisfies(e -> {
+                assertThat(e.tokens()).isEqualTo(new TokenCounts(3, 1400, 0, 20_000, 40));
+                assertThat(e.inferenceGeo()).isEqualTo("us");
+            });
         }
     }
 }
