@@ -14,7 +14,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code tally import aws-costs}: Cost Explorer's daily unblended cost of the Bedrock services,
@@ -42,16 +44,30 @@ public final class CostExplorerPull {
     /** @param principalTag a cost allocation tag key to group by (null: group by service) */
     public Result run(LocalDate from, LocalDate end, List<String> services, String principalTag) throws IOException {
         List<AwsCosts.Row> rows = new ArrayList<>();
+        Set<String> tokens = new HashSet<>();
         String token = null;
         int pages = 0;
         do {
             JsonNode page = client.getCostAndUsage(request(from, end, services, principalTag, token));
             pages++;
             for (JsonNode day : page.path("ResultsByTime")) rows.addAll(rows(day, principalTag != null, catalog));
-            token = page.hasNonNull("NextPageToken") && !page.get("NextPageToken").asText().isEmpty() ? page.get("NextPageToken").asText() : null;
+            token = nextPage(page, tokens);
             if (pages >= MAX_PAGES && token != null) throw new IOException("Cost Explorer: more than " + MAX_PAGES + " pages; import a shorter range");
         } while (token != null);
         return new Result(rows, pages);
+    }
+
+    /**
+     * The next page's token, or null after the last. A token given before would serve pages already
+     * read, again and again (each call is billed): it ends the import at once instead.
+     */
+    private static String nextPage(JsonNode page, Set<String> seen) throws IOException {
+        JsonNode next = page.get("NextPageToken");
+        if (next == null || next.isNull() || next.asText().isEmpty()) return null;
+        if (!seen.add(next.asText())) {
+            throw new IOException("Cost Explorer: NextPageToken " + next + " again, a page already read; nothing was imported");
+        }
+        return next.asText();
     }
 
     static ObjectNode request(LocalDate from, LocalDate end, List<String> services, String principalTag, String token) {

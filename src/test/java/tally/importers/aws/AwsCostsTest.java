@@ -147,6 +147,17 @@ class AwsCostsTest {
     }
 
     @Test
+    void aPageTokenGivenAgainEndsTheImportAtOnceNotAThousandBilledCallsLater() {
+        aws.costPages.add("{\"ResultsByTime\":[" + day(DAY1, false, group("Amazon Bedrock", "USE1-Claude4.5Sonnet-input-tokens", "0.3"))
+                + "],\"NextPageToken\":\"tok\"}"); // every later call gets this page again, with the same token
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        Tally.Result r = tally.run(importCosts());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tally: Cost Explorer: NextPageToken \"tok\" again, a page already read; nothing was imported\n");
+        assertThat(aws.calls("AWSInsightsIndexService.GetCostAndUsage")).hasSize(2);
+    }
+
+    @Test
     void callsAreSignedForCostExplorerInItsHomeRegionAndErrorsNameTheAwsReason() throws Exception {
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));
         aws.costPages.add("{\"ResultsByTime\":[" + day(DAY1, false, "{\"Keys\":[\"USE1-Claude4.5Sonnet-input-tokens\",\"user:Principal$alice@corp.com\"],"
