@@ -50,6 +50,7 @@ public record Activity(String id, Instant time, String identity, String team, St
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(identity, "identity");
+        identity = AliasKeys.normal(identity); // as usage records keep it
         Objects.requireNonNull(kind, "kind");
     }
 }

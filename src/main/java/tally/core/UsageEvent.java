@@ -64,6 +64,7 @@ public record UsageEvent(
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(identity, "identity");
+        identity = AliasKeys.normal(identity); // one address, one identity: its aliases match whatever its case
         Objects.requireNonNull(tokens, "tokens");
         if (model == null) model = modelId;
         if (modelId == null) modelId = model;

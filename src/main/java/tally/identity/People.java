@@ -42,7 +42,7 @@ public final class People {
         if (!exists(person)) {
             throw new IllegalArgumentException("no person named '" + person + "' (add them first: tally people add " + person + ")");
         }
-        aliases.save(alias, person, System.currentTimeMillis());
+        aliases.save(AliasKeys.normal(alias), person, System.currentTimeMillis()); // as records keep identities
     }
 
     public boolean exists(String name) {
