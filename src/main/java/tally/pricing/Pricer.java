@@ -14,6 +14,9 @@ import java.util.Locale;
  */
 final class Pricer {
 
+    /** Vertex's location without a regional premium. */
+    private static final String GLOBAL_LOCATION = "global";
+
     private Pricer() {}
 
     static Quote quote(PriceRequest r, ResolvedModel m, String version, long webSearchNanos, Ratio batchDiscount) {
@@ -60,9 +63,17 @@ final class Pricer {
         return p.equals(ModelIds.BEDROCK) || p.equals(ModelIds.VERTEX) ? p : ModelIds.ANTHROPIC;
     }
 
-    /** The Bedrock regional premium, on the models that carry it: the id says where the call ran. */
+    /**
+     * The cloud regional premium, on the models that carry it: on Bedrock the id says where the call
+     * ran (a regional profile, a bare or foundation-model id); on Vertex the location does (any but
+     * {@code global}, multi-regions like {@code us} and {@code eu} included). An unknown location is
+     * not guessed at.
+     */
     private static boolean regional(String provider, PriceRequest r, ResolvedModel m) {
-        return provider.equals(ModelIds.BEDROCK) && m.regionalPremium();
+        if (m.model().bedrockRegionalPremium() == null) return false;
+        if (provider.equals(ModelIds.BEDROCK)) return m.regionalPremium();
+        if (!provider.equals(ModelIds.VERTEX) || r.region() == null || r.region().isBlank()) return false;
+        return !r.region().trim().equalsIgnoreCase(GLOBAL_LOCATION);
     }
 
     /**

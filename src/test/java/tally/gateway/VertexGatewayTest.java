@@ -111,13 +111,30 @@ class VertexGatewayTest {
             List<GatewayHarness.Rec> recs = cloud.gw.awaitRecords(3);
             TokenCounts total = recs.stream().map(GatewayHarness.Rec::tokens).reduce(TokenCounts.ZERO, TokenCounts::plus);
             assertThat(total).isEqualTo(new TokenCounts(25 + 65, 1500 + 1720, 0, 12000 + 25500, 7 + 18));
-            // $0.009405 + $0.014565, the README's figures
-            assertThat(recs.stream().mapToLong(GatewayHarness.Rec::costNanos).sum()).isEqualTo(23_970_000L);
+            // $0.009405 + $0.014565 at list (the README's figures), and us-east5 is a regional endpoint: 1.1x
+            assertThat(recs.stream().mapToLong(GatewayHarness.Rec::costNanos).sum()).isEqualTo(26_367_000L);
             assertThat(BedrockGatewayTest.provenance(cloud.gw)).allSatisfy(p -> {
                 assertThat(p[0]).isEqualTo("vertex");
                 assertThat(p[2]).isEqualTo("claude-sonnet-4-5@20250929");
             });
             assertThat(recs).extracting(GatewayHarness.Rec::requestId).containsExactlyInAnyOrderElementsOf(cloud.vertex.sentRequestIds);
+        }
+    }
+
+    @Test
+    void a_regional_location_costs_the_regional_premium_and_the_global_endpoint_list_price() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            String body = "{\"anthropic_version\":\"vertex-2023-10-16\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            for (String location : new String[] {"us-east5", "global", "eu"}) {
+                String call = CALL.replace("/locations/us-east5/", "/locations/" + location + "/").replace("claude-sonnet-4-5@20250929", "claude-opus-4-6");
+                assertThat(Http.send("POST", cloud.gw.url() + call + "rawPredict", tallyKey(key), body).statusCode()).isEqualTo(200);
+                cloud.gw.awaitRecords(cloud.vertex.seen.size());
+            }
+            Map<String, Long> costs = new LinkedHashMap<>();
+            for (GatewayHarness.Rec r : cloud.gw.awaitRecords(3)) costs.put(r.requestId(), r.costNanos());
+            // Opus 4.6, 25 in / 1,500 5m writes / 12,000 reads / 7 out: $0.015675 at list
+            assertThat(cloud.vertex.sentRequestIds).extracting(costs::get).containsExactly(17_242_500L, 15_675_000L, 17_242_500L);
         }
     }
 

@@ -202,6 +202,46 @@ class MultipliersTest {
     }
 
     @Nested
+    class VertexRegionalPremium {
+        private Quote onVertex(String model, String location, TokenCounts t) {
+            return CATALOG.quote(new PriceRequest(model, NOW, t, 0, false, false, null, "vertex", location));
+        }
+
+        @Test
+        void regionalAndMultiRegionLocationsCostTenPercentMoreOnSonnet45AndLater() {
+            for (String location : new String[] {"us-east5", "europe-west1", "asia-southeast1", "us", "eu"}) {
+                Quote q = onVertex("claude-sonnet-4-5@20250929", location, tokens(100_000, 100_000));
+                assertThat(q.regionalPremium()).as(location).isTrue();
+                assertThat(q.costNanos()).as(location).isEqualTo(usd("0.33") + usd("1.65"));
+            }
+            assertThat(onVertex("claude-haiku-4-5@20251001", "us-east5", tokens(M, 0)).costNanos()).isEqualTo(usd("1.10"));
+            // a dateless id is spelt as first-party's; the record's provider says it ran on Vertex
+            assertThat(onVertex("claude-opus-4-6", "europe-west1", tokens(M, 0)).costNanos()).isEqualTo(usd("5.50"));
+        }
+
+        @Test
+        void theGlobalEndpointIsListPrice() {
+            Quote q = onVertex("claude-sonnet-4-5@20250929", "global", tokens(100_000, 100_000));
+            assertThat(q.regionalPremium()).isFalse();
+            assertThat(q.costNanos()).isEqualTo(usd("1.80"));
+        }
+
+        @Test
+        void olderModelsAndAnUnknownLocationAreListPrice() {
+            assertThat(onVertex("claude-opus-4-1@20250805", "us-east5", tokens(M, 0)).costNanos()).isEqualTo(usd("15"));
+            assertThat(onVertex("claude-sonnet-4-5@20250929", null, tokens(100_000, 0)).costNanos()).isEqualTo(usd("0.30"));
+        }
+
+        @Test
+        void appliesToEveryTokenClassButWebSearch() {
+            Quote q = CATALOG.quote(new PriceRequest("claude-sonnet-4-5@20250929", NOW, new TokenCounts(3, 3_000, 0, 0, 14),
+                    2, false, false, null, "vertex", "us-east5"));
+            // (3 × $3 + 3,000 × $3.75 + 14 × $15) per million × 1.1, plus two searches at $0.01
+            assertThat(q.costNanos()).isEqualTo(12_615_900L + 20_000_000L);
+        }
+    }
+
+    @Nested
     class FastMode {
         @Test
         void opus48AndOpus5CostTwiceAsMuch() {
