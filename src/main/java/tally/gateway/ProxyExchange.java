@@ -18,7 +18,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>the upstream's status, or the status of a mid-stream {@code error} event;</li>
  *   <li>499 when the client went away (the upstream request is cancelled);</li>
- *   <li>502 when the upstream failed or was unreachable, 504 when it went silent too long.</li>
+ *   <li>502 when the upstream failed or was unreachable, or its stream ended before its final usage
+ *       event; 504 when it went silent too long.</li>
  * </ul>
  * With {@code holdLast}, a response that ends well is not complete for the client until the future
  * {@code onDone} returned has completed (its record is on disk): a body's last chunk, and a stream's
@@ -250,7 +251,11 @@ final class ProxyExchange {
         if (tap == null) return httpStatus;
         tap.finish();
         String error = tap.usage.errorType();
-        return error == null ? httpStatus : statusForErrorType(error);
+        if (error != null) return statusForErrorType(error);
+        // A stream that ends before its final usage event is cut off, however cleanly it closed: a failure, as a
+        // break is. (One whose usage could not be read stays a success, for the recorder to refuse and say so.)
+        if (httpStatus < 300 && tap instanceof UsageTap.Streamed s && !s.usageFinal() && tap.usage.refusal(httpStatus) == null) return 502;
+        return httpStatus;
     }
 
     /**

@@ -423,4 +423,22 @@ class BedrockGatewayTest {
             assertThat(provenance(cloud.gw)).extracting(p -> p[3]).containsExactlyInAnyOrder("gateway", "otel-event");
         }
     }
+
+    @Test
+    void an_event_stream_that_ends_cleanly_without_its_final_usage_is_recorded_as_a_failure() throws IOException {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("alice");
+            ByteArrayOutputStream firstTwo = new ByteArrayOutputStream(); // message_start and content_block_start, then the end
+            List<Message> frames = new ArrayList<>();
+            new software.amazon.awssdk.eventstream.MessageDecoder(frames::add).feed(bytes("say-hi.eventstream.bin"));
+            for (Message m : frames.subList(0, 2)) m.encode(firstTwo);
+            cloud.bedrock.stream = firstTwo.toByteArray();
+            HttpResponse<byte[]> resp = Http.send("POST", cloud.base() + streamUri(SONNET), bearer(key), SMALL_BODY);
+            assertThat(resp.statusCode()).isEqualTo(200);
+            assertThat(resp.body()).isEqualTo(firstTwo.toByteArray());
+            GatewayHarness.Rec rec = cloud.gw.awaitRecords(1).get(0);
+            assertThat(rec.status()).isEqualTo(502);
+            assertThat(rec.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 1)); // message_start's provisional usage
+        }
+    }
 }

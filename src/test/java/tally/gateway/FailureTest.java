@@ -64,6 +64,21 @@ class FailureTest {
     }
 
     @Test
+    void a_stream_that_ends_cleanly_before_its_final_usage_event_is_recorded_as_a_failure_like_a_cut_one() {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
+            String key = gw.key("alice");
+            gw.upstream.mode = FakeAnthropic.Mode.END_MID_STREAM;
+            HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/messages", Http.withKey(key), BODY);
+            assertThat(resp.statusCode()).isEqualTo(200); // the head was relayed before the body ended
+            assertThat(new String(resp.body())).doesNotContain("message_stop");
+            GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 3));
+            assertThat(r.costNanos()).isPositive();
+        }
+    }
+
+    @Test
     void an_upstream_that_goes_silent_times_out_and_is_recorded_as_504_with_the_usage_so_far() {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withUpstreamTimeout(Duration.ofMillis(400)))) {
             String key = gw.key("alice");

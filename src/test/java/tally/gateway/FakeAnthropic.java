@@ -34,7 +34,7 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     /** How a streaming reply behaves. */
-    enum Mode { NORMAL, ERROR_EVENT, FAIL_MID_STREAM, STALL_MID_STREAM }
+    enum Mode { NORMAL, ERROR_EVENT, FAIL_MID_STREAM, STALL_MID_STREAM, END_MID_STREAM }
 
     record Seen(String method, String uri, MultiMap headers, String body) {
         JsonNode json() {
@@ -157,7 +157,7 @@ public final class FakeAnthropic implements AutoCloseable {
         }
         // A partial usage report first: the tap must overwrite, not add.
         events.add(event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null,\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + Math.max(1, u.output / 2) + "}}"));
-        if (mode == Mode.FAIL_MID_STREAM || mode == Mode.STALL_MID_STREAM) {
+        if (mode == Mode.FAIL_MID_STREAM || mode == Mode.STALL_MID_STREAM || mode == Mode.END_MID_STREAM) {
             events.add(null); // cut here
         }
         events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
@@ -191,6 +191,10 @@ public final class FakeAnthropic implements AutoCloseable {
         if (e == null) {
             sent.put(requestId, copy.toByteArray());
             if (m == Mode.FAIL_MID_STREAM) resp.reset(); // the upstream dies mid-stream
+            if (m == Mode.END_MID_STREAM) { // the body ends cleanly, before the message does
+                streamsOpen.decrementAndGet();
+                resp.end();
+            }
             return; // STALL: never another byte
         }
         byte[] b = e.getBytes(java.nio.charset.StandardCharsets.UTF_8);
