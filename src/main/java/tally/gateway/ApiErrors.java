@@ -81,7 +81,7 @@ public final class ApiErrors {
     /** Bedrock's exception names for the statuses the gateway answers itself. */
     static String awsErrorType(int status) {
         return switch (status) {
-            case 400, 413 -> "ValidationException";
+            case 400, 413, 415 -> "ValidationException";
             case 401, 403 -> "AccessDeniedException";
             case 402 -> "ServiceQuotaExceededException"; // a budget: not worth retrying, unlike throttling
             case 404 -> "ResourceNotFoundException";

@@ -126,7 +126,7 @@ public final class Gateway implements AutoCloseable {
                 .handler(this::passOn);
         router.post("/v1/messages/batches").handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::createBatch);
         router.get("/v1/messages/batches/:id/results").handler(this::batchResults);
-        router.route("/v1/*").last().handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::passOn);
+        router.route("/v1/*").last().handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::otherV1);
     }
 
     // ---------------------------------------------------------------- POST /v1/messages
@@ -154,6 +154,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Authenticates, then hands the request to the pipeline's steps (see {@link MessagesPipeline}). */
     private void messages(RoutingContext ctx) {
+        if (unreadableBody(ctx)) return;
         Instant at = clock.instant();
         Buffer original = body(ctx);
         auth.authenticate(ctx.request().headers(), Wire.of(ctx) == null).onComplete(ar -> {
@@ -173,6 +174,7 @@ public final class Gateway implements AutoCloseable {
      * large, then forwarded (rewritten where the key's cap clamped a request). Its results are metered when fetched.
      */
     private void createBatch(RoutingContext ctx) {
+        if (unreadableBody(ctx)) return;
         HttpServerRequest req = ctx.request();
         Buffer body = body(ctx);
         Instant at = clock.instant();
@@ -251,6 +253,25 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- everything else under /v1
 
+    /**
+     * Paths under /v1/messages other than the gateway's own routes (and batch status, list and
+     * cancel), and the other APIs that run a model (Text Completions, the OpenAI-compatible chat
+     * completions, the experimental prompt tools), would be billed past metering and budgets: refused, never forwarded.
+     */
+    private static final java.util.regex.Pattern UNMETERED = java.util.regex.Pattern.compile("^/v1/(messages|complete|chat|experimental).*");
+    private static final java.util.regex.Pattern BATCH_STATUS = java.util.regex.Pattern.compile("^/v1/messages/batches(/[A-Za-z0-9_-]+(/cancel)?)?/?$");
+
+    private void otherV1(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (UNMETERED.matcher(path.toLowerCase(java.util.Locale.ROOT)).matches() && !BATCH_STATUS.matcher(path).matches()) {
+            ApiErrors.send(ctx.request(), 404, "not_found_error", "the gateway does not forward " + ctx.request().method() + " "
+                    + (path.length() > 200 ? path.substring(0, 200) + "…" : path)
+                    + ": it could be billed without being metered (served: POST /v1/messages, /v1/messages/count_tokens, /v1/messages/batches…)");
+            return;
+        }
+        passOn(ctx);
+    }
+
     /** count_tokens, models, batch status and any other /v1 path: authenticated and forwarded, never recorded. */
     private void passOn(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
@@ -266,6 +287,18 @@ public final class Gateway implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A request body in a content encoding (gzip, …) is refused with a 415: the gateway could read
+     * neither its model nor its max_tokens, so neither a key's policy nor a budget could hold.
+     */
+    private static boolean unreadableBody(RoutingContext ctx) {
+        String encoding = ctx.request().getHeader("content-encoding");
+        if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) return false;
+        ApiErrors.send(ctx.request(), 415, "invalid_request_error", "the request body is '" + encoding.trim()
+                + "'-encoded (Content-Encoding), which the gateway does not read: send it uncompressed");
+        return true;
+    }
 
     private static Buffer body(RoutingContext ctx) {
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();

@@ -441,4 +441,25 @@ class BedrockGatewayTest {
             assertThat(rec.tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 1)); // message_start's provisional usage
         }
     }
+
+    @Test
+    void a_compressed_request_body_is_refused_with_415_validation_exception_on_bedrock_and_vertex() throws Exception {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("carol", s -> s.maxTokens(1000));
+            Map<String, String> h = bearer(key);
+            h.put("Content-Encoding", "gzip");
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(SMALL_BODY.getBytes(StandardCharsets.UTF_8));
+            }
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(cloud.base() + streamUri(SONNET)))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray()));
+            h.forEach(b::header);
+            HttpResponse<String> resp = Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.statusCode()).isEqualTo(415);
+            assertThat(resp.headers().firstValue("x-amzn-ErrorType")).contains("ValidationException");
+            assertThat(resp.body()).contains("'gzip'-encoded");
+            assertThat(cloud.bedrock.seen).isEmpty();
+        }
+    }
 }

@@ -215,6 +215,42 @@ class GatewayForwardingTest {
     }
 
     @Test
+    void v1_paths_that_could_be_billed_unmetered_are_refused_not_forwarded_with_the_servers_key() {
+        String body = Http.messageBody("claude-opus-4-6", 64000, false);
+        for (String path : List.of("/v1/messages;x", "/v1/messages%2F", "/v1/messages/other", "/v1/complete", "/v1/chat/completions",
+                "/v1/experimental/generate_prompt", "/v1/Messages")) {
+            HttpResponse<byte[]> resp = Http.post(gw.url() + path, Http.withKey(key), body);
+            assertThat(resp.statusCode()).as(path).isEqualTo(404);
+            assertThat(new String(resp.body())).as(path).contains("not_found_error").contains("could be billed without being metered");
+        }
+        assertThat(gw.upstream.seen).isEmpty();
+        // batch status, list and cancel still cross
+        assertThat(Http.send("GET", gw.url() + "/v1/messages/batches/msgbatch_01abc", Http.withKey(key), null).statusCode()).isEqualTo(200);
+        Http.send("GET", gw.url() + "/v1/messages/batches?limit=5", Http.withKey(key), null);
+        Http.post(gw.url() + "/v1/messages/batches/msgbatch_01abc/cancel", Http.withKey(key), "");
+        assertThat(gw.upstream.seen).extracting(FakeAnthropic.Seen::uri).containsExactly("/v1/messages/batches/msgbatch_01abc",
+                "/v1/messages/batches?limit=5", "/v1/messages/batches/msgbatch_01abc/cancel");
+        assertThat(gw.records()).isEmpty();
+    }
+
+    @Test
+    void a_compressed_request_body_is_refused_with_415_as_its_model_and_max_tokens_cannot_be_checked() throws Exception {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(Http.messageBody("claude-opus-4-6", 64000, false).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (String path : List.of("/v1/messages", "/v1/messages/batches")) {
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + path))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray())).header("content-encoding", "gzip");
+            Http.withKey(key).forEach(b::header);
+            HttpResponse<String> resp = Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.statusCode()).as(path).isEqualTo(415);
+            assertThat(resp.body()).as(path).contains("invalid_request_error").contains("'gzip'-encoded (Content-Encoding)");
+        }
+        assertThat(gw.upstream.seen).isEmpty();
+    }
+
+    @Test
     void HEAD_slash_is_answered_for_clients_that_probe_the_base_url() {
         HttpResponse<byte[]> resp = Http.send("HEAD", gw.url() + "/", Map.of(), null);
         assertThat(resp.statusCode()).isEqualTo(200);

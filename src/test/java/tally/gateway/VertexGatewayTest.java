@@ -185,6 +185,19 @@ class VertexGatewayTest {
         }
     }
 
+    @Test
+    void a_compressed_request_body_is_refused_with_415_before_anything_is_sent() {
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            String key = cloud.gw.key("carol", s -> s.maxTokens(1000));
+            Map<String, String> h = tallyKey(key);
+            h.put("content-encoding", "gzip");
+            Answer resp = post(cloud.gw.url() + CALL + "rawPredict", h, BODY); // the header alone decides: nothing is read
+            assertThat(resp.statusCode()).isEqualTo(415);
+            assertThat(resp.body()).contains("'gzip'-encoded (Content-Encoding)");
+            assertThat(cloud.vertex.seen).isEmpty();
+        }
+    }
+
     record Answer(int statusCode, String body) {}
 
     static Answer post(String url, Map<String, String> headers, String body) {
