@@ -207,7 +207,7 @@ final class EstimateCommand implements Runnable {
         long above = catalog.model(totals.modelId()).longContextAt(totals.at()).above();
         TokenCounts t = totals.tokens();
         long n = e.requests();
-        long largest = up(t.input(), n) + up(t.cacheWrite5m(), n) + up(t.cacheWrite1h(), n) + up(t.cacheRead(), n);
+        long largest = up(t.totalInput(), n); // the split deals the prompt out evenly
         String what = t.totalInput() == t.input() ? "input" : "input + cache";
         List<String> lines = new ArrayList<>();
         lines.add(n == 1
@@ -218,7 +218,7 @@ final class EstimateCommand implements Runnable {
                         + " tokens; each is billed whole at the long-context rates");
         long spread = Math.max(n + 1, up(t.totalInput(), above));
         Estimate split = catalog.estimate(totals, spread);
-        while (split.longContextRequests() > 0) split = catalog.estimate(totals, ++spread); // rounding: a step or two
+        while (split.longContextRequests() > 0) split = catalog.estimate(totals, ++spread); // a guard: an even split is under already
         lines.add("spread over " + Figures.grouped(spread) + " requests each under " + thousands(above) + ": $"
                 + Nanos.toDecimal(split.costNanos()) + " (instead of $" + Nanos.toDecimal(e.costNanos()) + ")");
         return lines;

@@ -20,7 +20,7 @@ public record Estimate(long requests, List<Part> parts) {
         if (parts.isEmpty()) throw new IllegalArgumentException("an estimate needs at least one part");
     }
 
-    /** The quote of the first (largest-by-tokens) request: model, flags and catalog version. */
+    /** The quote of the first request: model, flags and catalog version. */
     public Quote first() {
         return parts.get(0).quote();
     }

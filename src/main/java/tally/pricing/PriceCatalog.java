@@ -27,6 +27,9 @@ public final class PriceCatalog {
 
     static final String BUNDLED_RESOURCE = "/pricing/catalog.json";
 
+    /** Input, 5m writes, 1h writes, cache reads: the classes that make up a request's prompt. */
+    private static final int PROMPT_CLASSES = 4;
+
     /** Ids come from clients too; stop remembering new spellings past this many. */
     private static final int RESOLVE_CACHE_LIMIT = 10_000;
 
@@ -126,21 +129,38 @@ public final class PriceCatalog {
 
     /**
      * The price of {@code requests} equal requests that together used {@code totals}' tokens and
-     * searches. Each request is priced alone, so the long-context tier is decided per request; counts
-     * that do not divide evenly give the first requests one token more.
+     * searches. Each request is priced alone, so the long-context tier is decided per request. Counts
+     * that do not divide evenly give some requests one token more; the prompt classes' extra tokens
+     * are dealt round in turn, one class after another, so no request's prompt (input + cache) is
+     * more than the average prompt rounded up: an even split never crosses a tier the totals' average stays in.
      */
     public Estimate estimate(PriceRequest totals, long requests) {
         if (requests < 1) throw new IllegalArgumentException("requests must be at least 1");
         TokenCounts t = totals.tokens();
         long[] total = {t.input(), t.cacheWrite5m(), t.cacheWrite1h(), t.cacheRead(), t.output(), totals.webSearches()};
-        // Request i gets base+1 of a class while i < that class's remainder: at most 7 distinct shapes.
+        long[] rem = new long[total.length];
+        long[] from = new long[total.length]; // request i gets one more of class k when (i - from[k]) mod requests < rem[k]
+        long next = 0;
+        for (int k = 0; k < total.length; k++) {
+            rem[k] = total[k] % requests;
+            if (k < PROMPT_CLASSES) {
+                from[k] = next;
+                next = (next + rem[k]) % requests;
+            }
+        }
+        // Between two cuts every request has the same shape: at most 10 distinct shapes.
         TreeSet<Long> cuts = new TreeSet<>(List.of(0L, requests));
-        for (long v : total) cuts.add(v % requests);
+        for (int k = 0; k < total.length; k++) {
+            cuts.add(from[k]);
+            cuts.add((from[k] + rem[k]) % requests);
+        }
         List<Estimate.Part> parts = new ArrayList<>();
         Long lo = cuts.first();
         for (Long hi = cuts.higher(lo); hi != null; lo = hi, hi = cuts.higher(hi)) {
             long[] c = new long[total.length];
-            for (int k = 0; k < total.length; k++) c[k] = total[k] / requests + (lo < total[k] % requests ? 1 : 0);
+            for (int k = 0; k < total.length; k++) {
+                c[k] = total[k] / requests + (Math.floorMod(lo - from[k], requests) < rem[k] ? 1 : 0);
+            }
             PriceRequest one = totals.withTokens(new TokenCounts(c[0], c[1], c[2], c[3], c[4]), c[5]);
             parts.add(new Estimate.Part(hi - lo, quote(one)));
         }

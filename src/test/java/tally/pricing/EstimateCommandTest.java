@@ -92,6 +92,14 @@ class EstimateCommandTest {
     }
 
     @Test
+    void requestsSplitIntoEqualRequestsSoAnAverageOfExactly200kIsNotLongContext() throws Exception {
+        JsonNode six = json(CliRun.of("estimate", "--model", "claude-sonnet-4-5", "--input", "1000000", "--output", "0",
+                "--cache-write-5m", "100000", "--cache-write-1h", "100000", "--requests", "6", "--format", "json"));
+        assertThat(six.get("long_context").asBoolean()).isFalse();
+        assertThat(six.get("cost_usd").asText()).isEqualTo("3.975");
+    }
+
+    @Test
     void anUnknownModelIsRefusedAsUnpricedNeverPricedAtZero() {
         for (String format : new String[] {"table", "json"}) {
             CliRun run = CliRun.of("estimate", "--model", "claude-opus-9", "--input", "10", "--output", "10", "--format", format);

@@ -133,6 +133,35 @@ class MultipliersTest {
     }
 
     @Nested
+    class EvenSplits {
+        @Test
+        void noRequestsPromptIsMoreThanTheAveragePromptRoundedUp() {
+            // 1.2M prompt tokens in 6: exactly 200,000 each, all at base rates (not 4 of them at 200,001)
+            PriceRequest totals = PriceRequest.of("claude-sonnet-4-5", NOW, new TokenCounts(1_000_000, 100_000, 100_000, 0, 0));
+            Estimate six = CATALOG.estimate(totals, 6);
+            assertThat(six.longContextRequests()).isZero();
+            assertThat(six.parts()).allSatisfy(p -> assertThat(p.quote().longContext()).isFalse());
+            assertThat(six.costNanos()).isEqualTo(usd("3.975"));
+        }
+
+        @Test
+        void remaindersOfEveryPromptClassAreDealtToDifferentRequests() {
+            // 800,000 prompt tokens in 4 requests: 200,000 each. Each class's remainder given to the first
+            // requests would have made the first one 200,002 and billed it whole at the long-context rates.
+            PriceRequest totals = PriceRequest.of("claude-sonnet-4-5", NOW, new TokenCounts(200_003, 200_001, 199_998, 199_998, 7));
+            Estimate four = CATALOG.estimate(totals, 4);
+            assertThat(four.longContextRequests()).isZero();
+            assertThat(four.costNanos()).isEqualTo(600_009_000L + 750_003_750L + 1_199_988_000L + 59_999_400L + 105_000L);
+            // a usage report's row: 2M uncached, 2M reads, 100K + 100K writes, 100K out, 10 searches; 21 requests of 200,000
+            PriceRequest row = new PriceRequest("claude-sonnet-4-5", NOW, new TokenCounts(2_000_000, 100_000, 100_000, 2_000_000, 100_000),
+                    10, false, false, null);
+            Estimate spread = CATALOG.estimate(row, 21);
+            assertThat(spread.longContextRequests()).isZero();
+            assertThat(spread.costNanos()).isEqualTo(usd("9.175")); // $6 + $0.375 + $0.60 + $0.60 + $1.50 + $0.10
+        }
+    }
+
+    @Nested
     class BedrockRegionalPremium {
         @Test
         void regionalProfilesCostTenPercentMoreOnSonnet45AndLater() {

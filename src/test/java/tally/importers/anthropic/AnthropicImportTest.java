@@ -143,6 +143,24 @@ class AnthropicImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aRowTheReportPutsInTheZeroTo200kTierIsPricedAtTheBaseRatesWhateverItsSize(TestStores.Kind kind) {
+        // 1.2M prompt tokens: six requests of 200,000 at most, never one of 200,001
+        api.route("/v1/organizations/usage_report/messages", q -> "{\"data\":[{\"starting_at\":\"" + DAY1 + "T00:00:00Z\","
+                + "\"ending_at\":\"" + DAY2 + "T00:00:00Z\",\"results\":[{\"uncached_input_tokens\":1000000,\"cache_read_input_tokens\":0,"
+                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":100000,\"ephemeral_1h_input_tokens\":100000},\"output_tokens\":0,"
+                + "\"server_tool_use\":{\"web_search_requests\":0},\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\","
+                + "\"context_window\":\"0-200k\",\"workspace_id\":null,\"api_key_id\":\"apikey_01Alice\",\"inference_geo\":null}]},"
+                + "{\"starting_at\":\"" + DAY2 + "T00:00:00Z\",\"ending_at\":\"2026-11-26T00:00:00Z\",\"results\":[]}],"
+                + "\"has_more\":false,\"next_page\":null}");
+        Tally tally = new Tally(kind, dir);
+        importReports(tally).ok();
+        JsonNode total = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "json").json().get("total");
+        // 1M × $3 + 100K × $3.75 + 100K × $6 per million, at base rates
+        assertThat(total.get("cost_nanos").asLong()).isEqualTo(3_975_000_000L);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void reportsAreKeptApartFromTheLedgerAndImportingAgainReplacesNotAdds(TestStores.Kind kind) {
         Tally tally = new Tally(kind, dir);
         importReports(tally).ok();
