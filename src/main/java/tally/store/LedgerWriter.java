@@ -105,7 +105,7 @@ final class LedgerWriter {
             KeptDetail.intoStaged(c, wlo, whi, pricer);
             superseded = supersede(c, wlo, whi, store.localDays());
         }
-        long[] bySession = MeteredSessions.apply(c, store.localDays());
+        long[] bySession = MeteredSessions.apply(c, events, lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, store.localDays());
         duplicates += bySession[0];
         superseded += bySession[1];
         if (mayReportTheSameCall(events)) {
