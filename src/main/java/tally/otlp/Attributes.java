@@ -114,8 +114,9 @@ final class Attributes {
     }
 
     /**
-     * Why a token count attribute is refused (negative, fractional, NaN, infinite, beyond 10^10, or
-     * not a number at all), or null when it is absent or a whole number in range.
+     * Why a token count attribute is refused (negative, fractional, NaN, infinite, beyond 10^10, an
+     * empty string, or not a number at all), or null when it is absent or a whole number in range.
+     * A string is read as a decimal number ("1e3" is 1000), the same way {@link #count} reads it.
      */
     String countProblem(String key) {
         AnyValue v = values.get(key);
@@ -124,8 +125,9 @@ final class Attributes {
             case INT_VALUE -> Bounds.tokens(key, v.getIntValue());
             case DOUBLE_VALUE -> Bounds.tokens(key, v.getDoubleValue());
             case STRING_VALUE -> {
+                if (v.getStringValue().isBlank()) yield key + " is an empty string";
                 try {
-                    yield v.getStringValue().isBlank() ? null : Bounds.tokens(key, Double.parseDouble(v.getStringValue().trim()));
+                    yield Bounds.tokens(key, decimal(v));
                 } catch (NumberFormatException e) {
                     yield key + "=\"" + v.getStringValue() + "\" is not a number";
                 }
@@ -134,9 +136,19 @@ final class Attributes {
         };
     }
 
+    /** A token count {@link #countProblem} found fine, read by the same rule; 0 when absent. */
     long count(String key) {
-        Long n = number(key);
-        return n == null || n < 0 ? 0 : n;
+        AnyValue v = values.get(key);
+        if (v == null) return 0;
+        return switch (v.getValueCase()) {
+            case INT_VALUE -> v.getIntValue();
+            case DOUBLE_VALUE -> (long) v.getDoubleValue(); // a whole number in range, checked
+            default -> decimal(v).longValueExact();
+        };
+    }
+
+    boolean has(String key) {
+        return values.containsKey(key);
     }
 
     /**

@@ -122,10 +122,14 @@ final class TelemetryMapper {
         }
     }
 
+    /** Why an api_request's token counts are refused: one out of range or unreadable, or input or output missing. */
     private static String tokenProblem(Attributes a) {
         for (String key : List.of("input_tokens", "cache_creation_tokens", "cache_read_tokens", "output_tokens")) {
             String why = a.countProblem(key);
             if (why != null) return why;
+        }
+        for (String key : List.of("input_tokens", "output_tokens")) {
+            if (!a.has(key)) return key + " is missing"; // never a free request
         }
         return null;
     }

@@ -104,6 +104,10 @@ class OtlpBoundsTest {
         return "{\"timeUnixNano\":\"" + nanos(at) + "\",\"attributes\":[" + String.join(",", a) + "]}";
     }
 
+    /** Token counts every api_request carries (Claude Code sends all four). */
+    private static final String ONE_IN = attr("input_tokens", "{\"intValue\":\"1\"}");
+    private static final String OUT = attr("output_tokens", "{\"intValue\":\"1\"}");
+
     private static String logs(String... records) {
         return "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + String.join(",", records) + "]}]}]}";
     }
@@ -131,15 +135,35 @@ class OtlpBoundsTest {
     }
 
     @Test
+    void aTokenCountStringIsReadAsTheNumberItSpellsAndAnEmptyOrMissingCountIsRefusedNeverReadAsZero() throws Exception {
+        HttpResponse<String> r = post("/v1/logs", logs(
+                apiRequest("req_exp", NOW, attr("input_tokens", text("1e3")), attr("output_tokens", text(" 5 "))),
+                apiRequest("req_empty", NOW, attr("input_tokens", text("")), attr("output_tokens", text("5"))),
+                apiRequest("req_none", NOW, attr("cost_usd", "{\"doubleValue\":0.5}")),
+                apiRequest("req_no_out", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"))));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedLogRecords\":\"3\"");
+        assertThat(errorMessage(r)).isEqualTo("api_request: input_tokens is an empty string");
+        assertThat(errorMessage(post("/v1/logs", logs(apiRequest("req_none", NOW, attr("cost_usd", "{\"doubleValue\":0.5}"))))))
+                .isEqualTo("api_request: input_tokens is missing");
+        assertThat(errorMessage(post("/v1/logs", logs(apiRequest("req_no_out", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"))))))
+                .isEqualTo("api_request: output_tokens is missing");
+        UsageRow t = totals();
+        assertThat(t.requests()).isEqualTo(1);
+        assertThat(t.tokens()).isEqualTo(tally.core.TokenCounts.of(1000, 5));
+        assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_exp");
+    }
+
+    @Test
     void anApiRequestWhoseCostEstimateIsNoPriceIsRefusedAloneAndNamedNotDroppedOrWrapped() throws Exception {
         HttpResponse<String> r = post("/v1/logs", logs(
-                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), attr("cost_usd", "{\"doubleValue\":0.5}")),
-                apiRequest("req_micros", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd_micros", "{\"intValue\":\"1500\"}")),
-                apiRequest("req_neg", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd", "{\"doubleValue\":-0.5}")),
-                apiRequest("req_text", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd", "{\"stringValue\":\"cheap\"}")),
-                apiRequest("req_nan", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), attr("cost_usd", "{\"doubleValue\":\"NaN\"}")),
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), OUT, attr("cost_usd", "{\"doubleValue\":0.5}")),
+                apiRequest("req_micros", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), OUT, attr("cost_usd_micros", "{\"intValue\":\"1500\"}")),
+                apiRequest("req_neg", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), OUT, attr("cost_usd", "{\"doubleValue\":-0.5}")),
+                apiRequest("req_text", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), OUT, attr("cost_usd", "{\"stringValue\":\"cheap\"}")),
+                apiRequest("req_nan", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), OUT, attr("cost_usd", "{\"doubleValue\":\"NaN\"}")),
                 // 9.3e15 micro-dollars: times 1,000 it wrapped past a long into a "price"
-                apiRequest("req_wrap", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"),
+                apiRequest("req_wrap", NOW, attr("input_tokens", "{\"intValue\":\"1\"}"), OUT,
                         attr("cost_usd_micros", "{\"intValue\":\"9300000000000000\"}"))));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"rejectedLogRecords\":\"4\"");
@@ -148,7 +172,7 @@ class OtlpBoundsTest {
         assertThat(ledger.idCounts()).containsOnlyKeys("otel:req_good", "otel:req_micros");
         for (String bad : List.of("cost_usd=\"cheap\" is not a number", "cost_usd=NaN is not a number",
                 "cost_usd_micros=9300000000000000 is more than any one request can cost")) {
-            HttpResponse<String> one = post("/v1/logs", logs(apiRequest("req_x", NOW, attr("cost_usd" + (bad.contains("micros") ? "_micros" : ""),
+            HttpResponse<String> one = post("/v1/logs", logs(apiRequest("req_x", NOW, ONE_IN, OUT, attr("cost_usd" + (bad.contains("micros") ? "_micros" : ""),
                     bad.contains("cheap") ? "{\"stringValue\":\"cheap\"}" : bad.contains("NaN") ? "{\"doubleValue\":\"NaN\"}"
                             : "{\"intValue\":\"9300000000000000\"}"))));
             assertThat(errorMessage(one)).as(bad).contains(bad);
@@ -159,8 +183,8 @@ class OtlpBoundsTest {
     void anApiRequestWithANulCharacterIsRefusedAloneAndNamed() throws Exception {
         // valid JSON, but no PostgreSQL text holds U+0000: stored, it would make every write of its batch fail
         HttpResponse<String> r = post("/v1/logs", logs(
-                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}")),
-                apiRequest("req_\\u0000nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"))));
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), OUT),
+                apiRequest("req_\\u0000nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"), OUT)));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
         assertThat(errorMessage(r)).contains("request_id contains a NUL character (U+0000)");
@@ -171,8 +195,8 @@ class OtlpBoundsTest {
     @Test
     void anUnpairedSurrogateInAUserIsRefusedNotStoredAsAReplacementCharacter() throws Exception {
         HttpResponse<String> r = post("/v1/logs", logs(
-                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}")),
-                apiRequest("req_half", NOW, attr("input_tokens", "{\"intValue\":\"7\"}")).replace("eve@x", "eve\\ud800@x")));
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), OUT),
+                apiRequest("req_half", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"), OUT).replace("eve@x", "eve\\ud800@x")));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
         assertThat(errorMessage(r)).contains("contains an unpaired surrogate (U+D800)");
@@ -184,8 +208,8 @@ class OtlpBoundsTest {
     void anApiRequestWhoseUsageAndCostEstimateBothCarryANulIsOneRefusedRecord() throws Exception {
         // one log record makes a usage record and an estimated-cost activity row: refused, it is counted once
         HttpResponse<String> r = post("/v1/logs", logs(
-                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), attr("cost_usd", "{\"doubleValue\":0.5}")),
-                apiRequest("req_nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"), attr("cost_usd", "{\"doubleValue\":0.5}"))
+                apiRequest("req_good", NOW, attr("input_tokens", "{\"intValue\":\"100\"}"), OUT, attr("cost_usd", "{\"doubleValue\":0.5}")),
+                apiRequest("req_nul", NOW, attr("input_tokens", "{\"intValue\":\"7\"}"), OUT, attr("cost_usd", "{\"doubleValue\":0.5}"))
                         .replace("eve@x", "eve\\u0000@x")));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"rejectedLogRecords\":\"1\"");
