@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * Claude Code telemetry (docs/formats.md §3) into usage records and activity. Events: each api_request is
- * one record (source otel-event, keyed by its request id so the gateway's copy wins), api_error and
- * api_retries_exhausted are failed records, prompts and tool use are activity. Metrics: token usage
+ * one record (source otel-event, keyed by its request id so the gateway's copy wins), each api_error
+ * a failed record (api_retries_exhausted, their summary, is none), prompts and tool use are activity. Metrics: token usage
  * becomes records (source otel-metric) and the productivity counters become activity.
  */
 final class TelemetryMapper {
@@ -105,7 +105,7 @@ final class TelemetryMapper {
                 if (estimated != null) out.activity.add(estimated);
                 if (session != null) out.eventSessions.add(ActivityLog.sessionKey(who, session));
             }
-            case "api_error", "api_retries_exhausted" -> {
+            case "api_error" -> {
                 String requestId = a.string("request_id");
                 Long status = a.number("status_code");
                 out.usage.add(usage((requestId != null ? "otel:" + requestId : key) + ":" + name, time, who, a, session)
@@ -118,6 +118,7 @@ final class TelemetryMapper {
             case "tool_result" -> out.activity.add(activity(key, time, who, a, session, Activity.Kind.TOOL_RESULT, 1));
             case "tool_decision" -> out.activity.add(activity(key, time, who, a, session,
                     "reject".equals(a.string("decision")) ? Activity.Kind.TOOL_REJECTED : Activity.Kind.TOOL_ACCEPTED, 1));
+            // api_retries_exhausted sums up the api_error attempts before it: no request of its own
             default -> { } // other events carry no usage
         }
     }

@@ -111,6 +111,38 @@ class TelemetryCollectorTest {
         }
     }
 
+    /** A log event of Claude Code's at {@code seconds} past a recent hour, with its attributes (JSON). */
+    private static String event(String name, int seconds, String attributes) {
+        long nanos = (Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).getEpochSecond() + seconds) * 1_000_000_000L;
+        return "{\"timeUnixNano\":\"" + nanos + "\",\"attributes\":[{\"key\":\"event.name\",\"value\":{\"stringValue\":\""
+                + name + "\"}},{\"key\":\"session.id\",\"value\":{\"stringValue\":\"retry-sess\"}}," + attributes + "]}";
+    }
+
+    private static String attempt(int n) {
+        return event("api_error", n, "{\"key\":\"model\",\"value\":{\"stringValue\":\"claude-sonnet-4-5-20250929\"}},"
+                + "{\"key\":\"request_id\",\"value\":{\"stringValue\":\"req_err_" + n + "\"}},"
+                + "{\"key\":\"status_code\",\"value\":{\"intValue\":\"529\"}},{\"key\":\"attempt\",\"value\":{\"intValue\":\"" + n + "\"}}");
+    }
+
+    @Test
+    void aRequestThatFailedTwiceAndGaveUpIsTwoFailedAttemptsNotAThirdRequestOfNoModel() throws Exception {
+        try (Rig r = rig(StoreConfig.embedded(dir))) {
+            String body = "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"developer.id\",\"value\":{\"stringValue\":\"bob\"}}]},"
+                    + "\"scopeLogs\":[{\"logRecords\":[" + attempt(1) + "," + attempt(2) + ","
+                    + event("api_retries_exhausted", 3, "{\"key\":\"total_attempts\",\"value\":{\"intValue\":\"2\"}}") + "]}]}]}";
+            TelemetryCollector.Outcome o = r.collector().logs(OtlpDecoder.logs(body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "application/json", null), null).join();
+
+            assertThat(o.rejected()).isZero();
+            assertThat(o.accepted()).isEqualTo(3);
+            UsageRow t = r.totals();
+            assertThat(t.requests()).isEqualTo(2);
+            assertThat(t.failed()).isEqualTo(2);
+            assertThat(r.ledger().usage(UsageQuery.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Dimension.MODEL, ZoneOffset.UTC)))
+                    .extracting(UsageRow::key).containsExactly("claude-sonnet-4-5-20250929");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void claudeCodesOwnEstimateIsKeptForReconciliationOnceAndNeverAddedToTheLedger(TestStores.Kind kind) throws Exception {
