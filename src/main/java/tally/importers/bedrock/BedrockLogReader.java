@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tally.importers.LineReader;
+import tally.importers.JsonErrors;
 import tally.importers.Skips;
 
 import java.io.BufferedInputStream;
@@ -123,7 +124,7 @@ final class BedrockLogReader {
                 return p.currentLocation().getLineNr();
             } catch (JsonProcessingException e) {
                 long line = e.getLocation() != null ? e.getLocation().getLineNr() : p.currentLocation().getLineNr();
-                skips.add(name, line, "not valid JSON: " + firstLine(e.getOriginalMessage()));
+                skips.add(name, line, JsonErrors.plain(e));
                 return line;
             } catch (IOException e) {
                 throw new LogText.Broken(p.currentLocation().getLineNr(), e);
@@ -204,11 +205,5 @@ final class BedrockLogReader {
             }
         }
         skips.add(name, line, "not a model invocation log record");
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -2,9 +2,11 @@ package tally.importers.claudecode;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import tally.core.Bounds;
 import tally.core.TokenCounts;
+import tally.importers.JsonErrors;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -79,6 +81,8 @@ final class TranscriptLineParser {
                     default -> p.skipChildren();
                 }
             }
+        } catch (JsonProcessingException e) {
+            throw new Malformed(JsonErrors.plain(e));
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = m.indexOf('\n');
@@ -107,7 +111,8 @@ final class TranscriptLineParser {
         }
         long w5 = f.w5, w1 = f.w1;
         if (!f.hasBreakdown) w5 = f.cacheCreation; // older payloads: one cache-write figure, 5-minute writes
-        if (f.input < 0 || f.output < 0 || f.cacheRead < 0 || w5 < 0 || w1 < 0) throw new Malformed("negative token count");
+        String negative = negative(f, w5, w1);
+        if (negative != null) throw new Malformed(negative);
         TokenCounts tokens = new TokenCounts(f.input, w5, w1, f.cacheRead, f.output);
         String out = Bounds.tokens(tokens);
         if (out == null) out = Bounds.tokens("web_search_requests", f.webSearches);
@@ -116,6 +121,17 @@ final class TranscriptLineParser {
         if (out != null) throw new Malformed(out); // a counted skip with file:line, never stored
         return new TranscriptLine(time, blankToNull(f.sessionId), blankToNull(f.requestId), blankToNull(f.messageId),
                 f.messageId == null && f.uuid != null ? f.uuid.toString() : null, f.model, f.stopReason, f.sidechain, tokens, f.webSearches, "fast".equals(f.speed), blankToNull(f.cwd), blankToNull(f.geo), "batch".equals(f.tier));
+    }
+
+    /** Why a count below zero is refused, naming the field as the line wrote it; null when none is. */
+    private static String negative(Fields f, long w5, long w1) {
+        String w5Name = f.hasBreakdown ? "cache_creation.ephemeral_5m_input_tokens" : "cache_creation_input_tokens";
+        if (f.input < 0) return Bounds.tokens("usage.input_tokens", f.input);
+        if (f.output < 0) return Bounds.tokens("usage.output_tokens", f.output);
+        if (f.cacheRead < 0) return Bounds.tokens("usage.cache_read_input_tokens", f.cacheRead);
+        if (w5 < 0) return Bounds.tokens("usage." + w5Name, w5);
+        if (w1 < 0) return Bounds.tokens("usage.cache_creation.ephemeral_1h_input_tokens", w1);
+        return null;
     }
 
     /**

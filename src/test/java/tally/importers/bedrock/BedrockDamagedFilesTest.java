@@ -77,7 +77,8 @@ class BedrockDamagedFilesTest {
         String out = tally.run("import", "bedrock", f.toString()).ok().out();
 
         assertThat(out).containsPattern("records added: +1\n").containsPattern("malformed lines skipped: +1\n")
-                .contains(f.toAbsolutePath().normalize() + ":" + lastLine + ": not valid JSON: Unexpected end-of-input");
+                .containsPattern(java.util.regex.Pattern.quote(f.toAbsolutePath().normalize() + ":" + lastLine + ": not valid JSON at column ")
+                        + "\\d+: cut off inside a string\n");
         assertThat(requests(tally)).isEqualTo(1);
     }
 

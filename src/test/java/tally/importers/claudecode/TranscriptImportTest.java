@@ -223,10 +223,12 @@ class TranscriptImportTest {
                 answer(T1, "s1", "msg_1", "req_1").json(),
                 answer(T2, "s1", "msg_2", "req_2").json().replace("\"input_tokens\":25", "\"input_tokens\":null"),
                 answer(T3, "s1", "msg_3", "req_3").json().replace(",\"output_tokens\":7", ""),
-                answer(DAY + "T11:00:00Z", "s1", "msg_4", "req_4").json().replace("\"input_tokens\":25,", ""));
+                answer(DAY + "T11:00:00Z", "s1", "msg_4", "req_4").json().replace("\"input_tokens\":25,", ""),
+                answer(DAY + "T12:00:00Z", "s1", "msg_5", "req_5").json().replace("\"cache_read_input_tokens\":12000", "\"cache_read_input_tokens\":-5"));
         Tally tally = new Tally(kind, dir);
         String out = importAll(tally).out();
-        assertThat(out).containsPattern("malformed lines skipped: +3\n")
+        assertThat(out).containsPattern("malformed lines skipped: +4\n")
+                .contains(f.toAbsolutePath() + ":5: usage.cache_read_input_tokens=-5 out of range [0, 1e10]")
                 .contains(f.toAbsolutePath() + ":2: usage.input_tokens is null")
                 .contains(f.toAbsolutePath() + ":3: usage without output_tokens")
                 .contains(f.toAbsolutePath() + ":4: usage without input_tokens");

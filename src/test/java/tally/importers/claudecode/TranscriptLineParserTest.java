@@ -149,6 +149,22 @@ class TranscriptLineParserTest {
     }
 
     @Test
+    void aLineThatIsNotJsonIsRefusedInPlainWordsNamingTheColumn() {
+        assertThat(read(USAGE_LINE.replace("\"output_tokens\":857", "\"output_tokens\":NaN")))
+                .isEqualTo("refused: not valid JSON at column 325: NaN is not a number");
+        assertThat(read(USAGE_LINE.substring(0, 38)))
+                .isEqualTo("refused: not valid JSON at column 39: cut off inside an object");
+        assertThat(read(USAGE_LINE.substring(0, 30)))
+                .isEqualTo("refused: not valid JSON at column 31: cut off inside a field name");
+        assertThat(read(USAGE_LINE.replace("\"text\":\"hi\"", "\"text\":x")))
+                .isEqualTo("refused: not valid JSON at column 160: unrecognized token 'x': was expecting"
+                        + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+        assertThat(read(USAGE_LINE.replace("\"text\":\"hi\"", "\"text\":\"a\tb\"")))
+                .isEqualTo("refused: not valid JSON at column 160: illegal unquoted character (control character 9):"
+                        + " has to be escaped using backslash to be included in string value");
+    }
+
+    @Test
     void aNulInAKeptTextIsRefusedWhicheverWayTheLineIsRead() {
         String line = USAGE_LINE.replace("/home/dev/app", "/home/d\\u0000v/app");
         assertThat(read(line)).isEqualTo("refused: cwd contains a NUL character (U+0000)");
