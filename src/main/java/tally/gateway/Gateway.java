@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The Anthropic-compatible metering proxy: its routes, and the steps every Messages request goes
@@ -258,8 +259,8 @@ public final class Gateway implements AutoCloseable {
      * cancel), and the other APIs that run a model (Text Completions, the OpenAI-compatible chat
      * completions, the experimental prompt tools), would be billed past metering and budgets: refused, never forwarded.
      */
-    private static final java.util.regex.Pattern UNMETERED = java.util.regex.Pattern.compile("^/v1/(messages|complete|chat|experimental).*");
-    private static final java.util.regex.Pattern BATCH_STATUS = java.util.regex.Pattern.compile("^/v1/messages/batches(/[A-Za-z0-9_-]+(/cancel)?)?/?$");
+    private static final Pattern UNMETERED = Pattern.compile("^/v1/(messages|complete|chat|experimental).*");
+    private static final Pattern BATCH_STATUS = Pattern.compile("^/v1/messages/batches(/[A-Za-z0-9_-]+(/cancel)?)?/?$");
 
     private void otherV1(RoutingContext ctx) {
         String path = ctx.normalizedPath();

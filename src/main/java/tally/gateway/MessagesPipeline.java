@@ -8,6 +8,8 @@ import tally.core.Secrets;
 import tally.core.UsageEvent;
 import tally.pricing.PriceCatalog;
 
+import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,10 +27,10 @@ final class MessagesPipeline {
     private final RateLimiter limiter;
     private final Recorder recorder;
     private final UpstreamClient upstream;
-    private final java.util.Set<String> ownHeaders;
+    private final Set<String> ownHeaders;
 
     MessagesPipeline(KeyPolicy keyPolicy, BudgetStep budget, PriceCatalog catalog, BudgetGuard guard,
-                     RateLimiter limiter, Recorder recorder, UpstreamClient upstream, java.util.Set<String> ownHeaders) {
+                     RateLimiter limiter, Recorder recorder, UpstreamClient upstream, Set<String> ownHeaders) {
         this.keyPolicy = keyPolicy;
         this.budget = budget;
         this.catalog = catalog;
@@ -94,7 +96,7 @@ final class MessagesPipeline {
      */
     private void forward(MessageRequest r, BudgetGuard.Reservation reservation) {
         boolean[] settled = {false};
-        java.util.function.Function<ProxyExchange.Result, Future<Void>> onDone = done -> {
+        Function<ProxyExchange.Result, Future<Void>> onDone = done -> {
             if (settled[0]) return Future.succeededFuture();
             settled[0] = true;
             return settle(r, reservation, done);
@@ -105,8 +107,8 @@ final class MessagesPipeline {
                 return;
             }
             HttpServerRequest req = r.ctx.request();
-            new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true, ownHeaders), MessagesPipeline::tapFor, true,
-                    onDone).start();
+            new ProxyExchange(upstream, req, r.body, Gateway.upstreamHeaders(req, r.caller, true, ownHeaders),
+                    MessagesPipeline::tapFor, true, onDone).start();
         } catch (RuntimeException fault) {
             LOG.log(Level.SEVERE, "gateway: cannot forward " + r.ctx.request().path(), fault);
             onDone.apply(new ProxyExchange.Result(500, null, null, 0));
