@@ -9,11 +9,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import tally.gateway.ApplicationProfiles;
 import tally.gateway.BedrockConfig;
 import tally.gateway.BedrockRoutes;
 import tally.gateway.Gateway;
 import tally.gateway.VertexConfig;
 import tally.gateway.VertexRoutes;
+import tally.importers.aws.AwsAccess;
+import tally.importers.aws.InferenceProfiles;
 import tally.pricing.PriceCatalog;
 
 import java.net.URI;
@@ -63,6 +66,10 @@ final class CloudServeOptions {
             URI control = url("--bedrock-control-endpoint", bedrockControlEndpoint, BedrockConfig.controlEndpoint(region));
             BedrockConfig config = new BedrockConfig(region, runtime, control, env("TALLY_BEDROCK_API_KEY"), credentials(region));
             parts.add(new BedrockRoutes(vertx, gateway, config, catalog, idleTimeout)::mount);
+            // as import bedrock does; without the option each ARN's own region's control plane answers
+            InferenceProfiles profiles = new AwsAccess(region, bedrockControlEndpoint == null ? null : control,
+                    config.credentials()).inferenceProfiles();
+            gateway.resolveProfilesWith(new ApplicationProfiles(vertx, profiles::modelIdNow));
         }
         URI vertexUrl = vertexEndpoint == null ? null : url("--vertex-endpoint", vertexEndpoint, null);
         VertexConfig vertex = new VertexConfig(vertexUrl, vertexAuth ? VertexConfig.applicationDefault() : null);

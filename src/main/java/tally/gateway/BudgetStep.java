@@ -31,7 +31,7 @@ final class BudgetStep {
      */
     void reserve(MessageRequest r, Consumer<BudgetGuard.Admission> decided) {
         CostBound bound = guard.none() ? CostBound.NONE
-                : worstCase.of(r.model, r.maxTokens, r.body, r.ctx.request().headers(), r.facts.inferenceGeo(), r.at, false,
+                : worstCase.of(ApplicationProfiles.pricedAs(r.ctx, r.model), r.maxTokens, r.body, r.ctx.request().headers(), r.facts.inferenceGeo(), r.at, false,
                         r.wire == null ? null : r.wire.provider(), r.wire == null ? null : r.wire.region(r.ctx));
         if (bound.unpriced() != null && r.downgradedFrom != null) {
             bound = bound.unpricedAs(bound.unpriced() + " (this key's --downgrade-to model, used instead of '" + r.downgradedFrom

@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final Set<String> ownHeaders;
     private long refreshTimer = -1;
     private tally.budget.FleetBudgets fleet;
+    private volatile ApplicationProfiles profiles = ApplicationProfiles.NONE;
 
     public Gateway(Vertx vertx, GatewayConfig config, Store store, Ledger ledger, IngestWriter writer,
                    PriceCatalog catalog, Clock clock) {
@@ -92,6 +93,15 @@ public final class Gateway implements AutoCloseable {
         fleet = new tally.budget.FleetBudgets(store, budgets, config.zone(), holdTtl);
         guard.shareThrough(fleet);
         limiter.share(vertx, new tally.store.RateBuckets(store));
+        return this;
+    }
+
+    /**
+     * Calls on /bedrock through an application inference profile ARN are priced, budgeted and recorded
+     * by the model the profile runs, looked up with {@code profiles}. Call before {@link #start}.
+     */
+    public Gateway resolveProfilesWith(ApplicationProfiles profiles) {
+        this.profiles = profiles;
         return this;
     }
 
@@ -163,7 +173,12 @@ public final class Gateway implements AutoCloseable {
                 rejected(ctx, ar.cause());
                 return;
             }
-            pipeline.handle(new MessageRequest(ctx, ar.result(), at, original));
+            MessageRequest r = new MessageRequest(ctx, ar.result(), at, original);
+            if (r.wire == null || !"bedrock".equals(r.wire.provider())) {
+                pipeline.handle(r);
+                return;
+            }
+            profiles.resolve(ctx, r.model).onComplete(v -> pipeline.handle(r));
         });
     }
 

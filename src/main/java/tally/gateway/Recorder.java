@@ -45,10 +45,13 @@ final class Recorder {
             this(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch, project, "anthropic", null);
         }
 
-        /** The same facts for a request that came through a cloud route (null: /v1/messages), with its provider and region. */
+        /**
+         * The same facts for a request that came through a cloud route (null: /v1/messages), with its provider
+         * and region, and by the model an application inference profile it named runs, when that is known.
+         */
         Facts on(Wire wire, io.vertx.ext.web.RoutingContext ctx) {
-            return wire == null ? this : new Facts(id, at, caller, requestModel, sessionId, requestId, latencyMs, status, batch,
-                    project, wire.provider(), wire.region(ctx), inferenceGeo);
+            return wire == null ? this : new Facts(id, at, caller, ApplicationProfiles.pricedAs(ctx, requestModel), sessionId,
+                    requestId, latencyMs, status, batch, project, wire.provider(), wire.region(ctx), inferenceGeo);
         }
 
         /** The same facts for a request pinned to run in a geography (its inference_geo; null: not pinned). */

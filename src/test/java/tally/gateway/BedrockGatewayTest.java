@@ -61,6 +61,10 @@ class BedrockGatewayTest {
                         StaticCredentialsProvider.create(AwsBasicCredentials.create(FakeBedrock.ACCESS_KEY, secret)));
                 List<Consumer<Router>> parts = new ArrayList<>();
                 parts.add(new BedrockRoutes(vertx, gateway, config, PriceCatalog(), Duration.ofSeconds(5))::mount);
+                // application profiles are looked up as serve does: import bedrock's resolver, at the control endpoint
+                tally.importers.aws.InferenceProfiles profiles = new tally.importers.aws.AwsAccess(FakeBedrock.REGION, url,
+                        config.credentials()).inferenceProfiles();
+                gateway.resolveProfilesWith(new ApplicationProfiles(vertx, profiles::modelIdNow));
                 return parts;
             });
             bedrock = fake[0];
@@ -268,6 +272,36 @@ class BedrockGatewayTest {
     }
 
     @Test
+    void a_call_through_an_application_inference_profile_is_priced_budgeted_and_recorded_by_the_model_it_runs() {
+        String team = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/teamweb01";
+        try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
+            cloud.bedrock.profiles.put(team, "{\"inferenceProfileArn\":\"" + team + "\",\"inferenceProfileName\":\"team-web\","
+                    + "\"type\":\"APPLICATION\",\"status\":\"ACTIVE\",\"models\":["
+                    + "{\"modelArn\":\"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0\"},"
+                    + "{\"modelArn\":\"arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0\"}]}");
+            String erin = cloud.gw.key("erin");
+            cloud.gw.budget(new Budget("erin-cap", Budget.Scope.PERSON, "erin", tally.budget.Budget.Period.MONTHLY,
+                    Budget.Unit.USD, 100_000_000_000L, true, 80)); // a hard $100: an unpriced model would be refused
+            String path = "/model/" + team.replace("/", "%2F") + "/invoke";
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> resp = Http.send("POST", cloud.base() + path, bearer(erin), SMALL_BODY);
+                assertThat(resp.statusCode()).isEqualTo(200);
+            }
+            List<GatewayHarness.Rec> recs = cloud.gw.awaitRecords(2);
+            // the profile runs Sonnet 4.5 in two US regions: priced as the us. profile, $0.009405 × 1.1
+            assertThat(recs).extracting(GatewayHarness.Rec::costNanos).containsExactly(10_345_500L, 10_345_500L);
+            assertThat(recs).extracting(GatewayHarness.Rec::model).containsOnly("claude-sonnet-4-5-20250929");
+            assertThat(provenance(cloud.gw)).extracting(p -> p[2]).containsOnly(SONNET);
+            // looked up once, signed; the call itself went up under the profile's ARN
+            assertThat(cloud.bedrock.seen).extracting(FakeBedrock.Seen::rawPath).filteredOn(p -> p.startsWith("/inference-profiles/"))
+                    .hasSize(1);
+            assertThat(cloud.bedrock.seen).allSatisfy(s -> assertThat(s.authProblem()).isNull());
+            assertThat(cloud.bedrock.seen).extracting(FakeBedrock.Seen::rawPath).filteredOn(p -> p.startsWith("/model/"))
+                    .containsOnly("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fteamweb01/invoke");
+        }
+    }
+
+    @Test
     void converse_caps_its_output_with_inference_config_max_tokens_which_the_key_clamps_and_bounds_refuse() {
         try (Cloud cloud = new Cloud(TestStores.Kind.DUCKDB, dir)) {
             String converse = "/model/" + SONNET + "/converse";
@@ -329,7 +363,8 @@ class BedrockGatewayTest {
             String arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile%2Ffakeprofile01";
             HttpResponse<byte[]> resp = Http.send("POST", cloud.base() + "/model/" + arn + "/invoke", bearer(key), SMALL_BODY);
             assertThat(resp.statusCode()).isEqualTo(200);
-            FakeBedrock.Seen s = cloud.bedrock.seen.get(0);
+            // (the profile's own lookup, which this fake does not know, goes first)
+            FakeBedrock.Seen s = cloud.bedrock.seen.stream().filter(x -> x.rawPath().startsWith("/model/")).findFirst().orElseThrow();
             assertThat(s.headers().get("authorization")).isEqualTo("Bearer " + FakeBedrock.API_KEY);
             assertThat(s.rawPath()).isEqualTo("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Ffakeprofile01/invoke");
             GatewayHarness.Rec rec = cloud.gw.awaitRecords(1).get(0);

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -43,6 +44,8 @@ final class FakeBedrock implements AutoCloseable {
     volatile byte[] stream;
     /** When set, model calls answer 429 ThrottlingException this many more times. */
     volatile int throttle;
+    /** GetInferenceProfile's answer per application inference profile ARN; others are not found. */
+    final Map<String, String> profiles = new java.util.concurrent.ConcurrentHashMap<>();
     /** What a misbehaving Bedrock does to the JSON answers of invoke and converse. */
     volatile java.util.function.UnaryOperator<String> garble = s -> s;
 
@@ -72,7 +75,11 @@ final class FakeBedrock implements AutoCloseable {
                 return;
             }
             String path = req.path();
-            if (path.startsWith("/inference-profiles")) {
+            if (path.startsWith("/inference-profiles/")) { // GetInferenceProfile
+                String profile = profiles.get(BedrockRoutes.percentDecode(path.substring("/inference-profiles/".length())));
+                if (profile == null) resp.setStatusCode(404).putHeader("x-amzn-ErrorType", "ResourceNotFoundException").end("{}");
+                else resp.putHeader("content-type", "application/json").end(profile);
+            } else if (path.startsWith("/inference-profiles")) {
                 resp.putHeader("content-type", "application/json").end("{\"inferenceProfileSummaries\":[]}");
             } else if (throttle > 0 && path.startsWith("/model/")) {
                 throttle--;

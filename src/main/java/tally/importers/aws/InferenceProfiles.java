@@ -50,6 +50,19 @@ public final class InferenceProfiles implements ProfileModels, AutoCloseable {
         }).orElse(null);
     }
 
+    /**
+     * The same answer looked up now, uncached: for a long-running caller that keeps its own cache and
+     * tries a failed lookup again later. Null when the profile runs no single model.
+     */
+    public String modelIdNow(String arn) throws IOException {
+        if (!ProfileModels.isApplicationProfile(arn)) return null;
+        try {
+            return lookUp(arn);
+        } catch (RuntimeException e) { // no AWS credentials to sign with, a malformed answer
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     private String lookUp(String arn) throws IOException {
         String[] parts = arn.split(":", 6); // arn:aws:bedrock:REGION:ACCOUNT:application-inference-profile/ID
         if (parts.length < 6) return null;
