@@ -207,7 +207,33 @@ final class TelemetryMapper {
             boolean runningTotal = cumulative && Double.isFinite(raw) && raw == Math.rint(raw) && raw > 0;
             return runningTotal ? null : why;
         }
-        return Double.isFinite(raw) && raw >= 0 ? null : "value " + raw + " is not a finite non-negative number";
+        if (!Double.isFinite(raw) || raw < 0) return "value " + raw + " is not a finite non-negative number";
+        if (WHOLE.contains(name) && raw != Math.rint(raw)) return "value " + shown(raw) + " is not a whole number";
+        return cumulative ? null : stepProblem(name, raw); // a running total's step is checked once known
+    }
+
+    /**
+     * The most one point of a productivity metric may count (a delta, or a running total's step):
+     * far beyond any one export interval, so only a broken or forged value is refused.
+     */
+    private static final Map<String, Double> MAX_STEP = Map.of(
+            "claude_code.session.count", 1e4, "claude_code.commit.count", 1e4, "claude_code.pull_request.count", 1e4,
+            "claude_code.code_edit_tool.decision", 1e6, "claude_code.lines_of_code.count", 1e8,
+            "claude_code.active_time.total", 86_400.0, // seconds: a day
+            "claude_code.cost.usage", 10_000.0); // US dollars
+
+    /** The productivity metrics that count things: whole numbers only. */
+    private static final java.util.Set<String> WHOLE = java.util.Set.of("claude_code.session.count", "claude_code.commit.count",
+            "claude_code.pull_request.count", "claude_code.code_edit_tool.decision", "claude_code.lines_of_code.count");
+
+    /** Why one point's amount is more than its metric can count in one point, or null. */
+    private static String stepProblem(String name, double v) {
+        Double max = MAX_STEP.get(name);
+        return max == null || v <= max ? null : "value " + shown(v) + " is more than one point can count (at most " + shown(max) + ")";
+    }
+
+    private static String shown(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString();
     }
 
     /** Why a point lacks the value its metric is counted by, or null (also for a metric counted by none). */
@@ -293,6 +319,11 @@ final class TelemetryMapper {
             String series = name + "|" + resourceKey + "|" + Attributes.key(p.getAttributesList(), null);
             double raw = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
             double v = amount(series, p, raw, cumulative, x);
+            String tooMuch = cumulative ? stepProblem(name, v) : null;
+            if (tooMuch != null) {
+                x.out.refuseAccepted(name + ": " + tooMuch);
+                continue;
+            }
             if (v > 0) map(new Point(name, p, a, series, cumulative, raw, v), resourceKey, x);
         }
     }

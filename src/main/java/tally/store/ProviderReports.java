@@ -95,7 +95,8 @@ public final class ProviderReports {
 
     /** What Claude Code itself estimated per UTC day (model "(telemetry)"), from its OTel events and metrics. */
     public List<DayModel> telemetryEstimateByDay(long fromMs, long toMs) {
-        return dayModel("SELECT e.ts_ms - (e.ts_ms % 86400000), '(telemetry)', CAST(round(sum(e.value)) AS BIGINT), count(*)"
+        // summed as the doubles they are stored as: a sum past a long is refused when read, not by a failing cast
+        return dayModel("SELECT e.ts_ms - (e.ts_ms % 86400000), '(telemetry)', round(sum(e.value)), count(*)"
                 + " FROM (" + ESTIMATES + ") e WHERE e.ts_ms >= ? AND e.ts_ms < ? GROUP BY e.ts_ms - (e.ts_ms % 86400000)", fromMs, toMs);
     }
 
@@ -154,7 +155,7 @@ public final class ProviderReports {
             ps.setLong(1, fromMs);
             ps.setLong(2, toMs);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new DayModel(rs.getLong(1), rs.getString(2), Sums.read(rs, 3, "cost in nano-dollars"), rs.getLong(4)));
+                while (rs.next()) out.add(new DayModel(rs.getLong(1), rs.getString(2), Sums.readWhole(rs, 3, "cost in nano-dollars"), rs.getLong(4)));
             }
         } catch (SQLException e) {
             throw store.unavailable(e);

@@ -24,4 +24,15 @@ public final class Sums {
                     + Long.MAX_VALUE + "; narrow the range or filter");
         }
     }
+
+    /** As {@link #read}, for a sum that may be a floating-point number (a whole number in it): past a long, or not finite, is refused. */
+    public static long readWhole(ResultSet rs, int column, String what) throws SQLException {
+        Object v = rs.getObject(column);
+        if (v == null) return 0;
+        if (v instanceof Double d && (!Double.isFinite(d) || Math.abs(d) >= 0x1p63)) {
+            throw new Bounds.OutOfRange("the sum of " + what + " (" + d + ") exceeds " + Long.MAX_VALUE + "; narrow the range or filter");
+        }
+        if (v instanceof Double d) return Math.round(d);
+        return read(rs, column, what);
+    }
 }

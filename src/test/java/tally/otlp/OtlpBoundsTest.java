@@ -320,4 +320,40 @@ class OtlpBoundsTest {
         assertThat(t.requests()).isEqualTo(1);
         assertThat(t.tokens()).isEqualTo(tally.core.TokenCounts.of(100, 0));
     }
+
+    @Test
+    void aProductivityPointBeyondWhatOnePointCanCountOrAFractionalCountIsRefusedAndNamed() throws Exception {
+        String[][] cases = { // metric, value, classifier attribute and value (or none), why
+                {"claude_code.lines_of_code.count", "1e300", "type", "added", "value 1E+300 is more than one point can count (at most 1E+8)"},
+                {"claude_code.session.count", "9e18", null, null, "value 9E+18 is more than one point can count (at most 1E+4)"},
+                {"claude_code.active_time.total", "1e12", "type", "user", "value 1E+12 is more than one point can count (at most 8.64E+4)"},
+                {"claude_code.pull_request.count", "0.5", null, null, "value 0.5 is not a whole number"},
+                {"claude_code.cost.usage", "1e30", null, null, "value 1E+30 is more than one point can count (at most 1E+4)"}};
+        for (String[] c : cases) {
+            String[] attrs = c[2] == null ? new String[0] : new String[] {attr(c[2], text(c[3]))};
+            HttpResponse<String> r = post("/v1/metrics", sum(c[0], point("\"asDouble\":" + c[1], NOW, attrs),
+                    point("\"asDouble\":2", NOW.minusSeconds(1), attrs)));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).as(c[0]).contains("\"rejectedDataPoints\":\"1\"");
+            assertThat(errorMessage(r)).isEqualTo(c[0] + ": " + c[4]);
+        }
+        collector.flushActivity();
+        java.util.Map<tally.core.Activity.Kind, Double> eve = new ActivityLog(store)
+                .totalsByPerson(Instant.EPOCH, Instant.parse("2200-01-01T00:00:00Z")).get("eve@x");
+        assertThat(eve).containsEntry(tally.core.Activity.Kind.LINES_ADDED, 2.0).containsEntry(tally.core.Activity.Kind.SESSION, 2.0)
+                .containsEntry(tally.core.Activity.Kind.ACTIVE_USER_SECONDS, 2.0).containsEntry(tally.core.Activity.Kind.PULL_REQUEST, 2.0);
+    }
+
+    @Test
+    void aRunningTotalsStepBeyondWhatOnePointCanCountIsRefusedAndNamed() throws Exception {
+        String series = "\"startTimeUnixNano\":\"" + nanos(NOW.minusSeconds(600)) + "\",";
+        String body = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"claude_code.lines_of_code.count\","
+                + "\"sum\":{\"aggregationTemporality\":2,\"isMonotonic\":true,\"dataPoints\":["
+                + point(series + "\"asDouble\":10", NOW.minusSeconds(60), attr("type", text("added"))) + "]}}]}]}]}";
+        assertThat(post("/v1/metrics", body).body()).doesNotContain("rejected");
+        HttpResponse<String> r = post("/v1/metrics", body.replace("\"asDouble\":10", "\"asDouble\":200000010")
+                .replace(nanos(NOW.minusSeconds(60)), nanos(NOW)));
+        assertThat(r.body()).contains("\"rejectedDataPoints\":\"1\"");
+        assertThat(errorMessage(r)).isEqualTo("claude_code.lines_of_code.count: value 2E+8 is more than one point can count (at most 1E+8)");
+    }
 }

@@ -66,4 +66,23 @@ class ActivityLogTest {
                     "q|" + at.toEpochMilli() + "|o\"brien, é ✓|plat,form||" + Activity.Kind.LINES_ADDED.label() + "|" + 1.0 / 3);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void costEstimatesSummingPastALongAreAClearErrorNotAStoreFailure(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Instant at = Instant.parse("2026-12-06T02:00:00Z");
+            // stored before such points were refused: $1e30 in nano-dollars, and an estimate the store sums fine
+            new ActivityLog(store).write(List.of(
+                    new Activity("big", at, "carol", null, "s1", Activity.Kind.ESTIMATED_COST_METRIC, 1e39),
+                    new Activity("ok", at.minusSeconds(86_400), "carol", null, "s2", Activity.Kind.ESTIMATED_COST_METRIC, 1_500_000_000)));
+            ProviderReports reports = new ProviderReports(store);
+            long dec1 = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+
+            assertThat(reports.telemetryEstimateByDay(dec1, at.minusSeconds(3_600).toEpochMilli()))
+                    .extracting(ProviderReports.DayModel::nanos).containsExactly(1_500_000_000L);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> reports.telemetryEstimateByDay(dec1, at.plusSeconds(1).toEpochMilli()))
+                    .isInstanceOf(tally.core.Bounds.OutOfRange.class).hasMessageContaining("cost in nano-dollars");
+        }
+    }
 }
