@@ -108,6 +108,9 @@ final class LedgerWriter {
         long[] bySession = MeteredSessions.apply(c, events, lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, store.localDays());
         duplicates += bySession[0];
         superseded += bySession[1];
+        long[] sessionless = SessionlessMetrics.apply(c, events, lo, hi, store.localDays());
+        duplicates += sessionless[0];
+        superseded += sessionless[1];
         if (mayReportTheSameCall(events)) {
             long[] sameCall = SameCall.apply(c, lo, hi, store.localDays());
             duplicates += sameCall[0];

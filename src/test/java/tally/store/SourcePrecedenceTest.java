@@ -224,6 +224,43 @@ class SourcePrecedenceTest {
         }
     }
 
+    // ---------------------------------------------------------------- token metrics without a session id
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void sessionlessTokenMetricsOfAPersonWhoseEventsCoverTheirIntervalAreTakenBackInEitherOrder(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            UsageEvent covered = metric("m1", "alice", null, 500);
+            UsageEvent later = event("m2", "2026-01-05T11:00:00Z", "alice").source(Source.OTEL_METRIC).cost(400L, "v").build();
+            ledger.write(List.of(covered, later));
+
+            assertThat(ledger.write(List.of(otelEvent("o1", "alice", "req_1", TokenCounts.of(100, 10), 1000))))
+                    .isEqualTo(new WriteResult(1, 0, 1));
+            assertThat(ledger.write(List.of(metric("m3", "alice", null, 300)))).isEqualTo(new WriteResult(0, 1, 0));
+            assertThat(ledger.write(List.of(metric("m4", "alice", null, 300), otelEvent("o2", "alice", "req_2",
+                    TokenCounts.of(100, 10), 1000)))).isEqualTo(new WriteResult(1, 1, 0));
+
+            assertThat(costBySource(ledger)).containsEntry("otel-event", 2000L).containsEntry("otel-metric", 400L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void sessionlessTokenMetricsStayWhenTheEventsAreAnotherPersonsOrAnotherModels(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(metric("m1", "alice", null, 500),
+                    event("m2", "2026-01-05T10:05:00Z", "alice").source(Source.OTEL_METRIC).model("claude-opus-4-1").cost(400L, "v").build()));
+
+            ledger.write(List.of(otelEvent("o1", "carol", "req_1", TokenCounts.of(1, 1), 2),
+                    event("o2", "2026-01-05T10:00:01Z", "alice").source(Source.OTEL_EVENT).requestId("req_2")
+                            .model("claude-haiku-4-5-20251001").cost(10L, "v").build()));
+
+            assertThat(costByUser(ledger)).containsEntry("alice", 910L).containsEntry("carol", 2L);
+        }
+    }
+
     // ---------------------------------------------------------------- what the lower copy knew better
 
     private static final PriceCatalog PRICES = PriceCatalog.bundled();
