@@ -52,7 +52,7 @@ final class LedgerWriter {
         }
         long from = lo;
         long to = hi;
-        Probes probes = new Probes(anyRequestId, Growth.of(events));
+        Probes probes = new Probes(anyRequestId, Growth.of(events), MeteredSessions.droppedMarks(batch, events));
         WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probes, pricer));
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
@@ -79,8 +79,11 @@ final class LedgerWriter {
         }
     }
 
-    /** Which probes a batch needs beyond the one by id: by provider request id, for outgrown copies. */
-    private record Probes(boolean requests, Growth.Keys growth) {}
+    /**
+     * Which probes a batch needs beyond the one by id: by provider request id, for outgrown copies; and
+     * the sessions of the copies it dropped as duplicates, which still meter them by request.
+     */
+    private record Probes(boolean requests, Growth.Keys growth, List<MeteredSessions.Mark> droppedSessions) {}
 
     private WriteResult writeInTransaction(Connection c, List<UsageEvent> batch, long lo, long hi,
                                            Probes probes, UnaryOperator<UsageEvent> pricer) throws SQLException {
@@ -88,6 +91,8 @@ final class LedgerWriter {
         long counted = batch.size() - events.size(); // counter points applied already: nothing new
         if (events.isEmpty()) return new WriteResult(0, counted, 0);
         store.dialect().load(c, "usage_staging", events);
+        long metered = MeteredSessions.takeBack(c, events, probes.droppedSessions(),
+                lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, store.localDays());
         counted += Retention.dropPastHorizon(c); // pruned history arriving again: its rollups hold it
 
         long grown = Growth.makeWay(c, lo, hi, probes.growth(), store.localDays());
@@ -105,9 +110,8 @@ final class LedgerWriter {
             KeptDetail.intoStaged(c, wlo, whi, pricer);
             superseded = supersede(c, wlo, whi, store.localDays());
         }
-        long[] bySession = MeteredSessions.apply(c, events, lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, store.localDays());
-        duplicates += bySession[0];
-        superseded += bySession[1];
+        superseded += metered;
+        duplicates += MeteredSessions.skipStaged(c, events);
         long[] sessionless = SessionlessMetrics.apply(c, events, lo, hi, store.localDays());
         duplicates += sessionless[0];
         superseded += sessionless[1];

@@ -5,52 +5,80 @@ import tally.core.UsageEvent;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Precedence by session. Token metrics are the coarsest report of a session's usage (they rank last),
  * so a session whose requests are reported one by one (OTel api_request events, transcripts, the
- * gateway) is metered from those alone: its records take back the metric-derived records stored for
- * it near their time (a metric point is exported within a minute or two of the requests it counts),
- * and once one has arrived its later metric records are not stored. Only one person's: a session id
- * is whatever a client sends, so a record takes back and blocks its own person's metrics only. Done
- * in the write transaction, set-wise, so it holds across restarts and replicas, in either arrival order.
+ * gateway) is metered from those alone: once such a record has arrived, even a copy of a request
+ * counted under another session (a resumed or forked transcript), the metric-derived records stored
+ * for the session near that time are taken back (a metric point is exported within a minute or two of
+ * the requests it counts) and its later ones are not stored. Only one person's: a session id is
+ * whatever a client sends, so a record takes back and blocks its own person's metrics only. Done in
+ * the write transaction, set-wise, so it holds across restarts and replicas, in either arrival order.
  */
 final class MeteredSessions {
     private MeteredSessions() {}
 
     private static final String METRIC = Source.OTEL_METRIC.label();
 
+    /** One person's session metered request by request, and the source that said so first. */
+    record Mark(String session, String identity, String source) {}
+
     /** Staged requests that meter their session: not metrics, not failed, with tokens. */
     private static final String METERING = "s.session_id IS NOT NULL AND s.source_rank < " + Source.OTEL_METRIC.rank()
             + " AND s.status < 400 AND s.input_tokens + s.cache_write_5m_tokens + s.cache_write_1h_tokens"
             + " + s.cache_read_tokens + s.output_tokens > 0";
+
+    private static final String NOT_MARKED = "NOT EXISTS (SELECT 1 FROM metered_sessions m"
+            + " WHERE m.session_id = s.session_id AND m.identity = s.identity)";
 
     /** Whether a record meters its session ({@link #METERING}). */
     private static boolean metering(UsageEvent e) {
         return e.sessionId() != null && e.source().rank() < Source.OTEL_METRIC.rank() && !e.failed() && e.tokens().total() > 0;
     }
 
-    /** Returns {staged metric records not stored, stored metric records taken back}; {@code wlo..whi} bounds the take-back. */
-    static long[] apply(Connection c, List<UsageEvent> events, long wlo, long whi, LocalDays local) throws SQLException {
-        boolean anyMetering = false, anyMetric = false;
-        for (UsageEvent e : events) {
-            anyMetering |= metering(e);
-            anyMetric |= e.source() == Source.OTEL_METRIC;
+    /** The sessions the records of {@code batch} meter and those of {@code kept} do not: copies dropped as duplicates in the batch. */
+    static List<Mark> droppedMarks(List<UsageEvent> batch, List<UsageEvent> kept) {
+        if (batch.size() == kept.size()) return List.of();
+        Map<List<String>, Mark> marks = new LinkedHashMap<>();
+        for (UsageEvent e : batch) {
+            if (metering(e)) marks.putIfAbsent(List.of(e.sessionId(), e.identity()), new Mark(e.sessionId(), e.identity(), e.source().label()));
         }
-        long takenBack = 0;
-        if (anyMetering) {
-            Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms)"
-                    + " SELECT s.session_id, s.identity, min(s.source), ? FROM usage_staging s WHERE " + METERING
-                    + " AND NOT EXISTS (SELECT 1 FROM metered_sessions m WHERE m.session_id = s.session_id AND m.identity = s.identity)"
-                    + " GROUP BY s.session_id, s.identity", System.currentTimeMillis());
-            takenBack = LedgerWriter.removeFound(c, "SELECT DISTINCT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s"
-                    + " ON l.session_id = s.session_id WHERE l.ts_ms BETWEEN ? AND ? AND l.source = ? AND " + METERING
-                    + " AND " + Identities.samePerson("l.identity", "s.identity"), List.of(wlo, whi, METRIC), local);
+        for (UsageEvent e : kept) if (metering(e)) marks.remove(List.of(e.sessionId(), e.identity()));
+        return new ArrayList<>(marks.values());
+    }
+
+    /**
+     * Marks the sessions the staged records (and {@code dropped}) meter, and takes back the stored
+     * metric records of marked sessions in {@code wlo..whi}; returns how many. Call before staged
+     * duplicates are dropped: a duplicate still says its session is metered by request.
+     */
+    static long takeBack(Connection c, List<UsageEvent> staged, List<Mark> dropped, long wlo, long whi, LocalDays local)
+            throws SQLException {
+        if (dropped.isEmpty() && staged.stream().noneMatch(MeteredSessions::metering)) return 0;
+        long now = System.currentTimeMillis();
+        Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT s.session_id, s.identity,"
+                + " min(s.source), ? FROM usage_staging s WHERE " + METERING + " AND " + NOT_MARKED
+                + " GROUP BY s.session_id, s.identity", now);
+        for (Mark m : dropped) {
+            Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT ?, ?, ?, ?"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM metered_sessions WHERE session_id = ? AND identity = ?)",
+                    m.session(), m.identity(), m.source(), now, m.session(), m.identity());
         }
-        long skipped = !anyMetric ? 0 : Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id FROM usage_staging s"
+        return LedgerWriter.removeFound(c, "SELECT DISTINCT l.id, l.ts_ms FROM usage_events l JOIN metered_sessions m"
+                + " ON m.session_id = l.session_id WHERE l.ts_ms BETWEEN ? AND ? AND l.source = ? AND "
+                + Identities.samePerson("l.identity", "m.identity"), List.of(wlo, whi, METRIC), local);
+    }
+
+    /** Drops the staged metric records of sessions metered by request; returns how many. */
+    static long skipStaged(Connection c, List<UsageEvent> staged) throws SQLException {
+        if (staged.stream().noneMatch(e -> e.source() == Source.OTEL_METRIC && e.sessionId() != null)) return 0;
+        return Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id FROM usage_staging s"
                 + " JOIN metered_sessions m ON m.session_id = s.session_id WHERE s.source = ? AND "
                 + Identities.samePerson("s.identity", "m.identity") + ")", METRIC);
-        return new long[] {skipped, takenBack};
     }
 }

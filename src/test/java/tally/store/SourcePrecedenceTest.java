@@ -180,6 +180,26 @@ class SourcePrecedenceTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aResumedTranscriptsCopyOfARequestCountedUnderItsFirstSessionStillMetersItsOwnSession(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(metric("m1", "alice", "s1", 500), metric("m2", "alice", "s2", 400)));
+            UsageEvent first = transcript("t1", "alice", "req_1", 900);
+            UsageEvent resumed = event("t2", "2026-01-05T10:00:03Z", "alice").source(Source.TRANSCRIPT).requestId("req_1")
+                    .sessionId("s2").cost(900L, "v").build();
+
+            assertThat(ledger.write(List.of(first, resumed))).isEqualTo(new WriteResult(1, 1, 2));
+            ledger.write(List.of(metric("m3", "alice", "s3", 300)));
+            assertThat(ledger.write(List.of(transcript("t1", "alice", "req_1", 900),
+                    event("t3", "2026-01-05T10:00:03Z", "alice").source(Source.TRANSCRIPT).requestId("req_1")
+                            .sessionId("s3").cost(900L, "v").build()))).isEqualTo(new WriteResult(0, 2, 1));
+
+            assertThat(costBySource(ledger)).containsExactly(Map.entry("transcript", 900L));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aTranscriptOfAnotherPersonsSessionIdTakesNothingBack(TestStores.Kind kind) {
         try (Store store = open(kind)) {
             Ledger ledger = new Ledger(store);
