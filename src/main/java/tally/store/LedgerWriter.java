@@ -44,7 +44,9 @@ final class LedgerWriter {
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         boolean anyRequestId = false;
+        boolean outranksTranscripts = false;
         for (UsageEvent e : events) {
+            outranksTranscripts |= e.requestId() != null && e.source().rank() < Source.TRANSCRIPT.rank();
             long t = e.time().toEpochMilli();
             lo = Math.min(lo, t);
             hi = Math.max(hi, t);
@@ -52,7 +54,8 @@ final class LedgerWriter {
         }
         long from = lo;
         long to = hi;
-        Probes probes = new Probes(anyRequestId, Growth.of(events), MeteredSessions.droppedMarks(batch, events));
+        Probes probes = new Probes(anyRequestId, Growth.of(events), MeteredSessions.droppedMarks(batch, events),
+                outranksTranscripts); // only such a record can replace a copy that knew more (KeptDetail)
         WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probes, pricer));
         return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
     }
@@ -83,7 +86,8 @@ final class LedgerWriter {
      * Which probes a batch needs beyond the one by id: by provider request id, for outgrown copies; and
      * the sessions of the copies it dropped as duplicates, which still meter them by request.
      */
-    private record Probes(boolean requests, Growth.Keys growth, List<MeteredSessions.Mark> droppedSessions) {}
+    private record Probes(boolean requests, Growth.Keys growth, List<MeteredSessions.Mark> droppedSessions,
+                          boolean outranksTranscripts) {}
 
     private WriteResult writeInTransaction(Connection c, List<UsageEvent> batch, long lo, long hi,
                                            Probes probes, UnaryOperator<UsageEvent> pricer) throws SQLException {
@@ -107,7 +111,7 @@ final class LedgerWriter {
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")
                     + " AND " + Precedence.mayStandFor("l", "s") + ")", wlo, whi);
-            KeptDetail.intoStaged(c, wlo, whi, pricer);
+            if (probes.outranksTranscripts()) KeptDetail.intoStaged(c, wlo, whi, pricer);
             superseded = supersede(c, wlo, whi, store.localDays());
         }
         superseded += metered;
@@ -187,20 +191,19 @@ final class LedgerWriter {
             if (i == null) unique.add(e);
             else if (Growth.outgrows(e, unique.get(i))) unique.set(i, e); // a later, fuller copy of one record
         }
-        Map<String, List<UsageEvent>> byRequest = new HashMap<>(capacity);
-        boolean shared = false;
+        Map<String, UsageEvent> firstOf = new HashMap<>(capacity);
+        Map<String, List<UsageEvent>> byRequest = new HashMap<>();
         for (UsageEvent e : unique) {
             if (e.requestId() == null) continue;
-            List<UsageEvent> copies = byRequest.computeIfAbsent(e.requestId(), k -> new ArrayList<>(1));
-            copies.add(e);
-            shared |= copies.size() > 1;
+            UsageEvent first = firstOf.putIfAbsent(e.requestId(), e);
+            if (first != null) byRequest.computeIfAbsent(e.requestId(), k -> new ArrayList<>(List.of(first))).add(e);
         }
-        if (!shared) return unique; // the usual batch: every request id once
+        if (byRequest.isEmpty()) return unique; // the usual batch: every request id once
         Map<UsageEvent, UsageEvent> counted = new java.util.IdentityHashMap<>(); // as found → as counted
         for (List<UsageEvent> copies : byRequest.values()) counted.putAll(counted(copies, pricer));
         List<UsageEvent> out = new ArrayList<>(unique.size());
         for (UsageEvent e : unique) {
-            if (e.requestId() == null) out.add(e);
+            if (e.requestId() == null || !byRequest.containsKey(e.requestId())) out.add(e); // its request's one copy
             else if (counted.containsKey(e)) out.add(counted.get(e));
         }
         return out;
