@@ -1,5 +1,6 @@
 package tally.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Spec;
 import tally.importers.ImportSummary;
 import tally.pricing.PriceCatalog;
 import tally.importers.Progress;
+import tally.importers.SkipFile;
 import tally.importers.bedrock.BedrockImporter;
 import tally.importers.bedrock.CloudWatchLogsPull;
 import tally.importers.bedrock.S3LogsPull;
@@ -29,8 +31,12 @@ import java.util.List;
 @Command(name = "bedrock", description = "Import Bedrock model invocation logs: JSON Lines or .json.gz from the S3 log "
         + "bucket, or CloudWatch Logs exports; or pull them from AWS (--cloudwatch, --s3), each run from where the last stopped. "
         + "Each caller's ARN is its identity, shown as its assumed-role session name until aliased.")
-final class ImportBedrockCommand implements Runnable {
+final class ImportBedrockCommand implements Runnable, CommandLine.IExitCodeGenerator {
     @Spec CommandSpec spec;
+
+    @Mixin SkipsOption skips;
+
+    private int exitCode;
 
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Log files or folders.")
     List<Path> paths = List.of();
@@ -51,19 +57,28 @@ final class ImportBedrockCommand implements Runnable {
         GlobalOptions g = ImportCommand.global(spec);
         if (paths.isEmpty() && logGroup == null && s3 == null) throw new UserError("import bedrock: give log files or folders, --cloudwatch LOG_GROUP or --s3 s3://bucket/prefix");
         if (since != null && logGroup == null) throw new UserError("--since applies to --cloudwatch only");
-        if (logGroup != null || s3 != null) {
-            pull(g);
-            if (paths.isEmpty()) return;
+        SkipFile log = skips.open();
+        List<ImportSummary> summaries = new java.util.ArrayList<>();
+        try {
+            if (logGroup != null || s3 != null) pull(g, log, summaries);
+            if (!paths.isEmpty()) summaries.add(Backend.server(g).isPresent() ? beside(g, log) : here(g, log));
+        } catch (RuntimeException e) {
+            SkipsOption.abandon(log);
+            throw e;
         }
-        if (Backend.server(g).isPresent()) {
-            beside(g);
-            return;
-        }
+        exitCode = skips.finish(summaries, log, spec.commandLine().getOut());
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
+    }
+
+    private ImportSummary here(GlobalOptions g, SkipFile log) {
         try (Session s = Session.open(g)) {
-            BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog());
+            BedrockImporter importer = new BedrockImporter(new ImportOffsets(s.store), s.writer(), s.catalog(), log);
             try (Progress progress = Progress.start("bedrock", 0)) {
-                ImportSummary summary = importer.run(paths, progress);
-                spec.commandLine().getOut().print(summary.render());
+                return importer.run(paths, progress);
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }
@@ -71,13 +86,13 @@ final class ImportBedrockCommand implements Runnable {
     }
 
     /** Beside a running server: the logs are read here, their records stored by the server. */
-    private void beside(GlobalOptions g) {
+    private ImportSummary beside(GlobalOptions g, SkipFile log) {
         PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
         try (Backend b = Backend.open(g)) {
             ServerImport server = new ServerImport(b);
-            BedrockImporter importer = new BedrockImporter(server, server, catalog);
+            BedrockImporter importer = new BedrockImporter(server, server, catalog, log);
             try (Progress progress = Progress.start("bedrock", 0)) {
-                spec.commandLine().getOut().print(importer.run(paths, progress).render());
+                return importer.run(paths, progress);
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }
@@ -85,7 +100,7 @@ final class ImportBedrockCommand implements Runnable {
     }
 
     /** Pulls from AWS here; the records go to the store here or to the running server, as file imports do. */
-    private void pull(GlobalOptions g) {
+    private void pull(GlobalOptions g, SkipFile log, List<ImportSummary> summaries) {
         AwsAccess access = aws.access();
         Instant from = since == null ? null : Times.parse("--since", since, g.zone());
         S3LogsPull.Location where = null;
@@ -98,27 +113,26 @@ final class ImportBedrockCommand implements Runnable {
             PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
             try (Backend b = Backend.open(g)) {
                 ServerImport server = new ServerImport(b);
-                pull(access, from, where, server, server, catalog);
+                pull(access, from, where, server, server, catalog, log, summaries);
             }
             return;
         }
         try (Session s = Session.open(g)) {
-            pull(access, from, where, new ImportOffsets(s.store), s.writer(), s.catalog());
+            pull(access, from, where, new ImportOffsets(s.store), s.writer(), s.catalog(), log, summaries);
         }
     }
 
     private void pull(AwsAccess access, Instant from, S3LogsPull.Location where, OffsetBook offsets, RecordSink writer,
-                      PriceCatalog catalog) {
+                      PriceCatalog catalog, SkipFile log, List<ImportSummary> summaries) {
         try (Progress progress = Progress.start("bedrock", 0); InferenceProfiles profiles = access.inferenceProfiles()) {
             if (logGroup != null) {
                 try (CloudWatchLogsClient logs = access.logs()) {
-                    spec.commandLine().getOut().print(new CloudWatchLogsPull(logs, offsets, writer, catalog, profiles)
-                            .run(logGroup, from, progress).render());
+                    summaries.add(new CloudWatchLogsPull(logs, offsets, writer, catalog, profiles).run(logGroup, from, progress, log));
                 }
             }
             if (where != null) {
                 try (S3Client client = access.s3()) {
-                    spec.commandLine().getOut().print(new S3LogsPull(client, offsets, writer, catalog, profiles).run(where, progress).render());
+                    summaries.add(new S3LogsPull(client, offsets, writer, catalog, profiles).run(where, progress, log));
                 }
             }
         } catch (SdkException e) {

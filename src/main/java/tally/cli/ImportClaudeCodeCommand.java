@@ -1,12 +1,15 @@
 package tally.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tally.importers.ImportSummary;
 import tally.importers.Progress;
+import tally.importers.SkipFile;
 import tally.importers.claudecode.TranscriptFiles;
 import tally.importers.claudecode.TranscriptImporter;
 import tally.ingest.IngestWriter;
@@ -22,8 +25,12 @@ import java.util.List;
 
 @Command(name = "claude-code", description = "Import Claude Code transcripts (~/.claude/projects, ~/.config/claude/projects, "
         + "or $CLAUDE_CONFIG_DIR, a comma list). Incremental: a second run reads only what was added.")
-final class ImportClaudeCodeCommand implements Runnable {
+final class ImportClaudeCodeCommand implements Runnable, CommandLine.IExitCodeGenerator {
     @Spec CommandSpec spec;
+
+    @Mixin SkipsOption skips;
+
+    private int exitCode;
 
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Transcript files or folders (default: where Claude Code writes them).")
     List<Path> paths;
@@ -57,36 +64,45 @@ final class ImportClaudeCodeCommand implements Runnable {
         }
         String identity = user != null ? user.trim() : System.getProperty("user.name", "unknown");
         if (identity.isEmpty()) throw new UserError("--user must not be empty");
-        if (Backend.server(g).isPresent()) {
-            beside(g, roots, identity);
-            return;
+        SkipFile log = skips.open();
+        ImportSummary summary;
+        try {
+            summary = Backend.server(g).isPresent() ? beside(g, roots, identity, log) : here(g, roots, identity, log);
+        } catch (RuntimeException e) {
+            SkipsOption.abandon(log);
+            throw e;
         }
-        TranscriptFiles.Search search = TranscriptFiles.startFinding(roots); // the tree is walked while the store opens
+        exitCode = skips.finish(summary, log, spec.commandLine().getOut());
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
+    }
+
+    private ImportSummary here(GlobalOptions g, List<Path> roots, String identity, SkipFile log) {
+        TranscriptFiles.Search search = TranscriptFiles.startFinding(roots, log); // the tree is walked while the store opens
         try (Session s = Session.open(g); IngestWriter writer = bulkWriter(s)) {
-            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s.catalog(), identity, s.clock);
-            ImportSummary summary;
+            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s.catalog(), identity, s.clock, log);
             try (Progress progress = Progress.start("claude-code", 0)) {
-                summary = importer.run(search, progress);
+                return importer.run(search, progress);
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }
-            spec.commandLine().getOut().print(summary.render());
         }
     }
 
     /** Beside a running server: the files are read here, their records stored by the server. */
-    private void beside(GlobalOptions g, List<Path> roots, String identity) {
+    private ImportSummary beside(GlobalOptions g, List<Path> roots, String identity, SkipFile log) {
         PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
         try (Backend b = Backend.open(g)) {
             ServerImport server = new ServerImport(b);
-            TranscriptImporter importer = new TranscriptImporter(server, server, catalog, identity, Clock.systemUTC());
-            ImportSummary summary;
+            TranscriptImporter importer = new TranscriptImporter(server, server, catalog, identity, Clock.systemUTC(), log);
             try (Progress progress = Progress.start("claude-code", 0)) {
-                summary = importer.run(roots, progress);
+                return importer.run(roots, progress);
             } catch (IOException e) {
                 throw new UserError(e.getMessage(), e);
             }
-            spec.commandLine().getOut().print(summary.render());
         }
     }
 }

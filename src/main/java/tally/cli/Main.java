@@ -25,6 +25,9 @@ public final class Main implements Runnable {
     /** Exit code for bad input of any kind: flags, values, files, an unreachable store. */
     public static final int BAD_INPUT = 2;
 
+    /** Exit code of an import that stored what it could read but skipped lines it could not (each named). */
+    public static final int SKIPPED = 3;
+
     /**
      * The subcommands by name, in the order help lists them. Each name is its class's own (tested): choosing the
      * command by it reads no annotation, where reading all of them cost a short command ~5% of its start.

@@ -27,6 +27,11 @@ public record ImportSummary(String what, long files, long filesUnchanged, long l
                             long ignored, long malformed, List<String> malformedFirst, Map<String, Long> unpriced) {
 
     public String render() {
+        return render(null);
+    }
+
+    /** @param skipsFile where every skipped line was written ({@code --skips}), or null */
+    public String render(String skipsFile) {
         StringBuilder sb = new StringBuilder();
         sb.append("Imported ").append(what).append(": ")
                 .append(n(files)).append(files == 1 ? " file" : " files");
@@ -40,7 +45,11 @@ public record ImportSummary(String what, long files, long filesUnchanged, long l
         if (ignored > 0) sb.append("  ignored (errors, synthetic): ").append(n(ignored)).append('\n');
         sb.append("  malformed lines skipped:  ").append(n(malformed)).append('\n');
         for (String m : malformedFirst) sb.append("    ").append(m).append('\n');
-        if (malformed > malformedFirst.size()) sb.append("    … and ").append(n(malformed - malformedFirst.size())).append(" more\n");
+        if (malformed > malformedFirst.size()) {
+            sb.append("    … and ").append(n(malformed - malformedFirst.size())).append(" more")
+                    .append(skipsFile == null ? " (--skips FILE lists every one)" : "").append('\n');
+        }
+        if (skipsFile != null && malformed > 0) sb.append("    all ").append(n(malformed)).append(" listed in ").append(skipsFile).append('\n');
         if (unpriced.isEmpty()) {
             sb.append("  unpriced models:          none\n");
         } else {

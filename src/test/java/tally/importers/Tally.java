@@ -32,6 +32,19 @@ public final class Tally {
             assertThat(code).as("exit code; stderr: " + err + "; stdout: " + out).isZero();
             return this;
         }
+
+        /** An import: exit status 0, or 3 when its summary counts skipped lines (what it could read is stored either way). */
+        public Result imported() {
+            boolean skipped = java.util.regex.Pattern.compile("malformed lines skipped: +[1-9]").matcher(out).find();
+            assertThat(code).as("exit code; stderr: " + err + "; stdout: " + out).isEqualTo(skipped ? Main.SKIPPED : 0);
+            return this;
+        }
+
+        /** An import that stored what it could and skipped lines it could not read: exit status 3. */
+        public Result skipped() {
+            assertThat(code).as("exit code; stderr: " + err + "; stdout: " + out).isEqualTo(Main.SKIPPED);
+            return this;
+        }
     }
 
     private final String[] store;

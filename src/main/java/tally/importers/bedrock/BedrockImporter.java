@@ -6,6 +6,7 @@ import tally.core.UsageEvent;
 import tally.importers.Fingerprint;
 import tally.importers.ImportSummary;
 import tally.importers.Progress;
+import tally.importers.SkipLog;
 import tally.importers.Skips;
 import tally.ingest.IngestStats;
 import tally.ingest.RecordSink;
@@ -35,15 +36,22 @@ public final class BedrockImporter {
     private final OffsetBook offsets;
     private final RecordSink writer;
     private final PriceCatalog catalog;
+    private final SkipLog skipLog;
 
     public BedrockImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog) {
+        this(offsets, writer, catalog, null);
+    }
+
+    /** @param skipLog where every skipped line goes as it is found, or null (the summary keeps the first few) */
+    public BedrockImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, SkipLog skipLog) {
+        this.skipLog = skipLog;
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
     }
 
     public ImportSummary run(List<Path> paths, Progress progress) throws IOException {
-        Skips skips = new Skips();
+        Skips skips = new Skips(skipLog);
         List<Path> files = LogFiles.find(paths, skips);
         Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
         progress.total(files.size());

@@ -49,11 +49,16 @@ public final class CloudWatchLogsPull {
 
     /** @param since the earliest event to read (null: from where the last pull stopped, else the group's start) */
     public ImportSummary run(String group, Instant since, Progress progress) {
+        return run(group, since, progress, null);
+    }
+
+    /** As {@link #run(String, Instant, Progress)}, every skipped record written to {@code skipLog} (or null) too. */
+    public ImportSummary run(String group, Instant since, Progress progress, tally.importers.SkipLog skipLog) {
         String key = "logs:" + group;
         ImportOffsets.Offset last = offsets.load(KIND).get(key);
         long start = since == null ? 0 : since.toEpochMilli();
         if (last != null) start = Math.max(start, last.resumeOffset() - LOOKBACK.toMillis());
-        PulledRecords records = new PulledRecords(writer, catalog, profiles);
+        PulledRecords records = new PulledRecords(writer, catalog, profiles, skipLog);
         long newest = last == null ? 0 : last.resumeOffset();
         long seen = last == null ? 0 : last.size();
         long events = 0, pages = 0;

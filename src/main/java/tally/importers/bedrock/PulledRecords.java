@@ -22,10 +22,11 @@ final class PulledRecords {
     private final PriceCatalog catalog;
     private final ProfileModels profiles;
     private final IngestStats before;
-    final Skips skips = new Skips();
+    final Skips skips;
     private final Map<String, Long> unpriced = new HashMap<>();
 
-    PulledRecords(RecordSink writer, PriceCatalog catalog, ProfileModels profiles) {
+    PulledRecords(RecordSink writer, PriceCatalog catalog, ProfileModels profiles, tally.importers.SkipLog skipLog) {
+        this.skips = new Skips(skipLog);
         this.writer = writer;
         this.profiles = profiles;
         this.catalog = catalog;

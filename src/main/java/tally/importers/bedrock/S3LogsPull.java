@@ -67,8 +67,13 @@ public final class S3LogsPull {
     }
 
     public ImportSummary run(Location where, Progress progress) throws IOException {
+        return run(where, progress, null);
+    }
+
+    /** @param skipLog where every skipped record goes as it is found, or null */
+    public ImportSummary run(Location where, Progress progress, tally.importers.SkipLog skipLog) throws IOException {
         Map<String, ImportOffsets.Offset> known = offsets.load(KIND);
-        PulledRecords records = new PulledRecords(writer, catalog, profiles);
+        PulledRecords records = new PulledRecords(writer, catalog, profiles, skipLog);
         long objects = 0, unchanged = 0, lines = 0;
         String token = null;
         do {

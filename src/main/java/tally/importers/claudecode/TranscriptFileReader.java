@@ -28,7 +28,7 @@ final class TranscriptFileReader {
 
     /** Who and what the records of one file belong to. */
     record FileContext(String displayName, String identity, String project, String sessionFallback,
-                       boolean recentlyModified, PriceCatalog catalog) {}
+                       boolean recentlyModified, PriceCatalog catalog, Skips skips) {}
 
     /** What one read found, and where the next one starts. */
     static final class Result {
@@ -40,15 +40,19 @@ final class TranscriptFileReader {
         long ignored;
         /** The last answer was kept back (its file is still being written): not yet a record. */
         boolean held;
-        final Skips skips = new Skips();
+        final Skips skips;
         final Map<String, Long> unpriced = new HashMap<>();
+
+        Result(Skips skips) {
+            this.skips = skips;
+        }
     }
 
     private TranscriptFileReader() {}
 
     static Result read(Path file, long fromOffset, long fromLine, long size, FileContext ctx,
                        Consumer<UsageEvent> sink) throws IOException {
-        Result r = new Result();
+        Result r = new Result(ctx.skips());
         r.resumeOffset = fromOffset;
         r.resumeLine = fromLine;
         SameStrings same = new SameStrings();

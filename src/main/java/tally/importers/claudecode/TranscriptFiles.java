@@ -82,7 +82,12 @@ public final class TranscriptFiles {
      * milliseconds) while it opens the store.
      */
     public static Search startFinding(List<Path> roots) {
-        Skips skipped = new Skips();
+        return startFinding(roots, null);
+    }
+
+    /** As {@link #startFinding(List)}, each folder skipped written to {@code skipLog} (or null) too. */
+    public static Search startFinding(List<Path> roots, tally.importers.SkipLog skipLog) {
+        Skips skipped = new Skips(skipLog);
         return new Search(Beside.start("find-transcripts", () -> find(roots, skipped)), skipped);
     }
 

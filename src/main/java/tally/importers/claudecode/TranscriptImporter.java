@@ -5,6 +5,7 @@ import tally.core.UsageEvent;
 import tally.importers.Fingerprint;
 import tally.importers.ImportSummary;
 import tally.importers.Progress;
+import tally.importers.SkipLog;
 import tally.importers.Skips;
 import tally.ingest.IngestStats;
 import tally.ingest.RecordSink;
@@ -69,8 +70,16 @@ public final class TranscriptImporter {
     private final String identity;
     private final Clock clock;
     private final int threads;
+    private final SkipLog skipLog;
 
     public TranscriptImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, String identity, Clock clock) {
+        this(offsets, writer, catalog, identity, clock, null);
+    }
+
+    /** @param skipLog where every skipped line goes as it is found, or null (the summary keeps the first few) */
+    public TranscriptImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, String identity, Clock clock,
+                              SkipLog skipLog) {
+        this.skipLog = skipLog;
         this.offsets = offsets;
         this.writer = writer;
         this.catalog = catalog;
@@ -101,9 +110,13 @@ public final class TranscriptImporter {
         long lines;
         long folded;
         long ignored;
-        final Skips skips = new Skips();
+        final Skips skips;
         final Map<String, Long> unpriced = new HashMap<>();
         final List<ImportOffsets.Offset> reached = new ArrayList<>();
+
+        Totals(Skips skips) {
+            this.skips = skips;
+        }
 
         void add(Plan plan, Done done) {
             if (done.error != null) {
@@ -128,17 +141,17 @@ public final class TranscriptImporter {
 
     /** Plans what to read → reads the files and hands their records on → waits for the store → saves the offsets. */
     public ImportSummary run(List<Path> roots, Progress progress) throws IOException {
-        Skips skipped = new Skips();
+        Skips skipped = new Skips(skipLog);
         return importFiles(TranscriptFiles.find(roots, skipped), skipped, progress);
     }
 
-    /** As {@link #run(List, Progress)}, on files already found ({@link TranscriptFiles#startFinding}). */
+    /** As {@link #run(List, Progress)}, on files already found ({@link TranscriptFiles#startFinding}, with this import's skip log). */
     public ImportSummary run(TranscriptFiles.Search search, Progress progress) throws IOException {
         return importFiles(search.files(), search.skipped(), progress);
     }
 
     private ImportSummary importFiles(List<TranscriptFiles.TranscriptFile> files, Skips notWalked, Progress progress) {
-        Totals totals = new Totals();
+        Totals totals = new Totals(notWalked.sibling());
         totals.skips.addAll(notWalked);
         List<Plan> plans = plans(files, totals);
         progress.total(plans.size());
@@ -244,7 +257,7 @@ public final class TranscriptImporter {
     private void readFile(Job job) {
         Plan p = job.plan;
         TranscriptFileReader.FileContext ctx = new TranscriptFileReader.FileContext(p.file().path().toString(), identity,
-                p.file().project(), p.file().session(), p.recent(), catalog);
+                p.file().project(), p.file().session(), p.recent(), catalog, new Skips(skipLog));
         Chunks chunks = new Chunks(job);
         Done done;
         try {

@@ -74,7 +74,7 @@ class BedrockDamagedFilesTest {
         long lastLine = cut.chars().filter(c -> c == '\n').count() + 1;
 
         Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
-        String out = tally.run("import", "bedrock", f.toString()).ok().out();
+        String out = tally.run("import", "bedrock", f.toString()).imported().out();
 
         assertThat(out).containsPattern("records added: +1\n").containsPattern("malformed lines skipped: +1\n")
                 .containsPattern(java.util.regex.Pattern.quote(f.toAbsolutePath().normalize() + ":" + lastLine + ": not valid JSON at column ")
@@ -96,7 +96,7 @@ class BedrockDamagedFilesTest {
         Files.write(s3("garbage"), garbage.toByteArray());
 
         Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
-        String first = tally.run("import", "bedrock", dir.resolve("bucket").toString()).ok().out();
+        String first = tally.run("import", "bedrock", dir.resolve("bucket").toString()).imported().out();
 
         String cut = s3("cut").toAbsolutePath().normalize().toString();
         String bad = s3("garbage").toAbsolutePath().normalize().toString();
@@ -106,7 +106,7 @@ class BedrockDamagedFilesTest {
         long kept = requests(tally) - 1; // the lines of the cut file before the break are imported
         assertThat(kept).isPositive().isLessThan(many.length);
 
-        String again = tally.run("import", "bedrock", dir.resolve("bucket").toString()).ok().out();
+        String again = tally.run("import", "bedrock", dir.resolve("bucket").toString()).imported().out();
         assertThat(again).contains("1 file unchanged since the last import").containsPattern("records added: +0\n")
                 .containsPattern("duplicates dropped: +" + kept + "\n").containsPattern("malformed lines skipped: +2\n")
                 .contains(cut + ":").contains(bad + ":1:");

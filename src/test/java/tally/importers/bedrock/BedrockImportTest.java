@@ -166,7 +166,7 @@ class BedrockImportTest {
                 + record("r-ok", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0") + "\n"
                 + record("r-err", DAY + "T10:01:00Z", BOB, "us-east-1", "anthropic.claude-imaginary-v1:0").put("errorCode", "ThrottlingException") + "\n");
         Tally tally = new Tally(kind, dir);
-        String out = tally.run("import", "bedrock", f.toString()).ok().out();
+        String out = tally.run("import", "bedrock", f.toString()).imported().out();
         assertThat(out).containsPattern("malformed lines skipped: +2\n")
                 .contains(f.toAbsolutePath().normalize() + ":1: not valid JSON")
                 .contains(f.toAbsolutePath().normalize() + ":2: record without requestId")
@@ -191,7 +191,7 @@ class BedrockImportTest {
         Files.writeString(f, record("r-ok", DAY + "T10:00:00Z", BOB, "us-east-1", "anthropic.claude-3-5-haiku-20241022-v1:0")
                 + "\n" + huge + "\n" + text + "\n" + old + "\n" + split + "\n");
         Tally tally = new Tally(kind, dir);
-        String out = tally.run("import", "bedrock", f.toString()).ok().out();
+        String out = tally.run("import", "bedrock", f.toString()).imported().out();
         String at = f.toAbsolutePath().normalize().toString();
         assertThat(out).containsPattern("malformed lines skipped: +4\n")
                 .contains(at + ":2: outputTokenCount=20000000000 out of range [0, 1e10]") // named as in the file

@@ -78,7 +78,7 @@ class BedrockPullTest {
         event("r-3", DAY + "T11:00:00Z", BOB);
         Tally tally = new Tally(kind, dir);
 
-        String first = tally.run(pull("--cloudwatch", GROUP)).ok().out();
+        String first = tally.run(pull("--cloudwatch", GROUP)).imported().out();
         assertThat(first).containsPattern("records added: +3\n")
                 .contains("logs:" + GROUP + ":3: log event message is not JSON").contains("unpriced models:          none");
         assertThat(aws.calls("Logs_20140328.FilterLogEvents")).hasSize(2); // two pages of two

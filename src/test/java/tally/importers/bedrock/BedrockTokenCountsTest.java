@@ -43,7 +43,7 @@ class BedrockTokenCountsTest {
     private String importLines(Tally tally, JsonNode... records) throws Exception {
         Path f = dir.resolve("logs.jsonl");
         Files.writeString(f, Arrays.stream(records).map(r -> r + "\n").collect(Collectors.joining()));
-        return tally.run("import", "bedrock", f.toString()).ok().out();
+        return tally.run("import", "bedrock", f.toString()).imported().out();
     }
 
     private static JsonNode total(Tally tally) {

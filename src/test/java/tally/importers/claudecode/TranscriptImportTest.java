@@ -36,6 +36,11 @@ class TranscriptImportTest {
         return tally.run("import", "claude-code", projects().toString(), "--user", "alice").ok();
     }
 
+    /** An import that skips lines: what it could read is stored, and it exits with status 3. */
+    private Tally.Result importSkipping(Tally tally) {
+        return tally.run("import", "claude-code", projects().toString(), "--user", "alice").skipped();
+    }
+
     private static JsonNode total(Tally tally) {
         return tally.run("report", "--by", "day", "--from", DAY, "--to", DAY, "--format", "json").json().get("total");
     }
@@ -61,7 +66,7 @@ class TranscriptImportTest {
         Path loop = projects().resolve("p/loop");
         Files.createSymbolicLink(loop, projects());
         Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
-        String out = importAll(tally).out();
+        String out = importSkipping(tally).out();
         assertThat(out).containsPattern("records added: +1\n").containsPattern("malformed lines skipped: +1\n")
                 .contains(loop + ": a symbolic link back to a folder above it, not followed");
         assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
@@ -176,9 +181,40 @@ class TranscriptImportTest {
         Transcript.write(f, user(T1, "s1"), "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":", 
                 answer(T2, "s1", "msg_1", "req_1").json());
         Tally tally = new Tally(kind, dir);
-        String out = importAll(tally).out();
+        String out = importSkipping(tally).out();
         assertThat(out).containsPattern("malformed lines skipped: +1\n").contains(f.toAbsolutePath() + ":2: not valid JSON");
         assertThat(total(tally).get("requests").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void everySkippedLineIsListedWithSkipsAndAnImportThatSkippedExitsWithStatusThree() throws Exception {
+        Path f = projects().resolve("p/s1.jsonl");
+        String[] lines = new String[8];
+        lines[0] = answer(T1, "s1", "msg_0", "req_0").json();
+        for (int i = 1; i < lines.length; i++) lines[i] = "{\"message\":{\"usage\":{\"input_tokens\":" + i + "}"; // cut short
+        Transcript.write(f, lines);
+        Tally tally = new Tally(TestStores.Kind.DUCKDB, dir);
+        String out = importSkipping(tally).out();
+        assertThat(out).containsPattern("malformed lines skipped: +7\n")
+                .contains("    … and 2 more (--skips FILE lists every one)\n");
+
+        Path list = dir.resolve("skipped.txt");
+        Tally again = new Tally(TestStores.Kind.DUCKDB, dir.resolve("again")); // a store that has not read the file
+        out = again.run("import", "claude-code", projects().toString(), "--user", "alice", "--skips", list.toString()).skipped().out();
+        assertThat(out).contains("    … and 2 more\n").contains("    all 7 listed in " + list + "\n");
+        List<String> listed = Files.readAllLines(list);
+        assertThat(listed).hasSize(7);
+        for (int i = 0; i < 7; i++) {
+            assertThat(listed.get(i)).startsWith(f.toAbsolutePath() + ":" + (i + 2) + ": not valid JSON at column ");
+        }
+        assertThat(again.run("report", "--by", "day", "--from", DAY, "--to", DAY, "--format", "json").json()
+                .get("total").get("requests").asLong()).as("what could be read is stored").isEqualTo(1);
+
+        Tally.Result unwritable = again.run("import", "claude-code", projects().toString(), "--user", "alice",
+                "--skips", dir.resolve("no-such-folder/skipped.txt").toString());
+        assertThat(unwritable.code()).isEqualTo(2);
+        assertThat(unwritable.err()).startsWith("tally: --skips " + dir.resolve("no-such-folder/skipped.txt")
+                + ": cannot write the list of skipped lines");
     }
 
     @ParameterizedTest
@@ -191,7 +227,7 @@ class TranscriptImportTest {
                 answer(T2, "s1", "msg_2", "req_2").json().replace("\"req_2\"", "\"req\\u0000_2\""),
                 answer(T3, "s1", "msg_3", "req_3").json());
         Tally tally = new Tally(kind, dir);
-        String out = importAll(tally).out();
+        String out = importSkipping(tally).out();
         assertThat(out).containsPattern("malformed lines skipped: +1\n")
                 .contains(f.toAbsolutePath() + ":2: requestId contains a NUL character (U+0000)");
         assertThat(total(tally).get("requests").asLong()).isEqualTo(2);
@@ -207,7 +243,7 @@ class TranscriptImportTest {
                 answer(T3, "s1", "msg_3", "req_3").usage(5, 7, 0, 0).json().replace("\"output_tokens\":7", "\"output_tokens\":7.5"),
                 answer("2022-06-01T10:00:00Z", "s1", "msg_4", "req_4").json());
         Tally tally = new Tally(kind, dir);
-        String out = importAll(tally).out();
+        String out = importSkipping(tally).out();
         assertThat(out).containsPattern("malformed lines skipped: +3\n")
                 .contains(f.toAbsolutePath() + ":2: input_tokens=10000000001 out of range [0, 1e10]")
                 .contains(f.toAbsolutePath() + ":3: usage.output_tokens=7.5 is not a whole number")
@@ -226,7 +262,7 @@ class TranscriptImportTest {
                 answer(DAY + "T11:00:00Z", "s1", "msg_4", "req_4").json().replace("\"input_tokens\":25,", ""),
                 answer(DAY + "T12:00:00Z", "s1", "msg_5", "req_5").json().replace("\"cache_read_input_tokens\":12000", "\"cache_read_input_tokens\":-5"));
         Tally tally = new Tally(kind, dir);
-        String out = importAll(tally).out();
+        String out = importSkipping(tally).out();
         assertThat(out).containsPattern("malformed lines skipped: +4\n")
                 .contains(f.toAbsolutePath() + ":5: usage.cache_read_input_tokens=-5 out of range [0, 1e10]")
                 .contains(f.toAbsolutePath() + ":2: usage.input_tokens is null")
@@ -251,7 +287,7 @@ class TranscriptImportTest {
                 answer(DAY + "T12:00:00Z", "s1", "msg_5", "req_5").json().replace("\"timestamp\":\"" + DAY + "T12:00:00Z\"", "\"timestamp\":null"),
                 answer(DAY + "T13:00:00Z", "s1", "msg_6", "req_6").json().replace("\"model\":\"claude-sonnet-4-5-20250929\"", "\"model\":null"));
         Tally tally = new Tally(kind, dir);
-        String out = importAll(tally).out();
+        String out = importSkipping(tally).out();
         assertThat(out).containsPattern("records added: +4\n").containsPattern("malformed lines skipped: +2\n")
                 .doesNotContain("ignored")
                 .contains(f.toAbsolutePath() + ":5: timestamp is null")
