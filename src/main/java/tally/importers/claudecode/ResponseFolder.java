@@ -8,9 +8,10 @@ import java.util.function.Consumer;
 /**
  * Folds the lines of one API response into one record. Claude Code writes a response as one line
  * per content block, each repeating its usage, and some versions first write a provisional usage
- * ({@code output_tokens:1}, no stop reason). Like ccusage, the copy with the larger token total wins;
- * the record keeps the time of the response's first line, so it is the same record (same id, same
- * time) whichever of its lines a later, incremental read starts from.
+ * ({@code output_tokens:1}, no stop reason). Like ccusage, the copy with the larger token total wins,
+ * whole: its time and session are the record's, as when the copies sit in different files (between
+ * equal copies the first stays, so a read that starts again at the response's first line makes the
+ * same record).
  *
  * <p>Memory stays constant: only the last few responses are open (lines of one response are
  * adjacent, give or take an interleaved sidechain), older ones are emitted.
@@ -18,18 +19,16 @@ import java.util.function.Consumer;
 final class ResponseFolder {
     static final int OPEN = 32;
 
-    /** One response being folded: its best line, its first time and where its first line starts. */
+    /** One response being folded: its best line and where its first line starts. */
     static final class Group {
         /** The response's record id ({@link #idOf}), or null for a line with nothing to fold on. */
         final String key;
-        final java.time.Instant firstTime;
         final long startOffset;
         final long startLine;
         TranscriptLine best;
 
         Group(String key, TranscriptLine line, long startOffset, long startLine) {
             this.key = key;
-            this.firstTime = line.time();
             this.best = line;
             this.startOffset = startOffset;
             this.startLine = startLine;

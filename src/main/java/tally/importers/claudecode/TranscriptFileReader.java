@@ -120,7 +120,7 @@ final class TranscriptFileReader {
                 : "cc:" + ctx.displayName() + ":" + g.startOffset;
         UsageEvent e = UsageEvent.builder()
                 .id(id)
-                .time(g.firstTime)
+                .time(l.time())
                 .source(Source.TRANSCRIPT)
                 .provider(provider(l, same))
                 .identity(ctx.identity())

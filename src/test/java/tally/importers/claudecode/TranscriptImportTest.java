@@ -128,6 +128,26 @@ class TranscriptImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void theFullerCopyOfAnAnswerGivesItsTimeAndSessionWhetherItsCopiesShareAFileOrNot(TestStores.Kind kind) throws Exception {
+        String before = "2026-11-23T23:59:58Z", after = DAY + "T00:00:03Z"; // the answer ended after midnight
+        Transcript.write(projects().resolve("one/s1.jsonl"),
+                answer(before, "s1", "msg_1", "req_1").usage(25, 1, 0, 0).provisional().json(),
+                answer(after, "s1", "msg_1", "req_1").usage(25, 900, 0, 0).json());
+        Transcript.write(projects().resolve("two/a.jsonl"), answer(before, "a", "msg_2", "req_2").usage(25, 1, 0, 0).provisional().json());
+        Transcript.write(projects().resolve("two/b.jsonl"), answer(after, "b", "msg_2", "req_2").usage(25, 900, 0, 0).json());
+        Tally tally = new Tally(kind, dir);
+        importAll(tally);
+        JsonNode days = tally.run("report", "--by", "day", "--from", "2026-11-23", "--to", DAY, "--format", "json").json().get("rows");
+        assertThat(days).hasSize(1);
+        assertThat(days.get(0).get("key").asText()).isEqualTo(DAY);
+        assertThat(days.get(0).get("requests").asLong()).isEqualTo(2);
+        assertThat(days.get(0).get("output_tokens").asLong()).isEqualTo(1800);
+        JsonNode sessions = tally.run("report", "--by", "session", "--from", "2026-11-23", "--to", DAY, "--format", "json").json().get("rows");
+        assertThat(sessions.findValuesAsText("key")).containsExactlyInAnyOrder("s1", "b");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void aFinalUsageAppendedAfterItsProvisionalCopyWasStoredReplacesIt(TestStores.Kind kind) throws Exception {
         Path f = projects().resolve("p/s1.jsonl");
         Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json());
