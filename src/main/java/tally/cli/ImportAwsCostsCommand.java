@@ -76,8 +76,8 @@ final class ImportAwsCostsCommand implements Runnable {
         out.println("  kept apart from the ledger (the provider's bill); compare with: tally reconcile --provider aws");
     }
 
-    /** To the nano-dollar: the bill's small lines must not round away. */
+    /** To the nano-dollar: the bill's small lines must not round away. A credit is "-$10.00", as reports write it. */
     private static String usd(long nanos) {
-        return "$" + Nanos.toDecimal(nanos);
+        return nanos < 0 ? "-$" + Nanos.toDecimal(-nanos) : "$" + Nanos.toDecimal(nanos);
     }
 }

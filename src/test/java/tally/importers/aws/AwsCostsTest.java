@@ -147,6 +147,15 @@ class AwsCostsTest {
     }
 
     @Test
+    void aCreditIsPrintedWithItsSignBeforeTheDollarAsReportsWriteIt() {
+        aws.costPages.add("{\"ResultsByTime\":[" + day(DAY1, false, group("Amazon Bedrock", "USE1-Claude4.5Sonnet-input-tokens", "-10"))
+                + "]}");
+        String out = new Tally(TestStores.Kind.DUCKDB, dir).run(importCosts()).ok().out();
+        assertThat(out).contains("1 pages, 1 rows, -$10.00\n").containsPattern("claude-sonnet-4-5-20250929 +-\\$10\\.00\n")
+                .doesNotContain("$-");
+    }
+
+    @Test
     void aPageTokenGivenAgainEndsTheImportAtOnceNotAThousandBilledCallsLater() {
         aws.costPages.add("{\"ResultsByTime\":[" + day(DAY1, false, group("Amazon Bedrock", "USE1-Claude4.5Sonnet-input-tokens", "0.3"))
                 + "],\"NextPageToken\":\"tok\"}"); // every later call gets this page again, with the same token
