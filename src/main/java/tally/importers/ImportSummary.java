@@ -22,9 +22,18 @@ import java.util.TreeMap;
  * @param malformed     lines that could not be read
  * @param malformedFirst the first few malformed lines as {@code file:line: reason}
  * @param unpriced      records per model the price catalog does not know
+ * @param replaced      of those added, records that took a stored one's place (a fuller copy of the same
+ *                      answer, or a better source of the same request): not new requests
+ * @param held          answers left for the next run (a file still being written may yet finish them)
  */
 public record ImportSummary(String what, long files, long filesUnchanged, long lines, long added, long duplicates,
-                            long ignored, long malformed, List<String> malformedFirst, Map<String, Long> unpriced) {
+                            long ignored, long malformed, List<String> malformedFirst, Map<String, Long> unpriced,
+                            long replaced, long held) {
+
+    public ImportSummary(String what, long files, long filesUnchanged, long lines, long added, long duplicates,
+                         long ignored, long malformed, List<String> malformedFirst, Map<String, Long> unpriced) {
+        this(what, files, filesUnchanged, lines, added, duplicates, ignored, malformed, malformedFirst, unpriced, 0, 0);
+    }
 
     public String render() {
         return render(null);
@@ -40,9 +49,14 @@ public record ImportSummary(String what, long files, long filesUnchanged, long l
             sb.append("  ").append(n(filesUnchanged)).append(filesUnchanged == 1 ? " file" : " files")
                     .append(" unchanged since the last import (not read again)\n");
         }
-        sb.append("  records added:            ").append(n(added)).append('\n');
+        sb.append("  records added:            ").append(n(added - replaced)).append('\n');
+        if (replaced > 0) sb.append("  records replaced:         ").append(n(replaced)).append(" (a fuller or better copy of a request already stored)\n");
         sb.append("  duplicates dropped:       ").append(n(duplicates)).append('\n');
         if (ignored > 0) sb.append("  ignored (errors, synthetic): ").append(n(ignored)).append('\n');
+        if (held > 0) {
+            sb.append("  held for the next run:    ").append(n(held)).append(held == 1 ? " answer" : " answers")
+                    .append(" still being written\n");
+        }
         sb.append("  malformed lines skipped:  ").append(n(malformed)).append('\n');
         for (String m : malformedFirst) sb.append("    ").append(m).append('\n');
         if (malformed > malformedFirst.size()) {
@@ -68,7 +82,9 @@ public record ImportSummary(String what, long files, long filesUnchanged, long l
         o.put("files", files);
         o.put("files_unchanged", filesUnchanged);
         o.put("lines", lines);
-        o.put("added", added);
+        o.put("added", added - replaced);
+        o.put("replaced", replaced);
+        o.put("held", held);
         o.put("duplicates", duplicates);
         o.put("ignored", ignored);
         o.put("malformed", malformed);

@@ -28,7 +28,15 @@ final class TranscriptFileReader {
 
     /** Who and what the records of one file belong to. */
     record FileContext(String displayName, String identity, String project, String sessionFallback,
-                       boolean recentlyModified, PriceCatalog catalog, Skips skips) {}
+                       boolean recentlyModified, PriceCatalog catalog, Skips skips, ReadBefore before) {}
+
+    /**
+     * What an earlier import read of the file: its first {@code size} bytes, and whether it held back the
+     * last answer. A read resumes at the last answer's first line, so it reads some of those lines again.
+     */
+    record ReadBefore(long size, boolean held) {
+        static final ReadBefore NOTHING = new ReadBefore(0, false);
+    }
 
     /** What one read found, and where the next one starts. */
     static final class Result {
@@ -40,6 +48,12 @@ final class TranscriptFileReader {
         long ignored;
         /** The last answer was kept back (its file is still being written): not yet a record. */
         boolean held;
+        /**
+         * Usage lines an earlier import read and counted (its duplicates, or the record it stored), read
+         * again: taken off this read's duplicates. One less when that import held their answer back,
+         * whose record this read is the first to make.
+         */
+        long seenAgain;
         final Skips skips;
         final Map<String, Long> unpriced = new HashMap<>();
 
@@ -70,7 +84,8 @@ final class TranscriptFileReader {
             LineReader lines = new LineReader(in, fromOffset);
             while (lines.next()) {
                 lineNo++;
-                r.lines++;
+                boolean seen = lines.terminated() && lines.nextOffset() <= ctx.before().size(); // whole when last read
+                if (!seen) r.lines++;
                 boolean usage = lines.lineLength() > 0 && lines.contains(USAGE);
                 Object parsed = null;
                 String bad = null;
@@ -88,12 +103,17 @@ final class TranscriptFileReader {
                     continue;
                 }
                 if (bad != null) {
-                    r.skips.add(ctx.displayName(), lineNo, bad);
+                    if (!seen) r.skips.add(ctx.displayName(), lineNo, bad); // named by the import that read it
                     continue;
                 }
-                if (parsed instanceof TranscriptLine line) folder.add(line, lines.lineOffset(), lineNo);
-                else if (parsed == TranscriptLineParser.Result.IGNORED) r.ignored++;
+                if (parsed instanceof TranscriptLine line) {
+                    folder.add(line, lines.lineOffset(), lineNo);
+                    if (seen) r.seenAgain++;
+                } else if (parsed == TranscriptLineParser.Result.IGNORED && !seen) {
+                    r.ignored++;
+                }
             }
+            if (ctx.before().held() && r.seenAgain > 0) r.seenAgain--;
             r.resumeOffset = lines.nextOffset();
             r.resumeLine = lineNo + 1;
         }

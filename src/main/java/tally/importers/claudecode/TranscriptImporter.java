@@ -90,7 +90,7 @@ public final class TranscriptImporter {
 
     /** What to read of one file: from where, up to which size, and how it looked (for next time). */
     private record Plan(TranscriptFiles.TranscriptFile file, String key, long size, long modifiedNanos, long from,
-                        long fromLine, boolean recent) {}
+                        long fromLine, boolean recent, TranscriptFileReader.ReadBefore before) {}
 
     /** A file's records in chunks, then its result (or failure) as the last item. */
     private static final class Job {
@@ -110,6 +110,8 @@ public final class TranscriptImporter {
         long lines;
         long folded;
         long ignored;
+        /** Files whose last answer waits for its final usage (next run). */
+        long held;
         final Skips skips;
         final Map<String, Long> unpriced = new HashMap<>();
         final List<ImportOffsets.Offset> reached = new ArrayList<>();
@@ -125,8 +127,9 @@ public final class TranscriptImporter {
             }
             TranscriptFileReader.Result r = done.result;
             lines += r.lines;
-            folded += r.folded;
+            folded += r.folded - r.seenAgain; // read and counted by an earlier import: neither duplicates nor news
             ignored += r.ignored;
+            if (r.held) held++;
             skips.addAll(r.skips);
             r.unpriced.forEach((m, n) -> unpriced.merge(m, n, Long::sum));
             try {
@@ -161,8 +164,10 @@ public final class TranscriptImporter {
         IngestStats after = writer.stats();
         long added = after.added() - before.added();
         long storeDuplicates = after.duplicates() - before.duplicates();
+        long replaced = after.superseded() - before.superseded();
         return new ImportSummary("Claude Code transcripts", files.size(), totals.unchanged, totals.lines, added,
-                totals.folded + storeDuplicates, totals.ignored, totals.skips.count(), totals.skips.first(), totals.unpriced);
+                totals.folded + storeDuplicates, totals.ignored, totals.skips.count(), totals.skips.first(), totals.unpriced,
+                replaced, totals.held);
     }
 
     /** What to read of each file that changed since the last import; the others are counted as unchanged. */
@@ -244,10 +249,11 @@ public final class TranscriptImporter {
                 String fp = Fingerprint.of(path, last.size());
                 if (fp.equals(Fingerprint.content(last.fingerprint()))) {
                     if (size == last.size() && settled) return null;
-                    return new Plan(f, key, size, modifiedNanos, last.resumeOffset(), last.resumeLine(), recent);
+                    return new Plan(f, key, size, modifiedNanos, last.resumeOffset(), last.resumeLine(), recent,
+                            new TranscriptFileReader.ReadBefore(last.size(), Fingerprint.held(last.fingerprint())));
                 }
             }
-            return new Plan(f, key, size, modifiedNanos, 0, 1, recent); // new, truncated or rewritten: from the start
+            return new Plan(f, key, size, modifiedNanos, 0, 1, recent, TranscriptFileReader.ReadBefore.NOTHING); // new, truncated or rewritten
         } catch (IOException e) {
             skips.add(key, 0, "cannot read: " + e.getMessage());
             return null;
@@ -257,7 +263,7 @@ public final class TranscriptImporter {
     private void readFile(Job job) {
         Plan p = job.plan;
         TranscriptFileReader.FileContext ctx = new TranscriptFileReader.FileContext(p.file().path().toString(), identity,
-                p.file().project(), p.file().session(), p.recent(), catalog, new Skips(skipLog));
+                p.file().project(), p.file().session(), p.recent(), catalog, new Skips(skipLog), p.before());
         Chunks chunks = new Chunks(job);
         Done done;
         try {

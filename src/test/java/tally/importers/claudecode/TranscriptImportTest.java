@@ -157,7 +157,7 @@ class TranscriptImportTest {
         assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(1);
         // Claude Code resumed and wrote the answer's final line, a minute later
         Transcript.append(f, answer(DAY + "T10:01:00Z", "s1", "msg_1", "req_1").usage(25, 300, 1500, 12000).json() + "\n");
-        importAll(tally);
+        assertThat(importAll(tally).out()).contains("1 file, 1 lines\n").containsPattern("duplicates dropped: +0\n");
         JsonNode t = total(tally);
         assertThat(t.get("requests").asLong()).isEqualTo(1);
         assertThat(t.get("output_tokens").asLong()).isEqualTo(300);
@@ -346,7 +346,8 @@ class TranscriptImportTest {
         Transcript.append(f, answer(T3, "s1", "msg_2", "req_2").json() + "\n"
                 + answer(DAY + "T11:00:00Z", "s1", "msg_3", "req_3").json() + "\n");
         String out = importAll(tally).out();
-        assertThat(out).containsPattern("records added: +1\n").containsPattern(", 3 lines\n"); // re-reads msg_2's first line only
+        // msg_2's first line is read again, but not counted again: the new lines are msg_2's second block and msg_3
+        assertThat(out).containsPattern("records added: +1\n").containsPattern(", 2 lines\n").containsPattern("duplicates dropped: +1\n");
         assertThat(total(tally).get("requests").asLong()).isEqualTo(3);
         assertThat(importAll(tally).out()).contains("1 file, 0 lines\n").contains("1 file unchanged since the last import");
     }
@@ -391,10 +392,12 @@ class TranscriptImportTest {
         Path f = projects().resolve("p/s1.jsonl");
         Transcript.write(f, answer(T1, "s1", "msg_1", "req_1").usage(25, 1, 1500, 12000).provisional().json());
         Tally tally = new Tally(kind, dir);
-        importAll(tally);
+        assertThat(importAll(tally).out()).containsPattern("records added: +0\n")
+                .contains("  held for the next run:    1 answer still being written\n");
         assertThat(total(tally).get("requests").asLong()).isZero();
         Transcript.append(f, answer(T2, "s1", "msg_1", "req_1").usage(25, 300, 1500, 12000).json() + "\n");
-        importAll(tally);
+        assertThat(importAll(tally).out()).contains("1 file, 1 lines\n").containsPattern("records added: +1\n")
+                .containsPattern("duplicates dropped: +1\n").doesNotContain("held");
         assertThat(total(tally).get("output_tokens").asLong()).isEqualTo(300);
 
         Path stale = projects().resolve("p/s2.jsonl"); // Claude Code stopped long ago: take what is there
