@@ -8,6 +8,7 @@ import tally.report.SessionBlocks;
 import tally.report.WhatIf;
 import tally.store.ImportOffsets;
 import tally.store.PruneResult;
+import tally.store.RecentRequests;
 import tally.store.TopRequest;
 import tally.store.WriteResult;
 import tally.store.UsageRow;
@@ -87,6 +88,10 @@ public final class Ops {
             new Op<>("records/recent", Recent.Request.class, TopRequest.class, Op.Shape.LIST) {
         @Override public List<TopRequest> run(App a, Recent.Request q) { return a.recent().list(q); }
     };
+    public static final Op<Recent.Arrivals, List<RecentRequests.Arrival>> ARRIVALS =
+            new Op<>("records/arrivals", Recent.Arrivals.class, RecentRequests.Arrival.class, Op.Shape.LIST) {
+        @Override public List<RecentRequests.Arrival> run(App a, Recent.Arrivals q) { return a.recent().arrivals(q); }
+    };
     public static final Op<StatusLine.Request, StatusLine.Line> STATUS_LINE =
             new Op<>("statusline/render", StatusLine.Request.class, StatusLine.Line.class) {
         @Override public StatusLine.Line run(App a, StatusLine.Request q) { return a.statusLine().line(q); }
@@ -162,7 +167,7 @@ public final class Ops {
     };
 
     public static final List<Op<?, ?>> ALL = List.of(KEYS_CREATE, KEYS_LIST, KEYS_REVOKE, PEOPLE_ADD, PEOPLE_ALIAS, PEOPLE_LIST,
-            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, TOKENS_LIST, TOKENS_REVOKE, RECORD, REPORT, TOTALS, RECENT, STATUS_LINE,
+            BUDGETS_SET, BUDGETS_LIST, BUDGETS_REMOVE, TOKENS_CREATE, TOKENS_LIST, TOKENS_REVOKE, RECORD, REPORT, TOTALS, RECENT, ARRIVALS, STATUS_LINE,
             TOP, EXPORT, ACTIVITY, BLOCKS, RECONCILE, REPRICE, COMPARE, IMPORT_WRITE, IMPORT_OFFSETS, IMPORT_SAVE_OFFSETS,
             IMPORT_ANTHROPIC, IMPORT_AWS_COSTS, RECONCILE_AWS,
             PROJECTS_MAP, PROJECTS_SET, PROJECTS_LIST, PRUNE);

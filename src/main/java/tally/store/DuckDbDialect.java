@@ -162,6 +162,7 @@ final class DuckDbDialect implements Dialect {
                 a.append(e.status());
                 a.append(e.region());
                 a.append(e.inferenceGeo());
+                a.appendNull(); // stored_ms: the store's, set as the record is stored
                 a.endRow();
             }
         }

@@ -50,7 +50,8 @@ final class EnumStaging {
             select.append(select.length() == 0 ? "" : ", ")
                     .append(type == null ? name : "CAST(" + name + " AS " + type + ") AS " + name);
         }
-        return "CREATE OR REPLACE TEMP TABLE usage_staging AS SELECT " + select + " FROM usage_events WITH NO DATA";
+        return "CREATE OR REPLACE TEMP TABLE usage_staging AS SELECT " + select + ", " + StagingColumns.STORED
+                + " FROM usage_events WITH NO DATA";
     }
 
     private static int column(String name) {

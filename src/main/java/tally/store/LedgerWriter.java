@@ -134,10 +134,14 @@ final class LedgerWriter {
         return false;
     }
 
-    /** Moves the staged records into the ledger and the rollups; returns how many. */
+    /**
+     * Moves the staged records into the ledger and the rollups; returns how many. Each is stamped as
+     * stored now (under the writers' lock), unless staging carries its arrival already (a reprice).
+     */
     static long insertStaged(Connection c, LocalDays local) throws SQLException {
-        long added = Jdbc.update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ") SELECT "
-                + StagingColumns.LIST + " FROM usage_staging");
+        long added = Jdbc.update(c, "INSERT INTO usage_events (" + StagingColumns.LIST + ", " + StagingColumns.STORED
+                + ") SELECT " + StagingColumns.LIST + ", COALESCE(" + StagingColumns.STORED + ", ?) FROM usage_staging",
+                System.currentTimeMillis());
         Rollups.add(c, "usage_staging", new Where(), 1, local);
         return added;
     }

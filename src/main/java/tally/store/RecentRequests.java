@@ -5,12 +5,17 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The latest records, newest first, and the records after a point in time, oldest first (what a
- * live tail polls with). Filtered like the reports; person and team filters become raw identities.
+ * The latest records, newest first, the records after a point in time, oldest first, and the
+ * records stored after a point, in the order they arrived (what a live tail polls with: a record's
+ * own time comes from its source, and may land far behind or ahead of it). Filtered like the
+ * reports; person and team filters become raw identities.
  */
 public final class RecentRequests {
     /** A position in (time, id) order; a null id means "from this time on, inclusive". */
     public record Cursor(long tsMs, String id) {}
+
+    /** A record and when it was stored (epoch milliseconds; its own time for records stored before that was kept). */
+    public record Arrival(long storedMs, TopRequest request) {}
 
     private final Store store;
 
@@ -26,6 +31,28 @@ public final class RecentRequests {
     /** Up to {@code limit} records after the cursor (and before q.to) matching q's filters, oldest first. */
     public List<TopRequest> after(UsageQuery q, Cursor after, int limit) {
         return read(q, after, true, limit);
+    }
+
+    /**
+     * Up to {@code limit} records matching q's filters stored after the cursor (its time read as when
+     * stored), in (arrival, id) order; q's time range is not applied: a record stamped anywhere arrives.
+     */
+    public List<Arrival> arrivedAfter(UsageQuery q, Cursor after, int limit) {
+        String arrival = StagingColumns.arrival("");
+        Where where = new Where();
+        try (Connection c = store.connection()) {
+            RawFilters.addTo(c, q, where);
+            if (after.id() == null) where.and(arrival + " >= ?", after.tsMs());
+            else where.and("(" + arrival + " > ? OR (" + arrival + " = ? AND id > ?))", after.tsMs(), after.tsMs(), after.id());
+            List<Object> params = where.params();
+            params.add(limit);
+            String order = " ORDER BY " + arrival + ", id";
+            String sql = "SELECT " + TopRequest.COLUMNS + ", " + StagingColumns.arrival("l.") + " FROM (SELECT * FROM usage_events"
+                    + where.sql() + order + " LIMIT ?) l" + Identities.aliases("l") + " ORDER BY " + StagingColumns.arrival("l.") + ", l.id";
+            return Jdbc.query(c, sql, params, rs -> new Arrival(rs.getLong(15), TopRequest.read(rs)));
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
     }
 
     private List<TopRequest> read(UsageQuery q, Cursor after, boolean oldestFirst, int limit) {

@@ -47,6 +47,10 @@ final class Repricer {
     private long replace(List<UsageEvent> events, long lo, long hi) {
         return writer.inWriteTransaction(c -> {
             store.dialect().load(c, "usage_staging", events);
+            // a repriced record is the same record: it keeps when it arrived (tail does not show it again)
+            Jdbc.update(c, "UPDATE usage_staging SET " + StagingColumns.STORED + " = l.arrival FROM (SELECT id, "
+                    + StagingColumns.arrival("") + " AS arrival FROM usage_events WHERE ts_ms BETWEEN ? AND ?) l"
+                    + " WHERE l.id = usage_staging.id", lo, hi);
             LedgerWriter.remove(c, new Where().and("ts_ms BETWEEN ? AND ?", lo, hi)
                     .and("id IN (SELECT id FROM usage_staging)"), store.localDays());
             return LedgerWriter.insertStaged(c, store.localDays());

@@ -112,6 +112,22 @@ class TailTest {
     }
 
     @Test
+    void tailFollowsRecordsAsTheyAreStoredWhateverTimeTheirSourceGaveThem() throws Exception {
+        List<String> store = postgres();
+        try (Tail tail = new Tail(tailArgs(store, "--format", "jsonl").toArray(String[]::new))) {
+            Thread.sleep(500);
+            record(store, "ahead", "erin", "claude-haiku-4-5", Instant.now().plus(Duration.ofMinutes(5)).toString()); // a fast clock
+            tail.waitFor(o -> o.contains("\"id\":\"ahead\""), Duration.ofSeconds(10));
+            record(store, "now", "erin", "claude-haiku-4-5", Instant.now().toString());
+            record(store, "offline", "erin", "claude-haiku-4-5", Instant.now().minus(Duration.ofMinutes(10)).toString()); // sent late
+            String out = tail.waitFor(o -> o.contains("\"id\":\"now\"") && o.contains("\"id\":\"offline\""), Duration.ofSeconds(10));
+            assertThat(out).contains("\"id\":\"ahead\"", "\"id\":\"now\"", "\"id\":\"offline\"");
+            Thread.sleep(800); // a few more polls
+            assertThat(tail.out.toString().lines()).hasSize(3);
+        }
+    }
+
+    @Test
     void onAnEmbeddedStoreOwnedByServeTailPollsThroughTheServer() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -128,6 +144,8 @@ class TailTest {
                 record(store, "served-1", "dave", "claude-haiku-4-5", Instant.now().toString()); // runs inside the server too
                 String out = tail.waitFor(o -> o.contains("dave"), Duration.ofSeconds(10));
                 assertThat(out).contains("dave", "$0.0012");
+                record(store, "served-2", "frank", "claude-haiku-4-5", Instant.now().minus(Duration.ofHours(1)).toString()); // an import, say
+                assertThat(tail.waitFor(o -> o.contains("frank"), Duration.ofSeconds(10))).contains("frank");
             }
         } finally {
             server.destroy();
