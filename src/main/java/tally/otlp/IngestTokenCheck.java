@@ -3,42 +3,102 @@ package tally.otlp;
 import tally.core.Ids;
 import tally.store.IngestTokenStore;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Whose an ingest token is, answered from memory (exports never wait on the store for a known
- * token). The table is re-read on a miss, so a token made by another process works at once, and on
- * {@link #reload}, which the server calls after each admin call and on a timer, so a revocation made
- * through the server is honoured at once and one made straight in a shared database soon after.
- * Revoked tokens are kept in the table: refusing them never re-reads the store.
+ * token). The table is re-read on {@link #reload}, which the server calls after each admin call and
+ * on a timer, so a revocation made through the server is honoured at once and one made straight in
+ * a shared database soon after. A token not in memory waits for a re-read off the caller's thread,
+ * at most one every {@link #MIN_GAP} whatever the number of unknown tokens sent (anyone can send
+ * those), so a token made by another process works within about that long. Revoked tokens are kept
+ * in the table: refusing them never re-reads the store.
  */
 final class IngestTokenCheck {
     static final String UNKNOWN = "unknown ingest token (create one with: tally tokens create --user NAME)";
     static final String REVOKED = "this ingest token was revoked (tally tokens list; create a new one with: tally tokens create --user NAME)";
+    /** The least time between two reads of the table that unknown tokens asked for. */
+    static final Duration MIN_GAP = Duration.ofSeconds(1);
 
     private record Entry(String person, boolean revoked) {}
 
-    private final IngestTokenStore store;
+    private final Supplier<List<IngestTokenStore.Row>> rows;
+    /** Where reads asked for by unknown tokens run: one thread at most, gone when idle. */
+    private final Executor reader;
     private volatile Map<String, Entry> byHash;
+    private final Object lock = new Object();
+    /** The read that unknown tokens seen since the last one started wait for; null when none waits. */
+    private CompletableFuture<Void> next;
+    private long lastReadNanos;
 
     IngestTokenCheck(IngestTokenStore store) {
-        this.store = store;
+        this(store::all);
+    }
+
+    /** {@code rows}: the stored tokens, read afresh on each call. */
+    IngestTokenCheck(Supplier<List<IngestTokenStore.Row>> rows) {
+        this.rows = rows;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "tally-ingest-tokens");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        this.reader = pool;
+        this.lastReadNanos = System.nanoTime() - MIN_GAP.toNanos();
         this.byHash = read();
     }
 
-    /** The token's person; null when there is no token. Throws {@link SecurityException} for an unknown or revoked one. */
-    String person(String token) {
-        if (token == null || token.isBlank()) return null;
+    /**
+     * The token's person; null when there is no token. Completes at once for a token in memory;
+     * otherwise after the next re-read. Fails with {@link SecurityException} for an unknown or
+     * revoked token, and with the store's exception when the re-read fails.
+     */
+    CompletableFuture<String> person(String token) {
+        if (token == null || token.isBlank()) return CompletableFuture.completedFuture(null);
         String hash = Ids.sha256(token.trim());
         Entry e = byHash.get(hash);
-        if (e == null) {
-            reload();
-            e = byHash.get(hash);
+        if (e != null) return answer(e);
+        return nextRead().thenCompose(v -> answer(byHash.get(hash)));
+    }
+
+    private static CompletableFuture<String> answer(Entry e) {
+        if (e == null) return CompletableFuture.failedFuture(new SecurityException(UNKNOWN));
+        if (e.revoked()) return CompletableFuture.failedFuture(new SecurityException(REVOKED));
+        return CompletableFuture.completedFuture(e.person());
+    }
+
+    /** A read that starts after now, shared by every caller until it starts; {@link #MIN_GAP} after the one before. */
+    private CompletableFuture<Void> nextRead() {
+        synchronized (lock) {
+            if (next != null) return next;
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            next = read;
+            long wait = Math.max(0, lastReadNanos + MIN_GAP.toNanos() - System.nanoTime());
+            Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, reader);
+            later.execute(() -> {
+                synchronized (lock) {
+                    next = null; // tokens missed from now on wait for a read after this one
+                    lastReadNanos = System.nanoTime();
+                }
+                try {
+                    reload();
+                    read.complete(null);
+                } catch (RuntimeException ex) {
+                    read.completeExceptionally(ex);
+                }
+            });
+            return read;
         }
-        if (e == null) throw new SecurityException(UNKNOWN);
-        if (e.revoked()) throw new SecurityException(REVOKED);
-        return e.person();
     }
 
     /** Re-reads every token. Blocking. */
@@ -47,8 +107,11 @@ final class IngestTokenCheck {
     }
 
     private Map<String, Entry> read() {
+        synchronized (lock) {
+            lastReadNanos = System.nanoTime();
+        }
         Map<String, Entry> m = new HashMap<>();
-        for (IngestTokenStore.Row r : store.all()) m.put(r.sha256(), new Entry(r.person(), r.revokedMs() != null));
+        for (IngestTokenStore.Row r : rows.get()) m.put(r.sha256(), new Entry(r.person(), r.revokedMs() != null));
         return m;
     }
 }

@@ -15,6 +15,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -62,33 +64,56 @@ public final class OtlpRoutes {
 
     /** Before the body is read: no export without a known ingest token. */
     private void authorize(RoutingContext ctx) {
-        try {
-            if (collector.personForToken(token(ctx)) == null) {
+        withPerson(ctx, true, person -> {
+            if (person == null) {
                 status(ctx, 401, 16, "this collector requires an ingest token (Authorization: Bearer …; create one with: tally tokens create --user NAME)");
-                return;
+            } else {
+                ctx.next();
             }
-        } catch (SecurityException e) { // unknown or revoked: the reason says which
-            status(ctx, 401, 16, e.getMessage());
+        });
+    }
+
+    /**
+     * Runs {@code then} with the request's token's person (null: no token), on the request's event
+     * loop: at once for a token the collector knows, else once it has re-read its tokens (the body
+     * waits meanwhile when {@code beforeBody}). An unknown or revoked token is answered 401, a store
+     * that cannot be read 503.
+     */
+    private void withPerson(RoutingContext ctx, boolean beforeBody, java.util.function.Consumer<String> then) {
+        CompletableFuture<String> found = collector.personForToken(token(ctx));
+        if (found.isDone()) {
+            settle(ctx, found, then);
             return;
         }
-        ctx.next();
+        if (beforeBody) ctx.request().pause(); // the body handler after this one resumes it
+        io.vertx.core.Context here = vertx.getOrCreateContext();
+        found.whenComplete((p, e) -> here.runOnContext(v -> settle(ctx, found, then)));
+    }
+
+    private static void settle(RoutingContext ctx, CompletableFuture<String> found, java.util.function.Consumer<String> then) {
+        String person;
+        try {
+            person = found.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SecurityException denied) { // unknown or revoked: the reason says which
+                status(ctx, 401, 16, denied.getMessage());
+            } else { // a token not seen yet, and the store is down: retry later
+                ctx.response().putHeader("retry-after", "5");
+                status(ctx, 503, 14, "cannot check the ingest token right now: " + e.getCause().getMessage());
+            }
+            return;
+        }
+        then.accept(person);
     }
 
     private void export(RoutingContext ctx, boolean metrics) {
+        withPerson(ctx, false, person -> export(ctx, metrics, person));
+    }
+
+    private void export(RoutingContext ctx, boolean metrics, String person) {
         String type = ctx.request().getHeader("content-type");
         String encoding = ctx.request().getHeader("content-encoding");
         byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        String person;
-        try {
-            person = collector.personForToken(token(ctx));
-        } catch (SecurityException e) { // unknown or revoked: the reason says which
-            status(ctx, 401, 16, e.getMessage());
-            return;
-        } catch (tally.store.StoreException e) { // a token not seen yet, and the store is down: retry later
-            ctx.response().putHeader("retry-after", "5");
-            status(ctx, 503, 14, "cannot check the ingest token right now: " + e.getMessage());
-            return;
-        }
         vertx.<java.util.concurrent.CompletableFuture<TelemetryCollector.Outcome>>executeBlocking(() -> metrics
                 ? collector.metrics(OtlpDecoder.metrics(bytes, type, encoding), person)
                 : collector.logs(OtlpDecoder.logs(bytes, type, encoding), person), false)

@@ -58,10 +58,12 @@ public final class TelemetryCollector implements AutoCloseable {
 
     /**
      * The person an ingest token belongs to; null when the request carries none. A token that is
-     * not known, or revoked, throws {@link SecurityException} (401) with the reason. Re-reads the table
-     * once on a miss, so a token created while the server runs works at once.
+     * not known, or revoked, fails with {@link SecurityException} (401) with the reason. Completes at
+     * once for a token in memory; one not yet seen waits for the table's next re-read (off the
+     * caller's thread, at most one a second), so a token created by another process works within
+     * about a second while unknown tokens cannot make the server hammer its store.
      */
-    public String personForToken(String token) {
+    public java.util.concurrent.CompletableFuture<String> personForToken(String token) {
         return tokens.person(token);
     }
 

@@ -88,6 +88,24 @@ class OtlpTokenTest {
     }
 
     @Test
+    void aTokenCreatedBesideTheRunningCollectorIsAcceptedAtItsFirstExportAndRandomTokensAreRefused() throws Exception {
+        Map<String, String> mallory = Map.of("content-type", "application/json", "authorization", "Bearer tok-mallory");
+        for (int i = 0; i < 3; i++) { // each answered after the collector's next re-read: one a second at most
+            HttpResponse<byte[]> refused = Http.send("POST", base + "/v1/logs", mallory, "{}");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(new ObjectMapper().readTree(refused.body()).path("message").asText()).startsWith("unknown ingest token");
+        }
+        // `tally tokens create` by another process on the same store (a shared PostgreSQL): not reloaded by this server
+        new IngestTokenStore(store).insert(Ids.sha256("tok-bob"), "bob", System.currentTimeMillis());
+        String body = "{" + " ".repeat(200_000) + "}"; // a body still arriving while the token is looked up
+        for (String path : new String[] {"/v1/logs", "/v1/metrics"}) {
+            HttpResponse<byte[]> ok = Http.send("POST", base + path, Map.of("content-type", "application/json",
+                    "authorization", "Bearer tok-bob"), body);
+            assertThat(ok.statusCode()).as(path + " " + new String(ok.body())).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aRevokedTokenIsRefusedWithTheReasonOnceTheCollectorRereadsItsTokens() throws Exception {
         Map<String, String> alice = Map.of("content-type", "application/json", "authorization", "Bearer tok-alice");
         assertThat(Http.send("POST", base + "/v1/logs", alice, "{}").statusCode()).isEqualTo(200);
