@@ -112,7 +112,7 @@ final class LedgerWriter {
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")
                     + " AND " + Precedence.mayStandFor("l", "s") + ")", wlo, whi);
             if (probes.outranksTranscripts()) KeptDetail.intoStaged(c, wlo, whi, pricer);
-            superseded = supersede(c, wlo, whi, store.localDays());
+            superseded += supersede(c, wlo, whi, store.localDays());
         }
         superseded += metered;
         duplicates += MeteredSessions.skipStaged(c, events);

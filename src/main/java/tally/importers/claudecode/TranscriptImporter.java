@@ -164,7 +164,8 @@ public final class TranscriptImporter {
         IngestStats after = writer.stats();
         long added = after.added() - before.added();
         long storeDuplicates = after.duplicates() - before.duplicates();
-        long replaced = after.superseded() - before.superseded();
+        // Capped: a session's metric records taken back are superseded too, but no record of ours replaced them one for one.
+        long replaced = Math.min(added, after.superseded() - before.superseded());
         return new ImportSummary("Claude Code transcripts", files.size(), totals.unchanged, totals.lines, added,
                 totals.folded + storeDuplicates, totals.ignored, totals.skips.count(), totals.skips.first(), totals.unpriced,
                 replaced, totals.held);
