@@ -99,6 +99,21 @@ class SourcePrecedenceTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void unlinkedIdentitiesReportingTheSameCountsAreOneCall(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            UsageEvent imported = transcript("t1", "alice", "req_1", 900); // imported under the login name
+            ledger.write(List.of(imported));
+
+            // the same call from telemetry that names the installation, never aliased to alice
+            assertThat(ledger.write(List.of(otelEvent("o1", "user-7f3a", "req_1", imported.tokens(), 900))))
+                    .isEqualTo(new WriteResult(1, 0, 1));
+            assertThat(costBySource(ledger)).containsExactly(Map.entry("otel-event", 900L));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void identitiesAliasedToOnePersonAreOnePersonsCopies(TestStores.Kind kind) {
         try (Store store = open(kind)) {
             Ledger ledger = new Ledger(store);
