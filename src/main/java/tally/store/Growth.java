@@ -27,8 +27,10 @@ final class Growth {
     }
 
     /** A staged copy with more tokens, of the same person's record (a transcript can name anyone's request id). */
-    private static final String OUTGROWN = " AND s.source = ? AND " + total("s") + " > " + total("l")
-            + " AND " + Identities.samePerson("s.identity", "l.identity");
+    private static String outgrown(boolean aliased) {
+        return " AND s.source = ? AND " + total("s") + " > " + total("l")
+                + " AND " + Identities.samePerson("s.identity", "l.identity", aliased);
+    }
 
     /** Whether {@code a} is a fuller copy of the record {@code b} is: more tokens in all. */
     static boolean outgrows(UsageEvent a, UsageEvent b) {
@@ -57,17 +59,17 @@ final class Growth {
      * one, so one probe by request id (in the wider window request ids are probed in: copies may
      * carry the times of different lines) finds copies with either; by id only those without.
      */
-    static long makeWay(Connection c, long lo, long hi, Keys keys, LocalDays local) throws SQLException {
+    static long makeWay(Connection c, long lo, long hi, Keys keys, boolean aliased, LocalDays local) throws SQLException {
         String source = SOURCE.label();
         long removed = 0;
         if (keys.byRequest()) {
             removed += LedgerWriter.removeFound(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s"
                     + " ON l.request_id = s.request_id AND l.source_rank = s.source_rank WHERE l.ts_ms BETWEEN ? AND ?"
-                    + OUTGROWN, List.of(lo - LedgerWriter.REQUEST_ID_MARGIN_MS, hi + LedgerWriter.REQUEST_ID_MARGIN_MS, source), local);
+                    + outgrown(aliased), List.of(lo - LedgerWriter.REQUEST_ID_MARGIN_MS, hi + LedgerWriter.REQUEST_ID_MARGIN_MS, source), local);
         }
         if (keys.byId()) {
             removed += LedgerWriter.removeFound(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.id = s.id"
-                    + " WHERE l.ts_ms BETWEEN ? AND ? AND s.request_id IS NULL" + OUTGROWN, List.of(lo, hi, source), local);
+                    + " WHERE l.ts_ms BETWEEN ? AND ? AND s.request_id IS NULL" + outgrown(aliased), List.of(lo, hi, source), local);
         }
         return removed;
     }

@@ -1,5 +1,9 @@
 package tally.store;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
 /**
  * How a row's raw identity becomes a person and a team: the one place the aliases and people joins
  * are written. A row's person is the first alias found of: its identity; for an assumed-role ARN
@@ -68,6 +72,19 @@ final class Identities {
         String alias = "(SELECT person FROM aliases WHERE alias = ";
         return "coalesce(" + alias + identity + "), " + alias + sessionOf(identity) + "), " + alias + roleOf(identity)
                 + "), " + alias + iamRoleOf(identity) + "), " + shown(identity) + ")";
+    }
+
+    /**
+     * {@link #samePerson(String, String)} where some alias may exist; plain equality where none does
+     * ({@link #anyAlias}): the look-ups cost the write path a join each for nothing then.
+     */
+    static String samePerson(String a, String b, boolean aliased) {
+        return aliased ? samePerson(a, b) : "(" + a + " = " + b + ")";
+    }
+
+    /** Whether any alias is stored. */
+    static boolean anyAlias(Connection c) throws SQLException {
+        return !Jdbc.query(c, "SELECT 1 FROM aliases LIMIT 1", List.of(), rs -> 1).isEmpty();
     }
 
     /** Whether two identities (SQL expressions) are one person: the same, or resolving to the same person. */

@@ -99,7 +99,8 @@ final class LedgerWriter {
                 lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, store.localDays());
         counted += Retention.dropPastHorizon(c); // pruned history arriving again: its rollups hold it
 
-        long grown = Growth.makeWay(c, lo, hi, probes.growth(), store.localDays());
+        boolean aliased = Identities.anyAlias(c); // once a batch: most ledgers (one developer's) have none
+        long grown = Growth.makeWay(c, lo, hi, probes.growth(), aliased, store.localDays());
         long duplicates = counted + Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
         long superseded = grown;
@@ -110,9 +111,9 @@ final class LedgerWriter {
             duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id"
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")
-                    + " AND " + Precedence.mayStandFor("l", "s") + ")", wlo, whi);
+                    + " AND " + Precedence.mayStandFor("l", "s", aliased) + ")", wlo, whi);
             if (probes.outranksTranscripts()) KeptDetail.intoStaged(c, wlo, whi, pricer);
-            superseded += supersede(c, wlo, whi, store.localDays());
+            superseded += supersede(c, wlo, whi, aliased, store.localDays());
         }
         superseded += metered;
         duplicates += MeteredSessions.skipStaged(c, events);
@@ -153,10 +154,10 @@ final class LedgerWriter {
     }
 
     /** Stored records of a request now reported by a higher-precedence source: out of rollups, then out. */
-    private static long supersede(Connection c, long wlo, long whi, LocalDays local) throws SQLException {
+    private static long supersede(Connection c, long wlo, long whi, boolean aliased, LocalDays local) throws SQLException {
         return removeFound(c, "SELECT l.id, l.ts_ms FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " > " + Precedence.rank("s")
-                + " AND " + Precedence.mayStandFor("s", "l"), List.of(wlo, whi), local);
+                + " AND " + Precedence.mayStandFor("s", "l", aliased), List.of(wlo, whi), local);
     }
 
     /** Removes the stored records a query finds (its columns: id, ts_ms), from the rollups and the ledger; returns how many. */

@@ -34,8 +34,13 @@ final class Precedence {
 
     /** Whether row {@code winner} may replace row {@code other} (SQL): one person's, the same counts, or the provider's own request id. */
     static String mayStandFor(String winner, String other) {
+        return mayStandFor(winner, other, true);
+    }
+
+    /** {@link #mayStandFor(String, String)}, comparing identities only when no alias exists ({@code aliased} false). */
+    static String mayStandFor(String winner, String other, boolean aliased) {
         return "(" + winner + ".source_rank <= " + PROVIDERS_OWN + " OR " + sameCounts(winner, other) + " OR "
-                + Identities.samePerson(winner + ".identity", other + ".identity") + ")";
+                + Identities.samePerson(winner + ".identity", other + ".identity", aliased) + ")";
     }
 
     /** Every count alike, cache writes by their sum (telemetry does not split them by lifetime). */
