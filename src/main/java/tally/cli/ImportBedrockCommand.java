@@ -57,16 +57,12 @@ final class ImportBedrockCommand implements Runnable, CommandLine.IExitCodeGener
         GlobalOptions g = ImportCommand.global(spec);
         if (paths.isEmpty() && logGroup == null && s3 == null) throw new UserError("import bedrock: give log files or folders, --cloudwatch LOG_GROUP or --s3 s3://bucket/prefix");
         if (since != null && logGroup == null) throw new UserError("--since applies to --cloudwatch only");
-        SkipFile log = skips.open();
-        List<ImportSummary> summaries = new java.util.ArrayList<>();
-        try {
+        exitCode = skips.run(log -> {
+            List<ImportSummary> summaries = new java.util.ArrayList<>();
             if (logGroup != null || s3 != null) pull(g, log, summaries);
             if (!paths.isEmpty()) summaries.add(Backend.server(g).isPresent() ? beside(g, log) : here(g, log));
-        } catch (RuntimeException e) {
-            SkipsOption.abandon(log);
-            throw e;
-        }
-        exitCode = skips.finish(summaries, log, spec.commandLine().getOut());
+            return summaries;
+        }, spec.commandLine().getOut());
     }
 
     @Override

@@ -64,15 +64,8 @@ final class ImportClaudeCodeCommand implements Runnable, CommandLine.IExitCodeGe
         }
         String identity = user != null ? user.trim() : System.getProperty("user.name", "unknown");
         if (identity.isEmpty()) throw new UserError("--user must not be empty");
-        SkipFile log = skips.open();
-        ImportSummary summary;
-        try {
-            summary = Backend.server(g).isPresent() ? beside(g, roots, identity, log) : here(g, roots, identity, log);
-        } catch (RuntimeException e) {
-            SkipsOption.abandon(log);
-            throw e;
-        }
-        exitCode = skips.finish(summary, log, spec.commandLine().getOut());
+        exitCode = skips.run(log -> List.of(Backend.server(g).isPresent()
+                ? beside(g, roots, identity, log) : here(g, roots, identity, log)), spec.commandLine().getOut());
     }
 
     @Override

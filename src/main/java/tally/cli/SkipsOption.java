@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
 
 /** {@code --skips FILE} of the file imports, and their exit code: {@link Main#SKIPPED} when lines were skipped. */
 final class SkipsOption {
@@ -16,8 +18,25 @@ final class SkipsOption {
                     + "An import that skipped lines exits with status 3.")
     Path file;
 
-    /** The file every skip goes to, or null without --skips; one that cannot be written is refused up front. */
-    SkipFile open() {
+    /**
+     * Runs an import with its skip list: the list is opened first (one that cannot be written is refused
+     * up front), closed unsaid when the import fails (its failure is what the user is told), else the
+     * summaries are printed and the exit code given.
+     */
+    int run(Function<SkipFile, List<ImportSummary>> importing, PrintWriter out) {
+        SkipFile log = open();
+        List<ImportSummary> summaries;
+        try {
+            summaries = importing.apply(log);
+        } catch (RuntimeException e) {
+            abandon(log);
+            throw e;
+        }
+        return finish(summaries, log, out);
+    }
+
+    /** The file every skip goes to, or null without --skips. */
+    private SkipFile open() {
         if (file == null) return null;
         try {
             return SkipFile.create(file);
@@ -26,8 +45,7 @@ final class SkipsOption {
         }
     }
 
-    /** Closes the list of an import that failed; the failure is what the user is told. */
-    static void abandon(SkipFile log) {
+    private static void abandon(SkipFile log) {
         if (log == null) return;
         try {
             log.close();
@@ -36,13 +54,8 @@ final class SkipsOption {
         }
     }
 
-    /** Prints the summary, closes the list (a failed write to it is reported), and gives the exit code. */
-    int finish(ImportSummary summary, SkipFile log, PrintWriter out) {
-        return finish(java.util.List.of(summary), log, out);
-    }
-
-    /** The same for an import in parts (a pull, then files), each with its summary. */
-    int finish(java.util.List<ImportSummary> summaries, SkipFile log, PrintWriter out) {
+    /** Prints each part's summary (a pull, then files), closes the list (a failed write to it is reported). */
+    private static int finish(List<ImportSummary> summaries, SkipFile log, PrintWriter out) {
         long skipped = 0;
         for (ImportSummary summary : summaries) {
             out.print(summary.render(log == null ? null : log.path().toString()));
