@@ -30,8 +30,9 @@ final class KeptDetail {
             + " is_fast = ?, model = ?, cost_nanos = ?, catalog_version = ? WHERE id = ?";
 
     /** Stored records that count over a staged lower copy (dropped next) take what it knows better. */
-    static void intoStored(Connection c, long wlo, long whi, UnaryOperator<UsageEvent> pricer, LocalDays local) throws SQLException {
-        for (UsageEvent e : better(c, "usage_events", "usage_staging", "w", wlo, whi, pricer)) {
+    static void intoStored(Connection c, long wlo, long whi, boolean aliased, UnaryOperator<UsageEvent> pricer, LocalDays local)
+            throws SQLException {
+        for (UsageEvent e : better(c, "usage_events", "usage_staging", "w", wlo, whi, aliased, pricer)) {
             Where one = new Where().and("ts_ms = ?", e.time().toEpochMilli()).and("id = ?", e.id());
             Rollups.add(c, "usage_events", one, -1, local);
             update(c, "usage_events", e);
@@ -40,8 +41,8 @@ final class KeptDetail {
     }
 
     /** Staged records that replace a stored lower copy (taken out next) take what it knows better. */
-    static void intoStaged(Connection c, long wlo, long whi, UnaryOperator<UsageEvent> pricer) throws SQLException {
-        for (UsageEvent e : better(c, "usage_staging", "usage_events", "x", wlo, whi, pricer)) update(c, "usage_staging", e);
+    static void intoStaged(Connection c, long wlo, long whi, boolean aliased, UnaryOperator<UsageEvent> pricer) throws SQLException {
+        for (UsageEvent e : better(c, "usage_staging", "usage_events", "x", wlo, whi, aliased, pricer)) update(c, "usage_staging", e);
     }
 
     /** The counted copy {@code w}, with what the lower copy {@code x} of its request knew better; null when nothing. */
@@ -67,13 +68,13 @@ final class KeptDetail {
      * more, each merged once; the window bounds the stored side ({@code storedSide}: w or x).
      */
     private static List<UsageEvent> better(Connection c, String winners, String losers, String storedSide, long wlo, long whi,
-                                           UnaryOperator<UsageEvent> pricer) throws SQLException {
+                                           boolean aliased, UnaryOperator<UsageEvent> pricer) throws SQLException {
         StringJoiner columns = new StringJoiner(", ");
         for (String column : StagingColumns.LIST.split(", ")) columns.add("w." + column);
         String sql = "SELECT " + columns + ", x.cache_write_5m_tokens, x.cache_write_1h_tokens, x.inference_geo, x.is_fast"
                 + " FROM " + winners + " w JOIN " + losers + " x ON x.request_id = w.request_id"
                 + " WHERE " + storedSide + ".ts_ms BETWEEN ? AND ? AND w.source_rank < x.source_rank"
-                + " AND " + Precedence.rank("w") + " <= " + Precedence.rank("x") + " AND " + Precedence.mayStandFor("w", "x")
+                + " AND " + Precedence.rank("w") + " <= " + Precedence.rank("x") + " AND " + Precedence.mayStandFor("w", "x", aliased)
                 + " AND " + KNOWS_MORE + " ORDER BY w.id, x.source_rank, x.id";
         Set<String> seen = new HashSet<>();
         List<UsageEvent> out = new java.util.ArrayList<>();

@@ -95,11 +95,13 @@ final class LedgerWriter {
         long counted = batch.size() - events.size(); // counter points applied already: nothing new
         if (events.isEmpty()) return new WriteResult(0, counted, 0);
         store.dialect().load(c, "usage_staging", events);
+        // Whose reports may stand for whose, asked once a batch: where no alias is stored (most one-developer
+        // ledgers) identities are compared as they are, without the alias look-ups' joins.
+        boolean aliased = Identities.anyAlias(c);
         long metered = MeteredSessions.takeBack(c, events, probes.droppedSessions(),
-                lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, store.localDays());
+                lo - REQUEST_ID_MARGIN_MS, hi + REQUEST_ID_MARGIN_MS, aliased, store.localDays());
         counted += Retention.dropPastHorizon(c); // pruned history arriving again: its rollups hold it
 
-        boolean aliased = Identities.anyAlias(c); // once a batch: most ledgers (one developer's) have none
         long grown = Growth.makeWay(c, lo, hi, probes.growth(), aliased, store.localDays());
         long duplicates = counted + Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
                 + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
@@ -107,17 +109,17 @@ final class LedgerWriter {
         if (probes.requests()) {
             long wlo = lo - REQUEST_ID_MARGIN_MS;
             long whi = hi + REQUEST_ID_MARGIN_MS;
-            KeptDetail.intoStored(c, wlo, whi, pricer, store.localDays());
+            KeptDetail.intoStored(c, wlo, whi, aliased, pricer, store.localDays());
             duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id"
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")
                     + " AND " + Precedence.mayStandFor("l", "s", aliased) + ")", wlo, whi);
-            if (probes.outranksTranscripts()) KeptDetail.intoStaged(c, wlo, whi, pricer);
+            if (probes.outranksTranscripts()) KeptDetail.intoStaged(c, wlo, whi, aliased, pricer);
             superseded += supersede(c, wlo, whi, aliased, store.localDays());
         }
         superseded += metered;
-        duplicates += MeteredSessions.skipStaged(c, events);
-        long[] sessionless = SessionlessMetrics.apply(c, events, lo, hi, store.localDays());
+        duplicates += MeteredSessions.skipStaged(c, events, aliased);
+        long[] sessionless = SessionlessMetrics.apply(c, events, lo, hi, aliased, store.localDays());
         duplicates += sessionless[0];
         superseded += sessionless[1];
         if (mayReportTheSameCall(events)) {

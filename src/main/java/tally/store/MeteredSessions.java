@@ -57,7 +57,8 @@ final class MeteredSessions {
      * metric records of marked sessions in {@code wlo..whi}; returns how many. Call before staged
      * duplicates are dropped: a duplicate still says its session is metered by request.
      */
-    static long takeBack(Connection c, List<UsageEvent> staged, List<Mark> dropped, long wlo, long whi, LocalDays local)
+    static long takeBack(Connection c, List<UsageEvent> staged, List<Mark> dropped, long wlo, long whi, boolean aliased,
+                         LocalDays local)
             throws SQLException {
         if (dropped.isEmpty() && staged.stream().noneMatch(MeteredSessions::metering)) return 0;
         long now = System.currentTimeMillis();
@@ -71,14 +72,14 @@ final class MeteredSessions {
         }
         return LedgerWriter.removeFound(c, "SELECT DISTINCT l.id, l.ts_ms FROM usage_events l JOIN metered_sessions m"
                 + " ON m.session_id = l.session_id WHERE l.ts_ms BETWEEN ? AND ? AND l.source = ? AND "
-                + Identities.samePerson("l.identity", "m.identity"), List.of(wlo, whi, METRIC), local);
+                + Identities.samePerson("l.identity", "m.identity", aliased), List.of(wlo, whi, METRIC), local);
     }
 
     /** Drops the staged metric records of sessions metered by request; returns how many. */
-    static long skipStaged(Connection c, List<UsageEvent> staged) throws SQLException {
+    static long skipStaged(Connection c, List<UsageEvent> staged, boolean aliased) throws SQLException {
         if (staged.stream().noneMatch(e -> e.source() == Source.OTEL_METRIC && e.sessionId() != null)) return 0;
         return Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id FROM usage_staging s"
                 + " JOIN metered_sessions m ON m.session_id = s.session_id WHERE s.source = ? AND "
-                + Identities.samePerson("s.identity", "m.identity") + ")", METRIC);
+                + Identities.samePerson("s.identity", "m.identity", aliased) + ")", METRIC);
     }
 }

@@ -32,12 +32,10 @@ final class Precedence {
         return "(" + row + ".source_rank + CASE WHEN " + tokens(row) + " = 0 THEN " + EMPTY + " ELSE 0 END)";
     }
 
-    /** Whether row {@code winner} may replace row {@code other} (SQL): one person's, the same counts, or the provider's own request id. */
-    static String mayStandFor(String winner, String other) {
-        return mayStandFor(winner, other, true);
-    }
-
-    /** {@link #mayStandFor(String, String)}, comparing identities only when no alias exists ({@code aliased} false). */
+    /**
+     * Whether row {@code winner} may replace row {@code other} (SQL): one person's, the same counts, or the
+     * provider's own request id; identities are compared as they are where no alias exists ({@code aliased} false).
+     */
     static String mayStandFor(String winner, String other, boolean aliased) {
         return "(" + winner + ".source_rank <= " + PROVIDERS_OWN + " OR " + sameCounts(winner, other) + " OR "
                 + Identities.samePerson(winner + ".identity", other + ".identity", aliased) + ")";
@@ -56,7 +54,7 @@ final class Precedence {
     }
 
     /**
-     * {@link #mayStandFor(String, String)} of two records, by raw identity only (a batch is
+     * {@link #mayStandFor(String, String, boolean)} of two records, by raw identity only (a batch is
      * settled before the aliases are read; the store compares people).
      */
     static boolean mayStandFor(UsageEvent winner, UsageEvent other) {

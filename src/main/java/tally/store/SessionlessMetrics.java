@@ -32,29 +32,32 @@ final class SessionlessMetrics {
     }
 
     /** Metric row m counts requests of row r: one person's, one model, r within m's interval. */
-    private static final String SAME_REQUESTS = "m.model = r.model AND r.ts_ms BETWEEN m.ts_ms - " + INTERVAL_MS
-            + " AND m.ts_ms + " + AFTER_MS + " AND m.source = '" + METRIC + "' AND m.session_id IS NULL AND "
-            + perRequest("r") + " AND " + Identities.samePerson("m.identity", "r.identity");
+    private static String sameRequests(boolean aliased) {
+        return "m.model = r.model AND r.ts_ms BETWEEN m.ts_ms - " + INTERVAL_MS + " AND m.ts_ms + " + AFTER_MS
+                + " AND m.source = '" + METRIC + "' AND m.session_id IS NULL AND " + perRequest("r") + " AND "
+                + Identities.samePerson("m.identity", "r.identity", aliased);
+    }
 
     private static boolean perRequest(UsageEvent e) {
         return (e.source() == Source.OTEL_EVENT || e.source() == Source.TRANSCRIPT) && !e.failed() && e.tokens().total() > 0;
     }
 
     /** Returns {staged metric records not stored, stored metric records taken back}. */
-    static long[] apply(Connection c, List<UsageEvent> events, long lo, long hi, LocalDays local) throws SQLException {
+    static long[] apply(Connection c, List<UsageEvent> events, long lo, long hi, boolean aliased, LocalDays local)
+            throws SQLException {
         boolean anyPerRequest = false, anyMetric = false;
         for (UsageEvent e : events) {
             anyPerRequest |= perRequest(e);
             anyMetric |= e.source() == Source.OTEL_METRIC && e.sessionId() == null;
         }
         long takenBack = !anyPerRequest ? 0 : LedgerWriter.removeFound(c, "SELECT DISTINCT m.id, m.ts_ms FROM usage_events m"
-                + " JOIN usage_staging r ON " + SAME_REQUESTS + " WHERE m.ts_ms BETWEEN ? AND ?",
+                + " JOIN usage_staging r ON " + sameRequests(aliased) + " WHERE m.ts_ms BETWEEN ? AND ?",
                 List.of(lo - AFTER_MS, hi + INTERVAL_MS), local);
         long skipped = 0;
         if (anyMetric) {
             for (String requests : List.of("usage_events", "usage_staging")) {
                 skipped += Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT m.id FROM usage_staging m JOIN "
-                        + requests + " r ON " + SAME_REQUESTS + " WHERE r.ts_ms BETWEEN ? AND ?)", lo - INTERVAL_MS, hi + AFTER_MS);
+                        + requests + " r ON " + sameRequests(aliased) + " WHERE r.ts_ms BETWEEN ? AND ?)", lo - INTERVAL_MS, hi + AFTER_MS);
             }
         }
         return new long[] {skipped, takenBack};
