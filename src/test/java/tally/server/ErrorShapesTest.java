@@ -83,6 +83,8 @@ class ErrorShapesTest {
         server = TallyServer.start(vertx, "127.0.0.1", 0, List.of(new OtlpRoutes(vertx, collector)::mount, broken,
                 r -> r.post("/v1/messages").handler(io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(1024))
                         .handler(ctx -> ctx.response().end("{}")),
+                r -> r.post("/v1/complete").handler(io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(1 << 20))
+                        .handler(ctx -> ctx.response().end("{}")),
                 WebApp.forServer(vertx, store, ledger, ZoneOffset.UTC, Clock.systemUTC(), "127.0.0.1", dir)));
     }
 
@@ -122,6 +124,21 @@ class ErrorShapesTest {
             assertThat(badEscape.status()).as(path).isEqualTo(400);
             assertAnthropic(badEscape.json(), "invalid_request_error");
             assertThat(badEscape.json().path("error").path("message").asText()).as(path).contains("%ZZ");
+        }
+    }
+
+    @Test
+    void aFormBodyTooBigToDecodeIsRefusedWithItsReason() throws Exception {
+        String longField = "a=" + "x".repeat(20_000);
+        String manyFields = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "f" + i + "=v")
+                .collect(java.util.stream.Collectors.joining("&"));
+        for (String form : List.of(longField, manyFields)) {
+            Reply r = raw("POST /v1/complete HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: " + form.length() + "\r\n\r\n" + form);
+            assertThat(r.status()).isEqualTo(400);
+            assertAnthropic(r.json(), "invalid_request_error");
+            assertThat(r.json().path("error").path("message").asText()).as(form.substring(0, 10))
+                    .contains("application/x-www-form-urlencoded").contains("as JSON");
         }
     }
 
