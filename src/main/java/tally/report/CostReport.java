@@ -16,13 +16,16 @@ import java.util.Map;
 
 /**
  * The per-developer cost report (or grouped by anything else): rows, a total, the month projected
- * at the current pace, the top spenders and the models that could not be priced.
+ * at the current pace, the top spenders and the models that could not be priced. A report built from
+ * the provider's own usage report ({@code fromProviderReport}) has no request counts: its unpriced
+ * counts are report rows.
  *
  * <p>Projection: the range's cost per elapsed day (a range that includes today counts today's
  * elapsed part only), times the days of the month the range ends in.
  */
 public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, UsageRow total,
-                         long projectedMonthNanos, List<UsageRow> topSpenders, Map<String, Long> unpricedModels) {
+                         long projectedMonthNanos, List<UsageRow> topSpenders, Map<String, Long> unpricedModels,
+                         boolean fromProviderReport) {
 
     public static CostReport build(Ledger ledger, ReportRange range, Dimension by, Clock clock) {
         return build(ledger, range, by, AnyOf.NONE, clock);
@@ -36,7 +39,7 @@ public record CostReport(ReportRange range, Dimension by, List<UsageRow> rows, U
         List<UsageRow> byUser = by == Dimension.USER ? rows : ledger.usage(q.withBy(Dimension.USER));
         List<UsageRow> top = byUser.stream().filter(r -> r.costNanos() > 0).limit(3).toList();
         return new CostReport(range, by, rows, total, projection(total.costNanos(), range, clock), top,
-                ledger.unpricedModels(q, total));
+                ledger.unpricedModels(q, total), false);
     }
 
     static long projection(long costNanos, ReportRange range, Clock clock) {

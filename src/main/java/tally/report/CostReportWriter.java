@@ -30,8 +30,8 @@ public final class CostReportWriter {
         sb.append("Usage by ").append(r.by().label().toLowerCase()).append(", ").append(r.range().describe())
                 .append(" (").append(r.range().zone().getId()).append(")\n\n");
         TextTable t = new TextTable(r.by().label(), "Input", "Output", "Cache", "Total tokens", "Requests", "Cost (USD)");
-        for (UsageRow row : r.rows()) t.row(cells(row));
-        t.rule().row(cells(r.total()));
+        for (UsageRow row : r.rows()) t.row(cells(row, r.fromProviderReport()));
+        t.rule().row(cells(r.total(), r.fromProviderReport()));
         sb.append(t.render());
         if (r.rows().isEmpty()) sb.append("(no usage in this range)\n");
         sb.append('\n');
@@ -40,22 +40,37 @@ public final class CostReportWriter {
             sb.append("Top spenders: ").append(r.topSpenders().stream()
                     .map(u -> u.key() + " " + Nanos.toDollarsReadable(u.costNanos())).collect(Collectors.joining(", "))).append('\n');
         }
-        if (!r.unpricedModels().isEmpty()) sb.append(unpricedLine(r.unpricedModels())).append('\n');
+        if (!r.unpricedModels().isEmpty()) {
+            sb.append(unpricedLine(r.unpricedModels(), r.fromProviderReport() ? "report row" : "request")).append('\n');
+        }
         return sb.toString();
     }
 
     /** The loud line: unknown models are counted, never priced at $0. */
     public static String unpricedLine(Map<String, Long> models) {
+        return unpricedLine(models, "request");
+    }
+
+    /** As above, counting {@code what} (the provider's report counts rows, not requests). */
+    static String unpricedLine(Map<String, Long> models, String what) {
         long n = models.values().stream().mapToLong(Long::longValue).sum();
-        return "UNPRICED: " + n + " request" + (n == 1 ? "" : "s") + " on model" + (models.size() == 1 ? " " : "s ")
+        return "UNPRICED: " + n + " " + what + (n == 1 ? "" : "s") + " on model" + (models.size() == 1 ? " " : "s ")
                 + models.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "))
                 + " not in the price catalog; their cost is not in the totals (add prices with --prices FILE)";
     }
 
-    private static String[] cells(UsageRow row) {
+    private static String[] cells(UsageRow row, boolean fromProviderReport) {
         TokenCounts t = row.tokens();
         return new String[] {row.key(), num(t.input()), num(t.output()), num(t.cacheRead() + t.cacheWrite()),
-                num(t.total()), num(row.requests()), cost(row)};
+                num(t.total()), fromProviderReport ? "-" : num(row.requests()),
+                fromProviderReport ? reportedCost(row) : cost(row)};
+    }
+
+    /** A provider report's row counts report rows as unpriced, not requests (it has none): nothing priced reads so. */
+    private static String reportedCost(UsageRow row) {
+        if (row.unpriced() == 0) return Nanos.toDollarsReadable(row.costNanos());
+        if (row.costNanos() == 0) return "unpriced";
+        return Nanos.toDollarsReadable(row.costNanos()) + " + unpriced";
     }
 
     /** A group with unpriced records is marked, and one with nothing priced says so instead of $0.00. */
@@ -110,6 +125,7 @@ public final class CostReportWriter {
         root.set("total", jsonRow(r.total()));
         root.put("projected_month_usd", Nanos.toDecimal(r.projectedMonthNanos()));
         root.put("unpriced_requests", r.unpricedRequests());
+        if (r.fromProviderReport()) root.put("requests_reported", false); // so unpriced_requests counts report rows
         ObjectNode unpriced = root.putObject("unpriced_models");
         r.unpricedModels().forEach(unpriced::put);
         ArrayNode top = root.putArray("top_spenders");

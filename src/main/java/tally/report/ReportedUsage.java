@@ -68,7 +68,7 @@ public final class ReportedUsage {
         if (by != Dimension.DAY) sorted.sort((x, y) -> Long.compare(y.costNanos(), x.costNanos()));
         List<UsageRow> top = byUser.values().stream().filter(u -> u.costNanos() > 0)
                 .sorted((x, y) -> Long.compare(y.costNanos(), x.costNanos())).limit(3).toList();
-        return new CostReport(range, by, sorted, total, CostReport.projection(total.costNanos(), range, clock), top, unpriced);
+        return new CostReport(range, by, sorted, total, CostReport.projection(total.costNanos(), range, clock), top, unpriced, true);
     }
 
     /**

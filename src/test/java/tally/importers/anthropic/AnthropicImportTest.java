@@ -161,6 +161,25 @@ class AnthropicImportTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void aReportRowOnAModelWithoutAPriceIsCountedAsARowNotARequest(TestStores.Kind kind) {
+        api.route("/v1/organizations/usage_report/messages", q -> "{\"data\":[{\"starting_at\":\"" + DAY1 + "T00:00:00Z\","
+                + "\"ending_at\":\"" + DAY2 + "T00:00:00Z\",\"results\":[{\"uncached_input_tokens\":1000,\"cache_read_input_tokens\":0,"
+                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":0},\"output_tokens\":10,"
+                + "\"server_tool_use\":{\"web_search_requests\":0},\"model\":\"claude-future-9\",\"service_tier\":\"standard\","
+                + "\"context_window\":\"0-200k\",\"workspace_id\":null,\"api_key_id\":\"apikey_01Alice\",\"inference_geo\":null}]}],"
+                + "\"has_more\":false,\"next_page\":null}");
+        Tally tally = new Tally(kind, dir);
+        importReports(tally).ok();
+        String table = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2).ok().out();
+        assertThat(table).contains("UNPRICED: 1 report row on model claude-future-9").doesNotContain("1 request")
+                .containsPattern("TOTAL +1,000 +10 +0 +1,010 +- +unpriced\n");
+        JsonNode json = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "json").json();
+        assertThat(json.get("requests_reported").asBoolean(true)).isFalse();
+        assertThat(json.at("/unpriced_models/claude-future-9").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void reportsAreKeptApartFromTheLedgerAndImportingAgainReplacesNotAdds(TestStores.Kind kind) {
         Tally tally = new Tally(kind, dir);
         importReports(tally).ok();
