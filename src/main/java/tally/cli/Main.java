@@ -86,6 +86,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Picocli's default factory otherwise probes for Groovy's Closure class first: a class-path miss that
+        // searches the whole 23,000-entry jar on the main thread (~20 ms of a short command). Tally has no Groovy.
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         openTheJarAhead(asksTheZone(args), COMMANDS.get(CommandChoice.firstWord(args)));
         Logging.configure();
         System.exit(runOpeningAhead(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -219,6 +222,9 @@ public final class Main implements Runnable {
      */
     private static CommandLine withOutlines(Collection<Class<?>> commands) {
         CommandLine cli = new CommandLine(new Main());
+        // The root's options are not handed down to the outlines (never run, only listed): each would
+        // otherwise build its own -h/-V by reflection, ~30 ms for the forty.
+        cli.getCommandSpec().scopeType(ScopeType.LOCAL);
         for (Class<?> c : commands) {
             Command command = c.getAnnotation(Command.class);
             CommandLine.Model.CommandSpec outline = CommandLine.Model.CommandSpec.create()

@@ -43,6 +43,17 @@ class ReadingStartupTest {
     }
 
     @Test
+    void picocliDoesNotSearchTheJarForGroovy() throws Exception {
+        // Its default factory otherwise asks for groovy.lang.Closure: a miss that searches the whole jar on the main thread.
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-Dpicocli.trace=INFO",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--data", dir.resolve("data").toString(), "--version");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("groovy Closures in annotations are disabled");
+    }
+
+    @Test
     void jsonReportsAndThePriceCatalogSetUpNoObjectMapper() throws Exception {
         Path data = dir.resolve("data");
         assertThat(Cli.run("--data", data.toString(), "record", "--user", "alice", "--model", "claude-sonnet-4-5",
