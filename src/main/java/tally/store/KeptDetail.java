@@ -29,6 +29,19 @@ final class KeptDetail {
     private static final String SET = "cache_write_5m_tokens = ?, cache_write_1h_tokens = ?, inference_geo = ?,"
             + " is_fast = ?, model = ?, cost_nanos = ?, catalog_version = ? WHERE id = ?";
 
+    /**
+     * Whether any of a batch's records could teach a stored copy something ({@link #intoStored}): only a
+     * record some source outranks (not the gateway's, the top rank) that carries a 1-hour cache write,
+     * a geo or fast mode. A gateway's batches never can, and skip that join of staging with the ledger.
+     */
+    static boolean mayTeachStored(List<UsageEvent> staged) {
+        for (UsageEvent e : staged) {
+            if (e.source().rank() > tally.core.Source.GATEWAY.rank()
+                    && (e.tokens().cacheWrite1h() > 0 || e.inferenceGeo() != null || e.fast())) return true;
+        }
+        return false;
+    }
+
     /** Stored records that count over a staged lower copy (dropped next) take what it knows better. */
     static void intoStored(Connection c, long wlo, long whi, boolean aliased, UnaryOperator<UsageEvent> pricer, LocalDays local)
             throws SQLException {

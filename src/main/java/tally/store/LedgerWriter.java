@@ -109,7 +109,7 @@ final class LedgerWriter {
         if (probes.requests()) {
             long wlo = lo - REQUEST_ID_MARGIN_MS;
             long whi = hi + REQUEST_ID_MARGIN_MS;
-            KeptDetail.intoStored(c, wlo, whi, aliased, pricer, store.localDays());
+            if (KeptDetail.mayTeachStored(events)) KeptDetail.intoStored(c, wlo, whi, aliased, pricer, store.localDays());
             duplicates += Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT s.id"
                     + " FROM usage_events l JOIN usage_staging s ON l.request_id = s.request_id"
                     + " WHERE l.ts_ms BETWEEN ? AND ? AND " + Precedence.rank("l") + " <= " + Precedence.rank("s")

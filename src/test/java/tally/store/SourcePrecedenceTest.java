@@ -326,6 +326,16 @@ class SourcePrecedenceTest {
         assertThat(costBySource(ledger)).containsExactly(Map.entry("otel-event", transcript.costNanos()));
     }
 
+    @org.junit.jupiter.api.Test
+    void onlyARecordSomeSourceOutranksThatCarriesDetailCanTeachAStoredCopy() {
+        UsageEvent transcript = opusTranscript();
+        assertThat(KeptDetail.mayTeachStored(List.of(opusEvent(), transcript))).isTrue();
+        assertThat(KeptDetail.mayTeachStored(List.of(opusEvent()))).as("no 1h writes, geo or fast").isFalse();
+        UsageEvent gateway = event("g1", "2026-01-05T10:00:02Z", "alice").source(Source.GATEWAY).requestId("req_1")
+                .modelId("claude-opus-4-1-20250805").tokens(new TokenCounts(3, 0, 1500, 20_000, 40)).inferenceGeo("us").fast(true).build();
+        assertThat(KeptDetail.mayTeachStored(List.of(gateway))).as("nothing outranks the gateway's copy").isFalse();
+    }
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void anEventReplacingATranscriptKeepsItsOneHourCacheWritesAndGeo(TestStores.Kind kind) throws Exception {
