@@ -27,8 +27,11 @@ public final class Tokens {
 
     public record Created(String token) {}
 
-    /** One token as listed: {@code revoked} null while it works. */
-    public record Token(String id, String user, Instant created, Instant revoked) {}
+    /**
+     * One token as listed: {@code revoked} null while it works; {@code lastUsed} when it last let an
+     * export in (null: never), as a server writes it at its next token refresh (within ~10 s).
+     */
+    public record Token(String id, String user, Instant created, Instant revoked, Instant lastUsed) {}
 
     public record Listing(List<Token> tokens) {}
 
@@ -68,7 +71,8 @@ public final class Tokens {
         if (!tokens.revoke(row.sha256(), now)) { // revoked by someone else meanwhile
             return new Revoked(token(match(tokens.all(), r.id())), false);
         }
-        return new Revoked(new Token(id(row.sha256()), row.person(), Instant.ofEpochMilli(row.createdMs()), Instant.ofEpochMilli(now)), true);
+        return new Revoked(new Token(id(row.sha256()), row.person(), Instant.ofEpochMilli(row.createdMs()), Instant.ofEpochMilli(now),
+                instant(row.lastUsedMs())), true);
     }
 
     private static IngestTokenStore.Row match(List<IngestTokenStore.Row> rows, String name) {
@@ -94,8 +98,11 @@ public final class Tokens {
     }
 
     private static Token token(IngestTokenStore.Row r) {
-        return new Token(id(r.sha256()), r.person(), Instant.ofEpochMilli(r.createdMs()),
-                r.revokedMs() == null ? null : Instant.ofEpochMilli(r.revokedMs()));
+        return new Token(id(r.sha256()), r.person(), Instant.ofEpochMilli(r.createdMs()), instant(r.revokedMs()), instant(r.lastUsedMs()));
+    }
+
+    private static Instant instant(Long ms) {
+        return ms == null ? null : Instant.ofEpochMilli(ms);
     }
 
     /** A token's id: the start of its hash, which names it without telling anything of the secret. */

@@ -43,7 +43,8 @@ final class TokensCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List ingest tokens by id, with their person and when made and revoked (never the tokens themselves).")
+    @Command(name = "list", description = "List ingest tokens by id, with their person and when made, last used and revoked"
+            + " (never the tokens themselves). Last used is written by the server at its next token refresh (within 10 s).")
     static final class ListTokens implements Runnable {
         @Spec CommandSpec spec;
         @Option(names = "--format", defaultValue = "table", description = "table or json (default table).") String format;
@@ -61,15 +62,16 @@ final class TokensCommand implements Runnable {
                 ArrayNode arr = JsonNodeFactory.instance.arrayNode();
                 for (Tokens.Token t : tokens) {
                     arr.addObject().put("id", t.id()).put("user", t.user()).put("status", t.revoked() == null ? "active" : "revoked")
-                            .put("created", t.created().toString()).put("revoked", t.revoked() == null ? null : t.revoked().toString());
+                            .put("created", t.created().toString()).put("revoked", t.revoked() == null ? null : t.revoked().toString())
+                            .put("last_used", t.lastUsed() == null ? null : t.lastUsed().toString());
                 }
                 spec.commandLine().getOut().print(CostReportWriter.toJson(arr));
                 return;
             }
-            TextTable table = new TextTable("Token", "User", "Status", "Created", "Revoked");
+            TextTable table = new TextTable("Token", "User", "Status", "Created", "Last used", "Revoked");
             for (Tokens.Token t : tokens) {
                 table.row(t.id(), t.user(), t.revoked() == null ? "active" : "revoked", t.created().toString(),
-                        t.revoked() == null ? "" : t.revoked().toString());
+                        t.lastUsed() == null ? "never" : t.lastUsed().toString(), t.revoked() == null ? "" : t.revoked().toString());
             }
             spec.commandLine().getOut().print(table.render());
         }

@@ -8,10 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +23,8 @@ import java.util.function.Supplier;
  * a shared database soon after. A token not in memory waits for a re-read off the caller's thread,
  * at most one every {@link #MIN_GAP} whatever the number of unknown tokens sent (anyone can send
  * those), so a token made by another process works within about that long. Revoked tokens are kept
- * in the table: refusing them never re-reads the store.
+ * in the table: refusing them never re-reads the store. When each token last let an export in is kept
+ * in memory and written at the next re-read, so {@code tally tokens list} shows it within that long.
  */
 final class IngestTokenCheck {
     static final String UNKNOWN = "unknown ingest token (create one with: tally tokens create --user NAME)";
@@ -32,6 +35,9 @@ final class IngestTokenCheck {
     private record Entry(String person, boolean revoked) {}
 
     private final Supplier<List<IngestTokenStore.Row>> rows;
+    private final Consumer<Map<String, Long>> markUsed;
+    /** Tokens (by hash) that let an export in since the last write, and when last. */
+    private final ConcurrentHashMap<String, Long> used = new ConcurrentHashMap<>();
     /** Where reads asked for by unknown tokens run: one thread at most, gone when idle. */
     private final Executor reader;
     private volatile Map<String, Entry> byHash;
@@ -41,12 +47,13 @@ final class IngestTokenCheck {
     private long lastReadNanos;
 
     IngestTokenCheck(IngestTokenStore store) {
-        this(store::all);
+        this(store::all, store::markUsed);
     }
 
-    /** {@code rows}: the stored tokens, read afresh on each call. */
-    IngestTokenCheck(Supplier<List<IngestTokenStore.Row>> rows) {
+    /** {@code rows}: the stored tokens, read afresh on each call; {@code markUsed}: writes when tokens were last used. */
+    IngestTokenCheck(Supplier<List<IngestTokenStore.Row>> rows, Consumer<Map<String, Long>> markUsed) {
         this.rows = rows;
+        this.markUsed = markUsed;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "tally-ingest-tokens");
             t.setDaemon(true);
@@ -67,13 +74,14 @@ final class IngestTokenCheck {
         if (token == null || token.isBlank()) return CompletableFuture.completedFuture(null);
         String hash = Ids.sha256(token.trim());
         Entry e = byHash.get(hash);
-        if (e != null) return answer(e);
-        return nextRead().thenCompose(v -> answer(byHash.get(hash)));
+        if (e != null) return answer(hash, e);
+        return nextRead().thenCompose(v -> answer(hash, byHash.get(hash)));
     }
 
-    private static CompletableFuture<String> answer(Entry e) {
+    private CompletableFuture<String> answer(String hash, Entry e) {
         if (e == null) return CompletableFuture.failedFuture(new SecurityException(UNKNOWN));
         if (e.revoked()) return CompletableFuture.failedFuture(new SecurityException(REVOKED));
+        used.merge(hash, System.currentTimeMillis(), Math::max);
         return CompletableFuture.completedFuture(e.person());
     }
 
@@ -101,9 +109,18 @@ final class IngestTokenCheck {
         }
     }
 
-    /** Re-reads every token. Blocking. */
+    /** Writes when tokens were last used, then re-reads every token. Blocking. */
     void reload() {
+        writeUsed();
         byHash = read();
+    }
+
+    /** The uses noted since the last write; a write that fails leaves them for the next one. */
+    private void writeUsed() {
+        if (used.isEmpty()) return;
+        Map<String, Long> batch = new HashMap<>(used);
+        markUsed.accept(batch);
+        batch.forEach(used::remove); // only those not used again meanwhile: a newer use is written next time
     }
 
     private Map<String, Entry> read() {

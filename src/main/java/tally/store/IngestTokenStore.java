@@ -2,12 +2,13 @@ package tally.store;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
-/** OTLP ingest tokens as stored: the secret's SHA-256 (never the secret), its person, when made and revoked. */
+/** OTLP ingest tokens as stored: the secret's SHA-256 (never the secret), its person, when made, last used and revoked. */
 public final class IngestTokenStore {
 
-    /** One stored token; {@code revokedMs} null while it works. */
-    public record Row(String sha256, String person, long createdMs, Long revokedMs) {}
+    /** One stored token; {@code revokedMs} null while it works, {@code lastUsedMs} null until an export used it. */
+    public record Row(String sha256, String person, long createdMs, Long revokedMs, Long lastUsedMs) {}
 
     private final Store store;
 
@@ -22,9 +23,22 @@ public final class IngestTokenStore {
 
     /** Every token, revoked or not, oldest first. Small: a few per person. */
     public List<Row> all() {
-        return Jdbc.query(store, "SELECT token_sha256, person, created_ms, revoked_ms FROM ingest_tokens ORDER BY created_ms, token_sha256",
-                List.of(), rs -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), Jdbc.nullableLong(rs, 4)),
+        return Jdbc.query(store, "SELECT token_sha256, person, created_ms, revoked_ms, last_used_ms FROM ingest_tokens"
+                + " ORDER BY created_ms, token_sha256", List.of(),
+                rs -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), Jdbc.nullableLong(rs, 4), Jdbc.nullableLong(rs, 5)),
                 IngestTokenStore::readFailed);
+    }
+
+    /** Records when each token (by hash) was last used; a later time already stored stays. */
+    public void markUsed(Map<String, Long> lastUsedMsByHash) {
+        if (lastUsedMsByHash.isEmpty()) return;
+        store.inTransaction(c -> {
+            for (Map.Entry<String, Long> e : lastUsedMsByHash.entrySet()) {
+                Jdbc.update(c, "UPDATE ingest_tokens SET last_used_ms = ? WHERE token_sha256 = ?"
+                        + " AND (last_used_ms IS NULL OR last_used_ms < ?)", e.getValue(), e.getKey(), e.getValue());
+            }
+            return null;
+        });
     }
 
     /** Revokes the token with this hash; false when there is no such unrevoked token. */

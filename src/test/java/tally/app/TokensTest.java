@@ -44,6 +44,7 @@ class TokensTest {
                     .containsExactlyInAnyOrder(tuple("tok_" + Ids.sha256(alice).substring(0, 12), "alice", NOW, null),
                             tuple("tok_" + Ids.sha256(bob).substring(0, 12), "bob", NOW, null));
             assertThat(listing.toString()).doesNotContain(alice.substring(7, 19), bob.substring(7, 19));
+            assertThat(listing.tokens()).extracting(Tokens.Token::lastUsed).as("not used yet").containsOnlyNulls();
         }
     }
 

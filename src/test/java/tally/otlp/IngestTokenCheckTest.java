@@ -36,7 +36,7 @@ class IngestTokenCheckTest {
             IngestTokenCheck check = new IngestTokenCheck(() -> {
                 reads.incrementAndGet();
                 return tokens.all();
-            });
+            }, tokens::markUsed);
             assertThat(reads).hasValue(1);
 
             CompletableFuture<String> alice = check.person("tok-alice");
@@ -75,12 +75,32 @@ class IngestTokenCheckTest {
             IngestTokenCheck check = new IngestTokenCheck(() -> {
                 reads.incrementAndGet();
                 return tokens.all();
-            });
+            }, tokens::markUsed);
             CompletableFuture<String> carol = check.person("tok-carol");
             assertThat(carol).isCompletedExceptionally();
             assertThatThrownBy(carol::join).isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(SecurityException.class).hasMessageContaining("this ingest token was revoked");
             assertThat(reads).hasValue(1);
+        }
+    }
+
+    @Test
+    void usesAreWrittenAtTheNextReloadAndKeptForTheOneAfterWhenTheWriteFails() throws Exception {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            IngestTokenStore tokens = new IngestTokenStore(store);
+            tokens.insert(Ids.sha256("tok-dave"), "dave", 1L);
+            AtomicInteger failWrites = new AtomicInteger(1);
+            IngestTokenCheck check = new IngestTokenCheck(tokens::all, used -> {
+                if (failWrites.getAndDecrement() > 0) throw new tally.store.StoreException("the store is away");
+                tokens.markUsed(used);
+            });
+            long before = System.currentTimeMillis();
+            assertThat(check.person("tok-dave")).isCompletedWithValue("dave");
+
+            assertThatThrownBy(check::reload).hasMessageContaining("the store is away");
+            assertThat(tokens.all().get(0).lastUsedMs()).isNull();
+            check.reload();
+            assertThat(tokens.all().get(0).lastUsedMs()).isBetween(before, System.currentTimeMillis());
         }
     }
 }

@@ -125,4 +125,26 @@ class OtlpTokenTest {
                 Map.of("content-type", "application/json", "authorization", "Bearer tok-mallory"), "{}");
         assertThat(new ObjectMapper().readTree(unknown.body()).path("message").asText()).startsWith("unknown ingest token");
     }
+
+    @Test
+    void whenATokenLastLetAnExportInIsStoredAtTheNextRefresh() throws Exception {
+        IngestTokenStore tokens = new IngestTokenStore(store);
+        new IngestTokenStore(store).insert(Ids.sha256("tok-erin"), "erin", 1L); // never used
+        collector.reloadTokens();
+        long before = System.currentTimeMillis();
+        Map<String, String> alice = Map.of("content-type", "application/json", "authorization", "Bearer tok-alice");
+        assertThat(Http.send("POST", base + "/v1/logs", alice, "{}").statusCode()).isEqualTo(200);
+        assertThat(lastUsed(tokens, "tok-alice")).as("kept in memory until the next re-read").isNull();
+
+        collector.reloadTokens(); // what the server does on its refresh timer and after each admin call (and an unknown token)
+        Http.send("POST", base + "/v1/logs", Map.of("content-type", "application/json", "authorization", "Bearer tok-mallory"), "{}");
+
+        assertThat(lastUsed(tokens, "tok-alice")).isBetween(before, System.currentTimeMillis());
+        assertThat(lastUsed(tokens, "tok-erin")).isNull();
+        assertThat(tokens.all()).hasSize(2); // an unknown token leaves nothing behind
+    }
+
+    private static Long lastUsed(IngestTokenStore tokens, String token) {
+        return tokens.all().stream().filter(r -> r.sha256().equals(Ids.sha256(token))).findFirst().orElseThrow().lastUsedMs();
+    }
 }

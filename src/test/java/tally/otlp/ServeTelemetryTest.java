@@ -138,6 +138,9 @@ class ServeTelemetryTest {
             assertThat(refused.statusCode()).as("refused at once, without a restart").isEqualTo(401);
             assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("this ingest token was revoked");
             assertThat(tally("tokens", "list")[0]).contains(id, "carol", "revoked");
+            // its use was written when the server re-read its tokens after the revocation (an admin call)
+            assertThat(new ObjectMapper().readTree(tally("tokens", "list", "--format", "json")[0]).get(0).path("last_used").asText())
+                    .startsWith(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().substring(0, 4));
 
             StringWriter err = new StringWriter();
             int again = Main.run(new String[] {"tokens", "revoke", token, "--data", dir.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
