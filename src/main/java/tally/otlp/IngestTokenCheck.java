@@ -32,6 +32,8 @@ final class IngestTokenCheck {
     /** The least time between two reads of the table that unknown tokens asked for. */
     static final Duration MIN_GAP = Duration.ofSeconds(1);
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(IngestTokenCheck.class.getName());
+
     private record Entry(String person, boolean revoked) {}
 
     private final Supplier<List<IngestTokenStore.Row>> rows;
@@ -109,9 +111,16 @@ final class IngestTokenCheck {
         }
     }
 
-    /** Writes when tokens were last used, then re-reads every token. Blocking. */
+    /**
+     * Writes when tokens were last used, then re-reads every token. Blocking. A store that refuses the
+     * write (a read-only replica, say) still gets its tokens re-read: revocations matter more.
+     */
     void reload() {
-        writeUsed();
+        try {
+            writeUsed();
+        } catch (RuntimeException e) {
+            LOG.warning("telemetry: cannot record when ingest tokens were last used (kept for the next try): " + e.getMessage());
+        }
         byHash = read();
     }
 
