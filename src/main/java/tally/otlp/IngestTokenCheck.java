@@ -47,6 +47,8 @@ final class IngestTokenCheck {
     /** The read that unknown tokens seen since the last one started wait for; null when none waits. */
     private CompletableFuture<Void> next;
     private long lastReadNanos;
+    /** A refused write of uses was logged; cleared by the next write that succeeds. */
+    private volatile boolean warned;
 
     IngestTokenCheck(IngestTokenStore store) {
         this(store::all, store::markUsed);
@@ -116,12 +118,19 @@ final class IngestTokenCheck {
      * write (a read-only replica, say) still gets its tokens re-read: revocations matter more.
      */
     void reload() {
+        writeUsedOrWarn();
+        byHash = read();
+    }
+
+    /** Writes the uses noted so far (as the server stops); a refusal is logged, never thrown. */
+    void writeUsedOrWarn() {
         try {
             writeUsed();
+            warned = false;
         } catch (RuntimeException e) {
-            LOG.warning("telemetry: cannot record when ingest tokens were last used (kept for the next try): " + e.getMessage());
+            if (!warned) LOG.warning("telemetry: cannot record when ingest tokens were last used (kept for the next try): " + e.getMessage());
+            warned = true; // once until a write succeeds: the refresh runs every 10 s
         }
-        byHash = read();
     }
 
     /** The uses noted since the last write; a write that fails leaves them for the next one. */

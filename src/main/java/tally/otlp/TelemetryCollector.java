@@ -124,5 +124,6 @@ public final class TelemetryCollector implements AutoCloseable {
     @Override
     public void close() {
         activitySink.close();
+        tokens.writeUsedOrWarn(); // the last ~10 s of token uses, not yet written by a refresh
     }
 }

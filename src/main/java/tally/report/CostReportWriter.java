@@ -88,14 +88,16 @@ public final class CostReportWriter {
         StringBuilder sb = new StringBuilder();
         sb.append(r.by().name().toLowerCase()).append(",requests,input_tokens,output_tokens,cache_read_tokens,")
                 .append("cache_write_tokens,total_tokens,cost_usd,unpriced_requests,cost_nanos\n");
-        for (UsageRow row : r.rows()) csvRow(sb, row);
-        csvRow(sb, r.total());
+        for (UsageRow row : r.rows()) csvRow(sb, row, r.fromProviderReport());
+        csvRow(sb, r.total(), r.fromProviderReport());
         return sb.toString();
     }
 
-    private static void csvRow(StringBuilder sb, UsageRow row) {
+    /** A provider report's rows leave requests empty: it has no request counts (not 0 requests). */
+    private static void csvRow(StringBuilder sb, UsageRow row, boolean fromProviderReport) {
         TokenCounts t = row.tokens();
-        sb.append(csvField(row.key())).append(',').append(row.requests()).append(',').append(t.input()).append(',')
+        sb.append(csvField(row.key())).append(',').append(fromProviderReport ? "" : String.valueOf(row.requests())).append(',')
+                .append(t.input()).append(',')
                 .append(t.output()).append(',').append(t.cacheRead()).append(',').append(t.cacheWrite()).append(',')
                 .append(t.total()).append(',').append(Nanos.toDecimal(row.costNanos())).append(',')
                 .append(row.unpriced()).append(',').append(row.costNanos()).append('\n');

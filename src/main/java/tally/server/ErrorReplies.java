@@ -60,17 +60,17 @@ final class ErrorReplies {
 
     /**
      * Why a form body could not be read, or null when the failure is something else. A body handler
-     * decodes a form-encoded body as it arrives and refuses one with a field over 8 KB or over 256
-     * fields (Netty says only "Size exceed allowed maximum capacity"); no Tally route reads forms,
-     * so the reason says what to send instead.
+     * decodes a form-encoded body as it arrives and refuses one it cannot decode, or with a field over
+     * 8 KB or over 256 fields (Netty then says only "Size exceed allowed maximum capacity"); no Tally
+     * route reads forms, so the reason says what to send instead.
      */
     static String unreadableForm(HttpServerRequest request, Throwable cause) {
         String type = request.getHeader("content-type");
         if (cause == null || type == null) return null;
         String lower = type.toLowerCase(java.util.Locale.ROOT);
         if (!lower.startsWith("application/x-www-form-urlencoded") && !lower.startsWith("multipart/form-data")) return null;
-        return "the body is sent as a form (" + shorten(type) + ") too large to read"
-                + (cause.getMessage() != null ? ": " + cause.getMessage() : "") + "; send it as JSON (application/json)";
+        return "the body is sent as a form (" + shorten(type) + ") that cannot be read"
+                + (cause.getMessage() != null ? ": " + shorten(cause.getMessage()) : "") + "; send it as JSON (application/json)";
     }
 
     /**

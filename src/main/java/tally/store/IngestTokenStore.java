@@ -29,11 +29,14 @@ public final class IngestTokenStore {
                 IngestTokenStore::readFailed);
     }
 
-    /** Records when each token (by hash) was last used; a later time already stored stays. */
+    /**
+     * Records when each token (by hash) was last used; a later time already stored stays. Rows are
+     * updated in hash order, so two servers writing the same tokens at once cannot deadlock.
+     */
     public void markUsed(Map<String, Long> lastUsedMsByHash) {
         if (lastUsedMsByHash.isEmpty()) return;
         store.inTransaction(c -> {
-            for (Map.Entry<String, Long> e : lastUsedMsByHash.entrySet()) {
+            for (Map.Entry<String, Long> e : new java.util.TreeMap<>(lastUsedMsByHash).entrySet()) {
                 Jdbc.update(c, "UPDATE ingest_tokens SET last_used_ms = ? WHERE token_sha256 = ?"
                         + " AND (last_used_ms IS NULL OR last_used_ms < ?)", e.getValue(), e.getKey(), e.getValue());
             }

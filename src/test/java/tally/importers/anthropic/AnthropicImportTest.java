@@ -176,6 +176,8 @@ class AnthropicImportTest {
         JsonNode json = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "json").json();
         assertThat(json.get("requests_reported").asBoolean(true)).isFalse();
         assertThat(json.at("/unpriced_models/claude-future-9").asLong()).isEqualTo(1);
+        String csv = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "csv").ok().out();
+        assertThat(csv).contains("\nTOTAL,,1000,10,").as("no request counts: empty, not 0");
     }
 
     @ParameterizedTest
