@@ -54,8 +54,8 @@ final class Authenticator {
             VirtualKey k = keys.cached(credential);
             if (k != null) return managed(k, anthropicUpstream);
             if (keys.known(credential)) return Future.failedFuture(new Rejected("this Tally key is expired or revoked"));
-            // Not in memory: created by another process since the last reload. One store read, off the event loop.
-            return vertx.executeBlocking(() -> keys.load(credential), false).compose(found -> found == null
+            // Not in memory: created by another process since the last reload? The next re-read tells (at most one a second).
+            return Future.fromCompletionStage(keys.lookUp(credential), vertx.getOrCreateContext()).compose(found -> found == null
                     ? Future.failedFuture(new Rejected("invalid x-api-key (unknown, expired or revoked Tally key)"))
                     : managed(found, anthropicUpstream));
         }

@@ -1,5 +1,6 @@
 package tally.gateway;
 
+import tally.core.Rereads;
 import tally.core.Secrets;
 
 import tally.identity.People;
@@ -7,15 +8,18 @@ import tally.store.KeyStore;
 import tally.store.Store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Managed keys: issued once, stored as a hash, looked up from memory on the hot path. The cache is
- * filled at start and on {@link #reload}; a key the cache does not know is looked up in the store
- * (off the event loop), so a key created by another process works at once.
+ * filled at start and on {@link #reload}; a key the cache does not know waits for a re-read of the
+ * keys off the event loop, at most one a second however many unknown keys arrive (anyone can send
+ * those), so a key created by another process works within about a second.
  */
 public final class VirtualKeys {
     /** Every managed key starts so; anything else is a pass-through key. */
@@ -27,6 +31,8 @@ public final class VirtualKeys {
     private final KeyStore keys;
     private final Clock clock;
     private volatile Map<String, VirtualKey> byHash = Map.of();
+    /** Re-reads asked for by keys not in memory. */
+    private final Rereads misses = new Rereads("tally-key-reload", Duration.ofSeconds(1), this::reload);
 
     public VirtualKeys(Store store, Clock clock) {
         this.store = store;
@@ -73,6 +79,7 @@ public final class VirtualKeys {
 
     /** Reloads every key into memory. Blocking: call off the event loop. */
     public void reload() {
+        misses.readNow();
         Map<String, VirtualKey> m = new ConcurrentHashMap<>();
         for (KeyStore.Row r : keys.unrevoked()) m.put(r.secretHash(), key(r));
         byHash = m;
@@ -89,16 +96,13 @@ public final class VirtualKeys {
         return byHash.containsKey(Secrets.sha256Hex(secret));
     }
 
-    /** Looks a secret up in the store and caches it. Blocking. Null when no active key matches. */
-    public VirtualKey load(String secret) {
-        String hash = Secrets.sha256Hex(secret);
-        List<KeyStore.Row> rows = keys.unrevokedByHash(hash);
-        if (rows.isEmpty()) return null;
-        VirtualKey k = key(rows.get(0));
-        Map<String, VirtualKey> m = new ConcurrentHashMap<>(byHash);
-        m.put(hash, k);
-        byHash = m;
-        return k.activeAt(clock.instant()) ? k : null;
+    /**
+     * The active key for a secret memory does not know, after the next re-read of the keys (off the
+     * caller's thread; see {@link Rereads}); null when no active key matches then. Fails with the
+     * store's exception when the re-read fails.
+     */
+    public CompletableFuture<VirtualKey> lookUp(String secret) {
+        return misses.next().thenApply(v -> cached(secret));
     }
 
     public VirtualKey byId(String id) {

@@ -1,6 +1,7 @@
 package tally.otlp;
 
 import tally.core.Ids;
+import tally.core.Rereads;
 import tally.store.IngestTokenStore;
 
 import java.time.Duration;
@@ -9,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -40,13 +37,9 @@ final class IngestTokenCheck {
     private final Consumer<Map<String, Long>> markUsed;
     /** Tokens (by hash) that let an export in since the last write, and when last. */
     private final ConcurrentHashMap<String, Long> used = new ConcurrentHashMap<>();
-    /** Where reads asked for by unknown tokens run: one thread at most, gone when idle. */
-    private final Executor reader;
+    /** Re-reads asked for by unknown tokens. */
+    private final Rereads misses;
     private volatile Map<String, Entry> byHash;
-    private final Object lock = new Object();
-    /** The read that unknown tokens seen since the last one started wait for; null when none waits. */
-    private CompletableFuture<Void> next;
-    private long lastReadNanos;
     /** A refused write of uses was logged; cleared by the next write that succeeds. */
     private volatile boolean warned;
 
@@ -58,14 +51,7 @@ final class IngestTokenCheck {
     IngestTokenCheck(Supplier<List<IngestTokenStore.Row>> rows, Consumer<Map<String, Long>> markUsed) {
         this.rows = rows;
         this.markUsed = markUsed;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "tally-ingest-tokens");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        this.reader = pool;
-        this.lastReadNanos = System.nanoTime() - MIN_GAP.toNanos();
+        this.misses = new Rereads("tally-ingest-tokens", MIN_GAP, this::reload);
         this.byHash = read();
     }
 
@@ -79,7 +65,7 @@ final class IngestTokenCheck {
         String hash = Ids.sha256(token.trim());
         Entry e = byHash.get(hash);
         if (e != null) return answer(hash, e);
-        return nextRead().thenCompose(v -> answer(hash, byHash.get(hash)));
+        return misses.next().thenCompose(v -> answer(hash, byHash.get(hash)));
     }
 
     private CompletableFuture<String> answer(String hash, Entry e) {
@@ -87,30 +73,6 @@ final class IngestTokenCheck {
         if (e.revoked()) return CompletableFuture.failedFuture(new SecurityException(REVOKED));
         used.merge(hash, System.currentTimeMillis(), Math::max);
         return CompletableFuture.completedFuture(e.person());
-    }
-
-    /** A read that starts after now, shared by every caller until it starts; {@link #MIN_GAP} after the one before. */
-    private CompletableFuture<Void> nextRead() {
-        synchronized (lock) {
-            if (next != null) return next;
-            CompletableFuture<Void> read = new CompletableFuture<>();
-            next = read;
-            long wait = Math.max(0, lastReadNanos + MIN_GAP.toNanos() - System.nanoTime());
-            Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, reader);
-            later.execute(() -> {
-                synchronized (lock) {
-                    next = null; // tokens missed from now on wait for a read after this one
-                    lastReadNanos = System.nanoTime();
-                }
-                try {
-                    reload();
-                    read.complete(null);
-                } catch (RuntimeException ex) {
-                    read.completeExceptionally(ex);
-                }
-            });
-            return read;
-        }
     }
 
     /**
@@ -142,9 +104,7 @@ final class IngestTokenCheck {
     }
 
     private Map<String, Entry> read() {
-        synchronized (lock) {
-            lastReadNanos = System.nanoTime();
-        }
+        misses.readNow();
         Map<String, Entry> m = new HashMap<>();
         for (IngestTokenStore.Row r : rows.get()) m.put(r.sha256(), new Entry(r.person(), r.revokedMs() != null));
         return m;

@@ -39,11 +39,6 @@ public final class KeyStore {
         return read("SELECT " + COLUMNS + " FROM gateway_keys WHERE revoked_ms IS NULL");
     }
 
-    /** The unrevoked keys whose secret has this hash (one, or none). */
-    public List<Row> unrevokedByHash(String secretHash) {
-        return read("SELECT " + COLUMNS + " FROM gateway_keys WHERE secret_hash = ? AND revoked_ms IS NULL", secretHash);
-    }
-
     /** Revokes a key by id; false when there is no such unrevoked key. */
     public boolean revoke(String id, long nowMs) {
         return Jdbc.update(store, e -> new StoreException("cannot revoke key: " + e.getMessage(), e),

@@ -83,6 +83,29 @@ class IdentityTest {
     }
 
     @Test
+    void a_key_made_by_another_process_works_within_a_second_and_made_up_keys_are_refused_together() throws Exception {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withPassThrough(false))) {
+            long start = System.nanoTime();
+            java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> unknown = new java.util.ArrayList<>();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (int i = 0; i < 200; i++) { // anyone can send made-up Tally keys
+                unknown.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/v1/messages"))
+                        .header("content-type", "application/json").header("x-api-key", "sk-tally-made-up-" + i)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            for (var f : unknown) assertThat(f.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("200 unknown keys share a few re-reads")
+                    .isLessThan(java.time.Duration.ofSeconds(5));
+
+            // `tally keys create` by another process on the same store: this gateway has not reloaded
+            String made = new VirtualKeys(gw.store, java.time.Clock.systemUTC()).create("erin", null, null, null, null, null, null, null).secret();
+            long asked = System.nanoTime();
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(made), BODY).statusCode()).isEqualTo(200);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).isLessThan(java.time.Duration.ofMillis(2_000));
+        }
+    }
+
+    @Test
     void a_pass_through_key_is_forwarded_as_sent_and_attributed_by_fingerprint_never_stored() throws Exception {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir)) {
             String own = "sk-ant-api03-developers-own-key";
