@@ -137,6 +137,8 @@ public final class Gateway implements AutoCloseable {
                 .handler(this::passOn);
         router.post("/v1/messages/batches").handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::createBatch);
         router.get("/v1/messages/batches/:id/results").handler(this::batchResults);
+        // A multipart body (a Files API upload) is forwarded as sent: the body handler would keep none of its bytes.
+        router.route("/v1/*").consumes("multipart/*").last().handler(new RawMultipart(BATCH_BODY_LIMIT, this::otherV1));
         router.route("/v1/*").last().handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::otherV1);
     }
 
@@ -317,6 +319,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Buffer body(RoutingContext ctx) {
+        Buffer raw = RawMultipart.body(ctx);
+        if (raw != null) return raw;
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         return b == null ? Buffer.buffer() : b;
     }

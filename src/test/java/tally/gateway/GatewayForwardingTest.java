@@ -163,6 +163,24 @@ class GatewayForwardingTest {
     }
 
     @Test
+    void a_files_api_upload_multipart_reaches_the_upstream_byte_for_byte_and_so_does_a_form() {
+        String boundary = "----tally-test-boundary";
+        String upload = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + "line of notes\n".repeat(2_000) + "\r\n--" + boundary + "--\r\n";
+        Map<String, String> headers = new java.util.HashMap<>(Http.withKey(key));
+        headers.put("content-type", "multipart/form-data; boundary=" + boundary);
+        headers.put("anthropic-beta", "files-api-2025-04-14");
+        Http.post(gw.url() + "/v1/files", headers, upload);
+        assertThat(gw.upstream.last().uri()).isEqualTo("/v1/files");
+        assertThat(gw.upstream.last().body()).isEqualTo(upload); // the body handler had kept none of it: 0 bytes went on
+        assertThat(gw.upstream.last().headers().get("content-type")).isEqualTo("multipart/form-data; boundary=" + boundary);
+
+        headers.put("content-type", "application/x-www-form-urlencoded");
+        Http.post(gw.url() + "/v1/files", headers, "a=1&b=2");
+        assertThat(gw.upstream.last().body()).isEqualTo("a=1&b=2");
+    }
+
+    @Test
     void a_client_whose_base_url_ends_in_v1_is_served_as_if_it_did_not() {
         HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/v1/messages?beta=true", Http.withKey(key),
                 Http.messageBody("claude-haiku-4-5-20251001", 10, false));
