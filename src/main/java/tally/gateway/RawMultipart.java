@@ -5,14 +5,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Locale;
-
 /**
  * Reads a multipart/form-data body (a Files API upload) as the bytes sent, for a route that forwards
  * it. Vert.x's body handler decodes such a body into fields and uploads and keeps none of its bytes,
- * so the upstream got an empty body. On a route of its own for multipart bodies, this one keeps the raw
- * bytes (up to the route's limit, else 413) and hands them to {@code then}; any other body goes on to the
- * next route's body handler.
+ * so the upstream got an empty body. On a route of its own that consumes only multipart bodies, this
+ * one keeps the raw bytes (up to the route's limit, else 413) and hands them to {@code then}.
  */
 final class RawMultipart implements Handler<RoutingContext> {
     private static final String KEY = "tally.rawMultipartBody";
@@ -32,12 +29,7 @@ final class RawMultipart implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
-        String type = req.getHeader("content-type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            ctx.next();
-            return;
-        }
+        HttpServerRequest req = ctx.request(); // multipart: the route consumes nothing else
         String length = req.getHeader("content-length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > limit) {
             ctx.fail(413);

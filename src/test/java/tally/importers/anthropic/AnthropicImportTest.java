@@ -141,17 +141,23 @@ class AnthropicImportTest {
                 .contains("--reported groups by user, team, model or day");
     }
 
+    /** A usage report page: on DAY1, one row of alice's key in the 0-200k tier; DAY2 empty. */
+    private static String oneKeysDay(String model, long uncachedInput, long write5m, long write1h, long output) {
+        return "{\"data\":[{\"starting_at\":\"" + DAY1 + "T00:00:00Z\","
+                + "\"ending_at\":\"" + DAY2 + "T00:00:00Z\",\"results\":[{\"uncached_input_tokens\":" + uncachedInput
+                + ",\"cache_read_input_tokens\":0,\"cache_creation\":{\"ephemeral_5m_input_tokens\":" + write5m
+                + ",\"ephemeral_1h_input_tokens\":" + write1h + "},\"output_tokens\":" + output
+                + ",\"server_tool_use\":{\"web_search_requests\":0},\"model\":\"" + model + "\",\"service_tier\":\"standard\","
+                + "\"context_window\":\"0-200k\",\"workspace_id\":null,\"api_key_id\":\"apikey_01Alice\",\"inference_geo\":null}]},"
+                + "{\"starting_at\":\"" + DAY2 + "T00:00:00Z\",\"ending_at\":\"2026-11-26T00:00:00Z\",\"results\":[]}],"
+                + "\"has_more\":false,\"next_page\":null}";
+    }
+
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void aRowTheReportPutsInTheZeroTo200kTierIsPricedAtTheBaseRatesWhateverItsSize(TestStores.Kind kind) {
         // 1.2M prompt tokens: six requests of 200,000 at most, never one of 200,001
-        api.route("/v1/organizations/usage_report/messages", q -> "{\"data\":[{\"starting_at\":\"" + DAY1 + "T00:00:00Z\","
-                + "\"ending_at\":\"" + DAY2 + "T00:00:00Z\",\"results\":[{\"uncached_input_tokens\":1000000,\"cache_read_input_tokens\":0,"
-                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":100000,\"ephemeral_1h_input_tokens\":100000},\"output_tokens\":0,"
-                + "\"server_tool_use\":{\"web_search_requests\":0},\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\","
-                + "\"context_window\":\"0-200k\",\"workspace_id\":null,\"api_key_id\":\"apikey_01Alice\",\"inference_geo\":null}]},"
-                + "{\"starting_at\":\"" + DAY2 + "T00:00:00Z\",\"ending_at\":\"2026-11-26T00:00:00Z\",\"results\":[]}],"
-                + "\"has_more\":false,\"next_page\":null}");
+        api.route("/v1/organizations/usage_report/messages", q -> oneKeysDay("claude-sonnet-4-5", 1_000_000, 100_000, 100_000, 0));
         Tally tally = new Tally(kind, dir);
         importReports(tally).ok();
         JsonNode total = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2, "--format", "json").json().get("total");
@@ -162,12 +168,7 @@ class AnthropicImportTest {
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
     void aReportRowOnAModelWithoutAPriceIsCountedAsARowNotARequest(TestStores.Kind kind) {
-        api.route("/v1/organizations/usage_report/messages", q -> "{\"data\":[{\"starting_at\":\"" + DAY1 + "T00:00:00Z\","
-                + "\"ending_at\":\"" + DAY2 + "T00:00:00Z\",\"results\":[{\"uncached_input_tokens\":1000,\"cache_read_input_tokens\":0,"
-                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":0},\"output_tokens\":10,"
-                + "\"server_tool_use\":{\"web_search_requests\":0},\"model\":\"claude-future-9\",\"service_tier\":\"standard\","
-                + "\"context_window\":\"0-200k\",\"workspace_id\":null,\"api_key_id\":\"apikey_01Alice\",\"inference_geo\":null}]}],"
-                + "\"has_more\":false,\"next_page\":null}");
+        api.route("/v1/organizations/usage_report/messages", q -> oneKeysDay("claude-future-9", 1_000, 0, 0, 10));
         Tally tally = new Tally(kind, dir);
         importReports(tally).ok();
         String table = tally.run("report", "--reported", "--from", DAY1, "--to", DAY2).ok().out();
