@@ -87,9 +87,8 @@ class IdentityTest {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withPassThrough(false))) {
             long start = System.nanoTime();
             java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> unknown = new java.util.ArrayList<>();
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             for (int i = 0; i < 200; i++) { // anyone can send made-up Tally keys
-                unknown.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/v1/messages"))
+                unknown.add(Http.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/v1/messages"))
                         .header("content-type", "application/json").header("x-api-key", "sk-tally-made-up-" + i)
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofByteArray()));
             }
