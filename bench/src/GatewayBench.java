@@ -53,6 +53,9 @@ public final class GatewayBench {
         // the latency from the gateway's own; and the spool's directory, whose disk is probed on its own.
         String tmpfs = System.getProperty("bench.tmpfsGateway");
         if (tmpfs != null && !tmpfs.isBlank()) targets.put("gw-tmpfs", URI.create(tmpfs));
+        // Optional: a third, on the same disk as the first, started with --spool-sync periodic.
+        String periodic = System.getProperty("bench.periodicGateway");
+        if (periodic != null && !periodic.isBlank()) targets.put("gw-periodic", URI.create(periodic));
         String diskDir = System.getProperty("bench.diskDir");
         Set<String> cases = Set.of(System.getProperty("bench.cases", "rate,saturation,streams").split(","));
         GatewayBench b = new GatewayBench();
@@ -113,6 +116,11 @@ public final class GatewayBench {
                 System.out.printf("  gw-tmpfs: the same gateway with its spool on a tmpfs (NOT durable), adds %.3f / %.3f ms "
                         + "(what it saves against the line above is the spool's disk)%n", t[0] - d[0], t[1] - d[1]);
             }
+            double[] p = got.get("gw-periodic");
+            if (p != null) {
+                System.out.printf("  gw-periodic: the same gateway on the same disk with --spool-sync periodic (kept across kill -9; "
+                        + "forced every 100 ms), adds %.3f / %.3f ms%n", p[0] - d[0], p[1] - d[1]);
+            }
             if (diskDir != null && !diskDir.isBlank()) {
                 double[] f = DiskProbe.fdatasync(java.nio.file.Path.of(diskDir), rate, seconds);
                 System.out.printf("  the disk alone (%s): append + fdatasync at %,d/s for %d s: p50 %.3f, p99 %.3f, max %.3f ms%n",
@@ -126,7 +134,7 @@ public final class GatewayBench {
         System.out.printf("%nsaturation (closed loop, 64 connections, non-streaming, %d s each)%n", seconds);
         Map<String, Double> sat = new LinkedHashMap<>();
         for (var t : targets.entrySet()) {
-            if (t.getKey().equals("gw-tmpfs")) continue; // the same code: its CPU per request tells nothing new
+            if (t.getKey().startsWith("gw-")) continue; // the same code: its CPU per request tells nothing new
             b.saturate(t.getValue(), 64, 2);
             boolean gw = t.getKey().equals("gateway");
             long cpuBefore = gw ? cpuNanos(gatewayPid) : 0;
@@ -152,7 +160,7 @@ public final class GatewayBench {
         long deadline = t0 + TimeUnit.MINUTES.toNanos(3);
         long most = 0;
         for (var t : targets.entrySet()) {
-            if (!t.getKey().startsWith("g")) continue; // gateway, gw-tmpfs
+            if (!t.getKey().startsWith("g")) continue; // gateway, gw-tmpfs, gw-periodic
             java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(t.getValue().resolve("/metrics")).build();
             while (true) {
                 String text = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();

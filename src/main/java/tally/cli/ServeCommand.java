@@ -15,6 +15,8 @@ import tally.otlp.OtlpRoutes;
 import tally.otlp.TelemetryCollector;
 import tally.store.ActivityLog;
 
+import tally.ingest.Spool;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -85,6 +87,12 @@ final class ServeCommand implements Runnable {
             description = "On SIGTERM, how long requests in flight may take to finish (default 60s).")
     String drainTimeout;
 
+    @Option(names = "--spool-sync", defaultValue = "always", paramLabel = "always|periodic",
+            description = "When a record counts as kept before its answer ends: always = forced to disk (survives a power loss; "
+                    + "adds the disk's flush time to answers); periodic = written to the spool file and forced every 100 ms "
+                    + "(survives kill -9 and restarts; a power loss may cost the last 100 ms of records). Default always.")
+    String spoolSync;
+
     @Option(names = "--retention", paramLabel = "DURATION",
             description = "Prune raw records older than this (e.g. 400d; from 1d to 3660d) at start and daily; reports keep their daily rollups. Off unless given.")
     String retention;
@@ -122,10 +130,11 @@ final class ServeCommand implements Runnable {
         Duration drain = Durations.parse("--drain-timeout", drainTimeout);
         Duration holdTtl = Durations.parse("--fleet-hold-ttl", fleetHoldTtl);
         if (retention != null) tally.app.Pruning.window("--retention", retention); // refused before anything opens
+        Spool.Sync sync = spoolSync(spoolSync);
         TallyServer.Tls tls = tls();
         Running running = new Running(g, Session.open(g), TallyServer.newVertx());
         try {
-            running.start(config, tls, holdTtl);
+            running.start(config, tls, holdTtl, sync);
         } catch (RuntimeException | IOException e) {
             running.close();
             throw new UserError("cannot start the server: " + e.getMessage(), e);
@@ -134,6 +143,14 @@ final class ServeCommand implements Runnable {
                 running.server.port(), config.upstream());
         out.flush();
         awaitShutdown(running, drain);
+    }
+
+    static Spool.Sync spoolSync(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "always" -> Spool.Sync.ALWAYS;
+            case "periodic" -> Spool.Sync.PERIODIC;
+            default -> throw new UserError("--spool-sync: '" + value + "' is neither always nor periodic");
+        };
     }
 
     /** SIGTERM: finish what is in flight, then store every record before the process exits. */
@@ -174,7 +191,8 @@ final class ServeCommand implements Runnable {
             this.vertx = vertx;
         }
 
-        void start(GatewayConfig config, TallyServer.Tls tls, Duration holdTtl) throws IOException {
+        void start(GatewayConfig config, TallyServer.Tls tls, Duration holdTtl, Spool.Sync sync) throws IOException {
+            session.writer(sync); // started here, so every part below shares this spool
             aws.validate(); // refused before anything listens, whichever replica will lead
             session.ledger.keepLocalDays(g.zone()); // the dashboard's days split by person, summed as they come
             // Built once for the process: the gateway reports latency to the same instance /metrics reads.

@@ -94,9 +94,14 @@ final class Session implements AutoCloseable {
 
     /** The ingest writer, started on first use (it replays whatever an earlier run left in the spool). */
     IngestWriter writer() {
+        return writer(Spool.Sync.ALWAYS);
+    }
+
+    /** {@link #writer()}, its spool forced as {@code sync} says if this call starts it. */
+    IngestWriter writer(Spool.Sync sync) {
         if (writer == null) {
             PriceCatalog prices = catalog();
-            writer = new IngestWriter(ledger, new Spool(store.config().spoolDir()), prices::price, IngestWriter.Options.DEFAULT);
+            writer = new IngestWriter(ledger, new Spool(store.config().spoolDir(), sync), prices::price, IngestWriter.Options.DEFAULT);
         }
         return writer;
     }

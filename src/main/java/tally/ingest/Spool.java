@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 
 /**
  * Records accepted but not yet in the store, on disk: JSON-lines segments, forced to the device
- * before a batch counts as accepted, deleted once the store has them. A large batch gets a segment
+ * before a batch counts as accepted (or, as {@link Sync} allows, soon after), deleted once the store has them. A large batch gets a segment
  * of its own ({@link #append}); small ones share a preallocated segment ({@link SpoolLog}), whose
  * unwritten tail is zero bytes: reading stops at the first. Whatever is here at start-up is
  * replayed; record ids make that replay exactly-once.
@@ -26,12 +26,30 @@ import java.util.function.Consumer;
 public final class Spool {
     private static final String SUFFIX = ".jsonl";
 
+    /**
+     * When a batch in the shared segment counts as accepted. {@code ALWAYS}: once forced to the device,
+     * so it survives a power loss too. {@code PERIODIC}: once written to the file, which survives the
+     * process ({@code kill -9}, a restart) but not the machine; the file is forced every
+     * {@link #PERIODIC_FORCE} in the background, so a power loss may cost that much of the latest
+     * records. An answer held for the record then waits microseconds, not a disk flush.
+     */
+    public enum Sync { ALWAYS, PERIODIC }
+
+    /** How often a {@link Sync#PERIODIC} spool forces what was written to it. */
+    public static final java.time.Duration PERIODIC_FORCE = java.time.Duration.ofMillis(100);
+
     private final Path dir;
+    private final Sync sync;
     private final String prefix;
     private final AtomicLong seq = new AtomicLong();
 
     public Spool(Path dir) {
+        this(dir, Sync.ALWAYS);
+    }
+
+    public Spool(Path dir, Sync sync) {
         this.dir = dir;
+        this.sync = sync;
         this.prefix = "-" + ProcessHandle.current().pid() + "-";
         try {
             tally.store.OwnerOnly.directories(dir);
@@ -43,6 +61,10 @@ public final class Spool {
 
     public Path dir() {
         return dir;
+    }
+
+    Sync sync() {
+        return sync;
     }
 
     /** A batch's place in a shared segment: {@code length} bytes from {@code offset}. */

@@ -27,10 +27,16 @@ final class SpoolLog implements AutoCloseable {
     /** Segment size; a batch of more than a quarter of it gets a segment of its own instead. */
     static final int SEGMENT_BYTES = 4 << 20;
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SpoolLog.class.getName());
+
     private final Spool spool;
     private final ExecutorService preparer;
+    /** A {@link Spool.Sync#PERIODIC} spool's background flush; null when every batch is forced as written. */
+    private final java.util.concurrent.ScheduledExecutorService forcer;
+    /** Whether the active segment holds bytes written since it was last forced (periodic only). */
+    private final java.util.concurrent.atomic.AtomicBoolean unforced = new java.util.concurrent.atomic.AtomicBoolean();
     private Future<Path> spare;
-    private FileChannel active;
+    private volatile FileChannel active; // read by the forcer
     private Path activePath;
     private long position;
     /** Batches not yet in the store, by segment; a segment leaves the map when it is deleted. */
@@ -45,6 +51,15 @@ final class SpoolLog implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.forcer = spool.sync() == Spool.Sync.ALWAYS ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-spool-force");
+            t.setDaemon(true);
+            return t;
+        });
+        if (forcer != null) {
+            long every = Spool.PERIODIC_FORCE.toMillis();
+            forcer.scheduleWithFixedDelay(this::forceWritten, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     static boolean fits(Spool.Lines lines) {
@@ -52,7 +67,8 @@ final class SpoolLog implements AutoCloseable {
     }
 
     /**
-     * Appends and forces a batch's lines; once this returns they survive a crash. Null while the
+     * Appends and forces a batch's lines; once this returns they survive a crash (of the process only,
+     * for a {@link Spool.Sync#PERIODIC} spool, until its next background force). Null while the
      * first segment is still being prepared (the caller writes a segment of its own meanwhile): a
      * one-off command never waits for, nor leaves behind, a preallocated segment.
      */
@@ -63,7 +79,8 @@ final class SpoolLog implements AutoCloseable {
             rotate();
         }
         Spool.writeFully(active, lines, position);
-        active.force(false);
+        if (forcer == null) active.force(false);
+        else unforced.set(true);
         Spool.Extent x = new Spool.Extent(activePath, position, lines.length());
         position += lines.length();
         unstored.merge(activePath, 1, Integer::sum);
@@ -132,11 +149,26 @@ final class SpoolLog implements AutoCloseable {
         return p;
     }
 
+    /** The periodic force: whatever was written since the last one goes to the device. */
+    private void forceWritten() {
+        if (!unforced.getAndSet(false)) return;
+        FileChannel ch = active;
+        try {
+            if (ch != null) ch.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            unforced.set(true); // rotated meanwhile (the old segment was forced as it closed): the new one next time
+        } catch (IOException e) {
+            unforced.set(true);
+            LOG.warning("spool: cannot force " + spool.dir() + ": " + e.getMessage());
+        }
+    }
+
     private void closeActive() {
         try {
+            if (forcer != null) active.force(false);
             active.close();
         } catch (IOException ignored) {
-            // everything in it was forced already
+            // everything in it was forced already, or as much as the device takes
         }
     }
 
@@ -149,6 +181,14 @@ final class SpoolLog implements AutoCloseable {
     /** Stops preparing; removes the spare, and the current segment if the store has all of it. */
     @Override
     public synchronized void close() {
+        if (forcer != null) { // not interrupted: that would close the channel under its force
+            forcer.shutdown();
+            try {
+                forcer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         retireIfIdle();
         if (active != null) closeActive();
         preparer.shutdown();

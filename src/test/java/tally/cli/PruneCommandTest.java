@@ -179,6 +179,14 @@ class PruneCommandTest {
         assertThat(forever.err()).contains("--retention: the retention window must be at most 3660d");
     }
 
+    @Test
+    void serveRefusesASpoolSyncItDoesNotKnow() {
+        Run r = tally("serve", "--port", "0", "--spool-sync", "sometimes");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--spool-sync: 'sometimes' is neither always nor periodic");
+    }
+
     private void serve() throws Exception {
         beside = BesideServer.start(dir);
     }

@@ -1,7 +1,8 @@
 package tally.server;
 
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import tally.cli.Main;
 import tally.gateway.FakeAnthropic;
@@ -43,8 +44,10 @@ class KillNineTest {
 
     @TempDir Path dir;
 
-    @Test
-    void every_response_a_client_received_completely_is_in_the_ledger_exactly_once_after_kill_9() throws Exception {
+    /** {@code periodic}: answered once the record is written to the spool file, not yet forced; the kernel keeps it. */
+    @ParameterizedTest(name = "--spool-sync {0}")
+    @ValueSource(strings = {"always", "periodic"})
+    void every_response_a_client_received_completely_is_in_the_ledger_exactly_once_after_kill_9(String spoolSync) throws Exception {
         Vertx vertx = Vertx.vertx();
         FakeAnthropic upstream = new FakeAnthropic(vertx);
         upstream.eventDelayMs = 1; // streams arrive as several chunks
@@ -52,7 +55,7 @@ class KillNineTest {
         AtomicBoolean armed = new AtomicBoolean();
         AtomicInteger broken = new AtomicInteger();
         try {
-            Process server = serve(upstream.url());
+            Process server = serve(upstream.url(), spoolSync);
             String base = baseUrl(server);
             String secret = tally("keys", "create", "--user", "ann").trim();
             assertThat(secret).startsWith("sk-tally-");
@@ -76,7 +79,7 @@ class KillNineTest {
             assertThat(broken.get()).as("requests cut off by the kill").isPositive();
 
             // Restart on the same data: the spool is replayed; then stop cleanly so the store is ours.
-            Process again = serve(upstream.url());
+            Process again = serve(upstream.url(), spoolSync);
             baseUrl(again);
             again.destroy();
             assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -119,10 +122,10 @@ class KillNineTest {
         }
     }
 
-    private Process serve(String upstreamUrl) throws Exception {
+    private Process serve(String upstreamUrl, String spoolSync) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data", dir.toString(), "--upstream", upstreamUrl, "--tz", "UTC")
+                "serve", "--port", "0", "--data", dir.toString(), "--upstream", upstreamUrl, "--tz", "UTC", "--spool-sync", spoolSync)
                 .redirectErrorStream(true);
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
         return pb.start();
