@@ -91,6 +91,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     static final long IDLE_WAIT_MS = 1_000;
     /** The spooler's buffer for a batch's encoded lines, reused batch after batch (the spooler's alone). */
     private final Spool.Lines lines = new Spool.Lines();
+    /** Held by a {@link #spoolNow direct write} from its check of {@code closing} until its segment is queued. */
+    private final Object directWrites = new Object();
 
     /** Backlog records kept in memory, in batches: beyond that the store reads them back from the spool. */
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
@@ -181,8 +183,46 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      */
     public CompletableFuture<Void> offerDurable(UsageEvent e) {
         if (closing) return null;
+        if (log != null && log.forcesLater()) {
+            CompletableFuture<Void> now = spoolNow(e);
+            if (now != null) return now;
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         return queue.offer(new Pending(e, f, true)) ? f : null;
+    }
+
+    /**
+     * A periodic spool's acknowledgement without a hop to the spooler thread and back (each a wake-up
+     * that a busy machine can delay by milliseconds): the record is written to the spool file on the
+     * caller's thread, a few microseconds with nothing waiting for the device, and queued for the
+     * store. Null when it takes the queue instead: the first segment is not ready yet, or the backlog
+     * held in memory is full (records read back from the spool are best stored in batches).
+     */
+    private CompletableFuture<Void> spoolNow(UsageEvent e) {
+        UsageEvent priced;
+        Spool.Lines one = new Spool.Lines();
+        try {
+            priced = e.catalogVersion() == null ? normalize.apply(e) : e;
+            one.encode(List.of(priced));
+        } catch (IOException | RuntimeException x) {
+            return CompletableFuture.failedFuture(x);
+        }
+        synchronized (directWrites) {
+            if (closing || inMemory.get() >= (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize()) return null;
+            Spool.Extent x;
+            try {
+                x = log.append(one);
+            } catch (IOException io) {
+                lastError = "cannot write spool " + spool.dir() + ": " + io.getMessage();
+                return CompletableFuture.failedFuture(io);
+            }
+            if (x == null) return null;
+            accepted.incrementAndGet();
+            backlogRecords.incrementAndGet();
+            inMemory.incrementAndGet();
+            backlog.add(new Segment(null, x, List.of(priced)));
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /** {@link #offerDurable}, blocking while the queue is full (call it off the event loop). */
@@ -239,7 +279,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      */
     @Override
     public void close() {
-        closing = true;
+        synchronized (directWrites) { // a direct write under way lands in the backlog before the end marker
+            closing = true;
+        }
         queue.offer(new Pending(null, new CompletableFuture<>())); // wakes the spooler now, not after maxDelay
         try {
             spooler.join(30_000);

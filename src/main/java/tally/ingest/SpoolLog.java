@@ -62,6 +62,11 @@ final class SpoolLog implements AutoCloseable {
         }
     }
 
+    /** Whether a batch is forced in the background after {@link #append} returns, not before. */
+    boolean forcesLater() {
+        return forcer != null;
+    }
+
     static boolean fits(Spool.Lines lines) {
         return lines.length() <= SEGMENT_BYTES / 4;
     }

@@ -76,6 +76,37 @@ class SpoolLogTest {
         }
     }
 
+    @Test
+    void aPeriodicSpoolAcknowledgesADurableRecordOnItsCallersThreadOnceItIsInTheSpoolFile() throws Exception {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Spool spool = new Spool(store.config().spoolDir(), Spool.Sync.PERIODIC);
+            int i = 1;
+            try (IngestWriter w = new IngestWriter(new Ledger(store), spool, e -> e.withPrice(e.model(), 42L, "test"), SMALL)) {
+                w.offerDurable(record(0)).get(10, TimeUnit.SECONDS); // through the spooler while the first segment is prepared
+                long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!w.offerDurable(record(i++)).isDone()) {
+                    assertThat(System.nanoTime()).as("a segment was prepared").isLessThan(readyBy);
+                    Thread.sleep(10);
+                }
+                for (int n = 0; n < 50; n++, i++) {
+                    java.util.concurrent.CompletableFuture<Void> ack = w.offerDurable(record(i));
+                    assertThat(ack).as("acknowledged before offerDurable returns").isCompleted();
+                    assertThat(spooled(spool)).as("written first").contains("\"r-" + i + "\"");
+                }
+                assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
+                assertThat(w.stats().added()).isEqualTo(i);
+            }
+            assertThat(new Ledger(store).idCounts()).hasSize(i).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+            assertThat(spool.segments()).as("a flushed, closed writer leaves nothing behind").isEmpty();
+        }
+    }
+
+    private static String spooled(Spool spool) throws java.io.IOException {
+        StringBuilder all = new StringBuilder();
+        for (Path p : spool.segments()) all.append(Files.readString(p).replace("\0", ""));
+        return all.toString();
+    }
+
     private static int segmentsCreated(WatchService watch) throws InterruptedException {
         int n = 0;
         for (WatchKey key; (key = watch.poll(200, TimeUnit.MILLISECONDS)) != null; key.reset()) {
