@@ -100,7 +100,7 @@ class IdentityTest {
             String made = new VirtualKeys(gw.store, java.time.Clock.systemUTC()).create("erin", null, null, null, null, null, null, null).secret();
             long asked = System.nanoTime();
             assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(made), BODY).statusCode()).isEqualTo(200);
-            assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).isLessThan(java.time.Duration.ofMillis(2_000));
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).isLessThan(java.time.Duration.ofSeconds(3)); // a re-read, not the 10 s refresh
         }
     }
 

@@ -61,7 +61,7 @@ class IngestTokenCheckTest {
             tokens.insert(Ids.sha256("tok-bob"), "bob", 2L); // `tally tokens create` by another process, on a shared store
             long asked = System.nanoTime();
             assertThat(check.person("tok-bob").get(5, TimeUnit.SECONDS)).isEqualTo("bob");
-            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(1_500));
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(3)); // a re-read within ~1 s, not the next 10 s refresh
         }
     }
 
