@@ -14,7 +14,6 @@ import tally.server.TallyServer;
 import tally.otlp.OtlpRoutes;
 import tally.otlp.TelemetryCollector;
 import tally.store.ActivityLog;
-
 import tally.ingest.Spool;
 
 import java.io.IOException;
@@ -192,8 +191,8 @@ final class ServeCommand implements Runnable {
         }
 
         void start(GatewayConfig config, TallyServer.Tls tls, Duration holdTtl, Spool.Sync sync) throws IOException {
-            session.writer(sync); // started here, so every part below shares this spool
             aws.validate(); // refused before anything listens, whichever replica will lead
+            session.writer(sync); // started here, so every part below shares this spool
             session.ledger.keepLocalDays(g.zone()); // the dashboard's days split by person, summed as they come
             // Built once for the process: the gateway reports latency to the same instance /metrics reads.
             tally.metrics.GatewayLatency latency = new tally.metrics.GatewayLatency();

@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 
 /**
  * Records accepted but not yet in the store, on disk: JSON-lines segments, forced to the device
- * before a batch counts as accepted (or, as {@link Sync} allows, soon after), deleted once the store has them. A large batch gets a segment
- * of its own ({@link #append}); small ones share a preallocated segment ({@link SpoolLog}), whose
- * unwritten tail is zero bytes: reading stops at the first. Whatever is here at start-up is
- * replayed; record ids make that replay exactly-once.
+ * before a batch counts as accepted (or, as {@link Sync} allows, soon after), deleted once the
+ * store has them. A large batch gets a segment of its own ({@link #append}); small ones share a
+ * preallocated segment ({@link SpoolLog}), whose unwritten tail is zero bytes: reading stops at the
+ * first. Whatever is here at start-up is replayed; record ids make that replay exactly-once.
  */
 public final class Spool {
     private static final String SUFFIX = ".jsonl";

@@ -160,20 +160,29 @@ final class SpoolLog implements AutoCloseable {
         FileChannel ch = active;
         try {
             if (ch != null) ch.force(false);
+            forceFailing = false;
         } catch (java.nio.channels.ClosedChannelException e) {
             unforced.set(true); // rotated meanwhile (the old segment was forced as it closed): the new one next time
         } catch (IOException e) {
             unforced.set(true);
-            LOG.warning("spool: cannot force " + spool.dir() + ": " + e.getMessage());
+            if (!forceFailing) LOG.warning("spool: cannot force " + spool.dir() + " (logged once until it can): " + e.getMessage());
+            forceFailing = true;
         }
     }
+
+    /** The forcer's alone: whether its last force failed, so a failing device is logged once, not ten times a second. */
+    private boolean forceFailing;
 
     private void closeActive() {
         try {
             if (forcer != null) active.force(false);
+        } catch (IOException ignored) {
+            // as much as the device takes; it is closed all the same
+        }
+        try {
             active.close();
         } catch (IOException ignored) {
-            // everything in it was forced already, or as much as the device takes
+            // everything in it was forced already
         }
     }
 
