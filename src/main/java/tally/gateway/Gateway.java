@@ -137,9 +137,10 @@ public final class Gateway implements AutoCloseable {
                 .handler(this::passOn);
         router.post("/v1/messages/batches").handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::createBatch);
         router.get("/v1/messages/batches/:id/results").handler(this::batchResults);
-        // A multipart body (a Files API upload) is forwarded as sent: the body handler would keep none of its bytes.
-        router.route("/v1/*").consumes("multipart/*").last().handler(new RawMultipart(BATCH_BODY_LIMIT, this::otherV1));
-        router.route("/v1/*").last().handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(this::otherV1);
+        // A multipart body (a Files API upload, up to 500 MB upstream) streams through as sent, never held
+        // whole: the body handler would decode it into parts and keep none of its bytes.
+        router.route("/v1/*").consumes("multipart/*").last().handler(ctx -> otherV1(ctx, true));
+        router.route("/v1/*").last().handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT)).handler(ctx -> otherV1(ctx, false));
     }
 
     // ---------------------------------------------------------------- POST /v1/messages
@@ -279,29 +280,51 @@ public final class Gateway implements AutoCloseable {
     private static final Pattern UNMETERED = Pattern.compile("^/v1/(messages|complete|chat|experimental).*");
     private static final Pattern BATCH_STATUS = Pattern.compile("^/v1/messages/batches(/[A-Za-z0-9_-]+(/cancel)?)?/?$");
 
-    private void otherV1(RoutingContext ctx) {
+    /** {@code streamed}: the body is not read yet; it goes to the upstream as it arrives, once the caller is known. */
+    private void otherV1(RoutingContext ctx, boolean streamed) {
+        if (streamed) ctx.request().pause(); // nothing read before the key is checked and the upstream is ready
         String path = ctx.normalizedPath();
         if (UNMETERED.matcher(path.toLowerCase(java.util.Locale.ROOT)).matches() && !BATCH_STATUS.matcher(path).matches()) {
             ApiErrors.send(ctx.request(), 404, "not_found_error", "the gateway does not forward " + ctx.request().method() + " "
                     + (path.length() > 200 ? path.substring(0, 200) + "…" : path)
                     + ": it could be billed without being metered (served: POST /v1/messages, /v1/messages/count_tokens, /v1/messages/batches…)");
+            if (streamed) ProxyExchange.dropBody(ctx.request());
             return;
         }
-        passOn(ctx);
+        passOn(ctx, streamed);
     }
 
     /** count_tokens, models, batch status and any other /v1 path: authenticated and forwarded, never recorded. */
     private void passOn(RoutingContext ctx) {
+        passOn(ctx, false);
+    }
+
+    /** {@code streamed}: the body goes on as it arrives (see {@link #streamedBody}) instead of as read already. */
+    private void passOn(RoutingContext ctx, boolean streamed) {
         HttpServerRequest req = ctx.request();
-        Buffer body = body(ctx);
+        Buffer body = streamed ? null : body(ctx);
         auth.authenticate(req.headers()).onComplete(ar -> {
             if (ar.failed()) {
                 rejected(ctx, ar.cause());
+                if (streamed) ProxyExchange.dropBody(req);
                 return;
             }
-            new ProxyExchange(upstream, req, body, upstreamHeaders(req, ar.result(), false, ownHeaders), null, false,
-                    r -> io.vertx.core.Future.succeededFuture()).start();
+            MultiMap headers = upstreamHeaders(req, ar.result(), false, ownHeaders);
+            if (streamed) streamedBody(req, headers);
+            new ProxyExchange(upstream, req, body, headers, null, false, r -> io.vertx.core.Future.succeededFuture()).start();
         });
+    }
+
+    /**
+     * A body streamed through keeps the length the client gave, if any; a client waiting for 100
+     * Continue gets it once its key is accepted (a refused one never sends its body), and the upstream
+     * is not asked to send one.
+     */
+    private static void streamedBody(HttpServerRequest req, MultiMap headers) {
+        headers.remove("expect");
+        String length = req.getHeader("content-length");
+        if (length != null) headers.set("content-length", length);
+        if ("100-continue".equalsIgnoreCase(req.getHeader("expect"))) req.response().writeContinue();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -319,8 +342,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Buffer body(RoutingContext ctx) {
-        Buffer raw = RawMultipart.body(ctx);
-        if (raw != null) return raw;
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         return b == null ? Buffer.buffer() : b;
     }

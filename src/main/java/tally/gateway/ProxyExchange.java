@@ -35,6 +35,7 @@ final class ProxyExchange {
     private final UpstreamClient upstream;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
+    /** The request body, or null to stream the client's as it arrives (paused until then). */
     private final Buffer body;
     private final MultiMap headers;
     private final Function<HttpClientResponse, UsageTap> tapFor;
@@ -124,7 +125,8 @@ final class ProxyExchange {
                 return;
             }
             upstreamRequest.headers().addAll(headers);
-            upstreamRequest.send(body).onComplete(sent -> {
+            if (body == null && !headers.contains("content-length")) upstreamRequest.setChunked(true); // streamed as it comes
+            (body != null ? upstreamRequest.send(body) : upstreamRequest.send(request)).onComplete(sent -> {
                 if (sent.failed()) failBeforeResponse(sent.cause());
                 else relay(sent.result());
             });
@@ -167,8 +169,10 @@ final class ProxyExchange {
         });
         up.endHandler(v -> {
             if (done) return;
+            // A streamed body the upstream answered before taking all of (an early refusal) leaves the
+            // connection mid-request: it carries nothing more.
             reusable = !clientClosed && !timedOut && up.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
-                    && !"close".equalsIgnoreCase(up.getHeader("connection"));
+                    && !"close".equalsIgnoreCase(up.getHeader("connection")) && (body != null || request.isEnded());
             if (!holdLast) {
                 Buffer last = takeUnsent(null);
                 if (last != null) response.end(last);
@@ -273,7 +277,26 @@ final class ProxyExchange {
         else ctx.owner().setTimer(1_000, t -> finish(CLIENT_CLOSED));
     }
 
+    /** Of a body refused unread, at most this much is read (and dropped) before the connection is closed. */
+    static final long DROPPED_BODY_LIMIT = 256L << 20;
+
+    /**
+     * The rest of a streamed request body that will not go on is read and dropped: a client still
+     * sending it reads no answer until it is done, and the connection can then carry its next
+     * request. Past {@link #DROPPED_BODY_LIMIT} the connection is closed instead.
+     */
+    static void dropBody(HttpServerRequest req) {
+        if (req.isEnded()) return;
+        long[] read = {0};
+        req.handler(chunk -> {
+            read[0] += chunk.length();
+            if (read[0] > DROPPED_BODY_LIMIT) req.connection().close();
+        });
+        req.resume();
+    }
+
     private void failBeforeResponse(Throwable t) {
+        if (body == null) dropBody(request); // a streamed body the upstream did not take
         if (done) return;
         if (clientClosed) {
             finish(CLIENT_CLOSED);

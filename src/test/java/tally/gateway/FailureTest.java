@@ -110,6 +110,13 @@ class FailureTest {
             GatewayHarness.Rec r = gw.awaitRecords(1).get(0);
             assertThat(r.status()).isEqualTo(502);
             assertThat(r.tokens()).isEqualTo(TokenCounts.ZERO);
+
+            // a Files API upload, streamed, that the upstream never takes: answered, not left hanging
+            java.util.Map<String, String> upload = new java.util.HashMap<>(Http.withKey(key));
+            upload.put("content-type", "multipart/form-data; boundary=b");
+            HttpResponse<byte[]> file = Http.post(gw.url() + "/v1/files", upload, "--b\r\n\r\n" + "x".repeat(2 << 20) + "\r\n--b--\r\n");
+            assertThat(file.statusCode()).isEqualTo(502);
+            assertThat(Http.post(gw.url() + "/v1/messages", Http.withKey(key), BODY).statusCode()).as("the connection goes on").isEqualTo(502);
         }
     }
 

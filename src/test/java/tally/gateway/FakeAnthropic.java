@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -88,8 +89,18 @@ public final class FakeAnthropic implements AutoCloseable {
         return seen.get(seen.size() - 1);
     }
 
+    /** Request body bytes received so far, counted as they arrive (before a request has ended). */
+    final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
+
     private void handle(HttpServerRequest req) {
-        req.body().onSuccess(body -> {
+        Buffer received = Buffer.buffer();
+        req.handler(chunk -> {
+            received.appendBuffer(chunk);
+            bodyBytes.addAndGet(chunk.length());
+        });
+        io.vertx.core.Promise<Buffer> whole = io.vertx.core.Promise.promise();
+        req.endHandler(v -> whole.complete(received));
+        whole.future().onSuccess(body -> {
             Seen s = new Seen(req.method().name(), req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body.toString());
             seen.add(s);
             String path = req.path();
@@ -116,6 +127,9 @@ public final class FakeAnthropic implements AutoCloseable {
             } else if (path.matches("/v1/messages/batches/[^/]+")) {
                 json(resp, 200, "{\"id\":\"" + path.split("/")[4] + "\",\"type\":\"message_batch\",\"processing_status\":\"ended\","
                         + "\"created_at\":\"2026-11-20T10:00:00Z\",\"ended_at\":\"2026-11-20T11:30:00Z\"}", requestId);
+            } else if (path.equals("/v1/files") && req.method().name().equals("POST")) {
+                json(resp, 200, "{\"id\":\"file_fake_" + ids.get() + "\",\"type\":\"file\",\"size_bytes\":" + body.length()
+                        + ",\"created_at\":\"2026-11-20T10:00:00Z\"}", requestId);
             } else if (path.equals("/v1/models")) {
                 json(resp, 200, "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sonnet-4-5-20250929\"}],\"has_more\":false}", requestId);
             } else {

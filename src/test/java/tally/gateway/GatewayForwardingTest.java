@@ -181,6 +181,57 @@ class GatewayForwardingTest {
     }
 
     @Test
+    void a_files_api_upload_streams_to_the_upstream_as_it_arrives_never_held_whole() throws Exception {
+        String boundary = "----tally-stream";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] megabyte = "x".repeat(1 << 20).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PipedOutputStream client = new java.io.PipedOutputStream();
+        java.io.PipedInputStream sent = new java.io.PipedInputStream(client, 1 << 16);
+        java.net.http.HttpRequest upload = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/v1/files"))
+                .header("x-api-key", key).header("content-type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> sent)).build();
+        var answer = Http.CLIENT.sendAsync(upload, HttpResponse.BodyHandlers.ofString());
+
+        client.write(head);
+        client.write(megabyte);
+        client.flush();
+        long by = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (gw.upstream.bodyBytes.get() < megabyte.length / 2) { // most of the first megabyte; the rest is not sent yet
+            assertThat(System.nanoTime()).as("the upstream got the upload's start before its end was sent").isLessThan(by);
+            Thread.sleep(10);
+        }
+        for (int i = 0; i < 3; i++) client.write(megabyte);
+        client.write(tail);
+        client.close();
+
+        HttpResponse<String> r = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"type\":\"file\"").contains("\"size_bytes\":" + (head.length + 4 * megabyte.length + tail.length));
+        assertThat(gw.upstream.last().headers().get("x-api-key")).isEqualTo(GatewayHarness.UPSTREAM_KEY);
+    }
+
+    @Test
+    void an_upload_with_a_key_the_gateway_refuses_gets_401_and_none_of_it_goes_on() {
+        String boundary = "----tally-refused";
+        String upload = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n"
+                + "secret notes\n".repeat(50_000) + "\r\n--" + boundary + "--\r\n";
+        Map<String, String> headers = new HashMap<>(Http.withKey("sk-tally-not-a-real-key"));
+        headers.put("content-type", "multipart/form-data; boundary=" + boundary);
+        int before = gw.upstream.seen.size();
+
+        HttpResponse<byte[]> refused = Http.post(gw.url() + "/v1/files", headers, upload);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(new String(refused.body())).contains("\"type\":\"authentication_error\"");
+        assertThat(gw.upstream.seen).hasSize(before);
+        assertThat(gw.upstream.bodyBytes).hasValue(0);
+        // the unread body does not become the next request on the connection
+        HttpResponse<byte[]> next = Http.post(gw.url() + "/v1/messages", Http.withKey(key), Http.messageBody("claude-haiku-4-5-20251001", 10, false));
+        assertThat(next.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void a_client_whose_base_url_ends_in_v1_is_served_as_if_it_did_not() {
         HttpResponse<byte[]> resp = Http.post(gw.url() + "/v1/v1/messages?beta=true", Http.withKey(key),
                 Http.messageBody("claude-haiku-4-5-20251001", 10, false));
