@@ -195,7 +195,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * A periodic spool's acknowledgement without a hop to the spooler thread and back (each a wake-up
      * that a busy machine can delay by milliseconds): the record is written to the spool file on the
      * caller's thread, a few microseconds with nothing waiting for the device, and queued for the
-     * store. Null when it takes the queue instead: the first segment is not ready yet, or the backlog
+     * store. Null when it takes the queue instead: the next segment is not ready yet, or the backlog
      * held in memory is full (records read back from the spool are best stored in batches).
      */
     private CompletableFuture<Void> spoolNow(UsageEvent e) {
@@ -211,7 +211,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             if (closing || inMemory.get() >= (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize()) return null;
             Spool.Extent x;
             try {
-                x = log.append(one);
+                x = log.append(one, false); // an event loop: never waits for the next segment
             } catch (IOException io) {
                 lastError = "cannot write spool " + spool.dir() + ": " + io.getMessage();
                 return CompletableFuture.failedFuture(io);

@@ -77,10 +77,18 @@ final class SpoolLog implements AutoCloseable {
      * first segment is still being prepared (the caller writes a segment of its own meanwhile): a
      * one-off command never waits for, nor leaves behind, a preallocated segment.
      */
-    synchronized Spool.Extent append(Spool.Lines lines) throws IOException {
+    Spool.Extent append(Spool.Lines lines) throws IOException {
+        return append(lines, true);
+    }
+
+    /**
+     * {@link #append(Spool.Lines)}; with {@code mayWait} false (an event loop writing its own record)
+     * also null where the next segment is not prepared yet, instead of waiting for it.
+     */
+    synchronized Spool.Extent append(Spool.Lines lines, boolean mayWait) throws IOException {
         if (active == null || position + lines.length() > SEGMENT_BYTES) {
             if (spare == null) spare = preparer.submit(this::preallocate);
-            if (active == null && !spare.isDone()) return null;
+            if ((active == null || !mayWait) && !spare.isDone()) return null;
             rotate();
         }
         Spool.writeFully(active, lines, position);
@@ -104,7 +112,7 @@ final class SpoolLog implements AutoCloseable {
      */
     synchronized void retireIfIdle() {
         if (active == null || unstored.getOrDefault(activePath, 0) > 0) return;
-        closeActive();
+        closeActive(false);
         drop(activePath);
         active = null;
         activePath = null;
@@ -112,14 +120,17 @@ final class SpoolLog implements AutoCloseable {
 
     private void rotate() throws IOException {
         if (active != null) {
-            closeActive();
+            boolean kept = unstored.getOrDefault(activePath, 0) > 0;
+            closeActive(kept);
             sealed.add(activePath);
-            if (unstored.getOrDefault(activePath, 0) == 0) drop(activePath);
+            if (!kept) drop(activePath);
         }
         Path fresh = takeSpare();
         Path named = spool.nextSegment();
         Files.move(fresh, named, StandardCopyOption.ATOMIC_MOVE);
-        spool.forceDirectory(); // the name must survive a crash as the records in it will
+        // the name must survive a power loss as the records in it will: periodic, as they will (soon after)
+        if (forcer == null) spool.forceDirectory();
+        else forcer.execute(this::forceDirectoryQuietly);
         active = FileChannel.open(named, StandardOpenOption.WRITE);
         activePath = named;
         position = 0;
@@ -173,16 +184,39 @@ final class SpoolLog implements AutoCloseable {
     /** The forcer's alone: whether its last force failed, so a failing device is logged once, not ten times a second. */
     private boolean forceFailing;
 
-    private void closeActive() {
+    /**
+     * Closes the current segment. One whose records a periodic spool still needs ({@code kept}) is
+     * forced first, on the forcer's thread: the caller may be an event loop, which must not wait for
+     * the device.
+     */
+    private void closeActive(boolean kept) {
+        FileChannel ch = active;
+        if (forcer != null && kept) forcer.execute(() -> forceAndClose(ch));
+        else closeQuietly(ch); // everything in it was forced already, or nothing in it is needed
+    }
+
+    private void forceAndClose(FileChannel ch) {
         try {
-            if (forcer != null) active.force(false);
-        } catch (IOException ignored) {
-            // as much as the device takes; it is closed all the same
+            ch.force(false);
+        } catch (IOException e) {
+            LOG.warning("spool: cannot force " + spool.dir() + ": " + e.getMessage());
         }
+        closeQuietly(ch);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
         try {
-            active.close();
+            ch.close();
         } catch (IOException ignored) {
-            // everything in it was forced already
+            // nothing more will be written to it
+        }
+    }
+
+    private void forceDirectoryQuietly() {
+        try {
+            spool.forceDirectory();
+        } catch (IOException e) {
+            LOG.warning("spool: cannot force " + spool.dir() + ": " + e.getMessage());
         }
     }
 
@@ -195,7 +229,9 @@ final class SpoolLog implements AutoCloseable {
     /** Stops preparing; removes the spare, and the current segment if the store has all of it. */
     @Override
     public synchronized void close() {
-        if (forcer != null) { // not interrupted: that would close the channel under its force
+        retireIfIdle();
+        if (active != null) closeActive(true);
+        if (forcer != null) { // runs the forces queued, not the periodic one; not interrupted: that would close a channel under its force
             forcer.shutdown();
             try {
                 forcer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -203,8 +239,6 @@ final class SpoolLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        retireIfIdle();
-        if (active != null) closeActive();
         preparer.shutdown();
         try {
             preparer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

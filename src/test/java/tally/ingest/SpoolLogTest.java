@@ -101,6 +101,23 @@ class SpoolLogTest {
         }
     }
 
+    @Test
+    void aPeriodicSpoolMovesOnToItsNextSegmentsAndKeepsEveryRecordExactlyOnce() throws Exception {
+        int n = 15_000; // ~6 MB of lines: more than one 4 MB segment
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            Spool spool = new Spool(store.config().spoolDir(), Spool.Sync.PERIODIC);
+            IngestWriter.Options roomy = new IngestWriter.Options(5_000, Duration.ofMillis(20), n);
+            try (IngestWriter w = new IngestWriter(new Ledger(store), spool, e -> e.withPrice(e.model(), 42L, "test"), roomy)) {
+                List<java.util.concurrent.CompletableFuture<Void>> acks = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) acks.add(w.offerDurable(record(i)));
+                for (var ack : acks) ack.get(30, TimeUnit.SECONDS);
+                assertThat(w.flush(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(new Ledger(store).idCounts()).hasSize(n).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
+            assertThat(spool.segments()).as("a flushed, closed writer leaves nothing behind").isEmpty();
+        }
+    }
+
     private static String spooled(Spool spool) throws java.io.IOException {
         StringBuilder all = new StringBuilder();
         for (Path p : spool.segments()) all.append(Files.readString(p).replace("\0", ""));
