@@ -317,9 +317,16 @@ final class ProxyExchange {
      * The client library's idle timeout does not cover a response whose body stalls, so silence is
      * watched here: one timer per exchange, re-armed for whatever is left of the timeout.
      */
+    /** The watchdog's: how much of a streamed request body had arrived when it last looked. */
+    private long streamedSeen;
+
     private void armWatchdog(long delayNanos) {
         watchdog = vertx.setTimer(Math.max(1, delayNanos / 1_000_000), t -> {
             if (done) return;
+            if (body == null && request.bytesRead() > streamedSeen) { // an upload still coming in is not silence
+                streamedSeen = request.bytesRead();
+                lastActivity = System.nanoTime();
+            }
             long idle = System.nanoTime() - lastActivity;
             if (idle < idleTimeoutNanos) {
                 armWatchdog(idleTimeoutNanos - idle);

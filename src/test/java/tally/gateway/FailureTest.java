@@ -79,6 +79,28 @@ class FailureTest {
     }
 
     @Test
+    void an_upload_that_takes_longer_than_the_upstream_timeout_but_keeps_coming_is_not_cut_off() throws Exception {
+        try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withUpstreamTimeout(Duration.ofMillis(400)))) {
+            String key = gw.key("alice");
+            java.io.PipedOutputStream client = new java.io.PipedOutputStream();
+            java.io.PipedInputStream sent = new java.io.PipedInputStream(client);
+            var answer = Http.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/v1/files"))
+                    .header("x-api-key", key).header("content-type", "multipart/form-data; boundary=b")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> sent)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            client.write("--b\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int i = 0; i < 12; i++) { // 1.2 s of a slow upload, three timeouts long
+                client.write("x".repeat(1_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.flush();
+                Thread.sleep(100);
+            }
+            client.write("\r\n--b--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            client.close();
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void an_upstream_that_goes_silent_times_out_and_is_recorded_as_504_with_the_usage_so_far() {
         try (GatewayHarness gw = new GatewayHarness(TestStores.Kind.DUCKDB, dir, c -> c.withUpstreamTimeout(Duration.ofMillis(400)))) {
             String key = gw.key("alice");
