@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
     private static final long MESSAGES_BODY_LIMIT = 32L << 20; // Anthropic's own limit (docs/formats.md §1.5)
-    private static final long BATCH_BODY_LIMIT = 256L << 20;
+    /** The most the gateway reads of a body it holds (a batch) or drops (a refused upload). */
+    static final long BATCH_BODY_LIMIT = 256L << 20;
 
     private final Vertx vertx;
     private final GatewayConfig config;

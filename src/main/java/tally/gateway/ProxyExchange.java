@@ -277,20 +277,18 @@ final class ProxyExchange {
         else ctx.owner().setTimer(1_000, t -> finish(CLIENT_CLOSED));
     }
 
-    /** Of a body refused unread, at most this much is read (and dropped) before the connection is closed. */
-    static final long DROPPED_BODY_LIMIT = 256L << 20;
-
     /**
      * The rest of a streamed request body that will not go on is read and dropped: a client still
      * sending it reads no answer until it is done, and the connection can then carry its next
-     * request. Past {@link #DROPPED_BODY_LIMIT} the connection is closed instead.
+     * request. Past the most the gateway reads of any body ({@link Gateway#BATCH_BODY_LIMIT}) the
+     * connection is closed instead.
      */
     static void dropBody(HttpServerRequest req) {
         if (req.isEnded()) return;
         long[] read = {0};
         req.handler(chunk -> {
             read[0] += chunk.length();
-            if (read[0] > DROPPED_BODY_LIMIT) req.connection().close();
+            if (read[0] > Gateway.BATCH_BODY_LIMIT) req.connection().close();
         });
         req.resume();
     }

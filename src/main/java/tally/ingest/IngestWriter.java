@@ -208,7 +208,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             return CompletableFuture.failedFuture(x);
         }
         synchronized (directWrites) {
-            if (closing || inMemory.get() >= (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize()) return null;
+            if (closing || !roomInMemory(1)) return null;
             Spool.Extent x;
             try {
                 x = log.append(one, false); // an event loop: never waits for the next segment
@@ -435,9 +435,13 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /** Keeps a spooled segment's records in memory while the backlog held there is short; else the store reads them back. */
     private void keepInMemoryIfRoom(Segment s) {
-        long limit = (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize();
-        if (inMemory.get() + s.events.size() > limit) s.events = null;
+        if (!roomInMemory(s.events.size())) s.events = null;
         else inMemory.addAndGet(s.events.size());
+    }
+
+    /** Whether the backlog held in memory has room for this many more records ({@link #SEGMENTS_KEPT_IN_MEMORY} batches). */
+    private boolean roomInMemory(int records) {
+        return inMemory.get() + records <= (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize();
     }
 
     // ---------------------------------------------------------------- store stage

@@ -130,7 +130,7 @@ final class SpoolLog implements AutoCloseable {
         Files.move(fresh, named, StandardCopyOption.ATOMIC_MOVE);
         // the name must survive a power loss as the records in it will: periodic, as they will (soon after)
         if (forcer == null) spool.forceDirectory();
-        else forcer.execute(this::forceDirectoryQuietly);
+        else forcer.execute(() -> forced(spool::forceDirectory));
         active = FileChannel.open(named, StandardOpenOption.WRITE);
         activePath = named;
         position = 0;
@@ -169,19 +169,34 @@ final class SpoolLog implements AutoCloseable {
     private void forceWritten() {
         if (!unforced.getAndSet(false)) return;
         FileChannel ch = active;
+        if (ch != null && !forced(() -> ch.force(false))) unforced.set(true); // the next time, then
+    }
+
+    /** A force of the forcer's; the device's or the file system's part that may fail. */
+    private interface DeviceWork {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a force on the forcer's thread; false if it failed. A failure is logged once until a force
+     * succeeds (a failing device would otherwise be logged ten times a second). A channel closed
+     * meanwhile is no failure: a rotation forced it as it closed.
+     */
+    private boolean forced(DeviceWork work) {
         try {
-            if (ch != null) ch.force(false);
+            work.run();
             forceFailing = false;
+            return true;
         } catch (java.nio.channels.ClosedChannelException e) {
-            unforced.set(true); // rotated meanwhile (the old segment was forced as it closed): the new one next time
+            return false;
         } catch (IOException e) {
-            unforced.set(true);
             if (!forceFailing) LOG.warning("spool: cannot force " + spool.dir() + " (logged once until it can): " + e.getMessage());
             forceFailing = true;
+            return false;
         }
     }
 
-    /** The forcer's alone: whether its last force failed, so a failing device is logged once, not ten times a second. */
+    /** The forcer's alone: whether its last force failed. */
     private boolean forceFailing;
 
     /**
@@ -191,17 +206,14 @@ final class SpoolLog implements AutoCloseable {
      */
     private void closeActive(boolean kept) {
         FileChannel ch = active;
-        if (forcer != null && kept) forcer.execute(() -> forceAndClose(ch));
-        else closeQuietly(ch); // everything in it was forced already, or nothing in it is needed
-    }
-
-    private void forceAndClose(FileChannel ch) {
-        try {
-            ch.force(false);
-        } catch (IOException e) {
-            LOG.warning("spool: cannot force " + spool.dir() + ": " + e.getMessage());
+        if (forcer != null && kept) {
+            forcer.execute(() -> {
+                forced(() -> ch.force(false));
+                closeQuietly(ch);
+            });
+        } else {
+            closeQuietly(ch); // everything in it was forced already, or nothing in it is needed
         }
-        closeQuietly(ch);
     }
 
     private static void closeQuietly(FileChannel ch) {
@@ -209,14 +221,6 @@ final class SpoolLog implements AutoCloseable {
             ch.close();
         } catch (IOException ignored) {
             // nothing more will be written to it
-        }
-    }
-
-    private void forceDirectoryQuietly() {
-        try {
-            spool.forceDirectory();
-        } catch (IOException e) {
-            LOG.warning("spool: cannot force " + spool.dir() + ": " + e.getMessage());
         }
     }
 
