@@ -91,7 +91,7 @@ public final class GatewayBench {
         GatewayBench b = this;
         int warm = Integer.getInteger("bench.rateWarmup", 3);
         System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, warm);
-        System.out.printf("%-10s %-8s %9s %9s %9s %9s %7s %9s  %s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors",
+        System.out.printf("%-10s %-11s %9s %9s %9s %9s %7s %9s  %s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors",
                 "max", "slowest sent at");
         for (boolean stream : new boolean[] {false, true}) {
             Map<String, double[]> got = new LinkedHashMap<>();
@@ -102,14 +102,14 @@ public final class GatewayBench {
             double[] d = got.get("direct");
             for (var e : got.entrySet()) {
                 double[] r = e.getValue();
-                System.out.printf("%-10s %-8s %9.3f %9.3f %9s %9s %7d %9.3f  %s%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
+                System.out.printf("%-10s %-11s %9.3f %9.3f %9s %9s %7d %9.3f  %s%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
                         e.getKey().equals("direct") ? "" : String.format("%+.3f", r[0] - d[0]),
                         e.getKey().equals("direct") ? "" : String.format("%+.3f", r[1] - d[1]), (long) r[2], r[3],
                         java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli((long) r[4]), java.time.ZoneId.systemDefault()));
             }
             double[] n = got.get("nginx");
             double[] g = got.get("gateway");
-            System.out.printf("  gateway adds %.3f ms at p50 and %.3f ms at p99; nginx adds %.3f / %.3f ms; ratio gateway/nginx: p50 %.2fx, p99 %.2fx%n",
+            System.out.printf("  gateway adds %.3f ms at p50 and %.3f ms at p99; nginx adds %.3f / %.3f ms; ratio gateway/nginx: p50 %s, p99 %s%n",
                     g[0] - d[0], g[1] - d[1], n[0] - d[0], n[1] - d[1], ratio(g[0] - d[0], n[0] - d[0]), ratio(g[1] - d[1], n[1] - d[1]));
             double[] t = got.get("gw-tmpfs");
             if (t != null) {
@@ -223,8 +223,9 @@ public final class GatewayBench {
         return 0;
     }
 
-    static double ratio(double a, double b) {
-        return b <= 0 ? Double.NaN : a / b;
+    /** a/b as "2.27x"; "n/a" where nginx added nothing measurable (the direct calls' own spread was larger). */
+    static String ratio(double a, double b) {
+        return b <= 0 ? "n/a" : String.format("%.2fx", a / b);
     }
 
     HttpClientAgent client(int connections) {
