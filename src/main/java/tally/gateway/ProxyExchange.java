@@ -311,13 +311,13 @@ final class ProxyExchange {
         finish(timeout ? 504 : 502);
     }
 
+    /** The watchdog's: how much of a streamed request body had arrived when it last looked. */
+    private long streamedSeen;
+
     /**
      * The client library's idle timeout does not cover a response whose body stalls, so silence is
      * watched here: one timer per exchange, re-armed for whatever is left of the timeout.
      */
-    /** The watchdog's: how much of a streamed request body had arrived when it last looked. */
-    private long streamedSeen;
-
     private void armWatchdog(long delayNanos) {
         watchdog = vertx.setTimer(Math.max(1, delayNanos / 1_000_000), t -> {
             if (done) return;
