@@ -50,7 +50,7 @@ final class ImportAwsCostsCommand implements Runnable {
         List<String> names = services == null || services.isEmpty() ? CostExplorerPull.DEFAULT_SERVICES : services;
         CostExplorerPull.Result pulled;
         try (CostExplorerClient client = aws.access().costExplorer()) {
-            PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
+            PriceCatalog catalog = Session.catalogOf(g);
             pulled = new CostExplorerPull(client, catalog).run(from, to.plusDays(1), names, principalTag);
         } catch (IOException e) {
             throw new UserError(e.getMessage(), e);

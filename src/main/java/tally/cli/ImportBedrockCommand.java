@@ -83,7 +83,7 @@ final class ImportBedrockCommand implements Runnable, CommandLine.IExitCodeGener
 
     /** Beside a running server: the logs are read here, their records stored by the server. */
     private ImportSummary beside(GlobalOptions g, SkipFile log) {
-        PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
+        PriceCatalog catalog = Session.catalogOf(g);
         try (Backend b = Backend.open(g)) {
             ServerImport server = new ServerImport(b);
             BedrockImporter importer = new BedrockImporter(server, server, catalog, log);
@@ -106,7 +106,7 @@ final class ImportBedrockCommand implements Runnable, CommandLine.IExitCodeGener
             throw new UserError(e.getMessage());
         }
         if (Backend.server(g).isPresent()) {
-            PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
+            PriceCatalog catalog = Session.catalogOf(g);
             try (Backend b = Backend.open(g)) {
                 ServerImport server = new ServerImport(b);
                 pull(access, from, where, server, server, catalog, log, summaries);

@@ -14,7 +14,6 @@ import tally.importers.claudecode.TranscriptFiles;
 import tally.importers.claudecode.TranscriptImporter;
 import tally.ingest.IngestWriter;
 import tally.ingest.Spool;
-import tally.pricing.PriceCatalog;
 import tally.store.ImportOffsets;
 
 import java.io.IOException;
@@ -48,7 +47,7 @@ final class ImportClaudeCodeCommand implements Runnable, CommandLine.IExitCodeGe
      * launcher gives an import.
      */
     static IngestWriter bulkWriter(Session s) {
-        return new IngestWriter(s.ledger, new Spool(s.store.config().spoolDir()), s.catalog()::price,
+        return new IngestWriter(s.ledger, new Spool(s.store.config().spoolDir()), e -> s.catalog().price(e), // read once used
                 new IngestWriter.Options(125_000, Duration.ofMillis(500), 25_000, false));
     }
 
@@ -76,7 +75,7 @@ final class ImportClaudeCodeCommand implements Runnable, CommandLine.IExitCodeGe
     private ImportSummary here(GlobalOptions g, List<Path> roots, String identity, SkipFile log) {
         TranscriptFiles.Search search = TranscriptFiles.startFinding(roots, log); // the tree is walked while the store opens
         try (Session s = Session.open(g); IngestWriter writer = bulkWriter(s)) {
-            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s.catalog(), identity, s.clock, log);
+            TranscriptImporter importer = new TranscriptImporter(new ImportOffsets(s.store), writer, s::catalog, identity, s.clock, log);
             try (Progress progress = Progress.start("claude-code", 0)) {
                 return importer.run(search, progress);
             } catch (IOException e) {
@@ -87,10 +86,10 @@ final class ImportClaudeCodeCommand implements Runnable, CommandLine.IExitCodeGe
 
     /** Beside a running server: the files are read here, their records stored by the server. */
     private ImportSummary beside(GlobalOptions g, List<Path> roots, String identity, SkipFile log) {
-        PriceCatalog catalog = g.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(g.pricesFile());
         try (Backend b = Backend.open(g)) {
             ServerImport server = new ServerImport(b);
-            TranscriptImporter importer = new TranscriptImporter(server, server, catalog, identity, Clock.systemUTC(), log);
+            TranscriptImporter importer = new TranscriptImporter(server, server, () -> Session.catalogOf(g), identity,
+                    Clock.systemUTC(), log);
             try (Progress progress = Progress.start("claude-code", 0)) {
                 return importer.run(roots, progress);
             } catch (IOException e) {

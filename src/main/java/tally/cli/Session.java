@@ -85,11 +85,15 @@ final class Session implements AutoCloseable {
         return options.zone();
     }
 
-    PriceCatalog catalog() {
-        if (catalog == null) {
-            catalog = options.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(options.pricesFile());
-        }
+    /** The prices, read on first use (an import's parser threads and its writer may both ask). */
+    synchronized PriceCatalog catalog() {
+        if (catalog == null) catalog = catalogOf(options);
         return catalog;
+    }
+
+    /** The catalog the options choose: the --prices file, else the bundled one. */
+    static PriceCatalog catalogOf(GlobalOptions options) {
+        return options.pricesFile() == null ? PriceCatalog.bundled() : PriceCatalog.load(options.pricesFile());
     }
 
     /** The ingest writer, started on first use (it replays whatever an earlier run left in the spool). */

@@ -30,6 +30,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * {@code tally import claude-code}: reads transcript files, only the bytes added since the last
@@ -66,19 +67,23 @@ public final class TranscriptImporter {
 
     private final OffsetBook offsets;
     private final RecordSink writer;
-    private final PriceCatalog catalog;
+    private final Supplier<PriceCatalog> catalog;
     private final String identity;
     private final Clock clock;
     private final int threads;
     private final SkipLog skipLog;
 
     public TranscriptImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, String identity, Clock clock) {
-        this(offsets, writer, catalog, identity, clock, null);
+        this(offsets, writer, () -> catalog, identity, clock, null);
     }
 
-    /** @param skipLog where every skipped line goes as it is found, or null (the summary keeps the first few) */
-    public TranscriptImporter(OffsetBook offsets, RecordSink writer, PriceCatalog catalog, String identity, Clock clock,
-                              SkipLog skipLog) {
+    /**
+     * @param catalog the prices, asked for only once there is something to read: an import with nothing
+     *                new (a hook's, run after every session) never reads the catalog
+     * @param skipLog where every skipped line goes as it is found, or null (the summary keeps the first few)
+     */
+    public TranscriptImporter(OffsetBook offsets, RecordSink writer, Supplier<PriceCatalog> catalog, String identity,
+                              Clock clock, SkipLog skipLog) {
         this.skipLog = skipLog;
         this.offsets = offsets;
         this.writer = writer;
@@ -185,6 +190,8 @@ public final class TranscriptImporter {
 
     /** Reads files in parallel, a few ahead of the one being handed on, and hands their records to the writer in path order. */
     private void readAll(List<Plan> plans, Progress progress, Totals totals) {
+        if (plans.isEmpty()) return;
+        PriceCatalog prices = catalog.get();
         List<UsageEvent> run = new ArrayList<>(SORT_RUN);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(() -> {
@@ -204,7 +211,7 @@ public final class TranscriptImporter {
                 while (started < jobs.length && started <= i + ahead) {
                     Job j = new Job(plans.get(started));
                     jobs[started++] = j;
-                    pool.execute(() -> readFile(j));
+                    pool.execute(() -> readFile(j, prices));
                 }
                 Job job = jobs[i];
                 jobs[i] = null;
@@ -261,10 +268,10 @@ public final class TranscriptImporter {
         }
     }
 
-    private void readFile(Job job) {
+    private void readFile(Job job, PriceCatalog prices) {
         Plan p = job.plan;
         TranscriptFileReader.FileContext ctx = new TranscriptFileReader.FileContext(p.file().path().toString(), identity,
-                p.file().project(), p.file().session(), p.recent(), catalog, new Skips(skipLog), p.before());
+                p.file().project(), p.file().session(), p.recent(), prices, new Skips(skipLog), p.before());
         Chunks chunks = new Chunks(job);
         Done done;
         try {
