@@ -49,6 +49,12 @@ final class CommandChoice {
         return i < args.length ? args[i] : null;
     }
 
+    /** The argument right after the subcommand's name, or null: a sub-subcommand's name, if any. */
+    static String wordAfterTheCommand(String[] args) {
+        int i = afterGlobalOptions(args) + 1;
+        return i < args.length ? args[i] : null;
+    }
+
     static Optional<Class<?>> named(String[] args, Map<String, Class<?>> commands) {
         int i = afterGlobalOptions(args);
         if (i >= args.length) return Optional.empty();

@@ -111,6 +111,28 @@ class ReadingStartupTest {
                 .containsOnlyKeys("report");
         assertThat(Main.commandLine(new String[] {"--tz=UTC", "people", "list"}).getSubcommands()).containsOnlyKeys("people");
         assertThat(Main.commandLine(new String[] {"--data", "report", "totals"}).getSubcommands()).containsOnlyKeys("totals");
+        assertThat(Main.commandLine(new String[] {"--tz=UTC", "people", "list"}).getSubcommands().get("people")
+                .getSubcommands()).as("a grouping's siblings are left out too").containsOnlyKeys("list");
+        assertThat(Main.commandLine(new String[] {"users", "list"}).getSubcommands().get("users").getSubcommands())
+                .as("a grouping with options of its own is built whole").hasSize(3);
+    }
+
+    @Test
+    void aSubcommandBuiltAloneReadsAndParsesAsInTheWholeTree() {
+        CommandLine whole = Main.commandLine();
+        for (String[] args : List.of(new String[] {"budgets", "list"}, new String[] {"import", "claude-code"},
+                new String[] {"--data", "d", "keys", "list"}, new String[] {"people", "list"}, new String[] {"budgets", "set"})) {
+            CommandLine alone = Main.commandLine(args).getSubcommands().get(args[args.length - 2]);
+            assertThat(alone.getSubcommands()).containsOnlyKeys(args[args.length - 1]);
+            assertThat(alone.getSubcommands().get(args[args.length - 1]).getUsageMessage()).as(String.join(" ", args))
+                    .isEqualTo(whole.getSubcommands().get(args[args.length - 2]).getSubcommands().get(args[args.length - 1])
+                            .getUsageMessage());
+        }
+        String data = dir.resolve("d").toString();
+        assertThat(Cli.run("--data", data, "record", "--user", "alice", "--model", "claude-sonnet-4-5", "--input", "1",
+                "--output", "1", "--id", "r1").code()).isZero();
+        assertThat(Cli.run("budgets", "list", "--tz", "UTC", "--data", data).code())
+                .as("the root's options still reach the leaf").isZero();
     }
 
     @Test
