@@ -118,6 +118,12 @@ class ReadingStartupTest {
     }
 
     @Test
+    void theGroupingsAreTheCommandsWithSubcommands() {
+        Main.COMMANDS.forEach((name, c) -> assertThat(Main.GROUPINGS.contains(c)).as(name)
+                .isEqualTo(c.getAnnotation(CommandLine.Command.class).subcommands().length > 0));
+    }
+
+    @Test
     void aSubcommandBuiltAloneReadsAndParsesAsInTheWholeTree() {
         CommandLine whole = Main.commandLine();
         for (String[] args : List.of(new String[] {"budgets", "list"}, new String[] {"import", "claude-code"},
