@@ -2,23 +2,17 @@ package tally.importers.claudecode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tally.core.UsageEvent;
 import tally.importers.Progress;
-import tally.ingest.IngestStats;
-import tally.ingest.RecordSink;
 import tally.pricing.PriceCatalog;
 import tally.store.ImportOffsets;
 import tally.store.OffsetBook;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -44,16 +38,16 @@ class CatalogOnDemandTest {
                     Transcript.answer("2026-11-0" + (i + 1) + "T10:00:00.000Z", "s" + i, "msg_" + i, "req_" + i).json());
         }
         RememberedOffsets offsets = new RememberedOffsets();
-        List<UsageEvent> stored = new ArrayList<>();
+        TakingSink sink = new TakingSink();
 
-        new TranscriptImporter(offsets, new Collecting(stored), catalog, "alice", Clock.systemUTC(), null)
+        new TranscriptImporter(offsets, sink, catalog, "alice", Clock.systemUTC(), null)
                 .run(List.of(dir), Progress.none());
-        assertThat(stored).hasSize(3).allMatch(e -> e.costNanos() != null && e.costNanos() > 0);
+        assertThat(sink.taken).hasSize(3).allMatch(e -> e.costNanos() != null && e.costNanos() > 0);
         assertThat(asked).as("once, for all three files and both parser threads").hasValue(1);
 
-        new TranscriptImporter(offsets, new Collecting(stored), catalog, "alice", Clock.systemUTC(), null)
+        new TranscriptImporter(offsets, sink, catalog, "alice", Clock.systemUTC(), null)
                 .run(List.of(dir), Progress.none());
-        assertThat(stored).as("nothing new").hasSize(3);
+        assertThat(sink.taken).as("nothing new").hasSize(3);
         assertThat(asked).as("not asked again: nothing to price").hasValue(1);
     }
 
@@ -69,24 +63,6 @@ class CatalogOnDemandTest {
         @Override
         public void save(String kind, Collection<ImportOffsets.Offset> offsets) {
             offsets.forEach(o -> byPath.put(o.path(), o));
-        }
-    }
-
-    private record Collecting(List<UsageEvent> stored) implements RecordSink {
-        @Override
-        public CompletableFuture<Void> submit(UsageEvent e) {
-            stored.add(e);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean flush(Duration timeout) {
-            return true;
-        }
-
-        @Override
-        public IngestStats stats() {
-            return new IngestStats(stored.size(), stored.size(), 0, 0, 0, 0, 0, 0, null);
         }
     }
 }

@@ -3,10 +3,7 @@ package tally.importers.claudecode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tally.core.UsageEvent;
 import tally.importers.Progress;
-import tally.ingest.IngestStats;
-import tally.ingest.RecordSink;
 import tally.ingest.ThreadNice;
 import tally.pricing.PriceCatalog;
 import tally.store.ImportOffsets;
@@ -16,12 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,35 +36,16 @@ class ParserPriorityTest {
             Transcript.write(dir.resolve("p/s" + i + ".jsonl"),
                     Transcript.answer("2026-11-0" + (i + 1) + "T10:00:00.000Z", "s" + i, "msg_" + i, "req_" + i).json());
         }
-        PeekingSink sink = new PeekingSink();
+        List<Integer> seen = new ArrayList<>(); // at the first record, the nice value of every parser thread
+        TakingSink sink = new TakingSink(e -> {
+            if (seen.isEmpty()) seen.addAll(parserNices());
+        });
         new TranscriptImporter(new NoOffsets(), sink, PriceCatalog.bundled(), "alice", Clock.systemUTC())
                 .run(List.of(dir), Progress.none());
 
-        assertThat(sink.records).isEqualTo(4);
-        assertThat(sink.parserNices).as("the parser threads' nice values, seen while the records are handed on")
+        assertThat(sink.taken).hasSize(4);
+        assertThat(seen).as("the parser threads' nice values, seen while the records are handed on")
                 .isNotEmpty().allMatch(n -> n == Math.min(19, importing + TranscriptImporter.PARSER_NICE));
-    }
-
-    /** Counts the records and, at the first, reads the nice value of every parser thread of this process. */
-    private static final class PeekingSink implements RecordSink {
-        int records;
-        final List<Integer> parserNices = new ArrayList<>();
-
-        @Override
-        public CompletableFuture<Void> submit(UsageEvent e) {
-            if (records++ == 0) parserNices.addAll(parserNices());
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean flush(Duration timeout) {
-            return true;
-        }
-
-        @Override
-        public IngestStats stats() {
-            return new IngestStats(records, records, 0, 0, 0, 0, 0, 0, null);
-        }
     }
 
     private static List<Integer> parserNices() {
