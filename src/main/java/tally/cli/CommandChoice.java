@@ -45,13 +45,17 @@ final class CommandChoice {
 
     /** The first argument after the global options, or null: a subcommand's name, if any. */
     static String firstWord(String[] args) {
-        int i = afterGlobalOptions(args);
-        return i < args.length ? args[i] : null;
+        return wordAt(args, 0);
     }
 
     /** The argument right after the subcommand's name, or null: a sub-subcommand's name, if any. */
     static String wordAfterTheCommand(String[] args) {
-        int i = afterGlobalOptions(args) + 1;
+        return wordAt(args, 1);
+    }
+
+    /** The argument {@code k} places after the global options, or null. */
+    private static String wordAt(String[] args, int k) {
+        int i = afterGlobalOptions(args) + k;
         return i < args.length ? args[i] : null;
     }
 
