@@ -1,12 +1,15 @@
 package tally.cli;
 
+import tally.TestJvm;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,17 +21,22 @@ final class ChildJvm {
     private ChildJvm() {}
 
     static Finished run(Path folder, Class<?> main, List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(folder.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TALLY_"));
-        Path log = Files.createTempFile("child-jvm", ".log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(25, TimeUnit.SECONDS)).as(main.getSimpleName() + " finished").isTrue();
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        return new Finished(p.exitValue(), output);
+        Path scratch = Files.createTempDirectory("child-jvm"); // its log and temp folder, not in the folder it runs in
+        try {
+            ProcessBuilder pb = new ProcessBuilder(TestJvm.command(scratch, List.of(), main, args.toArray(String[]::new)))
+                    .directory(folder.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("TALLY_"));
+            Path log = scratch.resolve("output.log");
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
+            Process p = pb.start();
+            boolean finished = p.waitFor(25, TimeUnit.SECONDS);
+            if (!finished) p.destroyForcibly().waitFor();
+            assertThat(finished).as(main.getSimpleName() + " finished").isTrue();
+            return new Finished(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
+            }
+        }
     }
 }

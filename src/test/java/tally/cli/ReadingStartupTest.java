@@ -1,5 +1,7 @@
 package tally.cli;
 
+import tally.TestJvm;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -45,8 +47,8 @@ class ReadingStartupTest {
     @Test
     void picocliDoesNotSearchTheJarForGroovy() throws Exception {
         // Its default factory otherwise asks for groovy.lang.Closure: a miss that searches the whole jar on the main thread.
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-Dpicocli.trace=INFO",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--data", dir.resolve("data").toString(), "--version");
+        List<String> cmd = TestJvm.command(dir, List.of("-Dpicocli.trace=INFO"), Main.class,
+                "--data", dir.resolve("data").toString(), "--version");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -175,9 +177,8 @@ class ReadingStartupTest {
     /** Runs {@code tally --data DATA COMMAND…} in a JVM of its own and returns the classes it loaded. */
     private List<String> classesLoaded(Path data, List<String> command) throws IOException, InterruptedException {
         Path log = dir.resolve("classes-" + String.join("-", command) + ".log");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:class+load=info:file=" + log,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--data", data.toString()));
+        List<String> cmd = TestJvm.command(dir, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xlog:class+load=info:file=" + log), Main.class, "--data", data.toString());
         cmd.addAll(command);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("tally " + command + " finished").isTrue();

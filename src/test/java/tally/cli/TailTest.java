@@ -1,5 +1,7 @@
 package tally.cli;
 
+import tally.TestJvm;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tally.store.TestStores;
@@ -129,9 +131,8 @@ class TailTest {
 
     @Test
     void onAnEmbeddedStoreOwnedByServeTailPollsThroughTheServer() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data", dir.toString(), "--tz", "UTC").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
+                "serve", "--port", "0", "--data", dir.toString(), "--tz", "UTC")).redirectErrorStream(true);
         Process server = pb.start();
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));

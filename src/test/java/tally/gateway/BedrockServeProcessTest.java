@@ -1,5 +1,7 @@
 package tally.gateway;
 
+import tally.TestJvm;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -51,10 +54,9 @@ class BedrockServeProcessTest {
         Vertx vertx = Vertx.vertx();
         byte[] answer = BedrockGatewayTest.bytes("say-hi.eventstream.bin");
         FakeBedrock fake = new FakeBedrock(vertx, answer);
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
                 "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9",
-                "--bedrock-region", FakeBedrock.REGION, "--bedrock-endpoint", fake.url())
+                "--bedrock-region", FakeBedrock.REGION, "--bedrock-endpoint", fake.url()))
                 .redirectErrorStream(true);
         pb.environment().put("AWS_ACCESS_KEY_ID", FakeBedrock.ACCESS_KEY);
         pb.environment().put("AWS_SECRET_ACCESS_KEY", FakeBedrock.SECRET_KEY);

@@ -1,5 +1,6 @@
 package tally.gateway;
 
+import tally.TestJvm;
 import tally.cli.Main;
 
 import java.io.BufferedReader;
@@ -40,8 +41,7 @@ final class Replica implements AutoCloseable {
     }
 
     void launch() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = TestJvm.command(data, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), Main.class);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");

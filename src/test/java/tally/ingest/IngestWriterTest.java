@@ -1,5 +1,7 @@
 package tally.ingest;
 
+import tally.TestJvm;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,8 +299,7 @@ class IngestWriterTest {
         try (Store ignored = Store.open(config)) {
             // migrate once up front so the child starts writing at once
         }
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString()));
+        List<String> cmd = TestJvm.command(dir, List.of(), CrashingWriter.class, dir.toString());
         if (config.isPostgres()) cmd.add(config.postgresUrl());
         Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Set<String> accepted = new HashSet<>();

@@ -1,5 +1,7 @@
 package tally.otlp;
 
+import tally.TestJvm;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,8 @@ class ServeTelemetryTest {
     @Timeout(120)
     void claudeCodeTelemetrySentToTheServeUrlShowsInTheReport() throws Exception {
         String token = tally("tokens", "create", "--user", "alice")[0].trim();
-        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9")
+        Process server = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
+                "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9"))
                 .redirectErrorStream(true).start();
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -156,9 +157,8 @@ class ServeTelemetryTest {
 
     /** Starts {@code tally serve} on the test's data and waits for its URL. */
     private Served serve() throws Exception {
-        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9")
+        Process server = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
+                "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9"))
                 .redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String base = null;

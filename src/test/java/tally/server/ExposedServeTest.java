@@ -1,5 +1,7 @@
 package tally.server;
 
+import tally.TestJvm;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,10 +38,9 @@ class ExposedServeTest {
         TestCert cert = new TestCert(dir);
         new UserFile(dir.resolve(UserFile.NAME)).put(new UserFile.User("ada", Role.ADMIN,
                 PasswordHash.hash("correct horse".toCharArray(), 10_000)));
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
                 "serve", "--host", "0.0.0.0", "--port", "0", "--data", dir.toString(), "--tz", "UTC",
-                "--tls-cert", cert.cert.toString(), "--tls-key", cert.key.toString(), "--metrics-token", "scrape-secret")
+                "--tls-cert", cert.cert.toString(), "--tls-key", cert.key.toString(), "--metrics-token", "scrape-secret"))
                 .redirectErrorStream(true);
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
         Process server = pb.start();

@@ -1,5 +1,7 @@
 package tally.server;
 
+import tally.TestJvm;
+
 import io.vertx.core.Vertx;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -123,9 +125,8 @@ class KillNineTest {
     }
 
     private Process serve(String upstreamUrl, String spoolSync) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data", dir.toString(), "--upstream", upstreamUrl, "--tz", "UTC", "--spool-sync", spoolSync)
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
+                "serve", "--port", "0", "--data", dir.toString(), "--upstream", upstreamUrl, "--tz", "UTC", "--spool-sync", spoolSync))
                 .redirectErrorStream(true);
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
         return pb.start();

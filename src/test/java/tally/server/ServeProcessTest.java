@@ -1,5 +1,7 @@
 package tally.server;
 
+import tally.TestJvm;
+
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,9 +58,8 @@ class ServeProcessTest {
         FakeAnthropic upstream = new FakeAnthropic(vertx);
         upstream.eventDelayMs = 150;
         upstream.deltas = 8; // a stream of about two seconds
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data", dir.toString(), "--upstream", upstream.url(), "--tz", "UTC")
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
+                "serve", "--port", "0", "--data", dir.toString(), "--upstream", upstream.url(), "--tz", "UTC"))
                 .redirectErrorStream(true);
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
         Process server = pb.start();

@@ -1,0 +1,34 @@
+package tally;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A JVM of its own for a test: a server it may kill -9, a writer that crashes, a command run as a shell would. */
+public final class TestJvm {
+    private TestJvm() {}
+
+    /**
+     * The command line that runs {@code main} on the test class path with {@code args}, {@code options}
+     * given to the JVM. Its temp folder is one inside {@code folder} (the test's own):
+     * DuckDB unpacks its 60 MB native library into the temp folder at every start and deletes it at exit,
+     * so a JVM killed outright left one behind in the machine's temp folder at each such test.
+     */
+    public static List<String> command(Path folder, List<String> options, Class<?> main, String... args) {
+        Path tmp = folder.resolve("jvm-tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Djava.io.tmpdir=" + tmp));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}
