@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -29,6 +30,12 @@ public final class FollowedWalk {
      */
     public static void walk(Path root, Predicate<Path> enter, Predicate<Path> wanted, Consumer<Path> found, Skips skips)
             throws IOException {
+        walk(root, enter, wanted, (file, attrs) -> found.accept(file), skips);
+    }
+
+    /** As {@link #walk(Path, Predicate, Predicate, Consumer, Skips)}, each file with the attributes the walk read for it. */
+    public static void walk(Path root, Predicate<Path> enter, Predicate<Path> wanted, BiConsumer<Path, BasicFileAttributes> found,
+                            Skips skips) throws IOException {
         Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -38,7 +45,7 @@ public final class FollowedWalk {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (!wanted.test(file)) return FileVisitResult.CONTINUE;
-                if (attrs.isRegularFile()) found.accept(file);
+                if (attrs.isRegularFile()) found.accept(file, attrs);
                 // links are followed, so a link seen as a link is one whose target is not there
                 else if (attrs.isSymbolicLink()) skips.add(name(file), "a symbolic link to nothing");
                 return FileVisitResult.CONTINUE;

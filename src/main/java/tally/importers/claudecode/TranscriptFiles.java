@@ -8,6 +8,7 @@ import tally.importers.Skips;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +23,15 @@ import java.util.TreeMap;
 public final class TranscriptFiles {
 
     /** One transcript file and what its place says: the project directory and the session. */
-    public record TranscriptFile(Path path, String project, String session) {}
+    /**
+     * A transcript, and its size and modification time as the search found them (null when it did not
+     * stat it): an import compares them with the last import's without asking the file system again.
+     */
+    public record TranscriptFile(Path path, String project, String session, BasicFileAttributes found) {
+        public TranscriptFile(Path path, String project, String session) {
+            this(path, project, session, null);
+        }
+    }
 
     private TranscriptFiles() {}
 
@@ -72,7 +81,7 @@ public final class TranscriptFiles {
             if (!Files.isDirectory(root)) throw new IOException(root + ": no such file or directory");
             Path base = root.toAbsolutePath().normalize();
             FollowedWalk.walk(base, dir -> true, file -> file.getFileName().toString().endsWith(".jsonl"),
-                    file -> out.putIfAbsent(file.toString(), describe(base, file)), skipped);
+                    (file, attrs) -> out.putIfAbsent(file.toString(), describe(base, file, attrs)), skipped);
         }
         return new ArrayList<>(out.values());
     }
@@ -120,6 +129,10 @@ public final class TranscriptFiles {
 
     /** Project: the first directory below the root (ccusage's rule), else the root's own name. */
     static TranscriptFile describe(Path root, Path file) {
+        return describe(root, file, null);
+    }
+
+    private static TranscriptFile describe(Path root, Path file, BasicFileAttributes found) {
         Path rel = root.relativize(file);
         String project = rel.getNameCount() > 1 ? rel.getName(0).toString()
                 : root.getFileName() == null ? "" : root.getFileName().toString();
@@ -131,6 +144,6 @@ public final class TranscriptFiles {
                 && parent.getParent() != null && parent.getParent().getFileName() != null) {
             session = parent.getParent().getFileName().toString();
         }
-        return new TranscriptFile(file, project, session);
+        return new TranscriptFile(file, project, session, found);
     }
 }

@@ -237,13 +237,14 @@ public final class TranscriptImporter {
 
     /**
      * Null when the file has not changed since the last import: the same size and modification time
-     * (one stat, the file is not opened), or the same size and content where it was read.
+     * (as the search found them, or one stat; the file is not opened), or the same size and content
+     * where it was read.
      */
     private Plan plan(TranscriptFiles.TranscriptFile f, ImportOffsets.Offset last, Skips skips) {
         Path path = f.path();
         String key = path.toString();
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            BasicFileAttributes attrs = f.found() != null ? f.found() : Files.readAttributes(path, BasicFileAttributes.class);
             long size = attrs.size();
             Instant modified = attrs.lastModifiedTime().toInstant();
             long modifiedNanos = modified.getEpochSecond() * 1_000_000_000L + modified.getNano();
