@@ -22,10 +22,10 @@ import java.util.TreeMap;
  */
 public final class TranscriptFiles {
 
-    /** One transcript file and what its place says: the project directory and the session. */
     /**
-     * A transcript, and its size and modification time as the search found them (null when it did not
-     * stat it): an import compares them with the last import's without asking the file system again.
+     * One transcript file and what its place says (the project directory and the session), with its
+     * attributes as the search's walk read them (null where it did not): an import compares its size
+     * and modification time with the last import's without asking the file system again.
      */
     public record TranscriptFile(Path path, String project, String session, BasicFileAttributes found) {
         public TranscriptFile(Path path, String project, String session) {
