@@ -1,10 +1,9 @@
 package tally.cli;
 
-import tally.TestJvm;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tally.TestJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;

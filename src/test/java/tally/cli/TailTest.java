@@ -1,9 +1,8 @@
 package tally.cli;
 
-import tally.TestJvm;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tally.TestJvm;
 import tally.store.TestStores;
 
 import java.io.BufferedReader;

@@ -1,12 +1,11 @@
 package tally.gateway;
 
-import tally.TestJvm;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tally.TestJvm;
 import tally.cli.Main;
 
 import java.io.BufferedReader;

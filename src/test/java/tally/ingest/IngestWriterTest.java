@@ -1,12 +1,11 @@
 package tally.ingest;
 
-import tally.TestJvm;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tally.TestJvm;
 import tally.core.Source;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;

@@ -1,12 +1,11 @@
 package tally.otlp;
 
-import tally.TestJvm;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tally.TestJvm;
 import tally.cli.Main;
 
 import java.io.BufferedReader;
@@ -54,21 +53,10 @@ class ServeTelemetryTest {
     @Timeout(120)
     void claudeCodeTelemetrySentToTheServeUrlShowsInTheReport() throws Exception {
         String token = tally("tokens", "create", "--user", "alice")[0].trim();
-        Process server = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
-                "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9"))
-                .redirectErrorStream(true).start();
+        Served served = serve();
+        Process server = served.process();
+        String base = served.base();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String base = null;
-            for (String line; base == null && (line = lines.readLine()) != null; ) {
-                Matcher m = Pattern.compile("serving on (http://[^ ]+)").matcher(line);
-                if (m.find()) base = m.group(1);
-            }
-            assertThat(base).as("the server printed its URL").isNotNull();
-            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
-            drain.setDaemon(true);
-            drain.start();
-
             HttpClient http = tally.gateway.Http.CLIENT;
             for (TelemetryCollectorTest.Export e : TelemetryCollectorTest.exports("json")) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + (e.logs() ? "/v1/logs" : "/v1/metrics")))
@@ -166,6 +154,7 @@ class ServeTelemetryTest {
             Matcher m = Pattern.compile("serving on (http://[^ ]+)").matcher(line);
             if (m.find()) base = m.group(1);
         }
+        if (base == null) server.destroyForcibly(); // it ended or never said where: none left running
         assertThat(base).as("the server printed its URL").isNotNull();
         Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
         drain.setDaemon(true);

@@ -1,11 +1,10 @@
 package tally.server;
 
-import tally.TestJvm;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tally.TestJvm;
 import tally.cli.Main;
 import tally.web.PasswordHash;
 import tally.web.Role;

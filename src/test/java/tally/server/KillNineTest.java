@@ -1,11 +1,10 @@
 package tally.server;
 
-import tally.TestJvm;
-
 import io.vertx.core.Vertx;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
+import tally.TestJvm;
 import tally.cli.Main;
 import tally.gateway.FakeAnthropic;
 import tally.gateway.Http;

@@ -1,10 +1,9 @@
 package tally.server;
 
-import tally.TestJvm;
-
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tally.TestJvm;
 import tally.cli.Main;
 import tally.gateway.FakeAnthropic;
 import tally.gateway.Http;
