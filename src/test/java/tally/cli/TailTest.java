@@ -5,11 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tally.TestJvm;
 import tally.store.TestStores;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,10 +131,7 @@ class TailTest {
                 "serve", "--port", "0", "--data", dir.toString(), "--tz", "UTC")).redirectErrorStream(true);
         Process server = pb.start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            boolean up = false;
-            for (String line; !up && (line = lines.readLine()) != null; ) up = line.startsWith("tally: serving on ");
-            assertThat(up).as("the server started").isTrue();
+            TestJvm.servingUrl(server); // the server started
             List<String> store = List.of("--data", dir.toString());
             try (Tail tail = new Tail(tailArgs(store, "--source", "manual").toArray(String[]::new))) {
                 Thread.sleep(500);

@@ -8,19 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 import tally.TestJvm;
 import tally.cli.Main;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,16 +60,7 @@ class BedrockServeProcessTest {
         pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
         Process server = pb.start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String base = null;
-            for (String line; base == null && (line = lines.readLine()) != null; ) {
-                Matcher m = Pattern.compile("serving on (http://[^ ]+)").matcher(line);
-                if (m.find()) base = m.group(1);
-            }
-            assertThat(base).as("the server printed its URL").isNotNull();
-            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
-            drain.setDaemon(true);
-            drain.start();
+            String base = TestJvm.servingUrl(server);
 
             FixtureReplayTest.Captured sayHi = FixtureReplayTest.read(BedrockGatewayTest.BEDROCK.resolve("requests.trimmed.jsonl")).get(1);
             Map<String, String> h = new LinkedHashMap<>(sayHi.headers());

@@ -3,9 +3,6 @@ package tally.gateway;
 import tally.TestJvm;
 import tally.cli.Main;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,26 +47,7 @@ final class Replica implements AutoCloseable {
 
     /** Waits for the serving line, then keeps draining the output so the server never blocks on it. */
     void awaitServing() throws Exception {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        base = null;
-        StringBuilder seen = new StringBuilder();
-        for (String line; (line = lines.readLine()) != null; ) {
-            if (line.startsWith("tally: serving on ")) {
-                base = line.substring("tally: serving on ".length()).split(" ")[0];
-                break;
-            }
-            seen.append(line).append('\n');
-        }
-        assertThat(base).as("the server printed its URL; it said:\n" + seen).isNotNull();
-        Thread drain = new Thread(() -> {
-            try {
-                while (lines.readLine() != null) { /* discard */ }
-            } catch (java.io.IOException ignored) {
-                // the process is gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
+        base = TestJvm.servingUrl(process);
     }
 
     /** kill -9 of the JVM itself. */

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tally.TestJvm;
 import tally.cli.Main;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -22,8 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -148,18 +144,7 @@ class ServeTelemetryTest {
         Process server = new ProcessBuilder(TestJvm.command(dir, List.of(), Main.class,
                 "serve", "--port", "0", "--data", dir.toString(), "--upstream", "http://127.0.0.1:9"))
                 .redirectErrorStream(true).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String base = null;
-        for (String line; base == null && (line = lines.readLine()) != null; ) {
-            Matcher m = Pattern.compile("serving on (http://[^ ]+)").matcher(line);
-            if (m.find()) base = m.group(1);
-        }
-        if (base == null) server.destroyForcibly(); // it ended or never said where: none left running
-        assertThat(base).as("the server printed its URL").isNotNull();
-        Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return new Served(server, base);
+        return new Served(server, TestJvm.servingUrl(server));
     }
 
     private static void export(String base, String json) throws Exception {

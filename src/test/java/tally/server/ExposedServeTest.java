@@ -10,13 +10,10 @@ import tally.web.PasswordHash;
 import tally.web.Role;
 import tally.web.UserFile;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,17 +41,8 @@ class ExposedServeTest {
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
         Process server = pb.start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String url = null;
-            StringBuilder said = new StringBuilder();
-            for (String line; (line = lines.readLine()) != null; ) {
-                said.append(line).append('\n');
-                if (line.startsWith("tally: serving on ")) {
-                    url = line.substring("tally: serving on ".length()).split(" ")[0];
-                    break;
-                }
-            }
-            assertThat(url).as("the server printed its URL: %s", said).startsWith("https://0.0.0.0:");
+            String url = TestJvm.servingUrl(server);
+            assertThat(url).as("the server printed its URL").startsWith("https://0.0.0.0:");
             String base = "https://127.0.0.1:" + URI.create(url).getPort();
             HttpClient https = HttpClient.newBuilder().sslContext(cert.trust).connectTimeout(Duration.ofSeconds(10)).build();
 

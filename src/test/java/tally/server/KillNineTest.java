@@ -11,9 +11,7 @@ import tally.gateway.Http;
 import tally.store.Store;
 import tally.store.StoreConfig;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
@@ -57,7 +55,7 @@ class KillNineTest {
         AtomicInteger broken = new AtomicInteger();
         try {
             Process server = serve(upstream.url(), spoolSync);
-            String base = baseUrl(server);
+            String base = TestJvm.servingUrl(server);
             String secret = tally("keys", "create", "--user", "ann").trim();
             assertThat(secret).startsWith("sk-tally-");
 
@@ -81,7 +79,7 @@ class KillNineTest {
 
             // Restart on the same data: the spool is replayed; then stop cleanly so the store is ours.
             Process again = serve(upstream.url(), spoolSync);
-            baseUrl(again);
+            TestJvm.servingUrl(again);
             again.destroy();
             assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -131,28 +129,6 @@ class KillNineTest {
         return pb.start();
     }
 
-    /** Waits for the serving line, then keeps draining the output so the server never blocks on it. */
-    private static String baseUrl(Process server) throws Exception {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String base = null;
-        for (String line; (line = lines.readLine()) != null; ) {
-            if (line.startsWith("tally: serving on ")) {
-                base = line.substring("tally: serving on ".length()).split(" ")[0];
-                break;
-            }
-        }
-        assertThat(base).as("the server printed its URL").isNotNull();
-        Thread drain = new Thread(() -> {
-            try {
-                while (lines.readLine() != null) { /* discard */ }
-            } catch (java.io.IOException ignored) {
-                // the process is gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return base;
-    }
 
     private String tally(String... args) {
         StringWriter out = new StringWriter();

@@ -10,13 +10,10 @@ import tally.gateway.Http;
 import tally.store.Store;
 import tally.store.StoreConfig;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,15 +60,7 @@ class ServeProcessTest {
         pb.environment().put("TALLY_UPSTREAM_KEY", "sk-ant-server-key");
         Process server = pb.start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String base = null;
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (line.startsWith("tally: serving on ")) {
-                    base = line.substring("tally: serving on ".length()).split(" ")[0];
-                    break;
-                }
-            }
-            assertThat(base).as("the server printed its URL").isNotNull();
+            String base = TestJvm.servingUrl(server);
             Path file = ServerFile.path(dir);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
