@@ -125,6 +125,19 @@ class LauncherScriptTest {
     }
 
     @Test
+    void readingCommandsAskForHugePagesWhereLinuxGivesThemOnRequestAndImportAndServeNever() throws Exception {
+        Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
+        String hugePages = "-XX:+UseTransparentHugePages";
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = System.getProperty("os.name").startsWith("Linux") && Files.isReadable(mode)
+                && Files.readString(mode).contains("[madvise]");
+        if (onRequest) assertThat(launch(env, "report")).contains(hugePages);
+        else assertThat(launch(env, "report")).as("the kernel gives them always or never").doesNotContain(hugePages);
+        assertThat(launch(env, "import", "claude-code")).contains("tally.cli.Main").doesNotContain(hugePages);
+        assertThat(launch(env, "serve")).contains("tally.cli.Main").doesNotContain(hugePages);
+    }
+
+    @Test
     void besideARunningServerTheFirstCommandRecordsASecondArchiveAndTheNextOnesMapBoth() throws Exception {
         Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
         Path data = Files.createDirectories(repo.resolve("data"));
