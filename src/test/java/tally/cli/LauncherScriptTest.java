@@ -52,7 +52,7 @@ class LauncherScriptTest {
                   -XX:SharedArchiveFile=*) if [ -n "$dump" ]; then : > "${a#-XX:SharedArchiveFile=}"; fi ;;
                   -XX:ArchiveClassesAtExit=*) : > "${a#-XX:ArchiveClassesAtExit=}" ;;
                 esac; done
-                case "$*" in *tally.cli.Main*) printf '%s\\n' "$@" ;; esac
+                case "$*" in *tally.cli.Main*) printf '%s\\n' "$@" "DUCKDB_JE_MALLOC_CONF=${DUCKDB_JE_MALLOC_CONF:-}" ;; esac
                 """);
         tools = Files.createDirectories(repo.resolve("tools"));
         executable(tools.resolve("mvn"), "#!/bin/sh\necho built >> " + repo.resolve("mvn.log") + "\ntouch " + jar + "\n");
@@ -138,6 +138,17 @@ class LauncherScriptTest {
     }
 
     @Test
+    void anImportKeepsThePagesDuckDbFreesUnlessTheUserConfiguredItsAllocator() throws Exception {
+        Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
+        String keep = "DUCKDB_JE_MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1";
+        assertThat(launch(env, "import", "claude-code")).contains(keep);
+        assertThat(launch(env, "report")).contains("DUCKDB_JE_MALLOC_CONF=");
+        assertThat(launch(env, "serve")).contains("DUCKDB_JE_MALLOC_CONF=");
+        Map<String, String> own = Map.of("TALLY_JAVA", home.resolve("bin/java").toString(), "DUCKDB_JE_MALLOC_CONF", "narenas:1");
+        assertThat(launch(own, "import", "claude-code")).contains("DUCKDB_JE_MALLOC_CONF=narenas:1").doesNotContain(keep);
+    }
+
+    @Test
     void besideARunningServerTheFirstCommandRecordsASecondArchiveAndTheNextOnesMapBoth() throws Exception {
         Map<String, String> env = Map.of("TALLY_JAVA", home.resolve("bin/java").toString());
         Path data = Files.createDirectories(repo.resolve("data"));
@@ -173,7 +184,7 @@ class LauncherScriptTest {
                 .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + top));
     }
 
-    /** Runs ./tally with this environment (JAVA_HOME and TALLY_* cleared first); returns what the stand-in JVM was given. */
+    /** Runs ./tally with this environment (JAVA_HOME, TALLY_* and DuckDB allocator settings cleared first); returns what the stand-in JVM was given. */
     private List<String> launch(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(repo.resolve("tally").toString()));
         cmd.addAll(List.of(args));
@@ -181,6 +192,7 @@ class LauncherScriptTest {
         pb.environment().remove("JAVA_HOME");
         pb.environment().remove("TALLY_JAVA");
         pb.environment().remove("TALLY_JAVA_OPTS");
+        pb.environment().remove("DUCKDB_JE_MALLOC_CONF");
         pb.environment().put("PATH", tools + ":/usr/bin:/bin");
         pb.environment().putAll(env);
         Path out = repo.resolve("out.txt");
