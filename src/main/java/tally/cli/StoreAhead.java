@@ -10,13 +10,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The embedded store opened on another core while picocli builds the command (DuckDB's connect and the
- * migrations check, ~25-30 ms of a ~250 ms reading command), handed to the command's {@link Session}
- * when it asks for the same data directory. Opened only where the command would open that very store
- * itself: a reading command, no PostgreSQL, no help or version asked, the store's file already there
- * (so nothing is created ahead) and no server owning it; with a server owning it, nothing of DuckDB is
- * loaded and the JSON mapper the call to the server needs is made instead. Any failure is dropped here:
- * the command then opens the store itself, as before, and reports the same refusal.
+ * The embedded store opened on another core while picocli builds the command (DuckDB's library, its
+ * start and connect, the migrations check: 60-80 ms of CPU in a ~300 ms reading command), handed to
+ * the command's {@link Session} when it asks for the same data directory. Opened only where the
+ * command would open that very store itself: a reading command, no PostgreSQL, no help or version
+ * asked, the store's file already there (so nothing is created ahead) and no server owning it; with a
+ * server owning it, nothing of DuckDB is loaded and the JSON mapper the call to the server needs is
+ * made instead. Any failure is dropped here: the command then opens the store itself, as before, and
+ * reports the same refusal.
  */
 final class StoreAhead extends Thread {
     /** The commands that open the embedded store whenever they run (estimate only with --compare, see Main). */
