@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import tally.budget.Budget;
-import tally.report.ReportRange;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -31,11 +30,11 @@ public final class AppJson {
 
     private static ObjectMapper mapper() {
         SimpleModule time = new SimpleModule("tally-time");
-        text(time, Instant.class, AppJson::instant);
-        text(time, LocalDate.class, AppJson::date);
+        text(time, Instant.class, TimeText::instant);
+        text(time, LocalDate.class, TimeText::date);
         text(time, Duration.class, Duration::parse);
         text(time, ZoneId.class, ZoneId::of);
-        text(time, YearMonth.class, AppJson::month);
+        text(time, YearMonth.class, TimeText::month);
         time.addKeyDeserializer(LocalDate.class, new KeyDeserializer() { // a report's days, as map keys
             @Override
             public Object deserializeKey(String key, DeserializationContext ctx) {
@@ -53,30 +52,6 @@ public final class AppJson {
     private abstract static class BudgetJson {
         @JsonIgnore
         abstract boolean isDefault();
-    }
-
-    /** Beyond this many milliseconds from 1970 an instant is refused: further, a sum or a day added would overflow. */
-    private static final long MAX_INSTANT_MS = Long.MAX_VALUE / 2;
-
-    private static Instant instant(String text) {
-        Instant t = Instant.parse(text);
-        if (t.getEpochSecond() > MAX_INSTANT_MS / 1000 || t.getEpochSecond() < -MAX_INSTANT_MS / 1000) {
-            throw new IllegalArgumentException("the instant " + text + " is out of range (about 146 million years from 1970)");
-        }
-        return t;
-    }
-
-    /** A date, its year one that YYYY-MM-DD can say ({@link ReportRange#year}). */
-    private static LocalDate date(String text) {
-        LocalDate d = LocalDate.parse(text);
-        ReportRange.year("the date " + text, d.getYear());
-        return d;
-    }
-
-    private static YearMonth month(String text) {
-        YearMonth m = YearMonth.parse(text);
-        ReportRange.year("the month " + text, m.getYear());
-        return m;
     }
 
     private static <T> void text(SimpleModule m, Class<T> type, Function<String, T> parse) {

@@ -47,6 +47,15 @@ public abstract class Op<Q, R> {
         };
     }
 
+    /** What each result is ({@link #shape} says whether one, a list or a map of them): for a reader without databind. */
+    public Class<?> resultClass() {
+        return result;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
     public String path() {
         return "/api/" + name;
     }

@@ -53,7 +53,7 @@ interface Backend extends AutoCloseable {
     /** The server's use cases when one owns the data, else a session opened here (for reading: an absent store is an error). */
     private static Backend on(Optional<ServerFile> server, GlobalOptions g, boolean reading) {
         // no lambdas on a command's start: each call site costs its linking
-        if (server.isPresent()) return new ServerClient(server.get());
+        if (server.isPresent()) return new ServerClient(server.get(), g.ahead != null ? g.ahead.json() : new tally.app.WireJson());
         return new Local(reading ? Session.openForReading(g) : Session.open(g));
     }
 

@@ -1,8 +1,7 @@
 package tally.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import tally.app.AppJson;
 import tally.app.Op;
+import tally.app.WireJson;
 import tally.server.ServerFile;
 
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.Map;
 
 /**
  * The use cases of a running {@code tally serve}, called over its REST API as the local admin: the
@@ -24,9 +24,11 @@ final class ServerClient implements Backend {
 
     private final ServerFile server;
     private final javax.net.ssl.SSLSocketFactory tls; // null over plain HTTP
+    private final WireJson json;
 
-    ServerClient(ServerFile server) {
+    ServerClient(ServerFile server, WireJson json) {
         this.server = server;
+        this.json = json;
         this.tls = "https".equals(server.scheme()) ? PinnedTrust.context(server.certSha256()).getSocketFactory() : null;
     }
 
@@ -35,11 +37,11 @@ final class ServerClient implements Backend {
         int status;
         byte[] body;
         try {
-            byte[] json = AppJson.MAPPER.writeValueAsBytes(request);
+            byte[] sent = json.write(request);
             HttpURLConnection c = open(op);
-            c.setFixedLengthStreamingMode(json.length); // streamed, so never sent twice: no silent retry of a POST
+            c.setFixedLengthStreamingMode(sent.length); // streamed, so never sent twice: no silent retry of a POST
             try (OutputStream out = c.getOutputStream()) {
-                out.write(json);
+                out.write(sent);
             }
             status = c.getResponseCode();
             try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
@@ -50,14 +52,20 @@ final class ServerClient implements Backend {
                     + server.baseUrl() + ": " + e.getMessage());
         }
         try {
-            if (status == 200) return AppJson.MAPPER.readValue(body, op.result(AppJson.MAPPER.getTypeFactory()));
-            JsonNode err = AppJson.MAPPER.readTree(body);
-            String message = err.path("error").path("message").asText("HTTP " + status);
+            if (status == 200) return json.read(op, body);
+            String message = errorMessage(json.object(body), "HTTP " + status);
             if (status >= 500) throw new UserError("tally serve: " + message);
             throw new UserError(message);
         } catch (IOException e) {
             throw new UserError("tally serve answered " + op.path() + " with something unreadable (HTTP " + status + ")");
         }
+    }
+
+    /** The message of an API error ({@code {"error": {"message": ...}}}), or {@code otherwise}. */
+    private static String errorMessage(Map<String, Object> body, String otherwise) {
+        Object error = body == null ? null : body.get("error");
+        Object message = error instanceof Map<?, ?> e ? e.get("message") : null;
+        return message instanceof String m ? m : otherwise;
     }
 
     private HttpURLConnection open(Op<?, ?> op) throws IOException {

@@ -1,6 +1,6 @@
 package tally.cli;
 
-import tally.app.AppJson;
+import tally.app.WireJson;
 import tally.server.ServerFile;
 import tally.store.Store;
 import tally.store.StoreConfig;
@@ -15,7 +15,7 @@ import java.util.Set;
  * the command's {@link Session} when it asks for the same data directory. Opened only where the
  * command would open that very store itself: a reading command, no PostgreSQL, no help or version
  * asked, the store's file already there (so nothing is created ahead) and no server owning it; with a
- * server owning it, nothing of DuckDB is loaded and the JSON mapper the call to the server needs is
+ * server owning it, nothing of DuckDB is loaded and the JSON codec the call to the server needs is
  * made instead. Any failure is dropped here: the command then opens the store itself, as before, and
  * reports the same refusal.
  */
@@ -30,6 +30,7 @@ final class StoreAhead extends Thread {
 
     private final Path dataDir; // null: only the driver is loaded ahead
     private Store store;
+    private WireJson json; // made here when a server owns the data
     private boolean taken;
 
     private StoreAhead(Path dataDir) {
@@ -70,8 +71,8 @@ final class StoreAhead extends Thread {
     @Override
     public void run() {
         if (dataDir != null && ServerFile.readLive(dataDir).isPresent()) {
-            // A server owns the data: the command will ask it, in JSON. No driver to load; the JSON mapper instead.
-            AppJson.MAPPER.getTypeFactory();
+            // A server owns the data: the command will ask it, in JSON. No driver to load; the JSON codec instead.
+            json = WireJson.warmed();
             return;
         }
         Store.loadEmbeddedDriver();
@@ -92,6 +93,12 @@ final class StoreAhead extends Thread {
         }
         taken = true;
         return Optional.of(store);
+    }
+
+    /** The JSON codec for a call to the server, made ahead if a server owned the data when this thread looked. */
+    WireJson json() {
+        finish();
+        return json != null ? json : new WireJson();
     }
 
     /** Whether a command took the store opened ahead. */

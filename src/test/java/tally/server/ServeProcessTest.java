@@ -75,6 +75,15 @@ class ServeProcessTest {
             Run config = tally("client-config", "--user", "carol");
             assertThat(config.out()).contains("\"ANTHROPIC_BASE_URL\" : \"" + base + "\"").contains("sk-tally-");
             assertThat(tally("keys", "list").out()).contains("bob").contains("carol").doesNotContain(secret);
+            // A command in a process of its own asks the server in JSON without ever making databind's mapper (its start
+            // was a quarter of such a command's CPU): jackson-jr reads serve.json, writes the request, reads the answer.
+            Process lister = new ProcessBuilder(TestJvm.command(dir, List.of("-Xlog:class+load=info"), Main.class,
+                    "--data", dir.toString(), "people", "list")).redirectErrorStream(true).start();
+            String listed = new String(lister.getInputStream().readAllBytes());
+            assertThat(lister.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(lister.exitValue()).as(listed).isZero();
+            assertThat(listed).contains("bob").contains("jackson.jr.ob").doesNotContain("databind.ObjectMapper")
+                    .doesNotContain("StdDateFormat");
 
             // The use-case routes answer only the token holder.
             HttpResponse<byte[]> forged = Http.send("POST", base + tally.app.Ops.PEOPLE_LIST.path(), Map.of("authorization", "Bearer guess",
