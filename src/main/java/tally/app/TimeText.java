@@ -1,5 +1,6 @@
 package tally.app;
 
+import tally.core.IsoInstant;
 import tally.report.ReportRange;
 
 import java.time.Instant;
@@ -14,7 +15,7 @@ final class TimeText {
     private TimeText() {}
 
     static Instant instant(String text) {
-        Instant t = Instant.parse(text);
+        Instant t = IsoInstant.parse(text);
         if (t.getEpochSecond() > MAX_INSTANT_MS / 1000 || t.getEpochSecond() < -MAX_INSTANT_MS / 1000) {
             throw new IllegalArgumentException("the instant " + text + " is out of range (about 146 million years from 1970)");
         }

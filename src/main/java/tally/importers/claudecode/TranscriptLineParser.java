@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import tally.core.Bounds;
+import tally.core.IsoInstant;
 import tally.core.TokenCounts;
 import tally.importers.JsonErrors;
 

@@ -1,4 +1,4 @@
-package tally.importers.claudecode;
+package tally.core;
 
 import org.junit.jupiter.api.Test;
 
