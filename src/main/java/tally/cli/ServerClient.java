@@ -51,14 +51,14 @@ final class ServerClient implements Backend {
             throw new UserError("tally serve (pid " + server.pid() + ") owns this data but does not answer at "
                     + server.baseUrl() + ": " + e.getMessage());
         }
-        try {
+        String message;
+        try { // a value out of range reads as jackson-jr's IOException or as the check's own exception: unreadable either way
             if (status == 200) return json.read(op, body);
-            String message = errorMessage(json.object(body), "HTTP " + status);
-            if (status >= 500) throw new UserError("tally serve: " + message);
-            throw new UserError(message);
-        } catch (IOException e) {
+            message = errorMessage(json.object(body), "HTTP " + status);
+        } catch (IOException | RuntimeException e) {
             throw new UserError("tally serve answered " + op.path() + " with something unreadable (HTTP " + status + ")");
         }
+        throw new UserError(status >= 500 ? "tally serve: " + message : message);
     }
 
     /** The message of an API error ({@code {"error": {"message": ...}}}), or {@code otherwise}. */
