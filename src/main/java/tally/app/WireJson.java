@@ -34,8 +34,8 @@ import java.util.function.Function;
  * jackson-jr instead of databind ({@link AppJson}, which the server uses). Databind's start (its
  * mapper, a serializer built per type, and the JDK calendar data its default date format loads) cost
  * such a command about a quarter of its CPU. The conventions are AppJson's: records as objects by
- * component name, enums by name, times as ISO-8601 text read with the same range checks, a map's
- * keys as text; unknown fields in a result are skipped. A test holds the two to the same values for
+ * component name, enums by name, times as ISO-8601 text read with the same range checks, maps keyed
+ * by dates or enums read with their keys' types; unknown fields in a result are skipped. A test holds the two to the same values for
  * every use case, both ways.
  */
 public final class WireJson {
@@ -85,7 +85,7 @@ public final class WireJson {
     private static final class AppConventions extends JacksonJrExtension {
         @Override
         protected void register(ExtensionContext ctx) {
-            ctx.insertProvider(new Times());
+            ctx.insertProvider(new Values());
             ctx.insertModifier(new Typed());
         }
     }
@@ -106,8 +106,8 @@ public final class WireJson {
         }
     }
 
-    /** Times as text both ways, enums by name, and sets as sets. */
-    private static final class Times extends ReaderWriterProvider {
+    /** Times as text both ways, enums read by name, and sets as sets. */
+    private static final class Values extends ReaderWriterProvider {
         private static final List<Class<?>> TEXT = List.of(Instant.class, LocalDate.class, Duration.class, YearMonth.class);
 
         @Override
@@ -128,9 +128,8 @@ public final class WireJson {
 
         @Override
         public ValueReader findCollectionReader(JSONReader ctx, Class<?> type, ResolvedType elements, ValueReader values) {
-            return java.util.Set.class.isAssignableFrom(type) ? new SetOf(type, values) : null;
+            return Set.class.isAssignableFrom(type) ? new SetOf(type, values) : null;
         }
-
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
