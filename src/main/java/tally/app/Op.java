@@ -1,11 +1,5 @@
 package tally.app;
 
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.type.TypeFactory;
-
-import java.util.List;
-import java.util.Map;
-
 /**
  * One use-case call as the REST API exposes it: {@code POST /api/<name>} with a JSON {@code request},
  * answered with a JSON {@code result}. The CLI calls it the same way, in process or over HTTP.
@@ -38,16 +32,7 @@ public abstract class Op<Q, R> {
         return request;
     }
 
-    /** The result's type, made from a TypeFactory when asked: a command that runs in process never starts Jackson for it. */
-    public JavaType result(TypeFactory types) {
-        return switch (shape) {
-            case ONE -> types.constructType(result);
-            case LIST -> types.constructCollectionType(List.class, result);
-            case MAP -> types.constructMapType(Map.class, String.class, result);
-        };
-    }
-
-    /** What each result is ({@link #shape} says whether one, a list or a map of them): for a reader without databind. */
+    /** What each result is; {@link #shape} says whether one, a list or a map of them. */
     public Class<?> resultClass() {
         return result;
     }

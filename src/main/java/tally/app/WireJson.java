@@ -97,7 +97,7 @@ public final class WireJson {
     private static final class Typed extends ReaderWriterModifier {
         @Override
         public ValueWriter overrideStandardValueWriter(JSONWriter ctx, Class<?> type, int stdTypeId) {
-            return Enum.class.isAssignableFrom(type) ? new EnumName(type) : null;
+            return Enum.class.isAssignableFrom(type) ? new AsText(type, value -> ((Enum<?>) value).name()) : null;
         }
 
         @Override
@@ -112,7 +112,7 @@ public final class WireJson {
 
         @Override
         public ValueWriter findValueWriter(JSONWriter ctx, Class<?> type) {
-            return TEXT.contains(type) || ZoneId.class.isAssignableFrom(type) ? new AsText(type) : null;
+            return TEXT.contains(type) || ZoneId.class.isAssignableFrom(type) ? new AsText(type, Object::toString) : null;
         }
 
         @Override
@@ -137,34 +137,19 @@ public final class WireJson {
         return Enum.valueOf((Class<Enum>) type, name);
     }
 
+    /** A value written as text: the mirror of {@link FromText}. */
     private static final class AsText implements ValueWriter {
         private final Class<?> type;
+        private final Function<Object, String> text;
 
-        AsText(Class<?> type) {
+        AsText(Class<?> type, Function<Object, String> text) {
             this.type = type;
+            this.text = text;
         }
 
         @Override
         public void writeValue(JSONWriter ctx, JsonGenerator g, Object value) throws IOException {
-            g.writeString(value.toString());
-        }
-
-        @Override
-        public Class<?> valueType() {
-            return type;
-        }
-    }
-
-    private static final class EnumName implements ValueWriter {
-        private final Class<?> type;
-
-        EnumName(Class<?> type) {
-            this.type = type;
-        }
-
-        @Override
-        public void writeValue(JSONWriter ctx, JsonGenerator g, Object value) throws IOException {
-            g.writeString(((Enum<?>) value).name());
+            g.writeString(text.apply(value));
         }
 
         @Override
