@@ -15,6 +15,10 @@ import java.util.function.UnaryOperator;
  * take that much disk). A failed batch takes the uncommitted ones with it; the caller gives up and
  * reads its input again, whose records kept before are not stored twice. Elsewhere each batch commits
  * at once, and commit does nothing. One thread uses it.
+ *
+ * <p>In one transaction it also keeps the keys it stores ({@link KnownKeys}): its records that share
+ * none with the ledger skip the probes by key. That holds while the ledger changes only through it;
+ * when a transaction opens on a ledger holding other than what it expects, it stops relying on them.
  */
 public final class BulkWrite implements AutoCloseable {
     /**
@@ -30,6 +34,10 @@ public final class BulkWrite implements AutoCloseable {
     private final long commitEvery;
     private Connection open; // the transaction in progress, or null
     private long uncommitted; // records written in it
+    private KnownKeys known; // null until the first transaction opens, and once the ledger changed behind this write
+    private boolean othersWrote;
+    private long expected; // the ledger's records as of the last commit, by this write's reckoning
+    private long pending; // records added less those taken out in the open transaction
 
     BulkWrite(Store store, LedgerWriter writer, long commitEvery) {
         this.store = store;
@@ -41,12 +49,9 @@ public final class BulkWrite implements AutoCloseable {
     /** Like {@link Ledger#write(List, UnaryOperator)}, in the open transaction. */
     public WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
         if (!oneTransaction) return writer.write(batch, pricer);
+        begin();
         WriteResult r = writer.write(batch, pricer, work -> {
             try {
-                if (open == null) {
-                    open = store.connection();
-                    open.setAutoCommit(false);
-                }
                 return writer.inOpenTransaction(open, work);
             } catch (SQLException e) {
                 rollback();
@@ -55,10 +60,44 @@ public final class BulkWrite implements AutoCloseable {
                 rollback(); // a statement that failed ends the transaction on DuckDB
                 throw e;
             }
-        });
+        }, known);
+        pending += r.added() - r.superseded();
         uncommitted += batch.size();
         if (uncommitted >= commitEvery) commit();
         return r;
+    }
+
+    /** Opens a transaction unless one is open. */
+    private void begin() {
+        if (open != null) return;
+        try {
+            open = store.connection();
+            open.setAutoCommit(false);
+            lookAtLedger(open);
+        } catch (SQLException e) {
+            rollback();
+            throw store.unavailable(e);
+        }
+    }
+
+    /**
+     * At a transaction's start: the first time, what the ledger holds; later, whether it holds just what
+     * this write expects (nothing else has written since), else the keys known are no guide any more.
+     */
+    private void lookAtLedger(Connection c) throws SQLException {
+        if (othersWrote) return;
+        if (known == null) {
+            known = KnownKeys.of(c);
+            expected = known.storedAtStart();
+        } else if (KnownKeys.count(c) != expected) {
+            known = null;
+            othersWrote = true;
+        }
+    }
+
+    /** Whether records skip the probes by key when they can ({@link KnownKeys}); for tests. */
+    boolean knowsKeys() {
+        return known != null;
     }
 
     /** Whether a failed batch may be tried again: true where each batch commits on its own. */
@@ -71,6 +110,7 @@ public final class BulkWrite implements AutoCloseable {
         if (open == null) return;
         try {
             open.commit();
+            expected += pending;
         } catch (SQLException e) {
             rollback();
             throw store.unavailable(e);
@@ -99,6 +139,7 @@ public final class BulkWrite implements AutoCloseable {
 
     private void closeQuietly() {
         uncommitted = 0;
+        pending = 0;
         try {
             open.close();
         } catch (SQLException ignored) {

@@ -38,26 +38,69 @@ final class LedgerWriter {
     /** Writes a batch, its work run by {@code tx}: in a transaction of its own, or in a {@link BulkWrite}'s. */
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
                       Function<Store.Work<WriteResult>, WriteResult> tx) {
+        return write(batch, pricer, tx, null);
+    }
+
+    /**
+     * Like {@link #write(List, UnaryOperator, Function)}; with {@code known}, which learns the batch's
+     * keys, the records that can meet no stored copy by key skip the probes by key ({@link KnownKeys}).
+     */
+    WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
+                      Function<Store.Work<WriteResult>, WriteResult> tx, KnownKeys known) {
         if (batch.isEmpty()) return WriteResult.NONE;
         List<UsageEvent> events = dedupeWithinBatch(batch, pricer);
         long dropped = batch.size() - events.size();
+        List<MeteredSessions.Mark> marks = MeteredSessions.droppedMarks(batch, events);
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
+        for (UsageEvent e : events) {
+            lo = Math.min(lo, e.time().toEpochMilli());
+            hi = Math.max(hi, e.time().toEpochMilli());
+        }
+        long from = lo;
+        long to = hi; // the batch's window, for both parts of a split one: the probes see what they would whole
+        KnownKeys.Split split = known == null ? null : known.learn(events, from, to, splittable(events));
+        WriteResult r = tx.apply(c -> {
+            if (split == null) return part(c, events, from, to, marks, true, pricer);
+            if (split.mayMeet().isEmpty()) return part(c, split.cannot(), from, to, marks, false, pricer);
+            WriteResult probed = part(c, split.mayMeet(), from, to, marks, true, pricer); // the dropped copies' marks go first
+            store.dialect().prepareStaging(c); // staging afresh for the second part
+            return probed.plus(part(c, split.cannot(), from, to, List.of(), false, pricer));
+        });
+        return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
+    }
+
+    /**
+     * Whether a batch may be written in two parts, those that may meet a stored copy by key and those
+     * that cannot, as it would be whole: its records come from one source (its sessions are marked
+     * metered by the same source either way, {@link MeteredSessions}), and none carries counter points,
+     * is a token metric, a provider log or a telemetry event, which other probes tie to records by
+     * session, time and model ({@link CounterSeries}, {@link SessionlessMetrics}, {@link SameCall}).
+     */
+    static boolean splittable(List<UsageEvent> events) {
+        Source source = events.get(0).source();
+        for (UsageEvent e : events) {
+            if (e.source() != source || !e.counters().isEmpty() || e.source() == Source.OTEL_METRIC) return false;
+        }
+        return !mayReportTheSameCall(events);
+    }
+
+    /**
+     * Writes records (one per id) with the probes they need over the window {@code lo..hi}; {@code byKey}:
+     * with those by id and request id.
+     */
+    private WriteResult part(Connection c, List<UsageEvent> events, long lo, long hi, List<MeteredSessions.Mark> marks,
+                             boolean byKey, UnaryOperator<UsageEvent> pricer) throws SQLException {
+        if (events.isEmpty()) return WriteResult.NONE;
         boolean anyRequestId = false;
         boolean outranksTranscripts = false;
         for (UsageEvent e : events) {
             outranksTranscripts |= e.requestId() != null && e.source().rank() < Source.TRANSCRIPT.rank();
-            long t = e.time().toEpochMilli();
-            lo = Math.min(lo, t);
-            hi = Math.max(hi, t);
             anyRequestId |= e.requestId() != null;
         }
-        long from = lo;
-        long to = hi;
-        Probes probes = new Probes(anyRequestId, Growth.of(events), MeteredSessions.droppedMarks(batch, events),
-                outranksTranscripts); // only such a record can replace a copy that knew more (KeptDetail)
-        WriteResult r = tx.apply(c -> writeInTransaction(c, events, from, to, probes, pricer));
-        return new WriteResult(r.added(), r.duplicates() + dropped, r.superseded());
+        Probes probes = byKey ? new Probes(true, anyRequestId, Growth.of(events), marks, outranksTranscripts)
+                : new Probes(false, false, Growth.Keys.NONE, marks, false);
+        return writeInTransaction(c, events, lo, hi, probes, pricer);
     }
 
     /**
@@ -83,10 +126,11 @@ final class LedgerWriter {
     }
 
     /**
-     * Which probes a batch needs beyond the one by id: by provider request id, for outgrown copies; and
-     * the sessions of the copies it dropped as duplicates, which still meter them by request.
+     * Which probes a batch needs: by id; by provider request id; for outgrown copies; the sessions of
+     * the copies it dropped as duplicates, which still meter them by request; and whether a record
+     * outranks transcripts (only such a record can replace a copy that knew more, {@link KeptDetail}).
      */
-    private record Probes(boolean requests, Growth.Keys growth, List<MeteredSessions.Mark> droppedSessions,
+    private record Probes(boolean byId, boolean requests, Growth.Keys growth, List<MeteredSessions.Mark> droppedSessions,
                           boolean outranksTranscripts) {}
 
     private WriteResult writeInTransaction(Connection c, List<UsageEvent> batch, long lo, long hi,
@@ -103,8 +147,8 @@ final class LedgerWriter {
         counted += Retention.dropPastHorizon(c); // pruned history arriving again: its rollups hold it
 
         long grown = Growth.makeWay(c, lo, hi, probes.growth(), aliased, store.localDays());
-        long duplicates = counted + Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id FROM usage_events l"
-                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi);
+        long duplicates = counted + (!probes.byId() ? 0 : Jdbc.update(c, "DELETE FROM usage_staging WHERE id IN (SELECT l.id"
+                + " FROM usage_events l WHERE l.ts_ms BETWEEN ? AND ? AND l.id IN (SELECT id FROM usage_staging))", lo, hi));
         long superseded = grown;
         if (probes.requests()) {
             long wlo = lo - REQUEST_ID_MARGIN_MS;
