@@ -18,7 +18,9 @@ import java.util.Set;
  * apart; the rest are probed as ever.
  *
  * <p>Keys are kept as 64-bit hashes in an open-addressed table (10 to 15 bytes a key): two keys that
- * collide only send a record the probing way, never past a copy.
+ * collide only send a record the probing way, never past a copy. The table is capped at a sixth of
+ * the heap (32 MB of an import's 192 MB: about 1.5M records), so an import's memory stays flat: once
+ * it is full, every later batch is probed whole.
  */
 final class KnownKeys {
     private static final long ID = 0x6a09e667f3bcc909L;
@@ -29,10 +31,13 @@ final class KnownKeys {
     private final long storedFrom;
     private final long storedTo;
     private final long storedAtStart;
+    private final int maxSlots;
     private long[] table = new long[1 << 16]; // 0: free
     private int size;
+    private boolean full; // a key was not kept: what is known is no longer all that was stored
 
-    private KnownKeys(long count, long storedFrom, long storedTo) {
+    KnownKeys(long count, long storedFrom, long storedTo, int maxSlots) {
+        this.maxSlots = Math.max(maxSlots, 1 << 16);
         this.storedAtStart = count;
         this.storedFrom = count == 0 ? 1 : storedFrom;
         this.storedTo = count == 0 ? 0 : storedTo;
@@ -41,7 +46,12 @@ final class KnownKeys {
     /** No keys yet, for a bulk write whose transaction begins on {@code c}: the ledger's span as it sees it. */
     static KnownKeys of(Connection c) throws SQLException {
         return Jdbc.query(c, "SELECT count(*), coalesce(min(ts_ms), 0), coalesce(max(ts_ms), 0) FROM usage_events", List.of(),
-                rs -> new KnownKeys(rs.getLong(1), rs.getLong(2), rs.getLong(3))).get(0);
+                rs -> new KnownKeys(rs.getLong(1), rs.getLong(2), rs.getLong(3), slotsForHeap())).get(0);
+    }
+
+    /** The table's cap: a sixth of the heap. */
+    private static int slotsForHeap() {
+        return (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 6 / Long.BYTES);
     }
 
     /** How many records the ledger holds, as {@code c} sees it. */
@@ -59,11 +69,13 @@ final class KnownKeys {
 
     /**
      * Learns the keys of a batch (one record per id, times in {@code lo..hi}) about to be stored and,
-     * when {@code splittable}, splits it: records with a key known before go to {@code mayMeet}, with every record sharing a
-     * request id with one of them. Null when not splittable, or when the batch's window (widened as
-     * request ids are probed) reaches records stored before the bulk write, whose keys are not known here.
+     * when {@code splittable}, splits it: records with a key known before go to {@code mayMeet}, with
+     * every record sharing a request id with one of them. Null when not splittable, when the batch's
+     * window (widened as request ids are probed) reaches records stored before the bulk write, whose
+     * keys are not known here, and once the table is full.
      */
     Split learn(List<UsageEvent> events, long lo, long hi, boolean splittable) {
+        if (full) return null;
         boolean clear = storedFrom > storedTo || lo - LedgerWriter.REQUEST_ID_MARGIN_MS > storedTo
                 || hi + LedgerWriter.REQUEST_ID_MARGIN_MS < storedFrom;
         Set<String> metRequests = new HashSet<>();
@@ -77,7 +89,7 @@ final class KnownKeys {
             }
             met[i] = known;
         }
-        if (!splittable || !clear) return null;
+        if (!splittable || !clear || full) return null;
         List<UsageEvent> mayMeet = new ArrayList<>();
         List<UsageEvent> cannot = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
@@ -93,18 +105,30 @@ final class KnownKeys {
         return size;
     }
 
-    /** Adds a key; false when it was there already. */
+    /** Adds a key; false when it was there already (or the table is full: then nothing counts). */
     private boolean add(long h) {
-        if (size + 1 > table.length * MAX_LOAD) grow();
+        if (full || size + 1 > table.length * MAX_LOAD && !grow()) return false;
         if (!put(table, h)) return false;
         size++;
         return true;
     }
 
-    private void grow() {
-        long[] bigger = new long[table.length + table.length / 2];
+    /** Grows the table half as large again, up to its cap; false (and full) at the cap. */
+    private boolean grow() {
+        if (table.length >= maxSlots) {
+            full = true;
+            table = new long[0]; // of no use any more: its memory goes back
+            return false;
+        }
+        long[] bigger = new long[(int) Math.min(maxSlots, table.length + (long) table.length / 2)];
         for (long h : table) if (h != 0) put(bigger, h);
         table = bigger;
+        return true;
+    }
+
+    /** Whether a key could not be kept: no batch is split any more. */
+    boolean full() {
+        return full;
     }
 
     private static boolean put(long[] into, long h) {

@@ -133,4 +133,17 @@ class KnownKeysTest {
             assertThat(LedgerWriter.splittable(List.of(Events.event("t", AT, "dev").source(tied).build()))).as(tied.label()).isFalse();
         }
     }
+
+    @Test
+    void aFullTableSplitsNoBatchAnyMore() {
+        KnownKeys known = new KnownKeys(0, 0, 0, 1 << 16); // 52,428 keys at most
+        List<UsageEvent> first = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) first.add(record("a" + i, "req-a" + i));
+        assertThat(learn(known, first)).isNotNull();
+        List<UsageEvent> second = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) second.add(record("b" + i, "req-b" + i));
+        assertThat(learn(known, second)).as("its keys did not all fit").isNull();
+        assertThat(known.full()).isTrue();
+        assertThat(learn(known, List.of(record("c", "req-c")))).as("what was stored is no longer all known").isNull();
+    }
 }
