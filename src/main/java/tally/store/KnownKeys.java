@@ -18,9 +18,9 @@ import java.util.Set;
  * apart; the rest are probed as ever.
  *
  * <p>Keys are kept as 64-bit hashes in an open-addressed table (10 to 15 bytes a key): two keys that
- * collide only send a record the probing way, never past a copy. The table is capped at a sixth of
- * the heap (32 MB of an import's 192 MB: about 1.5M records), so an import's memory stays flat: once
- * it is full, every later batch is probed whole.
+ * collide only send a record the probing way, never past a copy. The table is capped at an eighth of
+ * the heap (24 MB of an import's 192 MB: about 1.2M records; growing to it briefly holds 44 MB), so an
+ * import's memory stays flat: once it is full, every later batch is probed whole.
  */
 final class KnownKeys {
     private static final long ID = 0x6a09e667f3bcc909L;
@@ -49,9 +49,9 @@ final class KnownKeys {
                 rs -> new KnownKeys(rs.getLong(1), rs.getLong(2), rs.getLong(3), slotsForHeap())).get(0);
     }
 
-    /** The table's cap: a sixth of the heap. */
+    /** The table's cap: an eighth of the heap. */
     private static int slotsForHeap() {
-        return (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 6 / Long.BYTES);
+        return (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 8 / Long.BYTES);
     }
 
     /** How many records the ledger holds, as {@code c} sees it. */
