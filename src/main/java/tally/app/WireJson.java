@@ -35,8 +35,8 @@ import java.util.function.Function;
  * mapper, a serializer built per type, and the JDK calendar data its default date format loads) cost
  * such a command about a quarter of its CPU. The conventions are AppJson's: records as objects by
  * component name, enums by name, times as ISO-8601 text read with the same range checks, maps keyed
- * by dates or enums read with their keys' types; unknown fields in a result are skipped. A test holds the two to the same values for
- * every use case, both ways.
+ * by dates or enums read with their keys' types; unknown fields in a result are skipped. A test holds
+ * the two to the same values for every use case, both ways.
  */
 public final class WireJson {
     private final JSON json = JSON.builder().register(new AppConventions()).build()

@@ -5,8 +5,9 @@ import java.time.Instant;
 /**
  * {@link Instant#parse} with a fast path for the form Claude Code writes and {@link Instant#toString}
  * gives ({@code 2026-10-10T13:33:21.766Z}): java.time's formatter cost about a tenth of an import's
- * parsing, and 20 µs an instant in a short command's answer read from a server. Anything else (offsets, leap seconds, hour 24, out-of-range fields) goes to
- * {@link Instant#parse}, so the result and the errors are exactly its own.
+ * parsing, and 20 µs an instant in a short command's answer read from a server. Anything else
+ * (offsets, leap seconds, hour 24, out-of-range fields) goes to {@link Instant#parse}, so the result
+ * and the errors are exactly its own.
  */
 public final class IsoInstant {
     private IsoInstant() {}

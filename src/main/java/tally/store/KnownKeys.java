@@ -151,7 +151,7 @@ final class KnownKeys {
     }
 
     /** A 64-bit hash of a key of one kind, never 0 (a free slot). */
-    static long hash(long kind, String key) {
+    private static long hash(long kind, String key) {
         long a = kind;
         long b = ~kind;
         int n = key.length();

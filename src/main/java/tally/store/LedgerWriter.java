@@ -32,18 +32,13 @@ final class LedgerWriter {
 
     /** See {@link Ledger#write(List, UnaryOperator)}. */
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer) {
-        return write(batch, pricer, this::inWriteTransaction);
-    }
-
-    /** Writes a batch, its work run by {@code tx}: in a transaction of its own, or in a {@link BulkWrite}'s. */
-    WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
-                      Function<Store.Work<WriteResult>, WriteResult> tx) {
-        return write(batch, pricer, tx, null);
+        return write(batch, pricer, this::inWriteTransaction, null);
     }
 
     /**
-     * Like {@link #write(List, UnaryOperator, Function)}; with {@code known}, which learns the batch's
-     * keys, the records that can meet no stored copy by key skip the probes by key ({@link KnownKeys}).
+     * Writes a batch, its work run by {@code tx}: in a transaction of its own, or in a {@link BulkWrite}'s.
+     * With {@code known}, which learns the batch's keys, the records that can meet no stored copy by key
+     * skip the probes by key ({@link KnownKeys}).
      */
     WriteResult write(List<UsageEvent> batch, UnaryOperator<UsageEvent> pricer,
                       Function<Store.Work<WriteResult>, WriteResult> tx, KnownKeys known) {
