@@ -24,6 +24,14 @@ interface Dialect extends AutoCloseable {
     /** Bulk-loads events into a table shaped like the ledger: DuckDB's appender, PostgreSQL's COPY. */
     void load(Connection c, String table, List<UsageEvent> events) throws SQLException;
 
+    /**
+     * Bulk-loads records about to be stored into {@code usage_staging}, which {@link #prepareStaging}
+     * made: their arrival ({@code stored_ms}) is set as they go into the ledger, never staged.
+     */
+    default void stage(Connection c, List<UsageEvent> events) throws SQLException {
+        load(c, "usage_staging", events);
+    }
+
     /** Bulk-loads activity rows into a fresh, empty per-connection table {@code activity_staging}. */
     void loadActivity(Connection c, List<tally.core.Activity> rows) throws SQLException;
 

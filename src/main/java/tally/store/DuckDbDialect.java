@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -33,6 +35,8 @@ final class DuckDbDialect implements Dialect {
 
     private final DuckDBConnection root;
     private final Path file;
+    /** The ledger's column types, read by the first large batch staged (a race reads them twice, alike). */
+    private volatile Map<String, String> ledgerTypes;
 
     DuckDbDialect(Path dataDir) {
         Path file = dataDir.resolve("tally.duckdb");
@@ -123,49 +127,86 @@ final class DuckDbDialect implements Dialect {
 
     @Override
     public void load(Connection c, String table, List<UsageEvent> events) throws SQLException {
+        load(c, table, events, false);
+    }
+
+    @Override
+    public void stage(Connection c, List<UsageEvent> events) throws SQLException {
+        load(c, "usage_staging", events, true);
+    }
+
+    private void load(Connection c, String table, List<UsageEvent> events, boolean arriving) throws SQLException {
         DuckDBConnection duck = c.unwrap(DuckDBConnection.class);
         boolean staging = table.equals("usage_staging");
-        String enumStaging = staging ? EnumStaging.create(events) : null;
-        if (enumStaging != null) {
+        EnumStaging.Shape shape = staging ? EnumStaging.create(events, ledgerTypes(c), arriving) : null;
+        if (shape != null) {
             try (Statement s = c.createStatement()) {
-                s.execute(enumStaging); // its repeating texts as ENUMs, appended without a JNI call each
+                s.execute(shape.create()); // its repeating texts as ENUMs, appended without a JNI call each
             }
         }
         try (DuckDBAppender a = staging ? duck.createAppender("temp", "main", table)
                 : duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
-            for (UsageEvent e : events) {
-                TokenCounts t = e.tokens();
-                a.beginRow();
-                a.append(e.id());
-                a.append(e.time().toEpochMilli());
-                a.append(e.source().label());
-                a.append(e.source().rank());
-                a.append(e.provider());
-                a.append(e.identity());
-                a.append(e.team());
-                a.append(e.project());
-                a.append(e.sessionId());
-                a.append(e.requestId());
-                a.append(e.model());
-                a.append(e.modelId());
-                a.append(t.input());
-                a.append(t.cacheWrite5m());
-                a.append(t.cacheWrite1h());
-                a.append(t.cacheRead());
-                a.append(t.output());
-                a.append(e.webSearches());
-                a.append(e.batch());
-                a.append(e.fast());
-                a.append(e.costNanos());
-                a.append(e.catalogVersion());
-                a.append(e.latencyMs());
-                a.append(e.status());
-                a.append(e.region());
-                a.append(e.inferenceGeo());
-                a.appendNull(); // stored_ms: the store's, set as the record is stored
-                a.endRow();
+            if (shape == null) {
+                for (UsageEvent e : events) appendRow(a, e, Present.ALL);
+            } else {
+                Present present = new Present(shape.has("team"), shape.has("request_id"), shape.has("latency_ms"),
+                        shape.has("region"), shape.has("inference_geo"), shape.has(StagingColumns.STORED));
+                for (UsageEvent e : events) appendRow(a, e, present);
             }
         }
+    }
+
+    /** Which of the columns that may be virtual in staging ({@link EnumStaging}) a table has. */
+    private record Present(boolean team, boolean request, boolean latency, boolean region, boolean geo, boolean stored) {
+        static final Present ALL = new Present(true, true, true, true, true, true);
+    }
+
+    /** One record's row, in the ledger's column order, but for the columns the table has as virtual. */
+    private static void appendRow(DuckDBAppender a, UsageEvent e, Present p) throws SQLException {
+        TokenCounts t = e.tokens();
+        a.beginRow();
+        a.append(e.id());
+        a.append(e.time().toEpochMilli());
+        a.append(e.source().label());
+        a.append(e.source().rank());
+        a.append(e.provider());
+        a.append(e.identity());
+        if (p.team()) a.append(e.team());
+        a.append(e.project());
+        a.append(e.sessionId());
+        if (p.request()) a.append(e.requestId());
+        a.append(e.model());
+        a.append(e.modelId());
+        a.append(t.input());
+        a.append(t.cacheWrite5m());
+        a.append(t.cacheWrite1h());
+        a.append(t.cacheRead());
+        a.append(t.output());
+        a.append(e.webSearches());
+        a.append(e.batch());
+        a.append(e.fast());
+        a.append(e.costNanos());
+        a.append(e.catalogVersion());
+        if (p.latency()) a.append(e.latencyMs());
+        a.append(e.status());
+        if (p.region()) a.append(e.region());
+        if (p.geo()) a.append(e.inferenceGeo());
+        if (p.stored()) a.appendNull(); // stored_ms: the store's, set as the record is stored
+        a.endRow();
+    }
+
+    /** The ledger's column types by name, read once: a staging table with virtual columns is declared column by column. */
+    private Map<String, String> ledgerTypes(Connection c) throws SQLException {
+        Map<String, String> types = ledgerTypes;
+        if (types == null) {
+            types = new HashMap<>();
+            try (Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT name, type FROM pragma_table_info('usage_events')")) {
+                while (rs.next()) types.put(rs.getString(1), rs.getString(2));
+            }
+            ledgerTypes = Map.copyOf(types);
+        }
+        return types;
     }
 
     @Override

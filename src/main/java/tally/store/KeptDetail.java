@@ -1,6 +1,7 @@
 package tally.store;
 
 import tally.core.TokenCounts;
+import tally.core.Source;
 import tally.core.UsageEvent;
 
 import java.sql.Connection;
@@ -51,6 +52,14 @@ final class KeptDetail {
             update(c, "usage_events", e);
             Rollups.add(c, "usage_events", one, 1, local);
         }
+    }
+
+    /**
+     * Whether a record may replace a stored lower copy and take what that knows better in staging
+     * ({@link #intoStaged}): one with a request id that outranks transcripts.
+     */
+    static boolean mayTakeDetail(UsageEvent e) {
+        return e.requestId() != null && e.source().rank() < Source.TRANSCRIPT.rank();
     }
 
     /** Staged records that replace a stored lower copy (taken out next) take what it knows better. */

@@ -90,7 +90,7 @@ final class LedgerWriter {
         boolean anyRequestId = false;
         boolean outranksTranscripts = false;
         for (UsageEvent e : events) {
-            outranksTranscripts |= e.requestId() != null && e.source().rank() < Source.TRANSCRIPT.rank();
+            outranksTranscripts |= KeptDetail.mayTakeDetail(e);
             anyRequestId |= e.requestId() != null;
         }
         Probes probes = byKey ? new Probes(true, anyRequestId, Growth.of(events), marks, outranksTranscripts)
@@ -133,7 +133,7 @@ final class LedgerWriter {
         List<UsageEvent> events = CounterSeries.apply(c, batch, pricer);
         long counted = batch.size() - events.size(); // counter points applied already: nothing new
         if (events.isEmpty()) return new WriteResult(0, counted, 0);
-        store.dialect().load(c, "usage_staging", events);
+        store.dialect().stage(c, events);
         // Whose reports may stand for whose, asked once a batch: where no alias is stored (most one-developer
         // ledgers) identities are compared as they are, without the alias look-ups' joins.
         boolean aliased = Identities.anyAlias(c);

@@ -150,4 +150,57 @@ class BulkStagingTest {
             assertThat(ledger.countRecords()).isEqualTo(5_000);
         }
     }
+
+    /** A transcript of one file: no team, request id, latency, region or geo on any record. */
+    private static UsageEvent bare(int i) {
+        return UsageEvent.builder().id("b-" + i).time(T0.plusSeconds(i)).source(Source.TRANSCRIPT).identity("dev")
+                .project("/home/dev/app").sessionId("s-1").modelId(MODELS[0]).tokens(TokenCounts.of(i, 1)).build();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aLargeBatchWithoutTeamsRequestIdsLatenciesRegionsOrGeosStoresThemAsNoneAndStampsItsArrival(TestStores.Kind kind)
+            throws Exception {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) batch.add(bare(i));
+            long before = System.currentTimeMillis();
+            assertThat(ledger.write(batch, null).added()).isEqualTo(5_000);
+
+            List<UsageEvent> stored = new ArrayList<>();
+            ledger.scan(T0, T0.plusSeconds(5_000), stored::add);
+            stored.sort(Comparator.comparing(UsageEvent::id));
+            batch.sort(Comparator.comparing(UsageEvent::id));
+            assertThat(stored).as("every column the batch left empty reads as none").containsExactlyElementsOf(batch);
+            try (java.sql.Connection c = store.connection()) {
+                long arrived = Jdbc.query(c, "SELECT count(*) FROM usage_events WHERE stored_ms >= ?", List.of(before),
+                        rs -> rs.getLong(1)).get(0);
+                assertThat(arrived).as("each stamped as it was stored").isEqualTo(5_000);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aLargeBatchOfGatewayRecordsWithoutGeosStillTakesTheGeoOfTheTranscriptItReplaces(TestStores.Kind kind) throws Exception {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            UsageEvent transcript = UsageEvent.builder().id("t-1").time(T0.plusSeconds(1)).source(Source.TRANSCRIPT)
+                    .identity("dev").requestId("req-1").modelId(MODELS[0]).tokens(TokenCounts.of(1, 1)).inferenceGeo("us").build();
+            ledger.write(List.of(transcript), null);
+            List<UsageEvent> gateway = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                gateway.add(UsageEvent.builder().id("g-" + i).time(T0.plusSeconds(i)).source(Source.GATEWAY).identity("dev")
+                        .requestId("req-" + i).modelId(MODELS[0]).tokens(TokenCounts.of(1, 1)).build());
+            }
+            assertThat(ledger.write(gateway, null).superseded()).isEqualTo(1);
+
+            Map<String, String> geos = new TreeMap<>();
+            ledger.scan(T0, T0.plusSeconds(5), e -> geos.put(e.id(), String.valueOf(e.inferenceGeo())));
+            assertThat(geos).as("the gateway's copy counts, pinned where its transcript said")
+                    .containsExactly(Map.entry("g-0", "null"), Map.entry("g-1", "us"), Map.entry("g-2", "null"),
+                            Map.entry("g-3", "null"), Map.entry("g-4", "null"));
+        }
+    }
 }
