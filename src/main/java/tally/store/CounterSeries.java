@@ -35,7 +35,10 @@ final class CounterSeries {
     /** The records to store, corrected where the saved state says so; saves the states they move. */
     static List<UsageEvent> apply(Connection c, List<UsageEvent> events, UnaryOperator<UsageEvent> pricer) throws SQLException {
         Set<String> keys = new LinkedHashSet<>();
-        for (UsageEvent e : events) e.counters().forEach(p -> keys.add(p.series()));
+        for (UsageEvent e : events) {
+            if (e.counters().isEmpty()) continue; // most records: no iterator, no lambda made for them
+            for (CounterPoint p : e.counters()) keys.add(p.series());
+        }
         if (keys.isEmpty()) return events;
         Map<String, CounterState> states = read(c, keys);
         Map<String, CounterState> moved = new LinkedHashMap<>();

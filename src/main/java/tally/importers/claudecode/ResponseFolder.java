@@ -88,8 +88,7 @@ final class ResponseFolder {
     static String idOf(TranscriptLine line) {
         String m = line.messageId(), r = line.requestId();
         if (m == null) return null;
-        StringBuilder id = new StringBuilder(4 + m.length() + (r == null ? 0 : r.length())).append("cc:").append(m);
-        return r == null ? id.toString() : id.append(':').append(r).toString(); // sized once: no regrowth
+        return r == null ? "cc:" + m : "cc:" + m + ':' + r; // the JDK's concatenation: one array of the exact size
     }
 
     /** ccusage's rule: non-sidechain over sidechain, then the larger total, then the one in fast mode. */
