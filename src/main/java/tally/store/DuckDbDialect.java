@@ -146,52 +146,69 @@ final class DuckDbDialect implements Dialect {
         }
         try (DuckDBAppender a = staging ? duck.createAppender("temp", "main", table)
                 : duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
-            if (shape == null) {
-                for (UsageEvent e : events) appendRow(a, e, Present.ALL);
-            } else {
-                Present present = new Present(shape.has("team"), shape.has("request_id"), shape.has("latency_ms"),
-                        shape.has("region"), shape.has("inference_geo"), shape.has(StagingColumns.STORED));
-                for (UsageEvent e : events) appendRow(a, e, present);
-            }
+            boolean[] has = new boolean[STAGED.size()];
+            for (int i = 0; i < has.length; i++) has[i] = shape == null || shape.has(STAGED.get(i));
+            for (UsageEvent e : events) appendRow(a, e, has);
         }
     }
 
-    /** Which of the columns that may be virtual in staging ({@link EnumStaging}) a table has. */
-    private record Present(boolean team, boolean request, boolean latency, boolean region, boolean geo, boolean stored) {
-        static final Present ALL = new Present(true, true, true, true, true, true);
-    }
+    /** The staged columns, in the ledger's order. */
+    private static final List<String> STAGED = List.of((StagingColumns.LIST + ", " + StagingColumns.STORED).split(", "));
+    // where each column that may be virtual is, by name
+    private static final int SOURCE = STAGED.indexOf("source");
+    private static final int SOURCE_RANK = STAGED.indexOf("source_rank");
+    private static final int PROVIDER = STAGED.indexOf("provider");
+    private static final int IDENTITY = STAGED.indexOf("identity");
+    private static final int TEAM = STAGED.indexOf("team");
+    private static final int PROJECT = STAGED.indexOf("project");
+    private static final int SESSION_ID = STAGED.indexOf("session_id");
+    private static final int REQUEST_ID = STAGED.indexOf("request_id");
+    private static final int MODEL = STAGED.indexOf("model");
+    private static final int MODEL_ID = STAGED.indexOf("model_id");
+    private static final int CACHE_WRITE_5M_TOKENS = STAGED.indexOf("cache_write_5m_tokens");
+    private static final int CACHE_WRITE_1H_TOKENS = STAGED.indexOf("cache_write_1h_tokens");
+    private static final int WEB_SEARCHES = STAGED.indexOf("web_searches");
+    private static final int IS_BATCH = STAGED.indexOf("is_batch");
+    private static final int IS_FAST = STAGED.indexOf("is_fast");
+    private static final int COST_NANOS = STAGED.indexOf("cost_nanos");
+    private static final int CATALOG_VERSION = STAGED.indexOf("catalog_version");
+    private static final int LATENCY_MS = STAGED.indexOf("latency_ms");
+    private static final int STATUS = STAGED.indexOf("status");
+    private static final int REGION = STAGED.indexOf("region");
+    private static final int INFERENCE_GEO = STAGED.indexOf("inference_geo");
+    private static final int STORED_MS = STAGED.indexOf("stored_ms");
 
-    /** One record's row, in the ledger's column order, but for the columns the table has as virtual. */
-    private static void appendRow(DuckDBAppender a, UsageEvent e, Present p) throws SQLException {
+    /** One record's row, in the ledger's column order, but for the columns the table has as virtual ({@code has} false). */
+    private static void appendRow(DuckDBAppender a, UsageEvent e, boolean[] has) throws SQLException {
         TokenCounts t = e.tokens();
         a.beginRow();
         a.append(e.id());
         a.append(e.time().toEpochMilli());
-        a.append(e.source().label());
-        a.append(e.source().rank());
-        a.append(e.provider());
-        a.append(e.identity());
-        if (p.team()) a.append(e.team());
-        a.append(e.project());
-        a.append(e.sessionId());
-        if (p.request()) a.append(e.requestId());
-        a.append(e.model());
-        a.append(e.modelId());
+        if (has[SOURCE]) a.append(e.source().label());
+        if (has[SOURCE_RANK]) a.append(e.source().rank());
+        if (has[PROVIDER]) a.append(e.provider());
+        if (has[IDENTITY]) a.append(e.identity());
+        if (has[TEAM]) a.append(e.team());
+        if (has[PROJECT]) a.append(e.project());
+        if (has[SESSION_ID]) a.append(e.sessionId());
+        if (has[REQUEST_ID]) a.append(e.requestId());
+        if (has[MODEL]) a.append(e.model());
+        if (has[MODEL_ID]) a.append(e.modelId());
         a.append(t.input());
-        a.append(t.cacheWrite5m());
-        a.append(t.cacheWrite1h());
+        if (has[CACHE_WRITE_5M_TOKENS]) a.append(t.cacheWrite5m());
+        if (has[CACHE_WRITE_1H_TOKENS]) a.append(t.cacheWrite1h());
         a.append(t.cacheRead());
         a.append(t.output());
-        a.append(e.webSearches());
-        a.append(e.batch());
-        a.append(e.fast());
-        a.append(e.costNanos());
-        a.append(e.catalogVersion());
-        if (p.latency()) a.append(e.latencyMs());
-        a.append(e.status());
-        if (p.region()) a.append(e.region());
-        if (p.geo()) a.append(e.inferenceGeo());
-        if (p.stored()) a.appendNull(); // stored_ms: the store's, set as the record is stored
+        if (has[WEB_SEARCHES]) a.append(e.webSearches());
+        if (has[IS_BATCH]) a.append(e.batch());
+        if (has[IS_FAST]) a.append(e.fast());
+        if (has[COST_NANOS]) a.append(e.costNanos());
+        if (has[CATALOG_VERSION]) a.append(e.catalogVersion());
+        if (has[LATENCY_MS]) a.append(e.latencyMs());
+        if (has[STATUS]) a.append(e.status());
+        if (has[REGION]) a.append(e.region());
+        if (has[INFERENCE_GEO]) a.append(e.inferenceGeo());
+        if (has[STORED_MS]) a.appendNull(); // stored_ms: the store's, set as the record is stored
         a.endRow();
     }
 

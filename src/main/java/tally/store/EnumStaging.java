@@ -1,11 +1,14 @@
 package tally.store;
 
+import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -18,10 +21,12 @@ import java.util.function.Function;
  * request_id, different on every row, stay text. Not for batches that {@link SameCall} may
  * rewrite in staging (it sets text columns to values from the ledger, which no ENUM here holds).
  *
- * <p>A column no record of the batch has a value for (a transcript's team, latency and region) is
- * staged as a virtual column that reads NULL, and nothing is appended to it: the appender's NULL
- * costs two short-lived objects per value, about a fifth of an import's allocation for four such
- * columns. So is {@code stored_ms} for records about to be stored, which get it as they go in.
+ * <p>A column in which every record of the batch holds the same value (a transcript's source, person
+ * and status; its team, latency and region, which it has none of) is staged as a virtual column
+ * reading that value, and nothing is appended to it: each appended value is a few calls on the
+ * appender's Java side, and a NULL two short-lived objects. So is {@code stored_ms} for records
+ * about to be stored, which get it as they go in. Only columns no write sets in staging: those
+ * {@link KeptDetail} sets, only in a batch where no record may take detail.
  */
 final class EnumStaging {
     /** Smaller batches keep the plain staging table: a new one per batch costs more than it saves. */
@@ -44,28 +49,57 @@ final class EnumStaging {
             new Column("region", UsageEvent::region));
 
     /**
-     * The nullable columns a batch may stage as virtual when no record has, or may be given, a value
-     * for them. A write sets some in staging: {@link KeptDetail} the geo (and the cost and catalog,
-     * which most records have), {@link SameCall} who and where (its batches never come here).
+     * The columns a batch may stage as virtual, in the order of {@link #values} and {@link #differing}:
+     * first those no write sets in staging ({@link SameCall}, which sets who and where, never comes
+     * here), then from {@link #SET_BY_DETAIL} on those {@link KeptDetail} sets for a record that may
+     * take detail.
      */
-    private static final List<Nullable> MAY_BE_ABSENT = List.of(
-            new Nullable("team", e -> e.team() != null),
-            new Nullable("request_id", e -> e.requestId() != null),
-            new Nullable("latency_ms", e -> e.latencyMs() != null),
-            new Nullable("region", e -> e.region() != null),
-            new Nullable("inference_geo", e -> e.inferenceGeo() != null || KeptDetail.mayTakeDetail(e)));
+    private static final List<String> CANDIDATES = List.of("source", "source_rank", "provider", "identity", "team",
+            "project", "session_id", "request_id", "model_id", "web_searches", "is_batch", "latency_ms", "status", "region",
+            "cache_write_5m_tokens", "cache_write_1h_tokens", "inference_geo", "is_fast", "model", "cost_nanos", "catalog_version");
+    private static final int SET_BY_DETAIL = 14;
 
-    private record Nullable(String name, java.util.function.Predicate<UsageEvent> has) {}
+    /** One record's values in the {@link #CANDIDATES}, in their order. */
+    private static Object[] values(UsageEvent e) {
+        TokenCounts t = e.tokens();
+        return new Object[] {e.source().label(), e.source().rank(), e.provider(), e.identity(), e.team(), e.project(),
+                e.sessionId(), e.requestId(), e.modelId(), e.webSearches(), e.batch(), e.latencyMs(), e.status(), e.region(),
+                t.cacheWrite5m(), t.cacheWrite1h(), e.inferenceGeo(), e.fast(), e.model(), e.costNanos(), e.catalogVersion()};
+    }
+
+    /**
+     * A bit for each of the {@link #CANDIDATES} in which two records differ, in their order: compared
+     * field by field, a batch's records cost nanoseconds each (the same through a function per column
+     * cost a third of a second an import).
+     */
+    private static int differing(UsageEvent a, UsageEvent b) {
+        TokenCounts x = a.tokens(), y = b.tokens();
+        return bit(a.source() != b.source(), 0) | bit(a.source() != b.source(), 1)
+                | bit(!Objects.equals(a.provider(), b.provider()), 2) | bit(!Objects.equals(a.identity(), b.identity()), 3)
+                | bit(!Objects.equals(a.team(), b.team()), 4) | bit(!Objects.equals(a.project(), b.project()), 5)
+                | bit(!Objects.equals(a.sessionId(), b.sessionId()), 6) | bit(!Objects.equals(a.requestId(), b.requestId()), 7)
+                | bit(!Objects.equals(a.modelId(), b.modelId()), 8) | bit(a.webSearches() != b.webSearches(), 9)
+                | bit(a.batch() != b.batch(), 10) | bit(!Objects.equals(a.latencyMs(), b.latencyMs()), 11)
+                | bit(a.status() != b.status(), 12) | bit(!Objects.equals(a.region(), b.region()), 13)
+                | bit(x.cacheWrite5m() != y.cacheWrite5m(), 14) | bit(x.cacheWrite1h() != y.cacheWrite1h(), 15)
+                | bit(!Objects.equals(a.inferenceGeo(), b.inferenceGeo()), 16) | bit(a.fast() != b.fast(), 17)
+                | bit(!Objects.equals(a.model(), b.model()), 18) | bit(!Objects.equals(a.costNanos(), b.costNanos()), 19)
+                | bit(!Objects.equals(a.catalogVersion(), b.catalogVersion()), 20);
+    }
+
+    private static int bit(boolean set, int i) {
+        return set ? 1 << i : 0;
+    }
 
     private EnumStaging() {}
 
     /**
      * The staging table for one batch: the statement that makes it, and the columns it leaves out of
-     * the appender (virtual, reading NULL).
+     * the appender (virtual, each reading the one value the batch holds in it).
      */
-    record Shape(String create, Set<String> absent) {
+    record Shape(String create, Set<String> fixed) {
         boolean has(String column) {
-            return !absent.contains(column);
+            return !fixed.contains(column);
         }
     }
 
@@ -77,28 +111,46 @@ final class EnumStaging {
     static Shape create(List<UsageEvent> events, Map<String, String> types, boolean arriving) {
         if (events.size() < MIN_BATCH || LedgerWriter.mayReportTheSameCall(events)) return null;
         List<Set<String>> values = distinct(events);
-        Set<String> absent = absent(events, arriving);
+        Map<String, String> fixed = fixed(events, arriving);
         StringBuilder columns = new StringBuilder();
         for (String name : (StagingColumns.LIST + ", " + StagingColumns.STORED).split(", ")) {
+            String type = types.get(name);
+            String literal = fixed.get(name);
             int col = column(name);
-            String enumType = col < 0 ? null : enumType(values.get(col));
-            String type = enumType != null ? enumType : types.get(name);
-            columns.append(columns.length() == 0 ? "" : ", ").append(name).append(' ').append(type);
-            if (absent.contains(name)) columns.append(" GENERATED ALWAYS AS (CAST(NULL AS ").append(type).append(")) VIRTUAL");
+            String enumType = literal != null || col < 0 ? null : enumType(values.get(col));
+            columns.append(columns.length() == 0 ? "" : ", ").append(name).append(' ').append(enumType != null ? enumType : type);
+            if (literal != null) columns.append(" GENERATED ALWAYS AS (CAST(").append(literal).append(" AS ").append(type).append(")) VIRTUAL");
         }
-        return new Shape("CREATE OR REPLACE TEMP TABLE usage_staging (" + columns + ")", absent);
+        return new Shape("CREATE OR REPLACE TEMP TABLE usage_staging (" + columns + ")", fixed.keySet());
     }
 
-    /** The columns of {@link #MAY_BE_ABSENT} that no record has a value for, and stored_ms for arriving records. */
-    private static Set<String> absent(List<UsageEvent> events, boolean arriving) {
-        Set<String> absent = new HashSet<>();
-        if (arriving) absent.add(StagingColumns.STORED);
-        for (Nullable c : MAY_BE_ABSENT) {
-            boolean none = true;
-            for (int i = 0; none && i < events.size(); i++) none = !c.has().test(events.get(i));
-            if (none) absent.add(c.name());
+    /**
+     * The columns in which every record holds the same value, each with that value as an SQL literal:
+     * those of the {@link #CANDIDATES}, KeptDetail's only where no record may take detail, and
+     * stored_ms (NULL) for arriving records.
+     */
+    private static Map<String, String> fixed(List<UsageEvent> events, boolean arriving) {
+        Map<String, String> fixed = new HashMap<>();
+        if (arriving) fixed.put(StagingColumns.STORED, "NULL");
+        int candidates = (1 << CANDIDATES.size()) - 1;
+        for (UsageEvent e : events) {
+            if (KeptDetail.mayTakeDetail(e)) candidates &= (1 << SET_BY_DETAIL) - 1;
         }
-        return absent;
+        UsageEvent first = events.get(0);
+        for (int i = 1; candidates != 0 && i < events.size(); i++) candidates &= ~differing(first, events.get(i));
+        Object[] values = values(first);
+        for (int c = 0; c < CANDIDATES.size(); c++) {
+            String literal = (candidates & 1 << c) == 0 ? null : sqlLiteral(values[c]);
+            if (literal != null) fixed.put(CANDIDATES.get(c), literal);
+        }
+        return fixed;
+    }
+
+    /** A value as an SQL literal, or null for a text no literal carries as it is. */
+    private static String sqlLiteral(Object v) {
+        if (v == null) return "NULL";
+        if (v instanceof String text) return literal(text) ? "'" + text.replace("'", "''") + "'" : null;
+        return v.toString(); // a number or a boolean
     }
 
     private static int column(String name) {

@@ -203,4 +203,29 @@ class BulkStagingTest {
                             Map.entry("g-3", "null"), Map.entry("g-4", "null"));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aLargeBatchHoldingOneValueInAColumnStoresThatValueInEveryRecord(TestStores.Kind kind) throws Exception {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                batch.add(UsageEvent.builder().id("c-" + i).time(T0.plusSeconds(i)).source(Source.TRANSCRIPT)
+                        .provider("amazon-bedrock").identity("zoë").team("team 'a'").project("/srv/项目").sessionId("s-1")
+                        .requestId("req-" + i).modelId(MODELS[1]).tokens(new TokenCounts(i, 7, 9, 0, 1)).webSearches(3)
+                        .batch(true).fast(true).cost(5_000L, "2026-08-21").latencyMs(1_234L).status(529)
+                        .region("eu-west-1").inferenceGeo("us").build());
+            }
+            try (BulkWrite bulk = ledger.bulk()) {
+                assertThat(bulk.write(batch, null).added()).isEqualTo(5_000);
+                bulk.commit();
+            }
+            List<UsageEvent> stored = new ArrayList<>();
+            ledger.scan(T0, T0.plusSeconds(5_000), stored::add);
+            stored.sort(Comparator.comparing(UsageEvent::id));
+            batch.sort(Comparator.comparing(UsageEvent::id));
+            assertThat(stored).as("every record with every value as written").containsExactlyElementsOf(batch);
+        }
+    }
 }
