@@ -110,8 +110,8 @@ final class EnumStaging {
      */
     static Shape create(List<UsageEvent> events, Map<String, String> types, boolean arriving) {
         if (events.size() < MIN_BATCH || LedgerWriter.mayReportTheSameCall(events)) return null;
-        List<Set<String>> values = distinct(events);
         Map<String, String> fixed = fixed(events, arriving);
+        List<Set<String>> values = distinct(events, fixed.keySet());
         StringBuilder columns = new StringBuilder();
         for (String name : (StagingColumns.LIST + ", " + StagingColumns.STORED).split(", ")) {
             String type = types.get(name);
@@ -160,13 +160,14 @@ final class EnumStaging {
 
     /**
      * Each column's distinct values, in one pass over the events (a batch is larger than the CPU's
-     * caches: a pass per column cost ten); null for a column past {@link #MAX_VALUES}.
+     * caches: a pass per column cost ten); null for a column past {@link #MAX_VALUES}, and for the
+     * {@code fixed} ones, which are not looked at (they need no type of their own).
      */
-    private static List<Set<String>> distinct(List<UsageEvent> events) {
+    private static List<Set<String>> distinct(List<UsageEvent> events, Set<String> fixed) {
         int n = COLUMNS.size();
         List<Set<String>> values = new ArrayList<>(n);
         String[] last = new String[n]; // records of one file share their texts: most repeat the one before
-        for (int i = 0; i < n; i++) values.add(new HashSet<>());
+        for (int i = 0; i < n; i++) values.add(fixed.contains(COLUMNS.get(i).name()) ? null : new HashSet<>());
         for (UsageEvent e : events) {
             for (int i = 0; i < n; i++) {
                 Set<String> seen = values.get(i);
