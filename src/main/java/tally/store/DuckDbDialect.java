@@ -146,37 +146,35 @@ final class DuckDbDialect implements Dialect {
         }
         try (DuckDBAppender a = staging ? duck.createAppender("temp", "main", table)
                 : duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
-            boolean[] has = new boolean[STAGED.size()];
-            for (int i = 0; i < has.length; i++) has[i] = shape == null || shape.has(STAGED.get(i));
+            boolean[] has = new boolean[StagingColumns.ALL.size()];
+            for (int i = 0; i < has.length; i++) has[i] = shape == null || shape.has(StagingColumns.ALL.get(i));
             for (UsageEvent e : events) appendRow(a, e, has);
         }
     }
 
-    /** The staged columns, in the ledger's order. */
-    private static final List<String> STAGED = List.of((StagingColumns.LIST + ", " + StagingColumns.STORED).split(", "));
     // where each column that may be virtual is, by name
-    private static final int SOURCE = STAGED.indexOf("source");
-    private static final int SOURCE_RANK = STAGED.indexOf("source_rank");
-    private static final int PROVIDER = STAGED.indexOf("provider");
-    private static final int IDENTITY = STAGED.indexOf("identity");
-    private static final int TEAM = STAGED.indexOf("team");
-    private static final int PROJECT = STAGED.indexOf("project");
-    private static final int SESSION_ID = STAGED.indexOf("session_id");
-    private static final int REQUEST_ID = STAGED.indexOf("request_id");
-    private static final int MODEL = STAGED.indexOf("model");
-    private static final int MODEL_ID = STAGED.indexOf("model_id");
-    private static final int CACHE_WRITE_5M_TOKENS = STAGED.indexOf("cache_write_5m_tokens");
-    private static final int CACHE_WRITE_1H_TOKENS = STAGED.indexOf("cache_write_1h_tokens");
-    private static final int WEB_SEARCHES = STAGED.indexOf("web_searches");
-    private static final int IS_BATCH = STAGED.indexOf("is_batch");
-    private static final int IS_FAST = STAGED.indexOf("is_fast");
-    private static final int COST_NANOS = STAGED.indexOf("cost_nanos");
-    private static final int CATALOG_VERSION = STAGED.indexOf("catalog_version");
-    private static final int LATENCY_MS = STAGED.indexOf("latency_ms");
-    private static final int STATUS = STAGED.indexOf("status");
-    private static final int REGION = STAGED.indexOf("region");
-    private static final int INFERENCE_GEO = STAGED.indexOf("inference_geo");
-    private static final int STORED_MS = STAGED.indexOf("stored_ms");
+    private static final int SOURCE = StagingColumns.ALL.indexOf("source");
+    private static final int SOURCE_RANK = StagingColumns.ALL.indexOf("source_rank");
+    private static final int PROVIDER = StagingColumns.ALL.indexOf("provider");
+    private static final int IDENTITY = StagingColumns.ALL.indexOf("identity");
+    private static final int TEAM = StagingColumns.ALL.indexOf("team");
+    private static final int PROJECT = StagingColumns.ALL.indexOf("project");
+    private static final int SESSION_ID = StagingColumns.ALL.indexOf("session_id");
+    private static final int REQUEST_ID = StagingColumns.ALL.indexOf("request_id");
+    private static final int MODEL = StagingColumns.ALL.indexOf("model");
+    private static final int MODEL_ID = StagingColumns.ALL.indexOf("model_id");
+    private static final int CACHE_WRITE_5M_TOKENS = StagingColumns.ALL.indexOf("cache_write_5m_tokens");
+    private static final int CACHE_WRITE_1H_TOKENS = StagingColumns.ALL.indexOf("cache_write_1h_tokens");
+    private static final int WEB_SEARCHES = StagingColumns.ALL.indexOf("web_searches");
+    private static final int IS_BATCH = StagingColumns.ALL.indexOf("is_batch");
+    private static final int IS_FAST = StagingColumns.ALL.indexOf("is_fast");
+    private static final int COST_NANOS = StagingColumns.ALL.indexOf("cost_nanos");
+    private static final int CATALOG_VERSION = StagingColumns.ALL.indexOf("catalog_version");
+    private static final int LATENCY_MS = StagingColumns.ALL.indexOf("latency_ms");
+    private static final int STATUS = StagingColumns.ALL.indexOf("status");
+    private static final int REGION = StagingColumns.ALL.indexOf("region");
+    private static final int INFERENCE_GEO = StagingColumns.ALL.indexOf("inference_geo");
+    private static final int STORED_MS = StagingColumns.ALL.indexOf("stored_ms");
 
     /** One record's row, in the ledger's column order, but for the columns the table has as virtual ({@code has} false). */
     private static void appendRow(DuckDBAppender a, UsageEvent e, boolean[] has) throws SQLException {
@@ -216,12 +214,12 @@ final class DuckDbDialect implements Dialect {
     private Map<String, String> ledgerTypes(Connection c) throws SQLException {
         Map<String, String> types = ledgerTypes;
         if (types == null) {
-            types = new HashMap<>();
+            Map<String, String> read = new HashMap<>();
             try (Statement s = c.createStatement();
                  java.sql.ResultSet rs = s.executeQuery("SELECT name, type FROM pragma_table_info('usage_events')")) {
-                while (rs.next()) types.put(rs.getString(1), rs.getString(2));
+                while (rs.next()) read.put(rs.getString(1), rs.getString(2));
             }
-            ledgerTypes = Map.copyOf(types);
+            ledgerTypes = types = Map.copyOf(read);
         }
         return types;
     }

@@ -113,7 +113,7 @@ final class EnumStaging {
         Map<String, String> fixed = fixed(events, arriving);
         List<Set<String>> values = distinct(events, fixed.keySet());
         StringBuilder columns = new StringBuilder();
-        for (String name : (StagingColumns.LIST + ", " + StagingColumns.STORED).split(", ")) {
+        for (String name : StagingColumns.ALL) {
             String type = types.get(name);
             String literal = fixed.get(name);
             int col = column(name);
@@ -149,7 +149,7 @@ final class EnumStaging {
     /** A value as an SQL literal, or null for a text no literal carries as it is. */
     private static String sqlLiteral(Object v) {
         if (v == null) return "NULL";
-        if (v instanceof String text) return literal(text) ? "'" + text.replace("'", "''") + "'" : null;
+        if (v instanceof String text) return quoted(text);
         return v.toString(); // a number or a boolean
     }
 
@@ -187,11 +187,17 @@ final class EnumStaging {
         StringBuilder type = new StringBuilder("ENUM(");
         boolean first = true;
         for (String v : values) {
-            if (!literal(v)) return null;
-            type.append(first ? "'" : ", '").append(v.replace("'", "''")).append('\'');
+            String quoted = quoted(v);
+            if (quoted == null) return null;
+            type.append(first ? "" : ", ").append(quoted);
             first = false;
         }
         return type.append(')').toString();
+    }
+
+    /** A text as an SQL string literal, or null when no literal carries it unchanged ({@link #literal}). */
+    private static String quoted(String v) {
+        return literal(v) ? "'" + v.replace("'", "''") + "'" : null;
     }
 
     /**

@@ -1,7 +1,7 @@
 package tally.store;
 
-import tally.core.TokenCounts;
 import tally.core.Source;
+import tally.core.TokenCounts;
 import tally.core.UsageEvent;
 
 import java.sql.Connection;

@@ -12,6 +12,8 @@ final class StagingColumns {
             + "latency_ms, status, region, inference_geo";
     /** When a record was stored, epoch milliseconds; null on records stored before it was kept. */
     static final String STORED = "stored_ms";
+    /** Every staged column by name, {@link #LIST} then {@link #STORED}: the staging table's columns in its order. */
+    static final java.util.List<String> ALL = java.util.List.of((LIST + ", " + STORED).split(", "));
     /** When a ledger row (prefix "l." or none) arrived: stored, or for older records their own time. */
     static String arrival(String row) {
         return "COALESCE(" + row + STORED + ", " + row + "ts_ms)";
