@@ -133,11 +133,12 @@ final class EnumStaging {
         Map<String, String> fixed = new HashMap<>();
         if (arriving) fixed.put(StagingColumns.STORED, "NULL");
         int candidates = (1 << CANDIDATES.size()) - 1;
-        for (UsageEvent e : events) {
-            if (KeptDetail.mayTakeDetail(e)) candidates &= (1 << SET_BY_DETAIL) - 1;
-        }
         UsageEvent first = events.get(0);
-        for (int i = 1; candidates != 0 && i < events.size(); i++) candidates &= ~differing(first, events.get(i));
+        for (int i = 0; candidates != 0 && i < events.size(); i++) { // one pass: a batch is larger than the caches
+            UsageEvent e = events.get(i);
+            if (KeptDetail.mayTakeDetail(e)) candidates &= (1 << SET_BY_DETAIL) - 1;
+            candidates &= ~differing(first, e);
+        }
         Object[] values = values(first);
         for (int c = 0; c < CANDIDATES.size(); c++) {
             String literal = (candidates & 1 << c) == 0 ? null : sqlLiteral(values[c]);
