@@ -17,6 +17,7 @@ public final class AliasStore {
 
     /** Maps an identity to a person, replacing any earlier mapping of it. */
     public void save(String alias, String person, long nowMs) {
+        store.aliasSaved(); // before the row exists: a question meanwhile joins for nothing, never misses it
         try (Connection c = store.connection()) {
             Jdbc.update(c, "DELETE FROM aliases WHERE alias = ?", alias);
             Jdbc.update(c, "INSERT INTO aliases (alias, person, created_ms) VALUES (?, ?, ?)", alias, person, nowMs);

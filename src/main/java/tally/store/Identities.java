@@ -58,6 +58,12 @@ final class Identities {
 
     /** The person of the row aliased {@code row}, joined by {@link #aliases(String)}. */
     static String person(String row) {
+        return person(row, true);
+    }
+
+    /** {@link #person(String)}, or where no alias is stored ({@code aliased} false) the identity as shown, nothing joined. */
+    static String person(String row, boolean aliased) {
+        if (!aliased) return shown(row + ".identity");
         return "coalesce(a.person, a_session.person, a_role.person, a_iam.person, " + shown(row + ".identity") + ")";
     }
 
@@ -94,6 +100,12 @@ final class Identities {
 
     /** Joins the aliases of the row aliased {@code row}: of its identity (as a), session name, role and IAM role. */
     static String aliases(String row) {
+        return aliases(row, true);
+    }
+
+    /** {@link #aliases(String)}, or nothing where no alias is stored ({@code aliased} false). */
+    static String aliases(String row, boolean aliased) {
+        if (!aliased) return "";
         String id = row + ".identity";
         return " LEFT JOIN aliases a ON a.alias = " + id
                 + " LEFT JOIN aliases a_session ON a_session.alias = " + sessionOf(id)
@@ -103,7 +115,12 @@ final class Identities {
 
     /** Joins the aliases and the person (as p) of the row aliased {@code row}. */
     static String people(String row) {
-        return aliases(row) + " LEFT JOIN people p ON p.name = " + person(row);
+        return people(row, true);
+    }
+
+    /** {@link #people(String)}, the aliases left out where none is stored ({@code aliased} false). */
+    static String people(String row, boolean aliased) {
+        return aliases(row, aliased) + " LEFT JOIN people p ON p.name = " + person(row, aliased);
     }
 
     /**

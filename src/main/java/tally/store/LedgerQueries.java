@@ -50,10 +50,11 @@ final class LedgerQueries {
         if (q.by() == Dimension.SESSION) return usageBySession(q);
         if (q.by() == Dimension.DAY || q.by() == Dimension.WEEK || q.by() == Dimension.MONTH) return usageByLocalDays(q);
         boolean byTime = q.by().isTime();
-        String key = RollupRange.keyOf(q.by());
+        boolean aliased = aliased(q);
+        String key = RollupRange.keyOf(q.by(), aliased);
         List<Object> params = new ArrayList<>();
-        String from = RollupRange.from(store, q, byTime, params);
-        Where where = UsageFilters.of(q);
+        String from = RollupRange.from(store, q, null, byTime, aliased, params);
+        Where where = UsageFilters.of(q, aliased);
         params.addAll(where.params());
         String sql = "SELECT " + key + ", " + RollupRange.SUMS + from + where.sql() + " GROUP BY 1"
                 + " HAVING sum(r.requests) <> 0"; // a superseded record leaves a zeroed rollup row behind
@@ -75,14 +76,23 @@ final class LedgerQueries {
             for (UsageRow r : usage(q)) out.put(r.key(), r.costNanos());
             return out;
         }
+        boolean aliased = aliased(q);
         List<Object> params = new ArrayList<>();
-        String from = RollupRange.from(store, q, false, params);
-        Where where = UsageFilters.of(q);
+        String from = RollupRange.from(store, q, null, false, aliased, params);
+        Where where = UsageFilters.of(q, aliased);
         params.addAll(where.params());
-        String sql = "SELECT " + RollupRange.keyOf(q.by()) + ", sum(r.cost_nanos)" + from + where.sql() + " GROUP BY 1"
+        String sql = "SELECT " + RollupRange.keyOf(q.by(), aliased) + ", sum(r.cost_nanos)" + from + where.sql() + " GROUP BY 1"
                 + " HAVING sum(r.requests) <> 0"; // as usage: a superseded record leaves a zeroed rollup row behind
         query(sql, params, rs -> out.put(rs.getString(1), Sums.read(rs, 2, "cost in nano-dollars")));
         return out;
+    }
+
+    /**
+     * Whether a rollup question must join the aliases: only when it asks of people or teams and an
+     * alias may be stored (the look-up is skipped for a question that joins nothing anyway).
+     */
+    private boolean aliased(UsageQuery q) {
+        return !RollupRange.needsPeople(q.by(), q) || store.mayHaveAliases();
     }
 
     private static void sortByCost(List<UsageRow> rows) {
@@ -121,8 +131,9 @@ final class LedgerQueries {
         // grouped by nothing: read as a question by model (the hourly rollup by what) unless it filters
         // by person or team, then as one by person (the rollups by who, when it filters by no model)
         UsageQuery any = q.withBy(RollupRange.needsPeople(Dimension.MODEL, q) ? Dimension.USER : Dimension.MODEL);
-        String from = RollupRange.from(store, any, false, params);
-        Where where = UsageFilters.of(any);
+        boolean aliased = aliased(any);
+        String from = RollupRange.from(store, any, null, false, aliased, params);
+        Where where = UsageFilters.of(any, aliased);
         params.addAll(where.params());
         List<UsageRow> rows = query("SELECT 'total', " + RollupRange.SUMS + from + where.sql(), params,
                 rs -> RollupRange.row(rs, "TOTAL"));
@@ -133,8 +144,9 @@ final class LedgerQueries {
     Map<String, Long> unpricedModels(UsageQuery q) {
         List<Object> params = new ArrayList<>();
         UsageQuery any = q.withBy(Dimension.MODEL);
-        String from = RollupRange.from(store, any, false, params);
-        Where where = UsageFilters.of(any);
+        boolean aliased = aliased(any);
+        String from = RollupRange.from(store, any, null, false, aliased, params);
+        Where where = UsageFilters.of(any, aliased);
         params.addAll(where.params());
         String sql = "SELECT r.model, sum(r.unpriced)" + from + where.sql()
                 + " GROUP BY r.model HAVING sum(r.unpriced) > 0 ORDER BY r.model";

@@ -34,7 +34,12 @@ final class RollupRange {
      * only that one when asked.
      */
     static String from(Store store, UsageQuery q, Dimension split, boolean fine, List<Object> params) {
-        String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q);
+        return from(store, q, split, fine, true, params);
+    }
+
+    /** {@link #from(Store, UsageQuery, Dimension, boolean, List)}, the aliases joined only when {@code aliased} ({@link Store#mayHaveAliases}). */
+    static String from(Store store, UsageQuery q, Dimension split, boolean fine, boolean aliased, List<Object> params) {
+        String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q, aliased);
         long lo = q.from().toEpochMilli();
         long hi = q.to().toEpochMilli();
         boolean wholeHours = lo % Ledger.HOUR_MS == 0 && hi % Ledger.HOUR_MS == 0 && (!q.by().isTime() || wholeHourOffsets(q));
@@ -157,14 +162,24 @@ final class RollupRange {
      * at most, so the left join adds and drops no row.
      */
     static String joins(Dimension by, UsageQuery q) {
+        return joins(by, q, true);
+    }
+
+    /** {@link #joins(Dimension, UsageQuery)}, the aliases left out where none is stored ({@code aliased} false). */
+    private static String joins(Dimension by, UsageQuery q, boolean aliased) {
         if (!needsPeople(by, q)) return "";
-        return needsTeams(by, q) ? Identities.people("r") : Identities.aliases("r");
+        return needsTeams(by, q) ? Identities.people("r", aliased) : Identities.aliases("r", aliased);
     }
 
     /** The SQL expression a rollup row r is grouped by for a dimension (time dimensions: its bucket). */
     static String keyOf(Dimension d) {
+        return keyOf(d, true);
+    }
+
+    /** {@link #keyOf(Dimension)}, a person read without the aliases where none is stored ({@code aliased} false). */
+    static String keyOf(Dimension d, boolean aliased) {
         return switch (d) {
-            case USER -> Identities.PERSON;
+            case USER -> Identities.person("r", aliased);
             case TEAM -> Identities.TEAM;
             case MODEL -> "r.model";
             case SOURCE -> "r.source";

@@ -14,13 +14,19 @@ final class UsageFilters {
 
     /** Adds every filter of q, over row r (aliases a, people p). */
     static Where addTo(Where w, UsageQuery q) {
-        if (q.person() != null) w.and(Identities.PERSON + " = ?", q.person());
+        return addTo(w, q, true);
+    }
+
+    /** {@link #addTo(Where, UsageQuery)} over a row whose aliases are joined only when {@code aliased}. */
+    static Where addTo(Where w, UsageQuery q, boolean aliased) {
+        String person = Identities.person("r", aliased);
+        if (q.person() != null) w.and(person + " = ?", q.person());
         if (q.team() != null) w.and(Identities.TEAM + " = ?", q.team());
         if (q.model() != null) w.and("r.model = ?", q.model());
         if (q.source() != null) w.and(source("r.source", q.source()));
         if (q.identity() != null) w.and(Identities.keyIs("r.identity"), q.identity(), q.identity());
         AnyOf f = q.anyOf();
-        if (!f.people().isEmpty()) w.in(Identities.PERSON, f.people());
+        if (!f.people().isEmpty()) w.in(person, f.people());
         if (!f.teams().isEmpty()) w.in(Identities.TEAM, f.teams());
         modelsAndSources(w, f, "r.model", "r.source");
         if (!f.projects().isEmpty()) w.in(ProjectRules.PROJECT, f.projects());
@@ -32,6 +38,11 @@ final class UsageFilters {
     /** q's filters over row r, as a WHERE clause. */
     static Where of(UsageQuery q) {
         return addTo(new Where(), q);
+    }
+
+    /** {@link #of(UsageQuery)} over a row whose aliases are joined only when {@code aliased}. */
+    static Where of(UsageQuery q, boolean aliased) {
+        return addTo(new Where(), q, aliased);
     }
 
     /** The any-of model and source filters over the given expressions. */

@@ -174,6 +174,30 @@ class LedgerTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void withoutAliasesAPersonIsTheIdentityAsShownUntilTheFirstAliasIsSaved(TestStores.Kind kind) {
+        try (Store store = open(kind)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(List.of(priced("a", "2026-01-05T10:00:00Z", "arn:aws:sts::1:assumed-role/Dev/alice", 100),
+                    priced("b", "2026-01-05T11:00:00Z", "carol@corp.com", 30)));
+            UsageQuery byUser = UsageQuery.of(FROM, TO, Dimension.USER, ZoneOffset.UTC);
+            assertThat(ledger.usage(byUser)).extracting(UsageRow::key).containsExactly("alice", "carol@corp.com");
+            assertThat(ledger.costs(byUser)).containsOnly(java.util.Map.entry("alice", 100L), java.util.Map.entry("carol@corp.com", 30L));
+            assertThat(ledger.totals(byUser.withPerson("alice")).costNanos()).isEqualTo(100);
+            assertThat(ledger.totals(byUser.withPerson("carol")).requests()).isZero();
+
+            // the same store, asked again once an alias exists: it is read at once
+            People people = new People(store);
+            people.add("carol", "platform");
+            people.alias("carol", "carol@corp.com");
+            assertThat(ledger.usage(byUser)).extracting(UsageRow::key).containsExactly("alice", "carol");
+            assertThat(ledger.totals(byUser.withPerson("carol")).costNanos()).isEqualTo(30);
+            assertThat(ledger.usage(byUser.withBy(Dimension.TEAM))).extracting(UsageRow::key, UsageRow::costNanos).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("(none)", 100L), org.assertj.core.groups.Tuple.tuple("platform", 30L));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void daysAndHoursAreCutExactlyInZonesWithQuarterHourOffsets(TestStores.Kind kind) {
         try (Store store = open(kind)) {
             Ledger ledger = new Ledger(store);
