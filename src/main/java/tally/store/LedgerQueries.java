@@ -50,7 +50,7 @@ final class LedgerQueries {
         if (q.by() == Dimension.SESSION) return usageBySession(q);
         if (q.by() == Dimension.DAY || q.by() == Dimension.WEEK || q.by() == Dimension.MONTH) return usageByLocalDays(q);
         boolean byTime = q.by().isTime();
-        boolean aliased = aliased(q);
+        boolean aliased = RollupRange.aliased(store, q, null);
         String key = RollupRange.keyOf(q.by(), aliased);
         List<Object> params = new ArrayList<>();
         String from = RollupRange.from(store, q, null, byTime, aliased, params);
@@ -76,7 +76,7 @@ final class LedgerQueries {
             for (UsageRow r : usage(q)) out.put(r.key(), r.costNanos());
             return out;
         }
-        boolean aliased = aliased(q);
+        boolean aliased = RollupRange.aliased(store, q, null);
         List<Object> params = new ArrayList<>();
         String from = RollupRange.from(store, q, null, false, aliased, params);
         Where where = UsageFilters.of(q, aliased);
@@ -85,14 +85,6 @@ final class LedgerQueries {
                 + " HAVING sum(r.requests) <> 0"; // as usage: a superseded record leaves a zeroed rollup row behind
         query(sql, params, rs -> out.put(rs.getString(1), Sums.read(rs, 2, "cost in nano-dollars")));
         return out;
-    }
-
-    /**
-     * Whether a rollup question must join the aliases: only when it asks of people or teams and an
-     * alias may be stored (the look-up is skipped for a question that joins nothing anyway).
-     */
-    private boolean aliased(UsageQuery q) {
-        return !RollupRange.needsPeople(q.by(), q) || store.mayHaveAliases();
     }
 
     private static void sortByCost(List<UsageRow> rows) {
@@ -131,7 +123,7 @@ final class LedgerQueries {
         // grouped by nothing: read as a question by model (the hourly rollup by what) unless it filters
         // by person or team, then as one by person (the rollups by who, when it filters by no model)
         UsageQuery any = q.withBy(RollupRange.needsPeople(Dimension.MODEL, q) ? Dimension.USER : Dimension.MODEL);
-        boolean aliased = aliased(any);
+        boolean aliased = RollupRange.aliased(store, any, null);
         String from = RollupRange.from(store, any, null, false, aliased, params);
         Where where = UsageFilters.of(any, aliased);
         params.addAll(where.params());
@@ -144,7 +136,7 @@ final class LedgerQueries {
     Map<String, Long> unpricedModels(UsageQuery q) {
         List<Object> params = new ArrayList<>();
         UsageQuery any = q.withBy(Dimension.MODEL);
-        boolean aliased = aliased(any);
+        boolean aliased = RollupRange.aliased(store, any, null);
         String from = RollupRange.from(store, any, null, false, aliased, params);
         Where where = UsageFilters.of(any, aliased);
         params.addAll(where.params());

@@ -165,6 +165,15 @@ final class RollupRange {
         return joins(by, q, true);
     }
 
+    /**
+     * Whether a question (split by {@code split}, or null) must join the aliases: only when it asks of
+     * people or teams and an alias may be stored ({@link Store#mayHaveAliases}, not asked otherwise).
+     */
+    static boolean aliased(Store store, UsageQuery q, Dimension split) {
+        boolean asksPeople = needsPeople(q.by(), q) || split == Dimension.USER || split == Dimension.TEAM;
+        return !asksPeople || store.mayHaveAliases();
+    }
+
     /** {@link #joins(Dimension, UsageQuery)}, the aliases left out where none is stored ({@code aliased} false). */
     private static String joins(Dimension by, UsageQuery q, boolean aliased) {
         if (!needsPeople(by, q)) return "";

@@ -57,10 +57,11 @@ public final class UsageMatrix {
 
     private List<Cell> plain(UsageQuery q, Dimension split) {
         List<Object> params = new ArrayList<>();
-        String from = RollupRange.from(ledger.store(), q, split, false, params);
-        Where where = UsageFilters.of(q);
+        boolean aliased = RollupRange.aliased(ledger.store(), q, split);
+        String from = RollupRange.from(ledger.store(), q, split, false, aliased, params);
+        Where where = UsageFilters.of(q, aliased);
         params.addAll(where.params());
-        String sql = "SELECT " + RollupRange.keyOf(q.by()) + ", " + RollupRange.keyOf(split) + ", " + RollupRange.SUMS
+        String sql = "SELECT " + RollupRange.keyOf(q.by(), aliased) + ", " + RollupRange.keyOf(split, aliased) + ", " + RollupRange.SUMS
                 + from + where.sql() + " GROUP BY 1, 2 HAVING sum(r.requests) <> 0";
         List<Cell> out = Jdbc.query(ledger.store(), sql, params, rs -> {
             String row = rs.getString(1);

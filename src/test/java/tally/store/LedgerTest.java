@@ -184,6 +184,10 @@ class LedgerTest {
             assertThat(ledger.costs(byUser)).containsOnly(java.util.Map.entry("alice", 100L), java.util.Map.entry("carol@corp.com", 30L));
             assertThat(ledger.totals(byUser.withPerson("alice")).costNanos()).isEqualTo(100);
             assertThat(ledger.totals(byUser.withPerson("carol")).requests()).isZero();
+            UsageMatrix matrix = new UsageMatrix(ledger);
+            UsageQuery byModel = byUser.withBy(Dimension.MODEL);
+            assertThat(matrix.query(byModel, Dimension.USER)).extracting(UsageMatrix.Cell::column)
+                    .containsExactly("alice", "carol@corp.com");
 
             // the same store, asked again once an alias exists: it is read at once
             People people = new People(store);
@@ -191,6 +195,7 @@ class LedgerTest {
             people.alias("carol", "carol@corp.com");
             assertThat(ledger.usage(byUser)).extracting(UsageRow::key).containsExactly("alice", "carol");
             assertThat(ledger.totals(byUser.withPerson("carol")).costNanos()).isEqualTo(30);
+            assertThat(matrix.query(byModel, Dimension.USER)).extracting(UsageMatrix.Cell::column).containsExactly("alice", "carol");
             assertThat(ledger.usage(byUser.withBy(Dimension.TEAM))).extracting(UsageRow::key, UsageRow::costNanos).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("(none)", 100L), org.assertj.core.groups.Tuple.tuple("platform", 30L));
         }
