@@ -68,9 +68,10 @@ public final class ActivityLog {
     /** Per person (aliases resolved), each kind summed over [from, to). */
     public Map<String, Map<Activity.Kind, Double>> totalsByPerson(Instant from, Instant to) {
         Map<String, Map<Activity.Kind, Double>> out = new TreeMap<>();
-        String sql = "SELECT " + Identities.person("x") + ", x.kind, sum(x.value) FROM activity x"
-                + Identities.aliases("x") + " WHERE x.ts_ms >= ? AND x.ts_ms < ?"
-                + " GROUP BY " + Identities.person("x") + ", x.kind";
+        boolean aliased = store.mayHaveAliases();
+        String sql = "SELECT " + Identities.person("x", aliased) + ", x.kind, sum(x.value) FROM activity x"
+                + Identities.aliases("x", aliased) + " WHERE x.ts_ms >= ? AND x.ts_ms < ?"
+                + " GROUP BY " + Identities.person("x", aliased) + ", x.kind";
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, from.toEpochMilli());
             ps.setLong(2, to.toEpochMilli());
@@ -96,11 +97,12 @@ public final class ActivityLog {
         Map<LocalDate, Set<String>> days = new UsageSeries(store).activePeople(from, to, zone);
         StringBuilder sql = new StringBuilder();
         List<Object> params = new ArrayList<>();
+        boolean aliased = store.mayHaveAliases();
         for (long[] piece : UsageSeries.constantOffsetPieces(from, to, zone)) {
             String activityDay = "(x.ts_ms + " + piece[2] + ") - ((x.ts_ms + " + piece[2] + ") % " + Ledger.DAY_MS + ")";
             if (sql.length() > 0) sql.append(" UNION ");
-            sql.append("SELECT ").append(activityDay).append(", ").append(Identities.person("x")).append(" FROM activity x")
-                    .append(Identities.aliases("x")).append(" WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
+            sql.append("SELECT ").append(activityDay).append(", ").append(Identities.person("x", aliased)).append(" FROM activity x")
+                    .append(Identities.aliases("x", aliased)).append(" WHERE x.ts_ms >= ? AND x.ts_ms < ? GROUP BY 1, 2");
             params.addAll(List.of(piece[0], piece[1]));
         }
         if (sql.length() > 0) {

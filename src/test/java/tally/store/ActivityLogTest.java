@@ -47,6 +47,28 @@ class ActivityLogTest {
 
     @ParameterizedTest
     @MethodSource("tally.store.TestStores#kinds")
+    void activityByPersonFollowsTheFirstAliasSavedOnTheSameStore(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            ActivityLog log = new ActivityLog(store);
+            Instant at = Instant.parse("2026-01-06T02:00:00Z");
+            log.write(List.of(new Activity("p1", at, "alice@corp", null, "s", Activity.Kind.PROMPT, 2),
+                    new Activity("p2", at.plusSeconds(60), "alice", null, "s", Activity.Kind.PROMPT, 3)));
+            Instant from = Instant.parse("2026-01-01T00:00:00Z");
+            Instant to = Instant.parse("2026-02-01T00:00:00Z");
+            assertThat(log.totalsByPerson(from, to)).containsOnlyKeys("alice", "alice@corp");
+            assertThat(log.dailyActiveUsers(from, to, ZoneId.of("UTC"))).containsExactly(Map.entry(LocalDate.parse("2026-01-06"), 2));
+
+            People people = new People(store);
+            people.add("alice", null);
+            people.alias("alice", "alice@corp");
+            assertThat(log.totalsByPerson(from, to)).containsOnlyKeys("alice");
+            assertThat(log.totalsByPerson(from, to).get("alice")).containsEntry(Activity.Kind.PROMPT, 5.0);
+            assertThat(log.dailyActiveUsers(from, to, ZoneId.of("UTC"))).containsExactly(Map.entry(LocalDate.parse("2026-01-06"), 1));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
     void rowsAreStoredAsWrittenTextsNullsAndFractions(TestStores.Kind kind) throws Exception {
         try (Store store = Store.open(TestStores.config(kind, dir))) {
             Instant at = Instant.parse("2026-01-06T02:00:00Z");
