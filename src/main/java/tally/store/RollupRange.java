@@ -39,7 +39,7 @@ final class RollupRange {
 
     /** {@link #from(Store, UsageQuery, Dimension, boolean, List)}, the aliases joined only when {@code aliased} ({@link Store#mayHaveAliases}). */
     static String from(Store store, UsageQuery q, Dimension split, boolean fine, boolean aliased, List<Object> params) {
-        String join = joins(split == Dimension.USER || split == Dimension.TEAM ? split : q.by(), q, aliased);
+        String join = joins(joinedBy(q, split), q, aliased);
         long lo = q.from().toEpochMilli();
         long hi = q.to().toEpochMilli();
         boolean wholeHours = lo % Ledger.HOUR_MS == 0 && hi % Ledger.HOUR_MS == 0 && (!q.by().isTime() || wholeHourOffsets(q));
@@ -170,8 +170,12 @@ final class RollupRange {
      * people or teams and an alias may be stored ({@link Store#mayHaveAliases}, not asked otherwise).
      */
     static boolean aliased(Store store, UsageQuery q, Dimension split) {
-        boolean asksPeople = needsPeople(q.by(), q) || split == Dimension.USER || split == Dimension.TEAM;
-        return !asksPeople || store.mayHaveAliases();
+        return !needsPeople(joinedBy(q, split), q) || store.mayHaveAliases();
+    }
+
+    /** The dimension whose joins a question (split by {@code split}, or null) needs: a split by person or team, else its own. */
+    private static Dimension joinedBy(UsageQuery q, Dimension split) {
+        return split == Dimension.USER || split == Dimension.TEAM ? split : q.by();
     }
 
     /** {@link #joins(Dimension, UsageQuery)}, the aliases left out where none is stored ({@code aliased} false). */
