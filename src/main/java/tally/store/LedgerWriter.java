@@ -106,6 +106,7 @@ final class LedgerWriter {
         synchronized (writeLock) {
             return store.inTransaction(c -> {
                 store.dialect().lockWriters(c);
+                store.refreshLocalDays(c);
                 store.dialect().prepareStaging(c);
                 return work.run(c);
             });

@@ -8,12 +8,14 @@ import java.time.zone.ZoneRulesProvider;
 import java.util.List;
 
 /**
- * The daily rollup by who in the local days of one zone, on the embedded store: the zone a server
- * last ran in (none until one has). A month by day split by person in that zone then reads one
+ * The daily rollup by who in the local days of one zone: the zone a server last ran in (none until
+ * one has). A month by day split by person in that zone then reads one
  * pre-summed row per developer and day; from the UTC days it sums three rows into each (the day,
  * and the hours near midnight moved in and out), and that hash aggregate was most of the call.
  * Every writer folds into it whatever zone it runs in, so it stays equal to the ledger; a server
  * in another zone rebuilds it from the hourly rollup by who (or the 15-minute one) when it starts.
+ * On PostgreSQL, where replicas share it, each write reads which zone is kept under the writers'
+ * lock, and a reader checks it in the snapshot it reads the days in ({@link #seen}).
  */
 final class LocalDays {
     static final String TABLE = "usage_rollup_local_who";
@@ -43,11 +45,26 @@ final class LocalDays {
      * fills them again.
      */
     static LocalDays read(Store store) {
-        List<String[]> kept = Jdbc.query(store, ZONE, List.of(), LocalDays::zoneAndRules, store::unavailable);
+        return store.inTransaction(LocalDays::read);
+    }
+
+    /**
+     * As {@link #read(Store)}, in a transaction {@code c}: a write's, under the writers' lock, on
+     * PostgreSQL, where another replica may have kept the days anew (a server in another zone) or
+     * dropped them since this process last looked.
+     */
+    static LocalDays read(Connection c) throws SQLException {
+        List<String[]> kept = Jdbc.query(c, ZONE, List.of(), LocalDays::zoneAndRules);
         if (kept.isEmpty()) return NONE;
         LocalDays days = of(kept.get(0));
-        if (!days.kept()) Jdbc.update(store, store::unavailable, "DELETE FROM usage_rollup_local_zone");
+        if (!days.kept()) Jdbc.update(c, "DELETE FROM usage_rollup_local_zone"); // this process cannot fold into them
         return days;
+    }
+
+    /** The days kept as a reader sees them in its snapshot: none where kept under other rules. Forgets nothing. */
+    static LocalDays seen(Connection c) throws SQLException {
+        List<String[]> kept = Jdbc.query(c, ZONE, List.of(), LocalDays::zoneAndRules);
+        return kept.isEmpty() ? NONE : of(kept.get(0));
     }
 
     private static final String ZONE = "SELECT zone, rules FROM usage_rollup_local_zone";

@@ -32,7 +32,7 @@ public final class Store implements AutoCloseable {
         }
         Store store = new Store(config, dialect);
         try {
-            if (!config.isPostgres()) store.localDays = LocalDays.read(store);
+            store.localDays = LocalDays.read(store);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -40,18 +40,28 @@ public final class Store implements AutoCloseable {
         return store;
     }
 
-    /** The local days the writers keep summed, and the series may read. */
+    /**
+     * The local days the writers keep summed, and the series may read: on PostgreSQL as of this
+     * process's last write, or its opening, which a reader checks in its own snapshot.
+     */
     LocalDays localDays() {
         return localDays;
     }
 
     /**
+     * Reads which local days are kept, in a write transaction under the writers' lock, on PostgreSQL:
+     * another replica may have kept them anew or dropped them since, and its writes fold into them.
+     */
+    void refreshLocalDays(Connection c) throws SQLException {
+        if (config.isPostgres()) localDays = LocalDays.read(c);
+    }
+
+    /**
      * Keeps the store's sums by local day and person in {@code zone} (the server's), filling them
-     * again when they were kept for another zone. The embedded store only: on PostgreSQL the day
-     * series sum UTC days fast enough, and a sixth rollup would slow every replica's writes.
+     * again when they were kept for another zone. On PostgreSQL the replicas share them: each write
+     * reads which zone is kept ({@link #refreshLocalDays}), and the series check it as they read.
      */
     void keepLocalDays(ZoneId zone, LedgerWriter writer) {
-        if (config.isPostgres()) return;
         LocalDays before = localDays;
         try { // set under the writers' lock: a write waiting for it folds into the days kept from now on
             writer.inWriteTransaction(c -> localDays = LocalDays.keep(c, zone));

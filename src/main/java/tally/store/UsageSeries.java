@@ -32,7 +32,6 @@ public final class UsageSeries {
 
     private final Store store;
     private final boolean seeksRanges;
-    private final boolean resolvesPeopleHere;
 
     public UsageSeries(Ledger ledger) {
         this(ledger.store());
@@ -41,7 +40,6 @@ public final class UsageSeries {
     UsageSeries(Store store) {
         this.store = store;
         this.seeksRanges = store.dialect().name().equals("postgresql");
-        this.resolvesPeopleHere = !seeksRanges; // DuckDB
     }
 
     /** q.by() is the step (DAY or HOUR); split is USER, TEAM, MODEL, SOURCE or null (none). Sorted by period, then cost. */
@@ -110,22 +108,25 @@ public final class UsageSeries {
     /** Each of {@link Rollups#SUMS} of a row r as a long, as {@link #DUCKDB_LONG_SUMS} casts its sums. */
     private static final String DUCKDB_LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", AS_LONG);
 
+    /** Each of {@link Rollups#SUMS} of a row r as a long, on PostgreSQL: beyond one fails as {@link #LONG_SUMS} do. */
+    private static final String LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "$1::int8");
+
     /**
-     * Whether a series is split by person and asks nothing else of people (no person or team filter),
-     * on DuckDB: its rows are then grouped by identity alone and each identity's person resolved
-     * outside the database ({@link #people}).
+     * Whether a series is split by person and asks nothing else of people (no person or team filter):
+     * its rows are then grouped by identity alone and each identity's person resolved outside the
+     * database ({@link #people}).
      */
-    private boolean byIdentity(UsageQuery q, Dimension split) {
-        return resolvesPeopleHere && split == Dimension.USER && !RollupRange.needsPeople(q.by(), q);
+    private static boolean byIdentity(UsageQuery q, Dimension split) {
+        return split == Dimension.USER && !RollupRange.needsPeople(q.by(), q);
     }
 
     /**
      * The series split by person, grouped by period and identity in SQL with no joins, each identity
      * resolved to its person once ({@link PersonOf}) and the points of two identities of one person
-     * (or of one local period read from two pieces) added up here. On DuckDB the four alias joins of
-     * every rollup row cost more than reading the aliases apart: a month by day split by person at
-     * 10M records, SQL and reading, 21.3 -> 16.8 ms CPU a call (old and new alternating, 150 each).
-     * PostgreSQL keeps its joins. Exact: a group's requests count its records, so one whose requests
+     * (or of one local period read from two pieces) added up here. The four alias joins of every
+     * rollup row cost more than reading the aliases apart: a month by day split by person at 10M
+     * records on DuckDB, SQL and reading, 21.3 -> 16.8 ms CPU a call (old and new alternating, 150
+     * each); on PostgreSQL its SQL alone about 52 -> 42 ms. Exact: a group's requests count its records, so one whose requests
      * sum to 0 holds none and every sum of it is 0, whether left out per identity or per person. Null
      * when a sum is beyond a long, here or once added up: the joined SQL then sums per person, for the
      * reader to refuse as before.
@@ -138,13 +139,34 @@ public final class UsageSeries {
         List<Point> read = new ArrayList<>();
         Plan plan = plan(q, pieces, step);
         try {
-            if (!read(q, plan, Dimension.USER, true, personOf, read)) {
-                read.clear(); // a sum beyond what the long sums hold: sum exactly
-                read(q, plan, Dimension.USER, false, personOf, read);
+            try {
+                readPeople(q, plan, personOf, read);
+            } catch (KeptDaysMoved e) {
+                read.clear();
+                plan = Plan.utc(pieces, step);
+                readPeople(q, plan, personOf, read);
             }
             return plan.cut() || personOf.shared() ? merged(read) : read;
         } catch (Bounds.OutOfRange e) {
             return null;
+        }
+    }
+
+    private void readPeople(UsageQuery q, Plan plan, PersonOf personOf, List<Point> read) throws SQLException {
+        if (!read(q, plan, Dimension.USER, true, personOf, read)) {
+            read.clear(); // a sum beyond what the long sums hold: sum exactly
+            read(q, plan, Dimension.USER, false, personOf, read);
+        }
+    }
+
+    /**
+     * Thrown on PostgreSQL when the local days a plan would read are no longer kept in its zone: another
+     * replica kept them anew (a server in another zone) or dropped them since this process last looked.
+     * The question is then read from the rollups by UTC bucket. Rare, and cheap to notice: one row read.
+     */
+    private static final class KeptDaysMoved extends RuntimeException {
+        KeptDaysMoved() {
+            super(null, null, false, false);
         }
     }
 
@@ -214,7 +236,7 @@ public final class UsageSeries {
         String sql = sql(q, plan, split, longs, personOf != null, params);
         boolean[] fits = {true};
         try (Connection c = store.connection()) {
-            if (seeksRanges) serially(c);
+            if (seeksRanges) serially(c, plan.localDays() != null ? q.zone() : null);
             try {
                 Jdbc.query(c, sql, params, rs -> {
                     LocalDateTime period = LocalDateTime.ofEpochSecond(Math.floorDiv(rs.getLong(1), 1000), 0, ZoneOffset.UTC);
@@ -225,10 +247,7 @@ public final class UsageSeries {
                     return null;
                 });
             } finally {
-                if (seeksRanges) { // read only: nothing to keep
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
+                if (seeksRanges) endTransaction(c);
             }
         } catch (SQLException e) {
             if (longs && (OUT_OF_RANGE.equals(e.getSQLState())
@@ -259,7 +278,7 @@ public final class UsageSeries {
         }
         if (plan.localDays() != null) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            sql.append(LocalDays.rows("r.bucket_ms, r.identity, " + (longs ? DUCKDB_LONG_VALUES : VALUES),
+            sql.append(LocalDays.rows("r.bucket_ms, r.identity, " + (!longs ? VALUES : seeksRanges ? LONG_VALUES : DUCKDB_LONG_VALUES),
                     plan.localDays(), UsageFilters.of(q), params));
         }
         return sql.toString();
@@ -270,11 +289,14 @@ public final class UsageSeries {
      * sums thousands of rollup rows into thousands of groups, and the workers' partial sums, handed
      * to the leader as serialized 128-bit states, cost more than the split saves: a month by day split
      * by person at 10M records, 66-111 ms in parallel, 40-46 ms without (2 cores, loaded).
+     * With {@code keptIn} (else null), the local days it reads are checked first ({@link #oneSnapshot}).
      */
-    private static void serially(Connection c) throws SQLException {
-        c.setAutoCommit(false);
+    private static void serially(Connection c, ZoneId keptIn) throws SQLException {
+        if (keptIn != null) oneSnapshot(c, keptIn);
+        else c.setAutoCommit(false);
         Jdbc.update(c, "SET LOCAL max_parallel_workers_per_gather = 0");
     }
+
 
     /**
      * The people with usage on each local day in [from, to): the day's rows summed per identity on
@@ -283,7 +305,20 @@ public final class UsageSeries {
      */
     public Map<LocalDate, Set<String>> activePeople(Instant from, Instant to, ZoneId zone) {
         UsageQuery q = UsageQuery.of(from, to, Dimension.DAY, zone);
-        Plan plan = plan(q, constantOffsetPieces(from, to, zone), Ledger.DAY_MS);
+        List<long[]> pieces = constantOffsetPieces(from, to, zone);
+        try {
+            try {
+                return activePeople(q, plan(q, pieces, Ledger.DAY_MS));
+            } catch (KeptDaysMoved e) {
+                return activePeople(q, Plan.utc(pieces, Ledger.DAY_MS));
+            }
+        } catch (SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
+    /** The people with usage on each local day, as {@code plan} reads the days. */
+    private Map<LocalDate, Set<String>> activePeople(UsageQuery q, Plan plan) throws SQLException {
         List<Object> params = new ArrayList<>();
         StringBuilder days = new StringBuilder();
         for (long[] piece : plan.pieces()) {
@@ -298,17 +333,41 @@ public final class UsageSeries {
         }
         Map<LocalDate, Set<String>> out = new TreeMap<>();
         if (days.length() == 0) return out;
+        boolean checks = seeksRanges && plan.localDays() != null;
         try (Connection c = store.connection()) {
-            // on DuckDB the pairs' identities resolved here, as the series by person does: no alias joins
-            PersonOf personOf = resolvesPeopleHere ? PersonOf.read(c) : null;
-            String sql = personOf != null ? "SELECT DISTINCT x.period, x.identity FROM (" + days + ") x"
-                    : "SELECT DISTINCT x.period, " + Identities.person("x") + " FROM (" + days + ") x" + Identities.aliases("x");
-            Jdbc.query(c, sql, params, rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
-                    d -> new HashSet<>()).add(personOf != null ? personOf.of(rs.getString(2)) : rs.getString(2)));
-        } catch (SQLException e) {
-            throw store.unavailable(e);
+            if (checks) oneSnapshot(c, q.zone());
+            try {
+                // the pairs' identities resolved here, as the series by person does: no alias joins
+                PersonOf personOf = PersonOf.read(c);
+                Jdbc.query(c, "SELECT DISTINCT x.period, x.identity FROM (" + days + ") x", params,
+                        rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
+                                d -> new HashSet<>()).add(personOf.of(rs.getString(2))));
+            } finally {
+                if (checks) endTransaction(c);
+            }
         }
         return out;
+    }
+
+    /**
+     * Begins a transaction on PostgreSQL whose statements all see the ledger as the first did (repeatable
+     * read), and checks in it that the local days are still kept in {@code zone}: another replica may have
+     * kept them anew (a server in another zone) or dropped them since this process last looked.
+     */
+    private static void oneSnapshot(Connection c, ZoneId zone) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setAutoCommit(false);
+        if (!LocalDays.seen(c).covers(zone)) {
+            endTransaction(c);
+            throw new KeptDaysMoved();
+        }
+    }
+
+    /** Ends a read-only transaction begun here: nothing to keep. */
+    private static void endTransaction(Connection c) throws SQLException {
+        c.rollback();
+        c.setAutoCommit(true);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     }
 
     /**

@@ -1,6 +1,8 @@
 package tally.store;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import tally.core.TokenCounts;
 import tally.core.UsageEvent;
@@ -23,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static tally.store.Events.event;
 
 /**
- * The embedded store's sums by local day and identity in a server's zone: equal to the ledger
+ * The sums by local day and identity in a server's zone, on both stores: equal to the ledger
  * summed by local day after every kind of write, filled again for another zone, folded by a
  * process that did not choose the zone, and read by the day series split by person with the same
- * answer as from the rollups by UTC bucket.
+ * answer as from the rollups by UTC bucket; on PostgreSQL kept right while replicas in two zones
+ * take turns keeping them.
  */
 class LocalDaysTest {
     @TempDir Path dir;
@@ -48,9 +51,11 @@ class LocalDaysTest {
         return out;
     }
 
-    @Test
-    void keptDaysEqualTheLedgerSummedByLocalDayAfterEveryKindOfWrite() {
-        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void keptDaysEqualTheLedgerSummedByLocalDayAfterEveryKindOfWrite(TestStores.Kind kind) {
+        StoreConfig config = TestStores.config(kind, dir);
+        try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
             ledger.write(records("a-", 0, 1_500));
             ledger.keepLocalDays(ZoneId.of("Europe/Berlin")); // filled from what is stored
@@ -68,22 +73,24 @@ class LocalDaysTest {
             ledger.keepLocalDays(ZoneId.of("Asia/Kolkata")); // another zone: filled again, from the 15-minute rollup
             assertKeptDaysEqualTheLedger(store, "Asia/Kolkata");
         }
-        try (Store store = Store.open(StoreConfig.embedded(dir))) { // a later command in any zone keeps them
+        try (Store store = Store.open(config)) { // a later command in any zone keeps them
             new Ledger(store).write(records("c-", 2_000, 800));
             assertKeptDaysEqualTheLedger(store, "Asia/Kolkata");
         }
     }
 
-    @Test
-    void daysCutUnderOtherTimeZoneRulesAreForgottenAndFilledAgainByTheNextServer() {
-        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void daysCutUnderOtherTimeZoneRulesAreForgottenAndFilledAgainByTheNextServer(TestStores.Kind kind) {
+        StoreConfig config = TestStores.config(kind, dir);
+        try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
             ledger.write(records("a-", 0, 1_000));
             ledger.keepLocalDays(ZoneId.of("Europe/Berlin"));
             // as a JDK with other time-zone data would have cut them
             Jdbc.update(store, store::unavailable, "UPDATE usage_rollup_local_zone SET rules = '1999z'");
         }
-        try (Store store = Store.open(StoreConfig.embedded(dir))) { // this JDK's rules: not read, not kept
+        try (Store store = Store.open(config)) { // this JDK's rules: not read, not kept
             assertThat(store.localDays().kept()).isFalse();
             assertThat(Jdbc.query(store, "SELECT zone FROM usage_rollup_local_zone", List.of(), rs -> rs.getString(1), store::unavailable)).isEmpty();
             Ledger ledger = new Ledger(store);
@@ -94,10 +101,11 @@ class LocalDaysTest {
         }
     }
 
-    @Test
-    void aDaySplitByPersonAndTheActivePeopleReadTheSameFromKeptDaysInEveryZone() {
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aDaySplitByPersonAndTheActivePeopleReadTheSameFromKeptDaysInEveryZone(TestStores.Kind kind) {
         List<UsageEvent> events = records("e-", 0, 3_000);
-        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
             Ledger ledger = new Ledger(store);
             ledger.write(events);
             UsageSeries series = new UsageSeries(ledger);
@@ -109,25 +117,70 @@ class LocalDaysTest {
                         new Instant[] {Instant.parse("2026-03-21T05:15:00Z"), Instant.parse("2026-04-10T19:45:00Z")}, // partial days at both edges
                         new Instant[] {Instant.parse("2026-03-28T21:30:00Z"), Instant.parse("2026-03-30T02:15:00Z")}, // edges across Europe's change
                         new Instant[] {Instant.parse("2026-03-24T03:00:00Z"), Instant.parse("2026-03-24T20:00:00Z")}); // no whole day
-                for (Instant[] range : ranges) {
-                    Map<String, Long> actual = new TreeMap<>();
-                    for (UsageSeries.Point p : series.query(UsageQuery.of(range[0], range[1], Dimension.DAY, zone), Dimension.USER)) {
-                        actual.merge(p.period() + " " + p.split(), p.usage().costNanos() * 1_000_000 + p.usage().requests(), Long::sum);
-                    }
-                    assertThat(actual).as(z + " " + Arrays.toString(range)).isEqualTo(expected(events, range, zone));
-                    Map<String, Set<String>> active = new TreeMap<>();
-                    expected(events, range, zone).keySet().forEach(k -> active.computeIfAbsent(k.substring(0, 10), d -> new TreeSet<>()).add(k.substring(17)));
-                    Map<String, Set<String>> read = new TreeMap<>();
-                    series.activePeople(range[0], range[1], zone).forEach((d, people) -> read.put(d.toString(), new TreeSet<>(people)));
-                    assertThat(read).as("active " + z + " " + Arrays.toString(range)).isEqualTo(active);
-                }
+                for (Instant[] range : ranges) assertSeriesAndActivePeopleAsRecorded(series, events, range, zone, z);
             }
         }
     }
 
+    /**
+     * Two PostgreSQL replicas in two zones: each server keeps its own zone's days as it starts, and the
+     * other's writes and questions stay right. A replica's writes fold into whichever zone is kept when
+     * they commit; its questions read kept days only when they are kept in its zone, checked in the
+     * snapshot they read, and from the rollups by UTC bucket otherwise.
+     */
     @Test
-    void theDaySeriesReadsKeptDaysOnlyInTheirZone() {
-        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+    void replicasInTwoZonesTakeTurnsKeepingTheDaysAndEachStaysRight() {
+        StoreConfig config = TestStores.config(TestStores.Kind.POSTGRESQL, dir);
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        ZoneId newYork = ZoneId.of("America/New_York");
+        Instant[] month = {Instant.parse("2026-03-21T05:15:00Z"), Instant.parse("2026-04-10T19:45:00Z")};
+        List<UsageEvent> events = new ArrayList<>(records("a-", 0, 1_200));
+        try (Store inBerlin = Store.open(config); Store inNewYork = Store.open(config)) {
+            Ledger berlinLedger = new Ledger(inBerlin);
+            Ledger newYorkLedger = new Ledger(inNewYork);
+            berlinLedger.write(events);
+            berlinLedger.keepLocalDays(berlin);
+            UsageSeries berlinSeries = new UsageSeries(berlinLedger);
+            assertSeriesAndActivePeopleAsRecorded(berlinSeries, events, month, berlin, "Berlin, kept");
+
+            newYorkLedger.keepLocalDays(newYork); // the other replica starts: its zone's days from now on
+            assertKeptDaysEqualTheLedger(inBerlin, "America/New_York");
+            // Berlin's replica still believes its days are kept: its questions find out as they read
+            assertSeriesAndActivePeopleAsRecorded(berlinSeries, events, month, berlin, "Berlin, after New York kept");
+
+            List<UsageEvent> more = records("b-", 1_000, 1_000);
+            berlinLedger.write(more); // folded into New York's days, which Berlin's replica learns under the lock
+            events.addAll(more);
+            assertKeptDaysEqualTheLedger(inBerlin, "America/New_York");
+            assertSeriesAndActivePeopleAsRecorded(new UsageSeries(newYorkLedger), events, month, newYork, "New York, kept");
+            assertSeriesAndActivePeopleAsRecorded(berlinSeries, events, month, berlin, "Berlin, from UTC rollups");
+
+            berlinLedger.keepLocalDays(berlin); // Berlin's replica restarts: its zone again
+            assertKeptDaysEqualTheLedger(inBerlin, "Europe/Berlin");
+            assertSeriesAndActivePeopleAsRecorded(berlinSeries, events, month, berlin, "Berlin, kept again");
+            assertSeriesAndActivePeopleAsRecorded(new UsageSeries(newYorkLedger), events, month, newYork, "New York, from UTC rollups");
+        }
+    }
+
+    /** The day series split by person and the active people over {@code range} in {@code zone} are the records' own. */
+    private static void assertSeriesAndActivePeopleAsRecorded(UsageSeries series, List<UsageEvent> events, Instant[] range,
+                                                              ZoneId zone, String as) {
+        Map<String, Long> actual = new TreeMap<>();
+        for (UsageSeries.Point p : series.query(UsageQuery.of(range[0], range[1], Dimension.DAY, zone), Dimension.USER)) {
+            actual.merge(p.period() + " " + p.split(), p.usage().costNanos() * 1_000_000 + p.usage().requests(), Long::sum);
+        }
+        assertThat(actual).as(as + " " + Arrays.toString(range)).isEqualTo(expected(events, range, zone));
+        Map<String, Set<String>> active = new TreeMap<>();
+        expected(events, range, zone).keySet().forEach(k -> active.computeIfAbsent(k.substring(0, 10), d -> new TreeSet<>()).add(k.substring(17)));
+        Map<String, Set<String>> read = new TreeMap<>();
+        series.activePeople(range[0], range[1], zone).forEach((d, people) -> read.put(d.toString(), new TreeSet<>(people)));
+        assertThat(read).as("active " + as + " " + Arrays.toString(range)).isEqualTo(active);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void theDaySeriesReadsKeptDaysOnlyInTheirZone(TestStores.Kind kind) {
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
             Ledger ledger = new Ledger(store);
             ledger.write(records("e-", 0, 3_000));
             ZoneId berlin = ZoneId.of("Europe/Berlin");
