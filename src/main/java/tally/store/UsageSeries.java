@@ -126,10 +126,10 @@ public final class UsageSeries {
      * (or of one local period read from two pieces) added up here. The four alias joins of every
      * rollup row cost more than reading the aliases apart: a month by day split by person at 10M
      * records on DuckDB, SQL and reading, 21.3 -> 16.8 ms CPU a call (old and new alternating, 150
-     * each); on PostgreSQL its SQL alone about 52 -> 42 ms. Exact: a group's requests count its records, so one whose requests
-     * sum to 0 holds none and every sum of it is 0, whether left out per identity or per person. Null
-     * when a sum is beyond a long, here or once added up: the joined SQL then sums per person, for the
-     * reader to refuse as before.
+     * each); on PostgreSQL its SQL alone about 52 -> 42 ms. Exact: a group's requests count its
+     * records, so one whose requests sum to 0 holds none and every sum of it is 0, whether left out
+     * per identity or per person. Null when a sum is beyond a long, here or once added up: the joined
+     * SQL then sums per person, for the reader to refuse as before.
      */
     private List<Point> people(UsageQuery q, List<long[]> pieces, long step) throws SQLException {
         PersonOf personOf;
@@ -297,7 +297,6 @@ public final class UsageSeries {
         Jdbc.update(c, "SET LOCAL max_parallel_workers_per_gather = 0");
     }
 
-
     /**
      * The people with usage on each local day in [from, to): the day's rows summed per identity on
      * one column (requests) and no joins, then the few (day, identity) pairs resolved to people. A
@@ -355,8 +354,8 @@ public final class UsageSeries {
      * kept them anew (a server in another zone) or dropped them since this process last looked.
      */
     private static void oneSnapshot(Connection c, ZoneId zone) throws SQLException {
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         c.setAutoCommit(false);
+        Jdbc.update(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); // this transaction's alone
         if (!LocalDays.seen(c).covers(zone)) {
             endTransaction(c);
             throw new KeptDaysMoved();
@@ -367,7 +366,6 @@ public final class UsageSeries {
     private static void endTransaction(Connection c) throws SQLException {
         c.rollback();
         c.setAutoCommit(true);
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     }
 
     /**
