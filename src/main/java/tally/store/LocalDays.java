@@ -94,12 +94,17 @@ final class LocalDays {
 
     /**
      * Keeps the local days of {@code wanted}: nothing to do when they are kept already (under the
-     * same rules), else the rollup is filled again from the rollups by UTC bucket. Inside the
-     * writers' transaction.
+     * same rules) and {@code refill} is false, else the rollup is filled again from the rollups by
+     * UTC bucket. Inside the writers' transaction. PostgreSQL refills at every server's start: a
+     * fleet upgraded replica by replica has older replicas writing meanwhile that fold nothing into
+     * these days (they do into the rollups by UTC bucket), and the last replica started then sums
+     * them all in.
      */
-    static LocalDays keep(Connection c, ZoneId wanted) throws SQLException {
+    static LocalDays keep(Connection c, ZoneId wanted, boolean refill) throws SQLException {
         List<String[]> kept = Jdbc.query(c, ZONE, List.of(), LocalDays::zoneAndRules);
-        if (!kept.isEmpty() && kept.get(0)[0].equals(wanted.getId()) && of(kept.get(0)).kept()) return new LocalDays(wanted);
+        if (!refill && !kept.isEmpty() && kept.get(0)[0].equals(wanted.getId()) && of(kept.get(0)).kept()) {
+            return new LocalDays(wanted);
+        }
         Jdbc.update(c, "DELETE FROM usage_rollup_local_zone");
         Jdbc.update(c, "DELETE FROM " + TABLE);
         Jdbc.update(c, "INSERT INTO usage_rollup_local_zone (zone, rules) VALUES (?, ?)", wanted.getId(), rules(wanted));

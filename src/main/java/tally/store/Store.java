@@ -59,12 +59,13 @@ public final class Store implements AutoCloseable {
     /**
      * Keeps the store's sums by local day and person in {@code zone} (the server's), filling them
      * again when they were kept for another zone. On PostgreSQL the replicas share them: each write
-     * reads which zone is kept ({@link #refreshLocalDays}), and the series check it as they read.
+     * reads which zone is kept ({@link #refreshLocalDays}), the series check it as they read, and
+     * they are filled again at every server's start ({@link LocalDays#keep}).
      */
     void keepLocalDays(ZoneId zone, LedgerWriter writer) {
         LocalDays before = localDays;
         try { // set under the writers' lock: a write waiting for it folds into the days kept from now on
-            writer.inWriteTransaction(c -> localDays = LocalDays.keep(c, zone));
+            writer.inWriteTransaction(c -> localDays = LocalDays.keep(c, zone, config.isPostgres()));
         } catch (RuntimeException e) {
             localDays = before;
             throw e;

@@ -162,6 +162,32 @@ class LocalDaysTest {
         }
     }
 
+    /**
+     * A PostgreSQL fleet upgraded replica by replica: replicas of an older version keep writing
+     * meanwhile and fold nothing into the local days. Each server refills them as it starts, so the
+     * last one started sums in what the older ones wrote.
+     */
+    @Test
+    void aServerStartOnPostgresqlSumsInWhatReplicasThatKeepNoLocalDaysWrote() {
+        StoreConfig config = TestStores.config(TestStores.Kind.POSTGRESQL, dir);
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        try (Store store = Store.open(config)) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(records("a-", 0, 1_000));
+            ledger.keepLocalDays(berlin);
+            List<String[]> kept = Jdbc.query(store, "SELECT zone, rules FROM usage_rollup_local_zone", List.of(),
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, store::unavailable);
+            // as an older replica writes: into the ledger and the rollups by UTC bucket, not the local days
+            Jdbc.update(store, store::unavailable, "DELETE FROM usage_rollup_local_zone");
+            ledger.write(records("b-", 900, 800));
+            Jdbc.update(store, store::unavailable, "INSERT INTO usage_rollup_local_zone (zone, rules) VALUES (?, ?)",
+                    kept.get(0)[0], kept.get(0)[1]);
+
+            ledger.keepLocalDays(berlin); // the next server in the same zone
+            assertKeptDaysEqualTheLedger(store, "Europe/Berlin");
+        }
+    }
+
     /** The day series split by person and the active people over {@code range} in {@code zone} are the records' own. */
     private static void assertSeriesAndActivePeopleAsRecorded(UsageSeries series, List<UsageEvent> events, Instant[] range,
                                                               ZoneId zone, String as) {
