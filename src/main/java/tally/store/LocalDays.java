@@ -101,9 +101,9 @@ final class LocalDays {
      * them all in.
      */
     static LocalDays keep(Connection c, ZoneId wanted, boolean refill) throws SQLException {
-        List<String[]> kept = Jdbc.query(c, ZONE, List.of(), LocalDays::zoneAndRules);
-        if (!refill && !kept.isEmpty() && kept.get(0)[0].equals(wanted.getId()) && of(kept.get(0)).kept()) {
-            return new LocalDays(wanted);
+        if (!refill) {
+            List<String[]> kept = Jdbc.query(c, ZONE, List.of(), LocalDays::zoneAndRules);
+            if (!kept.isEmpty() && kept.get(0)[0].equals(wanted.getId()) && of(kept.get(0)).kept()) return new LocalDays(wanted);
         }
         Jdbc.update(c, "DELETE FROM usage_rollup_local_zone");
         Jdbc.update(c, "DELETE FROM " + TABLE);
