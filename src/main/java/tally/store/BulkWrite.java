@@ -72,8 +72,11 @@ public final class BulkWrite implements AutoCloseable {
         if (open != null) return;
         try {
             open = store.connection();
-            open.setAutoCommit(false);
-            lookAtLedger(open);
+            store.bulkOpened(open, c -> { // as TopDays marks no day kept that this transaction writes unseen
+                c.setAutoCommit(false);
+                lookAtLedger(c);
+                return null;
+            });
         } catch (SQLException e) {
             rollback();
             throw store.unavailable(e);
@@ -138,6 +141,7 @@ public final class BulkWrite implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        store.bulkClosed();
         uncommitted = 0;
         pending = 0;
         try {

@@ -24,10 +24,11 @@ final class LedgerWriter {
     static final long REQUEST_ID_MARGIN_MS = 2 * 60 * 60 * 1000;
 
     private final Store store;
-    private final Object writeLock = new Object();
+    private final Object writeLock;
 
     LedgerWriter(Store store) {
         this.store = store;
+        this.writeLock = store.writeTurn();
     }
 
     /** See {@link Ledger#write(List, UnaryOperator)}. */

@@ -33,6 +33,7 @@ final class Retention {
         }
         long n = writer.inWriteTransaction(c -> {
             raiseHorizon(c, cut);
+            TopDays.prune(c, cut);
             return Jdbc.update(c, "DELETE FROM usage_events WHERE ts_ms < ?", cut);
         });
         return new PruneResult(before, n, false);

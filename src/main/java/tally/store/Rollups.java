@@ -56,7 +56,8 @@ final class Rollups {
      * its own sums of that, which is far smaller and narrower than the records. Eight statements (the
      * delta emptied, filled and its range read, then one MERGE per rollup) where there were 21: a
      * statement costs a small DuckDB write a few ms whatever its size. The local days of
-     * {@code local}'s zone are one more, when kept.
+     * {@code local}'s zone are one more, when kept; forgetting the records' kept top days
+     * ({@link TopDays}) one more on DuckDB.
      */
     static void add(Connection c, String table, Where where, int sign, LocalDays local) throws SQLException {
         Jdbc.update(c, (c.isWrapperFor(PGConnection.class) ? "TRUNCATE " : "DELETE FROM ") + "rollup_delta"); // PostgreSQL: a DELETE leaves dead rows to skip
@@ -71,6 +72,7 @@ final class Rollups {
         fold(c, HOURLY_WHO, coarser(Ledger.HOUR_MS, true, false), coarse(range, Ledger.HOUR_MS));
         fold(c, DAILY_WHO, coarser(Ledger.DAY_MS, true, false), coarse(range, Ledger.DAY_MS));
         if (local.kept()) fold(c, LocalDays.TABLE, "(" + local.summed("rollup_delta", "", range) + ")", local.days(range));
+        TopDays.forget(c, range[0], range[1]); // every change to stored records is summed here, so their days are known here
     }
 
     /**

@@ -14,6 +14,10 @@ public final class Store implements AutoCloseable {
     private volatile LocalDays localDays = LocalDays.NONE;
     /** Whether the embedded store's aliases table holds a row; null until first asked ({@link #mayHaveAliases}). */
     private final java.util.concurrent.atomic.AtomicReference<Boolean> aliases = new java.util.concurrent.atomic.AtomicReference<>();
+    /** This process's writers of the store take turns on it ({@link LedgerWriter}), whichever ledger they write through. */
+    private final Object writeTurn = new Object();
+    /** Bulk writes whose transaction is open ({@link BulkWrite}); under writeTurn. */
+    private int bulksOpen;
 
     private Store(StoreConfig config, Dialect dialect) {
         this.config = config;
@@ -69,6 +73,40 @@ public final class Store implements AutoCloseable {
         } catch (RuntimeException e) {
             localDays = before;
             throw e;
+        }
+    }
+
+    /** The turn this process's writers take, one at a time. */
+    Object writeTurn() {
+        return writeTurn;
+    }
+
+    /**
+     * Runs a bulk write's first statement on {@code c} as its transaction opens, in the writers' turn,
+     * and counts the transaction open until {@link #bulkClosed}: see {@link #inTransactionBetweenBulks}.
+     */
+    <T> T bulkOpened(Connection c, Work<T> first) throws SQLException {
+        synchronized (writeTurn) {
+            bulksOpen++;
+            return first.run(c);
+        }
+    }
+
+    /** A bulk write's transaction ended (committed or rolled back). */
+    void bulkClosed() {
+        synchronized (writeTurn) {
+            bulksOpen--;
+        }
+    }
+
+    /**
+     * Work in a write transaction of its own, in the writers' turn, unless a bulk write's transaction is
+     * open: then nothing is done and the answer is null. For work that must see every write that could
+     * land before it commits, which an open bulk transaction's are not ({@link TopDays#fill}).
+     */
+    <T> T inTransactionBetweenBulks(Work<T> work) {
+        synchronized (writeTurn) {
+            return bulksOpen > 0 ? null : inTransaction(work);
         }
     }
 

@@ -23,19 +23,25 @@ public final class TopRequests {
 
     private final Store store;
     private final FloorHints hints = new FloorHints(256);
+    private final TopDays days;
 
     /** One per store for the process's lifetime: its floor hints serve every later question alike. */
     public TopRequests(Store store) {
         this.store = store;
+        this.days = new TopDays(store);
     }
 
     /** One page of records in [q.from, q.to) matching q's filters, after {@code after} (null for the first page). */
     public Page page(UsageQuery q, Cursor after, int limit) {
         long from = q.from().toEpochMilli();
         long to = q.to().toEpochMilli();
-        Where where = new Where().and("ts_ms >= ? AND ts_ms < ?", from, to);
         try (Connection c = store.connection()) {
-            RawFilters.addTo(c, q, where);
+            Where filters = RawFilters.addTo(c, q, new Where());
+            if (after == null && !store.isPostgres() && TopDays.serves(q, limit)) {
+                Page kept = fromKeptDays(c, filters, from, to, limit);
+                if (kept != null) return kept;
+            }
+            Where where = filters.copy().and("ts_ms >= ? AND ts_ms < ?", from, to);
             if (after != null) where.and(keyset(after));
             List<Object> question = FloorHints.key(where, limit);
             Long hint = hints.get(question);
@@ -54,6 +60,72 @@ public final class TopRequests {
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
+    }
+
+    /**
+     * The first page read from the kept top days ({@link TopDays}), the ended days of the range not
+     * kept yet filled first as far as the budget goes; the rest of the range is read from the ledger
+     * (today, the range's partial days at its edges). Every row of the page costs at least the
+     * (limit+1)th kept row's cost, which cuts the ledger's parts to a few rows before they are sorted.
+     * All in one snapshot, so a day forgotten meanwhile is read from where it is whole. Null where no
+     * day is kept, or the kept rows are too few (or unpriced) to bound the page: read it as before.
+     */
+    private Page fromKeptDays(Connection c, Where filters, long from, long to, int limit) throws SQLException {
+        days.fill(c, from, to, System.currentTimeMillis());
+        c.setAutoCommit(false);
+        try {
+            List<TopDays.Part> parts = TopDays.parts(c, from, to);
+            if (parts == null) return null;
+            Long floor = keptFloor(c, filters, parts, limit);
+            if (floor == null) return null;
+            List<Object> params = new ArrayList<>();
+            String union = union(filters, parts, floor, params, false);
+            params.add(limit + 1);
+            params.add(limit + 1);
+            List<Row> rows = Jdbc.query(c, "SELECT " + TopRequest.COLUMNS + " FROM (SELECT * FROM (" + union + ") u" + ORDER
+                    + " LIMIT ?) l" + Identities.aliases("l") + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id LIMIT ?",
+                    params, rs -> {
+                        TopRequest t = TopRequest.read(rs);
+                        return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
+                    });
+            Cursor next = null;
+            if (rows.size() > limit) {
+                rows = new ArrayList<>(rows.subList(0, limit));
+                next = rows.get(limit - 1).position();
+            }
+            return new Page(rows, next);
+        } finally {
+            c.rollback(); // read only
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** The (limit+1)th cost among the kept rows matching {@code filters}: no row of the page costs less. */
+    private static Long keptFloor(Connection c, Where filters, List<TopDays.Part> parts, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String union = union(filters, parts, null, params, true);
+        if (union == null) return null;
+        params.add(limit + 1);
+        List<Long> costs = Jdbc.query(c, "SELECT cost_nanos FROM (" + union + ") u ORDER BY cost_nanos DESC NULLS LAST LIMIT ?",
+                params, rs -> Jdbc.nullableLong(rs, 1));
+        return costs.size() > limit ? costs.get(limit) : null;
+    }
+
+    /**
+     * The parts' rows matching {@code filters} (and costing at least {@code floor}, when given) as one
+     * UNION ALL of {@link TopDays#COLUMNS}, each part read with its own time range so the ledger's are
+     * pruned to their row groups; {@code keptOnly}: the kept parts alone (null when there are none).
+     */
+    private static String union(Where filters, List<TopDays.Part> parts, Long floor, List<Object> params, boolean keptOnly) {
+        List<String> selects = new ArrayList<>();
+        for (TopDays.Part p : parts) {
+            if (keptOnly && !p.kept()) continue;
+            Where w = filters.copy().and("ts_ms >= ? AND ts_ms < ?", p.from(), p.to());
+            if (floor != null) w.and("cost_nanos >= ?", floor);
+            selects.add("SELECT " + TopDays.COLUMNS + " FROM " + p.table() + w.sql());
+            params.addAll(w.params());
+        }
+        return selects.isEmpty() ? null : String.join(" UNION ALL ", selects);
     }
 
     /** The floor kept for the question of {@code where} (its filters and cursor) and {@code limit}, if any. */
