@@ -35,9 +35,12 @@ final class TopDays {
     private static final String ORDER = "cost_nanos DESC, ts_ms DESC, id";
 
     private final Store store;
+    private final long filledFrom;
 
-    TopDays(Store store) {
+    /** Keeps the days of at least {@code filledFrom} records ({@link #FILLED_FROM} but in tests). */
+    TopDays(Store store, long filledFrom) {
         this.store = store;
+        this.filledFrom = filledFrom;
     }
 
     /** Whether rows kept here can answer a first page of {@code limit} for q: its filters select whole keys. */
@@ -65,24 +68,33 @@ final class TopDays {
     }
 
     /**
-     * Fills the days of [from, to) that have ended by {@code now} and are not kept, newest first, for
-     * as long as {@link #FILL_BUDGET_NANOS} allows. Each in a write transaction of its own, under the
-     * writers' lock, so no write lands between reading a day and marking it kept; none while a bulk
-     * write's transaction is open, whose writes to a day this could not see nor they its mark.
+     * Fills the days of [from, to) that have ended by {@code now}, were written at least
+     * {@code filledFrom} records (as the daily rollup counts them) and are not kept, newest first, for as long as {@link #FILL_BUDGET_NANOS} allows. Each
+     * in a write transaction of its own in the writers' turn, so no write lands between reading a day
+     * and marking it kept; none while a bulk write's transaction is open, whose writes to a day this
+     * could not see nor they its mark.
      */
     void fill(Connection c, long from, long to, long now) throws SQLException {
         long first = ceilDay(from);
         long end = dayOf(Math.min(to, now));
         if (first >= end) return;
-        List<Long> kept = kept(c, first, end);
+        List<Long> due = Jdbc.query(c, "SELECT bucket_ms FROM usage_rollup_daily WHERE bucket_ms >= ? AND bucket_ms < ?"
+                        + " AND bucket_ms NOT IN (SELECT day_ms FROM usage_top_kept) GROUP BY bucket_ms HAVING sum(requests) >= ?"
+                        + " ORDER BY bucket_ms DESC",
+                List.of(first, end, filledFrom), rs -> rs.getLong(1));
         long started = System.nanoTime();
-        for (long day = end - Ledger.DAY_MS; day >= first; day -= Ledger.DAY_MS) {
-            if (kept.contains(day)) continue;
-            long d = day;
-            if (store.inTransactionBetweenBulks(w -> fillDay(w, d)) == null) return;
+        for (long day : due) {
+            if (store.inTransactionBetweenBulks(w -> fillDay(w, day)) == null) return;
             if (System.nanoTime() - started > FILL_BUDGET_NANOS) return;
         }
     }
+
+    /**
+     * Days with fewer records are read from the ledger: a page reads such a day's few hundred
+     * kilobytes of columns in well under a millisecond, where filling it costs a few statements (a
+     * small store's reading commands would pay them and gain nothing).
+     */
+    static final long FILLED_FROM = 50_000;
 
     /**
      * Keeps one day: each key's first {@link #DEPTH} priced rows in page order, less those costing under

@@ -27,8 +27,13 @@ public final class TopRequests {
 
     /** One per store for the process's lifetime: its floor hints serve every later question alike. */
     public TopRequests(Store store) {
+        this(store, TopDays.FILLED_FROM);
+    }
+
+    /** Keeping the embedded store's days of at least {@code filledFrom} records ({@link TopDays}). */
+    TopRequests(Store store, long filledFrom) {
         this.store = store;
-        this.days = new TopDays(store);
+        this.days = new TopDays(store, filledFrom);
     }
 
     /** One page of records in [q.from, q.to) matching q's filters, after {@code after} (null for the first page). */

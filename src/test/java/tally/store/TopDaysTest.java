@@ -115,7 +115,7 @@ class TopDaysTest {
         try (Store store = open(dir)) {
             List<UsageEvent> stored = days("a", 1_000L);
             new Ledger(store).write(stored);
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             assertFirstPages(top, stored);
             // the days wholly inside the range, and none at its edges
             assertThat(kept(store)).isNotEmpty().allSatisfy(d -> assertThat(d).isBetween(day(1), day(9)));
@@ -127,7 +127,7 @@ class TopDaysTest {
     void keptDaysHoldAtMostTheirDepthPerIdentityAndTeam() {
         try (Store store = open(dir)) {
             new Ledger(store).write(days("a", 1_000L));
-            new TopRequests(store).page(range(), null, 10);
+            new TopRequests(store, 1).page(range(), null, 10);
             List<Long> perKey = store.inTransaction(c -> Jdbc.query(c, "SELECT count(*) FROM usage_top_day"
                     + " GROUP BY ts_ms // 86400000, identity, team", List.of(), rs -> rs.getLong(1)));
             assertThat(perKey).isNotEmpty().allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(TopDays.DEPTH));
@@ -141,7 +141,7 @@ class TopDaysTest {
             Ledger ledger = new Ledger(store);
             List<UsageEvent> stored = new ArrayList<>(days("a", 1_000L));
             ledger.write(stored);
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             top.page(range(), null, 10);
             assertThat(kept(store)).contains(day(4), day(5), day(6));
 
@@ -164,7 +164,7 @@ class TopDaysTest {
             List<UsageEvent> stored = new ArrayList<>(days("a", 1_000L));
             stored.add(transcript);
             ledger.write(stored);
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             assertThat(top.page(range(), null, 1).rows()).extracting(row -> row.request().id()).containsExactly("t1");
 
             // the gateway's copy of the same request outranks the transcript's, at another cost
@@ -184,7 +184,7 @@ class TopDaysTest {
             Ledger ledger = new Ledger(store);
             List<UsageEvent> stored = new ArrayList<>(days("a", 1_000L));
             ledger.write(stored);
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             top.page(range(), null, 10);
             Instant cut = DAY0.plus(Duration.ofDays(4)).plus(Duration.ofHours(12));
             ledger.prune(cut, false);
@@ -209,7 +209,7 @@ class TopDaysTest {
                         .cost(1_000L * i + 500, "v").build());
             }
             ledger.write(stored);
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             UsageQuery q = UsageQuery.of(now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(1)), Dimension.USER, ZoneOffset.UTC);
             List<String> expected = stored.stream().sorted(ORDER).limit(10).map(UsageEvent::id).toList();
             assertThat(top.page(q, null, 10).rows()).extracting(row -> row.request().id()).isEqualTo(expected);
@@ -223,7 +223,7 @@ class TopDaysTest {
         try (Store store = open(dir)) {
             Ledger ledger = new Ledger(store);
             List<UsageEvent> stored = new ArrayList<>(days("a", 1_000L));
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             try (BulkWrite bulk = ledger.bulk()) {
                 bulk.write(stored, null);
                 assertThat(top.page(range(), null, 10).rows()).isEmpty(); // nothing committed yet
@@ -240,7 +240,7 @@ class TopDaysTest {
         try (Store store = open(dir)) {
             List<UsageEvent> stored = days("a", 1_000L);
             new Ledger(store).write(stored);
-            TopRequests top = new TopRequests(store);
+            TopRequests top = new TopRequests(store, 1);
             UsageQuery byModel = range().withAnyOf(new AnyOf(List.of(), List.of(), List.of("claude-sonnet-4-5-20250929"), List.of(), List.of()));
             assertThat(TopDays.serves(byModel, 10)).isFalse();
             assertThat(TopDays.serves(range(), TopDays.DEPTH)).isFalse();
@@ -250,6 +250,41 @@ class TopDaysTest {
             assertThat(TopPages.walk(top, range().withPerson("alice"), 30)).isEqualTo(stored.stream()
                     .filter(e -> !e.time().isBefore(FROM) && e.time().isBefore(TO) && ALICES.contains(e.identity()))
                     .sorted(ORDER).map(UsageEvent::id).toList());
+        }
+    }
+
+    @Test
+    void pagesStayExactAsPricesFallAndAnAliasMovesRecordsBetweenPeople() {
+        try (Store store = open(dir)) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> stored = new ArrayList<>(days("a", 1_000L));
+            ledger.write(stored);
+            TopRequests top = new TopRequests(store, 1);
+            assertFirstPages(top, stored);
+
+            // the 4th falls a hundredfold, the others stay: a repriced day is forgotten and filled again
+            Instant from = DAY0.plus(Duration.ofDays(4));
+            Instant to = from.plus(Duration.ofDays(1));
+            ledger.reprice(from, to, e -> e.costNanos() == null ? e : e.withPrice(e.model(), e.costNanos() / 100, "v2"));
+            stored.replaceAll(e -> e.costNanos() == null || e.time().isBefore(from) || !e.time().isBefore(to) ? e
+                    : e.withPrice(e.model(), e.costNanos() / 100, "v2"));
+            assertFirstPages(top, stored);
+
+            // carol becomes one of alice's identities: kept rows are by identity, so nothing is filled again
+            new AliasStore(store).save("carol", "alice", NOW);
+            Predicate<UsageEvent> alices = e -> ALICES.contains(e.identity()) || e.identity().equals("carol");
+            assertFirstPages(top, stored, range().withPerson("alice"), alices);
+        }
+    }
+
+    @Test
+    void daysOfFewRecordsAreReadFromTheLedgerAndNeverKept() {
+        try (Store store = open(dir)) {
+            List<UsageEvent> stored = days("a", 1_000L);
+            new Ledger(store).write(stored);
+            TopRequests top = new TopRequests(store); // days of fewer than 50,000 records are not worth keeping
+            assertFirstPages(top, stored);
+            assertThat(kept(store)).isEmpty();
         }
     }
 }
