@@ -56,12 +56,7 @@ public final class TopRequests {
                 rows = rows(c, floor == null ? where : where.copy().and("cost_nanos >= ?", floor), limit);
             }
             hints.put(question, rows.size() > limit ? rows.get(limit).request().costNanos() : null);
-            Cursor next = null;
-            if (rows.size() > limit) {
-                rows = new ArrayList<>(rows.subList(0, limit));
-                next = rows.get(limit - 1).position();
-            }
-            return new Page(rows, next);
+            return cut(rows, limit);
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
@@ -87,18 +82,7 @@ public final class TopRequests {
             String union = union(filters, parts, floor, params, false);
             params.add(limit + 1);
             params.add(limit + 1);
-            List<Row> rows = Jdbc.query(c, "SELECT " + TopRequest.COLUMNS + " FROM (SELECT * FROM (" + union + ") u" + ORDER
-                    + " LIMIT ?) l" + Identities.aliases("l") + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id LIMIT ?",
-                    params, rs -> {
-                        TopRequest t = TopRequest.read(rs);
-                        return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
-                    });
-            Cursor next = null;
-            if (rows.size() > limit) {
-                rows = new ArrayList<>(rows.subList(0, limit));
-                next = rows.get(limit - 1).position();
-            }
-            return new Page(rows, next);
+            return cut(Jdbc.query(c, pageOf("(" + union + ") u"), params, TopRequests::row), limit);
         } finally {
             c.rollback(); // read only
             c.setAutoCommit(true);
@@ -143,10 +127,19 @@ public final class TopRequests {
         List<Object> params = where.params();
         params.add(Math.max(limit + 1, EAGER_ROWS));
         params.add(limit + 1);
-        return Jdbc.query(c, pageSql(where), params, rs -> {
-            TopRequest t = TopRequest.read(rs);
-            return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
-        });
+        return Jdbc.query(c, pageSql(where), params, TopRequests::row);
+    }
+
+    private static Row row(java.sql.ResultSet rs) throws SQLException {
+        TopRequest t = TopRequest.read(rs);
+        return new Row(t, new Cursor(t.costNanos(), rs.getLong(2), t.id()));
+    }
+
+    /** The page of the first limit rows of {@code rows} (up to limit+1 read), and where the next begins when there were more. */
+    private static Page cut(List<Row> rows, int limit) {
+        if (rows.size() <= limit) return new Page(rows, null);
+        List<Row> page = new ArrayList<>(rows.subList(0, limit));
+        return new Page(page, page.get(limit - 1).position());
     }
 
     /**
@@ -159,8 +152,12 @@ public final class TopRequests {
 
     /** The page's statement: the rows of {@code where} in page order, their person joined (parameters: where's, inner and outer limit). */
     static String pageSql(Where where) {
-        return "SELECT " + TopRequest.COLUMNS
-                + " FROM (SELECT * FROM usage_events" + where.sql() + ORDER + " LIMIT ?) l" + Identities.aliases("l")
+        return pageOf("usage_events" + where.sql());
+    }
+
+    /** The first rows of {@code rows} (a table and its WHERE, or a subquery) in page order, their person joined (parameters: inner and outer limit). */
+    private static String pageOf(String rows) {
+        return "SELECT " + TopRequest.COLUMNS + " FROM (SELECT * FROM " + rows + ORDER + " LIMIT ?) l" + Identities.aliases("l")
                 + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id LIMIT ?";
     }
 
