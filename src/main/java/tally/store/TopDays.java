@@ -107,16 +107,21 @@ final class TopDays {
     private static Boolean fillDay(Connection c, long day) throws SQLException {
         if (!kept(c, day, day + Ledger.DAY_MS).isEmpty()) return true; // another page filled it meanwhile
         Jdbc.update(c, "DELETE FROM usage_top_day WHERE ts_ms >= ? AND ts_ms < ?", day, day + Ledger.DAY_MS);
+        Where.Condition rows = rowsToKeep(c, day);
+        Jdbc.update(c, "INSERT INTO usage_top_day " + rows.sql(), rows.params().toArray());
+        Jdbc.update(c, "INSERT INTO usage_top_kept (day_ms) VALUES (?)", day);
+        return true;
+    }
+
+    /** The SELECT of the rows of {@code day} a fill keeps, as the ledger holds them now (see {@link #fillDay}). */
+    static Where.Condition rowsToKeep(Connection c, long day) throws SQLException {
         Long floor = Jdbc.query(c, "SELECT min(top[" + DEPTH + "]) FROM (SELECT max(cost_nanos, " + DEPTH + ") AS top"
                         + " FROM usage_events WHERE ts_ms >= ? AND ts_ms < ? GROUP BY identity, team)",
                 List.of(day, day + Ledger.DAY_MS), rs -> Jdbc.nullableLong(rs, 1)).get(0);
         Where rows = new Where().and("ts_ms >= ? AND ts_ms < ?", day, day + Ledger.DAY_MS)
                 .and(floor == null ? Where.Condition.of("cost_nanos IS NOT NULL") : Where.Condition.of("cost_nanos >= ?", floor));
-        Jdbc.update(c, "INSERT INTO usage_top_day SELECT " + COLUMNS + " FROM usage_events" + rows.sql()
-                + " QUALIFY row_number() OVER (PARTITION BY identity, team ORDER BY " + ORDER + ") <= " + DEPTH,
-                rows.params().toArray());
-        Jdbc.update(c, "INSERT INTO usage_top_kept (day_ms) VALUES (?)", day);
-        return true;
+        return new Where.Condition("SELECT " + COLUMNS + " FROM usage_events" + rows.sql()
+                + " QUALIFY row_number() OVER (PARTITION BY identity, team ORDER BY " + ORDER + ") <= " + DEPTH, rows.params());
     }
 
     /** The kept days in [first, end) (day starts), oldest first. */

@@ -287,4 +287,35 @@ class TopDaysTest {
             assertThat(kept(store)).isEmpty();
         }
     }
+
+    @Test
+    void pagesAskedWhileRecordsArriveInTheirDaysNeverLeaveADayKeptStale() throws Exception {
+        try (Store store = open(dir)) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> stored = new ArrayList<>(days("a", 1_000L));
+            ledger.write(stored);
+            TopRequests top = new TopRequests(store, 1);
+            List<UsageEvent> later = days("b", 3_000L); // dearer records into the same days, batch by batch
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < later.size(); i += 100) ledger.write(later.subList(i, Math.min(later.size(), i + 100)));
+            });
+            writer.start();
+            while (writer.isAlive()) top.page(range(), null, 10); // fills days between the writer's batches
+            writer.join();
+            stored.addAll(later);
+
+            // every day still marked kept holds exactly what filling it now would
+            assertThat(kept(store)).isNotEmpty();
+            for (long d : kept(store)) {
+                List<String> now = store.inTransaction(c -> {
+                    Where.Condition fill = TopDays.rowsToKeep(c, d);
+                    return Jdbc.query(c, "SELECT id FROM (" + fill.sql() + ") ORDER BY id", fill.params(), rs -> rs.getString(1));
+                });
+                List<String> held = store.inTransaction(c -> Jdbc.query(c, "SELECT id FROM usage_top_day WHERE ts_ms >= ? AND ts_ms < ?"
+                        + " ORDER BY id", List.of(d, d + 86_400_000L), rs -> rs.getString(1)));
+                assertThat(held).as("day %s", Instant.ofEpochMilli(d)).isEqualTo(now);
+            }
+            assertFirstPages(top, stored);
+        }
+    }
 }
