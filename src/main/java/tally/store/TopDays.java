@@ -52,8 +52,8 @@ final class TopDays {
     }
 
     /**
-     * In the writer's transaction, before records in [lo, hi] (ms) change: the days they lie in are
-     * no longer kept. Nothing on PostgreSQL.
+     * In the writer's transaction, as records in [lo, hi] (ms) change: the days they lie in are no
+     * longer kept. Nothing on PostgreSQL.
      */
     static void forget(Connection c, long lo, long hi) throws SQLException {
         if (c.isWrapperFor(PGConnection.class)) return;
@@ -69,10 +69,10 @@ final class TopDays {
 
     /**
      * Fills the days of [from, to) that have ended by {@code now}, were written at least
-     * {@code filledFrom} records (as the daily rollup counts them) and are not kept, newest first, for as long as {@link #FILL_BUDGET_NANOS} allows. Each
-     * in a write transaction of its own in the writers' turn, so no write lands between reading a day
-     * and marking it kept; none while a bulk write's transaction is open, whose writes to a day this
-     * could not see nor they its mark.
+     * {@code filledFrom} records (as the daily rollup counts them) and are not kept, newest first,
+     * for as long as {@link #FILL_BUDGET_NANOS} allows. Each in a write transaction of its own in the
+     * writers' turn, so no write lands between reading a day and marking it kept; none while a bulk
+     * write's transaction is open, whose writes to a day this could not see nor they its mark.
      */
     void fill(Connection c, long from, long to, long now) throws SQLException {
         long first = ceilDay(from);
@@ -97,12 +97,12 @@ final class TopDays {
     static final long FILLED_FROM = 50_000;
 
     /**
-     * Keeps one day: each key's first {@link #DEPTH} priced rows in page order, less those costing under
-     * the lowest of the keys' DEPTH-th costs (keys with fewer have none). No such row is ever on a page
-     * read from kept rows: that page ends at or above its (limit+1)th kept priced row, and the key the
-     * lowest DEPTH-th cost is of puts DEPTH rows above any row cut that way; nor is an unpriced one.
-     * The cut lets the window sort a few rows (at 10M records a month: 13k of a day's 330k, 30 ms
-     * instead of 200).
+     * Keeps one day: each key's first {@link #DEPTH} priced rows in page order, less any costing under
+     * the lowest of the keys' DEPTH-th costs (a key with fewer priced rows has none), so every key
+     * with DEPTH priced rows keeps them all. No row left out is ever needed: a page read from kept
+     * rows holds only rows costing at least its (limit+1)th kept row, which costs at least that cut;
+     * and a row of a key past its DEPTH kept rows ranks below all of them. The cut lets the window
+     * sort a few rows (at 10M records a month: 13k of a day's 330k, 30 ms instead of 200).
      */
     private static Boolean fillDay(Connection c, long day) throws SQLException {
         if (!kept(c, day, day + Ledger.DAY_MS).isEmpty()) return true; // another page filled it meanwhile

@@ -155,7 +155,10 @@ public final class TopRequests {
         return pageOf("usage_events" + where.sql());
     }
 
-    /** The first rows of {@code rows} (a table and its WHERE, or a subquery) in page order, their person joined (parameters: inner and outer limit). */
+    /**
+     * The first rows of {@code rows} (a table and its WHERE, or a subquery) in page order, their person
+     * joined (parameters: inner and outer limit).
+     */
     private static String pageOf(String rows) {
         return "SELECT " + TopRequest.COLUMNS + " FROM (SELECT * FROM " + rows + ORDER + " LIMIT ?) l" + Identities.aliases("l")
                 + " ORDER BY l.cost_nanos DESC NULLS LAST, l.ts_ms DESC, l.id LIMIT ?";
