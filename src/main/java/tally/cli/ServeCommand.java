@@ -181,6 +181,7 @@ final class ServeCommand implements Runnable {
         TallyServer server;
         ServerFile file;
         tally.app.RetentionJob retentionJob;
+        tally.app.TopDaysJob topDaysJob;
         /** Which replica of a fleet runs the once-per-fleet work; parts that must run once gate on it. */
         tally.store.Leadership leadership;
 
@@ -211,6 +212,7 @@ final class ServeCommand implements Runnable {
             String token = Secrets.randomToken(32);
             server = TallyServer.start(vertx, host, port, tls, parts(token, config));
             alerting.start(leadership);
+            if (!fleet) topDaysJob = new tally.app.TopDaysJob(session.ledger::keepTopDays, session.clock).start();
             if (retention != null) { // idempotent, but once per fleet is enough
                 retentionJob = new tally.app.RetentionJob(session.app().pruning(), tally.app.Pruning.window("--retention", retention),
                         leadership::leading).start();
@@ -260,6 +262,7 @@ final class ServeCommand implements Runnable {
         void close() {
             if (server != null) server.close();
             if (retentionJob != null) retentionJob.close();
+            if (topDaysJob != null) topDaysJob.close();
             if (alerting != null) alerting.close();
             if (leadership != null) leadership.close(); // stops the leader's jobs; another replica leads within a second
             if (gateway != null) gateway.close();

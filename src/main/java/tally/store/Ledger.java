@@ -48,6 +48,25 @@ public final class Ledger {
         store.keepLocalDays(zone, writer);
     }
 
+    /**
+     * Keeps the costliest records of the ended days of [from, to) that top pages read on the embedded
+     * store ({@link TopDays}), every such day not kept yet; nothing on PostgreSQL. {@code tally serve}
+     * runs it in the background, so its dashboard's pages do not fill them.
+     */
+    public void keepTopDays(Instant from, Instant to) {
+        keepTopDays(from, to, TopDays.FILLED_FROM);
+    }
+
+    /** {@link #keepTopDays(Instant, Instant)}, keeping days of at least {@code filledFrom} records. */
+    void keepTopDays(Instant from, Instant to, long filledFrom) {
+        if (store.isPostgres()) return;
+        try (java.sql.Connection c = store.connection()) {
+            new TopDays(store, filledFrom).fill(c, from.toEpochMilli(), to.toEpochMilli(), System.currentTimeMillis(), Long.MAX_VALUE);
+        } catch (java.sql.SQLException e) {
+            throw store.unavailable(e);
+        }
+    }
+
     // ---------------------------------------------------------------- writes
 
     /** Writes a batch in one transaction; every record is either stored, or found already stored. */

@@ -23,10 +23,11 @@ final class TopDays {
 
     /**
      * How long one page may spend filling days (then it reads the rest from the ledger, and a later
-     * page fills them): a day of 330k records takes about 30 ms, and a month's first page should not
-     * wait a second for all of them.
+     * page fills them): a day of 330k records takes 30-50 ms, and a month's first page should not
+     * wait a second or two for all of them. {@code tally serve} fills them in the background anyway
+     * ({@link Ledger#keepTopDays}), so its pages seldom find one to fill.
      */
-    static final long FILL_BUDGET_NANOS = 250_000_000L;
+    static final long PAGE_FILL_BUDGET_NANOS = 120_000_000L;
 
     /** The columns kept, as in usage_events. */
     static final String COLUMNS = "id, ts_ms, identity, team, source, model, request_id, session_id, input_tokens,"
@@ -70,11 +71,11 @@ final class TopDays {
     /**
      * Fills the days of [from, to) that have ended by {@code now}, were written at least
      * {@code filledFrom} records (as the daily rollup counts them) and are not kept, newest first,
-     * for as long as {@link #FILL_BUDGET_NANOS} allows. Each in a write transaction of its own in the
+     * for as long as {@code budgetNanos} allows (one day at least). Each in a write transaction of its own in the
      * writers' turn, so no write lands between reading a day and marking it kept; none while a bulk
      * write's transaction is open, whose writes to a day this could not see nor they its mark.
      */
-    void fill(Connection c, long from, long to, long now) throws SQLException {
+    void fill(Connection c, long from, long to, long now, long budgetNanos) throws SQLException {
         long first = ceilDay(from);
         long end = dayOf(Math.min(to, now));
         if (first >= end) return;
@@ -85,7 +86,7 @@ final class TopDays {
         long started = System.nanoTime();
         for (long day : due) {
             if (store.inTransactionBetweenBulks(w -> fillDay(w, day)) == null) return;
-            if (System.nanoTime() - started > FILL_BUDGET_NANOS) return;
+            if (System.nanoTime() - started > budgetNanos) return;
         }
     }
 

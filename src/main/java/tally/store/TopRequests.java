@@ -71,7 +71,7 @@ public final class TopRequests {
      * day is kept, or the kept rows are too few (or unpriced) to bound the page: read it as before.
      */
     private Page fromKeptDays(Connection c, Where filters, long from, long to, int limit) throws SQLException {
-        days.fill(c, from, to, System.currentTimeMillis());
+        days.fill(c, from, to, System.currentTimeMillis(), TopDays.PAGE_FILL_BUDGET_NANOS);
         c.setAutoCommit(false);
         try {
             List<TopDays.Part> parts = TopDays.parts(c, from, to);

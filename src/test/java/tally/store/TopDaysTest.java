@@ -318,4 +318,21 @@ class TopDaysTest {
             assertFirstPages(top, stored);
         }
     }
+
+    @Test
+    void aServerKeepsEveryEndedDayOfItsRangeAtOnceAndNothingOnPostgresql() {
+        try (Store store = open(dir)) {
+            Ledger ledger = new Ledger(store);
+            List<UsageEvent> stored = days("a", 1_000L);
+            ledger.write(stored);
+            ledger.keepTopDays(DAY0, DAY0.plus(Duration.ofDays(11)), 1);
+            assertThat(kept(store)).hasSize(11).contains(day(0), day(10));
+            assertFirstPages(new TopRequests(store, 1), stored);
+        }
+        try (Store store = Store.open(TestStores.config(TestStores.Kind.POSTGRESQL, dir.resolve("pg")))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(days("a", 1_000L));
+            ledger.keepTopDays(DAY0, DAY0.plus(Duration.ofDays(11))); // no such table there: its index on cost serves the pages
+        }
+    }
 }
