@@ -9,7 +9,9 @@ import java.util.List;
  * The most expensive records, a page at a time. Keyset pagination on (cost, time, id) in the
  * order cost descending with unpriced records last, newest first, id ascending: a page costs the
  * same however deep it is, and records arriving meanwhile never shift a page. Person and team
- * filters are turned into the raw identities they cover first, so raw rows are never joined.
+ * filters are turned into the raw identities they cover first, so raw rows are never joined. On
+ * the embedded store a first page of up to 50 reads the days' costliest records kept aside
+ * ({@link TopDays}) wherever the range covers whole kept days.
  */
 public final class TopRequests {
     private static final String ORDER = " ORDER BY cost_nanos DESC NULLS LAST, ts_ms DESC, id";
