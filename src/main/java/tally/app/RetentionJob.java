@@ -3,9 +3,6 @@ package tally.app;
 import tally.store.PruneResult;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
@@ -22,7 +19,7 @@ public final class RetentionJob implements AutoCloseable {
     private final Pruning pruning;
     private final Duration window;
     private final BooleanSupplier mayRun;
-    private ScheduledExecutorService timer;
+    private Repeating timer;
 
     public RetentionJob(Pruning pruning, Duration window, BooleanSupplier mayRun) {
         pruning.cutoff(window); // refuses a window under a day before anything starts
@@ -32,12 +29,7 @@ public final class RetentionJob implements AutoCloseable {
     }
 
     public RetentionJob start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::runOnce, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer = new Repeating("tally-retention", this::runOnce, Duration.ZERO, EVERY);
         return this;
     }
 
@@ -54,12 +46,6 @@ public final class RetentionJob implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer == null) return;
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (timer != null) timer.close();
     }
 }

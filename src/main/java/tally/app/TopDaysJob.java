@@ -3,9 +3,6 @@ package tally.app;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
@@ -25,7 +22,7 @@ public final class TopDaysJob implements AutoCloseable {
 
     private final BiConsumer<Instant, Instant> keep;
     private final Clock clock;
-    private ScheduledExecutorService timer;
+    private Repeating timer;
 
     /** {@code keep}: Ledger#keepTopDays, over [from, to). */
     public TopDaysJob(BiConsumer<Instant, Instant> keep, Clock clock) {
@@ -34,12 +31,7 @@ public final class TopDaysJob implements AutoCloseable {
     }
 
     public TopDaysJob start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-top-days");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::runOnce, FIRST.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer = new Repeating("tally-top-days", this::runOnce, FIRST, EVERY);
         return this;
     }
 
@@ -55,12 +47,6 @@ public final class TopDaysJob implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer == null) return;
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (timer != null) timer.close();
     }
 }
