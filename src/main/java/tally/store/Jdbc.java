@@ -89,6 +89,12 @@ final class Jdbc {
         return "?, ".repeat(n - 1) + "?";
     }
 
+    /** Ends a read-only transaction opened on {@code c} (auto-commit off): nothing to keep, auto-commit back on. */
+    static void endReadOnly(Connection c) throws SQLException {
+        c.rollback();
+        c.setAutoCommit(true);
+    }
+
     static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;

@@ -86,8 +86,7 @@ public final class TopRequests {
             params.add(limit + 1);
             return cut(Jdbc.query(c, pageOf("(" + union + ") u"), params, TopRequests::row), limit);
         } finally {
-            c.rollback(); // read only
-            c.setAutoCommit(true);
+            Jdbc.endReadOnly(c);
         }
     }
 

@@ -247,7 +247,7 @@ public final class UsageSeries {
                     return null;
                 });
             } finally {
-                if (seeksRanges) endTransaction(c);
+                if (seeksRanges) Jdbc.endReadOnly(c);
             }
         } catch (SQLException e) {
             if (longs && (OUT_OF_RANGE.equals(e.getSQLState())
@@ -342,7 +342,7 @@ public final class UsageSeries {
                         rs -> out.computeIfAbsent(LocalDate.ofEpochDay(Math.floorDiv(rs.getLong(1), Ledger.DAY_MS)),
                                 d -> new HashSet<>()).add(personOf.of(rs.getString(2))));
             } finally {
-                if (checks) endTransaction(c);
+                if (checks) Jdbc.endReadOnly(c);
             }
         }
         return out;
@@ -357,15 +357,9 @@ public final class UsageSeries {
         c.setAutoCommit(false);
         Jdbc.update(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); // this transaction's alone
         if (!LocalDays.seen(c).covers(zone)) {
-            endTransaction(c);
+            Jdbc.endReadOnly(c);
             throw new KeptDaysMoved();
         }
-    }
-
-    /** Ends a read-only transaction begun here: nothing to keep. */
-    private static void endTransaction(Connection c) throws SQLException {
-        c.rollback();
-        c.setAutoCommit(true);
     }
 
     /**
