@@ -29,7 +29,7 @@ class SourcePrecedenceTest {
 
     @TempDir Path dir;
 
-    private Store open(TestStores.Kind kind) {
+    Store open(TestStores.Kind kind) {
         return Store.open(TestStores.config(kind, dir));
     }
 
