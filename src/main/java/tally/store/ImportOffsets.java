@@ -64,9 +64,7 @@ public final class ImportOffsets implements OffsetBook {
         long now = System.currentTimeMillis();
         List<Offset> all = new ArrayList<>(offsets);
         store.inTransaction(c -> {
-            for (int i = 0; i < all.size(); i += CHUNK) {
-                replace(c, kind, all.subList(i, Math.min(all.size(), i + CHUNK)), now);
-            }
+            for (List<Offset> chunk : Jdbc.chunks(all, CHUNK)) replace(c, kind, chunk, now);
             return null;
         });
     }

@@ -89,6 +89,18 @@ final class Jdbc {
         return "?, ".repeat(n - 1) + "?";
     }
 
+    /** {@code list} in consecutive pieces of at most {@code size} (views of it), for statements that take a bounded number of values. */
+    static <T> List<List<T>> chunks(List<T> list, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += size) out.add(list.subList(i, Math.min(list.size(), i + size)));
+        return out;
+    }
+
+    /** Whether {@code c} is a PostgreSQL connection (else DuckDB's). */
+    static boolean onPostgres(Connection c) throws SQLException {
+        return c.isWrapperFor(org.postgresql.PGConnection.class);
+    }
+
     /** Ends a read-only transaction opened on {@code c} (auto-commit off): nothing to keep, auto-commit back on. */
     static void endReadOnly(Connection c) throws SQLException {
         c.rollback();

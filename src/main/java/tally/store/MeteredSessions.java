@@ -3,8 +3,6 @@ package tally.store;
 import tally.core.Source;
 import tally.core.UsageEvent;
 
-import org.postgresql.PGConnection;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -64,8 +62,9 @@ final class MeteredSessions {
             throws SQLException {
         if (dropped.isEmpty() && staged.stream().noneMatch(MeteredSessions::metering)) return 0;
         long now = System.currentTimeMillis();
-        Map<List<String>, String> marks = marks(staged, dropped);
-        if (bySession(storedOnDuckDb(c), marks.size())) {
+        long stored = storedOnDuckDb(c);
+        Map<List<String>, String> marks = stored > FEW_MARKS ? marks(staged, dropped) : null; // only where the look-up may win
+        if (marks != null && bySession(stored, marks.size())) {
             markBySession(c, marks, now);
         } else {
             Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT s.session_id, s.identity,"
@@ -101,7 +100,7 @@ final class MeteredSessions {
 
     /** How many marks DuckDB's statistics count; 0 on PostgreSQL, whose planner probes its own index as the table grows. */
     static long storedOnDuckDb(Connection c) throws SQLException {
-        if (c.isWrapperFor(PGConnection.class)) return 0;
+        if (Jdbc.onPostgres(c)) return 0;
         List<Long> n = Jdbc.query(c, "SELECT estimated_size FROM duckdb_tables() WHERE table_name = 'metered_sessions'"
                 + " AND schema_name = current_schema()", List.of(), rs -> rs.getLong(1));
         return n.isEmpty() ? 0 : n.get(0);
@@ -124,14 +123,11 @@ final class MeteredSessions {
     static void markBySession(Connection c, Map<List<String>, String> marks, long now) throws SQLException {
         List<String> sessions = marks.keySet().stream().map(k -> k.get(0)).distinct().toList();
         Map<List<String>, String> missing = new LinkedHashMap<>(marks);
-        for (int i = 0; i < sessions.size(); i += LOOKUP_CHUNK) {
-            List<String> chunk = sessions.subList(i, Math.min(sessions.size(), i + LOOKUP_CHUNK));
+        for (List<String> chunk : Jdbc.chunks(sessions, LOOKUP_CHUNK)) {
             Jdbc.query(c, "SELECT session_id, identity FROM metered_sessions WHERE session_id IN (" + Jdbc.marks(chunk.size()) + ")",
                     chunk, rs -> missing.remove(List.of(rs.getString(1), rs.getString(2))));
         }
-        List<Map.Entry<List<String>, String>> rows = new ArrayList<>(missing.entrySet());
-        for (int i = 0; i < rows.size(); i += LOOKUP_CHUNK) {
-            List<Map.Entry<List<String>, String>> chunk = rows.subList(i, Math.min(rows.size(), i + LOOKUP_CHUNK));
+        for (List<Map.Entry<List<String>, String>> chunk : Jdbc.chunks(new ArrayList<>(missing.entrySet()), LOOKUP_CHUNK)) {
             List<Object> values = new ArrayList<>();
             for (var m : chunk) values.addAll(List.of(m.getKey().get(0), m.getKey().get(1), m.getValue(), now));
             Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) VALUES "

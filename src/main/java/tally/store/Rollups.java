@@ -1,7 +1,5 @@
 package tally.store;
 
-import org.postgresql.PGConnection;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -60,7 +58,7 @@ final class Rollups {
      * ({@link TopDays}) one more on DuckDB.
      */
     static void add(Connection c, String table, Where where, int sign, LocalDays local) throws SQLException {
-        Jdbc.update(c, (c.isWrapperFor(PGConnection.class) ? "TRUNCATE " : "DELETE FROM ") + "rollup_delta"); // PostgreSQL: a DELETE leaves dead rows to skip
+        Jdbc.update(c, (Jdbc.onPostgres(c) ? "TRUNCATE " : "DELETE FROM ") + "rollup_delta"); // PostgreSQL: a DELETE leaves dead rows to skip
         long rows = Jdbc.update(c, "INSERT INTO rollup_delta (" + KEY + ", " + SUMMED + ") " + fine(table, where, sign),
                 where.params().toArray());
         if (rows == 0) return;

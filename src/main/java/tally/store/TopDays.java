@@ -1,7 +1,5 @@
 package tally.store;
 
-import org.postgresql.PGConnection;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -57,13 +55,13 @@ final class TopDays {
      * longer kept. Nothing on PostgreSQL.
      */
     static void forget(Connection c, long lo, long hi) throws SQLException {
-        if (c.isWrapperFor(PGConnection.class)) return;
+        if (Jdbc.onPostgres(c)) return;
         Jdbc.update(c, "DELETE FROM usage_top_kept WHERE day_ms BETWEEN ? AND ?", dayOf(lo), dayOf(hi));
     }
 
     /** In the writer's transaction, as records before {@code cut} are pruned: their days go, rows and all. */
     static void prune(Connection c, long cut) throws SQLException {
-        if (c.isWrapperFor(PGConnection.class)) return;
+        if (Jdbc.onPostgres(c)) return;
         Jdbc.update(c, "DELETE FROM usage_top_kept WHERE day_ms < ?", cut);
         Jdbc.update(c, "DELETE FROM usage_top_day WHERE ts_ms < ?", cut);
     }
