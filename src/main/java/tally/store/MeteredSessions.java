@@ -67,9 +67,11 @@ final class MeteredSessions {
         if (marks != null && bySession(stored, marks.size())) {
             markBySession(c, marks, now);
         } else {
+            // grouped first, then each pair probed: PostgreSQL anti-joined every staged record and read every
+            // stored mark into a hash for it (76 ms a batch at 144k marks, growing with them; 33 ms so)
             Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT s.session_id, s.identity,"
-                    + " min(s.source), ? FROM usage_staging s WHERE " + METERING + " AND " + NOT_MARKED
-                    + " GROUP BY s.session_id, s.identity", now);
+                    + " s.source, ? FROM (SELECT s.session_id, s.identity, min(s.source) AS source FROM usage_staging s WHERE "
+                    + METERING + " GROUP BY s.session_id, s.identity) s WHERE " + NOT_MARKED, now);
             for (Mark m : dropped) {
                 Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT ?, ?, ?, ?"
                         + " WHERE NOT EXISTS (SELECT 1 FROM metered_sessions WHERE session_id = ? AND identity = ?)",
