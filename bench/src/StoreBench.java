@@ -112,10 +112,16 @@ public final class StoreBench {
         }
 
         // Baseline: the same records bulk-loaded with no dedupe, no rollups, no spool.
+        // An empty ledger of its own (on PostgreSQL a schema beside the run's, which keeps its indexes), without its indexes.
         Path baseDir = data.resolveSibling(data.getFileName() + "-baseline");
-        StoreConfig baseConfig = kind.equals("duckdb") ? StoreConfig.embedded(baseDir) : StoreConfig.postgres(baseDir, url);
+        String baseUrl = url == null ? null : url.replaceFirst("currentSchema=([A-Za-z0-9_]+)", "currentSchema=$1_base");
+        String baseSchema = url == null ? null : baseUrl.replaceFirst(".*currentSchema=([A-Za-z0-9_]+).*", "$1");
+        if (baseUrl != null) BenchSchema.main(new String[] {baseUrl.substring(0, baseUrl.indexOf('?')), baseSchema});
+        StoreConfig baseConfig = kind.equals("duckdb") ? StoreConfig.embedded(baseDir) : StoreConfig.postgres(baseDir, baseUrl);
         try (Store base = Store.open(baseConfig)) {
-            if (kind.equals("postgresql")) exec(base, "DROP INDEX IF EXISTS usage_events_ts, usage_events_id, usage_events_request, usage_events_cost");
+            if (kind.equals("postgresql")) {
+                exec(base, "DROP INDEX IF EXISTS usage_events_ts, usage_events_id, usage_events_request, usage_events_cost, usage_events_arrival");
+            }
             long t2 = System.nanoTime();
             Ledger baseLedger = new Ledger(base);
             List<UsageEvent> batch = new ArrayList<>(50_000);
@@ -129,6 +135,8 @@ public final class StoreBench {
             double raw = n / secondsSince(t2);
             System.out.printf("baseline bulk load: %,12.0f records/s  (no dedupe, no rollups, no spool)%n", raw);
             System.out.printf("ratio fresh ingest / baseline: %.2f%n", FRESH[0] / raw);
+        } finally {
+            if (baseUrl != null) BenchSchema.main(new String[] {baseUrl.substring(0, baseUrl.indexOf('?')), baseSchema, "drop"});
         }
         Files.writeString(data.resolve("done"), "ok");
     }
