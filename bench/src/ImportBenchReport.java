@@ -61,11 +61,24 @@ public final class ImportBenchReport {
         System.out.printf("incremental import with nothing new: %.2f s (+ report %.2f s; medians of %d runs, import %.2f-%.2f s)%n",
                 median(incImport, Run::seconds), median(incReport, Run::seconds), rounds,
                 min(incImport, Run::seconds), max(incImport, Run::seconds));
+        printFloor(work, median(cold, r -> r.ccusage.seconds));
         if (!totalsMatch(work)) {
             System.out.println("TOTALS DIFFER");
             System.exit(1);
         }
         System.out.println("totals identical");
+    }
+
+    /** The store's floor (ImportFloor), against the time five times ccusage's speed leaves. */
+    private static void printFloor(Path work, double ccusageSeconds) throws Exception {
+        Path floor = work.resolve("floor.txt");
+        if (!Files.exists(floor)) return;
+        String[] f = Files.readString(floor).trim().split(" ");
+        double seconds = Double.parseDouble(f[0]);
+        System.out.printf("the store's floor: DuckDB alone copying the %,d records kept into an empty ledger (one statement: no Java"
+                + " per record, no dedupe, no rollups) took %.2f s; five times ccusage's speed leaves %.2f s for everything"
+                + " (the floor is %.0f%% of it)%n",
+                Long.parseLong(f[1]), seconds, ccusageSeconds / 5, 100 * seconds / (ccusageSeconds / 5));
     }
 
     private static void printRounds(List<Round> rounds) {
