@@ -111,34 +111,48 @@ public final class StoreBench {
             System.out.printf("rollup rows:        %,d for %,d records%n", count(store, "usage_rollup"), count(store, "usage_events"));
         }
 
-        // Baseline: the same records bulk-loaded with no dedupe, no rollups, no spool.
-        // An empty ledger of its own (on PostgreSQL a schema beside the run's, which keeps its indexes), without its indexes.
-        Path baseDir = data.resolveSibling(data.getFileName() + "-baseline");
-        String baseUrl = url == null ? null : url.replaceFirst("currentSchema=([A-Za-z0-9_]+)", "currentSchema=$1_base");
-        String baseSchema = url == null ? null : baseUrl.replaceFirst(".*currentSchema=([A-Za-z0-9_]+).*", "$1");
-        if (baseUrl != null) BenchSchema.main(new String[] {baseUrl.substring(0, baseUrl.indexOf('?')), baseSchema});
-        StoreConfig baseConfig = kind.equals("duckdb") ? StoreConfig.embedded(baseDir) : StoreConfig.postgres(baseDir, baseUrl);
-        try (Store base = Store.open(baseConfig)) {
-            if (kind.equals("postgresql")) {
+        // Baseline: the same records bulk-loaded with no dedupe, no rollups, no spool, into an empty ledger
+        // without its indexes; on PostgreSQL also with them (the floor its indexes set).
+        double raw = bulkLoad(run, catalog, "base", true);
+        System.out.printf("baseline bulk load: %,12.0f records/s  (no dedupe, no rollups, no spool)%n", raw);
+        System.out.printf("ratio fresh ingest / baseline: %.2f%n", FRESH[0] / raw);
+        if (url != null) {
+            double indexed = bulkLoad(run, catalog, "indexed", false);
+            System.out.printf("bulk load, indexed: %,12.0f records/s  (the same into the ledger with its five indexes)%n", indexed);
+            System.out.printf("ratio fresh ingest / indexed bulk load: %.2f%n", FRESH[0] / indexed);
+        }
+        Files.writeString(data.resolve("done"), "ok");
+    }
+
+    /**
+     * Appends the run's records with no checks into an empty ledger of its own (on PostgreSQL a schema
+     * beside the run's, NAME its suffix), without its indexes when {@code bare}; returns records a second.
+     */
+    static double bulkLoad(Run run, PriceCatalog catalog, String name, boolean bare) throws Exception {
+        String url = run.url();
+        Path dir = run.data().resolveSibling(run.data().getFileName() + "-" + name);
+        String own = url == null ? null : url.replaceFirst("currentSchema=([A-Za-z0-9_]+)", "currentSchema=$1_" + name);
+        String server = own == null ? null : own.substring(0, own.indexOf('?'));
+        String schema = own == null ? null : own.replaceFirst(".*currentSchema=([A-Za-z0-9_]+).*", "$1");
+        if (own != null) BenchSchema.main(new String[] {server, schema});
+        try (Store base = Store.open(own == null ? StoreConfig.embedded(dir) : StoreConfig.postgres(dir, own))) {
+            if (own != null && bare) {
                 exec(base, "DROP INDEX IF EXISTS usage_events_ts, usage_events_id, usage_events_request, usage_events_cost, usage_events_arrival");
             }
-            long t2 = System.nanoTime();
-            Ledger baseLedger = new Ledger(base);
+            long t = System.nanoTime();
+            Ledger ledger = new Ledger(base);
             List<UsageEvent> batch = new ArrayList<>(50_000);
-            for (long i = 0; i < n; i++) {
-                batch.add(catalog.price(event("r", i, start.toEpochMilli() + i * step)));
-                if (batch.size() == 50_000 || i == n - 1) {
-                    baseLedger.appendWithoutChecks(batch);
+            for (long i = 0; i < run.records(); i++) {
+                batch.add(catalog.price(event("r", i, run.start().toEpochMilli() + i * run.step())));
+                if (batch.size() == 50_000 || i == run.records() - 1) {
+                    ledger.appendWithoutChecks(batch);
                     batch.clear();
                 }
             }
-            double raw = n / secondsSince(t2);
-            System.out.printf("baseline bulk load: %,12.0f records/s  (no dedupe, no rollups, no spool)%n", raw);
-            System.out.printf("ratio fresh ingest / baseline: %.2f%n", FRESH[0] / raw);
+            return run.records() / secondsSince(t);
         } finally {
-            if (baseUrl != null) BenchSchema.main(new String[] {baseUrl.substring(0, baseUrl.indexOf('?')), baseSchema, "drop"});
+            if (own != null) BenchSchema.main(new String[] {server, schema, "drop"});
         }
-        Files.writeString(data.resolve("done"), "ok");
     }
 
     static UsageEvent event(String prefix, long i, long ts) {
