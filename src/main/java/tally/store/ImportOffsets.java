@@ -74,13 +74,11 @@ public final class ImportOffsets implements OffsetBook {
         for (Offset o : offsets) paths.add(o.path());
         Where these = new Where().and("kind = ?", kind).in("path", paths);
         Jdbc.update(c, "DELETE FROM import_offsets" + these.sql(), these.params().toArray());
-        StringBuilder sql = new StringBuilder("INSERT INTO import_offsets (kind, path, size_bytes, resume_offset,"
-                + " resume_line, fingerprint, updated_ms) VALUES ");
         List<Object> params = new ArrayList<>(offsets.size() * 7);
         for (Offset o : offsets) {
-            sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
             params.addAll(Arrays.asList(kind, o.path(), o.size(), o.resumeOffset(), o.resumeLine(), o.fingerprint(), now));
         }
-        Jdbc.update(c, sql.toString(), params.toArray());
+        Jdbc.update(c, "INSERT INTO import_offsets (kind, path, size_bytes, resume_offset, resume_line, fingerprint, updated_ms)"
+                + " VALUES " + Jdbc.rowMarks(offsets.size(), 7), params.toArray());
     }
 }

@@ -89,6 +89,11 @@ final class Jdbc {
         return "?, ".repeat(n - 1) + "?";
     }
 
+    /** "(?, ?), (?, ?)": the marks of {@code rows} rows of {@code width} values, for a multi-row VALUES. */
+    static String rowMarks(int rows, int width) {
+        return String.join(", ", java.util.Collections.nCopies(rows, "(" + marks(width) + ")"));
+    }
+
     /** {@code list} in consecutive pieces of at most {@code size} (views of it), for statements that take a bounded number of values. */
     static <T> List<List<T>> chunks(List<T> list, int size) {
         List<List<T>> out = new ArrayList<>();

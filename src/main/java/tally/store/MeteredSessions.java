@@ -134,7 +134,7 @@ final class MeteredSessions {
             List<Object> values = new ArrayList<>();
             for (var m : chunk) values.addAll(List.of(m.getKey().get(0), m.getKey().get(1), m.getValue(), now));
             Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) VALUES "
-                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?)")), values.toArray());
+                    + Jdbc.rowMarks(chunk.size(), 4), values.toArray());
         }
     }
 
