@@ -19,7 +19,7 @@ public final class ImportFloor {
         Path work = Path.of(args[0]);
         Path imported = work.resolve("data").resolve("tally.duckdb").toAbsolutePath();
         long records;
-        long t = System.nanoTime();
+        long t;
         try (Store store = Store.open(StoreConfig.embedded(work.resolve("floor-data")));
              Connection c = store.connection(); Statement s = c.createStatement()) {
             s.execute("ATTACH '" + imported.toString().replace("'", "''") + "' AS imported (READ_ONLY)");
