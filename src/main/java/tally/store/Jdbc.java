@@ -36,6 +36,7 @@ final class Jdbc {
             else if (p instanceof Long l) ps.setLong(i + 1, l);
             else if (p instanceof Integer n) ps.setInt(i + 1, n);
             else if (p instanceof Boolean b) ps.setBoolean(i + 1, b);
+            else if (p instanceof java.sql.Array a) ps.setArray(i + 1, a);
             else ps.setString(i + 1, p.toString());
         }
     }
