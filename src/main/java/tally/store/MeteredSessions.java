@@ -79,9 +79,18 @@ final class MeteredSessions {
                         m.session(), m.identity(), m.source(), now, m.session(), m.identity());
             }
         }
-        return LedgerWriter.removeFound(c, "SELECT DISTINCT l.id, l.ts_ms FROM usage_events l JOIN metered_sessions m"
-                + " ON m.session_id = l.session_id WHERE l.ts_ms BETWEEN ? AND ? AND l.source = ? AND "
-                + Identities.samePerson("l.identity", "m.identity", aliased), List.of(wlo, whi, METRIC), local);
+        return LedgerWriter.removeFound(c, markedMetricRecords(aliased), List.of(wlo, whi), local);
+    }
+
+    /**
+     * The stored metric records (id, ts_ms) in a window (two parameters) of the sessions their person's
+     * marks say are metered. The source a literal: PostgreSQL reads the window's metric records alone,
+     * through their partial index (V104), not every record of the window.
+     */
+    static String markedMetricRecords(boolean aliased) {
+        return "SELECT DISTINCT l.id, l.ts_ms FROM usage_events l JOIN metered_sessions m ON m.session_id = l.session_id"
+                + " WHERE l.ts_ms BETWEEN ? AND ? AND l.source = '" + METRIC + "' AND "
+                + Identities.samePerson("l.identity", "m.identity", aliased);
     }
 
     /**
