@@ -85,7 +85,7 @@ final class MeteredSessions {
     /**
      * The stored metric records (id, ts_ms) in a window (two parameters) of the sessions their person's
      * marks say are metered. The source a literal: PostgreSQL reads the window's metric records alone,
-     * through their partial index (V104), not every record of the window.
+     * through the index of the rare sources (V104), not every record of the window.
      */
     static String markedMetricRecords(boolean aliased) {
         return "SELECT DISTINCT l.id, l.ts_ms FROM usage_events l JOIN metered_sessions m ON m.session_id = l.session_id"

@@ -68,22 +68,31 @@ final class SameCall {
     }
 
     /**
+     * The candidate pairs' query; parameters: the stored side's window (two) and how far apart the two may
+     * be. The sources literals: PostgreSQL reads a provider's stored log records alone, through the
+     * index of the rare sources (V104), not every record of the window.
+     */
+    static String pairsSql(String stagedTable, Source staged, String storedTable, Source stored) {
+        String t = staged == Source.OTEL_EVENT ? "s" : "l"; // the telemetry side
+        return "SELECT s.id, l.id, " + t + ".identity, " + t + ".team, " + t + ".project, "
+                + t + ".session_id, abs(s.ts_ms - l.ts_ms) FROM " + stagedTable + " s JOIN " + storedTable + " l"
+                + " ON l.model = s.model AND l.input_tokens = s.input_tokens AND l.output_tokens = s.output_tokens"
+                + " AND l.cache_read_tokens = s.cache_read_tokens"
+                + " AND l.cache_write_5m_tokens + l.cache_write_1h_tokens = s.cache_write_5m_tokens + s.cache_write_1h_tokens"
+                + " WHERE s.source = '" + staged.label() + "' AND l.source = '" + stored.label() + "' AND l.ts_ms BETWEEN ? AND ?"
+                + " AND abs(s.ts_ms - l.ts_ms) <= ? + coalesce(" + t + ".latency_ms, 0)"
+                + " AND s.input_tokens + s.output_tokens + s.cache_read_tokens > 0 AND " + t + ".identity IS NOT NULL";
+    }
+
+    /**
      * Staged records of {@code staged} source and stored ones of {@code stored} source that report the
      * same call, nearest first, each in one pair at most; the identity, team, project and session
      * are the telemetry side's.
      */
     private static List<Pair> pairs(Connection c, String stagedTable, Source staged, String storedTable, Source stored,
                                     long lo, long hi) throws SQLException {
-        String t = staged == Source.OTEL_EVENT ? "s" : "l"; // the telemetry side
-        List<Pair> candidates = Jdbc.query(c, "SELECT s.id, l.id, " + t + ".identity, " + t + ".team, " + t + ".project, "
-                        + t + ".session_id, abs(s.ts_ms - l.ts_ms) FROM " + stagedTable + " s JOIN " + storedTable + " l"
-                        + " ON l.model = s.model AND l.input_tokens = s.input_tokens AND l.output_tokens = s.output_tokens"
-                        + " AND l.cache_read_tokens = s.cache_read_tokens"
-                        + " AND l.cache_write_5m_tokens + l.cache_write_1h_tokens = s.cache_write_5m_tokens + s.cache_write_1h_tokens"
-                        + " WHERE s.source = ? AND l.source = ? AND l.ts_ms BETWEEN ? AND ?"
-                        + " AND abs(s.ts_ms - l.ts_ms) <= ? + coalesce(" + t + ".latency_ms, 0)"
-                        + " AND s.input_tokens + s.output_tokens + s.cache_read_tokens > 0 AND " + t + ".identity IS NOT NULL",
-                List.of(staged.label(), stored.label(), lo - PROBE_MARGIN_MS, hi + PROBE_MARGIN_MS, WINDOW_MS),
+        List<Pair> candidates = Jdbc.query(c, pairsSql(stagedTable, staged, storedTable, stored),
+                List.of(lo - PROBE_MARGIN_MS, hi + PROBE_MARGIN_MS, WINDOW_MS),
                 rs -> new Pair(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getLong(7)));
         candidates.sort(Comparator.comparingLong(Pair::apartMs).thenComparing(Pair::stagedId).thenComparing(Pair::storedId));
