@@ -175,7 +175,7 @@ final class LedgerWriter {
     /**
      * Whether a stored record in {@code wlo..whi} shares a provider request id with a staged one: the
      * probes by request id below each join staging with the ledger's window, and usually find nothing
-     * (one source per request), so one look-up that stops at the first match stands for all of them.
+     * (one source per request), so where this one finds nothing it stands for all of them.
      */
     private static boolean anyStoredRequest(Connection c, long wlo, long whi) throws SQLException {
         // counted, not LIMIT 1: PostgreSQL plans a LIMIT as if a match came early, and walked the ledger's window

@@ -62,9 +62,10 @@ final class MeteredSessions {
             throws SQLException {
         if (dropped.isEmpty() && staged.stream().noneMatch(MeteredSessions::metering)) return 0;
         long now = System.currentTimeMillis();
+        boolean postgres = Jdbc.onPostgres(c);
         long stored = storedOnDuckDb(c);
-        Map<List<String>, String> marks = stored > FEW_MARKS || Jdbc.onPostgres(c) ? marks(staged, dropped) : null; // only where used
-        if (Jdbc.onPostgres(c)) {
+        Map<List<String>, String> marks = postgres || stored > FEW_MARKS ? marks(staged, dropped) : null; // only where used
+        if (postgres) {
             markListed(c, marks, now);
         } else if (marks != null && bySession(stored, marks.size())) {
             markBySession(c, marks, now);
