@@ -7,8 +7,6 @@ import tally.core.UsageEvent;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +33,7 @@ class RareSourcesPlanTest {
     void theMetricRecordsOfAWindowAreReadThroughTheirOwnIndexNotEveryRecordOfIt() throws Exception {
         try (Store store = busyGateway()) {
             try (Connection c = store.connection()) {
-                assertThat(plan(c, MeteredSessions.markedMetricRecords(false), from, to)).contains("usage_events_rare_sources")
+                assertThat(Plans.explain(c, MeteredSessions.markedMetricRecords(false), List.of(from, to))).contains("usage_events_rare_sources")
                         .doesNotContain("Seq Scan on usage_events").doesNotContain("usage_events_ts ");
             }
         }
@@ -54,7 +52,7 @@ class RareSourcesPlanTest {
                 }
                 store.dialect().stage(c, telemetry);
                 String sql = SameCall.pairsSql("usage_staging", Source.OTEL_EVENT, "usage_events", Source.PROVIDER_LOG);
-                assertThat(plan(c, sql, from, to, SameCall.WINDOW_MS)).contains("usage_events_rare_sources")
+                assertThat(Plans.explain(c, sql, List.of(from, to, SameCall.WINDOW_MS))).contains("usage_events_rare_sources")
                         .doesNotContain("Seq Scan on usage_events").doesNotContain("usage_events_ts ");
                 c.rollback();
             }
@@ -84,17 +82,6 @@ class RareSourcesPlanTest {
         } catch (Exception | Error e) {
             store.close();
             throw e;
-        }
-    }
-
-    private static String plan(Connection c, String sql, long... params) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
-            for (int i = 0; i < params.length; i++) ps.setLong(i + 1, params[i]);
-            StringBuilder out = new StringBuilder();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.append(rs.getString(1)).append('\n');
-            }
-            return out.toString();
         }
     }
 }

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -40,26 +38,14 @@ class TopRequestsPlanTest {
             try (Connection c = store.connection()) {
                 Where where = RawFilters.addTo(c, q, new Where().and("ts_ms >= ? AND ts_ms < ?",
                         q.from().toEpochMilli(), q.to().toEpochMilli()));
-                assertThat(plan(c, TopRequests.floorSql(where, limit), where.params()))
+                assertThat(Plans.explain(c, TopRequests.floorSql(where, limit), where.params()))
                         .as("the floor's plan").doesNotContainIgnoringCase("rowid");
                 List<Object> params = where.params();
                 params.add(Math.max(limit + 1, TopRequests.EAGER_ROWS));
                 params.add(limit + 1);
-                assertThat(plan(c, TopRequests.pageSql(where), params))
+                assertThat(Plans.explain(c, TopRequests.pageSql(where), params))
                         .as("the page's plan").doesNotContainIgnoringCase("rowid");
             }
-        }
-    }
-
-    /** DuckDB's physical plan of the statement with its parameters bound. */
-    private static String plan(Connection c, String sql, List<Object> params) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
-            for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
-            StringBuilder out = new StringBuilder();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.append(rs.getString(2));
-            }
-            return out.toString();
         }
     }
 }
