@@ -95,9 +95,13 @@ public final class GatewayBench {
                 "max", "slowest sent at");
         for (boolean stream : new boolean[] {false, true}) {
             Map<String, double[]> got = new LinkedHashMap<>();
+            Map<String, String> held = new LinkedHashMap<>();
             for (var t : targets.entrySet()) {
+                boolean gateway = t.getKey().startsWith("g");
+                Map<String, Long> before = gateway ? spoolWaits(t.getValue()) : null;
                 b.fixedRate(t.getValue(), stream, rate, warm);
                 got.put(t.getKey(), b.fixedRate(t.getValue(), stream, rate, seconds));
+                if (gateway) held.put(t.getKey(), heldFor(before, t.getValue()));
             }
             double[] d = got.get("direct");
             for (var e : got.entrySet()) {
@@ -107,6 +111,7 @@ public final class GatewayBench {
                         e.getKey().equals("direct") ? "" : String.format("%+.3f", r[1] - d[1]), (long) r[2], r[3],
                         java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli((long) r[4]), java.time.ZoneId.systemDefault()));
             }
+            held.forEach((k, v) -> System.out.printf("  %s held its answers for the spool (its /metrics, to a bucket's bound): %s%n", k, v));
             double[] n = got.get("nginx");
             double[] g = got.get("gateway");
             System.out.printf("  gateway adds %.3f ms at p50 and %.3f ms at p99; nginx adds %.3f / %.3f ms; ratio gateway/nginx: p50 %s, p99 %s%n",
@@ -213,6 +218,45 @@ public final class GatewayBench {
         // an upper bound: a server renders /metrics at most every few seconds and answers from that meanwhile
         System.out.printf("%nthe gateways' stores caught up within %.1f s (%,d records were waiting at most, as /metrics showed)%n",
                 (System.nanoTime() - t0) / 1e9, most);
+    }
+
+    static final String SPOOL_WAIT = "tally_gateway_spool_wait_seconds_bucket{le=\"";
+
+    /** A gateway's tally_gateway_spool_wait_seconds histogram: bucket bound → answers held at most that long. */
+    static Map<String, Long> spoolWaits(URI target) throws Exception {
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(target.resolve("/metrics")).build();
+        String text = java.net.http.HttpClient.newHttpClient().send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(SPOOL_WAIT)) continue;
+            int close = line.indexOf("\"}", SPOOL_WAIT.length());
+            out.put(line.substring(SPOOL_WAIT.length(), close), (long) Double.parseDouble(line.substring(close + 3).trim()));
+        }
+        return out;
+    }
+
+    /**
+     * How long the gateway held its answers for their records' flush since {@code before}: p50 and p99 as
+     * the bounds of the buckets they fall in. The server caches a scrape for 5 s, so the second is read
+     * once that has passed (nothing reached this gateway between the first read and the case).
+     */
+    static String heldFor(Map<String, Long> before, URI target) throws Exception {
+        Thread.sleep(5_200);
+        Map<String, Long> after = spoolWaits(target);
+        long total = after.getOrDefault("+Inf", 0L) - before.getOrDefault("+Inf", 0L);
+        if (total <= 0) return "no answer held";
+        return String.format("p50 <= %s, p99 <= %s ms, of %,d answers", bucketOf(before, after, total, 0.50),
+                bucketOf(before, after, total, 0.99), total);
+    }
+
+    private static String bucketOf(Map<String, Long> before, Map<String, Long> after, long total, double q) {
+        for (var e : after.entrySet()) {
+            if (e.getValue() - before.getOrDefault(e.getKey(), 0L) >= Math.ceil(q * total)) {
+                return e.getKey().equals("+Inf") ? "more than 10 s" : new java.math.BigDecimal(e.getKey())
+                        .multiply(java.math.BigDecimal.valueOf(1000)).stripTrailingZeros().toPlainString();
+            }
+        }
+        return "?";
     }
 
     /** A gauge's value in Prometheus text, 0 when absent. */

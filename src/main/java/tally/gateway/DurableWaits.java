@@ -27,32 +27,38 @@ final class DurableWaits {
 
     private final Vertx vertx;
     private final long waitNanos;
+    /** Told how long each answer was held, in nanoseconds. */
+    private final java.util.function.LongConsumer held;
     /** By event-loop thread: as many as Vert.x has event loops. */
     private final Map<Thread, Loop> loops = new ConcurrentHashMap<>();
 
-    DurableWaits(Vertx vertx, java.time.Duration wait) {
+    DurableWaits(Vertx vertx, java.time.Duration wait, java.util.function.LongConsumer held) {
         this.vertx = vertx;
         this.waitNanos = wait.toNanos();
+        this.held = held;
     }
 
     /** One record's wait. */
     private static final class Wait {
         final String id;
+        final long began;
         final long deadline;
         final Promise<Void> promise = Promise.promise();
         volatile Throwable failure;
 
-        Wait(String id, long deadline) {
+        Wait(String id, long began, long deadline) {
             this.id = id;
+            this.began = began;
             this.deadline = deadline;
         }
+    }
 
-        /** On the loop: done, whether the record is on disk or could not be put there. */
-        void settle() {
-            if (promise.future().isComplete()) return; // answered already, after the wait ran out
-            if (failure != null) unconfirmed(id, failure);
-            promise.complete();
-        }
+    /** On the loop: done, whether the record is on disk or could not be put there. */
+    private void settle(Wait w) {
+        if (w.promise.future().isComplete()) return; // answered already, after the wait ran out
+        if (w.failure != null) unconfirmed(w.id, w.failure);
+        held.accept(System.nanoTime() - w.began);
+        w.promise.complete();
     }
 
     /** One event loop's acknowledgements: those arrived from the spool, and all waits, oldest first. */
@@ -75,7 +81,7 @@ final class DurableWaits {
 
         void drain() {
             scheduled.set(false);
-            for (Wait w; (w = arrived.poll()) != null; ) w.settle();
+            for (Wait w; (w = arrived.poll()) != null; ) settle(w);
         }
 
         /** Drops settled waits from the front; answers those whose wait ran out. Waits end in the order they began. */
@@ -85,7 +91,7 @@ final class DurableWaits {
                 if (w.promise.future().isComplete()) continue;
                 if (w.deadline - now > 0) break;
                 w.failure = new java.util.concurrent.TimeoutException("not on disk after " + waitNanos / 1_000_000 + " ms");
-                w.settle();
+                settle(w);
             }
         }
     }
@@ -98,7 +104,8 @@ final class DurableWaits {
         Context ctx = Vertx.currentContext();
         if (ctx == null || !ctx.isEventLoopContext()) return single(vertx.getOrCreateContext(), queued, id);
         Loop loop = loops.computeIfAbsent(Thread.currentThread(), t -> new Loop(ctx));
-        Wait w = new Wait(id, System.nanoTime() + waitNanos);
+        long now = System.nanoTime();
+        Wait w = new Wait(id, now, now + waitNanos);
         loop.waiting.addLast(w);
         queued.whenComplete((v, t) -> {
             w.failure = t;
@@ -109,11 +116,13 @@ final class DurableWaits {
 
     /** A record's wait by itself: its own completion on {@code ctx} and its own timer. */
     Future<Void> single(Context ctx, CompletableFuture<Void> queued, String id) {
+        long began = System.nanoTime();
         return Future.fromCompletionStage(queued, ctx).timeout(waitNanos / 1_000_000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .recover(t -> {
                     unconfirmed(id, t);
                     return Future.succeededFuture();
-                });
+                })
+                .onComplete(v -> held.accept(System.nanoTime() - began));
     }
 
     private static void unconfirmed(String id, Throwable why) {

@@ -79,7 +79,7 @@ final class Recorder {
         this.catalog = catalog;
         this.vertx = vertx;
         this.latency = latency;
-        this.waits = new DurableWaits(vertx, DURABLE_WAIT);
+        this.waits = new DurableWaits(vertx, DURABLE_WAIT, latency::spoolWait);
     }
 
     /** A priced record, and when it is durable: the moment its response's last bytes may go out. */

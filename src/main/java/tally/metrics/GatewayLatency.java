@@ -19,16 +19,37 @@ public final class GatewayLatency {
 
     /** One label set's counts: cumulative per bound at exposition time, not on the hot path. */
     static final class Series {
-        final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
+        final LongAdder[] buckets;
         final LongAdder count = new LongAdder();
         final LongAdder sumNanos = new LongAdder();
 
         Series() {
+            this(BOUNDS.length);
+        }
+
+        Series(int bounds) {
+            buckets = new LongAdder[bounds + 1];
             for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();
+        }
+
+        void add(double[] bounds, long nanos) {
+            double seconds = nanos / 1e9;
+            int i = 0;
+            while (i < bounds.length && seconds > bounds[i]) i++;
+            buckets[i].increment();
+            count.increment();
+            sumNanos.add(nanos);
         }
     }
 
+    /**
+     * Upper bounds in seconds of how long an answer's last bytes waited for its record to reach the
+     * spool: a disk's flush takes from a tenth of a millisecond to several on a busy device.
+     */
+    static final double[] SPOOL_WAIT_BOUNDS = {0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1, 1, 10};
+
     private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private final Series spoolWaits = new Series(SPOOL_WAIT_BOUNDS.length);
     private final LongAdder refusedUsage = new LongAdder();
     private final int maxModels;
 
@@ -49,12 +70,20 @@ public final class GatewayLatency {
             if (series.size() >= maxModels * 5) key = "other\u0000" + (status / 100) + "xx";
             s = series.computeIfAbsent(key, k -> new Series());
         }
-        double seconds = latencyNanos / 1e9;
-        int i = 0;
-        while (i < BOUNDS.length && seconds > BOUNDS[i]) i++;
-        s.buckets[i].increment();
-        s.count.increment();
-        s.sumNanos.add(latencyNanos);
+        s.add(BOUNDS, latencyNanos);
+    }
+
+    /**
+     * How long an answer's last bytes were held for its record to be durable in the spool: with the
+     * default {@code --spool-sync always}, the disk's flush, the part of the gateway's latency a faster
+     * disk or {@code --spool-sync periodic} takes away.
+     */
+    public void spoolWait(long nanos) {
+        spoolWaits.add(SPOOL_WAIT_BOUNDS, Math.max(0, nanos));
+    }
+
+    Series spoolWaits() {
+        return spoolWaits;
     }
 
     /** An answer whose upstream usage the gateway refused to record. */

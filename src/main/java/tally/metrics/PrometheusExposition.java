@@ -167,20 +167,30 @@ public final class PrometheusExposition {
             Map<String, String> l = new LinkedHashMap<>();
             l.put("model", key[0]);
             l.put("status", key[1]);
-            long cumulative = 0;
-            for (int i = 0; i < GatewayLatency.BOUNDS.length; i++) {
-                cumulative += s.buckets[i].sum();
-                t.sample(name + "_bucket", with(l, "le", bound(GatewayLatency.BOUNDS[i])), cumulative);
-            }
-            cumulative += s.buckets[GatewayLatency.BOUNDS.length].sum();
-            t.sample(name + "_bucket", with(l, "le", "+Inf"), cumulative);
-            t.sample(name + "_sum", l, java.math.BigDecimal.valueOf(s.sumNanos.sum(), 9).stripTrailingZeros().toPlainString());
-            t.sample(name + "_count", l, cumulative);
+            histogram(t, name, l, GatewayLatency.BOUNDS, s);
         });
+        String held = "tally_gateway_spool_wait_seconds";
+        t.family(held, "histogram", "How long answers' last bytes waited for their record to be durable in the spool "
+                + "(the disk's flush, with --spool-sync always).");
+        histogram(t, held, Map.of(), GatewayLatency.SPOOL_WAIT_BOUNDS, latency.spoolWaits());
+    }
+
+    /** One series of a histogram: its cumulative buckets, sum and count. */
+    private static void histogram(PrometheusText t, String name, Map<String, String> l, double[] bounds, GatewayLatency.Series s) {
+        long cumulative = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            cumulative += s.buckets[i].sum();
+            t.sample(name + "_bucket", with(l, "le", bound(bounds[i])), cumulative);
+        }
+        cumulative += s.buckets[bounds.length].sum();
+        t.sample(name + "_bucket", with(l, "le", "+Inf"), cumulative);
+        t.sample(name + "_sum", l, java.math.BigDecimal.valueOf(s.sumNanos.sum(), 9).stripTrailingZeros().toPlainString());
+        t.sample(name + "_count", l, cumulative);
     }
 
     private static String bound(double b) {
-        return b == Math.rint(b) ? Long.toString((long) b) : Double.toString(b);
+        // plain decimals: 0.0001, not 1.0E-4
+        return b == Math.rint(b) ? Long.toString((long) b) : java.math.BigDecimal.valueOf(b).stripTrailingZeros().toPlainString();
     }
 
     private void ingest(PrometheusText t, boolean storeUp) {

@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DurableWaitsTest {
     private final Vertx vertx = Vertx.vertx();
+    /** How long each answer was held, as the waits report it (for /metrics). */
+    private final List<Long> heldNanos = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @AfterEach
     void close() throws Exception {
@@ -30,7 +32,7 @@ class DurableWaitsTest {
 
     @Test
     void aBatchConfirmedTogetherIsAnsweredOnTheEventLoopThatWaits() throws Exception {
-        DurableWaits waits = new DurableWaits(vertx, Duration.ofSeconds(10));
+        DurableWaits waits = new DurableWaits(vertx, Duration.ofSeconds(10), heldNanos::add);
         Context loop = vertx.getOrCreateContext();
         List<CompletableFuture<Void>> spooled = new ArrayList<>();
         List<Thread> answeredOn = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -48,7 +50,10 @@ class DurableWaitsTest {
             waiting.countDown();
         });
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread spool = new Thread(() -> spooled.forEach(cf -> cf.complete(null)), "spool");
+        Thread spool = new Thread(() -> {
+            sleep(20); // the disk's flush
+            spooled.forEach(cf -> cf.complete(null));
+        }, "spool");
         spool.start();
         assertThat(answered.await(10, TimeUnit.SECONDS)).as("every answer released").isTrue();
         Thread[] loopThread = new Thread[1];
@@ -59,11 +64,21 @@ class DurableWaitsTest {
         });
         asked.await(10, TimeUnit.SECONDS);
         assertThat(answeredOn).hasSize(100).containsOnly(loopThread[0]);
+        assertThat(heldNanos).as("each answer's hold reported once, at least the flush").hasSize(100)
+                .allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20)));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
     void aFailedOrNeverConfirmedRecordIsAnsweredAnywayAfterTheWait() throws Exception {
-        DurableWaits waits = new DurableWaits(vertx, Duration.ofMillis(300));
+        DurableWaits waits = new DurableWaits(vertx, Duration.ofMillis(300), heldNanos::add);
         Context loop = vertx.getOrCreateContext();
         CompletableFuture<Void> failed = new CompletableFuture<>();
         CompletableFuture<Void> never = new CompletableFuture<>();
@@ -82,5 +97,7 @@ class DurableWaitsTest {
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(f[1].succeeded()).as("answered, not failed").isTrue();
         assertThat(waitedMs).as("the wait, plus at most one sweep").isBetween(300L, 300L + DurableWaits.SWEEP_MS + 2_000L);
+        assertThat(heldNanos).as("both holds reported, the unconfirmed one for its whole wait").hasSize(2)
+                .anySatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300)));
     }
 }

@@ -199,7 +199,8 @@ class UnreadableUsageTest {
             assertThat(recs.get(0).tokens()).isEqualTo(new TokenCounts(25, 1500, 0, 12000, 7));
             assertThat(recs.get(1).tokens()).isEqualTo(TokenCounts.ZERO); // a failed request: no usage, as before
             assertThat(severe).isEmpty();
-            assertThat(metrics(gw)).contains("\ntally_gateway_usage_refused_total 0\n");
+            assertThat(metrics(gw)).contains("\ntally_gateway_usage_refused_total 0\n")
+                    .as("both recorded answers were held for the spool, and say so").contains("\ntally_gateway_spool_wait_seconds_count 2\n");
         }
     }
 

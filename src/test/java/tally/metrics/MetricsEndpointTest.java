@@ -157,6 +157,9 @@ class MetricsEndpointTest {
         latency.observe("claude-sonnet-4-5", 200, 80_000_000L);
         latency.observe("claude-sonnet-4-5", 200, 3_000_000_000L);
         latency.observe("claude-sonnet-4-5", 402, 1_000_000L);
+        latency.spoolWait(80_000L); // answers held for the spool's flush: 80 µs, 700 µs, 4 ms
+        latency.spoolWait(700_000L);
+        latency.spoolWait(4_000_000L);
         try (Running r = new Running(StoreConfig.embedded(dir), latency, 50)) {
             new Budgets(r.store, r.ledger()).set(new Budget("team-cap", Budget.Scope.ORG, null, Budget.Period.DAILY,
                     Budget.Unit.USD, 10_000_000_000L, true, 100));
@@ -173,6 +176,14 @@ class MetricsEndpointTest {
                     .containsEntry(h + "_bucket{model=\"claude-sonnet-4-5\",status=\"2xx\",le=\"+Inf\"}", "2")
                     .containsEntry(h + "_count{model=\"claude-sonnet-4-5\",status=\"4xx\"}", "1")
                     .containsEntry(h + "_sum{model=\"claude-sonnet-4-5\",status=\"2xx\"}", "3.08");
+            String w = "tally_gateway_spool_wait_seconds";
+            assertThat(s).containsEntry(w + "_bucket{le=\"0.0001\"}", "1")
+                    .containsEntry(w + "_bucket{le=\"0.0005\"}", "1")
+                    .containsEntry(w + "_bucket{le=\"0.001\"}", "2")
+                    .containsEntry(w + "_bucket{le=\"0.005\"}", "3")
+                    .containsEntry(w + "_bucket{le=\"+Inf\"}", "3")
+                    .containsEntry(w + "_sum", "0.00478")
+                    .containsEntry(w + "_count", "3");
             assertThat(s).containsEntry("tally_ingest_queue_depth", "7").containsEntry("tally_ingest_backlog_records", "3")
                     .containsEntry("tally_ingest_spool_bytes", "4096").containsEntry("tally_store_up{store=\"duckdb\"}", "1");
         }
