@@ -19,20 +19,19 @@ public final class GatewayLatency {
 
     /** One label set's counts: cumulative per bound at exposition time, not on the hot path. */
     static final class Series {
+        /** Upper bounds in seconds; one bucket more, past the last. */
+        final double[] bounds;
         final LongAdder[] buckets;
         final LongAdder count = new LongAdder();
         final LongAdder sumNanos = new LongAdder();
 
-        Series() {
-            this(BOUNDS.length);
-        }
-
-        Series(int bounds) {
-            buckets = new LongAdder[bounds + 1];
+        Series(double[] bounds) {
+            this.bounds = bounds;
+            buckets = new LongAdder[bounds.length + 1];
             for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();
         }
 
-        void add(double[] bounds, long nanos) {
+        void add(long nanos) {
             double seconds = nanos / 1e9;
             int i = 0;
             while (i < bounds.length && seconds > bounds[i]) i++;
@@ -49,7 +48,7 @@ public final class GatewayLatency {
     static final double[] SPOOL_WAIT_BOUNDS = {0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1, 1, 10};
 
     private final Map<String, Series> series = new ConcurrentHashMap<>();
-    private final Series spoolWaits = new Series(SPOOL_WAIT_BOUNDS.length);
+    private final Series spoolWaits = new Series(SPOOL_WAIT_BOUNDS);
     private final LongAdder refusedUsage = new LongAdder();
     private final int maxModels;
 
@@ -68,9 +67,9 @@ public final class GatewayLatency {
         if (s == null) {
             // models come from clients: bound the label set like every other
             if (series.size() >= maxModels * 5) key = "other\u0000" + (status / 100) + "xx";
-            s = series.computeIfAbsent(key, k -> new Series());
+            s = series.computeIfAbsent(key, k -> new Series(BOUNDS));
         }
-        s.add(BOUNDS, latencyNanos);
+        s.add(latencyNanos);
     }
 
     /**
@@ -79,7 +78,7 @@ public final class GatewayLatency {
      * disk or {@code --spool-sync periodic} takes away.
      */
     public void spoolWait(long nanos) {
-        spoolWaits.add(SPOOL_WAIT_BOUNDS, Math.max(0, nanos));
+        spoolWaits.add(Math.max(0, nanos));
     }
 
     Series spoolWaits() {

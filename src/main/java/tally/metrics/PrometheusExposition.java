@@ -167,16 +167,17 @@ public final class PrometheusExposition {
             Map<String, String> l = new LinkedHashMap<>();
             l.put("model", key[0]);
             l.put("status", key[1]);
-            histogram(t, name, l, GatewayLatency.BOUNDS, s);
+            histogram(t, name, l, s);
         });
         String held = "tally_gateway_spool_wait_seconds";
         t.family(held, "histogram", "How long answers' last bytes waited for their record to be durable in the spool "
                 + "(the disk's flush, with --spool-sync always).");
-        histogram(t, held, Map.of(), GatewayLatency.SPOOL_WAIT_BOUNDS, latency.spoolWaits());
+        histogram(t, held, Map.of(), latency.spoolWaits());
     }
 
     /** One series of a histogram: its cumulative buckets, sum and count. */
-    private static void histogram(PrometheusText t, String name, Map<String, String> l, double[] bounds, GatewayLatency.Series s) {
+    private static void histogram(PrometheusText t, String name, Map<String, String> l, GatewayLatency.Series s) {
+        double[] bounds = s.bounds;
         long cumulative = 0;
         for (int i = 0; i < bounds.length; i++) {
             cumulative += s.buckets[i].sum();
