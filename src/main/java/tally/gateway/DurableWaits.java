@@ -102,7 +102,7 @@ final class DurableWaits {
      */
     Future<Void> await(CompletableFuture<Void> queued, String id) {
         Context ctx = Vertx.currentContext();
-        if (ctx == null || !ctx.isEventLoopContext()) return single(vertx.getOrCreateContext(), queued, id);
+        if (ctx == null || !ctx.isEventLoopContext()) return single(vertx.getOrCreateContext(), queued, id, System.nanoTime());
         Loop loop = loops.computeIfAbsent(Thread.currentThread(), t -> new Loop(ctx));
         long now = System.nanoTime();
         Wait w = new Wait(id, now, now + waitNanos);
@@ -114,9 +114,11 @@ final class DurableWaits {
         return w.promise.future();
     }
 
-    /** A record's wait by itself: its own completion on {@code ctx} and its own timer. */
-    Future<Void> single(Context ctx, CompletableFuture<Void> queued, String id) {
-        long began = System.nanoTime();
+    /**
+     * A record's wait by itself: its own completion on {@code ctx} and its own timer. {@code began}: when
+     * the answer started waiting (before any wait for room in the writer's queue), for the hold reported.
+     */
+    Future<Void> single(Context ctx, CompletableFuture<Void> queued, String id, long began) {
         return Future.fromCompletionStage(queued, ctx).timeout(waitNanos / 1_000_000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .recover(t -> {
                     unconfirmed(id, t);

@@ -113,8 +113,9 @@ final class Recorder {
         if (queued != null) return new Recorded(priced, waits.await(queued, priced.id()));
         // The writer's queue is full: wait for room on a worker, never on the event loop.
         Context ctx = vertx.getOrCreateContext();
+        long began = System.nanoTime(); // the wait for room is part of the answer's hold
         Future<Void> durable = vertx.executeBlocking(() -> writer.submitDurable(priced), false)
-                .compose(cf -> waits.single(ctx, cf, priced.id()));
+                .compose(cf -> waits.single(ctx, cf, priced.id(), began));
         return new Recorded(priced, durable);
     }
 

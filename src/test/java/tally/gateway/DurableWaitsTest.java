@@ -68,6 +68,17 @@ class DurableWaitsTest {
                 .allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20)));
     }
 
+    @Test
+    void aRecordThatWaitedForRoomInTheQueueReportsThatWaitAsPartOfItsHold() throws Exception {
+        DurableWaits waits = new DurableWaits(vertx, Duration.ofSeconds(10), heldNanos::add);
+        long began = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(50); // 50 ms waiting for room first
+        CompletableFuture<Void> spooled = new CompletableFuture<>();
+        Future<Void> answered = waits.single(vertx.getOrCreateContext(), spooled, "r", began);
+        spooled.complete(null);
+        answered.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(heldNanos).hasSize(1).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50)));
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
