@@ -62,25 +62,28 @@ final class MeteredSessions {
             throws SQLException {
         if (dropped.isEmpty() && staged.stream().noneMatch(MeteredSessions::metering)) return 0;
         long now = System.currentTimeMillis();
-        boolean postgres = Jdbc.onPostgres(c);
-        long stored = storedOnDuckDb(c);
-        Map<List<String>, String> marks = postgres || stored > FEW_MARKS ? marks(staged, dropped) : null; // only where used
-        if (postgres) {
-            markListed(c, marks, now);
-        } else if (marks != null && bySession(stored, marks.size())) {
-            markBySession(c, marks, now);
-        } else {
-            // grouped first, then each pair looked up, not every staged record anti-joined with the marks
-            Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT s.session_id, s.identity,"
-                    + " s.source, ? FROM (SELECT s.session_id, s.identity, min(s.source) AS source FROM usage_staging s WHERE "
-                    + METERING + " GROUP BY s.session_id, s.identity) s WHERE " + NOT_MARKED, now);
-            for (Mark m : dropped) {
-                Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT ?, ?, ?, ?"
-                        + " WHERE NOT EXISTS (SELECT 1 FROM metered_sessions WHERE session_id = ? AND identity = ?)",
-                        m.session(), m.identity(), m.source(), now, m.session(), m.identity());
-            }
-        }
+        if (Jdbc.onPostgres(c)) markListed(c, marks(staged, dropped), now);
+        else markOnDuckDb(c, staged, dropped, now);
         return LedgerWriter.removeFound(c, markedMetricRecords(aliased), List.of(wlo, whi), local);
+    }
+
+    /** DuckDB: marks the sessions not marked yet, by a look-up per session where the stored marks are many. */
+    private static void markOnDuckDb(Connection c, List<UsageEvent> staged, List<Mark> dropped, long now) throws SQLException {
+        long stored = storedOnDuckDb(c);
+        Map<List<String>, String> marks = stored > FEW_MARKS ? marks(staged, dropped) : null; // only where the look-up may win
+        if (marks != null && bySession(stored, marks.size())) {
+            markBySession(c, marks, now);
+            return;
+        }
+        // grouped first, then each pair looked up, not every staged record anti-joined with the marks
+        Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT s.session_id, s.identity,"
+                + " s.source, ? FROM (SELECT s.session_id, s.identity, min(s.source) AS source FROM usage_staging s WHERE "
+                + METERING + " GROUP BY s.session_id, s.identity) s WHERE " + NOT_MARKED, now);
+        for (Mark m : dropped) {
+            Jdbc.update(c, "INSERT INTO metered_sessions (session_id, identity, source, first_ms) SELECT ?, ?, ?, ?"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM metered_sessions WHERE session_id = ? AND identity = ?)",
+                    m.session(), m.identity(), m.source(), now, m.session(), m.identity());
+        }
     }
 
     /**
@@ -111,9 +114,8 @@ final class MeteredSessions {
         return stored > Math.max(FEW_MARKS, sessions * MARKS_PER_SESSION);
     }
 
-    /** How many marks DuckDB's statistics count; 0 on PostgreSQL, whose planner probes its own index as the table grows. */
+    /** How many marks DuckDB's statistics count (PostgreSQL marks from a list: {@link #markListed}). */
     static long storedOnDuckDb(Connection c) throws SQLException {
-        if (Jdbc.onPostgres(c)) return 0;
         List<Long> n = Jdbc.query(c, "SELECT estimated_size FROM duckdb_tables() WHERE table_name = 'metered_sessions'"
                 + " AND schema_name = current_schema()", List.of(), rs -> rs.getLong(1));
         return n.isEmpty() ? 0 : n.get(0);
