@@ -42,14 +42,12 @@ final class DurableWaits {
     private static final class Wait {
         final String id;
         final long began;
-        final long deadline;
         final Promise<Void> promise = Promise.promise();
         volatile Throwable failure;
 
-        Wait(String id, long began, long deadline) {
+        Wait(String id, long began) {
             this.id = id;
             this.began = began;
-            this.deadline = deadline;
         }
     }
 
@@ -89,7 +87,7 @@ final class DurableWaits {
             long now = System.nanoTime();
             for (Wait w; (w = waiting.peekFirst()) != null; waiting.pollFirst()) {
                 if (w.promise.future().isComplete()) continue;
-                if (w.deadline - now > 0) break;
+                if (now - w.began < waitNanos) break;
                 w.failure = new java.util.concurrent.TimeoutException("not on disk after " + waitNanos / 1_000_000 + " ms");
                 settle(w);
             }
@@ -104,8 +102,7 @@ final class DurableWaits {
         Context ctx = Vertx.currentContext();
         if (ctx == null || !ctx.isEventLoopContext()) return single(vertx.getOrCreateContext(), queued, id, System.nanoTime());
         Loop loop = loops.computeIfAbsent(Thread.currentThread(), t -> new Loop(ctx));
-        long now = System.nanoTime();
-        Wait w = new Wait(id, now, now + waitNanos);
+        Wait w = new Wait(id, System.nanoTime());
         loop.waiting.addLast(w);
         queued.whenComplete((v, t) -> {
             w.failure = t;
