@@ -200,15 +200,13 @@ public final class GatewayBench {
      * set its p99, whichever target that case measures (the direct calls too). Prints how long it took.
      */
     static void settle(Map<String, URI> targets) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.MINUTES.toNanos(3);
         long most = 0;
         for (var t : targets.entrySet()) {
             if (!t.getKey().startsWith("g")) continue; // gateway, gw-tmpfs, gw-periodic
-            java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(t.getValue().resolve("/metrics")).build();
             while (true) {
-                String text = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                String text = metrics(t.getValue());
                 long waiting = gauge(text, "tally_ingest_backlog_records") + gauge(text, "tally_ingest_queue_depth");
                 most = Math.max(most, waiting);
                 if (waiting == 0 || System.nanoTime() > deadline) break;
@@ -220,12 +218,17 @@ public final class GatewayBench {
                 (System.nanoTime() - t0) / 1e9, most);
     }
 
+    /** A server's /metrics text. */
+    static String metrics(URI target) throws Exception {
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(target.resolve("/metrics")).build();
+        return java.net.http.HttpClient.newHttpClient().send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     static final String SPOOL_WAIT = "tally_gateway_spool_wait_seconds_bucket{le=\"";
 
     /** A gateway's tally_gateway_spool_wait_seconds histogram: bucket bound → answers held at most that long. */
     static Map<String, Long> spoolWaits(URI target) throws Exception {
-        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(target.resolve("/metrics")).build();
-        String text = java.net.http.HttpClient.newHttpClient().send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String text = metrics(target);
         Map<String, Long> out = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             if (!line.startsWith(SPOOL_WAIT)) continue;
