@@ -99,8 +99,9 @@ public final class GatewayBench {
             for (var t : targets.entrySet()) {
                 boolean gateway = t.getKey().startsWith("g");
                 Map<String, Long> before = gateway ? spoolWaits(t.getValue()) : null;
-                b.fixedRate(t.getValue(), stream, rate, warm);
-                got.put(t.getKey(), b.fixedRate(t.getValue(), stream, rate, seconds));
+                b.fixedRate(t.getValue(), stream, rate, warm, null);
+                got.put(t.getKey(), b.fixedRate(t.getValue(), stream, rate, seconds,
+                        t.getKey() + "-" + (stream ? "streaming" : "json")));
                 if (gateway) held.put(t.getKey(), heldFor(before, t.getValue()));
             }
             double[] d = got.get("direct");
@@ -203,15 +204,25 @@ public final class GatewayBench {
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.MINUTES.toNanos(3);
         long most = 0;
+        List<String> behind = new ArrayList<>();
         for (var t : targets.entrySet()) {
             if (!t.getKey().startsWith("g")) continue; // gateway, gw-tmpfs, gw-periodic
             while (true) {
                 String text = metrics(t.getValue());
                 long waiting = gauge(text, "tally_ingest_backlog_records") + gauge(text, "tally_ingest_queue_depth");
                 most = Math.max(most, waiting);
-                if (waiting == 0 || System.nanoTime() > deadline) break;
+                if (waiting == 0) break;
+                if (System.nanoTime() > deadline) {
+                    behind.add(t.getKey() + " (" + waiting + " records)");
+                    break;
+                }
                 Thread.sleep(200);
             }
+        }
+        if (!behind.isEmpty()) { // its store's writes then weigh on every figure of the case
+            System.out.printf("%nNOT SETTLED: after 3 min these gateways' stores still had records waiting: %s;"
+                    + " the next case's figures are taken while they write them%n", String.join(", ", behind));
+            return;
         }
         // an upper bound: a server renders /metrics at most every few seconds and answers from that meanwhile
         System.out.printf("%nthe gateways' stores caught up within %.1f s (%,d records were waiting at most, as /metrics showed)%n",
@@ -296,7 +307,12 @@ public final class GatewayBench {
     }
 
     /** p50 and p99 in ms, the error count, the slowest in ms and when it was due (ms since the epoch), at a fixed arrival rate. */
-    double[] fixedRate(URI target, boolean stream, int rate, int seconds) throws InterruptedException {
+    /**
+     * One fixed-rate case: p50, p99, errors, max and when the slowest was due. With {@code -Dbench.dump=DIR}
+     * each request's due time (wall clock, ms) and latency go to DIR/{@code name}.txt, to line the slow
+     * ones up with a scheduler trace of the same seconds ({@code perf sched}).
+     */
+    double[] fixedRate(URI target, boolean stream, int rate, int seconds, String name) throws InterruptedException {
         HttpClientAgent c = client(512);
         int n = rate * seconds;
         long[] latency = new long[n];
@@ -323,8 +339,20 @@ public final class GatewayBench {
         // when the slowest request was due, on the wall clock: to line it up with a log or recording of the gateway
         double slowestAt = startWallMs + slowest * interval / 1e6;
         double max = latency[slowest] / 1e6;
+        if (name != null) dump(name, startWallMs, interval, latency);
         Arrays.sort(latency);
         return new double[] {latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, errors.get(), max, slowestAt};
+    }
+
+    private static void dump(String name, long startWallMs, long interval, long[] latency) {
+        String dir = System.getProperty("bench.dump");
+        if (dir == null || dir.isBlank()) return;
+        java.nio.file.Path file = java.nio.file.Path.of(dir, name + ".txt");
+        try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+            for (int i = 0; i < latency.length; i++) w.printf("%.3f %.3f%n", startWallMs + i * interval / 1e6, latency[i] / 1e6);
+        } catch (java.io.IOException e) {
+            System.out.println("  cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     /** Requests per second with {@code connections} requests always in flight. */
