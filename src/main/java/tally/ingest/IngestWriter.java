@@ -40,7 +40,13 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * then accepted in memory, one batch ahead of the one being stored.
      */
     public record Options(int batchSize, Duration maxDelay, int queueCapacity, boolean spooled) {
-        public static final Options DEFAULT = new Options(10_000, Duration.ofMillis(200), 100_000);
+        /**
+         * A server's: up to 50,000 records a store write. Much of a write's cost is the same for any
+         * size (some seventeen statements), so under a gateway's full load fewer, larger writes leave
+         * its event loops more of the CPU: 3.6-6.2% more requests a second at saturation than with
+         * 10,000 (three alternating pairs on two cores).
+         */
+        public static final Options DEFAULT = new Options(50_000, Duration.ofMillis(200), 100_000);
 
         public Options(int batchSize, Duration maxDelay, int queueCapacity) {
             this(batchSize, maxDelay, queueCapacity, true);
@@ -94,8 +100,12 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     /** Held by a {@link #spoolNow direct write} from its check of {@code closing} until its segment is queued. */
     private final Object directWrites = new Object();
 
-    /** Backlog records kept in memory, in batches: beyond that the store reads them back from the spool. */
+    /**
+     * Backlog records kept in memory, in batches of at most {@link #BATCH_KEPT_IN_MEMORY} (a server's
+     * larger batches count as several): beyond that the store reads them back from the spool.
+     */
     private static final int SEGMENTS_KEPT_IN_MEMORY = 8;
+    private static final int BATCH_KEPT_IN_MEMORY = 10_000;
     /** Unspooled batches waiting for the store: the bound that keeps an import's memory flat (one: the
      * parsers still run a batch ahead, and each batch held is ~30 MB of heap). */
     private static final int UNSPOOLED_AHEAD = 1;
@@ -441,7 +451,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
 
     /** Whether the backlog held in memory has room for this many more records ({@link #SEGMENTS_KEPT_IN_MEMORY} batches). */
     private boolean roomInMemory(int records) {
-        return inMemory.get() + records <= (long) SEGMENTS_KEPT_IN_MEMORY * options.batchSize();
+        return inMemory.get() + records <= (long) SEGMENTS_KEPT_IN_MEMORY * Math.min(options.batchSize(), BATCH_KEPT_IN_MEMORY);
     }
 
     // ---------------------------------------------------------------- store stage
