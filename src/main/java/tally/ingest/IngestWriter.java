@@ -71,6 +71,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         final Path file;
         final Spool.Extent extent;
         volatile List<UsageEvent> events;
+        /** How many records it holds, kept when they are left to the spool: a write takes segments up to a batch by it. */
+        final int records;
         final List<CompletableFuture<Void>> barriers = new ArrayList<>();
 
         Segment(Path file, List<UsageEvent> events) {
@@ -81,6 +83,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             this.file = file;
             this.extent = extent;
             this.events = events;
+            this.records = events == null ? 0 : events.size();
         }
 
         boolean onDisk() {
@@ -137,6 +140,8 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private final AtomicLong backlogRecords = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    /** Store writes that held records. */
+    private final AtomicLong storeWrites = new AtomicLong();
     private volatile String lastError;
     private volatile StoreException gaveUp;
     private int unspooledFailures; // the store thread's alone
@@ -271,6 +276,11 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
         } catch (TimeoutException | ExecutionException e) {
             return false;
         }
+    }
+
+    /** How many store writes held records so far. */
+    long storeWrites() {
+        return storeWrites.get();
     }
 
     /** The store thread's Linux thread id when its CPU priority was lowered, else -1. */
@@ -512,8 +522,11 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     }
 
     /**
-     * The segment and the ones queued right behind it whose records are in memory, up to a batch:
-     * small batches forced one by one for waiting clients reach the store as one write. A spooled
+     * The segment and the ones queued right behind it, up to a batch by their records (those left to
+     * the spool are read back for the write): small batches forced one by one for waiting clients
+     * reach the store as one write, and so do segments the memory could not hold. (Each such segment
+     * once made a write of its own: a periodic gateway under full load spilled its spooler's small
+     * batches, and its store then fell behind by hundreds of thousands of records, draining tens a second.) A spooled
      * writer (its records are safe on disk meanwhile) writes at most once per {@link #gapNanos gap}: a
      * store write costs about as much for one record as for thousands (some seventeen statements; on
      * DuckDB 50-70 ms of CPU for 200 records into a 10M-record ledger, about 80 ms for 1,000,
@@ -524,7 +537,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
     private List<Segment> withFollowers(Segment first) {
         List<Segment> run = new ArrayList<>();
         run.add(first);
-        long records = first.events == null ? options.batchSize() : first.events.size();
+        long records = first.records;
         long deadline = lastWriteNanos + gapNanos();
         boolean barrier = !first.barriers.isEmpty();
         while (records < options.batchSize() && !barrier) {
@@ -545,12 +558,12 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
             } else if (backlog.pollFirst() != next) { // only this thread takes, but stay safe
                 break;
             }
-            if (next.events == null || records + next.events.size() > options.batchSize()) {
+            if (records + next.records > options.batchSize()) {
                 backlog.addFirst(next); // for the next write
                 break;
             }
             run.add(next);
-            records += next.events.size();
+            records += next.records;
             barrier = !next.barriers.isEmpty();
         }
         return run;
@@ -613,6 +626,7 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
                 : bulk != null ? bulk.write(events, normalize) : ledger.write(events, normalize);
         if (barrier && bulk != null) bulk.commit(); // a flush: what was written is kept (before it is counted)
         if (r != null) {
+            storeWrites.incrementAndGet();
             added.addAndGet(r.added());
             duplicates.addAndGet(r.duplicates());
             superseded.addAndGet(r.superseded());

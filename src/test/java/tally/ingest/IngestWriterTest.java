@@ -276,6 +276,24 @@ class IngestWriterTest {
     }
 
     @Test
+    @Timeout(60)
+    void recordsTheMemoryCouldNotHoldAreStoredInWholeBatchesNotASegmentAWrite() throws Exception {
+        StoreConfig config = StoreConfig.embedded(dir);
+        Spool spool = new Spool(config.spoolDir());
+        for (int s = 0; s < 200; s++) { // 200 segments of 5 left by a run that stopped
+            List<UsageEvent> five = new ArrayList<>();
+            for (int i = 0; i < 5; i++) five.add(record(s * 5 + i).withPrice("m", 1L, "t"));
+            spool.append(five);
+        }
+        IngestWriter.Options fifty = new IngestWriter.Options(50, Duration.ofMillis(20), 1_000); // 400 records kept in memory
+        try (Store store = Store.open(config); IngestWriter w = writer(store, fifty)) {
+            assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(w.stats().added()).isEqualTo(1_000);
+            assertThat(w.storeWrites()).as("store writes for 1,000 records in batches of 50, 600 of them read back").isBetween(20L, 25L);
+        }
+    }
+
+    @Test
     void aSegmentLeftInTheSpoolIsReplayedAtStartAndACutShortLineIsSkippedAndCounted() throws Exception {
         StoreConfig config = StoreConfig.embedded(dir);
         Spool spool = new Spool(config.spoolDir());
