@@ -526,8 +526,9 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * the spool are read back for the write): small batches forced one by one for waiting clients
      * reach the store as one write, and so do segments the memory could not hold. (Each such segment
      * once made a write of its own: a periodic gateway under full load spilled its spooler's small
-     * batches, and its store then fell behind by hundreds of thousands of records, draining tens a second.) A spooled
-     * writer (its records are safe on disk meanwhile) writes at most once per {@link #gapNanos gap}: a
+     * batches, and its store then fell behind by hundreds of thousands of records, draining tens a
+     * second.) A spooled writer (its records are safe on disk meanwhile) writes at most once per
+     * {@link #gapNanos gap}: a
      * store write costs about as much for one record as for thousands (some seventeen statements; on
      * DuckDB 50-70 ms of CPU for 200 records into a 10M-record ledger, about 80 ms for 1,000,
      * measured), and writes back to back took a core at 1,000 requests a second and delayed the
