@@ -229,10 +229,13 @@ public final class GatewayBench {
                 (System.nanoTime() - t0) / 1e9, most);
     }
 
+    /** One client for every /metrics read: settling polls five times a second, and each client keeps a thread. */
+    static final java.net.http.HttpClient METRICS_CLIENT = java.net.http.HttpClient.newHttpClient();
+
     /** A server's /metrics text. */
     static String metrics(URI target) throws Exception {
         java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(target.resolve("/metrics")).build();
-        return java.net.http.HttpClient.newHttpClient().send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return METRICS_CLIENT.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     static final String SPOOL_WAIT = "tally_gateway_spool_wait_seconds_bucket{le=\"";
@@ -306,9 +309,9 @@ public final class GatewayBench {
         });
     }
 
-    /** p50 and p99 in ms, the error count, the slowest in ms and when it was due (ms since the epoch), at a fixed arrival rate. */
     /**
-     * One fixed-rate case: p50, p99, errors, max and when the slowest was due. With {@code -Dbench.dump=DIR}
+     * One fixed-rate case: p50 and p99 in ms, the error count, the slowest in ms and when it was due (ms
+     * since the epoch). With {@code -Dbench.dump=DIR}
      * each request's due time (wall clock, ms) and latency go to DIR/{@code name}.txt, to line the slow
      * ones up with a scheduler trace of the same seconds ({@code perf sched}).
      */

@@ -528,11 +528,10 @@ public final class IngestWriter implements AutoCloseable, RecordSink {
      * once made a write of its own: a periodic gateway under full load spilled its spooler's small
      * batches, and its store then fell behind by hundreds of thousands of records, draining tens a
      * second.) A spooled writer (its records are safe on disk meanwhile) writes at most once per
-     * {@link #gapNanos gap}: a
-     * store write costs about as much for one record as for thousands (some seventeen statements; on
-     * DuckDB 50-70 ms of CPU for 200 records into a 10M-record ledger, about 80 ms for 1,000,
-     * measured), and writes back to back took a core at 1,000 requests a second and delayed the
-     * gateway's answers. A record after a quiet spell is written at once; a flush, or closing, ends the
+     * {@link #gapNanos gap}: a store write costs about as much for one record as for thousands (some
+     * seventeen statements; on DuckDB 50-70 ms of CPU for 200 records into a 10M-record ledger, about
+     * 80 ms for 1,000, measured), and writes back to back took a core at 1,000 requests a second and
+     * delayed the gateway's answers. A record after a quiet spell is written at once; a flush, or closing, ends the
      * wait.
      */
     private List<Segment> withFollowers(Segment first) {
