@@ -90,33 +90,46 @@ public final class GatewayBench {
     void fixedRates(Map<String, URI> targets, int rate, int seconds, String diskDir) throws Exception {
         GatewayBench b = this;
         int warm = Integer.getInteger("bench.rateWarmup", 3);
-        System.out.printf("%nfixed rate %,d requests/s, %d s measured per case after %d s of warm-up (latency in ms)%n", rate, seconds, warm);
-        System.out.printf("%-10s %-11s %9s %9s %9s %9s %7s %9s  %s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors",
-                "max", "slowest sent at");
+        // Rounds, the targets taken in turn in each: a slow spell of the machine (two shared cores) then falls on
+        // every target alike rather than on one, and each figure is a percentile of all its rounds' requests.
+        int rounds = Math.max(1, Integer.getInteger("bench.rateRounds", 3));
+        System.out.printf("%nfixed rate %,d requests/s, %d round(s) of %d s per case after %d s of warm-up each, the targets in turn; "
+                + "p50 and p99 of all rounds' requests, and each round's p99 (latency in ms)%n", rate, rounds, seconds, warm);
+        System.out.printf("%-10s %-11s %9s %9s %9s %9s %7s %9s  %-16s %s%n", "response", "via", "p50", "p99", "+p50", "+p99", "errors",
+                "max", "slowest sent at", "p99 each round");
         for (boolean stream : new boolean[] {false, true}) {
-            Map<String, double[]> got = new LinkedHashMap<>();
-            Map<String, String> held = new LinkedHashMap<>();
-            for (var t : targets.entrySet()) {
-                boolean gateway = t.getKey().startsWith("g");
-                Map<String, Long> before = gateway ? spoolWaits(t.getValue()) : null;
-                b.fixedRate(t.getValue(), stream, rate, warm, null);
-                got.put(t.getKey(), b.fixedRate(t.getValue(), stream, rate, seconds,
-                        t.getKey() + "-" + (stream ? "streaming" : "json")));
-                if (gateway) held.put(t.getKey(), heldFor(before, t.getValue()));
+            Map<String, List<Series>> runs = new LinkedHashMap<>();
+            Map<String, Map<String, Long>> before = new LinkedHashMap<>();
+            for (var t : targets.entrySet()) if (t.getKey().startsWith("g")) before.put(t.getKey(), spoolWaits(t.getValue()));
+            for (int round = 0; round < rounds; round++) {
+                for (var t : targets.entrySet()) {
+                    b.fixedRate(t.getValue(), stream, rate, warm, null);
+                    Series run = b.fixedRateSeries(t.getValue(), stream, rate, seconds);
+                    runs.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(run);
+                    dump(t.getKey() + "-" + (stream ? "streaming" : "json"), run, round > 0);
+                }
             }
+            Map<String, double[]> got = new LinkedHashMap<>();
+            runs.forEach((k, v) -> got.put(k, stats(v)));
+            Map<String, String> held = new LinkedHashMap<>();
+            for (var e : before.entrySet()) held.put(e.getKey(), heldFor(e.getValue(), targets.get(e.getKey())));
             double[] d = got.get("direct");
             for (var e : got.entrySet()) {
                 double[] r = e.getValue();
-                System.out.printf("%-10s %-11s %9.3f %9.3f %9s %9s %7d %9.3f  %s%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
+                System.out.printf("%-10s %-11s %9.3f %9.3f %9s %9s %7d %9.3f  %-16s %s%n", stream ? "streaming" : "json", e.getKey(), r[0], r[1],
                         e.getKey().equals("direct") ? "" : String.format("%+.3f", r[0] - d[0]),
                         e.getKey().equals("direct") ? "" : String.format("%+.3f", r[1] - d[1]), (long) r[2], r[3],
-                        java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli((long) r[4]), java.time.ZoneId.systemDefault()));
+                        java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli((long) r[4]), java.time.ZoneId.systemDefault()),
+                        eachRound(runs.get(e.getKey())));
             }
             held.forEach((k, v) -> System.out.printf("  %s held its answers for the spool (its /metrics, to a bucket's bound): %s%n", k, v));
             double[] n = got.get("nginx");
             double[] g = got.get("gateway");
             System.out.printf("  gateway adds %.3f ms at p50 and %.3f ms at p99; nginx adds %.3f / %.3f ms; ratio gateway/nginx: p50 %s, p99 %s%n",
                     g[0] - d[0], g[1] - d[1], n[0] - d[0], n[1] - d[1], ratio(g[0] - d[0], n[0] - d[0]), ratio(g[1] - d[1], n[1] - d[1]));
+            for (String k : runs.keySet()) {
+                if (k.startsWith("g")) System.out.printf("  %s's added p99 each round: %s%n", k, addedEachRound(runs.get(k), runs.get("direct")));
+            }
             double[] t = got.get("gw-tmpfs");
             if (t != null) {
                 System.out.printf("  gw-tmpfs: the same gateway with its spool on a tmpfs (NOT durable), adds %.3f / %.3f ms "
@@ -316,6 +329,25 @@ public final class GatewayBench {
      * ones up with a scheduler trace of the same seconds ({@code perf sched}).
      */
     double[] fixedRate(URI target, boolean stream, int rate, int seconds, String name) throws InterruptedException {
+        Series run = fixedRateSeries(target, stream, rate, seconds);
+        if (name != null) dump(name, run, false);
+        return stats(List.of(run));
+    }
+
+    /** One fixed-rate run: each request's latency in ns, in the order they were due, from {@code startWallMs} every {@code intervalNanos}. */
+    record Series(long[] latency, int errors, long startWallMs, long intervalNanos) {
+        double dueWallMs(int i) {
+            return startWallMs + i * intervalNanos / 1e6;
+        }
+
+        double p99() {
+            long[] sorted = latency.clone();
+            Arrays.sort(sorted);
+            return sorted[(int) (sorted.length * 0.99)] / 1e6;
+        }
+    }
+
+    Series fixedRateSeries(URI target, boolean stream, int rate, int seconds) throws InterruptedException {
         HttpClientAgent c = client(512);
         int n = rate * seconds;
         long[] latency = new long[n];
@@ -337,22 +369,66 @@ public final class GatewayBench {
         }
         done.await(60, TimeUnit.SECONDS);
         c.close();
-        int slowest = 0;
-        for (int i = 1; i < n; i++) if (latency[i] > latency[slowest]) slowest = i;
-        // when the slowest request was due, on the wall clock: to line it up with a log or recording of the gateway
-        double slowestAt = startWallMs + slowest * interval / 1e6;
-        double max = latency[slowest] / 1e6;
-        if (name != null) dump(name, startWallMs, interval, latency);
-        Arrays.sort(latency);
-        return new double[] {latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, errors.get(), max, slowestAt};
+        return new Series(latency, errors.get(), startWallMs, interval);
     }
 
-    private static void dump(String name, long startWallMs, long interval, long[] latency) {
+    /**
+     * p50 and p99 in ms of all the runs' requests together, the error count, the slowest in ms and when it
+     * was due (ms since the epoch, to line it up with a log or recording of the gateway).
+     */
+    static double[] stats(List<Series> runs) {
+        int n = 0;
+        for (Series r : runs) n += r.latency().length;
+        long[] all = new long[n];
+        int at = 0;
+        int errors = 0;
+        double max = -1;
+        double slowestAt = 0;
+        for (Series r : runs) {
+            System.arraycopy(r.latency(), 0, all, at, r.latency().length);
+            at += r.latency().length;
+            errors += r.errors();
+            for (int i = 0; i < r.latency().length; i++) {
+                if (r.latency()[i] / 1e6 > max) {
+                    max = r.latency()[i] / 1e6;
+                    slowestAt = r.dueWallMs(i);
+                }
+            }
+        }
+        Arrays.sort(all);
+        return new double[] {all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, errors, max, slowestAt};
+    }
+
+    /** Each run's p99 in ms, as "1.23 0.98 1.40". */
+    static String eachRound(List<Series> runs) {
+        StringBuilder out = new StringBuilder();
+        for (Series r : runs) out.append(out.length() == 0 ? "" : " ").append(String.format("%.2f", r.p99()));
+        return out.toString();
+    }
+
+    /** Each round's p99 less the direct calls' p99 of the same round, in ms, as "+1.23 +0.98". */
+    static String addedEachRound(List<Series> runs, List<Series> direct) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < runs.size(); i++) {
+            out.append(i == 0 ? "" : " ").append(String.format("%+.2f", runs.get(i).p99() - direct.get(i).p99()));
+        }
+        return out.toString();
+    }
+
+    /**
+     * With {@code -Dbench.dump=DIR}, each request's due time (wall clock, ms) and latency (ms) go to
+     * DIR/{@code name}.txt (a later round's appended), to line the slow ones up with a scheduler trace
+     * of the same seconds ({@code perf sched}).
+     */
+    private static void dump(String name, Series run, boolean append) {
         String dir = System.getProperty("bench.dump");
         if (dir == null || dir.isBlank()) return;
         java.nio.file.Path file = java.nio.file.Path.of(dir, name + ".txt");
-        try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
-            for (int i = 0; i < latency.length; i++) w.printf("%.3f %.3f%n", startWallMs + i * interval / 1e6, latency[i] / 1e6);
+        java.nio.file.OpenOption[] how = append
+                ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND}
+                : new java.nio.file.OpenOption[0];
+        try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file, how))) {
+            for (int i = 0; i < run.latency().length; i++) w.printf("%.3f %.3f%n", run.dueWallMs(i), run.latency()[i] / 1e6);
         } catch (java.io.IOException e) {
             System.out.println("  cannot write " + file + ": " + e.getMessage());
         }
