@@ -322,12 +322,7 @@ public final class GatewayBench {
         });
     }
 
-    /**
-     * One fixed-rate case: p50 and p99 in ms, the error count, the slowest in ms and when it was due (ms
-     * since the epoch). With {@code -Dbench.dump=DIR}
-     * each request's due time (wall clock, ms) and latency go to DIR/{@code name}.txt, to line the slow
-     * ones up with a scheduler trace of the same seconds ({@code perf sched}).
-     */
+    /** One fixed-rate run's {@link #stats}; with a {@code name}, its requests {@link #dump dumped} too. */
     double[] fixedRate(URI target, boolean stream, int rate, int seconds, String name) throws InterruptedException {
         Series run = fixedRateSeries(target, stream, rate, seconds);
         if (name != null) dump(name, run, false);
