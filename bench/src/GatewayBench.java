@@ -103,8 +103,8 @@ public final class GatewayBench {
             for (var t : targets.entrySet()) if (t.getKey().startsWith("g")) before.put(t.getKey(), spoolWaits(t.getValue()));
             for (int round = 0; round < rounds; round++) {
                 for (var t : targets.entrySet()) {
-                    b.fixedRate(t.getValue(), stream, rate, warm, null);
-                    Series run = b.fixedRateSeries(t.getValue(), stream, rate, seconds);
+                    b.fixedRate(t.getValue(), stream, rate, warm); // warm-up, not counted
+                    Series run = b.fixedRate(t.getValue(), stream, rate, seconds);
                     runs.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(run);
                     dump(t.getKey() + "-" + (stream ? "streaming" : "json"), run, round > 0);
                 }
@@ -322,13 +322,6 @@ public final class GatewayBench {
         });
     }
 
-    /** One fixed-rate run's {@link #stats}; with a {@code name}, its requests {@link #dump dumped} too. */
-    double[] fixedRate(URI target, boolean stream, int rate, int seconds, String name) throws InterruptedException {
-        Series run = fixedRateSeries(target, stream, rate, seconds);
-        if (name != null) dump(name, run, false);
-        return stats(List.of(run));
-    }
-
     /** One fixed-rate run: each request's latency in ns, in the order they were due, from {@code startWallMs} every {@code intervalNanos}. */
     record Series(long[] latency, int errors, long startWallMs, long intervalNanos) {
         double dueWallMs(int i) {
@@ -342,7 +335,8 @@ public final class GatewayBench {
         }
     }
 
-    Series fixedRateSeries(URI target, boolean stream, int rate, int seconds) throws InterruptedException {
+    /** Requests at a fixed rate for {@code seconds}, open loop: each latency counted from when it was due. */
+    Series fixedRate(URI target, boolean stream, int rate, int seconds) throws InterruptedException {
         HttpClientAgent c = client(512);
         int n = rate * seconds;
         long[] latency = new long[n];
