@@ -26,8 +26,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Latency the gateway adds over calling the upstream directly, against what nginx adds as a plain
  * reverse proxy: open-loop at a fixed rate (latency counted from each request's scheduled time, so
- * a stall is not hidden), non-streaming and streaming; then saturation throughput; then the
- * gateway's heap with thousands of streams held open.
+ * a stall is not hidden), non-streaming and streaming; then saturation throughput, beside a bare
+ * Vert.x proxy's (the gateway's stack doing nothing but proxy); then the gateway's heap with
+ * thousands of streams held open.
  *
  * <p>Usage: GatewayBench DIRECT_URL NGINX_URL GATEWAY_URL GATEWAY_PID [RATE] [SECONDS] [STREAMS]
  */
@@ -57,6 +58,8 @@ public final class GatewayBench {
         String periodic = System.getProperty("bench.periodicGateway");
         if (periodic != null && !periodic.isBlank()) targets.put("gw-periodic", URI.create(periodic));
         String diskDir = System.getProperty("bench.diskDir");
+        // Optional: a bare reverse proxy on Vert.x (VertxBareProxy), measured at saturation only: the gateway's stack alone.
+        String bare = System.getProperty("bench.vertxProxy");
         Set<String> cases = Set.of(System.getProperty("bench.cases", "rate,saturation,streams").split(","));
         GatewayBench b = new GatewayBench();
 
@@ -69,6 +72,7 @@ public final class GatewayBench {
         if (warmup > 0) {
             System.out.printf("%nwarm-up: %d s closed loop (64 connections) per target%n", warmup);
             for (URI t : targets.values()) b.saturate(t, 64, warmup);
+            if (hasText(bare) && cases.contains("saturation")) b.saturate(URI.create(bare), 64, warmup);
         }
         if (cases.contains("rate")) {
             settle(targets);
@@ -76,7 +80,7 @@ public final class GatewayBench {
         }
         if (cases.contains("saturation")) {
             settle(targets);
-            b.saturation(targets, gatewayPid, seconds);
+            b.saturation(withBare(targets, bare), gatewayPid, seconds);
         }
         if (cases.contains("streams")) {
             settle(targets);
@@ -85,6 +89,21 @@ public final class GatewayBench {
         }
         b.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         System.exit(0);
+    }
+
+    static boolean hasText(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    /** The targets with the bare Vert.x proxy, when there is one, after nginx. */
+    static Map<String, URI> withBare(Map<String, URI> targets, String bare) {
+        if (!hasText(bare)) return targets;
+        Map<String, URI> all = new LinkedHashMap<>();
+        targets.forEach((k, v) -> {
+            all.put(k, v);
+            if (k.equals("nginx")) all.put("vertx-bare", URI.create(bare));
+        });
+        return all;
     }
 
     void fixedRates(Map<String, URI> targets, int rate, int seconds, String diskDir) throws Exception {
@@ -167,21 +186,27 @@ public final class GatewayBench {
             System.out.printf("  %-11s %,10.0f requests/s%s%n", t.getKey(), sat.get(t.getKey()),
                     cpu.containsKey(t.getKey()) ? String.format("  (CPU %.0f µs per request)", cpu.get(t.getKey())) : "");
         }
-        System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%s%n",
+        System.out.printf("  gateway/direct %.2f, nginx/direct %.2f, gateway/nginx %.2f%s%s%n",
                 sat.get("gateway") / sat.get("direct"), sat.get("nginx") / sat.get("direct"), sat.get("gateway") / sat.get("nginx"),
-                sat.containsKey("gw-periodic") ? String.format(", gw-periodic/nginx %.2f", sat.get("gw-periodic") / sat.get("nginx")) : "");
+                sat.containsKey("gw-periodic") ? String.format(", gw-periodic/nginx %.2f", sat.get("gw-periodic") / sat.get("nginx")) : "",
+                sat.containsKey("vertx-bare") ? String.format("; vertx-bare/nginx %.2f (the stack's own ceiling), gateway/vertx-bare %.2f",
+                        sat.get("vertx-bare") / sat.get("nginx"), sat.get("gateway") / sat.get("vertx-bare")) : "");
         if (cpu.containsKey("nginx") && cpu.containsKey("gateway")) {
-            System.out.printf("  CPU per proxied request, gateway/nginx %.2f%s%n", cpu.get("gateway") / cpu.get("nginx"),
-                    cpu.containsKey("gw-periodic") ? String.format(", gw-periodic/nginx %.2f", cpu.get("gw-periodic") / cpu.get("nginx")) : "");
+            System.out.printf("  CPU per proxied request, gateway/nginx %.2f%s%s%n", cpu.get("gateway") / cpu.get("nginx"),
+                    cpu.containsKey("gw-periodic") ? String.format(", gw-periodic/nginx %.2f", cpu.get("gw-periodic") / cpu.get("nginx")) : "",
+                    cpu.containsKey("vertx-bare") ? String.format(", vertx-bare/nginx %.2f; the gateway's own work beyond the bare proxy %.0f µs",
+                            cpu.get("vertx-bare") / cpu.get("nginx"), cpu.get("gateway") - cpu.get("vertx-bare")) : "");
         }
     }
 
-    /** The processes serving a target, whose CPU time is counted: nginx's master and workers, a gateway's JVM; none for direct. */
+    /** The processes serving a target, whose CPU time is counted: nginx's master and workers, a gateway's or the bare proxy's JVM; none for direct. */
     static List<Long> proxyPids(String target, long gatewayPid) throws Exception {
         String pidFile = System.getProperty("bench.nginxPidFile");
         String periodicPid = System.getProperty("bench.periodicPid");
         if (target.equals("gateway")) return List.of(gatewayPid);
-        if (target.equals("gw-periodic") && periodicPid != null && !periodicPid.isBlank()) return List.of(Long.parseLong(periodicPid));
+        if (target.equals("gw-periodic") && hasText(periodicPid)) return List.of(Long.parseLong(periodicPid));
+        String barePid = System.getProperty("bench.vertxPid");
+        if (target.equals("vertx-bare") && hasText(barePid)) return List.of(Long.parseLong(barePid));
         if (!target.equals("nginx") || pidFile == null) return List.of();
         long master = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of(pidFile)).trim());
         List<Long> pids = new ArrayList<>(List.of(master));
