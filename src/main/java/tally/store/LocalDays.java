@@ -134,15 +134,16 @@ final class LocalDays {
 
     /**
      * The rows of {@code table} (the writers' delta, or a rollup by UTC bucket) that {@code where}
-     * keeps, all with bucket_ms in {@code range}, summed per local day and identity.
+     * keeps, all with bucket_ms in {@code range}, summed per local day, identity and team (a day split
+     * by team reads the row's own team before the person's).
      */
     String summed(String table, String where, long[] range) {
         StringBuilder sums = new StringBuilder();
         for (String s : Rollups.SUMS) sums.append(", sum(").append(s).append(") AS ").append(s);
         String local = "(bucket_ms + " + offsets(range) + ")";
-        return "SELECT " + local + " - (" + local + " % " + Ledger.DAY_MS + ") AS bucket_ms, identity, '' AS team,"
+        return "SELECT " + local + " - (" + local + " % " + Ledger.DAY_MS + ") AS bucket_ms, identity, team,"
                 + " '' AS model, '' AS source" + sums + ", '' AS project, '' AS region FROM " + table + where
-                + " GROUP BY 1, identity";
+                + " GROUP BY 1, identity, team";
     }
 
     /**
@@ -150,9 +151,14 @@ final class LocalDays {
      * {@code where} keeps and that hold records (a day and identity whose records all went sums to 0).
      */
     static String rows(String columns, long[] days, Where where, List<Object> params) {
+        return rows(columns, "", days, where, params);
+    }
+
+    /** As {@link #rows(String, long[], Where, List)}, with {@code joins} after the kept rows r (the people's, for {@code where}). */
+    static String rows(String columns, String joins, long[] days, Where where, List<Object> params) {
         Where w = where.copy().and("r.bucket_ms >= ? AND r.bucket_ms < ?", days[0], days[1]).and("r.requests <> 0");
         params.addAll(w.params());
-        return "SELECT " + columns + " FROM " + TABLE + " r" + w.sql();
+        return "SELECT " + columns + " FROM " + TABLE + " r" + joins + w.sql();
     }
 
     /** The local days (as the rollup keys them) of the first and last bucket of a range. */

@@ -54,13 +54,11 @@ public final class UsageSeries {
         try {
             out = byIdentity(q, split) ? people(q, pieces, step) : null;
             if (out == null) {
-                List<Point> read = new ArrayList<>();
-                Plan plan = Plan.utc(pieces, step);
-                if (!read(q, plan, split, true, null, read)) {
-                    read.clear(); // a sum beyond the long sums (on PostgreSQL also a rollup row beyond a long): sum exactly, to refuse
-                    read(q, plan, split, false, null, read);
+                try {
+                    out = joined(q, split, plan(q, split, pieces, step));
+                } catch (KeptDaysMoved e) {
+                    out = joined(q, split, Plan.utc(pieces, step));
                 }
-                out = pieces.size() > 1 ? merged(read) : read;
             }
         } catch (SQLException e) {
             throw store.unavailable(e);
@@ -69,6 +67,16 @@ public final class UsageSeries {
                 : x.usage().costNanos() != y.usage().costNanos() ? Long.compare(y.usage().costNanos(), x.usage().costNanos())
                 : x.split().compareTo(y.split()));
         return out;
+    }
+
+    /** The series with the joins its split and filters need, as {@code plan} reads it. */
+    private List<Point> joined(UsageQuery q, Dimension split, Plan plan) throws SQLException {
+        List<Point> read = new ArrayList<>();
+        if (!read(q, plan, split, true, null, read)) {
+            read.clear(); // a sum beyond the long sums (on PostgreSQL also a rollup row beyond a long): sum exactly, to refuse
+            read(q, plan, split, false, null, read);
+        }
+        return plan.cut() ? merged(read) : read;
     }
 
     /** PostgreSQL's "numeric value out of range": a value does not fit the type cast to. */
@@ -111,6 +119,7 @@ public final class UsageSeries {
     /** Each of {@link Rollups#SUMS} of a row r as a long, on PostgreSQL: beyond one fails as {@link #LONG_SUMS} do. */
     private static final String LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "$1::int8");
 
+
     /**
      * Whether a series is split by person and asks nothing else of people (no person or team filter):
      * its rows are then grouped by identity alone and each identity's person resolved outside the
@@ -137,7 +146,7 @@ public final class UsageSeries {
             personOf = PersonOf.read(c);
         }
         List<Point> read = new ArrayList<>();
-        Plan plan = plan(q, pieces, step);
+        Plan plan = plan(q, Dimension.USER, pieces, step);
         try {
             try {
                 readPeople(q, plan, personOf, read);
@@ -146,7 +155,8 @@ public final class UsageSeries {
                 plan = Plan.utc(pieces, step);
                 readPeople(q, plan, personOf, read);
             }
-            return plan.cut() || personOf.shared() ? merged(read) : read;
+            // kept days hold a row per identity and team: one identity's rows of a day are added up here too
+            return plan.cut() || personOf.shared() || plan.localDays() != null ? merged(read) : read;
         } catch (Bounds.OutOfRange e) {
             return null;
         }
@@ -183,14 +193,14 @@ public final class UsageSeries {
     }
 
     /**
-     * A series by day split by person in the zone whose local days the store keeps, asking nothing
-     * of what: its whole local days from {@link LocalDays}, the partial days at its edges from the
-     * rollups by UTC bucket. Any other: all from those.
+     * A series by day in the zone whose local days the store keeps, split (by {@code split}, or null)
+     * and filtered by who and nothing of what: its whole local days from {@link LocalDays}, the partial
+     * days at its edges from the rollups by UTC bucket. Any other: all from those.
      */
-    private Plan plan(UsageQuery q, List<long[]> pieces, long step) {
+    private Plan plan(UsageQuery q, Dimension split, List<long[]> pieces, long step) {
         ZoneId zone = q.zone();
         if (step != Ledger.DAY_MS || !store.localDays().covers(zone)
-                || !RollupRange.subDay(store, q, Dimension.USER, true).equals(Rollups.HOURLY_WHO)) return Plan.utc(pieces, step);
+                || !RollupRange.subDay(store, q, split, true).equals(Rollups.HOURLY_WHO)) return Plan.utc(pieces, step);
         LocalDate first = q.from().atZone(zone).toLocalDate();
         if (first.atStartOfDay(zone).toInstant().isBefore(q.from())) first = first.plusDays(1);
         LocalDate end = q.to().atZone(zone).toLocalDate();
@@ -278,8 +288,13 @@ public final class UsageSeries {
         }
         if (plan.localDays() != null) {
             if (sql.length() > 0) sql.append(" UNION ALL ");
-            sql.append(LocalDays.rows("r.bucket_ms, r.identity, " + (!longs ? VALUES : seeksRanges ? LONG_VALUES : DUCKDB_LONG_VALUES),
-                    plan.localDays(), UsageFilters.of(q), params));
+            if (byIdentity) { // a row per identity and team each day, as they are: an identity's rows are added up with its person's
+                sql.append(LocalDays.rows("r.bucket_ms, r.identity, " + (!longs ? VALUES : seeksRanges ? LONG_VALUES : DUCKDB_LONG_VALUES),
+                        plan.localDays(), UsageFilters.of(q), params));
+            } else {
+                sql.append(LocalDays.rows("r.bucket_ms, " + key + ", " + sums, joins, plan.localDays(), UsageFilters.of(q), params))
+                        .append(" GROUP BY 1, 2 HAVING ").append(nonzero);
+            }
         }
         return sql.toString();
     }
@@ -307,7 +322,7 @@ public final class UsageSeries {
         List<long[]> pieces = constantOffsetPieces(from, to, zone);
         try {
             try {
-                return activePeople(q, plan(q, pieces, Ledger.DAY_MS));
+                return activePeople(q, plan(q, Dimension.USER, pieces, Ledger.DAY_MS));
             } catch (KeptDaysMoved e) {
                 return activePeople(q, Plan.utc(pieces, Ledger.DAY_MS));
             }

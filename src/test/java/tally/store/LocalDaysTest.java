@@ -188,6 +188,41 @@ class LocalDaysTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("tally.store.TestStores#kinds")
+    void aDaySplitByTeamAndOneTeamsDaysReadTheSameFromKeptDaysInEveryZone(TestStores.Kind kind) {
+        List<UsageEvent> events = records("t-", 0, 3_000); // a fifth carry their own team, "platform"
+        try (Store store = Store.open(TestStores.config(kind, dir))) {
+            Ledger ledger = new Ledger(store);
+            ledger.write(events);
+            new PeopleStore(store).save("dev0", "red", 0); // the rest of dev0's records are red's; dev1's and dev2's are no team's
+            Map<String, String> teams = Map.of("dev0", "red");
+            UsageSeries series = new UsageSeries(ledger);
+            for (String z : ZONES) {
+                ZoneId zone = ZoneId.of(z);
+                ledger.keepLocalDays(zone);
+                Instant[] month = {Instant.parse("2026-03-21T05:15:00Z"), Instant.parse("2026-04-10T19:45:00Z")};
+                Map<String, Long> byTeam = new TreeMap<>();
+                for (UsageSeries.Point p : series.query(UsageQuery.of(month[0], month[1], Dimension.DAY, zone), Dimension.TEAM)) {
+                    byTeam.merge(p.period() + " " + p.split(), p.usage().costNanos() * 1_000_000 + p.usage().requests(), Long::sum);
+                }
+                assertThat(byTeam).as("by team in " + z).isEqualTo(expected(events, month, zone, e -> teamOf(e, teams)));
+                Map<String, Long> red = new TreeMap<>();
+                for (UsageSeries.Point p : series.query(UsageQuery.of(month[0], month[1], Dimension.DAY, zone).withTeam("red"), null)) {
+                    red.merge(p.period() + " red", p.usage().costNanos() * 1_000_000 + p.usage().requests(), Long::sum);
+                }
+                Map<String, Long> expectedRed = new TreeMap<>(expected(events, month, zone, e -> teamOf(e, teams)));
+                expectedRed.keySet().removeIf(k -> !k.endsWith(" red"));
+                assertThat(red).as("red's days in " + z).isEqualTo(expectedRed);
+            }
+        }
+    }
+
+    /** A record's team as the reports group it: its own, else its person's, else none. */
+    private static String teamOf(UsageEvent e, Map<String, String> teams) {
+        return e.team() != null && !e.team().isEmpty() ? e.team() : teams.getOrDefault(e.identity(), "(none)");
+    }
+
     /** The day series split by person and the active people over {@code range} in {@code zone} are the records' own. */
     private static void assertSeriesAndActivePeopleAsRecorded(UsageSeries series, List<UsageEvent> events, Instant[] range,
                                                               ZoneId zone, String as) {
@@ -218,10 +253,15 @@ class LocalDaysTest {
             Instant from = LocalDate.of(2026, 3, 22).atStartOfDay(berlin).toInstant();
             Instant to = LocalDate.of(2026, 4, 1).atStartOfDay(berlin).toInstant();
 
-            long fromKeptDays = costOn(series.query(UsageQuery.of(from, to, Dimension.DAY, berlin), Dimension.USER), "2026-03-25");
-            // Paris: the same local days, summed from the rollups by UTC bucket
-            long fromRollups = costOn(series.query(UsageQuery.of(from, to, Dimension.DAY, ZoneId.of("Europe/Paris")), Dimension.USER), "2026-03-25");
-            assertThat(fromKeptDays).isEqualTo(fromRollups + 3 * 7);
+            long marked = Jdbc.query(store, "SELECT count(*) FROM " + LocalDays.TABLE + " WHERE bucket_ms = ?",
+                    List.of(LocalDate.of(2026, 3, 25).toEpochDay() * Ledger.DAY_MS), rs -> rs.getLong(1), store::unavailable).get(0);
+            assertThat(marked).as("a row per developer and team").isEqualTo(6);
+            for (Dimension split : new Dimension[] {Dimension.USER, Dimension.TEAM, null}) {
+                long fromKeptDays = costOn(series.query(UsageQuery.of(from, to, Dimension.DAY, berlin), split), "2026-03-25");
+                // Paris: the same local days, summed from the rollups by UTC bucket
+                long fromRollups = costOn(series.query(UsageQuery.of(from, to, Dimension.DAY, ZoneId.of("Europe/Paris")), split), "2026-03-25");
+                assertThat(fromKeptDays).as("split by " + split).isEqualTo(split == null ? fromRollups : fromRollups + marked * 7);
+            }
         }
     }
 
@@ -232,38 +272,44 @@ class LocalDaysTest {
 
     /** Per local day and developer in [from, to): cost * 10^6 + requests. */
     private static Map<String, Long> expected(List<UsageEvent> events, Instant[] range, ZoneId zone) {
+        return expected(events, range, zone, UsageEvent::identity);
+    }
+
+    /** Per local day and {@code key} of a record in [from, to): cost * 10^6 + requests. */
+    private static Map<String, Long> expected(List<UsageEvent> events, Instant[] range, ZoneId zone,
+                                              java.util.function.Function<UsageEvent, String> key) {
         Map<String, Long> out = new TreeMap<>();
         for (UsageEvent e : events) {
             if (e.time().isBefore(range[0]) || !e.time().isBefore(range[1])) continue;
             LocalDateTime day = LocalDateTime.ofInstant(e.time(), zone).toLocalDate().atStartOfDay();
-            out.merge(day + " " + e.identity(), (e.costNanos() == null ? 0 : e.costNanos()) * 1_000_000 + 1, Long::sum);
+            out.merge(day + " " + key.apply(e), (e.costNanos() == null ? 0 : e.costNanos()) * 1_000_000 + 1, Long::sum);
         }
         return out;
     }
 
-    /** The kept rows (those with records) equal the ledger's records summed per local day in {@code zone} and identity. */
+    /** The kept rows (those with records) equal the ledger's records summed per local day in {@code zone}, identity and team. */
     private static void assertKeptDaysEqualTheLedger(Store store, String zone) {
         assertThat(Jdbc.query(store, "SELECT zone FROM usage_rollup_local_zone", List.of(), rs -> rs.getString(1), store::unavailable))
                 .containsExactly(zone);
         ZoneId z = ZoneId.of(zone);
         Map<String, List<Long>> ledger = new TreeMap<>();
-        Jdbc.query(store, "SELECT ts_ms, identity, CASE WHEN status >= 400 THEN 1 ELSE 0 END, input_tokens, cache_write_5m_tokens,"
-                + " cache_write_1h_tokens, cache_read_tokens, output_tokens, web_searches, coalesce(cost_nanos, 0),"
+        Jdbc.query(store, "SELECT ts_ms, identity, coalesce(team, ''), CASE WHEN status >= 400 THEN 1 ELSE 0 END, input_tokens,"
+                + " cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, output_tokens, web_searches, coalesce(cost_nanos, 0),"
                 + " CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END FROM usage_events", List.of(), rs -> {
             long day = LocalDateTime.ofInstant(Instant.ofEpochMilli(rs.getLong(1)), z).toLocalDate().toEpochDay() * Ledger.DAY_MS;
-            List<Long> sums = ledger.computeIfAbsent(day + " " + rs.getString(2), k -> new ArrayList<>(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L)));
+            List<Long> sums = ledger.computeIfAbsent(day + " " + rs.getString(2) + " " + rs.getString(3),
+                    k -> new ArrayList<>(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L)));
             sums.set(0, sums.get(0) + 1);
-            for (int i = 1; i < 10; i++) sums.set(i, sums.get(i) + rs.getLong(i + 2));
+            for (int i = 1; i < 10; i++) sums.set(i, sums.get(i) + rs.getLong(i + 3));
             return null;
         }, store::unavailable);
         Map<String, List<Long>> kept = new TreeMap<>();
         Jdbc.query(store, "SELECT bucket_ms, identity, team, model, source, project, region, " + String.join(", ", Rollups.SUMS)
                 + " FROM " + LocalDays.TABLE + " WHERE requests <> 0", List.of(), rs -> {
-            assertThat(List.of(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)))
-                    .containsOnly("");
+            assertThat(List.of(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7))).containsOnly("");
             List<Long> sums = new ArrayList<>();
             for (int i = 0; i < 10; i++) sums.add(rs.getLong(i + 8));
-            return kept.put(rs.getLong(1) + " " + rs.getString(2), sums);
+            return kept.put(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3), sums);
         }, store::unavailable);
         assertThat(ledger).hasSizeGreaterThan(20);
         assertThat(kept).as("kept days in " + zone).isEqualTo(ledger);
