@@ -119,7 +119,6 @@ public final class UsageSeries {
     /** Each of {@link Rollups#SUMS} of a row r as a long, on PostgreSQL: beyond one fails as {@link #LONG_SUMS} do. */
     private static final String LONG_VALUES = RollupRange.SUMS.replaceAll("sum\\((r\\.\\w+)\\)", "$1::int8");
 
-
     /**
      * Whether a series is split by person and asks nothing else of people (no person or team filter):
      * its rows are then grouped by identity alone and each identity's person resolved outside the
