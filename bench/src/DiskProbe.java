@@ -47,6 +47,6 @@ final class DiskProbe {
             Files.deleteIfExists(file);
         }
         Arrays.sort(took);
-        return new double[] {took[n / 2] / 1e6, took[(int) (n * 0.99)] / 1e6, took[n - 1] / 1e6};
+        return new double[] {FleetBench.pct(took, 0.5), FleetBench.pct(took, 0.99), took[n - 1] / 1e6};
     }
 }

@@ -182,7 +182,7 @@ public final class FleetBench {
         for (Thread t : threads) t.join();
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         if (sorted.length == 0) return Double.NaN;
         return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
     }

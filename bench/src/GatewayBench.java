@@ -53,10 +53,10 @@ public final class GatewayBench {
         // Optional: a second gateway whose spool is on a tmpfs (not durable), to tell the disk's share of
         // the latency from the gateway's own; and the spool's directory, whose disk is probed on its own.
         String tmpfs = System.getProperty("bench.tmpfsGateway");
-        if (tmpfs != null && !tmpfs.isBlank()) targets.put("gw-tmpfs", URI.create(tmpfs));
+        if (hasText(tmpfs)) targets.put("gw-tmpfs", URI.create(tmpfs));
         // Optional: a third, on the same disk as the first, started with --spool-sync periodic.
         String periodic = System.getProperty("bench.periodicGateway");
-        if (periodic != null && !periodic.isBlank()) targets.put("gw-periodic", URI.create(periodic));
+        if (hasText(periodic)) targets.put("gw-periodic", URI.create(periodic));
         String diskDir = System.getProperty("bench.diskDir");
         // Optional: a bare reverse proxy on Vert.x (VertxBareProxy), measured at saturation only: the gateway's stack alone.
         String bare = System.getProperty("bench.vertxProxy");
@@ -159,7 +159,7 @@ public final class GatewayBench {
                 System.out.printf("  gw-periodic: the same gateway on the same disk with --spool-sync periodic (kept across kill -9; "
                         + "forced every 100 ms), adds %.3f / %.3f ms%n", p[0] - d[0], p[1] - d[1]);
             }
-            if (diskDir != null && !diskDir.isBlank()) {
+            if (hasText(diskDir)) {
                 double[] f = DiskProbe.fdatasync(java.nio.file.Path.of(diskDir), rate, seconds);
                 System.out.printf("  the disk alone (%s): append + fdatasync at %,d/s for %d s: p50 %.3f, p99 %.3f, max %.3f ms%n",
                         diskDir, rate, seconds, f[0], f[1], f[2]);
@@ -356,7 +356,7 @@ public final class GatewayBench {
         double p99() {
             long[] sorted = latency.clone();
             Arrays.sort(sorted);
-            return sorted[(int) (sorted.length * 0.99)] / 1e6;
+            return FleetBench.pct(sorted, 0.99);
         }
     }
 
@@ -410,7 +410,7 @@ public final class GatewayBench {
             }
         }
         Arrays.sort(all);
-        return new double[] {all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, errors, max, slowestAt};
+        return new double[] {FleetBench.pct(all, 0.5), FleetBench.pct(all, 0.99), errors, max, slowestAt};
     }
 
     /** Each run's p99 in ms, as "1.23 0.98 1.40". */
@@ -436,7 +436,7 @@ public final class GatewayBench {
      */
     private static void dump(String name, Series run, boolean append) {
         String dir = System.getProperty("bench.dump");
-        if (dir == null || dir.isBlank()) return;
+        if (!hasText(dir)) return;
         java.nio.file.Path file = java.nio.file.Path.of(dir, name + ".txt");
         java.nio.file.OpenOption[] how = append
                 ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND}
