@@ -72,8 +72,8 @@ class ServerBackendTest {
     }
 
     @Test
-    void aPriceFileCannotReachARunningServerSoCommandsThatPriceRefuseIt() throws Exception {
-        Path prices = dir.resolveSibling(dir.getFileName() + "-prices.json");
+    void aPriceFileCannotReachARunningServerSoCommandsThatPriceRefuseIt(@TempDir Path files) throws Exception {
+        Path prices = files.resolve("prices.json");
         Files.writeString(prices, "{\"models\":[{\"id\":\"my-model\",\"prices\":[{\"from\":\"2026-01-01\",\"input\":\"1.00\",\"output\":\"2.00\"}]}]}");
         serve(null);
         for (String[] command : new String[][] {
@@ -96,8 +96,8 @@ class ServerBackendTest {
     }
 
     @Test
-    void theServersOwnPriceFileIsAcceptedBesideIt() throws Exception {
-        Path prices = dir.resolveSibling(dir.getFileName() + "-prices.json");
+    void theServersOwnPriceFileIsAcceptedBesideIt(@TempDir Path files) throws Exception {
+        Path prices = files.resolve("prices.json");
         Files.writeString(prices, "{\"models\":[{\"id\":\"my-model\",\"prices\":[{\"from\":\"2026-01-01\",\"input\":\"1.00\",\"output\":\"2.00\"}]}]}");
         beside = BesideServer.pricedWith(dir, prices);
         Run run = tally("--prices", prices.toString(), "record", "--user", "a", "--model", "my-model", "--input", "1000000", "--output", "0");

@@ -111,21 +111,21 @@ class ServerCommandsTest {
     }
 
     @Test
-    void alertsTestSendsFromThisProcessAndNeedsNoStoreSoItRunsBesideTheServer() throws Exception {
+    void alertsTestSendsFromThisProcessAndNeedsNoStoreSoItRunsBesideTheServer(@TempDir Path files) throws Exception {
         serve(dir);
-        Path alerts = Files.writeString(dir.resolveSibling(dir.getFileName() + "-alerts.json"), "{\"channels\": {}}");
+        Path alerts = Files.writeString(files.resolve("alerts.json"), "{\"channels\": {}}");
         Run r = tally(dir, "alerts", "test", "log", "--alerts", alerts.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("sent a sample alert to log\n");
     }
 
     @Test
-    void exportToAFileBesideTheServerWritesEveryRecordInPages() throws Exception {
+    void exportToAFileBesideTheServerWritesEveryRecordInPages(@TempDir Path files) throws Exception {
         assertThat(tally(dir, "demo", "--days", "3", "--no-serve").code()).isZero();
-        Path here = dir.resolveSibling(dir.getFileName() + "-here.csv");
+        Path here = files.resolve("here.csv");
         assertThat(tally(dir, "export", "--out", here.toString()).code()).isZero();
         serve(dir);
-        Path there = dir.resolveSibling(dir.getFileName() + "-there.csv");
+        Path there = files.resolve("there.csv");
         Run r = tally(dir, "export", "--out", there.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(there)).isEqualTo(Files.readString(here));
