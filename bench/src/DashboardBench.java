@@ -22,6 +22,7 @@ import java.util.List;
  * the dashboard's views make, against a baseline measured in the same run on the same data: the
  * per-developer question answered by a raw-row SQL group-by. On PostgreSQL the tables are analyzed
  * after the load, as autovacuum would (environment DASHBOARD_ANALYZE=noanalyze measures without).
+ * Then the calls whose answers a browser gets gzipped, again with gzip accepted, with their sizes.
  * DASHBOARD_LOAD=skip measures the queries alone on a store loaded by an earlier run (to compare two
  * builds on the same data, back to back).
  *
@@ -67,22 +68,34 @@ public final class DashboardBench {
             // been up a while has: otherwise the first calls measured also pay the JIT compiling the whole stack
             // (HTTP, JSON, the driver), shared by every call. DASHBOARD_WARM=call warms each call only before its own runs.
             if (!"call".equals(System.getenv("DASHBOARD_WARM"))) {
-                for (int i = 0; i < 3; i++) for (String call : calls) get(http, base, call);
+                for (int i = 0; i < 3; i++) for (String call : calls) get(http, base, call, false);
             }
             for (String call : calls) {
-                double p = p95(() -> get(http, base, call));
+                double p = p95(() -> get(http, base, call, false));
                 System.out.printf("GET /api/%-43s %8.1f ms  %5.2fx baseline%n", call, p, p / baseline);
+            }
+            // Again as a browser asks (gzip accepted), the calls whose answers then go gzipped: the server's
+            // time for them, beside the bytes each would put on the wire plain and gzipped.
+            for (String call : calls) {
+                long plain = get(http, base, call, false);
+                long gzipped = get(http, base, call, true);
+                if (gzipped == plain) continue;
+                double p = p95(() -> get(http, base, call, true));
+                System.out.printf("GET /api/%-43s %8.1f ms  %5.2fx baseline  gzip: %,d -> %,d bytes%n", call, p, p / baseline, plain, gzipped);
             }
             server.close();
             vertx.close();
         }
     }
 
-    static void get(HttpClient http, String base, String call) {
+    /** One call, as a browser asks when {@code gzip} (the answer is then taken as it came); returns its body's bytes. */
+    static long get(HttpClient http, String base, String call, boolean gzip) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + call)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException(call + " → " + r.statusCode() + " " + r.body());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + call));
+            if (gzip) b.header("accept-encoding", "gzip, deflate, br");
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) throw new IllegalStateException(call + " → " + r.statusCode() + " " + new String(r.body()));
+            return r.body().length;
         } catch (Exception e) {
             throw new RuntimeException(e);
         }

@@ -67,15 +67,24 @@ public final class ApiRoutes implements Consumer<Router> {
 
     private void answer(RoutingContext ctx, Function<Params, Buffer> endpoint) {
         Params params = new Params(ctx.queryParams(), data.zone(), data.clock(), data.people()::resolve);
-        vertx.executeBlocking(() -> endpoint.apply(params), false).onComplete(ar -> {
+        boolean gzip = Gzip.accepted(ctx.request().getHeader("accept-encoding"));
+        vertx.executeBlocking(() -> {
+            Buffer body = endpoint.apply(params);
+            return gzip && body.length() >= Gzip.MIN_BYTES ? new Answer(Gzip.of(body), true) : new Answer(body, false);
+        }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
-                        .end(ar.result());
+                        .putHeader("vary", "accept-encoding");
+                if (ar.result().gzipped()) ctx.response().putHeader("content-encoding", "gzip");
+                ctx.response().end(ar.result().body());
             } else {
                 fail(ctx, ar.cause());
             }
         });
     }
+
+    /** An answer's body, gzipped (on the worker that wrote it) when the caller accepts that and it is large. */
+    private record Answer(Buffer body, boolean gzipped) {}
 
     static void fail(RoutingContext ctx, Throwable e) {
         int status;

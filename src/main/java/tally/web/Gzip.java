@@ -1,0 +1,62 @@
+package tally.web;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Gzip for the API's larger answers, when the caller accepts it (every browser does). A month by
+ * day split by 200 people is 2.1 MB of JSON, 0.32 MB gzipped in about 10 ms: over a 50 Mbit/s
+ * link, 0.33 s of transfer against 0.06. The server's own compression stays off: it would also
+ * compress the gateway's answers, which pass through as the upstream sent them.
+ */
+final class Gzip {
+    /** Smaller answers go as they are: their transfer is a packet or two either way. */
+    static final int MIN_BYTES = 8 * 1024;
+
+    private Gzip() {}
+
+    /** Whether an {@code Accept-Encoding} header (null when absent) accepts gzip: by name or {@code *}, with a q above 0. */
+    static boolean accepted(String acceptEncoding) {
+        if (acceptEncoding == null) return false;
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            if ((name.equals("gzip") || name.equals("x-gzip") || name.equals("*")) && !refused(parts)) return true;
+        }
+        return false;
+    }
+
+    /** Whether a coding's parameters carry {@code q=0} (also 0.0, 0.00…): "not acceptable". */
+    private static boolean refused(String[] parts) {
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim().toLowerCase(Locale.ROOT);
+            if (p.startsWith("q=")) return p.substring(2).trim().matches("0(\\.0{0,3})?");
+        }
+        return false;
+    }
+
+    /** The body gzipped at the fastest level: JSON's repeated names shrink 6-7 fold even so. */
+    static Buffer of(Buffer body) {
+        Json.Chunks out = new Json.Chunks();
+        try (Fastest z = new Fastest(out)) {
+            z.write(body.getBytes());
+        } catch (IOException e) { // in memory: no I/O to fail
+            throw new UncheckedIOException(e);
+        }
+        return out.body();
+    }
+
+    /** A gzip stream at {@link Deflater#BEST_SPEED} (level 6, the default, took three times as long for 20% less). */
+    private static final class Fastest extends GZIPOutputStream {
+        Fastest(OutputStream out) throws IOException {
+            super(out, 64 * 1024);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
+    }
+}
