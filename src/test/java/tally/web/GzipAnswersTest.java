@@ -80,6 +80,24 @@ class GzipAnswersTest {
     }
 
     @Test
+    void theChartFileGoesGzippedToABrowserAndInflatesToTheFileItself() throws IOException {
+        String path = "/vendor/echarts/" + DashboardRoutes.CHARTS_FILE;
+        HttpResponse<byte[]> plain = h.bytes(path, Map.of());
+        for (int ask = 0; ask < 2; ask++) { // the first ask gzips it, the next reuse that
+            HttpResponse<byte[]> zipped = h.bytes(path, Map.of("accept-encoding", "gzip, deflate, br"));
+            assertThat(zipped.statusCode()).isEqualTo(200);
+            assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(zipped.headers().firstValue("content-type")).isEqualTo(plain.headers().firstValue("content-type"));
+            assertThat(zipped.headers().firstValue("cache-control")).isEqualTo(plain.headers().firstValue("cache-control"));
+            assertThat(inflate(zipped.body())).isEqualTo(plain.body());
+            assertThat(zipped.body().length).isLessThan(plain.body().length / 2);
+        }
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body().length).isGreaterThan(500_000);
+        assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+    }
+
+    @Test
     void noHeaderMeansNoGzip() {
         assertThat(Gzip.accepted(null)).isFalse();
     }
