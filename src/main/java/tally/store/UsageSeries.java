@@ -53,13 +53,7 @@ public final class UsageSeries {
         List<Point> out;
         try {
             out = byIdentity(q, split) ? people(q, pieces, step) : null;
-            if (out == null) {
-                try {
-                    out = joined(q, split, plan(q, split, pieces, step));
-                } catch (KeptDaysMoved e) {
-                    out = joined(q, split, Plan.utc(pieces, step));
-                }
-            }
+            if (out == null) out = asPlanned(plan(q, split, pieces, step), pieces, step, plan -> joined(q, split, plan));
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
@@ -144,27 +138,37 @@ public final class UsageSeries {
         try (Connection c = store.connection()) {
             personOf = PersonOf.read(c);
         }
-        List<Point> read = new ArrayList<>();
-        Plan plan = plan(q, Dimension.USER, pieces, step);
         try {
-            try {
-                readPeople(q, plan, personOf, read);
-            } catch (KeptDaysMoved e) {
-                read.clear();
-                plan = Plan.utc(pieces, step);
-                readPeople(q, plan, personOf, read);
-            }
-            // kept days hold a row per identity and team: one identity's rows of a day are added up here too
-            return plan.cut() || personOf.shared() || plan.localDays() != null ? merged(read) : read;
+            return asPlanned(plan(q, Dimension.USER, pieces, step), pieces, step, plan -> readPeople(q, plan, personOf));
         } catch (Bounds.OutOfRange e) {
             return null;
         }
     }
 
-    private void readPeople(UsageQuery q, Plan plan, PersonOf personOf, List<Point> read) throws SQLException {
+    private List<Point> readPeople(UsageQuery q, Plan plan, PersonOf personOf) throws SQLException {
+        List<Point> read = new ArrayList<>();
         if (!read(q, plan, Dimension.USER, true, personOf, read)) {
             read.clear(); // a sum beyond what the long sums hold: sum exactly
             read(q, plan, Dimension.USER, false, personOf, read);
+        }
+        // kept days hold a row per identity and team: one identity's rows of a day are added up here too
+        return plan.cut() || personOf.shared() || plan.localDays() != null ? merged(read) : read;
+    }
+
+    /** A read of the series as a {@link Plan} has it. */
+    private interface PlannedRead<T> {
+        T read(Plan plan) throws SQLException;
+    }
+
+    /**
+     * Reads as {@code plan} has it, or all from the rollups by UTC bucket when the local days it
+     * would read are no longer kept in its zone ({@link KeptDaysMoved}).
+     */
+    private static <T> T asPlanned(Plan plan, List<long[]> pieces, long step, PlannedRead<T> read) throws SQLException {
+        try {
+            return read.read(plan);
+        } catch (KeptDaysMoved e) {
+            return read.read(Plan.utc(pieces, step));
         }
     }
 
@@ -320,11 +324,7 @@ public final class UsageSeries {
         UsageQuery q = UsageQuery.of(from, to, Dimension.DAY, zone);
         List<long[]> pieces = constantOffsetPieces(from, to, zone);
         try {
-            try {
-                return activePeople(q, plan(q, Dimension.USER, pieces, Ledger.DAY_MS));
-            } catch (KeptDaysMoved e) {
-                return activePeople(q, Plan.utc(pieces, Ledger.DAY_MS));
-            }
+            return asPlanned(plan(q, Dimension.USER, pieces, Ledger.DAY_MS), pieces, Ledger.DAY_MS, plan -> activePeople(q, plan));
         } catch (SQLException e) {
             throw store.unavailable(e);
         }
