@@ -1,6 +1,6 @@
 -- Every text column compares in byte order (collation "C"), whatever the database's own collation:
 -- as DuckDB does, so both stores sort names alike, and as cheaply as memcmp. Under a language's
--- collation (en_US.UTF-8, the usual default) each comparison goes through the C library's strcoll,
+-- collation (en_US.UTF-8, a common default) each comparison goes through the C library's strcoll,
 -- and the ledger's and the rollups' unique keys compare texts on every insert: a batch into the
 -- ledger with its two text indexes took about twice as long (500k records: 7.1-8.0 s against
 -- 3.4-3.7 s). Only the indexes on these columns are rebuilt; no table is rewritten.
