@@ -1,7 +1,11 @@
 package tally.metrics;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import tally.server.Gzip;
 
 /** {@code GET /metrics}: the exposition, built off the event loop (it reads the store). */
 public final class MetricsRoutes {
@@ -17,13 +21,26 @@ public final class MetricsRoutes {
     }
 
     public void mount(Router router) {
-        router.get(PATH).handler(ctx -> vertx.executeBlocking(exposition::scrape, false).onComplete(r -> {
-            if (r.succeeded()) {
-                ctx.response().putHeader("content-type", CONTENT_TYPE).end(r.result());
-            } else {
-                ctx.response().setStatusCode(503).putHeader("content-type", "text/plain; charset=utf-8")
-                        .end("metrics unavailable: " + r.cause().getMessage() + "\n");
-            }
-        }));
+        router.get(PATH).handler(ctx -> {
+            boolean gzip = Gzip.accepted(ctx.request().getHeader("accept-encoding"));
+            vertx.executeBlocking(() -> scrape(gzip), false).onComplete(r -> answer(ctx, r));
+        });
+    }
+
+    /**
+     * The exposition, gzipped when the scraper accepts it (Prometheus does) and it is large: eight
+     * series per person (50 and "other" by default), model and source come near a megabyte for a fleet.
+     */
+    private Gzip.Body scrape(boolean gzip) {
+        return Gzip.where(gzip, Buffer.buffer(exposition.scrape()));
+    }
+
+    private static void answer(RoutingContext ctx, AsyncResult<Gzip.Body> r) {
+        if (r.succeeded()) {
+            r.result().end(ctx.response().putHeader("content-type", CONTENT_TYPE));
+        } else {
+            ctx.response().setStatusCode(503).putHeader("content-type", "text/plain; charset=utf-8")
+                    .end("metrics unavailable: " + r.cause().getMessage() + "\n");
+        }
     }
 }

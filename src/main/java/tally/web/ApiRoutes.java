@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import tally.server.Gzip;
 import tally.store.StoreException;
 
 import java.io.IOException;
@@ -68,23 +69,15 @@ public final class ApiRoutes implements Consumer<Router> {
     private void answer(RoutingContext ctx, Function<Params, Buffer> endpoint) {
         Params params = new Params(ctx.queryParams(), data.zone(), data.clock(), data.people()::resolve);
         boolean gzip = Gzip.accepted(ctx.request().getHeader("accept-encoding"));
-        vertx.executeBlocking(() -> {
-            Buffer body = endpoint.apply(params);
-            return gzip && body.length() >= Gzip.MIN_BYTES ? new Answer(Gzip.of(body), true) : new Answer(body, false);
-        }, false).onComplete(ar -> {
+        // gzipped on the worker that wrote it, when the caller accepts that and it is large
+        vertx.executeBlocking(() -> Gzip.where(gzip, endpoint.apply(params)), false).onComplete(ar -> {
             if (ar.succeeded()) {
-                ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
-                        .putHeader("vary", "accept-encoding");
-                if (ar.result().gzipped()) ctx.response().putHeader("content-encoding", "gzip");
-                ctx.response().end(ar.result().body());
+                ar.result().end(ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store"));
             } else {
                 fail(ctx, ar.cause());
             }
         });
     }
-
-    /** An answer's body, gzipped (on the worker that wrote it) when the caller accepts that and it is large. */
-    private record Answer(Buffer body, boolean gzipped) {}
 
     static void fail(RoutingContext ctx, Throwable e) {
         int status;

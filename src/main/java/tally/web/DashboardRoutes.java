@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import tally.server.Gzip;
 
 import java.util.function.Consumer;
 import java.util.zip.Deflater;
@@ -64,8 +65,8 @@ public final class DashboardRoutes implements Consumer<Router> {
     }
 
     private static void sendCharts(RoutingContext ctx, Buffer gzipped) {
-        ctx.response().putHeader("content-type", "text/javascript;charset=UTF-8").putHeader("content-encoding", "gzip")
-                .putHeader("vary", "accept-encoding").putHeader("cache-control", "public, immutable, max-age=" + CHARTS_MAX_AGE_S).end(gzipped);
+        new Gzip.Body(gzipped, true).end(ctx.response().putHeader("content-type", "text/javascript;charset=UTF-8")
+                .putHeader("cache-control", "public, immutable, max-age=" + CHARTS_MAX_AGE_S));
     }
 
     static void headers(RoutingContext ctx) {

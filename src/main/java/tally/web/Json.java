@@ -55,7 +55,7 @@ final class Json {
      * it was written doubled its capacity, copying and zeroing each time: a day split by person
      * (2.08 MB) allocated 8 MB and spent ~4 ms a call growing it (profiled); this allocates twice the answer.
      */
-    static final class Chunks extends OutputStream {
+    private static final class Chunks extends OutputStream {
         private static final int CHUNK = 64 * 1024;
         private final List<byte[]> full = new ArrayList<>();
         private byte[] current = new byte[CHUNK];

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tally.core.Source;
 import tally.core.TokenCounts;
+import tally.core.UsageEvent;
 import tally.budget.Budget;
 import tally.budget.Budgets;
 import tally.ingest.IngestStats;
+import tally.server.Gzip;
 import tally.server.TallyServer;
 import tally.store.Events;
 import tally.store.Ledger;
@@ -18,18 +20,22 @@ import tally.store.Store;
 import tally.store.StoreConfig;
 import tally.store.TestStores;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,6 +75,7 @@ class MetricsEndpointTest {
                     URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+            assertThat(r.headers().firstValue("content-encoding")).as("not asked for").isEmpty();
             return samples(r.body());
         }
 
@@ -115,6 +122,29 @@ class MetricsEndpointTest {
             second.ledger().write(List.of(Events.priced("a4", "2026-03-10T11:30:00Z", "alice", 500_000_000L)));
             assertThat(second.scrape()).as("and keep counting from there")
                     .containsEntry(ALICE_COST, "2.00").containsEntry(ALICE_OUTPUT, "40").containsEntry(ALICE_OK, "3");
+        }
+    }
+
+    @Test
+    void aLargeScrapeGoesGzippedToAScraperThatAcceptsItAndReadsTheSame() throws Exception {
+        try (Running r = new Running(StoreConfig.embedded(dir), new GatewayLatency(), 50)) {
+            List<UsageEvent> many = new ArrayList<>();
+            for (int i = 0; i < 40; i++) many.add(Events.priced("p" + i, "2026-03-10T10:00:00Z", "person" + i, 1_000_000_000L));
+            r.ledger().write(many);
+            URI uri = URI.create("http://127.0.0.1:" + r.server.port() + "/metrics");
+            HttpResponse<byte[]> zipped = tally.gateway.Http.CLIENT.send(HttpRequest.newBuilder(uri)
+                    .header("accept-encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(zipped.statusCode()).isEqualTo(200);
+            assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(zipped.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+            String text;
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(text.length()).isGreaterThan(Gzip.MIN_BYTES);
+            Map<String, String> plain = r.scrape(); // asks without gzip, and gets none
+            assertThat(samples(text)).containsAllEntriesOf(Map.of(ALICE_COST.replace("alice", "person7"), "1.00"))
+                    .containsOnlyKeys(plain.keySet());
         }
     }
 
