@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import tally.server.Gzip;
+import tally.http.Gzip;
 
 /** {@code GET /metrics}: the exposition, built off the event loop (it reads the store). */
 public final class MetricsRoutes {

@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import tally.server.Gzip;
+import tally.http.Gzip;
 import tally.store.StoreException;
 
 import java.io.IOException;

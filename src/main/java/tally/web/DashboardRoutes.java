@@ -4,7 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import tally.server.Gzip;
+import tally.http.Gzip;
 
 import java.util.function.Consumer;
 import java.util.zip.Deflater;

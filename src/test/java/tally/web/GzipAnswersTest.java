@@ -7,7 +7,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tally.server.Gzip;
+import tally.http.Gzip;
 import tally.store.TestStores;
 
 import java.io.ByteArrayInputStream;

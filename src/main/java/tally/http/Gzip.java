@@ -1,4 +1,4 @@
-package tally.server;
+package tally.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
