@@ -80,6 +80,8 @@ public final class StoreBench {
         try (Store store = Store.open(config)) {
             Ledger ledger = new Ledger(store);
             ledger.keepLocalDays(ZoneId.of("Europe/Berlin")); // as a server in that zone would: its writes keep those days too
+            if (store.isPostgres()) System.out.println("database collation: " + collation(store)
+                    + " (Tally's own tables compare text in byte order, whatever it is)");
 
             double fresh = n / run.ingestFresh(ledger, catalog);
             FRESH[0] = fresh;
@@ -216,6 +218,14 @@ public final class StoreBench {
             while (rs.next()) names.add(rs.getString(1));
         }
         if (!names.isEmpty()) exec(store, "DROP INDEX " + String.join(", ", names));
+    }
+
+    /** The PostgreSQL database's own collation (lc_collate). */
+    static String collation(Store store) throws Exception {
+        try (Connection c = store.connection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW lc_collate")) {
+            return rs.next() ? rs.getString(1) : "unknown";
+        }
     }
 
     static void exec(Store store, String sql) throws Exception {
