@@ -1,6 +1,7 @@
 package tally.http;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.io.ByteArrayOutputStream;
@@ -23,6 +24,11 @@ public final class Gzip {
     public static final int MIN_BYTES = 8 * 1024;
 
     private Gzip() {}
+
+    /** Whether {@code request} accepts a gzipped answer (its {@code Accept-Encoding}, {@link #accepted(String)}). */
+    public static boolean acceptedBy(HttpServerRequest request) {
+        return accepted(request.getHeader("accept-encoding"));
+    }
 
     /** Whether an {@code Accept-Encoding} header (null when absent) accepts gzip: by name or {@code *}, with a q above 0. */
     public static boolean accepted(String acceptEncoding) {
@@ -54,17 +60,13 @@ public final class Gzip {
         }
     }
 
-    /** {@code body} gzipped ({@link #of(Buffer)}) when the caller {@code accepts} it and it is at least {@link #MIN_BYTES}; else as it is. */
-    public static Body where(boolean accepts, Buffer body) {
-        return accepts && body.length() >= MIN_BYTES ? new Body(of(body), true) : new Body(body, false);
-    }
-
     /**
-     * An answer gzipped at the fastest level: JSON's repeated names shrink 6-7 fold even so (level 6,
-     * the default, took three times as long for 20% less).
+     * {@code body} gzipped when the caller {@code accepts} it and it is at least {@link #MIN_BYTES}, else
+     * as it is. At the fastest level: JSON's repeated names shrink 6-7 fold even so (level 6, the
+     * default, took three times as long for 20% less).
      */
-    public static Buffer of(Buffer body) {
-        return of(body, Deflater.BEST_SPEED);
+    public static Body where(boolean accepts, Buffer body) {
+        return accepts && body.length() >= MIN_BYTES ? new Body(of(body, Deflater.BEST_SPEED), true) : new Body(body, false);
     }
 
     /** The body gzipped at {@code level} (a {@link Deflater} level). */

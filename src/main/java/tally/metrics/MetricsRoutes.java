@@ -22,7 +22,7 @@ public final class MetricsRoutes {
 
     public void mount(Router router) {
         router.get(PATH).handler(ctx -> {
-            boolean gzip = Gzip.accepted(ctx.request().getHeader("accept-encoding"));
+            boolean gzip = Gzip.acceptedBy(ctx.request());
             vertx.executeBlocking(() -> scrape(gzip), false).onComplete(r -> answer(ctx, r));
         });
     }

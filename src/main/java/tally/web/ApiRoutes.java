@@ -68,7 +68,7 @@ public final class ApiRoutes implements Consumer<Router> {
 
     private void answer(RoutingContext ctx, Function<Params, Buffer> endpoint) {
         Params params = new Params(ctx.queryParams(), data.zone(), data.clock(), data.people()::resolve);
-        boolean gzip = Gzip.accepted(ctx.request().getHeader("accept-encoding"));
+        boolean gzip = Gzip.acceptedBy(ctx.request());
         // gzipped on the worker that wrote it, when the caller accepts that and it is large
         vertx.executeBlocking(() -> Gzip.where(gzip, endpoint.apply(params)), false).onComplete(ar -> {
             if (ar.succeeded()) {

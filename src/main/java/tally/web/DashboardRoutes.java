@@ -45,7 +45,7 @@ public final class DashboardRoutes implements Consumer<Router> {
 
     /** The chart file gzipped, for a caller that accepts it (every browser); any other gets the static handler's. */
     private void gzippedCharts(RoutingContext ctx) {
-        if (!Gzip.accepted(ctx.request().getHeader("accept-encoding"))) {
+        if (!Gzip.acceptedBy(ctx.request())) {
             ctx.next();
             return;
         }

@@ -131,9 +131,8 @@ class MetricsEndpointTest {
             List<UsageEvent> many = new ArrayList<>();
             for (int i = 0; i < 40; i++) many.add(Events.priced("p" + i, "2026-03-10T10:00:00Z", "person" + i, 1_000_000_000L));
             r.ledger().write(many);
-            URI uri = URI.create("http://127.0.0.1:" + r.server.port() + "/metrics");
-            HttpResponse<byte[]> zipped = tally.gateway.Http.CLIENT.send(HttpRequest.newBuilder(uri)
-                    .header("accept-encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> zipped = tally.gateway.Http.send("GET", "http://127.0.0.1:" + r.server.port() + "/metrics",
+                    Map.of("accept-encoding", "gzip"), null);
             assertThat(zipped.statusCode()).isEqualTo(200);
             assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
             assertThat(zipped.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));

@@ -128,16 +128,7 @@ final class WebHarness implements AutoCloseable {
 
     /** The answer's bytes as they came over the wire (no decoding of any content-encoding). */
     HttpResponse<byte[]> bytes(String pathAndQuery, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(20));
-        headers.forEach(b::header);
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return tally.gateway.Http.send("GET", base + pathAndQuery, headers, null);
     }
 
     static JsonNode read(String body) {
