@@ -223,7 +223,7 @@ public final class StoreBench {
     /** The PostgreSQL database's own collation (lc_collate). */
     static String collation(Store store) throws Exception {
         try (Connection c = store.connection(); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SHOW lc_collate")) {
+             ResultSet rs = s.executeQuery("SHOW lc_collate")) {
             return rs.next() ? rs.getString(1) : "unknown";
         }
     }
