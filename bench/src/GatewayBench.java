@@ -67,11 +67,14 @@ public final class GatewayBench {
         // taken (nginx has no JIT), not 3,000 requests into a fixed-rate case. 30 s: after 5 s the gateway's
         // compiler was still busy through the first fixed-rate case on two cores (a JFR recording: ~2.4 s of
         // C2 compiling Netty's and Vert.x's hot paths in those 13 s). The store's backlog from it is waited
-        // out before each case (settle). 0 skips it.
+        // out before each case (settle). 0 skips it. Half its connections stream: the fixed-rate cases measure
+        // both kinds, and with JSON alone the streaming paths (the SSE tap, a stream's held tail, chunked
+        // writes, the client's too) were compiled during the first streaming round, whose p99 was then
+        // the worst of the three in run after run (+3.1 and +3.0 ms against +1.1 to +1.7 for the others).
         int warmup = Integer.getInteger("bench.warmup", 30);
         if (warmup > 0) {
-            System.out.printf("%nwarm-up: %d s closed loop (64 connections) per target%n", warmup);
-            for (URI t : targets.values()) b.saturate(t, 64, warmup);
+            System.out.printf("%nwarm-up: %d s closed loop (64 connections, half of them streaming) per target%n", warmup);
+            for (URI t : targets.values()) b.saturate(t, 64, warmup, true);
             if (hasText(bare) && cases.contains("saturation")) b.saturate(URI.create(bare), 64, warmup);
         }
         if (cases.contains("rate")) {
@@ -450,24 +453,32 @@ public final class GatewayBench {
 
     /** Requests per second with {@code connections} requests always in flight. */
     double saturate(URI target, int connections, int seconds) throws InterruptedException {
+        return saturate(target, connections, seconds, false);
+    }
+
+    /** As above; with {@code halfStreaming}, every other connection asks for streamed answers. */
+    double saturate(URI target, int connections, int seconds, boolean halfStreaming) throws InterruptedException {
         HttpClientAgent c = client(connections);
         AtomicLong completed = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(connections);
-        for (int i = 0; i < connections; i++) loop.runOnContext(v -> loop(c, target, end, completed, done));
+        for (int i = 0; i < connections; i++) {
+            boolean stream = halfStreaming && i % 2 == 1;
+            loop.runOnContext(v -> loop(c, target, stream, end, completed, done));
+        }
         done.await(seconds + 30L, TimeUnit.SECONDS);
         c.close();
         return completed.get() / (double) seconds;
     }
 
-    private void loop(HttpClientAgent c, URI target, long end, AtomicLong completed, CountDownLatch done) {
+    private void loop(HttpClientAgent c, URI target, boolean stream, long end, AtomicLong completed, CountDownLatch done) {
         if (System.nanoTime() >= end) {
             done.countDown();
             return;
         }
-        call(c, target, false).onComplete(ar -> {
+        call(c, target, stream).onComplete(ar -> {
             if (ar.succeeded()) completed.incrementAndGet();
-            loop(c, target, end, completed, done);
+            loop(c, target, stream, end, completed, done);
         });
     }
 
