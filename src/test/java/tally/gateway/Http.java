@@ -52,6 +52,13 @@ public final class Http {
         }
     }
 
+    /** A gzipped body as it was before gzip. */
+    public static byte[] inflate(byte[] gzipped) throws IOException {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+            return in.readAllBytes();
+        }
+    }
+
     public static String messageBody(String model, long maxTokens, boolean stream) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]"
                 + (stream ? ",\"stream\":true" : "") + "}";

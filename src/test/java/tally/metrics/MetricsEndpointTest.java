@@ -20,7 +20,6 @@ import tally.store.Store;
 import tally.store.StoreConfig;
 import tally.store.TestStores;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -136,10 +134,7 @@ class MetricsEndpointTest {
             assertThat(zipped.statusCode()).isEqualTo(200);
             assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
             assertThat(zipped.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
-            String text;
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+            String text = new String(tally.gateway.Http.inflate(zipped.body()), StandardCharsets.UTF_8);
             assertThat(text.length()).isGreaterThan(Gzip.MIN_BYTES);
             Map<String, String> plain = r.scrape(); // asks without gzip, and gets none
             assertThat(samples(text)).containsAllEntriesOf(Map.of(ALICE_COST.replace("alice", "person7"), "1.00"))
